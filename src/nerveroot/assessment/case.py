@@ -1,0 +1,153 @@
+"""The Case: one presentation, as structured findings. Unknown is never read as absent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Status = Literal["present", "absent", "unknown"]
+Side = Literal["left", "right"]
+Movement = Literal[
+    "hip_flexion", "hip_adduction", "hip_abduction", "hip_extension", "knee_extension", "knee_flexion",
+    "ankle_dorsiflexion", "great_toe_extension", "ankle_plantarflexion", "ankle_eversion", "ankle_inversion",
+]
+ReflexName = Literal["patellar", "achilles", "medial_hamstring"]
+ReflexResult = Literal["normal", "reduced", "absent", "brisk"]
+ProvocativeTest = Literal[
+    "slr", "crossed_slr", "femoral_stretch", "crossed_femoral_stretch", "slump", "slump_knee_bend", "valsalva",
+    "kemp", "bowstring", "bragard", "pelvic_compression", "hip_internal_rotation", "trochanter_tenderness",
+]
+RED_FLAG_KEYS: tuple[str, ...] = (
+    "saddle_anaesthesia", "bladder_dysfunction", "bowel_dysfunction", "sexual_dysfunction", "bilateral_leg_symptoms",
+    "progressive_weakness", "fever", "unexplained_weight_loss", "night_pain", "major_trauma",
+    "sudden_severe_central_pain", "thoracic_pain", "structural_deformity", "gait_disturbance",
+)
+HISTORY_KEYS: tuple[str, ...] = (
+    "cancer_history", "immunosuppression", "iv_drug_use", "recent_infection", "minor_trauma", "osteoporosis",
+    "long_term_steroids", "diabetes", "previous_spine_surgery", "peripheral_vascular_disease", "pelvic_or_hip_surgery",
+    "smoker",
+)
+SYMPTOM_KEYS: tuple[str, ...] = (
+    "back_pain", "leg_pain_worse_than_back", "paresthesia", "numbness", "weakness", "neurogenic_claudication",
+    "pain_relieved_by_sitting_or_flexion", "calf_pain_relieved_by_standing_still", "pain_on_standing_alone",
+    "pain_worse_with_cough_sneeze", "pain_lying_on_side", "groin_pain_on_walking", "knee_locking_or_giving_way",
+    "abrupt_severe_thigh_pain", "thigh_wasting", "stocking_distribution_numbness", "pain_sitting_buttock",
+    "activity_avoidance",
+)
+ODI_SECTIONS = 10
+STARTBACK_ITEMS = 9
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegionMark(Strict):
+    """A body-map region on one side (region ids come from body_regions.yaml)."""
+
+    region: str = Field(description="Body-region id, e.g. 'medial_leg'.")
+    side: Side
+
+
+class StrengthTest(Strict):
+    movement: Movement
+    side: Side
+    grade: int = Field(ge=0, le=5, description="MRC grade 0-5.")
+
+
+class ReflexTest(Strict):
+    reflex: ReflexName
+    side: Side
+    result: ReflexResult
+
+
+class ProvocativeResult(Strict):
+    test: ProvocativeTest
+    side: Side | None = Field(default=None, description="Leg tested (for crossed tests, the leg raised).")
+    result: Literal["positive", "negative"]
+    angle: int | None = Field(default=None, ge=0, le=120, description="SLR angle in degrees at which pain appears.")
+
+
+class DrugSafety(Strict):
+    """Patient factors that change which drugs are safe and at what ceiling."""
+
+    egfr: int | None = Field(default=None, ge=0, le=200, description="eGFR in mL/min/1.73m².")
+    ckd: Status = "unknown"
+    liver_disease: Status = "unknown"
+    gi_bleed_or_ulcer: Status = "unknown"
+    anticoagulant: Status = "unknown"
+    heart_failure: Status = "unknown"
+    cardiovascular_disease: Status = "unknown"
+    hypertension: Status = "unknown"
+    pregnancy: Status = "unknown"
+    trimester: Literal[1, 2, 3] | None = None
+    breastfeeding: Status = "unknown"
+    nsaid_sensitive_asthma: Status = "unknown"
+    alcohol_use: Status = "unknown"
+    weight_kg: float | None = Field(default=None, gt=0, le=400)
+    current_drugs: list[str] = Field(default_factory=list, description="Drug ids already taken.")
+
+    @model_validator(mode="after")
+    def _trimester_needs_pregnancy(self) -> DrugSafety:
+        if self.trimester is not None and self.pregnancy != "present":
+            raise ValueError("trimester is given but pregnancy is not 'present'")
+        return self
+
+
+OdiAnswers = Annotated[
+    list[int | None],
+    Field(min_length=ODI_SECTIONS, max_length=ODI_SECTIONS, description="Ten ODI v2.1a section scores 0-5, null if unanswered."),
+]
+StartBackAnswers = Annotated[
+    list[int],
+    Field(min_length=STARTBACK_ITEMS, max_length=STARTBACK_ITEMS,
+          description="Items 1-8 as 0 (disagree) or 1 (agree); item 9 bothersomeness 0-4."),
+]
+
+
+class Case(Strict):
+    """A presentation of leg or back pain, as structured findings."""
+
+    id: str | None = Field(default=None, description="Caller's reference; never a patient identifier.")
+    age: int | None = Field(default=None, ge=16, le=120, description="Age in years (adults only); null if unknown.")
+    sex: Literal["female", "male", "other", "unknown"] = "unknown"
+    onset: Literal["sudden", "gradual", "unknown"] = "unknown"
+    duration_days: int | None = Field(default=None, ge=0, le=36500)
+    trigger: Literal["running", "lifting", "twisting", "fall", "none", "other", "unknown"] = "unknown"
+    course: Literal["improving", "stable", "worsening", "unknown"] = "unknown"
+    sides: list[Side] = Field(default_factory=list, description="Leg(s) with symptoms.")
+    pain_regions: list[RegionMark] = Field(default_factory=list)
+    sensory_regions: list[RegionMark] = Field(default_factory=list, description="Numbness or tingling.")
+    strength: list[StrengthTest] = Field(default_factory=list)
+    reflexes: list[ReflexTest] = Field(default_factory=list)
+    provocative: list[ProvocativeResult] = Field(default_factory=list)
+    red_flags: dict[str, Status] = Field(default_factory=dict, description=f"Keys: {', '.join(RED_FLAG_KEYS)}.")
+    history: dict[str, Status] = Field(default_factory=dict, description=f"Keys: {', '.join(HISTORY_KEYS)}.")
+    symptoms: dict[str, Status] = Field(default_factory=dict, description=f"Keys: {', '.join(SYMPTOM_KEYS)}.")
+    pain_score: int | None = Field(default=None, ge=0, le=10, description="Worst leg pain, NRS 0-10.")
+    drug_safety: DrugSafety = Field(default_factory=DrugSafety)
+    odi: OdiAnswers | None = None
+    startback: StartBackAnswers | None = None
+
+    @model_validator(mode="after")
+    def _known_keys(self) -> Case:
+        for field, allowed in (("red_flags", RED_FLAG_KEYS), ("history", HISTORY_KEYS), ("symptoms", SYMPTOM_KEYS)):
+            unknown = sorted(set(getattr(self, field)) - set(allowed))
+            if unknown:
+                raise ValueError(f"{field} has unknown key(s) {unknown}; allowed: {', '.join(allowed)}")
+        for i, answer in enumerate(self.odi or []):
+            if answer is not None and not 0 <= answer <= 5:
+                raise ValueError(f"odi item {i + 1} must be 0-5 or null, got {answer}")
+        for i, answer in enumerate(self.startback or []):
+            top = 4 if i == STARTBACK_ITEMS - 1 else 1
+            if not 0 <= answer <= top:
+                raise ValueError(f"startback item {i + 1} must be 0-{top}, got {answer}")
+        return self
+
+    def status(self, key: str) -> Status:
+        """Status of a red-flag, history or symptom key; 'unknown' when nobody asked."""
+        for table in (self.red_flags, self.history, self.symptoms):
+            if key in table:
+                return table[key]
+        return "unknown"

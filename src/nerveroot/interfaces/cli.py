@@ -1,0 +1,16 @@
+"""The `nerveroot` command: parses arguments and dispatches to library functions."""
+
+from __future__ import annotations
+
+import typer
+
+from nerveroot.interfaces import cli_kb
+
+app = typer.Typer(
+    name="nerveroot",
+    help="Clinical decision support for lumbar nerve root compression. Supports clinicians; does not replace them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+for module in (cli_kb,):
+    module.register(app)

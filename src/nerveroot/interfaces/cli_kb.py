@@ -1,0 +1,110 @@
+"""`nerveroot kb …`: inspect the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+
+from nerveroot.errors import UnknownEntityError
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.loader import default_knowledge
+from nerveroot.knowledge.models import Record
+
+kb_app = typer.Typer(help="Inspect the knowledge base: entities, sources and recorded conflicts.", no_args_is_help=True)
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(kb_app, name="kb")
+
+
+def _kind_label(kind: str) -> str:
+    return kind.rstrip("s").replace("_", " ")
+
+
+def _source_line(kb: KnowledgeBase, source_id: str, locator: str) -> str:
+    src = kb.sources[source_id]
+    link = src.url or (f"https://doi.org/{src.doi}" if src.doi else "")
+    return f"{src.title} ({src.authors}, {src.year}) — {locator}" + (f" {link}" if link else "")
+
+
+def render_entity(kb: KnowledgeBase, kind: str, record: Record) -> str:
+    """Readable text for one entity with every field and its sources."""
+    lines = [f"{record.name}  [{_kind_label(kind)}: {record.id}]", "", record.description, ""]
+    if record.synonyms:
+        lines.append("Also called: " + ", ".join(record.synonyms))
+    skip = {"id", "name", "synonyms", "description", "sources", "conflicts"}
+    for field, value in record.model_dump(exclude=skip, exclude_defaults=True).items():
+        lines.append(f"{field.replace('_', ' ').capitalize()}: {json.dumps(value, ensure_ascii=False)}")
+    for conflict in record.conflicts:
+        lines += ["", f"Sources disagree — {conflict.topic}:"]
+        lines += [f"  - {c.says} [{', '.join(s.source for s in c.sources)}]" for c in conflict.claims]
+        if conflict.guideline_position:
+            lines.append(f"  Guideline: {conflict.guideline_position}")
+        lines.append(f"  nerveroot: {conflict.note}")
+    lines += ["", "Sources:"]
+    lines += [f"  [{i}] {_source_line(kb, s.source, s.locator)}" for i, s in enumerate(record.sources, 1)]
+    return "\n".join(lines)
+
+
+@kb_app.command("show")
+def show(name: Annotated[str, typer.Argument(help="Entity id, name, synonym or lay term.")]) -> None:
+    """Show one entity, readable, with its sources."""
+    kb = default_knowledge()
+    try:
+        kind, record = kb.find(name)
+    except UnknownEntityError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(render_entity(kb, kind, record), markup=False, highlight=False)
+
+
+@kb_app.command("search")
+def search(
+    text: Annotated[str, typer.Argument(help="Name, synonym or lay term.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+) -> None:
+    """List entities matching a name, synonym or lay term."""
+    hits = default_knowledge().search(text, limit=limit)
+    if not hits:
+        console.print(f"No entity matches {text!r}.")
+        raise typer.Exit(1)
+    for kind, record in hits:
+        console.print(f"{record.id:<40} {_kind_label(kind):<12} {record.name}", markup=False, highlight=False)
+
+
+@kb_app.command("conflicts")
+def conflicts() -> None:
+    """Every recorded disagreement between sources, with its sources."""
+    kb = default_knowledge()
+    count = 0
+    for kind, record in kb.conflicts():
+        for conflict in record.conflicts:
+            count += 1
+            console.print(f"\n{count}. {record.name} [{_kind_label(kind)}] — {conflict.topic}", markup=False)
+            for claim in conflict.claims:
+                refs = "; ".join(_source_line(kb, s.source, s.locator) for s in claim.sources)
+                console.print(f"   • {claim.says}\n     ({refs})", markup=False, highlight=False)
+            if conflict.guideline_position:
+                console.print(f"   Guideline: {conflict.guideline_position}", markup=False)
+            console.print(f"   nerveroot: {conflict.note}", markup=False)
+    console.print(f"\n{count} recorded conflict(s).")
+
+
+def export_payload(kb: KnowledgeBase) -> dict[str, object]:
+    """The whole knowledge base as one JSON-ready document."""
+    entities: list[dict[str, object]] = [
+        {"kind": "source", **s.model_dump(exclude_none=True)} for s in kb.sources.values()
+    ]
+    for kind, records in kb.entities.items():
+        entities += [{"kind": _kind_label(kind), **r.model_dump(exclude_none=True)} for r in records.values()]
+    return {"version": kb.version, "content_hash": kb.content_hash, "entities": entities}
+
+
+@kb_app.command("export")
+def export(fmt: Annotated[Literal["json"], typer.Option("--format")] = "json") -> None:
+    """Print the whole knowledge base as JSON on stdout."""
+    typer.echo(json.dumps(export_payload(default_knowledge()), ensure_ascii=False, indent=1))
