@@ -9,30 +9,83 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Status = Literal["present", "absent", "unknown"]
 Side = Literal["left", "right"]
 Movement = Literal[
-    "hip_flexion", "hip_adduction", "hip_abduction", "hip_extension", "knee_extension", "knee_flexion",
-    "ankle_dorsiflexion", "great_toe_extension", "ankle_plantarflexion", "ankle_eversion", "ankle_inversion",
+    "hip_flexion",
+    "hip_adduction",
+    "hip_abduction",
+    "hip_extension",
+    "knee_extension",
+    "knee_flexion",
+    "ankle_dorsiflexion",
+    "great_toe_extension",
+    "ankle_plantarflexion",
+    "ankle_eversion",
+    "ankle_inversion",
 ]
 ReflexName = Literal["patellar", "achilles", "medial_hamstring"]
 ReflexResult = Literal["normal", "reduced", "absent", "brisk"]
 ProvocativeTest = Literal[
-    "slr", "crossed_slr", "femoral_stretch", "crossed_femoral_stretch", "slump", "slump_knee_bend", "valsalva",
-    "kemp", "bowstring", "bragard", "pelvic_compression", "hip_internal_rotation", "trochanter_tenderness",
+    "slr",
+    "crossed_slr",
+    "femoral_stretch",
+    "crossed_femoral_stretch",
+    "slump",
+    "slump_knee_bend",
+    "valsalva",
+    "kemp",
+    "bowstring",
+    "bragard",
+    "pelvic_compression",
+    "hip_internal_rotation",
+    "trochanter_tenderness",
 ]
 RED_FLAG_KEYS: tuple[str, ...] = (
-    "saddle_anaesthesia", "bladder_dysfunction", "bowel_dysfunction", "sexual_dysfunction", "bilateral_leg_symptoms",
-    "progressive_weakness", "fever", "unexplained_weight_loss", "night_pain", "major_trauma",
-    "sudden_severe_central_pain", "thoracic_pain", "structural_deformity", "gait_disturbance",
+    "saddle_anaesthesia",
+    "bladder_dysfunction",
+    "bowel_dysfunction",
+    "sexual_dysfunction",
+    "bilateral_leg_symptoms",
+    "progressive_weakness",
+    "fever",
+    "unexplained_weight_loss",
+    "night_pain",
+    "major_trauma",
+    "sudden_severe_central_pain",
+    "thoracic_pain",
+    "structural_deformity",
+    "gait_disturbance",
 )
 HISTORY_KEYS: tuple[str, ...] = (
-    "cancer_history", "immunosuppression", "iv_drug_use", "recent_infection", "minor_trauma", "osteoporosis",
-    "long_term_steroids", "diabetes", "previous_spine_surgery", "peripheral_vascular_disease", "pelvic_or_hip_surgery",
+    "cancer_history",
+    "immunosuppression",
+    "iv_drug_use",
+    "recent_infection",
+    "minor_trauma",
+    "osteoporosis",
+    "long_term_steroids",
+    "diabetes",
+    "previous_spine_surgery",
+    "peripheral_vascular_disease",
+    "pelvic_or_hip_surgery",
     "smoker",
 )
 SYMPTOM_KEYS: tuple[str, ...] = (
-    "back_pain", "leg_pain_worse_than_back", "paresthesia", "numbness", "weakness", "neurogenic_claudication",
-    "pain_relieved_by_sitting_or_flexion", "calf_pain_relieved_by_standing_still", "pain_on_standing_alone",
-    "pain_worse_with_cough_sneeze", "pain_lying_on_side", "groin_pain_on_walking", "knee_locking_or_giving_way",
-    "abrupt_severe_thigh_pain", "thigh_wasting", "stocking_distribution_numbness", "pain_sitting_buttock",
+    "back_pain",
+    "leg_pain_worse_than_back",
+    "paresthesia",
+    "numbness",
+    "weakness",
+    "neurogenic_claudication",
+    "pain_relieved_by_sitting_or_flexion",
+    "calf_pain_relieved_by_standing_still",
+    "pain_on_standing_alone",
+    "pain_worse_with_cough_sneeze",
+    "pain_lying_on_side",
+    "groin_pain_on_walking",
+    "knee_locking_or_giving_way",
+    "abrupt_severe_thigh_pain",
+    "thigh_wasting",
+    "stocking_distribution_numbness",
+    "pain_sitting_buttock",
     "activity_avoidance",
 )
 ODI_SECTIONS = 10
@@ -97,12 +150,19 @@ class DrugSafety(Strict):
 
 OdiAnswers = Annotated[
     list[int | None],
-    Field(min_length=ODI_SECTIONS, max_length=ODI_SECTIONS, description="Ten ODI v2.1a section scores 0-5, null if unanswered."),
+    Field(
+        min_length=ODI_SECTIONS,
+        max_length=ODI_SECTIONS,
+        description="Ten ODI v2.1a section scores 0-5, null if unanswered.",
+    ),
 ]
 StartBackAnswers = Annotated[
     list[int],
-    Field(min_length=STARTBACK_ITEMS, max_length=STARTBACK_ITEMS,
-          description="Items 1-8 as 0 (disagree) or 1 (agree); item 9 bothersomeness 0-4."),
+    Field(
+        min_length=STARTBACK_ITEMS,
+        max_length=STARTBACK_ITEMS,
+        description="Items 1-8 as 0 (disagree) or 1 (agree); item 9 bothersomeness 0-4.",
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -12,6 +13,7 @@ from nerveroot.errors import UnknownEntityError
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.knowledge.models import Record
+from nerveroot.knowledge.schemas import write_schemas
 
 kb_app = typer.Typer(help="Inspect the knowledge base: entities, sources and recorded conflicts.", no_args_is_help=True)
 console = Console()
@@ -96,12 +98,31 @@ def conflicts() -> None:
 
 def export_payload(kb: KnowledgeBase) -> dict[str, object]:
     """The whole knowledge base as one JSON-ready document."""
-    entities: list[dict[str, object]] = [
-        {"kind": "source", **s.model_dump(exclude_none=True)} for s in kb.sources.values()
-    ]
+    entities: list[dict[str, object]] = []
+    for src in kb.sources.values():
+        fields = src.model_dump(exclude_none=True)
+        fields["source_kind"] = fields.pop("kind")
+        entities.append(
+            {
+                "kind": "source",
+                "name": src.title,
+                "synonyms": [],
+                "sources": [{"source": src.id, "locator": "whole document"}],
+                **fields,
+            }
+        )
     for kind, records in kb.entities.items():
         entities += [{"kind": _kind_label(kind), **r.model_dump(exclude_none=True)} for r in records.values()]
     return {"version": kb.version, "content_hash": kb.content_hash, "entities": entities}
+
+
+@kb_app.command("schema")
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Directory; default: the package's schema folder.")] = None,
+) -> None:
+    """Write the JSON Schema of every data file (checked in CI against the committed copies)."""
+    for path in write_schemas(out):
+        typer.echo(str(path))
 
 
 @kb_app.command("export")

@@ -73,6 +73,24 @@ def _cites(value: Any, path: str) -> Iterable[tuple[str, Cite]]:
             yield from _cites(item, f"{path}.{i}")
 
 
+_FACT_KEYS = {"age_at_least", "duration_at_least", "duration_under", "course", "pain_at_least"}
+
+
+def predicate_findings(when: object) -> Iterable[str]:
+    """Every finding id a triage condition tree refers to."""
+    if isinstance(when, str):
+        yield when
+    elif isinstance(when, dict):
+        for key, value in when.items():
+            if key in ("all", "any"):
+                for item in value:
+                    yield from predicate_findings(item)
+            elif key in ("not", "unless"):
+                yield from predicate_findings(value)
+            elif key not in _FACT_KEYS:
+                yield f"<unknown operator {key}>"
+
+
 def _check_references(kb: KnowledgeBase, files: dict[str, str], problems: list[Problem]) -> None:
     findings = set(kb.entities["findings"])
     regions = set(kb.entities["body_regions"])
@@ -90,8 +108,11 @@ def _check_references(kb: KnowledgeBase, files: dict[str, str], problems: list[P
             if kind == "conditions":
                 refs += [("features.finding", f.finding, findings) for f in record.features]  # type: ignore[attr-defined]
                 refs += [("regions", r, regions) for r in record.regions]  # type: ignore[attr-defined]
+                refs += [("workup_tests", t, set(kb.entities["tests"])) for t in record.workup_tests]  # type: ignore[attr-defined]
             if kind in ("red_flags", "tests"):
                 refs += [("findings", f, findings) for f in record.findings]  # type: ignore[attr-defined]
+            if kind == "triage_rules":
+                refs += [("when", f, findings) for f in predicate_findings(record.when)]  # type: ignore[attr-defined]
             if kind == "findings" and record.red_flag:  # type: ignore[attr-defined]
                 refs.append(("red_flag", record.red_flag, red_flags))  # type: ignore[attr-defined]
             for field, ref, pool in refs:

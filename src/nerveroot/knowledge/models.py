@@ -6,7 +6,7 @@ locator. Where sources disagree, the record keeps each claim in ``conflicts``.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,7 +109,7 @@ class Root(Record):
 
     KIND: ClassVar[str] = "root"
 
-    id: RootId  # type: ignore[assignment]
+    id: RootId
     level: str = Field(description="Display label such as 'L4'.")
     dermatome: str
     key_sensory_point: str = Field(description="ISNCSCI key sensory point.")
@@ -195,7 +195,7 @@ class Condition(Record):
 
     KIND: ClassVar[str] = "condition"
 
-    role: Literal["cause", "type", "mimic", "serious"]
+    role: Literal["cause", "type", "risk_factor", "mimic", "serious"]
     icd10: list[Icd10] = Field(min_length=1)
     distinguishing_features: list[str] = Field(min_length=1)
     typical_age: str
@@ -204,6 +204,7 @@ class Condition(Record):
     features: list[Feature] = Field(default_factory=list)
     roots: list[RootId] = Field(default_factory=list, description="Roots typically involved, if radicular.")
     regions: list[Id] = Field(default_factory=list, description="Body-region ids where symptoms typically sit.")
+    workup_tests: list[Id] = Field(default_factory=list, description="Test ids that confirm or exclude it.")
 
 
 class Indication(Strict):
@@ -240,19 +241,42 @@ class Treatment(Record):
     KIND: ClassVar[str] = "treatment"
 
     category: Literal[
-        "physical_therapy", "exercise", "mind_body", "education", "self_care", "supplement", "regenerative",
-        "injection", "surgery",
+        "physical_therapy",
+        "exercise",
+        "mind_body",
+        "education",
+        "self_care",
+        "supplement",
+        "regenerative",
+        "injection",
+        "surgery",
     ]
     positions: list[Position] = Field(default_factory=list, description="Guideline stances, if any exist.")
-    seed_dose: str | None = Field(default=None, description="Dose as the seeds state it, for supplements and injectables.")
+    seed_dose: str | None = Field(
+        default=None, description="Dose as the seeds state it, for supplements and injectables."
+    )
     step: Literal["first_days", "two_to_six_weeks", "after_six_weeks", "specialist", "not_routine"] = "not_routine"
 
 
 SafetyFactor = Literal[
-    "age_65_plus", "ckd", "liver_disease", "gi_bleed_or_ulcer", "anticoagulant", "heart_failure",
-    "pregnancy", "pregnancy_third_trimester", "nsaid_sensitive_asthma", "cardiovascular_disease",
-    "hypertension", "alcohol_use", "low_body_weight", "respiratory_disease", "opioid_use_disorder",
-    "elderly_falls", "diabetes", "breastfeeding",
+    "age_65_plus",
+    "ckd",
+    "liver_disease",
+    "gi_bleed_or_ulcer",
+    "anticoagulant",
+    "heart_failure",
+    "pregnancy",
+    "pregnancy_third_trimester",
+    "nsaid_sensitive_asthma",
+    "cardiovascular_disease",
+    "hypertension",
+    "alcohol_use",
+    "low_body_weight",
+    "respiratory_disease",
+    "opioid_use_disorder",
+    "elderly_falls",
+    "diabetes",
+    "breastfeeding",
 ]
 
 
@@ -353,6 +377,45 @@ class Instrument(Record):
     licence: str
 
 
+Predicate = str | dict[str, Any]
+"""A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {age_at_least: n},
+{duration_at_least: days}, {duration_under: days}, {course: value}, {pain_at_least: n}."""
+
+
+class TriageRule(Record):
+    """A declarative triage rule evaluated with three-valued (Kleene) logic."""
+
+    KIND: ClassVar[str] = "triage_rule"
+
+    level: Urgency
+    group: Literal[
+        "cauda_equina",
+        "infection",
+        "cancer",
+        "fracture",
+        "progressive_deficit",
+        "neurological_deficit",
+        "duration",
+        "pain",
+        "mimic",
+        "default",
+    ]
+    when: Predicate = Field(description="Condition tree over finding ids and case facts.")
+    rationale: str = Field(description="Plain statement of why this rule sets this level.")
+    advice: str = Field(description="What to do now, for the report.")
+
+
+class LocaliserDefault(Record):
+    """Default accuracy of a kind of finding for its root when no root-specific ratio is published."""
+
+    KIND: ClassVar[str] = "localiser_default"
+
+    category: FindingCategory
+    lr_positive: float = Field(gt=0, le=20)
+    lr_negative: float = Field(gt=0, le=1)
+    basis: str = Field(description="How the ratios were derived from the cited figures.")
+
+
 ENTITY_MODELS: dict[str, type[Record]] = {
     "roots": Root,
     "body_regions": BodyRegion,
@@ -365,5 +428,7 @@ ENTITY_MODELS: dict[str, type[Record]] = {
     "prevention": Prevention,
     "faqs": Faq,
     "instruments": Instrument,
+    "triage_rules": TriageRule,
+    "localiser": LocaliserDefault,
 }
 """Data file stem → record model. ``sources.yaml`` is loaded separately."""

@@ -1,0 +1,73 @@
+"""Three-valued (Kleene) evaluation of rule conditions: True, False or None (not assessed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.evidence import Evidence
+
+Truth = bool | None
+
+
+def k_and(values: list[Truth]) -> Truth:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def k_or(values: list[Truth]) -> Truth:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def k_not(value: Truth) -> Truth:
+    return None if value is None else not value
+
+
+def _known(value: int | None, test: bool) -> Truth:
+    return None if value is None else test
+
+
+def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
+    """Evaluate a condition tree; unknown findings and missing facts give None, never False."""
+    if isinstance(when, str):
+        status = evidence.get(when)
+        return None if status == "unknown" else status == "present"
+    (op, arg), *rest = when.items()
+    if rest:
+        raise ValueError(f"condition must have one operator, got {sorted(when)}")
+    if op == "all":
+        return k_and([evaluate(item, evidence, case) for item in arg])
+    if op == "any":
+        return k_or([evaluate(item, evidence, case) for item in arg])
+    if op == "not":
+        return k_not(evaluate(arg, evidence, case))
+    if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
+        return evaluate(arg, evidence, case) is not True
+    if op == "age_at_least":
+        return _known(case.age, case.age is not None and case.age >= arg)
+    if op == "duration_at_least":
+        return _known(case.duration_days, case.duration_days is not None and case.duration_days >= arg)
+    if op == "duration_under":
+        return _known(case.duration_days, case.duration_days is not None and case.duration_days < arg)
+    if op == "pain_at_least":
+        return _known(case.pain_score, case.pain_score is not None and case.pain_score >= arg)
+    if op == "course":
+        return None if case.course == "unknown" else case.course == arg
+    raise ValueError(f"unknown condition operator {op!r}")
+
+
+def unknown_findings(when: Any, evidence: Evidence) -> list[str]:
+    """Finding ids in a condition tree that nobody has assessed."""
+    if isinstance(when, str):
+        return [when] if evidence.get(when) == "unknown" else []
+    found: list[str] = []
+    for op, arg in when.items():
+        if op in ("all", "any"):
+            for item in arg:
+                found += unknown_findings(item, evidence)
+        elif op == "not":
+            found += unknown_findings(arg, evidence)
+    return found

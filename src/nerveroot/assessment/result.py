@@ -1,0 +1,130 @@
+"""The Assessment: everything nerveroot concludes about one case, with the basis of each statement."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nerveroot.knowledge.models import Cite, Urgency
+
+DISCLAIMER = (
+    "nerveroot supports clinical decisions; it does not replace examination and judgement by a qualified clinician."
+)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class TriageReason(Out):
+    rule: str
+    name: str
+    group: str
+    level: Urgency
+    findings: list[str]
+    rationale: str
+    advice: str
+    sources: list[Cite]
+
+
+class NotAssessed(Out):
+    red_flag: str = Field(description="Red-flag record id.")
+    name: str
+    group: str
+    question: str
+    findings: list[str] = Field(description="Finding ids nobody has assessed.")
+    could_raise_to: Urgency
+
+
+class Triage(Out):
+    level: Urgency
+    reasons: list[TriageReason]
+    not_assessed: list[NotAssessed]
+    summary: str
+
+
+class EvidenceItem(Out):
+    finding: str
+    name: str
+    status: Literal["present", "absent"]
+    lr: float = Field(description="Likelihood ratio applied (after capping).")
+    basis: str = Field(description="Published figure or default, with its source id.")
+    side: list[str] = Field(default_factory=list)
+
+
+class RootProbability(Out):
+    root: str = Field(description="l1..s1, or 'none' for not radicular / other cause.")
+    label: str
+    probability: float
+    supporting: list[EvidenceItem] = Field(alias="for")
+    opposing: list[EvidenceItem] = Field(alias="against")
+
+
+class DifferentialItem(Out):
+    id: str
+    name: str
+    role: str
+    icd10: list[str]
+    probability: float
+    why: list[str]
+    against: list[str]
+
+
+class WorkupTest(Out):
+    id: str
+    name: str
+    timing: Literal["now", "urgent", "if_persisting", "specialist"]
+    why: str
+    sources: list[Cite]
+
+
+class Workup(Out):
+    imaging_now: bool
+    imaging_rule: str
+    imaging_detail: str
+    imaging_sources: list[Cite]
+    tests: list[WorkupTest]
+
+
+class PlanItem(Out):
+    id: str
+    name: str
+    detail: str
+    stance: str | None = None
+    sources: list[Cite]
+
+
+class PlanStep(Out):
+    stage: Literal["first_days", "two_to_six_weeks", "after_six_weeks", "specialist"]
+    title: str
+    items: list[PlanItem]
+
+
+class Plan(Out):
+    steps: list[PlanStep]
+    drugs: list[dict[str, Any]] = Field(description="Drug options with patient-specific daily ceilings.")
+    avoid: list[PlanItem] = Field(description="What guidelines advise against for sciatica.")
+    seek_care_now: list[str]
+
+
+class TraceEntry(Out):
+    kind: Literal["rule", "ratio", "prior", "note"]
+    detail: str
+    sources: list[Cite] = Field(default_factory=list)
+
+
+class Assessment(Out):
+    case_id: str | None
+    kb_version: str
+    kb_content_hash: str
+    triage: Triage
+    levels: list[RootProbability]
+    sides: list[str]
+    multi_level: bool
+    differential: list[DifferentialItem]
+    workup: Workup
+    plan: Plan
+    instruments: dict[str, Any]
+    trace: list[TraceEntry]
+    disclaimer: str = DISCLAIMER

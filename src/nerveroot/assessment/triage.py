@@ -1,0 +1,87 @@
+"""Triage: the most urgent rule that fires sets the level; rules that could fire on unasked items are listed."""
+
+from __future__ import annotations
+
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.logic import evaluate, unknown_findings
+from nerveroot.assessment.result import NotAssessed, Triage, TriageReason
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import RedFlag, TriageRule, Urgency
+
+ORDER: dict[Urgency, int] = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
+SUMMARY: dict[Urgency, str] = {
+    "emergency": "Emergency: same-day emergency assessment.",
+    "urgent": "Urgent: to be seen by a clinician within days.",
+    "routine": "Routine: planned clinical review in the coming weeks.",
+    "self_care": "Self-care with advice and a safety net; no red flag or neurological deficit found.",
+}
+
+
+def _present(when: object, evidence: Evidence) -> list[str]:
+    if isinstance(when, str):
+        return [when] if evidence.get(when) == "present" else []
+    if isinstance(when, dict):
+        return [
+            f
+            for op, arg in when.items()
+            if op != "unless"
+            for item in (arg if isinstance(arg, list) else [arg])
+            for f in _present(item, evidence)
+        ]
+    return []
+
+
+def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
+    """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
+    reasons: list[TriageReason] = []
+    open_rules: list[TriageRule] = []
+    for rule in kb.all("triage_rules", TriageRule):
+        outcome = evaluate(rule.when, evidence, case)
+        if outcome is True:
+            reasons.append(
+                TriageReason(
+                    rule=rule.id,
+                    name=rule.name,
+                    group=rule.group,
+                    level=rule.level,
+                    findings=sorted(set(_present(rule.when, evidence))),
+                    rationale=rule.rationale,
+                    advice=rule.advice,
+                    sources=rule.sources,
+                )
+            )
+        elif outcome is None:
+            open_rules.append(rule)
+    reasons.sort(key=lambda r: -ORDER[r.level])
+    level: Urgency = reasons[0].level if reasons else "self_care"
+    return Triage(
+        level=level, reasons=reasons, not_assessed=_not_assessed(evidence, kb, open_rules), summary=SUMMARY[level]
+    )
+
+
+def _not_assessed(evidence: Evidence, kb: KnowledgeBase, open_rules: list[TriageRule]) -> list[NotAssessed]:
+    """Red flags with an unasked finding, each with the level it could raise the case to."""
+    could_raise: dict[str, Urgency] = {}
+    for rule in open_rules:
+        for finding in unknown_findings(rule.when, evidence):
+            if ORDER[rule.level] > ORDER[could_raise.get(finding, "self_care")]:
+                could_raise[finding] = rule.level
+    items = []
+    for flag in kb.all("red_flags", RedFlag):
+        unasked = [f for f in flag.findings if evidence.get(f) == "unknown"]
+        if not unasked or any(evidence.get(f) == "present" for f in flag.findings):
+            continue
+        raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=lambda u: ORDER[u])
+        items.append(
+            NotAssessed(
+                red_flag=flag.id,
+                name=flag.name,
+                group=flag.group,
+                question=flag.question,
+                findings=unasked,
+                could_raise_to=raise_to,
+            )
+        )
+    items.sort(key=lambda n: (-ORDER[n.could_raise_to], n.group, n.red_flag))
+    return items

@@ -1,0 +1,91 @@
+"""Workup: whether to image now, by which guideline rule, and which other tests to do and when."""
+
+from __future__ import annotations
+
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.result import DifferentialItem, Triage, Workup, WorkupTest
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import Cite, Condition, Test
+
+PERSISTENT_DAYS = 42
+DEFICIT_FINDINGS = ("weakness", "patellar_reflex_reduced", "achilles_reflex_reduced", "medial_hamstring_reflex_reduced")
+# Triage group → (rule, what to do, guideline citations)
+IMAGING_BY_GROUP: dict[str, tuple[str, str, list[Cite]]] = {
+    "cauda_equina": (
+        "ACR 2021 variant 4 / GIRFT 2023: suspected cauda equina syndrome",
+        "Emergency MRI of the lumbar spine, available around the clock.",
+        [Cite(source="acr_2021", locator="variant 4"), Cite(source="girft_ces_2023", locator="imaging standard")],
+    ),
+    "progressive_deficit": (
+        "ACR 2021: severe or progressive neurological deficit",
+        "MRI of the lumbar spine without contrast, the same day or as soon as possible.",
+        [Cite(source="acr_2021", locator="summary: severe or progressive deficit")],
+    ),
+    "infection": (
+        "ACR 2021 variant 7: suspected infection",
+        "MRI of the lumbar spine with and without contrast, with blood tests.",
+        [Cite(source="acr_2021", locator="variant 7")],
+    ),
+    "cancer": (
+        "ACR 2021 variant 7 / NICE CKS: suspected malignancy",
+        "MRI of the spine; blood tests for myeloma and metastasis.",
+        [
+            Cite(source="acr_2021", locator="variant 7"),
+            Cite(source="nice_cks_sciatica", locator="suspected metastases"),
+        ],
+    ),
+    "fracture": (
+        "ACR 2021 variant 6: trauma, osteoporosis or steroid use",
+        "Radiograph or CT of the lumbar spine; MRI if there are neurological signs.",
+        [Cite(source="acr_2021", locator="variant 6")],
+    ),
+}
+NO_IMAGING = (
+    "NICE NG59 1.1.4 / ACR 2021 variant 1: no imaging without red flags",
+    "Do not image routinely: no red flag, and imaging would not change early management. Reassess at 6 weeks.",
+    [Cite(source="nice_ng59", locator="rec 1.1.4"), Cite(source="acr_2021", locator="variant 1")],
+)
+PERSISTENT = (
+    "ACR 2021 variant 3 / NICE NG59 1.1.6: persistent symptoms after 6 weeks",
+    "MRI without contrast if an injection or surgery would be considered, after 6 weeks of optimal care.",
+    [Cite(source="acr_2021", locator="variant 3"), Cite(source="nice_ng59", locator="rec 1.1.6")],
+)
+
+
+def _imaging(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tuple[str, str, list[Cite]]]:
+    for reason in triage.reasons:
+        if reason.group in IMAGING_BY_GROUP:
+            return True, IMAGING_BY_GROUP[reason.group]
+    persistent = case.duration_days is not None and case.duration_days >= PERSISTENT_DAYS
+    troubling = any(evidence.get(f) == "present" for f in DEFICIT_FINDINGS) or (case.pain_score or 0) >= 7
+    if persistent and case.course != "improving" and troubling:
+        return True, PERSISTENT
+    return False, NO_IMAGING
+
+
+def workup(case: Case, evidence: Evidence, triage: Triage, ranked: list[DifferentialItem], kb: KnowledgeBase) -> Workup:
+    """Imaging decision plus the tests that would confirm or exclude the leading conditions."""
+    imaging_now, (rule, detail, cites) = _imaging(case, evidence, triage)
+    tests: dict[str, WorkupTest] = {}
+    urgent = triage.level in ("emergency", "urgent")
+    for item in ranked[:5]:
+        if item.probability < 0.05:
+            continue
+        condition = kb.get("conditions", item.id, Condition)
+        for tid in condition.workup_tests:
+            if tid in tests:
+                continue
+            test = kb.get("tests", tid, Test)
+            why = f"To confirm or exclude {condition.name} ({item.probability:.0%}): {test.answers}"
+            timing = "urgent" if urgent and condition.role == "serious" else "if_persisting"
+            tests[tid] = WorkupTest(
+                id=tid, name=test.name, timing=timing, why=why, sources=[*test.sources[:1], *condition.sources[:1]]
+            )
+    return Workup(
+        imaging_now=imaging_now,
+        imaging_rule=rule,
+        imaging_detail=detail,
+        imaging_sources=cites,
+        tests=list(tests.values()),
+    )

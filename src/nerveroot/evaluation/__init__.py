@@ -1,0 +1,1 @@
+"""Evaluation of nerveroot against golden cases kept as data in the repository."""
