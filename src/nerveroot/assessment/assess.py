@@ -8,13 +8,14 @@ from nerveroot.assessment.case import Case
 from nerveroot.assessment.differential import differential
 from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.assessment.instruments import score_odi, score_startback
-from nerveroot.assessment.localise import localise
+from nerveroot.assessment.localise import explain, localise
+from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
 from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry
 from nerveroot.assessment.triage import triage
 from nerveroot.assessment.workup import workup
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import ROOT_IDS, Root
+from nerveroot.knowledge.models import ROOT_IDS, Root, TriageRule
 
 MULTI_LEVEL_SHARE = 0.25
 
@@ -24,20 +25,24 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
     evidence = derive_evidence(case)
     tri = triage(case, evidence, kb)
     loc = localise(case, evidence, kb)
-    diff = differential(evidence, loc, kb)
+    pain = {m.region for m in case.pain_regions}
+    sensory = {m.region for m in case.sensory_regions}
+    suspected = [c for reason in tri.reasons for c in kb.get("triage_rules", reason.rule, TriageRule).suspects]
+    ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected)
     posterior = loc.posterior()
-    rad = diff.radicular_probability
     roots = {r.id: r for r in kb.all("roots", Root)}
-    levels = [
-        RootProbability(
-            root=r,
-            label=roots[r].level,
-            probability=round(rad * posterior[r], 4),
-            supporting=loc.supporting[r],
-            opposing=loc.opposing[r],
+    levels = []
+    for r in ROOT_IDS:
+        supporting, opposing = explain(loc, evidence, r)
+        levels.append(
+            RootProbability(
+                root=r,
+                label=roots[r].level,
+                probability=round(rad * posterior[r], 4),
+                supporting=supporting,
+                opposing=opposing,
+            )
         )
-        for r in ROOT_IDS
-    ]
     levels.append(
         RootProbability(
             root="none",
@@ -55,12 +60,12 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
     if case.startback is not None:
         startback = score_startback(case.startback)
         instruments["startback"] = startback.model_dump(mode="json")
-        startback_treatment = startback.matched_treatment
+        startback_treatment = startback.treatment
     trace = [
         TraceEntry(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=r.sources)
         for r in tri.reasons
     ]
-    trace += loc.trace + diff.trace
+    trace += [*localise_trace(loc, kb), *diff_trace]
     return Assessment(
         case_id=case.id,
         kb_version=kb.version,
@@ -69,8 +74,8 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         levels=levels,
         sides=sorted(set(case.sides)),
         multi_level=sum(p >= MULTI_LEVEL_SHARE for p in posterior.values()) > 1,
-        differential=diff.items,
-        workup=workup(case, evidence, tri, diff.items, kb),
+        differential=ranked,
+        workup=workup(case, evidence, tri, ranked, kb),
         plan=plan(case, tri, kb, startback_treatment),
         instruments=instruments,
         trace=trace,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Status = Literal["present", "absent", "unknown"]
 Side = Literal["left", "right"]
@@ -190,20 +190,31 @@ class Case(Strict):
     odi: OdiAnswers | None = None
     startback: StartBackAnswers | None = None
 
-    @model_validator(mode="after")
-    def _known_keys(self) -> Case:
-        for field, allowed in (("red_flags", RED_FLAG_KEYS), ("history", HISTORY_KEYS), ("symptoms", SYMPTOM_KEYS)):
-            unknown = sorted(set(getattr(self, field)) - set(allowed))
-            if unknown:
-                raise ValueError(f"{field} has unknown key(s) {unknown}; allowed: {', '.join(allowed)}")
-        for i, answer in enumerate(self.odi or []):
+    @field_validator("red_flags", "history", "symptoms")
+    @classmethod
+    def _known_keys(cls, value: dict[str, Status], info: ValidationInfo) -> dict[str, Status]:
+        allowed = {"red_flags": RED_FLAG_KEYS, "history": HISTORY_KEYS, "symptoms": SYMPTOM_KEYS}[info.field_name or ""]
+        unknown = sorted(set(value) - set(allowed))
+        if unknown:
+            raise ValueError(f"unknown key(s) {unknown}; allowed: {', '.join(allowed)}")
+        return value
+
+    @field_validator("odi")
+    @classmethod
+    def _odi_range(cls, value: list[int | None] | None) -> list[int | None] | None:
+        for i, answer in enumerate(value or []):
             if answer is not None and not 0 <= answer <= 5:
-                raise ValueError(f"odi item {i + 1} must be 0-5 or null, got {answer}")
-        for i, answer in enumerate(self.startback or []):
+                raise ValueError(f"ODI section {i + 1} must be 0-5 or null, got {answer}")
+        return value
+
+    @field_validator("startback")
+    @classmethod
+    def _startback_range(cls, value: list[int] | None) -> list[int] | None:
+        for i, answer in enumerate(value or []):
             top = 4 if i == STARTBACK_ITEMS - 1 else 1
             if not 0 <= answer <= top:
-                raise ValueError(f"startback item {i + 1} must be 0-{top}, got {answer}")
-        return self
+                raise ValueError(f"STarT Back item {i + 1} must be 0-{top}, got {answer}")
+        return value
 
     def status(self, key: str) -> Status:
         """Status of a red-flag, history or symptom key; 'unknown' when nobody asked."""

@@ -1,65 +1,109 @@
-"""Differential: causes, serious conditions and mimics ranked by prior × feature ratios × root-pattern fit."""
+"""Differential: causes, serious conditions and mimics ranked by prior × feature ratios × fit of the findings.
+
+A radicular cause (or a peripheral mimic) is weighed by how well the findings fit its roots; any other condition
+by how well the marked pain and numbness regions match where it usually hurts. Must-not-miss conditions that a
+fired triage rule suspects are listed first whatever their probability.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from nerveroot.assessment.evidence import Evidence
-from nerveroot.assessment.localise import LR_CAP, Localisation
+from nerveroot.assessment.case import Status
+from nerveroot.assessment.compiled import Compiled, ConditionModel, compile_kb
+from nerveroot.assessment.localise import NONSPECIFIC_REGIONS, Localisation
 from nerveroot.assessment.result import DifferentialItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Condition
 
-RANKED_ROLES = frozenset({"cause", "type", "mimic", "serious"})
-
 
 @dataclass(frozen=True)
-class Differential:
-    items: list[DifferentialItem]
-    radicular_probability: float
-    trace: list[TraceEntry]
+class Scores:
+    """Unnormalised posterior weight per ranked condition and the radicular share."""
+
+    weight: dict[str, float]
+    radicular: float
+
+    def probability(self) -> dict[str, float]:
+        total = sum(self.weight.values()) or 1.0
+        return {c: w / total for c, w in self.weight.items()}
 
 
-def differential(evidence: Evidence, localisation: Localisation, kb: KnowledgeBase) -> Differential:
-    """Posterior over the ranked conditions; radicular ones also weigh how well the findings fit their roots."""
-    findings = kb.entities["findings"]
-    scores: dict[str, float] = {}
-    why: dict[str, list[str]] = {}
-    against: dict[str, list[str]] = {}
-    trace: list[TraceEntry] = []
-    conditions = [c for c in kb.all("conditions", Condition) if c.role in RANKED_ROLES]
-    for cond in conditions:
-        score = cond.prior
-        why[cond.id], against[cond.id] = [], []
+def region_fit(model: Compiled, cond: ConditionModel, pain: set[str], sensory: set[str]) -> float:
+    """How well the marked regions match a non-radicular condition's usual regions (same scale as the roots)."""
+    fit = 1.0
+    for kind, marks in (("pain_region", pain), ("sensory_region", sensory)):
+        regions = marks - NONSPECIFIC_REGIONS
+        default = model.region_default.get(kind)
+        if regions and default is not None:
+            share = len(regions & cond.regions) / len(regions)
+            fit *= default.lr_negative + (default.lr_positive - default.lr_negative) * share
+    return fit
+
+
+def fit(model: Compiled, cond: ConditionModel, loc: Localisation, pain: set[str], sensory: set[str]) -> float:
+    return loc.marginal(cond.fit_roots) if cond.fit_roots else region_fit(model, cond, pain, sensory)
+
+
+def condition_scores(
+    model: Compiled, status: Mapping[str, Status], loc: Localisation, pain: set[str], sensory: set[str]
+) -> Scores:
+    """The numeric core: prior × matching feature ratios × fit of the findings."""
+    weight: dict[str, float] = {}
+    radicular = 0.0
+    for cond in model.conditions:
+        score = cond.prior * fit(model, cond, loc, pain, sensory)
+        for finding, when, lr in cond.features:
+            if status.get(finding) == when:
+                score *= lr
+        weight[cond.id] = score
+        if cond.radicular:
+            radicular += score
+    total = sum(weight.values()) or 1.0
+    return Scores(weight=weight, radicular=radicular / total)
+
+
+def differential(
+    status: Mapping[str, Status],
+    loc: Localisation,
+    kb: KnowledgeBase,
+    pain: set[str],
+    sensory: set[str],
+    suspected: Iterable[str] = (),
+) -> tuple[list[DifferentialItem], float, list[TraceEntry]]:
+    """Ranked conditions with the reasons for and against each, the radicular share, and the trace."""
+    model = compile_kb(kb)
+    scores = condition_scores(model, status, loc, pain, sensory)
+    probability = scores.probability()
+    must_not_miss = set(suspected)
+    items, trace = [], []
+    for cm in model.conditions:
+        cond = kb.get("conditions", cm.id, Condition)
+        why: list[str] = []
+        against: list[str] = []
+        if cm.id in must_not_miss:
+            why.append("must not be missed: a red-flag rule for it fired")
         for feature in cond.features:
-            if evidence.get(feature.finding) != feature.when:
+            if status.get(feature.finding) != feature.when:
                 continue
-            lr = min(max(feature.lr, 1 / LR_CAP), LR_CAP)
-            score *= lr
-            name = findings[feature.finding].name if feature.finding in findings else feature.finding
-            text = f"{name} {feature.when} (×{lr:.2g}, {feature.lr_basis}): {feature.why}"
-            (why if lr >= 1 else against)[cond.id].append(text)
+            name = model.names.get(feature.finding, feature.finding)
+            text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
+            (why if feature.lr >= 1 else against).append(text)
             trace.append(TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources))
-        if cond.roots:
-            fit = localisation.marginal(list(cond.roots))
-            score *= fit
-            label = "/".join(r.upper() for r in cond.roots)
-            note = f"findings fit a root lesion at {label} (combined ratio ×{fit:.2g})"
-            (why if fit >= 1 else against)[cond.id].append(note)
-        scores[cond.id] = score
-    total = sum(scores.values()) or 1.0
-    items = [
-        DifferentialItem(
-            id=c.id,
-            name=c.name,
-            role=c.role,
-            icd10=[i.code for i in c.icd10],
-            probability=round(scores[c.id] / total, 4),
-            why=why[c.id],
-            against=against[c.id],
+        ratio = fit(model, cm, loc, pain, sensory)
+        if cm.fit_roots:
+            label = "/".join(r.upper() for r in cm.fit_roots)
+            note = f"findings fit the {label} pattern (combined ratio ×{ratio:.2g})"
+        else:
+            note = f"marked regions match where it usually hurts (ratio ×{ratio:.2g})"
+        if abs(ratio - 1) > 1e-9:
+            (why if ratio > 1 else against).append(note if ratio > 1 else note.replace("fit", "fit poorly", 1))
+        items.append(
+            DifferentialItem(
+                id=cond.id, name=cond.name, role=cond.role, icd10=[i.code for i in cond.icd10],
+                probability=round(probability[cond.id], 4), why=why, against=against,
+            )
         )
-        for c in conditions
-    ]
-    items.sort(key=lambda i: (-i.probability, i.id))
-    radicular = sum(scores[c.id] for c in conditions if c.roots) / total
-    return Differential(items=items, radicular_probability=radicular, trace=trace)
+    items.sort(key=lambda i: (i.id not in must_not_miss, -i.probability, i.id))
+    return items, scores.radicular, trace

@@ -8,6 +8,10 @@ from nerveroot.assessment.case import Case, Side, Status
 
 WEAK_GRADE = 4
 SEVERE_GRADE = 3
+NEW_PAIN_AGE = 50
+PERSISTENT_DAYS = 42
+SEVERE_PAIN = 8
+AGE_BANDS = (("age_under_40", 0, 39), ("age_40_to_59", 40, 59), ("age_60_plus", 60, 200))
 KEY_MOVEMENTS = (
     "hip_flexion",
     "knee_extension",
@@ -53,6 +57,18 @@ def derive_evidence(case: Case) -> Evidence:
         if value == "present" and side:
             sides.setdefault(finding, set()).add(side)
 
+    if case.age is not None:
+        for band, low, high in AGE_BANDS:
+            mark(band, "present" if low <= case.age <= high else "absent")
+    if case.age is not None and case.age < NEW_PAIN_AGE:  # from 50 it depends on whether the pain is new: ask
+        mark("new_pain_age_over_50", "absent")
+    if case.duration_days is not None:
+        mark("persistent_pain_over_6_weeks", "present" if case.duration_days >= PERSISTENT_DAYS else "absent")
+    if case.pain_score is not None:
+        mark("severe_pain", "present" if case.pain_score >= SEVERE_PAIN else "absent")
+    if case.onset != "unknown":
+        mark("onset_sudden", "present" if case.onset == "sudden" else "absent")
+        mark("onset_gradual", "present" if case.onset == "gradual" else "absent")
     for table in (case.history, case.symptoms, case.red_flags):
         for key, value in table.items():
             mark(key, value)
@@ -75,4 +91,6 @@ def derive_evidence(case: Case) -> Evidence:
         mark("numbness", "present")
     if len(set(case.sides)) == 2:
         mark("bilateral_leg_symptoms", "present")
+    elif case.sides:
+        mark("bilateral_leg_symptoms", "absent")
     return Evidence(status=status, sides={k: frozenset(v) for k, v in sides.items()})

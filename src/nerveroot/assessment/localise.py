@@ -7,171 +7,130 @@ supporting and the strongest opposing ratio count; kinds are combined as indepen
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from nerveroot.assessment.case import Case, RegionMark
+from nerveroot.assessment.case import Case, Status
+from nerveroot.assessment.compiled import Compiled, compile_kb
 from nerveroot.assessment.evidence import Evidence
 from nerveroot.assessment.result import EvidenceItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import ROOT_IDS, Accuracy, Finding, LocaliserDefault, Root
+from nerveroot.knowledge.models import ROOT_IDS
 
-LR_CAP = 10.0
 NONSPECIFIC_REGIONS = frozenset({"low_back", "buttock", "saddle"})
-GROUPS: dict[str, frozenset[str]] = {
-    "midlumbar": frozenset({"l2", "l3", "l4"}),
-    "low_lumbar": frozenset({"l5", "s1"}),
-    "radiculopathy": frozenset(ROOT_IDS),
-}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One ratio that entered a root's likelihood."""
+
+    kind: str
+    finding: str
+    name: str
+    status: Status
+    lr: float
+    basis: str
 
 
 @dataclass(frozen=True)
 class Localisation:
-    """Per-root likelihood (relative to a non-radicular cause) and the evidence behind it."""
+    """Per-root likelihood (relative to a non-radicular cause) and the ratios behind it."""
 
     likelihood: dict[str, float]
     prior: dict[str, float]
-    supporting: dict[str, list[EvidenceItem]]
-    opposing: dict[str, list[EvidenceItem]]
-    trace: list[TraceEntry]
+    counted: dict[str, list[Counted]]
 
     def posterior(self) -> dict[str, float]:
         """P(root | findings, radicular)."""
         weights = {r: self.prior[r] * self.likelihood[r] for r in ROOT_IDS}
-        total = sum(weights.values())
+        total = sum(weights.values()) or 1.0
         return {r: w / total for r, w in weights.items()}
 
-    def marginal(self, roots: list[str] | None = None) -> float:
-        """Likelihood of the findings under a radicular cause at any of the roots, relative to a non-radicular one."""
-        pool = [r for r in (roots or ROOT_IDS) if r in self.prior]
+    def marginal(self, roots: Iterable[str] = ROOT_IDS) -> float:
+        """Likelihood of the findings under a root lesion at one of the roots, relative to a non-radicular cause."""
+        pool = [r for r in roots if r in self.prior]
         mass = sum(self.prior[r] for r in pool)
         return sum(self.prior[r] * self.likelihood[r] for r in pool) / mass if mass else 1.0
 
 
-def _cap(value: float) -> float:
-    return min(max(value, 1 / LR_CAP), LR_CAP)
+def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high: float) -> float:
+    return low + (high - low) * len(regions & territory) / len(regions)
 
 
-def _published(acc: Accuracy, present: bool) -> float | None:
-    if present:
-        if acc.lr_positive_infinite:
-            return LR_CAP
-        if acc.lr_positive is not None:
-            return acc.lr_positive
-        if acc.sensitivity is not None and acc.specificity is not None and acc.specificity < 1:
-            return acc.sensitivity / (1 - acc.specificity)
-        return None
-    if acc.lr_negative is not None:
-        return acc.lr_negative
-    if acc.sensitivity is not None and acc.specificity:
-        return (1 - acc.sensitivity) / acc.specificity
-    return None
-
-
-def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | None) -> dict[str, tuple[float, str]]:
-    """Root → (likelihood ratio, basis) for one finding with a known status."""
-    linked = {link.root: link.weight for link in finding.roots}
-    ratios: dict[str, tuple[float, str]] = {}
-    for acc in finding.accuracy:
-        group = GROUPS.get(acc.target) or (frozenset({acc.target}) if acc.target in ROOT_IDS else frozenset())
-        roots = (group & linked.keys()) or group
-        value = _published(acc, present)
-        if value is None:
+def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[str], sensory: set[str]) -> Localisation:
+    """The numeric core: strongest supporting and opposing ratio per kind of finding, per root."""
+    candidates: dict[tuple[str, str], list[Counted]] = {}
+    for fid, value in status.items():
+        if value == "unknown" or fid not in model.ratios:
             continue
-        label = "∞ capped" if present and acc.lr_positive_infinite else f"{value:.2f}"
-        for root in roots:
-            ratios[root] = (_cap(value), f"published LR {label} for {acc.target} ({acc.sources[0].source})")
-    if default is not None:
-        base = default.lr_positive if present else default.lr_negative
-        for root, weight in linked.items():
-            if root in ratios:
-                continue
-            value = base if weight == "primary" else 1 + (base - 1) / 2
-            ratios[root] = (value, f"default for {default.category} findings ({default.sources[0].source})")
-    return ratios
-
-
-def _region_ratio(marks: list[RegionMark], territory: set[str], default: LocaliserDefault) -> float | None:
-    regions = {m.region for m in marks} - NONSPECIFIC_REGIONS
-    if not regions:
-        return None
-    share = len(regions & territory) / len(regions)
-    return default.lr_negative + (default.lr_positive - default.lr_negative) * share
+        kind = model.category[fid]
+        for root, (lr, basis) in model.ratios[fid][value].items():
+            candidates.setdefault((kind, root), []).append(Counted(kind, fid, model.names[fid], value, lr, basis))
+    for kind, regions, territories in (
+        ("pain_region", pain - NONSPECIFIC_REGIONS, model.pain_territory),
+        ("sensory_region", sensory - NONSPECIFIC_REGIONS, model.sensory_territory),
+    ):
+        default = model.region_default.get(kind)
+        if not regions or default is None:
+            continue
+        name = f"{kind.replace('_', ' ')}: {', '.join(sorted(regions))}"
+        for root, territory in territories.items():
+            lr = _region_ratio(regions, territory, default.lr_negative, default.lr_positive)
+            basis = f"overlap with the {model.labels[root]} territory ({default.sources[0].source})"
+            candidates.setdefault((kind, root), []).append(Counted(kind, kind, name, "present", lr, basis))
+    likelihood: dict[str, float] = dict.fromkeys(ROOT_IDS, 1.0)
+    counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
+    for (_, root), items in candidates.items():
+        ups = [c for c in items if c.lr > 1]
+        downs = [c for c in items if c.lr < 1]
+        for chosen in ([max(ups, key=lambda c: c.lr)] if ups else []) + (
+            [min(downs, key=lambda c: c.lr)] if downs else []
+        ):
+            likelihood[root] *= chosen.lr
+            counted[root].append(chosen)
+    return Localisation(likelihood=likelihood, prior=model.prior, counted=counted)
 
 
 def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
-    """Combine every known finding and the body-map marks into a likelihood per root."""
-    roots: dict[str, Root] = {r.id: r for r in kb.all("roots", Root)}
-    defaults: dict[str, LocaliserDefault] = {d.category: d for d in kb.all("localiser", LocaliserDefault)}
-    findings = kb.entities["findings"]
-    # kind of finding → root → list of (ratio, item)
-    by_kind: dict[str, dict[str, list[tuple[float, EvidenceItem]]]] = {}
-    for fid, status in evidence.status.items():
-        finding = findings.get(fid)
-        if status == "unknown" or not isinstance(finding, Finding):
-            continue
-        present = status == "present"
-        for root, (lr, basis) in finding_ratios(finding, present, defaults.get(finding.category)).items():
-            item = EvidenceItem(
-                finding=fid,
-                name=finding.name,
-                status=status,
-                lr=round(lr, 3),
-                basis=basis,
-                side=sorted(evidence.sides.get(fid, ())),
-            )
-            by_kind.setdefault(finding.category, {}).setdefault(root, []).append((lr, item))
-    for kind, marks, default_kind in (
-        ("pain_region", case.pain_regions, "pain_region"),
-        ("sensory_region", case.sensory_regions, "sensory"),
-    ):
-        default = defaults.get(default_kind)
-        if default is None:
-            continue
-        for rid, root_record in roots.items():
-            territory = set(root_record.sensory_regions)
-            if kind == "pain_region":
-                territory |= set(root_record.pain_regions)
-            ratio = _region_ratio(marks, territory, default)
-            if ratio is None:
-                continue
-            marked = sorted({m.region for m in marks} - NONSPECIFIC_REGIONS)
-            item = EvidenceItem(
-                finding=kind,
-                name=f"{kind.replace('_', ' ')}: {', '.join(marked)}",
-                status="present",
-                lr=round(ratio, 3),
-                basis=f"overlap with the {root_record.level} territory ({default.sources[0].source})",
-            )
-            by_kind.setdefault(kind, {}).setdefault(rid, []).append((ratio, item))
-    likelihood: dict[str, float] = {r: 1.0 for r in ROOT_IDS}
-    supporting: dict[str, list[EvidenceItem]] = {r: [] for r in ROOT_IDS}
-    opposing: dict[str, list[EvidenceItem]] = {r: [] for r in ROOT_IDS}
-    trace: list[TraceEntry] = []
-    for kind, per_root in sorted(by_kind.items()):
-        for root, pairs in per_root.items():
-            ups = [p for p in pairs if p[0] > 1]
-            downs = [p for p in pairs if p[0] < 1]
-            chosen = ([max(ups, key=lambda p: p[0])] if ups else []) + (
-                [min(downs, key=lambda p: p[0])] if downs else []
-            )
-            for lr, item in chosen:
-                likelihood[root] *= lr
-                (supporting if lr > 1 else opposing)[root].append(item)
-                trace.append(
-                    TraceEntry(
-                        kind="ratio",
-                        detail=f"{root.upper()}: {item.name} {item.status} × {lr:.2f} "
-                        f"({item.basis}; strongest {kind} ratio counted)",
-                    )
-                )
-    prior: dict[str, float] = {rid: r.prior for rid, r in roots.items()}
-    trace.append(
+    """Likelihood of each root from every known finding and the body-map marks of a case."""
+    return root_likelihoods(
+        compile_kb(kb), evidence.status, {m.region for m in case.pain_regions}, {m.region for m in case.sensory_regions}
+    )
+
+
+def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
+    """Findings for and against one root, strongest first."""
+    items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
+    made = [
+        EvidenceItem(
+            finding=c.finding,
+            name=c.name,
+            status="present" if c.status == "present" else "absent",
+            lr=round(c.lr, 3),
+            basis=c.basis,
+            side=sorted(evidence.sides.get(c.finding, ())),
+        )
+        for c in items
+    ]
+    return [e for e in made if e.lr > 1], [e for e in made if e.lr < 1]
+
+
+def trace(loc: Localisation, kb: KnowledgeBase) -> list[TraceEntry]:
+    """Every ratio counted, and the priors, for the clinician to check."""
+    entries = [
+        TraceEntry(
+            kind="ratio",
+            detail=f"{root.upper()}: {c.name} {c.status} × {c.lr:.2f} ({c.basis}; strongest {c.kind} ratio counted)",
+        )
+        for root in ROOT_IDS
+        for c in loc.counted[root]
+    ]
+    roots = kb.entities["roots"]
+    entries.append(
         TraceEntry(
             kind="prior",
-            detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in prior.items()),
+            detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in loc.prior.items()),
             sources=[c for r in roots.values() for c in r.sources[:1]],
         )
     )
-    for items in (*supporting.values(), *opposing.values()):
-        items.sort(key=lambda i: -abs(math.log(i.lr)))
-    return Localisation(likelihood=likelihood, prior=prior, supporting=supporting, opposing=opposing, trace=trace)
+    return entries

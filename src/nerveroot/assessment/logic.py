@@ -44,6 +44,8 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         return k_or([evaluate(item, evidence, case) for item in arg])
     if op == "not":
         return k_not(evaluate(arg, evidence, case))
+    if op == "unasked":  # true while any listed item is still unknown: keeps self-care from resting on gaps
+        return any(evidence.get(f) == "unknown" for f in arg)
     if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
         return evaluate(arg, evidence, case) is not True
     if op == "age_at_least":

@@ -61,9 +61,10 @@ def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str
                 sources=[Cite(source="hill_2011", locator="matched treatment by risk group")],
             ),
         )
-    drugs = drug_options(case, kb)
+    rank = {"option": 0, "use_with_caution": 1, "advised_against_for_sciatica": 2, "contraindicated": 3}
+    drugs = sorted(drug_options(case, kb), key=lambda d: rank[d.status])
     seek = [f"{flag.name}: {flag.action}" for flag in kb.all("red_flags", RedFlag) if flag.urgency == "emergency"]
     ordered = [PlanStep(stage=stage, title=title, items=steps[stage]) for stage, title in STAGES.items()]
     if triage.level == "emergency":
         ordered = [s for s in ordered if s.stage != "first_days"]
-    return Plan(steps=ordered, drugs=[d.model_dump(mode="json") for d in drugs], avoid=avoid, seek_care_now=seek)
+    return Plan(steps=ordered, drugs=drugs, avoid=avoid, seek_care_now=seek)

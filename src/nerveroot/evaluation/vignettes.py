@@ -29,6 +29,7 @@ class Vignette(BaseModel):
     id: str
     title: str
     reference: str
+    rationale: str | None = None
     sources: list[str] = Field(min_length=1)
     case: Case
     expected: Expected

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from nerveroot.assessment.drugs import DrugOption
 from nerveroot.assessment.result import Assessment, PlanItem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite
@@ -41,24 +40,26 @@ class Citations:
         return lines
 
 
-def _drug_line(drug: dict[str, Any]) -> str:
-    name = drug.get("name", drug.get("drug_id", "?"))
-    status = str(drug.get("status", "")).replace("_", " ")
-    dose = drug.get("dose") or ""
-    ceiling = drug.get("ceiling_mg_per_day")
-    reasons = "; ".join(drug.get("reasons", []) or [])
-    parts = [f"**{name}** ({status})"]
-    if dose:
-        parts.append(dose)
-    if ceiling:
-        parts.append(f"ceiling for this patient {ceiling:g} mg/day")
-    if reasons:
-        parts.append(reasons)
-    return " — ".join(parts)
+def _drug_line(drug: DrugOption, refs: Citations) -> str:
+    parts = [f"**{drug.name}** ({drug.status.replace('_', ' ')})"]
+    if drug.dose:
+        parts.append(drug.dose)
+    if drug.ceiling_mg_per_day:
+        parts.append(f"ceiling for this patient {drug.ceiling_mg_per_day:g} {drug.dose_unit}/day")
+    parts += [f"{n.factor.replace('_', ' ')}: {n.detail}" for n in drug.safety if n.factor_status == "present"]
+    parts += drug.notes
+    return " — ".join(parts) + f" {refs.mark(drug.sources)}"
 
 
 def _items(items: list[PlanItem], refs: Citations) -> list[str]:
-    return [f"- {i.name}: {i.detail} {refs.mark(i.sources)}".rstrip() for i in items]
+    """One line per distinct statement; treatments that share a guideline statement are listed together."""
+    grouped: dict[str, list[PlanItem]] = {}
+    for item in items:
+        grouped.setdefault(item.detail, []).append(item)
+    return [
+        f"- {', '.join(i.name for i in group)}: {detail} {refs.mark([c for i in group for c in i.sources])}".rstrip()
+        for detail, group in grouped.items()
+    ]
 
 
 def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
@@ -102,7 +103,7 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
             out += [f"### {step.title}", *_items(step.items, refs)]
     if a.plan.drugs:
         out += ["### Drug options (patient-specific daily ceilings)"]
-        out += [f"- {_drug_line(d)}" for d in a.plan.drugs]
+        out += [f"- {_drug_line(d, refs)}" for d in a.plan.drugs]
     if a.plan.avoid:
         out += ["### Advised against for sciatica", *_items(a.plan.avoid, refs)]
     if a.instruments:
@@ -155,12 +156,11 @@ def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
         "- Most nerve pain from the back settles over weeks to a few months.",
         "",
     ]
-    options = [d for d in a.plan.drugs if d.get("status") == "option"][:3]
+    options = [d for d in a.plan.drugs if d.status == "option" and d.dose and d.ceiling_mg_per_day][:3]
     if options:
         out += ["## Pain relief to discuss with your pharmacist or doctor"]
         out += [
-            f"- {d.get('name')}: {d.get('dose', '')} (no more than {d.get('ceiling_mg_per_day', 0):g} mg a day for you)"
-            for d in options
+            f"- {d.name}: {d.dose} (no more than {d.ceiling_mg_per_day:g} {d.dose_unit} a day for you)" for d in options
         ]
         out.append("")
     out += ["## References", *refs.references(), "", f"_{a.disclaimer}_"]

@@ -12,11 +12,12 @@ from nerveroot.knowledge.models import Record, Source
 
 R = TypeVar("R", bound=Record)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_PUNCT = re.compile(r"[\u2010-\u2015\u2018\u2019\u201c\u201d'\"]")
 
 
 def normalise(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces: 'L3–L4 Disc' → 'l3 l4 disc'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", _PUNCT.sub(" ", text)).encode("ascii", "ignore").decode()
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

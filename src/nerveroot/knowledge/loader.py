@@ -82,7 +82,7 @@ def predicate_findings(when: object) -> Iterable[str]:
         yield when
     elif isinstance(when, dict):
         for key, value in when.items():
-            if key in ("all", "any"):
+            if key in ("all", "any", "unasked"):
                 for item in value:
                     yield from predicate_findings(item)
             elif key in ("not", "unless"):
@@ -113,6 +113,7 @@ def _check_references(kb: KnowledgeBase, files: dict[str, str], problems: list[P
                 refs += [("findings", f, findings) for f in record.findings]  # type: ignore[attr-defined]
             if kind == "triage_rules":
                 refs += [("when", f, findings) for f in predicate_findings(record.when)]  # type: ignore[attr-defined]
+                refs += [("suspects", c, set(kb.entities["conditions"])) for c in record.suspects]  # type: ignore[attr-defined]
             if kind == "findings" and record.red_flag:  # type: ignore[attr-defined]
                 refs.append(("red_flag", record.red_flag, red_flags))  # type: ignore[attr-defined]
             for field, ref, pool in refs:

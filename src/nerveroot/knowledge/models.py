@@ -204,6 +204,10 @@ class Condition(Record):
     features: list[Feature] = Field(default_factory=list)
     roots: list[RootId] = Field(default_factory=list, description="Roots typically involved, if radicular.")
     regions: list[Id] = Field(default_factory=list, description="Body-region ids where symptoms typically sit.")
+    mimics_roots: list[RootId] = Field(
+        default_factory=list,
+        description="For a peripheral mimic: roots whose motor, reflex and sensory findings it reproduces.",
+    )
     workup_tests: list[Id] = Field(default_factory=list, description="Test ids that confirm or exclude it.")
 
 
@@ -378,7 +382,8 @@ class Instrument(Record):
 
 
 Predicate = str | dict[str, Any]
-"""A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {age_at_least: n},
+"""A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {unasked: [...]},
+{age_at_least: n},
 {duration_at_least: days}, {duration_under: days}, {course: value}, {pain_at_least: n}."""
 
 
@@ -401,6 +406,9 @@ class TriageRule(Record):
         "default",
     ]
     when: Predicate = Field(description="Condition tree over finding ids and case facts.")
+    suspects: list[Id] = Field(
+        default_factory=list, description="Must-not-miss condition ids this rule raises (ranked first when it fires)."
+    )
     rationale: str = Field(description="Plain statement of why this rule sets this level.")
     advice: str = Field(description="What to do now, for the report.")
 

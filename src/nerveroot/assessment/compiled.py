@@ -1,0 +1,139 @@
+"""The knowledge base compiled into plain tables for fast, repeated inference (assessment and interview)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import ROOT_IDS, Accuracy, Condition, Finding, LocaliserDefault, Root
+
+LR_CAP = 10.0
+GROUPS: dict[str, frozenset[str]] = {
+    "midlumbar": frozenset({"l2", "l3", "l4"}),
+    "low_lumbar": frozenset({"l5", "s1"}),
+    "radiculopathy": frozenset(ROOT_IDS),
+}
+RANKED_ROLES = frozenset({"cause", "type", "mimic", "serious"})
+
+Ratio = tuple[float, str]  # (likelihood ratio, basis)
+
+
+@dataclass(frozen=True)
+class ConditionModel:
+    """A ranked condition as the scoring loop reads it.
+
+    `fit_roots` are the roots whose findings it explains (its own roots if radicular, the mimicked roots of a
+    peripheral mimic); a condition with none is scored on how well the marked regions match its usual regions.
+    """
+
+    id: str
+    prior: float
+    radicular: bool
+    fit_roots: tuple[str, ...]
+    regions: frozenset[str]
+    features: tuple[tuple[str, str, float], ...]  # (finding, status, lr)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Per-finding root ratios, root territories and condition features, read once from the knowledge base."""
+
+    ratios: dict[str, dict[str, dict[str, Ratio]]]  # finding → status → root → ratio
+    category: dict[str, str]
+    names: dict[str, str]
+    prior: dict[str, float]
+    labels: dict[str, str]
+    pain_territory: dict[str, frozenset[str]]
+    sensory_territory: dict[str, frozenset[str]]
+    region_default: dict[str, LocaliserDefault]
+    conditions: tuple[ConditionModel, ...]
+
+
+def cap(value: float) -> float:
+    return min(max(value, 1 / LR_CAP), LR_CAP)
+
+
+def _published(acc: Accuracy, present: bool) -> float | None:
+    if present:
+        if acc.lr_positive_infinite:
+            return LR_CAP
+        if acc.lr_positive is not None:
+            return acc.lr_positive
+        if acc.sensitivity is not None and acc.specificity is not None and acc.specificity < 1:
+            return acc.sensitivity / (1 - acc.specificity)
+        return None
+    if acc.lr_negative is not None:
+        return acc.lr_negative
+    if acc.sensitivity is not None and acc.specificity:
+        return (1 - acc.sensitivity) / acc.specificity
+    return None
+
+
+def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | None) -> dict[str, Ratio]:
+    """Root → (likelihood ratio, basis) for one finding with a known status.
+
+    A published ratio for a root or group of roots wins; otherwise the default for the finding's kind applies to
+    the roots the finding is linked to (half strength for a secondary link).
+    """
+    linked = {link.root: link.weight for link in finding.roots}
+    ratios: dict[str, Ratio] = {}
+    for acc in finding.accuracy:
+        group = GROUPS.get(acc.target) or (frozenset({acc.target}) if acc.target in ROOT_IDS else frozenset())
+        value = _published(acc, present)
+        if value is None or not group:
+            continue
+        label = "∞, capped" if present and acc.lr_positive_infinite else f"{value:.2f}"
+        for root in (group & linked.keys()) or group:
+            ratios[root] = (cap(value), f"published LR {label} for {acc.target} ({acc.sources[0].source})")
+    if default is not None:
+        base = default.lr_positive if present else default.lr_negative
+        for root, weight in linked.items():
+            if root not in ratios:
+                value = base if weight == "primary" else 1 + (base - 1) / 2
+                ratios[root] = (value, f"default for {default.category} findings ({default.sources[0].source})")
+    return ratios
+
+
+_CACHE: dict[int, tuple[KnowledgeBase, Compiled]] = {}
+
+
+def compile_kb(kb: KnowledgeBase) -> Compiled:
+    """Compile (once per knowledge base object) the tables the inference loops read."""
+    hit = _CACHE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    defaults = {d.category: d for d in kb.all("localiser", LocaliserDefault)}
+    findings = kb.all("findings", Finding)
+    roots = kb.all("roots", Root)
+    compiled = Compiled(
+        ratios={
+            f.id: {
+                "present": finding_ratios(f, True, defaults.get(f.category)),
+                "absent": finding_ratios(f, False, defaults.get(f.category)),
+            }
+            for f in findings
+        },
+        category={f.id: f.category for f in findings},
+        names={f.id: f.name for f in findings},
+        prior={r.id: r.prior for r in roots},
+        labels={r.id: r.level for r in roots},
+        pain_territory={r.id: frozenset(r.sensory_regions) | frozenset(r.pain_regions) for r in roots},
+        sensory_territory={r.id: frozenset(r.sensory_regions) for r in roots},
+        region_default={
+            k: defaults[v] for k, v in (("pain_region", "pain_region"), ("sensory_region", "sensory")) if v in defaults
+        },
+        conditions=tuple(
+            ConditionModel(
+                id=c.id,
+                prior=c.prior,
+                radicular=bool(c.roots) and c.role != "mimic",
+                fit_roots=tuple(c.roots or c.mimics_roots),
+                regions=frozenset(c.regions),
+                features=tuple((f.finding, f.when, cap(f.lr)) for f in c.features),
+            )
+            for c in kb.all("conditions", Condition)
+            if c.role in RANKED_ROLES
+        ),
+    )
+    _CACHE[id(kb)] = (kb, compiled)
+    return compiled

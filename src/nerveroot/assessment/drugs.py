@@ -1,0 +1,391 @@
+"""Drug options for one patient: jurisdiction ceilings, patient cautions and guideline positions.
+
+Pure functions over a Case and the knowledge base. For each drug the daily ceiling is the lowest of the
+jurisdiction's recognised maximum and every caution ceiling that applies to the patient; every dose shown is
+capped to that ceiling. Unknown safety factors are never read as absent: they produce a
+"check before prescribing" note and keep the drug at "use_with_caution" or stricter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nerveroot.assessment.case import Case, Status
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import Caution, Cite, Conflict, DoseStatement, Drug, MaxDose, Position, SafetyFactor
+
+Jurisdiction = Literal["UK", "US"]
+OptionStatus = Literal["option", "use_with_caution", "contraindicated", "advised_against_for_sciatica"]
+NoteEffect = Literal["contraindicated", "avoid", "reduce_dose", "caution", "check_before_prescribing"]
+
+SEVERE_CKD_EGFR = 30
+"""eGFR (mL/min/1.73m²) below which CKD is severe; `avoid`/`contraindicated` CKD cautions apply only then."""
+CKD_EGFR = 60
+"""eGFR below which CKD is present."""
+LOW_BODY_WEIGHT_KG = 50.0
+OLDER_AGE = 65
+
+_JURISDICTION_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": ("UK", "label"), "US": ("US_Rx", "label")}
+_FALLBACK_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": (), "US": ("US_OTC",)}
+_JURISDICTION_SOURCES: dict[Jurisdiction, frozenset[str]] = {
+    "UK": frozenset({"bnf", "nhs_medicines"}),
+    "US": frozenset({"drug_labels_us", "fda_nsaid_labels", "us_otc_drug_facts"}),
+}
+_STATUS_ORDER: dict[OptionStatus, int] = {
+    "option": 0,
+    "use_with_caution": 1,
+    "advised_against_for_sciatica": 2,
+    "contraindicated": 3,
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SafetyNote(Strict):
+    """One patient factor that changes how the drug may be used."""
+
+    factor: str = Field(description="Safety factor id, e.g. 'ckd' or 'age_65_plus'.")
+    factor_status: Literal["present", "unknown"]
+    effect: NoteEffect
+    detail: str
+    max_mg_per_day: float | None = Field(default=None, description="Ceiling this factor imposes, if any.")
+    sources: list[Cite]
+
+
+class CeilingBasis(Strict):
+    """A limit that was considered for the patient's daily ceiling."""
+
+    label: str = Field(description="e.g. 'UK maximum' or 'caution: ckd'.")
+    mg_per_day: float
+    limit: str | None = None
+    sources: list[Cite]
+
+
+class DoseLine(Strict):
+    """A source's dose, capped to the patient's ceiling when it would exceed it."""
+
+    text: str = Field(description="Dose to show; never implies more than the ceiling.")
+    original: str = Field(description="The statement as recorded in drugs.yaml.")
+    daily_max_mg: float | None = Field(description="Most the shown text allows in 24 hours, if it can be read.")
+    capped: bool
+    conflict: str | None = Field(default=None, description="Why the original was changed, when capped.")
+    sources: list[Cite]
+
+
+class DrugOption(Strict):
+    """One drug as it stands for this patient."""
+
+    drug_id: str
+    name: str
+    drug_class: str
+    route: str
+    dose_unit: str
+    jurisdiction: Jurisdiction
+    status: OptionStatus
+    ceiling_mg_per_day: float | None = Field(description="Lowest applicable daily maximum; None when none is recorded.")
+    ceiling_basis: list[CeilingBasis]
+    dose: str | None = Field(description="Dose to show; None when the drug is contraindicated.")
+    doses: list[DoseLine]
+    safety: list[SafetyNote]
+    positions: list[Position]
+    conflicts: list[Conflict]
+    notes: list[str]
+    sources: list[Cite]
+
+
+# ---------------------------------------------------------------- dose text reading
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_PER_DOSE = re.compile(rf"(?<![\d.])(?<!up to )(?<!more than ){_NUM}(?:\s*[–-]\s*{_NUM})?\s*mg\b")
+_CAP = re.compile(rf"(no more than|up to)\s+{_NUM}\s*mg(\s+[a-z]+)?\s+(a day|in 24 hours|daily)")
+_EVERY = re.compile(r"every\s+(\d+)(?:\s*[–-]\s*\d+)?\s*hours?")
+_TIMES = (
+    (re.compile(r"\bonce daily\b|\bonce a day\b|\bat bedtime\b|\bat night\b"), 1),
+    (re.compile(r"\btwice daily\b|\btwice a day\b"), 2),
+    (re.compile(r"\bthree times daily\b|\bthree times a day\b"), 3),
+    (re.compile(r"\bfour times daily\b|\bfour times a day\b"), 4),
+)
+
+
+class ParsedDose(Strict):
+    per_dose_low: float | None
+    per_dose_high: float | None
+    doses_per_day: int | None
+    cap: float | None
+
+    @property
+    def daily_max(self) -> float | None:
+        """Most the statement allows in 24 hours: an explicit cap, else dose × frequency."""
+        if self.cap is not None:
+            return self.cap
+        if self.per_dose_high is not None and self.doses_per_day is not None:
+            return self.per_dose_high * self.doses_per_day
+        return None
+
+
+def parse_dose(text: str) -> ParsedDose:
+    """Read '<a>[–<b>] mg <frequency>[, no more than X mg a day]' from a dose statement."""
+    low = high = cap = None
+    caps = list(_CAP.finditer(text))
+    if caps:
+        cap = min(float(m.group(2)) for m in caps)
+    cap_spans = [m.span() for m in caps]
+    for match in _PER_DOSE.finditer(text):
+        if any(start <= match.start() < end for start, end in cap_spans):
+            continue
+        low = float(match.group(1))
+        high = float(match.group(2) or match.group(1))
+        break
+    found: list[tuple[int, int]] = []
+    every = _EVERY.search(text)
+    if every:
+        found.append((every.start(), 24 // int(every.group(1))))
+    for pattern, count in _TIMES:
+        times = pattern.search(text)
+        if times:
+            found.append((times.start(), count))
+    per_day = min(found)[1] if found else None
+    return ParsedDose(per_dose_low=low, per_dose_high=high, doses_per_day=per_day, cap=cap)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def cap_dose_text(text: str, ceiling: float) -> str:
+    """Rewrite a dose statement so that it allows at most `ceiling` mg in 24 hours."""
+    parsed = parse_dose(text)
+    out = _CAP.sub(
+        lambda m: f"{m.group(1)} {_fmt(min(float(m.group(2)), ceiling))} mg{m.group(3) or ''} {m.group(4)}", text
+    )
+    if parsed.per_dose_high is not None and parsed.per_dose_high > ceiling:
+        low = min(parsed.per_dose_low or ceiling, ceiling)
+        new = _fmt(ceiling) if low == ceiling else f"{_fmt(low)}–{_fmt(ceiling)}"
+        out = _PER_DOSE.sub(f"{new} mg", out, count=1)
+    after = parse_dose(out).daily_max
+    if after is None or after > ceiling:
+        out = f"{out.rstrip('. ')}; no more than {_fmt(ceiling)} mg in 24 hours"
+    return out
+
+
+# ---------------------------------------------------------------- patient factors
+
+
+def _ckd(case: Case) -> tuple[Status, Status]:
+    """(CKD status, severe-CKD status) from the eGFR and the CKD flag."""
+    safety = case.drug_safety
+    egfr = safety.egfr
+    if egfr is not None:
+        ckd: Status = "present" if egfr < CKD_EGFR or safety.ckd == "present" else "absent"
+        severe: Status = "present" if egfr < SEVERE_CKD_EGFR else "absent"
+        return ckd, severe
+    if safety.ckd == "present":
+        return "present", "unknown"
+    return safety.ckd, "absent" if safety.ckd == "absent" else "unknown"
+
+
+def factor_status(case: Case, factor: SafetyFactor) -> Status:
+    """Whether a drug-safety factor is present, absent or unknown for this case."""
+    safety = case.drug_safety
+    if factor == "age_65_plus":
+        return "unknown" if case.age is None else ("present" if case.age >= OLDER_AGE else "absent")
+    if factor == "ckd":
+        return _ckd(case)[0]
+    if factor == "pregnancy_third_trimester":
+        if safety.pregnancy == "absent" or safety.trimester in (1, 2):
+            return "absent"
+        return "present" if safety.trimester == 3 else "unknown"
+    if factor == "low_body_weight":
+        if safety.weight_kg is None:
+            return "unknown"
+        return "present" if safety.weight_kg < LOW_BODY_WEIGHT_KG else "absent"
+    if factor == "diabetes":
+        return case.status("diabetes")
+    direct: Status | None = getattr(safety, factor, None)
+    return direct if direct is not None else "unknown"
+
+
+def _applies(case: Case, caution: Caution) -> tuple[Status, NoteEffect]:
+    """Status of the caution's factor for this case and the effect to apply (CKD severity handled here)."""
+    status = factor_status(case, caution.factor)
+    effect: NoteEffect = caution.effect
+    if caution.factor == "ckd" and status == "present" and effect in ("avoid", "contraindicated"):
+        severe = _ckd(case)[1]
+        if severe == "absent":
+            effect = "caution"
+        elif severe == "unknown":
+            effect = "check_before_prescribing"
+    return status, effect
+
+
+# ---------------------------------------------------------------- ceilings and options
+
+
+def jurisdiction_maxima(drug: Drug, jurisdiction: Jurisdiction) -> list[MaxDose]:
+    """The recognised maxima that apply in a jurisdiction (UK: UK + label; US: US_Rx + label, else US_OTC)."""
+    chosen = [m for m in drug.max_daily if m.jurisdiction in _JURISDICTION_MAXIMA[jurisdiction]]
+    if not chosen:
+        chosen = [m for m in drug.max_daily if m.jurisdiction in _FALLBACK_MAXIMA[jurisdiction]]
+    return chosen
+
+
+def max_daily_dose(drug: Drug, jurisdiction: Jurisdiction = "UK") -> MaxDose | None:
+    """The lowest recognised daily maximum for the jurisdiction, or None when none is recorded."""
+    maxima = jurisdiction_maxima(drug, jurisdiction)
+    return min(maxima, key=lambda m: m.mg_per_day) if maxima else None
+
+
+def _is_seed(cites: list[Cite], kb: KnowledgeBase) -> bool:
+    return all(kb.sources[c.source].seed_file is not None for c in cites if c.source in kb.sources)
+
+
+def _primary_statement(drug: Drug, kb: KnowledgeBase, jurisdiction: Jurisdiction) -> DoseStatement:
+    """The label/formulary statement for the jurisdiction, else any non-seed one, else the first."""
+    preferred = _JURISDICTION_SOURCES[jurisdiction]
+    non_seed = [d for d in drug.usual_doses if not _is_seed(d.sources, kb)]
+    for statement in non_seed:
+        if any(c.source in preferred for c in statement.sources):
+            return statement
+    return non_seed[0] if non_seed else drug.usual_doses[0]
+
+
+def _dose_line(statement: DoseStatement, ceiling: float | None, unit: str) -> DoseLine:
+    implied = parse_dose(statement.text).daily_max
+    if ceiling is None or (implied is not None and implied <= ceiling):
+        return DoseLine(
+            text=statement.text, original=statement.text, daily_max_mg=implied, capped=False, sources=statement.sources
+        )
+    text = cap_dose_text(statement.text, ceiling)
+    if implied is None:
+        conflict = None
+    else:
+        conflict = (
+            f"The stated schedule allows up to {_fmt(implied)} {unit} a day, above this patient's ceiling of "
+            f"{_fmt(ceiling)} {unit}; shown capped."
+        )
+    return DoseLine(
+        text=text,
+        original=statement.text,
+        daily_max_mg=parse_dose(text).daily_max,
+        capped=True,
+        conflict=conflict,
+        sources=statement.sources,
+    )
+
+
+def _unique(cites: list[Cite]) -> list[Cite]:
+    seen: dict[tuple[str, str], Cite] = {}
+    for cite in cites:
+        seen.setdefault((cite.source, cite.locator), cite)
+    return list(seen.values())
+
+
+def assess_drug(case: Case, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK") -> DrugOption:
+    """One drug for one patient: status, ceiling with reasons, capped doses and sources."""
+    basis = [
+        CeilingBasis(label=f"{m.jurisdiction} maximum", mg_per_day=m.mg_per_day, limit=m.limit, sources=m.sources)
+        for m in jurisdiction_maxima(drug, jurisdiction)
+    ]
+    notes: list[str] = []
+    if not basis:
+        notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
+    safety: list[SafetyNote] = []
+    for caution in drug.cautions:
+        factor_state, effect = _applies(case, caution)
+        if factor_state == "absent":
+            continue
+        if factor_state == "unknown":
+            safety.append(
+                SafetyNote(
+                    factor=caution.factor,
+                    factor_status="unknown",
+                    effect="check_before_prescribing",
+                    detail=f"Not recorded; check before prescribing. If present: {caution.effect}. {caution.detail}",
+                    max_mg_per_day=caution.max_mg_per_day,
+                    sources=caution.sources,
+                )
+            )
+            continue
+        safety.append(
+            SafetyNote(
+                factor=caution.factor,
+                factor_status="present",
+                effect=effect,
+                detail=caution.detail,
+                max_mg_per_day=caution.max_mg_per_day,
+                sources=caution.sources,
+            )
+        )
+        if caution.max_mg_per_day is not None:
+            basis.append(
+                CeilingBasis(
+                    label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
+                )
+            )
+    ceiling = min((b.mg_per_day for b in basis), default=None)
+
+    present = [n for n in safety if n.factor_status == "present"]
+    against = [p for p in drug.sciatica_positions if p.stance == "not_recommended"]
+    status: OptionStatus
+    if any(n.effect in ("contraindicated", "avoid") for n in present):
+        status = "contraindicated"
+    elif against:
+        status = "advised_against_for_sciatica"
+    elif safety:
+        status = "use_with_caution"
+    else:
+        status = "option"
+    if not basis and status == "option":
+        status = "use_with_caution"
+
+    doses = [_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses]
+    primary = _primary_statement(drug, kb, jurisdiction)
+    dose: str | None = next(d.text for d in doses if d.original == primary.text)
+    if status == "contraindicated":
+        dose = None
+        reasons = "; ".join(f"{n.factor} ({n.effect})" for n in present if n.effect in ("contraindicated", "avoid"))
+        notes.append(f"Removed for this patient: {reasons}.")
+    elif ceiling is None:
+        notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
+    if status == "advised_against_for_sciatica":
+        bodies = ", ".join(sorted({p.body for p in against}))
+        notes.append(f"Advised against for sciatica ({bodies}); shown for information, not as a recommendation.")
+
+    cites: list[Cite] = [*drug.sources]
+    for d in doses:
+        cites.extend(d.sources)
+    for b in basis:
+        cites.extend(b.sources)
+    for n in safety:
+        cites.extend(n.sources)
+    for p in drug.sciatica_positions:
+        cites.extend(p.sources)
+    return DrugOption(
+        drug_id=drug.id,
+        name=drug.name,
+        drug_class=drug.drug_class,
+        route=drug.route,
+        dose_unit=drug.dose_unit,
+        jurisdiction=jurisdiction,
+        status=status,
+        ceiling_mg_per_day=ceiling,
+        ceiling_basis=basis,
+        dose=dose,
+        doses=doses,
+        safety=safety,
+        positions=list(drug.sciatica_positions),
+        conflicts=list(drug.conflicts),
+        notes=notes,
+        sources=_unique(cites),
+    )
+
+
+def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
+    """Every drug in the knowledge base assessed for this case, most usable first."""
+    options = [assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)]
+    return sorted(options, key=lambda o: (_STATUS_ORDER[o.status], o.name))

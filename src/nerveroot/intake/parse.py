@@ -1,0 +1,667 @@
+"""parse_note: a clinical note or a patient's own words → a Case plus every finding with its source words.
+
+Status rules (ConText modifiers on each matched phrase):
+- negated ("no", "denies", "numbness: none", "is negative for") → ``absent``;
+- possible ("might be", "worried about", "?"), hypothetical ("if you notice", safety-netting), family ("mother had")
+  → ``unknown``, and the finding is kept out of the Case;
+- historical ("previous episode of", "years ago") → ``unknown`` for current-state findings, but ignored for history
+  items: "previous breast cancer" is ``cancer_history`` present.
+Exam findings take their status from the values written next to them: an MRC grade ≤ 4 is weakness, a reflex
+"absent" or "reduced" is a reduced reflex (so "absent ankle jerks" is present, not negated), a "negative" test is
+absent.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, get_args
+
+from spacy.tokens import Doc, Span
+
+from nerveroot.assessment.case import (
+    HISTORY_KEYS,
+    RED_FLAG_KEYS,
+    SYMPTOM_KEYS,
+    Case,
+    Movement,
+    ProvocativeResult,
+    ProvocativeTest,
+    ReflexName,
+    ReflexTest,
+    RegionMark,
+    Side,
+    StrengthTest,
+)
+from nerveroot.intake import patterns as pt
+from nerveroot.intake.models import FindingKind, FindingStatus, Intake, ParsedFinding, Qualifier
+from nerveroot.intake.pipeline import pipeline
+from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX
+from nerveroot.knowledge.base import KnowledgeBase
+
+_STRUCTURED = {"strength", "reflex", "provocative"}
+_JOINERS = {"and", ",", "/", "&", "or", "+", "nor"}
+_MOVEMENTS = set(get_args(Movement))
+_REFLEXES = set(get_args(ReflexName))
+_TESTS = set(get_args(ProvocativeTest))
+_BLOCKING = {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+_LEG_SIDE = re.compile(
+    r"\b(left|right)(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|radiculopathy)\b"
+    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right)\b(?!\s+(?:side of|hand))"
+    r"|\b(both legs|bilateral (?:leg|sciatica|lower limb))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Mention:
+    """A target entity with its ConText status."""
+
+    span: Span
+    kind: str
+    ids: tuple[str, ...]
+    status: FindingStatus
+    qualifier: Qualifier | None
+    fixed: str | None
+
+
+@dataclass
+class _State:
+    doc: Doc
+    findings: list[ParsedFinding] = field(default_factory=list)
+    strength: list[StrengthTest] = field(default_factory=list)
+    reflexes: list[ReflexTest] = field(default_factory=list)
+    provocative: list[ProvocativeResult] = field(default_factory=list)
+    default_side: tuple[Side, ...] = ()
+
+    def add(
+        self,
+        fid: str,
+        kind: FindingKind,
+        status: FindingStatus,
+        qualifier: Qualifier | None,
+        start: int,
+        end: int,
+        side: Side | None = None,
+        value: str | int | None = None,
+    ) -> None:
+        self.findings.append(
+            ParsedFinding(
+                id=fid,
+                kind=kind,
+                status=status,
+                qualifier=qualifier,
+                text_span=self.doc.text[start:end],
+                start=start,
+                end=end,
+                side=side,
+                value=value,
+            )
+        )
+
+
+def _context(span: Span, kind: str) -> tuple[FindingStatus, Qualifier | None]:
+    ext = span._
+    if ext.is_family:
+        return "unknown", "family"
+    if ext.is_hypothetical:
+        return "unknown", "hypothetical"
+    if ext.is_negated:
+        return "absent", "negated"
+    if ext.is_uncertain:
+        return "unknown", "possible"
+    if ext.is_historical and kind != "history":
+        return "unknown", "historical"
+    return "present", None
+
+
+def _mentions(doc: Doc) -> list[_Mention]:
+    out = []
+    for ent in doc.ents:
+        meta: dict[str, Any] = ent._.target_rule.metadata
+        status, qualifier = _context(ent, meta["kind"])
+        out.append(_Mention(ent, meta["kind"], tuple(meta["ids"]), status, qualifier, meta["fixed"]))
+    return out
+
+
+def _side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
+    found = []
+    for tok in sent:
+        sides = pt.SIDE_WORDS.get(tok.lower_) or pt.SIDE_LETTERS.get(tok.text)
+        if sides:
+            found.append((tok.i, sides))
+    return found
+
+
+def _nearest_side(doc: Doc, lo: int, hi: int, anchor_start: int, anchor_end: int) -> tuple[Side, ...]:
+    """Side words in [lo, hi): the nearest before the anchor, else the nearest after, else ()."""
+    sides = _side_tokens(doc[lo:hi])
+    before = [s for s in sides if s[0] < anchor_end]
+    if before:
+        return before[-1][1]
+    after = [s for s in sides if s[0] >= anchor_end]
+    return after[0][1] if after else ()
+
+
+def _sides_for(doc: Doc, span: Span, lo: int, hi: int, default: tuple[Side, ...]) -> tuple[Side, ...]:
+    """Side of a mention: its own segment first, then its sentence, then the note's default."""
+    sent = span.sent
+    return (
+        _nearest_side(doc, lo, hi, span.start, span.end)
+        or _nearest_side(doc, sent.start, sent.end, span.start, span.end)
+        or default
+    )
+
+
+def _blocked(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING) -> bool:
+    """True when a ConText modifier of these categories covers the characters [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
+    if span is None:
+        return False
+    graph = doc._.context_graph
+    return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
+
+
+# --- plain findings ---------------------------------------------------------------------------------------------
+
+
+def _plain(state: _State, m: _Mention) -> None:
+    status, qualifier = m.status, m.qualifier
+    if m.fixed == "absent" and status == "present":
+        status, qualifier = "absent", "negated"
+    kind: FindingKind = m.kind if m.kind in ("red_flag", "history", "symptom", "sign") else "other"  # type: ignore[assignment]
+    for fid in m.ids:
+        state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char)
+
+
+# --- body regions -----------------------------------------------------------------------------------------------
+
+
+def _region_modes(doc: Doc, span: Span) -> set[str]:
+    """'sensory' and/or 'pain' from the symptom words nearest the region in its sentence."""
+    sent = span.sent
+    own = {"sensory" for _ in pt.SENSORY_WORD.finditer(span.text)} | {"pain" for _ in pt.PAIN_WORD.finditer(span.text)}
+    if own:
+        return own
+    left = doc.text[sent.start_char : span.start_char]
+    right = doc.text[span.end_char : sent.end_char]
+    hits = [(m.end(), "sensory") for m in pt.SENSORY_WORD.finditer(left)]
+    hits += [(m.end(), "pain") for m in pt.PAIN_WORD.finditer(left)]
+    if hits:
+        hits.sort()
+        modes = {hits[-1][1]}
+        # "pain and numbness down the shin": words joined by and/or/commas share the region.
+        tail = left[: hits[-1][0]]
+        for end, mode in reversed(hits[:-1]):
+            gap = tail[end:].lower()
+            words = re.sub(r"[^a-z ]", " ", gap).split()
+            if len(words) <= 4 and any(w in ("and", "or", "with") for w in words):
+                modes.add(mode)
+                tail = left[:end]
+            else:
+                break
+        return modes
+    right_hits = [(m.start(), "sensory") for m in pt.SENSORY_WORD.finditer(right)]
+    right_hits += [(m.start(), "pain") for m in pt.PAIN_WORD.finditer(right)]
+    return {min(right_hits)[1]} if right_hits else set()
+
+
+def _region(state: _State, m: _Mention, regions_in_sent: list[_Mention]) -> None:
+    doc = state.doc
+    modes = _region_modes(doc, m.span)
+    if not modes:
+        return
+    idx = regions_in_sent.index(m)
+    lo = regions_in_sent[idx - 1].span.end if idx else m.span.sent.start
+    hi = regions_in_sent[idx + 1].span.start if idx + 1 < len(regions_in_sent) else m.span.sent.end
+    sides = _sides_for(doc, m.span, lo, hi, ())
+    for region in m.ids:
+        for mode in sorted(modes):
+            fid = f"{mode}:{region}"
+            kind: FindingKind = "sensory_region" if mode == "sensory" else "pain_region"
+            for side in sides or (None,):
+                state.add(fid, kind, m.status, m.qualifier, m.span.start_char, m.span.end_char, side)
+
+
+# --- exam: strength, reflexes, provocative tests ---------------------------------------------------------------------
+
+
+def _groups(mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Consecutive same-kind structured mentions joined only by 'and', commas or slashes."""
+    groups: list[list[_Mention]] = []
+    for m in mentions:
+        if groups:
+            last = groups[-1][-1]
+            gap = m.span.doc[last.span.end : m.span.start]
+            if last.kind == m.kind and last.span.sent == m.span.sent and all(t.lower_ in _JOINERS for t in gap):
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Text around a group of exam mentions, bounded by neighbouring exam mentions and the sentence."""
+
+    left_lo: int
+    start: int
+    end: int
+    right_hi: int
+
+    def left_text(self, doc: Doc, max_tokens: int = 4) -> str:
+        lo = max(self.left_lo, self.start - max_tokens)
+        return doc[lo : self.start].text if lo < self.start else ""
+
+    def right_text(self, doc: Doc) -> str:
+        return doc[self.end : self.right_hi].text if self.end < self.right_hi else ""
+
+
+def _windows(doc: Doc, groups: list[list[_Mention]]) -> list[_Window]:
+    out = []
+    for i, group in enumerate(groups):
+        sent = group[0].span.sent
+        prev_end = groups[i - 1][-1].span.end if i and groups[i - 1][-1].span.sent == sent else sent.start
+        nxt = groups[i + 1][0].span.start if i + 1 < len(groups) and groups[i + 1][0].span.sent == sent else sent.end
+        semi = [t.i for t in doc[group[-1].span.end : nxt] if t.text == ";"]
+        out.append(_Window(prev_end, group[0].span.start, group[-1].span.end, semi[0] if semi else nxt))
+    return out
+
+
+def _valued(doc: Doc, w: _Window, regex: re.Pattern[str], right_first: bool = True) -> list[tuple[int, re.Match[str]]]:
+    """Matches of a value pattern in the right window, else in the left window (as absolute char offsets)."""
+    right_start = doc[w.end].idx if w.end < len(doc) else len(doc.text)
+    left_lo = max(w.left_lo, w.start - 4)
+    spots = [(right_start, doc[w.end : w.right_hi].text)] if w.end < w.right_hi else []
+    left = [(doc[left_lo].idx, doc[left_lo : w.start].text)] if left_lo < w.start else []
+    for base, text in (spots + left) if right_first else (left + spots):
+        hits = [(base + mt.start(), mt) for mt in regex.finditer(text)]
+        if hits:
+            return hits
+    return []
+
+
+def _sides_by_value(
+    doc: Doc, w: _Window, values: list[int], default: tuple[Side, ...], span: Span
+) -> list[tuple[Side, ...]]:
+    """One side tuple per value position (char offsets), pairing sides written before or after each value."""
+    lo = max(w.left_lo, w.start - 4)
+    sides = [(doc[i].idx, s) for i, s in _side_tokens(doc[lo : w.right_hi])]
+    fallback = _sides_for(doc, span, lo, w.right_hi, default)
+    if not sides:
+        return [fallback for _ in values]
+    before_first = sides[0][0] < values[0]
+    out = []
+    for pos in values:
+        if before_first:
+            cands = [s for p, s in sides if p < pos]
+            out.append(cands[-1] if cands else fallback)
+        else:
+            cands = [s for p, s in sides if p > pos]
+            out.append(cands[0] if cands else fallback)
+    return out
+
+
+def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
+    doc = state.doc
+    grades = _valued(doc, w, pt.GRADE)
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible"):
+            for mv in m.ids:
+                state.add(STRENGTH_PREFIX + mv, "strength", "unknown", m.qualifier, m.span.start_char, m.span.end_char)
+            continue
+        movements = [mv for mv in m.ids if mv in _MOVEMENTS]
+        if grades:
+            sides = _sides_by_value(doc, w, [p for p, _ in grades], state.default_side, m.span)
+            for (pos, match), side_tuple in zip(grades, sides, strict=True):
+                grade = int(match.group(1) or match.group(2))
+                status: FindingStatus = "present" if grade <= 4 else "absent"
+                start, end = min(m.span.start_char, pos), max(m.span.end_char, pos + len(match.group(0)))
+                for mv in movements:
+                    for side in side_tuple or (None,):
+                        state.add(STRENGTH_PREFIX + mv, "strength", status, None, start, end, side, grade)
+                        if side is not None:
+                            state.strength.append(StrengthTest(movement=mv, side=side, grade=grade))
+                        if grade <= 3:
+                            state.add("severe_motor_deficit", "sign", "present", None, start, end, side, grade)
+                            if mv == "ankle_dorsiflexion":
+                                state.add("foot_drop", "sign", "present", None, start, end, side, grade)
+            continue
+        own = m.span.text
+        cue_status: FindingStatus | None = None
+        if m.status == "absent":
+            cue_status = "absent"
+        elif pt.WEAK_CUE.search(own) or pt.WEAK_CUE.search(w.left_text(doc)):
+            cue_status = "present"
+        elif pt.STRONG_CUE.search(w.left_text(doc)):
+            cue_status = "absent"
+        elif pt.WEAK_CUE.search(w.right_text(doc)):
+            cue_status = "present"
+        elif pt.STRONG_CUE.search(w.right_text(doc)):
+            cue_status = "absent"
+        if cue_status is None:
+            continue
+        qualifier: Qualifier | None = m.qualifier if cue_status == m.status else None
+        if m.qualifier == "historical":
+            cue_status, qualifier = "unknown", "historical"
+        mention_sides = _sides_for(doc, m.span, w.left_lo, w.right_hi, state.default_side)
+        for mv in m.ids:
+            for side in mention_sides or (None,):
+                state.add(
+                    STRENGTH_PREFIX + mv, "strength", cue_status, qualifier, m.span.start_char, m.span.end_char, side
+                )
+
+
+def _reflex_results(text: str) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str]] = []
+    for result, regex in pt.REFLEX_RESULTS:
+        for mt in regex.finditer(text):
+            if any(s <= mt.start() < e for s, e, _ in hits):
+                continue
+            negated = pt.NOT_BEFORE.search(text[: mt.start()])
+            hits.append((mt.start(), mt.end(), "normal" if negated and result != "normal" else result))
+    return sorted(hits)
+
+
+def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
+    doc = state.doc
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible", "historical"):
+            continue
+        own = _reflex_results(m.span.text)
+        if own:
+            found = [(m.span.start_char + s, m.span.start_char + e, r) for s, e, r in own]
+        else:
+            right = doc[w.end : w.right_hi]
+            found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]
+            if not found:
+                left = doc[max(w.left_lo, w.start - 3) : w.start]
+                found = [(left.start_char + s, left.start_char + e, r) for s, e, r in _reflex_results(left.text)]
+        if not found and m.status == "absent":  # "no ankle jerk on the left" means the reflex is absent
+            found = [(m.span.start_char, m.span.end_char, "absent")]
+        if not found:
+            continue
+        plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs"))
+        default = pt.BOTH if plural and not _side_tokens(m.span.sent) else state.default_side
+        sides = _sides_by_value(doc, w, [s for s, _, _ in found], default, m.span)
+        for (s, e, result), side_tuple in zip(found, sides, strict=True):
+            start, end = min(m.span.start_char, s), max(m.span.end_char, e)
+            status: FindingStatus = "present" if result in ("reduced", "absent") else "absent"
+            for name in m.ids:
+                if name not in _REFLEXES:
+                    continue
+                for side in side_tuple or (None,):
+                    state.add(name + REFLEX_SUFFIX, "reflex", status, None, start, end, side, result)
+                    if side is not None:
+                        state.reflexes.append(ReflexTest(reflex=name, side=side, result=result))
+                    if result == "brisk":
+                        state.add("brisk_reflexes", "sign", "present", None, start, end, side, result)
+
+
+def _test_result(doc: Doc, m: _Mention, w: _Window) -> tuple[str | None, int | None, int, int]:
+    """'positive' / 'negative' / None, the SLR angle, and the char bounds of the test name and deciding words."""
+    own = m.span.text
+    right = doc[w.end : w.right_hi]
+    left = _left_clause(doc, w)
+    angle_match = pt.ANGLE.search(right.text)
+    angle = int(angle_match.group(1) or angle_match.group(2)) if angle_match else None
+    angle = angle if angle is not None and angle <= 120 else None
+    left_neg = pt.TEST_NEGATIVE.search(left.text)
+    if left_neg and not pt.TEST_POSITIVE.search(left.text):
+        return "negative", angle, left.start_char + left_neg.start(), m.span.end_char
+    for text, base in ((own, m.span.start_char), (left.text, left.start_char), (right.text, right.start_char)):
+        neg, pos = pt.TEST_NEGATIVE.search(text), pt.TEST_POSITIVE.search(text)
+        if neg and (not pos or neg.start() <= pos.start()):
+            return "negative", angle, min(base + neg.start(), m.span.start_char), max(base + neg.end(), m.span.end_char)
+        if pos:
+            return "positive", angle, min(base + pos.start(), m.span.start_char), max(base + pos.end(), m.span.end_char)
+    bounds = m.span.start_char, m.span.end_char
+    if pt.TEST_NOT_DONE.search(right.text):
+        return None, None, *bounds
+    if m.status == "absent":
+        return "negative", angle, *bounds
+    if angle is not None and angle_match is not None:
+        result = "positive" if angle < pt.SLR_POSITIVE_BELOW else "negative"
+        return result, angle, m.span.start_char, right.start_char + angle_match.end()
+    return None, None, *bounds
+
+
+def _left_clause(doc: Doc, w: _Window, max_tokens: int = 3) -> Span:
+    """Up to three tokens just before a group, stopping at punctuation."""
+    lo = w.start
+    while lo > max(w.left_lo, w.start - max_tokens) and (not doc[lo - 1].is_punct or doc[lo - 1].text == "-"):
+        lo -= 1
+    return doc[lo : w.start]
+
+
+def _provocative(state: _State, group: list[_Mention], w: _Window) -> None:
+    doc = state.doc
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible", "historical"):
+            continue
+        result, angle, start, end = _test_result(doc, m, w)
+        if result is None:
+            continue
+        if m.status == "absent" and result == "positive" and m.qualifier == "negated":
+            result = "negative"
+        left = _left_clause(doc, w)
+        sides = _nearest_side(doc, left.start, w.right_hi, m.span.start, m.span.end) or state.default_side
+        for test in m.ids:
+            if test not in _TESTS:
+                continue
+            status: FindingStatus = "present" if result == "positive" else "absent"
+            for side in sides or (None,):
+                state.add(test + PROVOCATIVE_SUFFIX, "provocative", status, None, start, end, side, result)
+                state.provocative.append(
+                    ProvocativeResult(
+                        test=test,
+                        side=side,
+                        result=result,
+                        angle=angle if test in ("slr", "crossed_slr") else None,
+                    )
+                )
+
+
+# --- demographics and timing ----------------------------------------------------------------------------------------
+
+
+def _first(
+    doc: Doc, regexes: Iterable[tuple[str, re.Pattern[str]]], cue: re.Pattern[str] | None = None
+) -> tuple[str, re.Match[str]] | None:
+    best: tuple[str, re.Match[str]] | None = None
+    for label, regex in regexes:
+        for mt in regex.finditer(doc.text):
+            if _blocked(doc, mt.start(), mt.end()):
+                continue
+            if cue is not None:
+                span = doc.char_span(mt.start(), mt.end(), alignment_mode="expand")
+                if span is None or not cue.search(span.sent.text):
+                    continue
+            if best is None or mt.start() < best[1].start():
+                best = (label, mt)
+            break
+    return best
+
+
+def _demographics(state: _State, today: date | None) -> dict[str, Any]:
+    doc, text = state.doc, state.doc.text
+    out: dict[str, Any] = {}
+    family = {"FAMILY"}
+    for regex in pt.AGE:
+        mt = regex.search(text)
+        if mt and 16 <= int(mt.group(1)) <= 120 and not _blocked(doc, mt.start(), mt.end(), family):
+            out["age"] = int(mt.group(1))
+            state.add("age", "demographic", "present", None, mt.start(), mt.end(), value=out["age"])
+            break
+    for sex, sex_regexes in (
+        ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),
+        ("male", (pt.SEX_MALE, pt.PRONOUN_MALE)),
+    ):
+        for regex in sex_regexes:
+            mt = next((x for x in regex.finditer(text) if not _blocked(doc, x.start(), x.end(), family)), None)
+            if mt and "sex" not in out:
+                out["sex"] = sex
+                state.add("sex", "demographic", "present", None, mt.start(), mt.end(), value=sex)
+            if mt:
+                break
+        if "sex" in out:
+            break
+    for mt in pt.LAST_UNIT.finditer(text):
+        if not _blocked(doc, mt.start(), mt.end(), {"FAMILY", "HYPOTHETICAL"}):
+            unit_days = pt.UNIT_DAYS[mt.group(1).lower()]
+            state.add("duration_days", "course", "present", None, mt.start(), mt.end(), value=unit_days)
+            out["duration_days"] = unit_days
+            break
+    candidates = [(m.start(), m.end(), pt.duration_days(m)) for m in pt.DURATION.finditer(text)]
+    candidates = candidates if "duration_days" not in out else []
+    candidates += [(m.start(), m.end(), pt.since_days(m.group(1), today)) for m in pt.SINCE_DAY.finditer(text)]
+    for start, end, days in sorted(candidates):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        sent = span.sent if span is not None else None
+        history_only = (
+            sent is not None
+            and any(e._.target_rule.metadata["kind"] == "history" for e in sent.ents)
+            and not pt.PAIN_WORD.search(sent.text)
+        )
+        if days is None or history_only or days > 36500 or _blocked(doc, start, end, {"FAMILY", "HYPOTHETICAL"}):
+            continue
+        out["duration_days"] = days
+        state.add("duration_days", "course", "present", None, start, end, value=days)
+        break
+    timing: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None], ...] = (
+        ("onset", pt.ONSET, None),
+        ("trigger", pt.TRIGGER_SELF, None),
+        ("trigger", pt.TRIGGER, pt.TRIGGER_CUE),
+        ("course", pt.COURSE, None),
+    )
+    for name, labelled, cue in timing:
+        if name in out:
+            continue
+        hit = _first(doc, labelled, cue)
+        if hit:
+            out[name] = hit[0]
+            state.add(name, "course", "present", None, hit[1].start(), hit[1].end(), value=hit[0])
+    scores = [int(m.group(1) or m.group(2)) for m in pt.PAIN_SCORE.finditer(text)]
+    scores = [s for s in scores if 0 <= s <= 10]
+    if scores:
+        out["pain_score"] = max(scores)
+    return out
+
+
+# --- assembly -------------------------------------------------------------------------------------------------------
+
+
+def _note_sides(state: _State) -> tuple[Side, ...]:
+    sides: set[Side] = set()
+    for mt in _LEG_SIDE.finditer(state.doc.text):
+        if _blocked(state.doc, mt.start(), mt.end()):
+            continue
+        word = (mt.group(1) or mt.group(2) or "").lower()
+        sides |= set(pt.BOTH) if mt.group(3) else {word}  # type: ignore[arg-type]
+    for f in state.findings:
+        if f.kind in ("sensory_region", "pain_region") and f.status == "present" and f.side:
+            sides.add(f.side)
+    return tuple(sorted(sides))
+
+
+def _derive(state: _State) -> None:
+    """Findings implied by others: saddle numbness, bilateral leg symptoms, weakness from a weak movement."""
+    by_id: dict[str, list[ParsedFinding]] = {}
+    for f in state.findings:
+        by_id.setdefault(f.id, []).append(f)
+    present = {fid for fid, fs in by_id.items() if any(f.status == "present" for f in fs)}
+    if "sensory:saddle" in present and "saddle_anaesthesia" not in present:
+        f = next(f for f in by_id["sensory:saddle"] if f.status == "present")
+        state.add("saddle_anaesthesia", "red_flag", "present", None, f.start, f.end)
+    weak = [f for f in state.findings if f.id.startswith(STRENGTH_PREFIX) and f.status == "present"]
+    if weak and "weakness" not in present:
+        state.add("weakness", "symptom", "present", None, weak[0].start, weak[0].end)
+    if "stocking_distribution_numbness" in present and "numbness" not in present:
+        f = next(f for f in by_id["stocking_distribution_numbness"] if f.status == "present")
+        state.add("numbness", "symptom", "present", None, f.start, f.end)
+    leg = [
+        f
+        for f in state.findings
+        if f.kind in ("sensory_region", "pain_region")
+        and f.status == "present"
+        and f.side
+        and not f.id.endswith((":low_back", ":saddle", ":buttock"))
+    ]
+    if {f.side for f in leg} == {"left", "right"} and "bilateral_leg_symptoms" not in present:
+        state.add("bilateral_leg_symptoms", "red_flag", "present", None, leg[0].start, leg[0].end)
+
+
+def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
+    seen = set(statuses)
+    return "present" if "present" in seen else "absent" if "absent" in seen else "unknown"
+
+
+def _case(state: _State, extra: dict[str, Any]) -> Case:
+    tables: dict[str, dict[str, FindingStatus]] = {"red_flags": {}, "history": {}, "symptoms": {}}
+    for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
+        for key in key_set:
+            fs = [f.status for f in state.findings if f.id == key and f.status != "unknown"]
+            if fs:
+                tables[table][key] = _merge_status(iter(fs))
+
+    def marks(prefix: str) -> list[RegionMark]:
+        seen: dict[tuple[str, Side], None] = {}
+        for f in state.findings:
+            if f.id.startswith(prefix) and f.status == "present" and f.side:
+                seen[(f.id.split(":", 1)[1], f.side)] = None
+        return [RegionMark(region=r, side=s) for r, s in seen]
+
+    unique = {
+        "strength": list({(s.movement, s.side): s for s in state.strength}.values()),
+        "reflexes": list({(r.reflex, r.side): r for r in state.reflexes}.values()),
+        "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
+    }
+    return Case(
+        sides=list(_note_sides(state)),
+        pain_regions=marks("pain:"),
+        sensory_regions=marks("sensory:"),
+        **unique,
+        **tables,
+        **extra,
+    )
+
+
+def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intake:
+    """Read a clinical note or a patient's description into a Case and a list of findings with their source words.
+
+    ``today`` resolves relative dates such as "since Monday"; without it they are left out of ``duration_days``.
+    """
+    nlp = pipeline(kb)
+    with warnings.catch_warnings():
+        # spaCy warns (W036) that the token Matcher inside medspaCy's matchers has no patterns: every rule here is a
+        # phrase or a regular expression, so that matcher is empty by design.
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        doc = nlp(text)
+    state = _State(doc)
+    mentions = _mentions(doc)
+    plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind != "region"]
+    for m in plain:
+        _plain(state, m)
+    for sent in doc.sents:
+        regions = [m for m in mentions if m.kind == "region" and m.span.sent == sent]
+        for m in regions:
+            _region(state, m, regions)
+    state.default_side = _note_sides(state) if len(_note_sides(state)) == 1 else ()
+    if state.default_side:
+        state.findings = [
+            f.model_copy(update={"side": state.default_side[0]}) if f.kind.endswith("_region") and f.side is None else f
+            for f in state.findings
+        ]
+    structured = [m for m in mentions if m.kind in _STRUCTURED]
+    groups = _groups(structured)
+    handlers = {"strength": _strength, "reflex": _reflex, "provocative": _provocative}
+    for group, window in zip(groups, _windows(doc, groups), strict=True):
+        handlers[group[0].kind](state, group, window)
+    _derive(state)
+    extra = _demographics(state, today)
+    findings = sorted(state.findings, key=lambda f: (f.start, f.id, f.side or ""))
+    state.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
+    return Intake(case=_case(state, extra), findings=state.findings)

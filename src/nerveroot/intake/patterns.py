@@ -1,0 +1,260 @@
+"""Regular expressions for structured values: sides, MRC grades, reflex and test results, age, sex, timing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from nerveroot.assessment.case import Side
+
+LEFT: tuple[Side, ...] = ("left",)
+RIGHT: tuple[Side, ...] = ("right",)
+BOTH: tuple[Side, ...] = ("left", "right")
+SIDE_WORDS: dict[str, tuple[Side, ...]] = {
+    "left": LEFT,
+    "lt": LEFT,
+    "right": RIGHT,
+    "rt": RIGHT,
+    "both": BOTH,
+    "bilateral": BOTH,
+    "bilaterally": BOTH,
+    "bilat": BOTH,
+}
+SIDE_LETTERS: dict[str, tuple[Side, ...]] = {"L": LEFT, "R": RIGHT}
+
+# An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4".
+GRADE = re.compile(r"(?<![\d/])([0-5])\s*[+-]?\s*/\s*5(?![\d])|\b(?:mrc|grade)\s*([0-5])\b", re.IGNORECASE)
+WEAK_CUE = re.compile(
+    r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|unable|difficulty|trouble|"
+    r"struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?)\b",
+    re.IGNORECASE,
+)
+STRONG_CUE = re.compile(r"\b(?:normal|full|strong|intact|good|preserved)\b", re.IGNORECASE)
+
+REFLEX_RESULTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "absent",
+        re.compile(
+            r"\b(?:absent|missing|not elicited|unobtainable|not obtainable|lost|"
+            r"(?:can(?:not|['’]?t)|could(?:n['’]?t| not)) be elicited|areflexi\w*|not present)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "brisk",
+        re.compile(
+            r"\b(?:brisk|hyperactive|exaggerated|increased|pathologically brisk)\b|(?<!\w)[34]\+", re.IGNORECASE
+        ),
+    ),
+    (
+        "reduced",
+        re.compile(
+            r"\b(?:reduced|diminished|depressed|decreased|hypoactive|sluggish|weak|weaker|trace|hyporeflexi\w*)\b"
+            r"|(?<!\w)1\+|\+/-",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "normal",
+        re.compile(r"\b(?:normal|present|intact|symmetrical|symmetric|preserved|equal)\b|(?<!\w)2\+", re.IGNORECASE),
+    ),
+)
+NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+TEST_POSITIVE = re.compile(
+    r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness)\b"
+    r"|\+ve\b|(?<=\s)\+(?=\s|$|[,.;])",
+    re.IGNORECASE,
+)
+TEST_NEGATIVE = re.compile(
+    r"\b(?:negative|neg|normal|unremarkable|full|pain-?free|painless|no pain|non-?tender|not tender|nil)\b|-ve\b"
+    r"|\bnon-?$",
+    re.IGNORECASE,
+)
+TEST_NOT_DONE = re.compile(
+    r"\b(?:not (?:done|tested|performed|assessed|examined|possible)|deferred|untested)\b", re.IGNORECASE
+)
+ANGLE = re.compile(r"(?<!\d)(\d{2,3})\s*(?:°|º|degrees?\b|deg\b|o\b)|\bat\s+(\d{2,3})\b(?!\s*/)", re.IGNORECASE)
+SLR_POSITIVE_BELOW = 70
+"""Parser convention: an SLR angle written with no result word is read as positive below 70°, negative from 70°."""
+
+AGE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(\d{2,3})\s*-?\s*(?:years?|yrs?)[\s-]*old\b",
+        r"\b(\d{2,3})\s*(?:yo|y/o|y\.o\.?|yr old)(?=\W|$)",
+        r"\baged?\s*(\d{2,3})\b",
+        r"\bi(?:['’]?m| am)\s+(\d{2,3})\b(?!\s*(?:kg|%|cm|lbs?|/))",
+        r"(?<![\d/])(\d{2,3})\s?(?-i:M|F)\b",
+    )
+)
+SEX_FEMALE = re.compile(r"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|(?<=\d)\s?(?-i:F)\b", re.IGNORECASE)
+SEX_MALE = re.compile(r"\b(?:man|male|gentleman|gent|mr|boy)\b|(?<=\d)\s?(?-i:M)\b", re.IGNORECASE)
+PRONOUN_FEMALE = re.compile(r"\b(?:she|her)\b", re.IGNORECASE)
+PRONOUN_MALE = re.compile(r"\b(?:he|his|him)\b", re.IGNORECASE)
+
+ONSET: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "sudden",
+        re.compile(
+            r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute onset|all of a sudden|came on (?:suddenly|overnight|all at once)|"
+            r"(?:felt|heard) (?:a|something) (?:snap|pop|twinge|give)|instantly)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "gradual",
+        re.compile(
+            r"\b(?:gradual(?:ly)?|insidious(?:ly)?|slowly|crept up|creeping|built up|crept on|"
+            r"over (?:several|a few|many) (?:weeks|months))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+TRIGGER_SELF: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "none",
+        re.compile(
+            r"\b(?:no (?:obvious |clear |particular |specific |known |preceding )?(?:injury|trauma|trigger|precipitant|"
+            r"cause|reason|precipitating event)|out of the blue|for no (?:obvious |apparent |particular )?reason|"
+            r"spontaneous(?:ly)?|atraumatic|woke up with (?:it|the pain)|"
+            r"nothing (?:in particular|specific) (?:triggered|started) it)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "fall",
+        re.compile(r"\b(?:fell|a fall|(?:minor|small|little) fall|slipped and fell|tripped and fell)\b", re.IGNORECASE),
+    ),
+)
+"""Triggers that name the event themselves; the others need an onset cue ("after", "while") in the sentence."""
+TRIGGER: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "lifting",
+        re.compile(
+            r"\b(?:lift(?:ed|ing)?|picking up|picked up|carrying|moving (?:furniture|house|boxes))\b", re.IGNORECASE
+        ),
+    ),
+    ("running", re.compile(r"\b(?:running|ran|jogging|a run|sprint\w*|marathon|parkrun)\b", re.IGNORECASE)),
+    ("twisting", re.compile(r"\b(?:twist(?:ed|ing)?|turn(?:ed|ing) awkwardly)\b", re.IGNORECASE)),
+    ("fall", re.compile(r"\b(?:falling|slipped|tripped)\b", re.IGNORECASE)),
+    (
+        "other",
+        re.compile(
+            r"\b(?:gardening|digging|golf|football|tennis|squash|hoovering|vacuuming|dancing|a sneeze|sneezing fit|"
+            r"bending (?:down|over)|at the gym|long (?:drive|flight))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+TRIGGER_CUE = re.compile(
+    r"\b(?:after|while|whilst|when|following|during|since|started|starting|began|came on|onset|brought on|"
+    r"triggered|injur\w+|hurt (?:it|my back|his back|her back)|did (?:it|my back|his back|her back)|precipitated|"
+    r"caused by|ever since)\b",
+    re.IGNORECASE,
+)
+COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "stable",
+        re.compile(
+            r"\b(?:not (?:improving|getting (?:any )?better)|no better|(?:has not|hasn['’]?t) (?:improved|changed)|"
+            r"unchanged|stable|no change|static|same as (?:before|last time)|not changed)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "worsening",
+        re.compile(
+            r"\b(?:getting worse|worsening|worse and worse|progressively worse|deteriorat\w+|escalating|spreading)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "improving",
+        re.compile(
+            r"\b(?:improving|getting better|settling|easing(?: off)?|improved|resolving|better than (?:last|before))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a few": 3,
+    "a couple of": 2,
+    "a couple": 2,
+    "few": 3,
+}
+UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365}
+_NUM = r"(\d{1,3}|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr)s?"
+DURATION = re.compile(
+    rf"\b(?:for|over|past|last|since|x|×|about|around|of)\s+(?:the\s+)?(?:last\s+|past\s+)?{_NUM}[\s-]*{_UNIT}\b"
+    rf"|\b{_NUM}[\s-]*{_UNIT}(?:\s+|-)(?:ago|history|hx|of)\b"
+    r"|(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b",
+    re.IGNORECASE,
+)
+LAST_UNIT = re.compile(r"\b(?:over|for|in|during) the (?:last|past) (day|week|fortnight|month|year)\b", re.IGNORECASE)
+SINCE_DAY = re.compile(
+    r"\bsince\s+(?:last\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last week|"
+    r"this morning|last night)\b",
+    re.IGNORECASE,
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PAIN_SCORE = re.compile(
+    r"(?<![\d/])(\d{1,2})\s*/\s*10\b|\b(?:nrs|vas|pain score)\s*(?:of|is|:|=)?\s*(\d{1,2})\b", re.IGNORECASE
+)
+
+SENSORY_WORD = re.compile(
+    r"\b(?:numb\w*|tingl\w*|pins and needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|prickl\w*|dead|"
+    r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel)\b",
+    re.IGNORECASE,
+)
+PAIN_WORD = re.compile(
+    r"\b(?:pain\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shooting|burning|radiat\w*|cramp\w*|throb\w*|"
+    r"stabbing|electric shocks?|agony|discomfort|tender\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def number(word: str) -> int:
+    """'3' → 3, 'a few' → 3, 'two' → 2."""
+    word = " ".join(word.lower().split())
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
+
+
+def duration_days(match: re.Match[str]) -> int | None:
+    """Days in a DURATION match."""
+    groups = match.groups()
+    if groups[4] is not None:
+        per = {"52": 7, "12": 30, "7": 1}[groups[5]]
+        return int(groups[4]) * per
+    count, unit = (groups[0], groups[1]) if groups[0] is not None else (groups[2], groups[3])
+    if count is None or unit is None:
+        return None
+    return number(count) * UNIT_DAYS[unit.lower()]
+
+
+def since_days(word: str, today: date | None) -> int | None:
+    """Days since a named day; weekday names need today's date."""
+    word = word.lower()
+    fixed = {"yesterday": 1, "last week": 7, "this morning": 0, "last night": 1}
+    if word in fixed:
+        return fixed[word]
+    if today is None:
+        return None
+    back = (today.weekday() - WEEKDAYS.index(word)) % 7 or 7
+    return (today - (today - timedelta(days=back))).days

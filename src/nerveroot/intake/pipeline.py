@@ -1,0 +1,80 @@
+"""The spaCy + medspaCy pipeline, built once per knowledge base and cached.
+
+PyRuSH is not used: it logs token text at DEBUG level, and no patient text may reach a log. A small rule-based
+splitter (sentence punctuation and line breaks) sets sentence starts instead.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nerveroot.intake.rules import CONTEXT_TYPE, TargetSpec, context_rules, curated_targets, kb_targets
+from nerveroot.knowledge.base import KnowledgeBase
+
+try:  # PyRuSH (imported by medspaCy) logs sentence text through loguru; keep it silent.
+    from loguru import logger as _loguru
+
+    _loguru.disable("PyRuSH")
+except ImportError:  # pragma: no cover - loguru ships with medspaCy
+    pass
+
+import medspacy  # noqa: F401  (registers the medspaCy factories)
+from medspacy.context import ConTextRule
+from medspacy.target_matcher import TargetRule
+
+_SENTENCE_END = {".", "!", "?"}
+
+
+@Language.component("nerveroot_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Sentence starts after . ! ? and at line breaks."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        token.is_sent_start = prev.text in _SENTENCE_END or "\n" in prev.text or "\n" in prev.whitespace_
+    return doc
+
+
+def _target_rule(spec: TargetSpec) -> TargetRule:
+    label = CONTEXT_TYPE[spec.kind]
+    meta = {"kind": spec.kind, "ids": spec.ids, "fixed": spec.fixed, "origin": spec.origin}
+    if spec.regex:
+        return TargetRule(spec.pattern, label, pattern=spec.pattern, metadata=meta)
+    return TargetRule(spec.pattern, label, metadata=meta)
+
+
+class _KbKey:
+    """Hashable handle on a knowledge base, keyed by its content hash."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.key = (kb.version, kb.content_hash, len(kb.entities.get("findings", {})))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _KbKey) and other.key == self.key
+
+
+@lru_cache(maxsize=4)
+def _build(handle: _KbKey) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("nerveroot_sentences")
+    matcher: Any = nlp.add_pipe("medspacy_target_matcher")
+    matcher.add([_target_rule(s) for s in (*curated_targets(), *kb_targets(handle.kb))])
+    context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
+    context.add([ConTextRule(**rule) for rule in context_rules()])
+    return nlp
+
+
+def pipeline(kb: KnowledgeBase) -> Language:
+    """The intake pipeline for this knowledge base (built on first use, then cached)."""
+    return _build(_KbKey(kb))

@@ -1,0 +1,147 @@
+"""Target and ConText rules: the curated pattern files plus the knowledge base's names, synonyms and lay terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS
+from nerveroot.knowledge.base import KnowledgeBase, normalise
+from nerveroot.knowledge.models import BodyRegion, Finding
+
+MACROS = {
+    "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right))?",
+    "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to)",
+    "%Q%": r"['’]?",
+}
+STRENGTH_PREFIX = "weak_"
+REFLEX_SUFFIX = "_reflex_reduced"
+PROVOCATIVE_SUFFIX = "_positive"
+SIGN_IDS = ("foot_drop", "severe_motor_deficit", "brisk_reflexes")
+# ConText target types, one per kind of entity.
+CONTEXT_TYPE = {
+    "red_flag": "RED_FLAG",
+    "history": "HISTORY",
+    "symptom": "SYMPTOM",
+    "sign": "SIGN",
+    "strength": "STRENGTH",
+    "reflex": "REFLEX",
+    "provocative": "PROVOCATIVE",
+    "region": "REGION",
+    "other": "SIGN",
+}
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One target rule before it becomes a medspaCy TargetRule."""
+
+    pattern: str
+    regex: bool
+    kind: str  # red_flag | history | symptom | sign | strength | reflex | provocative | region | other
+    ids: tuple[str, ...]  # finding ids (or the movement / reflex / test / region key for structured kinds)
+    fixed: str | None = None  # "absent" when the phrase itself states absence
+    origin: str = "curated"
+
+
+def expand(pattern: str) -> str:
+    """Macros expanded; the whole pattern must start and end on word boundaries."""
+    return rf"(?<!\w)(?:{_expand_raw(pattern)})(?!\w)"
+
+
+def _data(name: str) -> Any:
+    path = resources.files("nerveroot.intake") / "data" / name
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _kind_of(finding_id: str) -> tuple[str, str]:
+    """Kind and structured key of a finding id from the fixed vocabulary."""
+    if finding_id in RED_FLAG_KEYS:
+        return "red_flag", finding_id
+    if finding_id in HISTORY_KEYS:
+        return "history", finding_id
+    if finding_id in SYMPTOM_KEYS:
+        return "symptom", finding_id
+    if finding_id in SIGN_IDS:
+        return "sign", finding_id
+    if finding_id.startswith(STRENGTH_PREFIX):
+        return "strength", finding_id.removeprefix(STRENGTH_PREFIX)
+    if finding_id.endswith(REFLEX_SUFFIX):
+        return "reflex", finding_id.removesuffix(REFLEX_SUFFIX)
+    if finding_id.endswith(PROVOCATIVE_SUFFIX):
+        return "provocative", finding_id.removesuffix(PROVOCATIVE_SUFFIX)
+    return "other", finding_id
+
+
+@lru_cache(maxsize=1)
+def curated_targets() -> tuple[TargetSpec, ...]:
+    """Every rule of targets.yaml, macros expanded."""
+    specs: list[TargetSpec] = []
+    for kind, table in _data("targets.yaml").items():
+        for key, patterns in table.items():
+            ids = tuple(key.split("+"))
+            fixed = "absent" if kind == "absent" else None
+            real_kind = _kind_of(ids[0])[0] if kind == "absent" else kind
+            specs += [TargetSpec(expand(p), True, real_kind, ids, fixed) for p in patterns]
+    return tuple(specs)
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> tuple[dict[str, Any], ...]:
+    """ConText rules from context.yaml, macros expanded."""
+    rules = []
+    for raw in _data("context.yaml"):
+        rule = dict(raw)
+        if "pattern" in rule:
+            rule["pattern"] = _expand_raw(rule["pattern"])
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _expand_raw(pattern: str) -> str:
+    for macro, value in MACROS.items():
+        pattern = pattern.replace(macro, value)
+    return pattern
+
+
+# A knowledge-base term that starts with a ConText trigger would hide the trigger from ConText ("no history of
+# cancer" must stay negated), so the trigger words are cut off the term.
+_CONTEXT_PREFIX = re.compile(r"^(?:(?:past )?history of|h/o|previous|prior|past)\s+", re.IGNORECASE)
+
+
+def _covered(term: str, compiled: list[re.Pattern[str]]) -> bool:
+    return any(p.fullmatch(term) for p in compiled)
+
+
+def kb_targets(kb: KnowledgeBase) -> tuple[TargetSpec, ...]:
+    """Literal rules from the names, synonyms and lay terms of findings and body regions.
+
+    A term that a curated rule already matches in full is left to the curated rule.
+    """
+    compiled = [re.compile(s.pattern, re.IGNORECASE) for s in curated_targets()]
+    specs: list[TargetSpec] = []
+    seen: set[str] = set()
+
+    def add(term: str, kind: str, key: str) -> None:
+        text = _CONTEXT_PREFIX.sub("", " ".join(term.split()))
+        norm = normalise(text)
+        if len(norm) < 3 or norm in seen or _covered(text, compiled) or _covered(norm, compiled):
+            return
+        seen.add(norm)
+        specs.append(TargetSpec(text, False, kind, (key,), None, "knowledge_base"))
+
+    for finding in kb.all("findings", Finding) if "findings" in kb.entities else []:
+        kind, key = _kind_of(finding.id)
+        if kind == "other" and finding.category in ("red_flag", "history", "symptom"):
+            kind = finding.category
+        for term in [finding.name, *finding.synonyms, *finding.lay_terms]:
+            add(term, kind, key if kind in ("strength", "reflex", "provocative") else finding.id)
+    for region in kb.all("body_regions", BodyRegion) if "body_regions" in kb.entities else []:
+        for term in [region.name, *region.synonyms]:
+            add(term, "region", region.id)
+    return tuple(specs)

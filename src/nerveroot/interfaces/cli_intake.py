@@ -1,0 +1,48 @@
+"""`nerveroot intake` and `nerveroot intake-eval`: free-text intake and its measured precision and recall."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from nerveroot.intake import parse_note
+from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, load_table
+from nerveroot.knowledge.loader import default_knowledge
+
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("intake")(intake)
+    app.command("intake-eval")(intake_eval)
+
+
+def intake(
+    text: Annotated[str, typer.Argument(help="Clinical note or patient's description; '-' reads stdin.")],
+    today: Annotated[
+        str | None, typer.Option(help="Date the note was written (YYYY-MM-DD), for 'since Monday'.")
+    ] = None,
+) -> None:
+    """Read free text into a Case and print it with every finding and the words it came from (JSON)."""
+    note = typer.get_text_stream("stdin").read() if text == "-" else text
+    day = datetime.date.fromisoformat(today) if today else None
+    result = parse_note(note, default_knowledge(), today=day)
+    typer.echo(json.dumps(result.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False, indent=1))
+
+
+def intake_eval(
+    table: Annotated[Path, typer.Option(help="YAML table of annotated sentences.")] = DEFAULT_TABLE,
+    show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every mismatch.")] = False,
+) -> None:
+    """Precision and recall of free-text intake: overall, on red flags and on root-localising findings."""
+    report = evaluate(default_knowledge(), load_table(table))
+    for line in report.lines():
+        console.print(line, markup=False, highlight=False)
+    if show_errors:
+        for error in report.errors:
+            console.print(error, markup=False, highlight=False)

@@ -1,0 +1,23 @@
+"""The adaptive interview: red flags first, then the most informative question, until nothing would change."""
+
+from nerveroot.interview.answers import UNKNOWN, apply_answer, choices, parse_answer
+from nerveroot.interview.catalogue import Question, check_questions, default_questions, load_questions
+from nerveroot.interview.select import MARGIN, Choice, choose_question, next_question
+from nerveroot.interview.summary import Outcome, outcome
+
+__all__ = [
+    "MARGIN",
+    "UNKNOWN",
+    "Choice",
+    "Outcome",
+    "Question",
+    "apply_answer",
+    "check_questions",
+    "choices",
+    "choose_question",
+    "default_questions",
+    "load_questions",
+    "next_question",
+    "outcome",
+    "parse_answer",
+]

@@ -1,0 +1,183 @@
+"""Answers: the choices each kind of question offers, parsing typed replies, and writing them onto a Case."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from nerveroot.assessment.case import Case, ProvocativeResult, ReflexTest, RegionMark, Side, StrengthTest
+from nerveroot.interview.catalogue import EXAM_KINDS, Question
+
+UNKNOWN = "unknown"
+SIDES: tuple[Side, Side] = ("left", "right")
+_UNKNOWN_WORDS = frozenset(
+    {
+        "unknown",
+        "dont know",
+        "don't know",
+        "do not know",
+        "dk",
+        "?",
+        "not sure",
+        "unsure",
+        "not tested",
+        "nt",
+        "skip",
+        "",
+    }
+)
+_YES = frozenset({"yes", "y", "present", "true"})
+_NO = frozenset({"no", "n", "absent", "false", "none"})
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "yes_no": ("yes", "no", "don't know"),
+    "strength": ("normal", "weak", "5", "4", "3", "2", "1", "0", "not tested"),
+    "reflex": ("normal", "reduced", "absent", "brisk", "not tested"),
+    "provocative": ("positive", "negative", "not tested"),
+    "sides": ("left", "right", "both", "neither", "don't know"),
+    "course": ("improving", "stable", "worsening", "don't know"),
+}
+_DURATION = re.compile(r"^(\d+)\s*(d|day|days|w|wk|wks|week|weeks|m|mo|month|months|y|yr|year|years)?$")
+_DAYS_PER = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def choices(question: Question) -> tuple[str, ...]:
+    """What the person may answer (numbers are typed for age, duration and pain score)."""
+    if question.kind in ("strength", "reflex", "provocative"):
+        return _CHOICES[question.kind]
+    if question.kind == "fact" and question.target in ("sides", "course"):
+        return _CHOICES[question.target]
+    if question.kind == "fact":
+        return ("a number", "don't know")
+    return _CHOICES["yes_no"]
+
+
+def parse_answer(question: Question, text: str) -> str:
+    """Normalise a reply to the canonical value for the question; ValueError if it cannot be read."""
+    reply = " ".join(text.strip().lower().replace("’", "'").split())
+    if reply in _UNKNOWN_WORDS:
+        return UNKNOWN
+    kind, target = question.kind, question.target
+    value: str | None = None
+    if kind == "strength":
+        value = {"normal": "5", "weak": "4"}.get(reply, reply if reply in {"0", "1", "2", "3", "4", "5"} else None)
+    elif kind == "reflex":
+        value = reply if reply in {"normal", "reduced", "absent", "brisk"} else None
+    elif kind == "provocative":
+        value = {"+": "positive", "pos": "positive", "-": "negative", "neg": "negative"}.get(reply, reply)
+        value = value if value in {"positive", "negative"} else None
+    elif kind == "fact":
+        value = _parse_fact(target, reply)
+    else:
+        value = "yes" if reply in _YES else "no" if reply in _NO else None
+    if value is None:
+        raise ValueError(
+            f"cannot read {text!r} as an answer to {question.id}; expected one of: {', '.join(choices(question))}"
+        )
+    return value
+
+
+def _parse_fact(target: str, reply: str) -> str | None:
+    if target == "sides":
+        return reply if reply in {"left", "right", "both", "neither"} else None
+    if target == "course":
+        return reply if reply in {"improving", "stable", "worsening"} else None
+    if target == "duration_days":
+        match = _DURATION.match(reply)
+        if not match:
+            return None
+        days = int(match.group(1)) * _DAYS_PER.get((match.group(2) or "d")[0], 1)
+        return str(days) if days <= 36500 else None
+    if not reply.isdigit():
+        return None
+    low, high = (16, 120) if target == "age" else (0, 10)
+    return reply if low <= int(reply) <= high else None
+
+
+def _sides(case: Case, question: Question, side: Side | None) -> list[Side]:
+    if side is not None:
+        return [side]
+    if case.sides:
+        return sorted(set(case.sides))
+    if question.kind in EXAM_KINDS:
+        return list(SIDES)  # no leg named: the examination finding is recorded for both legs
+    raise ValueError(f"{question.id} needs to know which leg; record the sides first")
+
+
+def apply_answer(case: Case, question: Question, answer: str, side: Side | None = None) -> Case:
+    """A new Case with the answer written in; 'unknown' leaves the item unknown. The input case is not changed."""
+    value = parse_answer(question, answer)
+    return apply_value(case, question, value, side)
+
+
+def apply_value(case: Case, question: Question, value: str, side: Side | None = None) -> Case:
+    """Write an already-canonical value (see parse_answer) onto a copy of the case."""
+    if value == UNKNOWN:
+        return case.model_copy()
+    kind, target = question.kind, question.target
+    update: dict[str, Any]
+    if kind in ("red_flag", "history", "symptom"):
+        table = {"red_flag": "red_flags", "history": "history", "symptom": "symptoms"}[kind]
+        update = {table: {**getattr(case, table), target: "present" if value == "yes" else "absent"}}
+        if kind == "red_flag" and target == "bilateral_leg_symptoms" and value == "yes":
+            update["sides"] = list(SIDES)
+    elif kind in ("pain_region", "sensory_region"):
+        if value == "no":
+            return case.model_copy()
+        field = "pain_regions" if kind == "pain_region" else "sensory_regions"
+        marks = list(getattr(case, field))
+        marks += [
+            RegionMark(region=target, side=s)
+            for s in _sides(case, question, side)
+            if RegionMark(region=target, side=s) not in marks
+        ]
+        update = {field: marks}
+    elif kind == "strength":
+        sides = _sides(case, question, side)
+        kept = [t for t in case.strength if not (t.movement == target and t.side in sides)]
+        update = {
+            "strength": kept + [StrengthTest(movement=cast(Any, target), side=s, grade=int(value)) for s in sides]
+        }
+    elif kind == "reflex":
+        sides = _sides(case, question, side)
+        kept_r = [t for t in case.reflexes if not (t.reflex == target and t.side in sides)]
+        update = {
+            "reflexes": kept_r + [ReflexTest(reflex=cast(Any, target), side=s, result=cast(Any, value)) for s in sides]
+        }
+    elif kind == "provocative":
+        sides = _sides(case, question, side)
+        kept_p = [t for t in case.provocative if not (t.test == target and t.side in sides)]
+        made = [ProvocativeResult(test=cast(Any, target), side=s, result=cast(Any, value)) for s in sides]
+        update = {"provocative": kept_p + made}
+    else:
+        update = _fact_update(target, value)
+    return case.model_copy(update=update)
+
+
+def _fact_update(target: str, value: str) -> dict[str, Any]:
+    if target == "sides":
+        return {"sides": {"both": list(SIDES), "neither": []}.get(value, [value])}
+    if target == "course":
+        return {"course": value}
+    return {target: int(value)}
+
+
+def is_answered(case: Case, question: Question) -> bool:
+    """Whether the case already holds an answer for the item (from an earlier answer or a parsed note)."""
+    kind, target = question.kind, question.target
+    if kind in ("red_flag", "history", "symptom"):
+        return case.status(target) != UNKNOWN
+    if kind == "pain_region":
+        return any(m.region == target for m in case.pain_regions)
+    if kind == "sensory_region":
+        return any(m.region == target for m in case.sensory_regions)
+    if kind == "strength":
+        return any(t.movement == target for t in case.strength)
+    if kind == "reflex":
+        return any(t.reflex == target for t in case.reflexes)
+    if kind == "provocative":
+        return any(t.test == target for t in case.provocative)
+    if target == "sides":
+        return bool(case.sides)
+    if target == "course":
+        return case.course != UNKNOWN
+    return getattr(case, target) is not None

@@ -1,0 +1,67 @@
+"""Cited answers from the knowledge base: `ask(question, kb) -> Answer`, rendered by `to_markdown` / `to_json`.
+
+Deterministic and offline: BM25 retrieval over citable statements built from the knowledge base (plus any
+ingested user documents), assembled into sections where every statement carries numbered citations.
+"""
+
+from __future__ import annotations
+
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.qa.answer import AskSettings, QaContext, answer_question
+from nerveroot.qa.corpus import Statement, build_corpus
+from nerveroot.qa.llm import ChatClient, HttpChatClient, check_rephrasing, rephrase
+from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
+from nerveroot.qa.render import to_json, to_markdown
+from nerveroot.qa.store import Document, DocumentStore
+
+_CONTEXTS: dict[tuple[int, str, str], QaContext] = {}
+
+
+def context(kb: KnowledgeBase, documents: list[Document] | None = None) -> QaContext:
+    """The retrieval context for a knowledge base and document set, built once and cached (up to 4)."""
+    docs = documents or []
+    key = (id(kb), kb.content_hash, ",".join(f"{d.id}:{d.sha256}" for d in docs))
+    if key not in _CONTEXTS:
+        if len(_CONTEXTS) >= 4:
+            _CONTEXTS.pop(next(iter(_CONTEXTS)))
+        extra = [s for d in docs for s in d.statements()]
+        _CONTEXTS[key] = QaContext.build(kb, extra, [d.source() for d in docs])
+    return _CONTEXTS[key]
+
+
+def ask(
+    question: str,
+    kb: KnowledgeBase,
+    *,
+    documents: list[Document] | None = None,
+    settings: AskSettings | None = None,
+    client: ChatClient | None = None,
+) -> Answer:
+    """Answer a question about lumbar nerve root compression with cited statements, or abstain.
+
+    ``documents`` adds ingested user documents as citable sources; ``client`` optionally rephrases the direct
+    answer (checked: it cannot add a citation or a number that the evidence does not hold).
+    """
+    answer = answer_question(context(kb, documents), question, settings)
+    return rephrase(answer, client) if client is not None else answer
+
+
+__all__ = [
+    "Answer",
+    "AnswerStatement",
+    "AskSettings",
+    "ChatClient",
+    "Document",
+    "DocumentStore",
+    "HttpChatClient",
+    "QaContext",
+    "Reference",
+    "Section",
+    "Statement",
+    "ask",
+    "build_corpus",
+    "check_rephrasing",
+    "context",
+    "to_json",
+    "to_markdown",
+]

@@ -1,0 +1,205 @@
+"""Local store of user documents made citable: `nerveroot ingest`.
+
+Documents live as one JSON file each under ``$NERVEROOT_HOME/documents`` (default: the user data directory,
+``$XDG_DATA_HOME/nerveroot`` or ``~/.local/share/nerveroot``). Every write is atomic: temp file, then rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nerveroot.errors import NerverootError
+from nerveroot.knowledge.models import Cite
+from nerveroot.qa.corpus import Statement, slug
+from nerveroot.qa.sources import SourceInfo
+
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
+PASSAGE_WORDS = 120
+
+
+class IngestError(NerverootError):
+    """A document cannot be ingested or removed."""
+
+    code = "E301"
+
+
+class Document(BaseModel):
+    """An ingested document: metadata and its passages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^doc_[a-z0-9_]+$")
+    title: str
+    path: str = Field(description="Where the file was ingested from.")
+    year: int
+    added: str = Field(description="ISO date-time of ingestion (UTC).")
+    sha256: str
+    passages: list[str] = Field(min_length=1)
+
+    def source(self) -> SourceInfo:
+        return SourceInfo(self.id, self.title, "user document", self.year, Path(self.path).as_uri(), "user_document")
+
+    def statements(self) -> list[Statement]:
+        return [
+            Statement(
+                id=f"doc:{self.id}:passage:{i}",
+                kind="documents",
+                record_id=self.id,
+                field="passage",
+                title=f"{self.title} — passage {i}",
+                text=text,
+                index_text=f"{self.title} {text}",
+                cites=(Cite(source=self.id, locator=f"passage {i}"),),
+                theme="Your documents",
+            )
+            for i, text in enumerate(self.passages, 1)
+        ]
+
+
+def home() -> Path:
+    """The data directory: $NERVEROOT_HOME, else $XDG_DATA_HOME/nerveroot, else ~/.local/share/nerveroot."""
+    if env := os.environ.get("NERVEROOT_HOME"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "nerveroot"
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        self._in_title = tag == "title"
+        if tag in ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "section", "article"):
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """(title, plain text) of a text, Markdown, HTML or PDF file."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUFFIXES))}")
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        title = str(reader.metadata.title or "") if reader.metadata else ""
+        return title, "\n\n".join(page.extract_text() or "" for page in reader.pages)
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if suffix in (".html", ".htm"):
+        parser = _Text()
+        parser.feed(raw)
+        return parser.title.strip(), "".join(parser.parts)
+    heading = re.search(r"^#\s+(.+)$", raw, re.MULTILINE) if suffix in (".md", ".markdown") else None
+    return (heading[1].strip() if heading else ""), raw
+
+
+def passages(text: str, words: int = PASSAGE_WORDS) -> list[str]:
+    """Paragraphs merged or split to about `words` words each."""
+    out: list[str] = []
+    current: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        tokens = re.sub(r"[#*_>`]+", " ", para).split()
+        while tokens:
+            room = words - len(current)
+            current += tokens[:room]
+            tokens = tokens[room:]
+            if len(current) >= words:
+                out.append(" ".join(current))
+                current = []
+        if len(current) > words // 2:
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+class DocumentStore:
+    """The user's ingested documents."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or home()) / "documents"
+
+    def list(self) -> list[Document]:
+        if not self.root.is_dir():
+            return []
+        return [Document.model_validate_json(p.read_text(encoding="utf-8")) for p in sorted(self.root.glob("*.json"))]
+
+    def add(self, path: Path) -> Document:
+        """Ingest one file; ingesting the same content twice returns the existing document."""
+        if not path.is_file():
+            raise IngestError(f"{path}: no such file")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for doc in self.list():
+            if doc.sha256 == digest:
+                return doc
+        title, text = read_text(path)
+        parts = passages(text)
+        if not parts:
+            raise IngestError(f"{path.name}: no text could be extracted")
+        base = f"doc_{slug(path.stem)}"
+        existing = {d.id for d in self.list()}
+        doc_id, n = base, 2
+        while doc_id in existing:
+            doc_id, n = f"{base}_{n}", n + 1
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        doc = Document(
+            id=doc_id,
+            title=title or path.stem,
+            path=str(path.resolve()),
+            year=mtime.year,
+            added=dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds"),
+            sha256=digest,
+            passages=parts,
+        )
+        self._write(self.root / f"{doc_id}.json", doc.model_dump_json(indent=1))
+        return doc
+
+    def remove(self, doc_id: str) -> None:
+        target = self.root / f"{doc_id}.json"
+        if not re.fullmatch(r"doc_[a-z0-9_]+", doc_id) or not target.is_file():
+            raise IngestError(f"no ingested document with id {doc_id!r}")
+        target.unlink()
+
+    def _write(self, target: Path, text: str) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp_", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def fingerprint(self) -> str:
+        """Changes whenever a document is added or removed (cache key for the index)."""
+        return json.dumps(sorted((d.id, d.sha256) for d in self.list()))

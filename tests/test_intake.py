@@ -1,0 +1,139 @@
+"""Free-text intake: the annotated table meets its targets, the known negation traps hold, spans are exact."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from nerveroot.assessment.case import RED_FLAG_KEYS
+from nerveroot.intake import parse_note
+from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, is_root_localising, load_table
+from nerveroot.intake.pipeline import pipeline
+from nerveroot.interfaces import cli_intake
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.loader import default_knowledge
+
+TARGET_PRECISION = 0.95
+TARGET_RECALL = 0.90
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return default_knowledge()
+
+
+@pytest.fixture(scope="module")
+def table() -> list[dict[str, object]]:
+    return load_table(DEFAULT_TABLE)
+
+
+def test_table_is_large_and_covers_every_red_flag_and_root_localising_finding(table: list[dict[str, object]]) -> None:
+    assert len(table) >= 150
+    expected = [tuple(row) for item in table for row in item.get("expect", [])]  # type: ignore[attr-defined]
+    present_ids = {row[0] for row in expected if row[1] == "present"}
+    assert set(RED_FLAG_KEYS) <= present_ids
+    for prefix in ("weak_", "sensory:"):
+        assert any(i.startswith(prefix) for i in present_ids)
+    for fid in (
+        "patellar_reflex_reduced",
+        "achilles_reflex_reduced",
+        "medial_hamstring_reflex_reduced",
+        "slr_positive",
+        "crossed_slr_positive",
+        "femoral_stretch_positive",
+    ):
+        assert fid in present_ids
+    assert sum(is_root_localising((r[0], r[1], None)) for r in expected if r[1] == "present") >= 40
+
+
+def test_table_meets_precision_and_recall_targets(kb: KnowledgeBase, table: list[dict[str, object]]) -> None:
+    report = evaluate(kb, table)
+    for score in (report.red_flags, report.root_localising):
+        assert score.precision >= TARGET_PRECISION, report.lines()
+        assert score.recall >= TARGET_RECALL, report.lines()
+    assert report.case_correct >= 0.9 * report.case_checks, report.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "status"),
+    [
+        pytest.param("No bladder problems.", "bladder_dysfunction", "absent", id="no"),
+        pytest.param("Denies saddle numbness.", "saddle_anaesthesia", "absent", id="denies"),
+        pytest.param("Numbness: none.", "numbness", "absent", id="colon-none"),
+        pytest.param("Is negative for foot drop.", "foot_drop", "absent", id="is-negative-for"),
+        pytest.param("Negative SLR.", "slr_positive", "absent", id="negative-slr"),
+        pytest.param("Worried it might be bladder trouble.", "bladder_dysfunction", "unknown", id="uncertain"),
+        pytest.param("Mother had sciatica and bowel incontinence.", "bowel_dysfunction", "unknown", id="family"),
+        pytest.param("If you notice weakness, come back.", "weakness", "unknown", id="hypothetical"),
+        pytest.param("No weakness but tingling.", "paresthesia", "present", id="but-ends-negation"),
+        pytest.param("No weakness but tingling.", "weakness", "absent", id="but-keeps-negation"),
+        pytest.param("No fever, however has night pain.", "night_pain", "present", id="however"),
+        pytest.param("Previous breast cancer.", "cancer_history", "present", id="history-not-historical"),
+        pytest.param("No history of cancer.", "cancer_history", "absent", id="no-history-of"),
+        pytest.param("Absent ankle jerks.", "achilles_reflex_reduced", "present", id="absent-reflex-is-a-finding"),
+        pytest.param("No change in the numbness.", "numbness", "present", id="pseudo-negation"),
+        pytest.param("Safety-netted re saddle anaesthesia.", "saddle_anaesthesia", "unknown", id="safety-net"),
+        pytest.param("Pins and needles down the front of my shin.", "paresthesia", "present", id="lay-tingling"),
+        pytest.param("I'm wetting myself.", "bladder_dysfunction", "present", id="lay-bladder"),
+        pytest.param("Numb down below.", "saddle_anaesthesia", "present", id="lay-saddle"),
+        pytest.param("I can't lift my big toe.", "weak_great_toe_extension", "present", id="lay-toe"),
+    ],
+)
+def test_trap(kb: KnowledgeBase, text: str, finding: str, status: str) -> None:
+    assert parse_note(text, kb).status(finding) == status
+
+
+def test_structured_exam_values(kb: KnowledgeBase) -> None:
+    case = parse_note(
+        "Power: L ankle DF 4/5, EHL 3/5. Knee jerk reduced on the left. SLR positive at 40° on the left.", kb
+    ).case
+    assert {(s.movement, s.side, s.grade) for s in case.strength} == {
+        ("ankle_dorsiflexion", "left", 4),
+        ("great_toe_extension", "left", 3),
+    }
+    assert [(r.reflex, r.side, r.result) for r in case.reflexes] == [("patellar", "left", "reduced")]
+    assert [(p.test, p.side, p.result, p.angle) for p in case.provocative] == [("slr", "left", "positive", 40)]
+
+
+def test_demographics_and_relative_dates(kb: KnowledgeBase) -> None:
+    case = parse_note("38F, leg pain since Monday after lifting a box.", kb, today=datetime.date(2026, 11, 19)).case
+    assert (case.age, case.sex, case.duration_days, case.trigger) == (38, "female", 3, "lifting")
+    assert parse_note("Leg pain since Monday.", kb).case.duration_days is None
+
+
+def test_every_finding_points_at_its_own_words(kb: KnowledgeBase, table: list[dict[str, object]]) -> None:
+    for item in table:
+        text = str(item["text"])
+        for finding in parse_note(text, kb).findings:
+            assert text[finding.start : finding.end] == finding.text_span
+            assert finding.text_span.strip()
+
+
+def test_pipeline_is_built_once(kb: KnowledgeBase) -> None:
+    assert pipeline(kb) is pipeline(kb)
+
+
+def test_no_patient_text_in_logs(
+    kb: KnowledgeBase, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secret = "Zebulon wetting himself since Tuesday"
+    with caplog.at_level(logging.DEBUG):
+        parse_note(secret, kb)
+    out, err = capfd.readouterr()
+    assert "Zebulon" not in caplog.text + out + err
+
+
+def test_cli_commands() -> None:
+    app = typer.Typer()
+    cli_intake.register(app)
+    runner = CliRunner()
+    result = runner.invoke(app, ["intake-eval"])
+    assert result.exit_code == 0, result.output
+    assert "red flags (present)" in result.output and "root-localising (present)" in result.output
+    result = runner.invoke(app, ["intake", "45 yo man, no bladder problems, EHL 4/5 on the right."])
+    assert result.exit_code == 0, result.output
+    assert '"bladder_dysfunction": "absent"' in result.output and '"great_toe_extension"' in result.output
