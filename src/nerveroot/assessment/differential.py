@@ -24,6 +24,7 @@ class Scores:
 
     weight: dict[str, float]
     radicular: float
+    fit: dict[str, float]
 
     def probability(self) -> dict[str, float]:
         total = sum(self.weight.values()) or 1.0
@@ -51,9 +52,11 @@ def condition_scores(
 ) -> Scores:
     """The numeric core: prior × matching feature ratios × fit of the findings."""
     weight: dict[str, float] = {}
+    fits: dict[str, float] = {}
     radicular = 0.0
     for cond in model.conditions:
-        score = cond.prior * fit(model, cond, loc, pain, sensory)
+        fits[cond.id] = fit(model, cond, loc, pain, sensory)
+        score = cond.prior * fits[cond.id]
         for finding, when, lr in cond.features:
             if status.get(finding) == when:
                 score *= lr
@@ -61,7 +64,7 @@ def condition_scores(
         if cond.radicular:
             radicular += score
     total = sum(weight.values()) or 1.0
-    return Scores(weight=weight, radicular=radicular / total)
+    return Scores(weight=weight, radicular=radicular / total, fit=fits)
 
 
 def differential(
@@ -91,7 +94,7 @@ def differential(
             text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
             (why if feature.lr >= 1 else against).append(text)
             trace.append(TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources))
-        ratio = fit(model, cm, loc, pain, sensory)
+        ratio = scores.fit[cm.id]
         if cm.fit_roots:
             label = "/".join(r.upper() for r in cm.fit_roots)
             note = f"findings fit the {label} pattern (combined ratio ×{ratio:.2g})"
@@ -100,7 +103,7 @@ def differential(
         if abs(ratio - 1) > 1e-9:
             (why if ratio > 1 else against).append(note if ratio > 1 else note.replace("fit", "fit poorly", 1))
         items.append(
-            DifferentialItem(
+            DifferentialItem.model_construct(
                 id=cond.id, name=cond.name, role=cond.role, icd10=[i.code for i in cond.icd10],
                 probability=round(probability[cond.id], 4), why=why, against=against,
             )

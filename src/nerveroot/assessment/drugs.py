@@ -9,11 +9,12 @@ capped to that ceiling. Unknown safety factors are never read as absent: they pr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.assessment.case import Case, Status
+from nerveroot.assessment.case import Case, DrugSafety, Status
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Caution, Cite, Conflict, DoseStatement, Drug, MaxDose, Position, SafetyFactor
 
@@ -128,6 +129,7 @@ class ParsedDose(Strict):
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_dose(text: str) -> ParsedDose:
     """Read '<a>[–<b>] mg <frequency>[, no more than X mg a day]' from a dose statement."""
     low = high = cap = None
@@ -386,6 +388,25 @@ def assess_drug(case: Case, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdi
 
 
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
-    """Every drug in the knowledge base assessed for this case, most usable first."""
-    options = [assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)]
-    return sorted(options, key=lambda o: (_STATUS_ORDER[o.status], o.name))
+    """Every drug in the knowledge base assessed for this case, most usable first.
+
+    The result depends only on the age and the drug-safety answers, so it is memoised on them: most patients
+    share a profile, and the returned models are immutable.
+    """
+    return list(_options(kb.content_hash, case.age, case.drug_safety.model_dump_json(), jurisdiction, kb))
+
+
+_OPTIONS_CACHE: dict[tuple[str, int | None, str, str], tuple[DrugOption, ...]] = {}
+
+
+def _options(
+    content_hash: str, age: int | None, safety: str, jurisdiction: Jurisdiction, kb: KnowledgeBase
+) -> tuple[DrugOption, ...]:
+    key = (content_hash, age, safety, jurisdiction)
+    if key not in _OPTIONS_CACHE:
+        if len(_OPTIONS_CACHE) >= 2048:
+            _OPTIONS_CACHE.clear()
+        case = Case(age=age, drug_safety=DrugSafety.model_validate_json(safety))
+        options = [assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)]
+        _OPTIONS_CACHE[key] = tuple(sorted(options, key=lambda o: (_STATUS_ORDER[o.status], o.name)))
+    return _OPTIONS_CACHE[key]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.assessment.compiled import Compiled, compile_kb
@@ -39,6 +39,7 @@ class Localisation:
     likelihood: dict[str, float]
     prior: dict[str, float]
     counted: dict[str, list[Counted]]
+    _marginals: dict[tuple[str, ...], float] = field(default_factory=dict, repr=False, compare=False)
 
     def posterior(self) -> dict[str, float]:
         """P(root | findings, radicular)."""
@@ -48,9 +49,12 @@ class Localisation:
 
     def marginal(self, roots: Iterable[str] = ROOT_IDS) -> float:
         """Likelihood of the findings under a root lesion at one of the roots, relative to a non-radicular cause."""
-        pool = [r for r in roots if r in self.prior]
-        mass = sum(self.prior[r] for r in pool)
-        return sum(self.prior[r] * self.likelihood[r] for r in pool) / mass if mass else 1.0
+        key = tuple(roots)
+        if key not in self._marginals:
+            pool = [r for r in key if r in self.prior]
+            mass = sum(self.prior[r] for r in pool)
+            self._marginals[key] = sum(self.prior[r] * self.likelihood[r] for r in pool) / mass if mass else 1.0
+        return self._marginals[key]
 
 
 def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high: float) -> float:

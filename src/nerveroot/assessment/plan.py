@@ -38,18 +38,31 @@ def _item(treatment: Treatment, position: Position | None) -> PlanItem:
     )
 
 
+_STATIC: dict[str, tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]] = {}
+
+
+def _static(kb: KnowledgeBase) -> tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]:
+    """The parts of the plan that depend only on the knowledge base, built once per knowledge-base version."""
+    if kb.content_hash not in _STATIC:
+        steps: dict[str, list[PlanItem]] = {stage: [] for stage in STAGES}
+        avoid: list[PlanItem] = []
+        for treatment in kb.all("treatments", Treatment):
+            against = next((p for p in treatment.positions if p.stance == ADVISED_AGAINST), None)
+            if against is not None:
+                avoid.append(_item(treatment, against))
+                continue
+            position = _lead(treatment.positions)
+            if treatment.step in steps and (position is None or position.stance in ("recommended", "consider")):
+                steps[treatment.step].append(_item(treatment, position))
+        seek = tuple(f"{f.name}: {f.action}" for f in kb.all("red_flags", RedFlag) if f.urgency == "emergency")
+        _STATIC[kb.content_hash] = ({k: tuple(v) for k, v in steps.items()}, tuple(avoid), seek)
+    return _STATIC[kb.content_hash]
+
+
 def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None) -> Plan:
     """Build the stepped plan from treatment stances, drug safety and red flags."""
-    steps: dict[str, list[PlanItem]] = {stage: [] for stage in STAGES}
-    avoid: list[PlanItem] = []
-    for treatment in kb.all("treatments", Treatment):
-        position = _lead(treatment.positions)
-        if any(p.stance == ADVISED_AGAINST for p in treatment.positions):
-            against = next(p for p in treatment.positions if p.stance == ADVISED_AGAINST)
-            avoid.append(_item(treatment, against))
-            continue
-        if treatment.step in steps and (position is None or position.stance in ("recommended", "consider")):
-            steps[treatment.step].append(_item(treatment, position))
+    base, avoid, seek = _static(kb)
+    steps = {stage: list(items) for stage, items in base.items()}
     if startback_treatment:
         steps["two_to_six_weeks"].insert(
             0,
@@ -61,10 +74,6 @@ def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str
                 sources=[Cite(source="hill_2011", locator="matched treatment by risk group")],
             ),
         )
-    rank = {"option": 0, "use_with_caution": 1, "advised_against_for_sciatica": 2, "contraindicated": 3}
-    drugs = sorted(drug_options(case, kb), key=lambda d: rank[d.status])
-    seek = [f"{flag.name}: {flag.action}" for flag in kb.all("red_flags", RedFlag) if flag.urgency == "emergency"]
-    ordered = [PlanStep(stage=stage, title=title, items=steps[stage]) for stage, title in STAGES.items()]
-    if triage.level == "emergency":
-        ordered = [s for s in ordered if s.stage != "first_days"]
-    return Plan(steps=ordered, drugs=drugs, avoid=avoid, seek_care_now=seek)
+    stages = [stage for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
+    ordered = [PlanStep(stage=stage, title=STAGES[stage], items=steps[stage]) for stage in stages]
+    return Plan(steps=ordered, drugs=drug_options(case, kb), avoid=list(avoid), seek_care_now=list(seek))
