@@ -25,9 +25,8 @@ PRESENTATIONS: dict[str, dict[str, str]] = {
         "sx_back": "yes",
         "sx_leg_worse": "yes",
         "sx_numb": "yes",
-        "pain_anterior_thigh": "yes",
-        "pain_medial_leg": "yes",
-        "numb_medial_leg": "yes",
+        "map_pain": "front of thigh, inner shin",
+        "map_numb": "inner shin",
         "mrc_knee_extension": "4",
         "reflex_patellar": "reduced",
         "test_femoral_stretch": "positive",
@@ -36,17 +35,15 @@ PRESENTATIONS: dict[str, dict[str, str]] = {
         "sx_back": "yes",
         "sx_leg_worse": "yes",
         "sx_tingling": "yes",
-        "pain_posterior_thigh": "yes",
-        "pain_posterior_calf": "yes",
-        "numb_lateral_foot": "yes",
+        "map_pain": "back of thigh, calf",
+        "map_numb": "outer foot",
         "reflex_achilles": "reduced",
         "test_slr": "positive",
         "mrc_ankle_plantarflexion": "4",
     },
     "hip_oa": {
         "sx_groin_walk": "yes",
-        "pain_groin": "yes",
-        "pain_anterior_thigh": "yes",
+        "map_pain": "groin, front of thigh",
         "test_hip_internal_rotation": "positive",
     },
 }
@@ -55,7 +52,7 @@ PRESENTATIONS: dict[str, dict[str, str]] = {
 def negative(q: Question) -> str:
     if q.kind == "fact":
         return FACTS[q.target]
-    return {"strength": "5", "reflex": "normal", "provocative": "negative"}.get(q.kind, "no")
+    return {"strength": "5", "reflex": "normal", "provocative": "negative"}.get(q.kind, "none" if q.body_map else "no")
 
 
 def scripted(answers: dict[str, str]) -> Callable[[Question], str]:

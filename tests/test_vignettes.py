@@ -10,12 +10,13 @@ import pytest
 from nerveroot.evaluation.vignettes import Metrics, evaluate, load_vignettes
 
 VIGNETTES = Path(__file__).parent / "cases" / "vignettes"
+HOLDOUT = Path(__file__).parent / "cases" / "holdout"
 TARGETS = {"emergency_recall": 1.0, "safe_triage": 0.97, "root_top1": 0.85, "differential_top3": 0.85}
 
 
-@pytest.fixture(scope="module")
-def metrics(kb) -> Metrics:  # type: ignore[no-untyped-def]
-    return evaluate(VIGNETTES, kb)
+@pytest.fixture(scope="module", params=[VIGNETTES, HOLDOUT], ids=["suite", "holdout"])
+def metrics(kb, request) -> Metrics:  # type: ignore[no-untyped-def]
+    return evaluate(request.param, kb)
 
 
 def test_suite_size_and_coverage(kb) -> None:  # type: ignore[no-untyped-def]

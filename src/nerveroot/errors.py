@@ -46,3 +46,37 @@ class UnknownEntityError(NerverootError):
     """No knowledge-base entity matches the name given."""
 
     code = "E003"
+
+
+class NotFoundError(NerverootError):
+    """No stored record of this kind has this id."""
+
+    code = "E010"
+
+    def __init__(self, entity: str, entity_id: str) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        super().__init__(f"{entity} {entity_id!r} not found")
+
+
+class ConflictError(NerverootError):
+    """The write clashes with what is stored (a duplicate reference, or importing into a database that holds data)."""
+
+    code = "E011"
+
+
+class AuthError(NerverootError):
+    """Missing, malformed or unknown API token."""
+
+    code = "E012"
+
+
+class PrefetchMissingError(NerverootError):
+    """A CDS Hooks call lacks required prefetch data and names no FHIR server to fetch it from (HTTP 412)."""
+
+    code = "E070"
+
+    def __init__(self, service: str, missing: list[str]) -> None:
+        self.service = service
+        self.missing = missing
+        super().__init__(f"service {service!r} needs prefetch key(s) {', '.join(missing)} or a fhirServer")

@@ -13,6 +13,7 @@ from rich.prompt import Prompt
 from nerveroot.assessment.case import Case, Side
 from nerveroot.interview import UNKNOWN, Outcome, apply_answer, choices, choose_question, outcome, parse_answer
 from nerveroot.interview.catalogue import Audience, Question
+from nerveroot.interview.regions import lexicon
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 
@@ -39,8 +40,16 @@ def start_case(text: str | None, kb: KnowledgeBase) -> Case:
     return parse_note(text, kb).case
 
 
-def _ask(console: Console, question: Question, audience: Audience, case: Case) -> tuple[str, Side | None]:
-    """Prompt until the reply can be read; clinicians examining both legs are asked per side."""
+def region_names(kb: KnowledgeBase) -> str:
+    """The body-map regions as a person may name them (each synonym works too)."""
+    lex = lexicon(kb)
+    return ", ".join(lex.names[r].lower() for r in lex.order)
+
+
+def _ask(console: Console, question: Question, audience: Audience, kb: KnowledgeBase) -> str:
+    """Prompt until the reply can be read (body maps: comma-separated region names, "none" or "don't know")."""
+    if question.body_map:
+        console.print(f"[dim]Body-map regions: {region_names(kb)}.[/dim]")
     while True:
         reply = Prompt.ask(
             f"[bold]{question.text(audience)}[/bold] [dim]({' / '.join(choices(question))})[/dim]", console=console
@@ -49,19 +58,25 @@ def _ask(console: Console, question: Question, audience: Audience, case: Case) -
             console.print(question.help)
             continue
         try:
-            return parse_answer(question, reply), None
+            return parse_answer(question, reply, kb)
         except ValueError as exc:
             console.print(f"[red]{exc}[/red]")
 
 
-def _record(console: Console, case: Case, question: Question, value: str, audience: Audience) -> Case:
-    if question.exam and value != UNKNOWN and len(set(case.sides)) == 2:
+def per_leg(question: Question, case: Case) -> bool:
+    """Examination findings and body maps are recorded leg by leg when both legs have symptoms."""
+    return (question.exam or question.body_map) and len(set(case.sides)) == 2
+
+
+def _record(
+    console: Console, case: Case, question: Question, value: str, audience: Audience, kb: KnowledgeBase
+) -> Case:
+    if per_leg(question, case) and value != UNKNOWN:
         other: Side = "right"
-        case = apply_answer(case, question, value, side="left")
+        case = apply_answer(case, question, value, side="left", kb=kb)
         console.print(f"[dim]Recorded for the left leg; now the {other} leg.[/dim]")
-        value, _ = _ask(console, question, audience, case)
-        return apply_answer(case, question, value, side=other)
-    return apply_answer(case, question, value)
+        return apply_answer(case, question, _ask(console, question, audience, kb), side=other, kb=kb)
+    return apply_answer(case, question, value, kb=kb)
 
 
 def print_outcome(console: Console, result: Outcome, kb: KnowledgeBase) -> None:
@@ -93,7 +108,10 @@ def interview_command(
     ] = None,
     save: Annotated[Path | None, typer.Option("--save", help="Write the final Case JSON to this path.")] = None,
     margin: Annotated[
-        float, typer.Option(help="Stop when no answer could move the leading root by more than this.")
+        float,
+        typer.Option(
+            help="Stop when no question is expected to move the leading root's probability by more than this."
+        ),
     ] = 0.10,
 ) -> None:
     """Adaptive interview: red flags first, then the most informative question, until no answer would matter."""
@@ -106,8 +124,10 @@ def interview_command(
     while (choice := choose_question(case, kb, who, asked, margin)) is not None:
         stage = "red-flag check" if choice.phase == "red_flag" else "narrowing down"
         console.print(f"[dim]Question {len(asked) + 1} · {stage} · up to {choice.remaining} left[/dim]")
-        value, _ = _ask(console, choice.question, who, case)
-        case = _record(console, case, choice.question, value, who)
+        if per_leg(choice.question, case):
+            console.print("[dim]Both legs have symptoms: answer for the left leg first.[/dim]")
+        value = _ask(console, choice.question, who, kb)
+        case = _record(console, case, choice.question, value, who, kb)
         asked.append(choice.question.id)
     result = outcome(case, kb)
     if result.triage.level == "emergency":

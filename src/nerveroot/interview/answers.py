@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from nerveroot.assessment.case import Case, ProvocativeResult, ReflexTest, RegionMark, Side, StrengthTest
-from nerveroot.interview.catalogue import EXAM_KINDS, Question
+from nerveroot.interview.catalogue import EXAM_KINDS, MAP_KINDS, Question
+from nerveroot.interview.regions import NONE, lexicon, parse_regions, region_ids
+from nerveroot.knowledge.base import KnowledgeBase
+
+Answer = str | Sequence[str]
+"""A reply: text, or for a body map a list of regions (ids, names or synonyms)."""
 
 UNKNOWN = "unknown"
 SIDES: tuple[Side, Side] = ("left", "right")
@@ -35,6 +41,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "provocative": ("positive", "negative", "not tested"),
     "sides": ("left", "right", "both", "neither", "don't know"),
     "course": ("improving", "stable", "worsening", "don't know"),
+    "body_map": ("body-map regions, separated by commas", NONE, "don't know"),
 }
 _DURATION = re.compile(r"^(\d+)\s*(d|day|days|w|wk|wks|week|weeks|m|mo|month|months|y|yr|year|years)?$")
 _DAYS_PER = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -44,6 +51,8 @@ def choices(question: Question) -> tuple[str, ...]:
     """What the person may answer (numbers are typed for age, duration and pain score)."""
     if question.kind in ("strength", "reflex", "provocative"):
         return _CHOICES[question.kind]
+    if question.body_map:
+        return _CHOICES["body_map"]
     if question.kind == "fact" and question.target in ("sides", "course"):
         return _CHOICES[question.target]
     if question.kind == "fact":
@@ -51,8 +60,28 @@ def choices(question: Question) -> tuple[str, ...]:
     return _CHOICES["yes_no"]
 
 
-def parse_answer(question: Question, text: str) -> str:
-    """Normalise a reply to the canonical value for the question; ValueError if it cannot be read."""
+def _knowledge(kb: KnowledgeBase | None) -> KnowledgeBase:
+    if kb is not None:
+        return kb
+    from nerveroot.knowledge.loader import default_knowledge  # only body maps need the region names
+
+    return default_knowledge()
+
+
+def parse_answer(question: Question, text: Answer, kb: KnowledgeBase | None = None) -> str:
+    """Normalise a reply to the canonical value for the question; ValueError if it cannot be read.
+
+    Body maps take a list of regions or comma-separated text (region ids, names or synonyms from
+    body_regions.yaml of ``kb``, by default the packaged knowledge base), "none" or "don't know"; their canonical
+    value is "none" or the region ids joined by commas. Other questions take one text reply.
+    """
+    if question.body_map:
+        regions = parse_regions(text, lexicon(_knowledge(kb)), _UNKNOWN_WORDS)
+        return UNKNOWN if regions is None else regions
+    if not isinstance(text, str):
+        if len(text) != 1:
+            raise ValueError(f"{question.id} takes one answer, not a list of {len(text)}")
+        text = text[0]
     reply = " ".join(text.strip().lower().replace("’", "'").split())
     if reply in _UNKNOWN_WORDS:
         return UNKNOWN
@@ -103,9 +132,15 @@ def _sides(case: Case, question: Question, side: Side | None) -> list[Side]:
     raise ValueError(f"{question.id} needs to know which leg; record the sides first")
 
 
-def apply_answer(case: Case, question: Question, answer: str, side: Side | None = None) -> Case:
-    """A new Case with the answer written in; 'unknown' leaves the item unknown. The input case is not changed."""
-    value = parse_answer(question, answer)
+def apply_answer(
+    case: Case, question: Question, answer: Answer, side: Side | None = None, kb: KnowledgeBase | None = None
+) -> Case:
+    """A new Case with the answer written in; 'unknown' leaves the item unknown. The input case is not changed.
+
+    A body-map answer (a list of regions, or comma-separated text) replaces that kind of mark on the answered
+    side(s): ``side`` if given, else every side in ``case.sides`` (ValueError if no side is known yet).
+    """
+    value = parse_answer(question, answer, kb)
     return apply_value(case, question, value, side)
 
 
@@ -120,17 +155,11 @@ def apply_value(case: Case, question: Question, value: str, side: Side | None = 
         update = {table: {**getattr(case, table), target: "present" if value == "yes" else "absent"}}
         if kind == "red_flag" and target == "bilateral_leg_symptoms" and value == "yes":
             update["sides"] = list(SIDES)
-    elif kind in ("pain_region", "sensory_region"):
-        if value == "no":
-            return case.model_copy()
-        field = "pain_regions" if kind == "pain_region" else "sensory_regions"
-        marks = list(getattr(case, field))
-        marks += [
-            RegionMark(region=target, side=s)
-            for s in _sides(case, question, side)
-            if RegionMark(region=target, side=s) not in marks
-        ]
-        update = {field: marks}
+    elif kind in MAP_KINDS:
+        regions = region_ids(value)
+        if not regions and side is None and not case.sides:
+            return case.model_copy()  # "none" before any leg is named: nothing to record or replace
+        update = _map_update(case, question, regions, _sides(case, question, side))
     elif kind == "strength":
         sides = _sides(case, question, side)
         kept = [t for t in case.strength if not (t.movement == target and t.side in sides)]
@@ -153,6 +182,20 @@ def apply_value(case: Case, question: Question, value: str, side: Side | None = 
     return case.model_copy(update=update)
 
 
+def _map_update(case: Case, question: Question, regions: list[str], sides: list[Side]) -> dict[str, Any]:
+    """The answer is the whole map for the answered sides: it replaces their earlier marks of that kind.
+
+    Numbness marked in the saddle area is saddle anaesthesia, a red flag: it is recorded as present even when an
+    earlier answer said otherwise (the free-text intake does the same), so the triage can never miss it.
+    """
+    field = question.target
+    kept = [m for m in getattr(case, field) if m.side not in sides]
+    update: dict[str, Any] = {field: kept + [RegionMark(region=r, side=s) for s in sides for r in regions]}
+    if question.kind == "sensory_map" and "saddle" in regions:
+        update["red_flags"] = {**case.red_flags, "saddle_anaesthesia": "present"}
+    return update
+
+
 def _fact_update(target: str, value: str) -> dict[str, Any]:
     if target == "sides":
         return {"sides": {"both": list(SIDES), "neither": []}.get(value, [value])}
@@ -166,10 +209,8 @@ def is_answered(case: Case, question: Question) -> bool:
     kind, target = question.kind, question.target
     if kind in ("red_flag", "history", "symptom"):
         return case.status(target) != UNKNOWN
-    if kind == "pain_region":
-        return any(m.region == target for m in case.pain_regions)
-    if kind == "sensory_region":
-        return any(m.region == target for m in case.sensory_regions)
+    if kind in MAP_KINDS:
+        return bool(getattr(case, target))
     if kind == "strength":
         return any(t.movement == target for t in case.strength)
     if kind == "reflex":

@@ -22,17 +22,26 @@ from nerveroot.errors import KnowledgeValidationError, Problem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Id
 
-Kind = Literal[
-    "red_flag", "history", "symptom", "pain_region", "sensory_region", "strength", "reflex", "provocative", "fact"
-]
+Kind = Literal["red_flag", "history", "symptom", "pain_map", "sensory_map", "strength", "reflex", "provocative", "fact"]
 Audience = Literal["patient", "clinician"]
 Fact = Literal["sides", "age", "duration_days", "course", "pain_score"]
 EXAM_KINDS: frozenset[str] = frozenset({"strength", "reflex", "provocative"})
-SIDED_KINDS: frozenset[str] = frozenset({"pain_region", "sensory_region", *EXAM_KINDS})
+# Body-map questions: one multi-select answer (every region where it hurts, or is numb or tingles) fills the
+# whole Case field named by the target, on the side(s) in Case.sides. They replace the former yes/no question per
+# region (twenty regions for pain, twenty for numbness), which are not kept even as follow-ups because they add
+# nothing once a map is answered: the engine has no "absent" state for a region (an unmarked region is simply not
+# evidence), so "no" to a region question changes nothing, and "yes" to a region the person left unmarked would
+# contradict the map they just filled in; the localiser scores the marked set as a whole (the share of marked
+# regions inside each root's territory), which the map gives in one answer; and a person who answers "don't know"
+# to the map is not helped by being walked through the same regions one by one.
+MAP_KINDS: frozenset[str] = frozenset({"pain_map", "sensory_map"})
+SIDED_KINDS: frozenset[str] = frozenset({*MAP_KINDS, *EXAM_KINDS})
 _TARGETS: dict[str, frozenset[str]] = {
     "red_flag": frozenset(RED_FLAG_KEYS),
     "history": frozenset(HISTORY_KEYS),
     "symptom": frozenset(SYMPTOM_KEYS),
+    "pain_map": frozenset({"pain_regions"}),
+    "sensory_map": frozenset({"sensory_regions"}),
     "strength": frozenset(get_args(Movement)),
     "reflex": frozenset(get_args(ReflexName)),
     "provocative": frozenset(get_args(ProvocativeTest)),
@@ -48,7 +57,10 @@ class Question(BaseModel):
     id: Id
     kind: Kind
     target: str = Field(
-        description="Red-flag, history or symptom key; body-region id; movement; reflex; provocative test; or fact."
+        description=(
+            "Red-flag, history or symptom key; the Case region field a body map fills (pain_regions or "
+            "sensory_regions); movement; reflex; provocative test; or fact."
+        )
     )
     patient: str | None = Field(default=None, description="Plain wording for the patient; null for exam items.")
     clinician: str = Field(min_length=1, description="Wording for a clinician taking the history or examining.")
@@ -69,6 +81,11 @@ class Question(BaseModel):
     @property
     def exam(self) -> bool:
         return self.kind in EXAM_KINDS
+
+    @property
+    def body_map(self) -> bool:
+        """A multi-select body-map question (answer: a list of region ids or names, "none" or "don't know")."""
+        return self.kind in MAP_KINDS
 
     def text(self, audience: Audience) -> str:
         """The wording for one audience."""
@@ -122,10 +139,9 @@ def default_questions() -> tuple[Question, ...]:
 
 
 def check_questions(questions: tuple[Question, ...], kb: KnowledgeBase) -> list[Problem]:
-    """Cross-references against a knowledge base: cited sources, body regions and finding ids exist."""
+    """Cross-references against a knowledge base: cited sources and finding ids exist, body maps have regions."""
     problems: list[Problem] = []
     findings = kb.entities.get("findings", {})
-    regions = kb.entities.get("body_regions", {})
     for q in questions:
         label = f"questions.yaml[{q.id}]"
         problems += [
@@ -133,8 +149,8 @@ def check_questions(questions: tuple[Question, ...], kb: KnowledgeBase) -> list[
             for c in q.sources
             if c.source not in kb.sources
         ]
-        if q.kind in ("pain_region", "sensory_region") and q.target not in regions:
-            problems.append(Problem(f"{label}.target", f"unknown body region {q.target!r}"))
+        if q.body_map and not kb.entities.get("body_regions"):
+            problems.append(Problem(f"{label}.kind", "a body-map question needs body_regions.yaml records"))
         if q.kind in ("red_flag", "history", "symptom") and q.target not in findings:
             problems.append(Problem(f"{label}.target", f"no finding record {q.target!r} in findings.yaml"))
     return problems

@@ -4,8 +4,14 @@ The answer model (used only to weigh answers when computing expected information
 under a hypothesis h, an item is present with probability p = odds⁻¹(odds(P0) × LR_h), where LR_h is the
 positive likelihood ratio the knowledge base gives that item for h (roots: the localiser ratio times the
 prior-weighted mean ratio of the radicular causes; other conditions: their feature ratio; 1 when none is
-given). P0 is a single modelling constant, not a published figure. The posterior after each answer is not
-approximated: it is recomputed with the assessment engine itself.
+given). P0 is a single modelling constant, not a published figure.
+
+A body map has too many possible answers to enumerate, so it is modelled by its typical ones: under a root the
+person marks that root's territory (pain: its pain and dermatome regions; numbness: its dermatome), under any
+other ranked condition the regions where that condition usually hurts (the same regions the differential scores
+the marks against), or "none" when those are all non-specific (low back, buttock, saddle). Each typical answer
+has the current probability of the hypotheses that give it. The posterior after each answer is not approximated:
+it is recomputed with the assessment engine itself.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nerveroot.assessment.compiled import Compiled, compile_kb
+from nerveroot.assessment.localise import NONSPECIFIC_REGIONS
 from nerveroot.assessment.triage import ORDER
+from nerveroot.interview.regions import NONE
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import predicate_findings
 from nerveroot.knowledge.models import RedFlag, TriageRule, Urgency
@@ -49,6 +57,7 @@ class Tables:
     radicular: frozenset[str]  # radicular condition ids (their mass is spread over the roots)
     regions: dict[str, frozenset[str]]  # condition id → regions where it usually hurts
     probes: dict[str, tuple[str, ...]]  # fact → values spanning every threshold in the rules
+    maps: dict[str, dict[str, tuple[str, ...]]]  # body-map kind → typical answer → hypotheses that give it
 
 
 def _facts(when: Any, found: dict[str, set[Any]]) -> None:
@@ -80,6 +89,20 @@ def _plus(when: str, lr: float) -> float:
         return lr
     p = min(max(1 - (1 - P0) * lr, P_CLIP[0]), P_CLIP[1])
     return (p / (1 - p)) / (P0 / (1 - P0))
+
+
+def _map_answers(model: Compiled, order: Iterable[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Typical body-map answers (canonical: "none" or region ids by map order) and the hypotheses behind each."""
+    order = tuple(order)
+    usual = {c.id: c.regions for c in model.conditions if not c.radicular}
+    made: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind, territory in (("pain_map", model.pain_territory), ("sensory_map", model.sensory_territory)):
+        answers: dict[str, list[str]] = {}
+        for hypothesis, regions in (territory | usual).items():
+            marked = [r for r in order if r in regions and r not in NONSPECIFIC_REGIONS]
+            answers.setdefault(",".join(marked) or NONE, []).append(hypothesis)
+        made[kind] = {answer: tuple(hs) for answer, hs in answers.items()}
+    return made
 
 
 _CACHE: dict[int, tuple[KnowledgeBase, Tables]] = {}
@@ -121,6 +144,7 @@ def tables(kb: KnowledgeBase) -> Tables:
         radicular=frozenset(c.id for c in model.conditions if c.radicular),
         regions={c.id: c.regions for c in model.conditions},
         probes=_probes(thresholds),
+        maps=_map_answers(model, kb.entities.get("body_regions", {})),
     )
     _CACHE[id(kb)] = (kb, compiled)
     return compiled

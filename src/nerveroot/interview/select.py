@@ -1,9 +1,17 @@
-"""Choosing the next question: red flags first, then the item with the largest expected information gain.
+"""Choosing the next question: red flags first, then the body maps, then the item with the most expected information.
 
 The hypothesis space is the one the assessment reports: each root L1–S1 weighted by the radicular share, plus
-every ranked condition without roots (mimics, non-specific back pain) with its own probability. The interview
-stops when no remaining question could change the triage level, change which root leads, or move the leading
-root's probability by more than ``margin``. Every posterior here is computed with the assessment engine.
+every ranked condition without roots (mimics, non-specific back pain) with its own probability. A question is
+worth asking while it matters for the triage or for the root:
+
+- triage: some possible answer changes the triage level. Every possible answer counts, however unlikely, so red
+  flags and safety items are never skipped for being improbable;
+- root: the expected absolute change of the leading root's probability (answers weighted by the answer model in
+  interview.model) exceeds ``margin``, or the leading root changes with probability at least LEAD_CHANGE. An
+  answer that could only move the root if it were improbable no longer keeps a question.
+
+The interview stops when no remaining question matters. Every posterior here is computed with the assessment
+engine; only the answer probabilities are approximated.
 """
 
 from __future__ import annotations
@@ -19,13 +27,15 @@ from nerveroot.assessment.localise import Localisation, root_likelihoods
 from nerveroot.assessment.logic import evaluate, unknown_findings
 from nerveroot.assessment.triage import ORDER
 from nerveroot.interview.answers import SIDES, UNKNOWN, apply_value, is_answered
-from nerveroot.interview.catalogue import Audience, Question, default_questions
+from nerveroot.interview.catalogue import MAP_KINDS, Audience, Question, default_questions
 from nerveroot.interview.model import Tables, entropy, p_present, tables
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS, Urgency
 
 MARGIN = 0.10
-REGION_KINDS = frozenset({"pain_region", "sensory_region"})
+LEAD_CHANGE = 0.20
+"""A question whose answer changes the leading root with at least this probability is worth asking."""
+SADDLE_PROBE = "saddle"  # numbness marked in the saddle area is a red flag: a possible body-map answer for triage
 _TABLE_KINDS = frozenset({"red_flag", "history", "symptom"})
 _FINDING_PREFIX = {"strength": "weak_", "reflex": "", "provocative": ""}
 _FINDING_SUFFIX = {"strength": "", "reflex": "_reflex_reduced", "provocative": "_positive"}
@@ -34,17 +44,14 @@ _BINARY: dict[str, tuple[str, str]] = {
     "red_flag": ("yes", "no"),
     "history": ("yes", "no"),
     "symptom": ("yes", "no"),
-    "pain_region": ("yes", "no"),
-    "sensory_region": ("yes", "no"),
     "strength": ("4", "5"),
     "reflex": ("reduced", "normal"),
     "provocative": ("positive", "negative"),
 }
-# Every answer that could change the triage, per kind (fact answers come from the rules' thresholds).
+# Every answer that could change the triage, per kind (fact answers come from the rules' thresholds, body-map
+# answers from the hypotheses' typical regions).
 _POSSIBLE: dict[str, tuple[str, ...]] = {
-    **{k: v for k, v in _BINARY.items() if k not in REGION_KINDS},
-    "pain_region": ("yes",),
-    "sensory_region": ("yes",),
+    **_BINARY,
     "strength": ("5", "4", "3"),
     "reflex": ("normal", "reduced", "brisk"),
 }
@@ -86,20 +93,8 @@ def finding_of(question: Question) -> str | None:
     return None
 
 
-class _Memo(Localisation):
-    """A Localisation that remembers marginal() per root group (condition scoring asks for the same groups)."""
-
-    def marginal(self, roots: Iterable[str] = ROOT_IDS) -> float:
-        key = tuple(roots)
-        cache: dict[tuple[str, ...], float] = self.__dict__.setdefault("_marginals", {})
-        if key not in cache:
-            cache[key] = super().marginal(key)
-        return cache[key]
-
-
 def _localise(t: Tables, status: Mapping[str, Status], pain: set[str], sensory: set[str]) -> Localisation:
-    loc = root_likelihoods(t.model, status, pain, sensory)
-    return _Memo(likelihood=loc.likelihood, prior=loc.prior, counted=loc.counted)
+    return root_likelihoods(t.model, status, pain, sensory)
 
 
 def _distribution(t: Tables, loc: Localisation, scores: Scores) -> dict[str, float]:
@@ -157,22 +152,16 @@ def update(t: Tables, base: Snapshot, case: Case) -> Snapshot:
 
 
 def _answers(t: Tables, q: Question) -> tuple[str, ...]:
+    """Canonical answers whose effect is evaluated: every answer that could change the triage, and the weighted ones."""
     if q.kind == "fact":
         return t.probes[q.target]
+    if q.kind in MAP_KINDS:
+        return (*t.maps[q.kind], *((SADDLE_PROBE,) if q.kind == "sensory_map" else ()))
     return _POSSIBLE[q.kind]
 
 
 def _p_yes(t: Tables, q: Question, base: Snapshot) -> dict[str, float]:
     """P(yes-like answer | hypothesis) under the odds × ratio approximation (see interview.model)."""
-    if q.kind in REGION_KINDS:
-        default = t.model.region_default.get("pain_region" if q.kind == "pain_region" else "sensory_region")
-        territory = t.model.pain_territory if q.kind == "pain_region" else t.model.sensory_territory
-        low, high = (default.lr_negative, default.lr_positive) if default else (1.0, 1.0)
-        p = {r: p_present(high if q.target in territory[r] else low) for r in ROOT_IDS}
-        usual = t.regions
-        return p | {
-            h: p_present(high if q.target in usual[h] else low if usual[h] else 1.0) for h in base.dist if h not in p
-        }
     finding = finding_of(q) or ""
     by_cond = t.lr_plus.get(finding, {})
     weights = {c: w for c, w in base.scores.weight.items() if c in t.radicular}
@@ -183,32 +172,62 @@ def _p_yes(t: Tables, q: Question, base: Snapshot) -> dict[str, float]:
     return p | {h: p_present(by_cond.get(h, 1.0)) for h in base.dist if h not in p}
 
 
-def _gain(t: Tables, q: Question, base: Snapshot, after: Mapping[str, Snapshot]) -> float:
-    """Expected information gain (bits) over the hypothesis space, clipped at 0."""
-    if q.kind not in _BINARY:
-        return 0.0
-    yes, no = _BINARY[q.kind]
-    p_yes = _p_yes(t, q, base)
-    prob_yes = sum(base.dist[h] * p_yes[h] for h in base.dist)
-    h_yes = entropy(after[yes].dist.values()) if yes in after else entropy(base.dist.values())
-    h_no = entropy(after[no].dist.values()) if no in after else entropy(base.dist.values())
-    return max(0.0, entropy(base.dist.values()) - prob_yes * h_yes - (1 - prob_yes) * h_no)
+def answer_weights(t: Tables, q: Question, base: Snapshot) -> dict[str, float]:
+    """P(answer) for the answers that weigh on the root, summing to 1.
+
+    Yes/no-like items: the odds × ratio model; body maps: each typical answer carries the probability of the
+    hypotheses that give it (interview.model); facts: their probe values, equally weighted (there is no answer
+    model for ages or durations, which matter mainly through the triage thresholds).
+    """
+    if q.kind in _BINARY:
+        p_yes = _p_yes(t, q, base)
+        prob = min(max(sum(base.dist[h] * p_yes[h] for h in base.dist), 0.0), 1.0)
+        yes, no = _BINARY[q.kind]
+        return {yes: prob, no: 1.0 - prob}
+    if q.kind in MAP_KINDS:
+        mass = {a: sum(base.dist.get(h, 0.0) for h in hs) for a, hs in t.maps[q.kind].items()}
+        total = sum(mass.values()) or 1.0
+        return {a: m / total for a, m in mass.items()}
+    probes = t.probes[q.target]
+    return dict.fromkeys(probes, 1.0 / len(probes))
 
 
-def _matters(base: Snapshot, after: Iterable[Snapshot], margin: float) -> tuple[bool, bool]:
-    """(could change the triage level, could change the leading root or move it by more than margin)."""
+@dataclass(frozen=True)
+class Effect:
+    """What answering one question could do to the conclusion."""
+
+    triage: bool  # some possible answer changes the triage level
+    expected_change: float  # probability-weighted |change| of the leading root's probability
+    lead_change: float  # probability that another root leads afterwards
+    gain: float  # expected information gain in bits (0 for facts, which have no answer model)
+
+    def matters(self, margin: float) -> bool:
+        return self.triage or self.expected_change > margin or self.lead_change >= LEAD_CHANGE
+
+
+def effect(t: Tables, q: Question, base: Snapshot, case: Case, side: Side | None = None) -> Effect:
+    """Evaluate every relevant answer with the engine (incrementally) and summarise what it would change."""
+    weights = answer_weights(t, q, base)
+    possible = _answers(t, q)
+    after = {a: update(t, base, apply_value(case, q, a, side)) for a in dict.fromkeys((*possible, *weights))}
     lead, p_lead = base.lead, base.dist[base.lead]
-    triage = roots = False
-    for snap in after:
-        triage = triage or snap.level != base.level
-        roots = roots or snap.lead != lead or abs(snap.dist[lead] - p_lead) > margin
-    return triage, roots
+    h_base = entropy(base.dist.values())
+    return Effect(
+        triage=any(after[a].level != base.level for a in possible),
+        expected_change=sum(w * abs(after[a].dist[lead] - p_lead) for a, w in weights.items()),
+        lead_change=sum(w for a, w in weights.items() if after[a].lead != lead),
+        gain=0.0
+        if q.kind == "fact"
+        else max(0.0, h_base - sum(w * entropy(after[a].dist.values()) for a, w in weights.items())),
+    )
 
 
 def _eligible(q: Question, case: Case, audience: Audience, asked: frozenset[str], by_target: dict[str, str]) -> bool:
     if q.id in asked or (q.exam and audience != "clinician") or is_answered(case, q):
         return False
-    return not (q.kind in REGION_KINDS and not case.sides and by_target.get("sides", "") in asked)
+    if q.body_map and not case.sides:  # a map needs a leg: only while the sides question can still be asked
+        return "sides" in by_target and by_target["sides"] not in asked
+    return True
 
 
 def _red_flags(t: Tables, base: Snapshot, pool: list[Question]) -> list[tuple[Urgency, int, Question]]:
@@ -236,7 +255,12 @@ def choose_question(
     margin: float = MARGIN,
     questions: tuple[Question, ...] | None = None,
 ) -> Choice | None:
-    """The next question and why; None when the triage is an emergency or no remaining question matters."""
+    """The next question and why; None when the triage is an emergency or no remaining question matters.
+
+    Order: every unasked red flag; then the body maps (pain, then numbness), each preceded by the sides question
+    while no leg is named, as long as they matter; then the remaining question with the largest expected
+    information gain among those that matter.
+    """
     t = tables(kb)
     catalogue = questions if questions is not None else default_questions()
     done = frozenset(asked)
@@ -248,22 +272,24 @@ def choose_question(
     flags = _red_flags(t, base, pool)
     if flags:
         return Choice(question=flags[0][2], phase="red_flag", gain=0.0, remaining=len(pool))
+    side: Side | None = None if case.sides else SIDES[0]  # a leg to try hypothetical map answers on
+    for q in (q for q in pool if q.body_map):
+        found = effect(t, q, base, case, side)
+        if found.matters(margin):
+            if not case.sides:
+                sides_q = next(s for s in pool if s.id == by_target["sides"])
+                return Choice(question=sides_q, phase="discriminate", gain=0.0, remaining=len(pool))
+            return Choice(question=q, phase="discriminate", gain=found.gain, remaining=len(pool))
     scored: list[tuple[float, bool, int, Question]] = []
     for index, q in enumerate(pool):
-        side: Side | None = SIDES[0] if q.kind in REGION_KINDS and not case.sides else None
-        after = {a: update(t, base, apply_value(case, q, a, side)) for a in _answers(t, q)}
-        triage, roots = _matters(base, after.values(), margin)
-        if not (triage or roots):
-            continue
-        if q.kind in _BINARY and _BINARY[q.kind][1] not in after:
-            after[_BINARY[q.kind][1]] = update(t, base, apply_value(case, q, _BINARY[q.kind][1], side))
-        scored.append((_gain(t, q, base, after), triage, -index, q))
+        if q.body_map:
+            continue  # does not matter (checked above)
+        found = effect(t, q, base, case)
+        if found.matters(margin):
+            scored.append((found.gain, found.triage, -index, q))
     if not scored:
         return None
     gain, _, _, best = max(scored, key=lambda s: (round(s[0], 9), s[1], s[2]))
-    if best.kind in REGION_KINDS and not case.sides and "sides" in by_target:
-        sides_q = next(q for q in catalogue if q.id == by_target["sides"])
-        return Choice(question=sides_q, phase="discriminate", gain=0.0, remaining=len(scored))
     return Choice(question=best, phase="discriminate", gain=gain, remaining=len(scored))
 
 
@@ -280,4 +306,16 @@ def next_question(
     return choice.question if choice else None
 
 
-__all__ = ["MARGIN", "UNKNOWN", "Choice", "Snapshot", "choose_question", "next_question", "snapshot"]
+__all__ = [
+    "LEAD_CHANGE",
+    "MARGIN",
+    "UNKNOWN",
+    "Choice",
+    "Effect",
+    "Snapshot",
+    "answer_weights",
+    "choose_question",
+    "effect",
+    "next_question",
+    "snapshot",
+]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from nerveroot.knowledge.base import KnowledgeBase, normalise
-from nerveroot.qa.corpus import KIND_LABEL, Statement, build_corpus
-from nerveroot.qa.index import Hit, StatementIndex
+from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
+from nerveroot.qa.corpus import KIND_LABEL, STANCE_LABEL, Statement, build_corpus
+from nerveroot.qa.index import LAY_TERMS, Hit, StatementIndex
+from nerveroot.qa.link import TOPIC_KINDS, EntityLinker, Key, Links, topics_of
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.sources import GUIDELINE_KINDS, LABEL_KINDS, PATIENT_KINDS, RESEARCH_KINDS, SourceInfo
+from nerveroot.qa.text import tokenize
 
 GUIDELINES = "From the Guidelines"
 RESEARCH = "From the Research"
 DOSING = "Dosing and safety"
 DISAGREE = "Where sources disagree"
+PLAIN = "Plain-language answer"
 PATIENT = "From patient-information sources (not guidelines)"
 DOCUMENTS = "From your documents"
 SEEK_CARE = "When to seek care now"
@@ -26,11 +29,17 @@ THEME_ORDER = (
     "Study findings", "Warning signs", "Dosing", "Safety", "Coding",
 )  # fmt: skip
 _CARE_WORDS = re.compile(
-    r"\b(pain\w*|hurt\w*|ache\w*|symptom\w*|treat\w*|worse\w*|doctor|gp|urgent\w*|emergenc\w*|hospital|serious|"
-    r"weak\w*|numb\w*|bladder|bowel|saddle|sciatica|relie\w*|exercis\w*|run\w*|should i|red flags?|see someone)\b"
+    r"\b(pain\w*|hurt\w*|ache\w*|worse\w*|doctor|gp|urgent\w*|emergenc\w*|hospital|serious|weak\w*|numb\w*|"
+    r"tingl\w*|bladder|bowel|saddle|red flags?|see someone)\b"
 )
+"""Words of a question about one's own symptoms, where warning signs belong in the answer."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 DOSE_FIELDS = frozenset({"dose", "max_daily", "use", "adverse_effects", "caution", "seed_dose"})
+REPEATABLE = frozenset({"position", "caution", "indication", "max_daily"})
+"""Fields a record may contribute more than one statement of."""
+ASKED = frozenset({"causes", "symptoms", "prognosis", "treatment", "tests", "dosing"})
+"""Topics that say what kind of answer a question wants; an FAQ must want the same kind to be used."""
+_TOPIC = re.compile(r"Sources disagree on (.+?)\. ")
 
 
 @dataclass(frozen=True)
@@ -38,9 +47,14 @@ class AskSettings:
     """Retrieval and assembly knobs."""
 
     candidates: int = 40
-    max_statements: int = 10
-    per_record: int = 3
-    relative_floor: float = 0.3
+    relative_floor: float = 0.5
+    """A statement is kept only when its score is at least this share of the best score."""
+    section_cap: int = 5
+    faq_cap: int = 2
+    conflict_cap: int = 2
+    per_record: int = 4
+    faq_match: float = 0.45
+    """Share of the question (idf-weighted words) an FAQ's own question must cover to be used."""
     min_coverage: float = 0.3
     max_red_flags: int = 3
 
@@ -54,6 +68,10 @@ class QaContext:
     index: StatementIndex
     sources: dict[str, SourceInfo]
     known_terms: frozenset[str]
+    linker: EntityLinker
+    faq_names: dict[str, frozenset[str]]
+    faq_topics: dict[str, frozenset[str]]
+    _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -68,13 +86,31 @@ class QaContext:
             if len(normalise(name)) > 3
         }
         sources = {s.id: SourceInfo.of(s) for s in kb.sources.values()} | {s.id: s for s in extra_sources}
-        return cls(kb, statements, StatementIndex.from_kb(kb, statements), sources, frozenset(terms))
+        faq_names = {
+            rid: frozenset(t for name in aliases(record) for t in tokenize(name))
+            for rid, record in kb.entities.get("faqs", {}).items()
+        }
+        faq_topics = {rid: topics_of(" ".join(aliases(record))) for rid, record in kb.entities.get("faqs", {}).items()}
+        index = StatementIndex.from_kb(kb, statements)
+        linker = EntityLinker(kb, LAY_TERMS)
+        return cls(kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics)
+
+    def tokens(self, statement: Statement) -> frozenset[str]:
+        """Token set of a statement's printed text (cached)."""
+        if statement.id not in self._tokens:
+            self._tokens[statement.id] = frozenset(tokenize(statement.text))
+        return self._tokens[statement.id]
+
+    def kinds(self, statement: Statement) -> set[str]:
+        return {self.sources[c.source].kind for c in statement.cites if c.source in self.sources}
 
     def section_of(self, statement: Statement) -> str:
         """Which section a statement belongs in, from its field and the kinds of its sources."""
-        kinds = {self.sources[c.source].kind for c in statement.cites if c.source in self.sources}
+        kinds = self.kinds(statement)
         if statement.kind == "red_flags":
             return SEEK_CARE
+        if statement.kind == "faqs":
+            return PLAIN
         if statement.field == "conflict":
             return DISAGREE
         if statement.kind == "documents":
@@ -87,6 +123,32 @@ class QaContext:
             return f"{RESEARCH}: {statement.theme}"
         return PATIENT
 
+    def strength(self, statement: Statement) -> int:
+        """Evidence strength: the best kind of source cited, plus one for a firm guideline stance."""
+        best = max((KIND_STRENGTH.get(k, 0) for k in self.kinds(statement)), default=0)
+        return best + (statement.stance in ("recommended", "not_recommended"))
+
+    def faq_match(self, question_tokens: list[str], statement: Statement, focus: frozenset[str] = frozenset()) -> float:
+        """Share of the question's information (idf-weighted, focus words counted twice) that an FAQ's own
+        question and titles hold; a word counts half when only one of its lay-term or synonym expansions is there."""
+        names = self.faq_names.get(statement.record_id, frozenset())
+        total = have = 0.0
+        for token in set(question_tokens):
+            weight = self.index.idf(token) * (2 if token in focus else 1)
+            total += weight
+            if token in names:
+                have += weight
+            elif self.index.expansions.get((token,), set()) & names:
+                have += weight / 2
+        return have / total if total else 0.0
+
+
+KIND_STRENGTH: dict[str, int] = {
+    "guideline": 6, "systematic_review": 5, "trial": 4, "cohort": 3, "drug_label": 3, "cross_sectional": 2,
+    "textbook": 2, "standard": 2, "code_set": 2, "case_report": 1, "user_document": 1,
+}  # fmt: skip
+"""Ordering weight of each kind of source (patient information and unreviewed answers rank last)."""
+
 
 def _first_sentence(text: str, limit: int = 320) -> str:
     parts = _SENTENCE_END.split(text)
@@ -98,44 +160,161 @@ def _first_sentence(text: str, limit: int = 320) -> str:
     return out if len(out) <= limit else out[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _select(ctx: QaContext, hits: list[Hit], settings: AskSettings) -> list[Hit]:
-    """The strongest hits, at most `per_record` from one record and one per record field; then the guideline
-    positions of the first three drugs or treatments shown and the recorded conflicts of the first two records."""
+@dataclass(frozen=True)
+class Ranked:
+    """A kept statement with what orders it: relevance tier and score band, then evidence strength."""
+
+    statement: Statement
+    score: float
+    tier: int
+    band: int
+    strength: int
+
+    def key(self) -> tuple[int, int, int, float, str]:
+        return (self.tier, self.band, -self.strength, -self.score, self.statement.id)
+
+
+def _relevant(ctx: QaContext, links: Links, statement: Statement, q_tokens: list[str], s: AskSettings) -> int | None:
+    """The relevance tier of a statement for the question (lower is closer), or None when it is off topic."""
+    key = (statement.kind, statement.record_id)
+    if statement.kind == "faqs":  # its own question must match, and ask the same kind of thing (causes, …)
+        topics = ctx.faq_topics.get(statement.record_id, frozenset()) & ASKED
+        if links.topics & ASKED and topics and not topics & links.topics:
+            return None
+        if ctx.faq_match(q_tokens, statement, links.focus) < s.faq_match:
+            return None
+        return 1 if topics & links.topics or not links.topics & ASKED else 2
+    if statement.kind == "documents":
+        return 1
+    if not links.specific:  # nothing specific named: the score alone decides
+        return links.tier(key) if key in links.generic else 2
+    if statement.kind == "sources":
+        return 1 if ctx.linker.mentions(links.specific, ctx.tokens(statement)) else None
+    if statement.field in DOSE_FIELDS and "dosing" not in links.topics:
+        return None
+    if key in links.specific:  # about a record the question names, and about what it asks of that record
+        return links.tier(key) if not links.focus or ctx.tokens(statement) & links.focus else None
+    on_topic = any(statement.kind in TOPIC_KINDS[t] for t in links.topics)
+    if on_topic and statement.stance is not None and ctx.kinds(statement) & GUIDELINE_KINDS:
+        return 2
+    if statement.kind == "red_flags" and "care" in links.topics:
+        return 2
+    return None
+
+
+def _select(ctx: QaContext, question: str, hits: list[Hit], links: Links, settings: AskSettings) -> list[Ranked]:
+    """Statements that are close to the best score and about what the question names (or a guideline statement
+    on its topic); then the guideline stances and recorded conflicts of the drugs, treatments and tests named.
+
+    'Close to the best' is measured against the best statement about the same named record when the question
+    names several, so the second thing of 'is surgery better than physiotherapy' is not crowded out."""
     top = hits[0].score
-    chosen: list[Hit] = []
+    q_tokens = tokenize(question)
+    best_of: dict[tuple[str, str], float] = {}
+    anchors = {h.statement.id: _anchors(ctx, links, h.statement) for h in hits}
+    for hit in hits:
+        for key in anchors[hit.statement.id] | {(hit.statement.kind, hit.statement.record_id)}:
+            best_of.setdefault(key, hit.score)
+    chosen: list[Ranked] = []
     per_record: dict[tuple[str, str], int] = {}
     fields: set[tuple[str, str, str]] = set()
     for hit in hits:
         s = hit.statement
         key = (s.kind, s.record_id)
-        if hit.score < settings.relative_floor * top or len(chosen) >= settings.max_statements:
-            break
-        repeat = (s.kind, s.record_id, s.field) in fields and s.field not in ("position", "caution", "indication")
-        if per_record.get(key, 0) >= settings.per_record or repeat:
+        own = anchors[s.id]
+        best = min(top, max(best_of[k] for k in own)) if own else top
+        if hit.score < settings.relative_floor * best:
+            continue
+        tier = _relevant(ctx, links, s, q_tokens, settings)
+        repeat = (s.kind, s.record_id, s.field) in fields and s.field not in REPEATABLE
+        if tier is None or repeat or per_record.get(key, 0) >= settings.per_record:
             continue
         per_record[key] = per_record.get(key, 0) + 1
         fields.add((s.kind, s.record_id, s.field))
-        chosen.append(hit)
-    shown = {h.statement.id for h in chosen}
-    with_positions = [k for k in per_record if k[0] in ("drugs", "treatments")][:3]
-    with_conflicts = list(per_record)[:2]
-    for statement in ctx.statements:  # guideline positions and recorded conflicts are never left out
-        key = (statement.kind, statement.record_id)
-        wanted = (statement.field == "position" and key in with_positions) or (
-            statement.field == "conflict" and key in with_conflicts
-        )
-        if wanted and statement.id not in shown:
-            chosen.append(Hit(statement, 0.0))
-            shown.add(statement.id)
+        if s.kind == "faqs":
+            band = round(10 * (1 - ctx.faq_match(q_tokens, s, links.focus)))
+        else:
+            band = _band(hit.score, best)
+        chosen.append(Ranked(s, hit.score, tier, band, ctx.strength(s)))
+    if links.verdict or links.topics & {"treatment", "tests"} or "dosing" not in links.topics:
+        chosen += _stances(ctx, links, chosen, best_of, top, settings)
     return chosen
 
 
-def _care(ctx: QaContext, question: str, hits: list[Hit], settings: AskSettings) -> list[Statement]:
-    """Red-flag statements for 'When to seek care now', when the question or the evidence calls for them."""
-    flagged = [h.statement for h in hits if h.statement.kind == "red_flags" and h.statement.field == "action"]
-    if not flagged and _CARE_WORDS.search(normalise(question)):
-        flagged = [s for s in ctx.statements if s.kind == "red_flags" and s.field == "action"]
-        flagged = [s for s in flagged if s.urgency == "emergency"]
+def _anchors(ctx: QaContext, links: Links, statement: Statement) -> frozenset[Key]:
+    """The named records a statement is about: its own record, or those a study summary mentions."""
+    key = (statement.kind, statement.record_id)
+    if key in links.specific:
+        return frozenset({key})
+    if statement.kind == "sources" and len(links.specific) > 1:
+        tokens = ctx.tokens(statement)
+        return frozenset(k for k in links.specific if ctx.linker.mentions([k], tokens))
+    return frozenset()
+
+
+def _stances(
+    ctx: QaContext,
+    links: Links,
+    chosen: list[Ranked],
+    best_of: dict[tuple[str, str], float],
+    top: float,
+    settings: AskSettings,
+) -> list[Ranked]:
+    """Guideline stances of the (at most three) drugs, treatments and tests the question names are never left
+    out; nor, for treatment questions, the disagreements recorded on them."""
+    shown = {r.statement.id for r in chosen}
+    named = sorted((k for k in links.specific if k[0] in ("drugs", "treatments", "tests")), key=links.tier)[:3]
+    treatment = links.verdict or "treatment" in links.topics
+    out: list[Ranked] = []
+    for statement in ctx.statements:
+        key = (statement.kind, statement.record_id)
+        wanted = statement.stance is not None or (statement.field == "conflict" and treatment)
+        if key in named and wanted and statement.id not in shown:
+            score = best_of.get(key, settings.relative_floor * top)
+            out.append(Ranked(statement, score, links.tier(key), _band(score, top), ctx.strength(statement)))
+    return out
+
+
+def _band(score: float, top: float) -> int:
+    share = score / top if top else 0.0
+    return 0 if share >= 0.75 else 1 if share >= 0.5 else 2
+
+
+def _dedupe(ranked: list[Ranked]) -> list[Ranked]:
+    """Drop a statement whose text repeats one already kept, or a disagreement on the same topic."""
+    texts: set[str] = set()
+    topics: list[frozenset[str]] = []
+    out: list[Ranked] = []
+    for r in ranked:
+        text = normalise(r.statement.text)
+        if text in texts:
+            continue
+        if r.statement.field == "conflict":
+            topic = frozenset(tokenize(_conflict_topic(r.statement)))
+            if any(len(topic & t) * 2 >= min(len(topic), len(t)) for t in topics):
+                continue
+            topics.append(topic)
+        texts.add(text)
+        out.append(r)
+    return out
+
+
+def _conflict_topic(statement: Statement) -> str:
+    match = _TOPIC.match(statement.text)
+    return match[1] if match else statement.text
+
+
+def _care(ctx: QaContext, question: str, chosen: list[Ranked], links: Links, settings: AskSettings) -> list[Ranked]:
+    """'When to seek care now': the red flags kept for the question, or, for a question about one's own symptoms
+    or urgency (not about a named drug, treatment or test), the emergency warning signs."""
+    flagged = [r for r in chosen if r.statement.kind == "red_flags" and r.statement.field == "action"]
+    names_care = any(k[0] in ("drugs", "treatments", "tests") for k in links.specific)
+    if not flagged and ("care" in links.topics or (_CARE_WORDS.search(normalise(question)) and not names_care)):
+        flagged = [
+            Ranked(s, 0.0, 3, 3, ctx.strength(s))
+            for s in ctx.statements
+            if s.kind == "red_flags" and s.field == "action" and s.urgency == "emergency"
+        ]
     return flagged[: settings.max_red_flags]
 
 
@@ -184,65 +363,136 @@ def abstain(ctx: QaContext, question: str, reason: str) -> Answer:
     )
 
 
-def assemble(ctx: QaContext, question: str, hits: list[Hit], settings: AskSettings | None = None) -> Answer:
+def assemble(
+    ctx: QaContext, question: str, hits: list[Hit], settings: AskSettings | None = None, links: Links | None = None
+) -> Answer:
     """Build the cited answer from ranked hits (pure: no I/O)."""
     settings = settings or AskSettings()
-    chosen = _select(ctx, hits, settings)
-    care = _care(ctx, question, hits[: settings.candidates], settings)
+    links = links or ctx.linker.link(question)
+    chosen = _select(ctx, question, hits, links, settings)
+    grouped: dict[str, list[Ranked]] = {}
+    for r in _dedupe(sorted(chosen, key=Ranked.key)):
+        if r.statement.kind != "red_flags":
+            grouped.setdefault(ctx.section_of(r.statement), []).append(r)
+    care = _dedupe(_care(ctx, question, chosen, links, settings))
+    if care:
+        grouped[SEEK_CARE] = care
+    _cap(grouped, settings)
+    order = _section_order(grouped)
+    lead = _lead(ctx, links, grouped, order)
     numbering = _Numbering(ctx)
-    lead = _lead(ctx, chosen)
-    answer_parts = []
-    for statement in lead:
-        marks = "".join(f"[{n}]" for n in numbering.cite(statement))
-        text = statement.text.split(" — ", 1)[1] if statement.kind == "faqs" else statement.text
-        answer_parts.append(f"{_first_sentence(text)} {marks}")
-    grouped: dict[str, list[AnswerStatement]] = {}
-    placed: set[str] = set()
-    for statement in [h.statement for h in chosen] + care:
-        if statement.id in placed:
-            continue
-        citations = numbering.cite(statement)
-        if not citations:
-            continue
-        placed.add(statement.id)
-        entry = AnswerStatement(text=statement.text, citations=citations, statement_id=statement.id,
-                                label=_label(ctx, statement))  # fmt: skip
-        grouped.setdefault(ctx.section_of(statement), []).append(entry)
-    if GUIDELINES in grouped:  # recommendations with a stated strength first
-        grouped[GUIDELINES].sort(key=lambda s: 0 if s.label and s.label.startswith("stance") else 1)
+    answer_parts = [f"{text} {''.join(f'[{n}]' for n in numbering.cite(st))}" for text, st in lead]
+    sections = []
+    for title in order:
+        entries = []
+        for r in grouped[title]:
+            citations = numbering.cite(r.statement)
+            if citations:
+                label = _label(ctx, r.statement)
+                entries.append(AnswerStatement(text=r.statement.text, citations=citations,
+                                               statement_id=r.statement.id, label=label))  # fmt: skip
+        if entries:
+            sections.append(Section(title=title, statements=entries))
     return Answer(
         question=question,
         abstained=False,
         answer=" ".join(answer_parts),
-        sections=[Section(title=t, statements=grouped[t]) for t in _section_order(grouped)],
+        sections=sections,
         references=numbering.references(),
         kb_version=f"{ctx.kb.version}+{ctx.kb.content_hash}",
-        answer_statement_ids=[s.id for s in lead],
+        answer_statement_ids=list(dict.fromkeys(st.id for _, st in lead)),
     )
 
 
-def _lead(ctx: QaContext, chosen: list[Hit]) -> list[Statement]:
-    """The one or two statements the direct answer is drawn from: a guideline one first when it ranks high."""
-    ranked = [h.statement for h in chosen if h.score > 0]
-    if not ranked:
-        return []
-    if ranked[0].kind == "faqs":
-        return [ranked[0]]
-    top = [s for s in ranked[:5] if ctx.section_of(s) == GUIDELINES]
-    guideline = next((s for s in top if s.stance), top[0] if top else None)
-    lead = [guideline] if guideline else []
-    if ranked[0] is not guideline:
-        lead.append(ranked[0])
-    return lead
+def _cap(grouped: dict[str, list[Ranked]], settings: AskSettings) -> None:
+    """At most `section_cap` statements a section (all research themes together count as one section)."""
+    caps = {PLAIN: settings.faq_cap, DISAGREE: settings.conflict_cap, SEEK_CARE: settings.max_red_flags}
+    research = sorted((r for t, rs in grouped.items() if t.startswith(RESEARCH) for r in rs), key=Ranked.key)
+    kept = {r.statement.id for r in research[: settings.section_cap]}
+    for title in list(grouped):
+        if title.startswith(RESEARCH):
+            grouped[title] = [r for r in grouped[title] if r.statement.id in kept]
+        else:
+            grouped[title] = grouped[title][: caps.get(title, settings.section_cap)]
+        if not grouped[title]:
+            del grouped[title]
 
 
-def _section_order(grouped: dict[str, list[AnswerStatement]]) -> list[str]:
+def _lead(
+    ctx: QaContext, links: Links, grouped: dict[str, list[Ranked]], order: list[str]
+) -> list[tuple[str, Statement]]:
+    """One or two sentences that answer the question, each with the statement it comes from.
+
+    A question about whether something is recommended or helps gets the guideline stance on each named drug,
+    treatment or test, stated plainly; otherwise a closely matching FAQ answer; otherwise the highest-ranked
+    guideline statement; otherwise the highest-ranked statement."""
+    stances = [r for r in grouped.get(GUIDELINES, []) if r.statement.stance is not None and r.tier <= 1]
+    if stances and (links.verdict or "treatment" in links.topics or "tests" in links.topics):
+        subjects = list(dict.fromkeys(r.statement.record_id for r in stances))
+        if len(subjects) > 1:  # one stance on each of the first two things named
+            picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
+            return [(_stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
+        first = stances[0]
+        out = [(_stance_sentence(first.statement, verdict=links.verdict), first.statement)]
+        other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
+        if other is not None:
+            out.append((_stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
+        return out
+    if PLAIN in grouped:
+        faq = grouped[PLAIN][0].statement
+        return [(_first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
+    if GUIDELINES in grouped:
+        return [(_first_sentence(grouped[GUIDELINES][0].statement.text), grouped[GUIDELINES][0].statement)]
+    kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
+    described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
+    if described or kept:  # what a named thing is, or else the best statement
+        statement = (described or kept)[0].statement
+        return [(_first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
+    return []
+
+
+VERDICT: dict[str, str] = {
+    "recommended": "Yes.",
+    "not_recommended": "No.",
+    "consider": "Possibly.",
+    "insufficient_evidence": "Uncertain.",
+    "no_recommendation": "Uncertain.",
+    "investigational": "Only within research.",
+}
+STANCE_VERB: dict[str, str] = {
+    "recommended": "recommends",
+    "not_recommended": "advises against",
+    "consider": "says to consider",
+    "insufficient_evidence": "found too little evidence to recommend for or against",
+    "no_recommendation": "makes no recommendation on",
+    "investigational": "regards as investigational",
+}
+
+
+def _direction(statement: Statement) -> int:
+    return {"recommended": 1, "consider": 1, "not_recommended": -1}.get(statement.stance or "", 0)
+
+
+def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "") -> str:
+    """'No. NICE NG59 (2020) advises against gabapentin: do not offer …' from a position or test indication."""
+    stance = statement.stance or "no_recommendation"
+    head = f"{VERDICT[stance]} " if verdict else prefix
+    if statement.body and statement.subject:
+        detail = _first_sentence(statement.text.split(f"{STANCE_LABEL[stance]}. ", 1)[-1])
+        subject = statement.subject
+        if subject[1:2].islower():  # 'Gabapentin' → 'gabapentin'; 'MRI …' stays
+            subject = subject[0].lower() + subject[1:]
+        return f"{head}{statement.body} {STANCE_VERB[stance]} {subject}: {detail}"
+    return f"{head}{_first_sentence(statement.text)}"
+
+
+def _section_order(grouped: dict[str, list[Ranked]]) -> list[str]:
     research = sorted(
         (t for t in grouped if t.startswith(RESEARCH)),
         key=lambda t: THEME_ORDER.index(t.split(": ", 1)[1]) if t.split(": ", 1)[1] in THEME_ORDER else 99,
     )
     head = [GUIDELINES] if GUIDELINES in grouped else []
-    tail = [t for t in (DOSING, DISAGREE, PATIENT, DOCUMENTS, SEEK_CARE) if t in grouped]
+    tail = [t for t in (PLAIN, DOSING, DISAGREE, PATIENT, DOCUMENTS, SEEK_CARE) if t in grouped]
     return head + research + tail
 
 

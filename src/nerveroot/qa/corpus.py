@@ -111,6 +111,8 @@ class Statement(BaseModel):
     theme: str = Field(description="Research theme used to group the answer: Causes, Treatment options …")
     stance: Stance | None = Field(default=None, description="Guideline stance, for position statements.")
     urgency: Urgency | None = Field(default=None, description="Urgency, for red-flag statements.")
+    subject: str | None = Field(default=None, description="What a stance is about (drug, treatment or test name).")
+    body: str | None = Field(default=None, description="Guideline body that takes the stance, e.g. 'NICE NG59 (2020)'.")
 
 
 class _Builder:
@@ -237,6 +239,8 @@ def _drug(b: _Builder, drug: Drug) -> None:
             position.sources,
             stance=position.stance,
             theme="Treatment options",
+            subject=drug.name,
+            body=position.body,
         )
 
 
@@ -290,11 +294,12 @@ def _record_statements(kb: KnowledgeBase, kind: str, record: Record) -> list[Sta
             ]
             if acc.lr_positive_infinite:
                 bits.append("no false positives in the study (LR+ infinite)")
+            figures = f" {', '.join(bits)}." if bits else ""
             note = f" {acc.note}" if acc.note else ""
             b.add(
                 "accuracy",
                 slug(acc.target),
-                f"{record.name} for {acc.target.replace('_', ' ')}: {', '.join(bits)}.{note}",
+                f"{record.name} for {acc.target.replace('_', ' ')}:{figures}{note}",
                 acc.sources,
             )
     elif isinstance(record, Condition):
@@ -315,9 +320,10 @@ def _record_statements(kb: KnowledgeBase, kind: str, record: Record) -> list[Sta
             b.add(
                 "indication",
                 str(i),
-                f"{record.name} — {STANCE_LABEL[ind.stance]} when {ind.when}",
+                f"{record.name} — {STANCE_LABEL[ind.stance]}: {ind.when}",
                 ind.sources,
                 stance=ind.stance,
+                subject=record.name,
             )
     elif isinstance(record, Treatment):
         for position in record.positions:
@@ -327,6 +333,8 @@ def _record_statements(kb: KnowledgeBase, kind: str, record: Record) -> list[Sta
                 _position_text(position, record.name),
                 position.sources,
                 stance=position.stance,
+                subject=record.name,
+                body=position.body,
             )
         patient_info = [c for c in record.sources if _is_patient_info(kb, c.source)]
         if record.seed_dose and patient_info:

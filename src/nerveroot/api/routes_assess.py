@@ -1,0 +1,97 @@
+"""POST /api/assess, /api/ask and the instrument scorers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from nerveroot.api.deps import Kb
+from nerveroot.api.errors import ERROR_RESPONSES, problems_of, rename
+from nerveroot.api.schemas import AskIn, AssessResult, NoteIn, OdiIn, StartBackIn
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.instruments import OdiResult, StartBackResult, score_odi, score_startback
+from nerveroot.errors import InputValidationError
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.qa import Answer, DocumentStore, ask
+
+router = APIRouter(tags=["assessment"])
+FINDING_FIELDS = {"id", "status", "text_span", "side", "value", "qualifier"}
+ASSESS_BODY_REF = "x-nerveroot-assess-body"
+"""Marker replaced in the OpenAPI document by `oneOf: [Case, NoteIn]` (see app.openapi_document)."""
+
+
+def read_assess_body(raw: bytes) -> Case | NoteIn:
+    """A Case, or {"text": ...} for free-text intake; RequestValidationError with field paths otherwise."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RequestValidationError(
+            [{"loc": ["body"], "msg": f"invalid JSON: {exc}", "type": "json_invalid"}]
+        ) from exc
+    model: type[Case] | type[NoteIn] = NoteIn if isinstance(data, dict) and "text" in data else Case
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(problems_of(exc)) from exc
+
+
+def assess_json(body: Case | NoteIn, kb: KnowledgeBase) -> bytes:
+    """The Assessment JSON exactly as the CLI prints it (plus the note's findings for text)."""
+    if isinstance(body, Case):
+        return assess(body, kb).model_dump_json().encode()
+    intake = parse_note(body.text, kb, today=date.today())
+    payload: dict[str, Any] = assess(intake.case, kb).model_dump(mode="json")
+    payload["findings"] = [f.model_dump(mode="json", include=FINDING_FIELDS) for f in intake.findings]
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+@router.post(
+    "/api/assess",
+    summary="Assess a case or a note",
+    response_class=Response,
+    responses={200: {"model": AssessResult, "description": "The Assessment"}, **ERROR_RESPONSES},
+    openapi_extra={ASSESS_BODY_REF: True},
+)
+async def assess_endpoint(request: Request) -> Response:
+    """Triage, root level, causes and mimics, workup and plan for a Case, or for `{"text": note}`."""
+    body = read_assess_body(await request.body())
+    kb: KnowledgeBase = request.app.state.kb
+    content = await run_in_threadpool(assess_json, body, kb)
+    return Response(content=content, media_type="application/json")
+
+
+@router.post("/api/ask", summary="A cited answer", response_model=Answer, responses=ERROR_RESPONSES)
+def ask_endpoint(body: AskIn, kb: Kb) -> Answer:
+    """Answer a question with cited statements from the knowledge base and ingested documents, or abstain."""
+    return ask(body.question, kb, documents=DocumentStore().list())
+
+
+@router.post("/api/instruments/odi", summary="Score the ODI", response_model=OdiResult, responses=ERROR_RESPONSES)
+def odi_endpoint(body: OdiIn) -> OdiResult:
+    """Oswestry Disability Index v2.1a: percent disability and band."""
+    try:
+        return score_odi(body.answers)
+    except InputValidationError as exc:
+        raise InputValidationError(rename(exc.problems, "odi", "body.answers")) from exc
+
+
+@router.post(
+    "/api/instruments/startback",
+    summary="Score the STarT Back tool",
+    response_model=StartBackResult,
+    responses=ERROR_RESPONSES,
+)
+def startback_endpoint(body: StartBackIn) -> StartBackResult:
+    """Keele STarT Back: total, distress subscale, risk group and its matched treatment."""
+    try:
+        return score_startback(body.answers)
+    except InputValidationError as exc:
+        raise InputValidationError(rename(exc.problems, "startback", "body.answers")) from exc

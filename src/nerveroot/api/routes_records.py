@@ -1,0 +1,79 @@
+"""Patients, episodes, stored assessments and scores: every endpoint needs a Bearer token; the store audits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from nerveroot.api.deps import Actor, Kb, Store
+from nerveroot.api.errors import AUTH, CONFLICT, ERROR_RESPONSES, NOT_FOUND
+from nerveroot.api.schemas import AssessmentIn
+from nerveroot.assessment.assess import assess
+from nerveroot.records.models import (
+    Episode,
+    EpisodeDetail,
+    EpisodeIn,
+    Patient,
+    PatientIn,
+    Score,
+    ScoreIn,
+    StoredAssessment,
+)
+
+router = APIRouter(tags=["records"], responses=AUTH)
+_WRITE = {**ERROR_RESPONSES, **NOT_FOUND}
+
+
+@router.post("/api/patients", status_code=201, response_model=Patient, responses={**ERROR_RESPONSES, **CONFLICT})
+def create_patient(body: PatientIn, actor: Actor, store: Store) -> Patient:
+    """A new patient; a reference already in use is a conflict (409)."""
+    return store.create_patient(actor, body)
+
+
+@router.get("/api/patients", response_model=list[Patient])
+def list_patients(actor: Actor, store: Store) -> list[Patient]:
+    """Every patient."""
+    return store.list_patients(actor)
+
+
+@router.get("/api/patients/{patient_id}", response_model=Patient, responses=NOT_FOUND)
+def get_patient(patient_id: str, actor: Actor, store: Store) -> Patient:
+    return store.get_patient(actor, patient_id)
+
+
+@router.post("/api/patients/{patient_id}/episodes", status_code=201, response_model=Episode, responses=_WRITE)
+def create_episode(patient_id: str, body: EpisodeIn, actor: Actor, store: Store) -> Episode:
+    """A new episode of care for a patient."""
+    return store.create_episode(actor, patient_id, body)
+
+
+@router.get("/api/patients/{patient_id}/episodes", response_model=list[Episode], responses=NOT_FOUND)
+def list_episodes(patient_id: str, actor: Actor, store: Store) -> list[Episode]:
+    return store.list_episodes(actor, patient_id)
+
+
+@router.get("/api/patients/{patient_id}/export", response_model=dict[str, Any], responses=NOT_FOUND)
+def export_patient(patient_id: str, actor: Actor, store: Store) -> dict[str, Any]:
+    """One patient's whole record (patient, episodes, assessments, scores) as JSON."""
+    return store.export_patient(actor, patient_id)
+
+
+@router.get("/api/episodes/{episode_id}", response_model=EpisodeDetail, responses=NOT_FOUND)
+def get_episode(episode_id: str, actor: Actor, store: Store) -> EpisodeDetail:
+    """An episode with its stored assessments and scores."""
+    return store.get_episode(actor, episode_id)
+
+
+@router.post(
+    "/api/episodes/{episode_id}/assessments", status_code=201, response_model=StoredAssessment, responses=_WRITE
+)
+def add_assessment(episode_id: str, body: AssessmentIn, actor: Actor, store: Store, kb: Kb) -> StoredAssessment:
+    """Assess the case now and store the case with its assessment in the episode."""
+    return store.add_assessment(actor, episode_id, body.case, assess(body.case, kb))
+
+
+@router.post("/api/episodes/{episode_id}/scores", status_code=201, response_model=Score, responses=_WRITE)
+def add_score(episode_id: str, body: ScoreIn, actor: Actor, store: Store) -> Score:
+    """An ODI, STarT Back or pain NRS score, scored and stored in the episode."""
+    return store.add_score(actor, episode_id, body)

@@ -1,0 +1,207 @@
+"""Entity linking and topic detection for a question: which knowledge-base records it names or strongly implies.
+
+Linking uses the knowledge base's own names, synonyms and lay terms (the vocabulary `KnowledgeBase.search` looks
+up), matched as whole phrases inside the question after the retrieval tokeniser (so 'pinched L4 nerve' finds the
+'L4 pinched nerve' alias and 'injections' finds 'injection'). A drug class word ('NSAIDs', 'gabapentinoids') or a
+built-in lay term ('physio', 'painkillers') implies the records it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
+from nerveroot.knowledge.models import Drug
+from nerveroot.qa.text import tokenize
+
+Key = tuple[str, str]
+"""(entity kind, record id)."""
+
+LINK_KINDS: tuple[str, ...] = (
+    "roots", "findings", "conditions", "tests", "treatments", "drugs", "red_flags", "prevention", "instruments",
+)  # fmt: skip
+"""Kinds a question can name. FAQs are matched by their questions instead (see `faq_match`)."""
+
+GENERIC_TERMS: tuple[str, ...] = (
+    "sciatica", "radiculopathy", "lumbar radiculopathy", "radicular pain", "radicular leg pain", "nerve pain",
+    "nerve root", "nerve roots", "nerve root compression", "nerve root impingement", "root compression",
+    "pinched nerve", "trapped nerve", "compressed nerve", "back pain", "low back pain", "lower back pain",
+    "leg pain", "pain", "nerve", "spine", "lumbar spine", "back", "leg",
+)  # fmt: skip
+"""Words for the whole domain: they link a record only when the question names nothing more specific."""
+
+QUESTION_WORDS: frozenset[str] = frozenset(
+    tokenize(
+        "mean means meaning tell explain know happen happens need take takes like good bad ok okay normal right "
+        "best better worse work works help helps thing things something anything way ways kind kinds type types "
+        "usually really actually still ever common"
+    )
+)
+"""Words that frame a question rather than say what it asks about (left out of its focus)."""
+_CLASS_STOP = frozenset({"non", "oral", "analgesic", "agent", "skeletal", "combination"})
+
+TOPICS: dict[str, re.Pattern[str]] = {
+    "treatment": re.compile(
+        r"\b(treat\w*|therap\w*|help\w*|reliev\w*|relief|manag\w*|cure\w*|fix\w*|recommend\w*|advis\w*|options?|"
+        r"work|works|effective|better than|versus|vs|compared?|should i (take|have|try|get|use|do)|take for|unpinch\w*|worth)\b"
+    ),
+    "tests": re.compile(r"\b(mri|scans?|x ray|xray|imaging|tests?|diagnos\w*|ct|emg|nerve conduction)\b"),
+    "dosing": re.compile(
+        r"\b(doses?|dosage|dosing|how much|maximum|max|mg|how often|overdose|safe\w*|side effects?|can i take|"
+        r"taking|pregnan\w*|kidney|alcohol|interact\w*|stomach|ulcer|blood thinners?)\b"
+    ),
+    "causes": re.compile(r"\b(what (causes?|caused)|why (do|does|did|is|am|has|have)|causes? of|reasons? for)\b"),
+    "symptoms": re.compile(r"\b(symptoms?|signs?|feel like|feels like)\b"),
+    "prognosis": re.compile(
+        r"\b(how long|heal\w*|recover\w*|go away|goes away|get better|settle|outlook|prognosis|permanent\w*)\b"
+    ),
+    "care": re.compile(
+        r"\b(emergenc\w*|urgent\w*|a e|hospital|red flags?|see a (doctor|gp)|serious|dangerous|worr\w*|when to see)\b"
+    ),
+}
+"""Question topics; a guideline statement of a matching kind is on topic even when no record is named."""
+
+TOPIC_KINDS: dict[str, frozenset[str]] = {
+    "treatment": frozenset({"treatments", "drugs"}),
+    "tests": frozenset({"tests"}),
+    "dosing": frozenset(),
+    "care": frozenset({"red_flags"}),
+    "causes": frozenset(),
+    "symptoms": frozenset(),
+    "prognosis": frozenset(),
+}
+
+_VERDICT_QUESTION = re.compile(
+    r"\b(recommend\w*|advised|should i|do i need|is it worth|worth (it|trying|taking)|is it ok|good for|"
+    r"effective|does \w+( \w+)? (help|work)|do \w+( \w+)? (help|work)|can \w+( \w+)? help|will \w+( \w+)? help)\b"
+)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The records a question names (direct), implies (drug class, lay term) or only touches generically."""
+
+    direct: frozenset[Key]
+    implied: frozenset[Key]
+    generic: frozenset[Key]
+    topics: frozenset[str]
+    verdict: bool
+    """True for a yes/no question about whether something is recommended or helps."""
+    focus: frozenset[str] = frozenset()
+    """What the question asks about the records it names: its other informative words and their expansions
+    ('how long … heal' → long, heal, recovery …). Empty when the question is only a name ('what is an MRI')."""
+
+    @property
+    def specific(self) -> frozenset[Key]:
+        return self.direct | self.implied
+
+    @property
+    def entities(self) -> frozenset[Key]:
+        """The records the answer may be about: the specific ones, or the generic ones when there are none."""
+        return self.specific or self.generic
+
+    def tier(self, key: Key) -> int:
+        """0 named in the question, 1 implied, 2 generic, 3 not linked."""
+        if key in self.direct:
+            return 0
+        if key in self.implied:
+            return 1
+        return 2 if key in self.generic else 3
+
+
+class EntityLinker:
+    """Phrase table from every record's name, synonyms and lay terms (token sets, so word order is free)."""
+
+    MAX_WORDS = 6
+
+    def __init__(self, kb: KnowledgeBase, lay_terms: Mapping[str, str]) -> None:
+        self.table: dict[frozenset[str], set[Key]] = {}
+        self.names: dict[Key, list[frozenset[str]]] = {}
+        for kind in LINK_KINDS:
+            for rid, record in kb.entities.get(kind, {}).items():
+                for name in [rid.replace("_", " "), *aliases(record)]:
+                    tokens = tokenize(name)
+                    if 0 < len(tokens) <= self.MAX_WORDS:
+                        self.table.setdefault(frozenset(tokens), set()).add((kind, rid))
+                        self.names.setdefault((kind, rid), []).append(frozenset(tokens))
+        self.classes: dict[frozenset[str], set[Key]] = {}
+        for rid, drug in kb.entities.get("drugs", {}).items():
+            if isinstance(drug, Drug):
+                for key in _class_keys(drug.drug_class):
+                    self.classes.setdefault(key, set()).add(("drugs", rid))
+        self.generic = {frozenset(tokenize(t)) for t in GENERIC_TERMS} - {frozenset()}
+        self.lay = {
+            tuple(tokenize(phrase)): tokenize(extra)
+            for phrase, extra in lay_terms.items()
+            if frozenset(tokenize(phrase)) not in self.generic
+        }
+
+    def _match(self, tokens: list[str], table: Mapping[frozenset[str], set[Key]]) -> list[tuple[frozenset[str], Key]]:
+        """Longest non-overlapping phrase matches, left to right within each length."""
+        covered = [False] * len(tokens)
+        found: list[tuple[frozenset[str], Key]] = []
+        for size in range(min(self.MAX_WORDS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                if any(covered[start : start + size]):
+                    continue
+                key = frozenset(tokens[start : start + size])
+                if key in table:
+                    found += [(key, k) for k in sorted(table[key])]
+                    covered[start : start + size] = [True] * size
+        return found
+
+    def link(self, question: str) -> Links:
+        """Records named, implied or generically touched by the question; its topics and its focus words (widened
+        by the built-in lay terms: 'heal' also looks for 'recovery')."""
+        tokens = tokenize(question)
+        direct: set[Key] = set()
+        generic: set[Key] = set()
+        named: set[str] = set()
+        for phrase, key in self._match(tokens, self.table):
+            (generic if phrase in self.generic else direct).add(key)
+            named |= phrase
+        generic_words = {t for phrase in self.generic for t in phrase}
+        focus = {t for t in tokens if t not in named and t not in generic_words and t not in QUESTION_WORDS}
+        for token in list(focus):
+            focus |= set(self.lay.get((token,), ()))
+        implied: set[Key] = {key for _, key in self._match(tokens, self.classes)}
+        for size in range(1, self.MAX_WORDS + 1):
+            for start in range(len(tokens) - size + 1):
+                extra = self.lay.get(tuple(tokens[start : start + size]))
+                if extra:
+                    implied |= {k for p, k in self._match(extra, self.table) if p not in self.generic}
+        text = normalise(question)
+        topics = topics_of(text)
+        return Links(
+            direct=frozenset(direct),
+            implied=frozenset(implied - direct),
+            generic=frozenset(generic - direct - implied),
+            topics=topics,
+            verdict=bool(_VERDICT_QUESTION.search(text)),
+            focus=frozenset(focus),
+        )
+
+    def mentions(self, keys: Iterable[Key], tokens: frozenset[str]) -> bool:
+        """True when a text (as a token set) names one of the records."""
+        return any(name <= tokens for key in keys for name in self.names.get(key, []))
+
+
+def topics_of(text: str) -> frozenset[str]:
+    """The topics (TOPICS) a question, or an FAQ's questions, asks about."""
+    text = normalise(text)
+    return frozenset(name for name, pattern in TOPICS.items() if pattern.search(text))
+
+
+def _class_keys(drug_class: str) -> set[frozenset[str]]:
+    """'Opioid analgesic (weak)' → {opioid analgesic}, {opioid}; 'SNRI antidepressant' adds {antidepressant}."""
+    tokens = tokenize(drug_class.split("(")[0])
+    if not tokens:
+        return set()
+    keys = {frozenset(tokens)}
+    keys |= {frozenset([t]) for t in (tokens[0], tokens[-1]) if t not in _CLASS_STOP and len(t) >= 5}
+    return keys
+
+
+__all__ = ["GENERIC_TERMS", "LINK_KINDS", "TOPICS", "EntityLinker", "Key", "Links", "topics_of"]

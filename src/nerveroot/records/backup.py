@@ -1,0 +1,89 @@
+"""The whole-database backup file: its format, validation and atomic write."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from nerveroot.errors import InputValidationError, Problem
+from nerveroot.records.models import AuditEntry, Episode, Patient, Score, StoredAssessment
+
+FORMAT: Final = "nerveroot-records-backup"
+FORMAT_VERSION: Final = 1
+EXCLUDED = (
+    "api_tokens: API tokens (and their hashes) are never exported; create new ones with `nerveroot token create`."
+)
+
+
+class BackupTables(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patients: list[Patient]
+    episodes: list[Episode]
+    assessments: list[StoredAssessment]
+    scores: list[Score]
+    audit_log: list[AuditEntry]
+
+    def row_count(self) -> int:
+        return sum(len(rows) for rows in (self.patients, self.episodes, self.assessments, self.scores, self.audit_log))
+
+
+class Backup(BaseModel):
+    """One backup file: every table except API tokens, as validated models."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["nerveroot-records-backup"] = FORMAT
+    format_version: Literal[1] = FORMAT_VERSION
+    schema_revision: str
+    exported_at: datetime
+    excluded: list[str] = Field(default_factory=lambda: [EXCLUDED])
+    tables: BackupTables
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file beside `path` (mode 0600), fsync it, rename over `path`, then fsync the directory."""
+    parent = path.parent
+    if not parent.is_dir():
+        raise InputValidationError([Problem(str(path), "the folder does not exist")])
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def dump(backup: Backup) -> bytes:
+    return json.dumps(backup.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def load(path: Path) -> Backup:
+    """Read and validate a backup file; every problem is reported with its path in the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputValidationError([Problem(str(path), f"cannot be read: {exc.strerror}")]) from exc
+    try:
+        return Backup.model_validate_json(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(".".join(str(p) for p in e["loc"]) or "(file)", e["msg"].removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+        raise InputValidationError(problems) from exc

@@ -1,0 +1,1 @@
+"""Alembic migration scripts for the records database (applied by nerveroot.records.migrate)."""

@@ -1,0 +1,388 @@
+"""RecordStore: patients, episodes, stored assessments and scores, with tokens and an audit trail.
+
+Every public call is one transaction; the audit row for a read or write commits (or rolls back) with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.instruments import score_odi, score_startback
+from nerveroot.assessment.result import Assessment
+from nerveroot.errors import ConflictError, InputValidationError, NotFoundError, Problem
+from nerveroot.records import backup
+from nerveroot.records.engine import make_engine
+from nerveroot.records.migrate import head_revision, upgrade
+from nerveroot.records.models import (
+    AuditAction,
+    AuditEntry,
+    Episode,
+    EpisodeDetail,
+    EpisodeIn,
+    Patient,
+    PatientIn,
+    Score,
+    ScoreIn,
+    StoredAssessment,
+    TokenInfo,
+)
+from nerveroot.records.settings import database_url, dialect_of, normalise_url
+from nerveroot.records.tables import (
+    AssessmentRow,
+    AuditRow,
+    EpisodeRow,
+    PatientRow,
+    ScoreRow,
+    TokenRow,
+    utcnow,
+)
+
+RECORD_TABLES = (PatientRow, EpisodeRow, AssessmentRow, ScoreRow)
+"""Tables holding patient data, parents first (the order of import)."""
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _patient(row: PatientRow) -> Patient:
+    return Patient(
+        id=row.id, reference=row.reference, year_of_birth=row.year_of_birth, sex=row.sex, created_at=row.created_at
+    )
+
+
+def _episode(row: EpisodeRow) -> Episode:
+    return Episode(
+        id=row.id, patient_id=row.patient_id, title=row.title, started_on=row.started_on, created_at=row.created_at
+    )
+
+
+def _assessment(row: AssessmentRow) -> StoredAssessment:
+    return StoredAssessment(
+        id=row.id,
+        episode_id=row.episode_id,
+        created_at=row.created_at,
+        triage_level=row.triage_level,
+        top_root=row.top_root,
+        top_condition=row.top_condition,
+        kb_version=row.kb_version,
+        case=row.case,
+        assessment=row.assessment,
+    )
+
+
+def _score(row: ScoreRow) -> Score:
+    return Score(
+        id=row.id,
+        episode_id=row.episode_id,
+        instrument=row.instrument,
+        value=row.value if row.instrument == "odi" else int(row.value),
+        answers=row.answers,
+        detail=row.detail,
+        recorded_on=row.recorded_on,
+        created_at=row.created_at,
+    )
+
+
+def _audit_entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        id=row.id, actor=row.actor, action=row.action, entity=row.entity, entity_id=row.entity_id, at=row.at
+    )
+
+
+def score_values(data: ScoreIn) -> tuple[float, dict[str, Any]]:
+    """(value, detail) for a validated ScoreIn: ODI %, STarT Back total, or the NRS value."""
+    if data.instrument == "odi":
+        odi = score_odi(data.answers or [])
+        return odi.percent, odi.model_dump(mode="json")
+    if data.instrument == "startback":
+        startback = score_startback([a for a in data.answers or [] if a is not None])
+        return float(startback.total), startback.model_dump(mode="json")
+    if data.value is None:  # ScoreIn validation makes this unreachable unless built with model_construct
+        raise InputValidationError([Problem("value", "nrs needs a value 0-10")])
+    return float(data.value), {}
+
+
+class RecordStore:
+    """Patient records in SQLite (default, in the user data directory) or PostgreSQL; migrated to head on open."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = normalise_url(url) if url else database_url()
+        self.dialect: str = dialect_of(self.url)
+        self._engine = make_engine(self.url, self.dialect)
+        upgrade(self._engine)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @staticmethod
+    def _audit(session: Session, actor: str, action: AuditAction, entity: str, entity_id: str | None) -> None:
+        session.add(AuditRow(id=new_id(), actor=actor, action=action, entity=entity, entity_id=entity_id, at=utcnow()))
+
+    @staticmethod
+    def _need_patient(session: Session, patient_id: str) -> PatientRow:
+        row = session.get(PatientRow, patient_id)
+        if row is None:
+            raise NotFoundError("patient", patient_id)
+        return row
+
+    @staticmethod
+    def _need_episode(session: Session, episode_id: str) -> EpisodeRow:
+        row = session.get(EpisodeRow, episode_id)
+        if row is None:
+            raise NotFoundError("episode", episode_id)
+        return row
+
+    # --- tokens -------------------------------------------------------------------------------------------
+
+    def create_token(self, name: str, *, actor: str = "cli") -> str:
+        """A new random token for `name`; returned once, only its SHA-256 hash is stored."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise InputValidationError([Problem("name", "must be 1-100 characters")])
+        token = secrets.token_urlsafe(32)
+        with self._tx() as s:
+            row = TokenRow(id=new_id(), name=name, token_hash=hash_token(token), created_at=utcnow())
+            s.add(row)
+            self._audit(s, actor, "create", "token", row.id)
+        return token
+
+    def authenticate(self, token: str) -> str | None:
+        """The token's name (the actor), or None when the token is unknown."""
+        if not token:
+            return None
+        digest = hash_token(token)
+        with self._sessions() as s:
+            row = s.scalars(select(TokenRow).where(TokenRow.token_hash == digest)).first()
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
+            return None
+        return row.name
+
+    def list_tokens(self) -> list[TokenInfo]:
+        with self._sessions() as s:
+            rows = s.scalars(select(TokenRow).order_by(TokenRow.created_at, TokenRow.id)).all()
+        return [TokenInfo(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
+
+    def revoke_tokens(self, name: str, *, actor: str = "cli") -> int:
+        """Delete every token called `name`; returns how many were revoked."""
+        with self._tx() as s:
+            rows = s.scalars(select(TokenRow).where(TokenRow.name == name)).all()
+            for row in rows:
+                s.delete(row)
+                self._audit(s, actor, "revoke", "token", row.id)
+        return len(rows)
+
+    # --- patients and episodes ----------------------------------------------------------------------------
+
+    def create_patient(self, actor: str, data: PatientIn) -> Patient:
+        try:
+            with self._tx() as s:
+                if data.reference is not None and s.scalar(
+                    select(PatientRow.id).where(PatientRow.reference == data.reference)
+                ):
+                    raise ConflictError("a patient with this reference already exists")
+                row = PatientRow(id=new_id(), created_at=utcnow(), **data.model_dump())
+                s.add(row)
+                s.flush()
+                self._audit(s, actor, "create", "patient", row.id)
+        except IntegrityError as exc:  # a concurrent insert won the race for the reference
+            raise ConflictError("a patient with this reference already exists") from exc
+        return _patient(row)
+
+    def list_patients(self, actor: str) -> list[Patient]:
+        with self._tx() as s:
+            rows = s.scalars(select(PatientRow).order_by(PatientRow.created_at, PatientRow.id)).all()
+            self._audit(s, actor, "list", "patient", None)
+        return [_patient(r) for r in rows]
+
+    def get_patient(self, actor: str, patient_id: str) -> Patient:
+        with self._tx() as s:
+            row = self._need_patient(s, patient_id)
+            self._audit(s, actor, "read", "patient", row.id)
+        return _patient(row)
+
+    def create_episode(self, actor: str, patient_id: str, data: EpisodeIn) -> Episode:
+        with self._tx() as s:
+            self._need_patient(s, patient_id)
+            row = EpisodeRow(id=new_id(), patient_id=patient_id, created_at=utcnow(), **data.model_dump())
+            s.add(row)
+            self._audit(s, actor, "create", "episode", row.id)
+        return _episode(row)
+
+    def list_episodes(self, actor: str, patient_id: str) -> list[Episode]:
+        with self._tx() as s:
+            self._need_patient(s, patient_id)
+            rows = s.scalars(
+                select(EpisodeRow)
+                .where(EpisodeRow.patient_id == patient_id)
+                .order_by(EpisodeRow.created_at, EpisodeRow.id)
+            ).all()
+            self._audit(s, actor, "list", "episode", patient_id)
+        return [_episode(r) for r in rows]
+
+    def _episode_detail(self, s: Session, row: EpisodeRow) -> EpisodeDetail:
+        assessments = s.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.episode_id == row.id)
+            .order_by(AssessmentRow.created_at, AssessmentRow.id)
+        ).all()
+        scores = s.scalars(
+            select(ScoreRow)
+            .where(ScoreRow.episode_id == row.id)
+            .order_by(ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id)
+        ).all()
+        return EpisodeDetail(
+            **_episode(row).model_dump(),
+            assessments=[_assessment(a) for a in assessments],
+            scores=[_score(x) for x in scores],
+        )
+
+    def get_episode(self, actor: str, episode_id: str) -> EpisodeDetail:
+        with self._tx() as s:
+            detail = self._episode_detail(s, self._need_episode(s, episode_id))
+            self._audit(s, actor, "read", "episode", episode_id)
+        return detail
+
+    # --- assessments and scores ---------------------------------------------------------------------------
+
+    def add_assessment(self, actor: str, episode_id: str, case: Case, assessment: Assessment) -> StoredAssessment:
+        """Keep the Case and Assessment JSON with summary columns (triage level, top root and condition)."""
+        top_condition = assessment.differential[0].id if assessment.differential else None
+        top_root = assessment.levels[0].root if assessment.levels else "none"
+        with self._tx() as s:
+            self._need_episode(s, episode_id)
+            row = AssessmentRow(
+                id=new_id(),
+                episode_id=episode_id,
+                created_at=utcnow(),
+                triage_level=assessment.triage.level,
+                top_root=top_root,
+                top_condition=top_condition,
+                kb_version=assessment.kb_version,
+                case=case.model_dump(mode="json"),
+                assessment=assessment.model_dump(mode="json"),
+            )
+            s.add(row)
+            self._audit(s, actor, "create", "assessment", row.id)
+        return _assessment(row)
+
+    def add_score(self, actor: str, episode_id: str, data: ScoreIn) -> Score:
+        value, detail = score_values(data)
+        with self._tx() as s:
+            self._need_episode(s, episode_id)
+            row = ScoreRow(
+                id=new_id(),
+                episode_id=episode_id,
+                instrument=data.instrument,
+                value=value,
+                answers=data.answers,
+                detail=detail,
+                recorded_on=data.recorded_on,
+                created_at=utcnow(),
+            )
+            s.add(row)
+            self._audit(s, actor, "create", "score", row.id)
+        return _score(row)
+
+    # --- export, backup and audit -------------------------------------------------------------------------
+
+    def export_patient(self, actor: str, patient_id: str) -> dict[str, Any]:
+        """One patient's whole record (episodes with assessments and scores) as JSON-ready data."""
+        with self._tx() as s:
+            patient = self._need_patient(s, patient_id)
+            episodes = s.scalars(
+                select(EpisodeRow)
+                .where(EpisodeRow.patient_id == patient_id)
+                .order_by(EpisodeRow.created_at, EpisodeRow.id)
+            ).all()
+            details = [self._episode_detail(s, e) for e in episodes]
+            self._audit(s, actor, "export", "patient", patient_id)
+        return {
+            "format": "nerveroot-patient-export",
+            "exported_at": utcnow().isoformat(),
+            "patient": _patient(patient).model_dump(mode="json"),
+            "episodes": [d.model_dump(mode="json") for d in details],
+        }
+
+    def _snapshot(self, s: Session) -> None:
+        """Make every read in this transaction see one snapshot (PostgreSQL; SQLite transactions already do)."""
+        if self.dialect == "postgresql":
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+    def export_all(self, path: Path, *, actor: str = "cli") -> int:
+        """Write every table except API tokens to `path` atomically; returns the number of rows written."""
+        with self._tx() as s:
+            self._snapshot(s)
+            self._audit(s, actor, "export", "database", None)
+            s.flush()
+            tables = backup.BackupTables(
+                patients=[_patient(r) for r in s.scalars(select(PatientRow).order_by(PatientRow.id))],
+                episodes=[_episode(r) for r in s.scalars(select(EpisodeRow).order_by(EpisodeRow.id))],
+                assessments=[_assessment(r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))],
+                scores=[_score(r) for r in s.scalars(select(ScoreRow).order_by(ScoreRow.id))],
+                audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.at, AuditRow.id))],
+            )
+        data = backup.Backup(schema_revision=head_revision(), exported_at=utcnow(), tables=tables)
+        backup.write_atomic(path, backup.dump(data))
+        return tables.row_count()
+
+    def import_all(self, path: Path, *, actor: str = "cli") -> int:
+        """Restore a backup into a database without patient data, in one transaction; returns rows restored."""
+        data = backup.load(path)
+        t = data.tables
+        try:
+            with self._tx() as s:
+                if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already excludes other writers
+                    s.execute(text("LOCK TABLE patients, episodes, assessments, scores IN SHARE ROW EXCLUSIVE MODE"))
+                for table in RECORD_TABLES:
+                    if s.scalar(select(func.count()).select_from(table)):
+                        raise ConflictError("the database already holds patient records; import needs an empty one")
+                s.add_all(PatientRow(**p.model_dump()) for p in t.patients)
+                s.flush()
+                s.add_all(EpisodeRow(**e.model_dump()) for e in t.episodes)
+                s.flush()
+                s.add_all(AssessmentRow(**a.model_dump()) for a in t.assessments)
+                s.add_all(ScoreRow(**x.model_dump()) for x in t.scores)
+                s.add_all(AuditRow(**a.model_dump()) for a in t.audit_log)
+                s.flush()
+                self._audit(s, actor, "import", "database", None)
+        except IntegrityError as exc:
+            raise InputValidationError(
+                [Problem(str(path), "rows clash or refer to missing records; nothing was imported")]
+            ) from exc
+        return t.row_count()
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """The newest audit rows first."""
+        with self._sessions() as s:
+            rows = s.scalars(select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)).all()
+        return [_audit_entry(r) for r in rows]

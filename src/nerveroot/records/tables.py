@@ -1,0 +1,117 @@
+"""SQLAlchemy 2 tables of the records database (the Alembic migrations create exactly these)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Dialect, Float, ForeignKey, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+ID = String(36)
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in Python; naive UTC in SQLite, timestamptz in PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; records store UTC-aware times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON(), date: Date()}
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+    __table_args__ = (CheckConstraint("sex IN ('female', 'male', 'other', 'unknown')", name="sex"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    year_of_birth: Mapped[int | None]
+    sex: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class EpisodeRow(Base):
+    __tablename__ = "episodes"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ID, ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date | None]
+    created_at: Mapped[datetime]
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    episode_id: Mapped[str] = mapped_column(ID, ForeignKey("episodes.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime]
+    triage_level: Mapped[str] = mapped_column(String(16))
+    top_root: Mapped[str] = mapped_column(String(8))
+    top_condition: Mapped[str | None] = mapped_column(String(100))
+    kb_version: Mapped[str] = mapped_column(String(64))
+    case: Mapped[dict[str, Any]]
+    assessment: Mapped[dict[str, Any]]
+
+
+class ScoreRow(Base):
+    __tablename__ = "scores"
+    __table_args__ = (CheckConstraint("instrument IN ('odi', 'startback', 'nrs')", name="instrument"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    episode_id: Mapped[str] = mapped_column(ID, ForeignKey("episodes.id", ondelete="RESTRICT"), index=True)
+    instrument: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    answers: Mapped[list[int | None] | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any]]
+    recorded_on: Mapped[date]
+    created_at: Mapped[datetime]
+
+
+class TokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(ID)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,1 @@
+"""The web page (static/) that `nerveroot serve` serves at /."""

@@ -1,0 +1,145 @@
+// Clickable body map (front and back, both legs). Region ids are the engine's body-region ids.
+// Shapes are drawn for one leg as [distance from the midline, height] and mirrored for the other leg.
+
+import { h } from "./dom.js";
+
+const FRONT = {
+  groin: [[2, 124], [46, 112], [48, 126], [10, 150], [2, 150]],
+  lateral_hip: [[46, 112], [57, 130], [57, 166], [48, 166], [48, 126]],
+  upper_anterior_thigh: [[10, 150], [48, 126], [48, 166], [46, 186], [10, 186]],
+  medial_thigh: [[10, 186], [22, 186], [22, 258], [13, 258]],
+  anterior_thigh: [[22, 186], [36, 186], [34, 258], [22, 258]],
+  anterolateral_thigh: [[36, 186], [46, 186], [48, 166], [57, 166], [51, 220], [44, 258], [34, 258]],
+  medial_knee: [[13, 258], [22, 258], [21, 292], [15, 292]],
+  anterior_knee: [[22, 258], [44, 258], [40, 292], [21, 292]],
+  medial_leg: [[15, 292], [22, 292], [22, 396], [16, 396]],
+  anterior_shin: [[22, 292], [31, 292], [30, 396], [22, 396]],
+  lateral_leg: [[31, 292], [40, 292], [38, 396], [30, 396]],
+  medial_ankle: [[14, 396], [22, 396], [22, 414], [14, 414]],
+  dorsum_foot: [[22, 396], [38, 396], [40, 426], [40, 440], [22, 440]],
+  great_toe: [[10, 416], [22, 416], [22, 440], [10, 440]],
+  lateral_foot: [[38, 396], [45, 404], [47, 440], [40, 440], [40, 426]],
+};
+
+const BACK = {
+  low_back: [[0, 96], [36, 96], [42, 136], [0, 136]],
+  saddle: [[0, 146], [8, 142], [9, 196], [0, 200]],
+  buttock: [[8, 138], [46, 136], [48, 184], [30, 194], [9, 192]],
+  lateral_hip: [[46, 128], [57, 136], [57, 180], [48, 184], [46, 136]],
+  posterior_thigh: [[9, 194], [30, 196], [48, 184], [46, 230], [42, 262], [13, 262]],
+  popliteal_fossa: [[13, 262], [42, 262], [40, 292], [15, 292]],
+  posterior_calf: [[15, 292], [40, 292], [38, 396], [16, 396]],
+  heel: [[16, 396], [38, 396], [36, 418], [18, 418]],
+  sole: [[18, 418], [36, 418], [38, 440], [14, 440]],
+  lateral_foot: [[38, 396], [45, 404], [47, 440], [38, 440], [36, 418]],
+};
+
+const OUTLINE = [
+  [0, 40], [22, 42], [42, 50], [46, 72], [40, 100], [46, 118], [60, 134], [60, 182], [52, 222], [46, 262],
+  [43, 292], [41, 394], [48, 404], [50, 444], [8, 444], [12, 414], [14, 300], [11, 262], [8, 200], [0, 204],
+];
+
+export const SHAPES = { front: FRONT, back: BACK };
+export const SIDES = ["left", "right"];
+const MID = 110;
+
+/** Screen x for a distance from the midline: the patient's right is on the viewer's left in the front view. */
+function x(view, side, d) {
+  const towardsViewerLeft = (view === "front") === (side === "right");
+  return towardsViewerLeft ? MID - d : MID + d;
+}
+
+function points(view, side, shape) {
+  return shape.map(([d, y]) => `${x(view, side, d)},${y}`).join(" ");
+}
+
+function outline(view) {
+  const right = OUTLINE.map(([d, y]) => `${x(view, "right", d)},${y}`);
+  const left = [...OUTLINE].reverse().map(([d, y]) => `${x(view, "left", d)},${y}`);
+  return [...right, ...left].join(" ");
+}
+
+/** Label of one region mark, e.g. "Left Front of thigh". */
+export function markLabel(names, region, side) {
+  return `${side === "left" ? "Left" : "Right"} ${(names[region] || region).toLowerCase()}`;
+}
+
+/**
+ * Draw the map. `regions`: [{id, name, view}] from GET /api/kb/body_regions.
+ * `state(region, side)` -> {pain, numb, dermatome} decides how each shape is filled.
+ * With `onToggle(region, side)` the shapes are keyboard-operable buttons.
+ */
+export function drawBodyMap(container, regions, { state, onToggle, describe, idPrefix = "bm" }) {
+  const names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
+  const known = new Set(regions.map((r) => r.id));
+  const shapes = [];
+  container.replaceChildren();
+  for (const view of ["front", "back"]) {
+    const titleId = `${idPrefix}-${view}-title`;
+    const svg = h(
+      "svg",
+      {
+        viewBox: "0 0 220 470",
+        class: "bodymap",
+        role: "group",
+        "aria-labelledby": titleId,
+      },
+      h("title", { id: titleId }, `${view === "front" ? "Front" : "Back"} of the body`),
+      h("polygon", { class: "silhouette", points: outline(view), "aria-hidden": "true" }),
+      h("circle", { class: "silhouette", cx: MID, cy: 20, r: 17, "aria-hidden": "true" }),
+    );
+    for (const [region, shape] of Object.entries(SHAPES[view])) {
+      if (!known.has(region)) continue;
+      for (const side of SIDES) {
+        const poly = h("polygon", {
+          class: "region",
+          points: points(view, side, shape),
+          "data-region": region,
+          "data-side": side,
+          "data-view": view,
+        });
+        if (onToggle) {
+          poly.setAttribute("role", "button");
+          poly.setAttribute("tabindex", "0");
+          poly.addEventListener("click", () => onToggle(region, side));
+          poly.addEventListener("keydown", (event) => {
+            if (event.key === "Enter" || event.key === " ") {
+              event.preventDefault();
+              onToggle(region, side);
+            }
+          });
+        } else {
+          poly.setAttribute("aria-hidden", "true");
+        }
+        svg.append(poly);
+        shapes.push(poly);
+      }
+    }
+    const leftX = x(view, "left", 30);
+    const rightX = x(view, "right", 30);
+    svg.append(
+      h("text", { x: leftX, y: 462, class: "side-label", "text-anchor": "middle", "aria-hidden": "true" }, "Left"),
+      h("text", { x: rightX, y: 462, class: "side-label", "text-anchor": "middle", "aria-hidden": "true" }, "Right"),
+      h("text", { x: MID, y: 68, class: "view-label", "text-anchor": "middle", "aria-hidden": "true" },
+        view === "front" ? "FRONT" : "BACK"),
+    );
+    container.append(h("figure", { class: "bodymap-view" }, svg,
+      h("figcaption", {}, view === "front" ? "Front (facing you)" : "Back (from behind)")));
+  }
+  const update = () => {
+    for (const poly of shapes) {
+      const region = poly.dataset.region;
+      const side = poly.dataset.side;
+      const s = state(region, side);
+      poly.classList.toggle("pain", Boolean(s.pain));
+      poly.classList.toggle("numb", Boolean(s.numb));
+      poly.classList.toggle("dermatome", Boolean(s.dermatome));
+      if (onToggle) {
+        poly.setAttribute("aria-pressed", String(Boolean(s.pressed)));
+        poly.setAttribute("aria-label", describe(markLabel(names, region, side), s));
+      }
+    }
+  };
+  update();
+  return { update, names, missing: regions.filter((r) => !SHAPES.front[r.id] && !SHAPES.back[r.id]).map((r) => r.id) };
+}
