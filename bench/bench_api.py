@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 
 CASE = {
     "id": "bench-l5",
@@ -86,9 +87,7 @@ class Result:
     failures: int
 
 
-def empty_app() -> object:
-    from fastapi import FastAPI
-
+def empty_app() -> FastAPI:
     app = FastAPI()
 
     @app.post("/api/assess")
@@ -109,7 +108,7 @@ def serve(which: str, port: int) -> None:
         app = create_app(Settings.from_env())
     else:
         app = empty_app()
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, access_log=False, log_level="warning")  # type: ignore[arg-type]
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, access_log=False, log_level="warning")
 
 
 def free_port() -> int:

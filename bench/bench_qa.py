@@ -13,6 +13,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import bm25s
@@ -115,9 +116,9 @@ def main() -> None:
 
     for q in questions:  # warm-up
         ask(q, kb), bare_query(q)
-    ours = [t for q in questions for t in timed(lambda q=q: ask(q, kb), args.repeat)]
-    search = [t for q in questions for t in timed(lambda q=q: ctx.index.search(q, 40), args.repeat)]
-    base = [t for q in questions for t in timed(lambda q=q: bare_query(q), args.repeat)]
+    ours = [t for q in questions for t in timed(partial(ask, q, kb), args.repeat)]
+    search = [t for q in questions for t in timed(partial(ctx.index.search, q, 40), args.repeat)]
+    base = [t for q in questions for t in timed(partial(bare_query, q), args.repeat)]
     (a50, a95), (s50, s95), (b50, b95) = percentiles(ours), percentiles(search), percentiles(base)
     print(f"{len(questions)} questions × {args.repeat}")
     print(f"ask (full answer):       p50 {a50:6.2f} ms  p95 {a95:6.2f} ms  (target p95 <= 50 ms)")
@@ -136,7 +137,7 @@ def main() -> None:
     print(f"bare bm25s build: {bare_s:6.2f} s  peak {bare_mb:7.1f} MiB")
     print(f"ratio ours/bare: time {ours_s / bare_s:.2f}x  memory {ours_mb / bare_mb:.2f}x")
     index = StatementIndex(big, ctx.index.expansions)
-    large = [t for q in questions[:20] for t in timed(lambda q=q: index.search(q, 40), 2)]
+    large = [t for q in questions[:20] for t in timed(partial(index.search, q, 40), 2)]
     l50, l95 = percentiles(large)
     print(f"our retrieval on the large corpus: p50 {l50:.2f} ms  p95 {l95:.2f} ms")
 

@@ -89,7 +89,7 @@ def test_feedback_examples_parse(name: str) -> None:
 
 def test_card_rules_from_the_specification() -> None:
     source = {"label": "NICE"}
-    with pytest.raises(ValidationError, match="140|at most 139"):
+    with pytest.raises(ValidationError, match=r"at most 139"):
         Card(summary="x" * 140, indicator="info", source=source)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         Card.model_validate({"summary": "s", "indicator": "success", "source": source})
@@ -269,7 +269,7 @@ def sciatica_prefetch() -> dict[str, Any]:
         "rf_progressive": "no",
         "hx_cancer": "no",
         "sx_leg_worse": "yes",
-        "pain_lateral_leg": "left",
+        "pain-lateral_leg": "left",
     }
     return {
         "patient": PATIENT,

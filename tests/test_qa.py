@@ -175,10 +175,34 @@ def test_guideline_answer_cites_and_shows_the_conflict(kb: KnowledgeBase) -> Non
     guideline = next(s for s in answer.sections if s.title == "From the Guidelines")
     assert any("Gabapentin: not recommended" in s.text for s in guideline.statements)
     nice = next(r.n for r in answer.references if r.source_id == "nice_ng59_2020")
-    assert "not recommended" in answer.answer and f"[{nice}]" in answer.answer
+    assert answer.answer.startswith("No. NICE NG59 (2020) advises against gabapentin") and f"[{nice}]" in answer.answer
     assert [r.n for r in answer.references] == list(range(1, len(answer.references) + 1))
     cited = {n for s in answer.statements() for n in s.citations}
     assert cited <= {r.n for r in answer.references}
+
+
+def test_entity_linking_names_implies_and_keeps_generic_words_apart(kb: KnowledgeBase) -> None:
+    links = context(kb).linker.link("Do gabapentinoids help sciatica when the Lasegue sign is positive?")
+    assert ("drugs", "gabapentin") in links.specific and ("findings", "slr_positive") in links.direct
+    assert links.verdict and "treatment" in links.topics
+    plain = context(kb).linker.link("How long does sciatica take to heal?")
+    assert not plain.specific and {"long", "heal"} <= plain.focus and "prognosis" in plain.topics
+
+
+def test_answer_keeps_only_statements_about_what_the_question_names(kb: KnowledgeBase) -> None:
+    answer = ask("What is the maximum daily dose of gabapentin?", kb)
+    ids = [s.statement_id for s in answer.statements()]
+    assert ids and all(i.startswith("drug:gabapentin:") for i in ids), ids
+    assert not any(s.title == "When to seek care now" for s in answer.sections)
+
+
+def test_faq_answers_form_a_plain_language_section_not_research(kb: KnowledgeBase) -> None:
+    answer = ask("Does sciatica get better without treatment?", kb)
+    assert answer.answer.startswith("Most sciatica from a disc settles")
+    titles = {s.title: s for s in answer.sections}
+    assert [s.statement_id for s in titles["Plain-language answer"].statements] == ["faq:sciatica_recovery:answer"]
+    research = [s for t, sec in titles.items() if t.startswith("From the Research") for s in sec.statements]
+    assert not any(s.statement_id.startswith("faq:") for s in research)
 
 
 def test_patient_information_is_labelled_and_kept_out_of_guidelines(kb: KnowledgeBase) -> None:

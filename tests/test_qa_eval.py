@@ -94,3 +94,43 @@ def test_gabapentinoid_answer_follows_nice_and_shows_the_disagreement(ctx: QaCon
     assert any(s.title == "Where sources disagree" for s in answer.sections)
     nice = {r.n for r in answer.references if r.source_id == "nice_ng59_2020"}
     assert nice and any(set(s.citations) & nice for s in guideline.statements)
+
+
+IRRELEVANT = {
+    "Is gabapentin recommended for sciatica?": r"acupuncture|phonophoresis|magnesium|chondroitin|tramadol|driv",
+    "What is the maximum dose of naproxen?": r"duloxetine|amitriptyline|meloxicam|gabapentin|pregabalin|tizanidine",
+    "Should I have an MRI for sciatica?": r"gluteal|tendinopathy|discogenic cyst|CT myelography",
+    "How long does a pinched L4 nerve take to heal?": r"dermatome|paracentral lesion|steroid use",
+    "What does a reduced knee jerk mean?": r"Achilles|hamstring",
+}
+
+
+@pytest.mark.parametrize("question", sorted(IRRELEVANT))
+def test_answers_leave_out_other_topics_and_repeat_nothing(ctx: QaContext, question: str) -> None:
+    import re
+
+    from nerveroot.qa.answer import answer_question
+
+    answer = answer_question(ctx, question)
+    assert not answer.abstained
+    body = "\n".join([answer.answer, *(s.text for s in answer.statements())])
+    assert not re.search(IRRELEVANT[question], body, re.IGNORECASE), body
+    texts = [s.text for s in answer.statements()]
+    assert len(texts) == len(set(texts)), "a statement appears twice"
+    topics = [t.split(". ")[0] for t in texts if t.startswith("Sources disagree on")]
+    assert len(topics) == len(set(topics)), "a disagreement appears twice"
+    for section in answer.sections:
+        assert len(section.statements) <= 5, section.title
+        if section.title.startswith("From the Research"):
+            assert not any(s.statement_id.startswith("faq:") for s in section.statements)
+
+
+def test_recommendation_question_states_the_guideline_stance_plainly(ctx: QaContext) -> None:
+    from nerveroot.qa.answer import answer_question
+
+    answer = answer_question(ctx, "Is gabapentin recommended for sciatica?")
+    assert answer.answer.startswith("No. NICE NG59 (2020) advises against gabapentin")
+    titles = [s.title for s in answer.sections]
+    assert titles.count("Where sources disagree") == 1
+    disagree = next(s for s in answer.sections if s.title == "Where sources disagree")
+    assert len(disagree.statements) == 1 and "gabapentinoids for sciatica" in disagree.statements[0].text

@@ -104,16 +104,20 @@ def _page(browser: Any, server: Server, **context: Any) -> Any:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.errors = errors  # type: ignore[attr-defined]
+    page.errors = errors
     page.goto("/")
     page.wait_for_selector("#redflag-list fieldset.rf")
     page.wait_for_selector("#bodymap polygon.region")
     return page
 
 
-def _shot(page: Any, name: str) -> None:
+def _shot(page: Any, name: str, selector: str | None = None) -> None:
+    """Save what is on screen (or one element) to test-artifacts/ for a human to review."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    if selector:
+        page.locator(selector).screenshot(path=str(ARTIFACTS / name))
+    else:
+        page.screenshot(path=str(ARTIFACTS / name))
 
 
 def _answer_red_flags(page: Any, answers: dict[str, str], default: str = "absent") -> None:
@@ -137,9 +141,9 @@ def test_body_map_case_gives_l4_with_citations(browser: Any, server: Server) -> 
     regions = server.get_json("/api/kb/body_regions")
     for region in regions:
         assert page.locator(f'polygon[data-region="{region["id"]}"]').count() >= 2, f"no shape for {region['id']}"
-    assert sorted(page.eval_on_selector_all("polygon.region", "els => [...new Set(els.map(e => e.dataset.region))]")) == sorted(
-        r["id"] for r in regions
-    )
+    assert sorted(
+        page.eval_on_selector_all("polygon.region", "els => [...new Set(els.map(e => e.dataset.region))]")
+    ) == sorted(r["id"] for r in regions)
 
     page.check('input[name=audience][value="clinician"]')
     assert page.is_visible("#exam")
@@ -197,7 +201,7 @@ def test_body_map_case_gives_l4_with_citations(browser: Any, server: Server) -> 
 
     first = page.locator("#root-bars li").first
     assert first.get_attribute("data-root") == "l4"
-    values = [float(v.rstrip("%")) for v in page.locator("#root-bars .bar-value").all_inner_texts()]
+    values = [float(v.lstrip("<").rstrip("%")) for v in page.locator("#root-bars .bar-value").all_inner_texts()]
     assert values[0] == max(values) and values[0] > 50
     assert re.fullmatch(r"\d+%", first.locator(".bar-value").inner_text())
 
@@ -211,13 +215,19 @@ def test_body_map_case_gives_l4_with_citations(browser: Any, server: Server) -> 
     # L4 dermatome drawn beside the marks: inner shin marked and inside the L4 skin area; thigh marked only.
     derm = page.locator("#dermatome-map")
     assert "L4" in derm.inner_text()
+    assert "Front of thigh" in page.inner_text(".evidence"), "region ids should be shown by name"
     shin_result = derm.locator('polygon[data-region="medial_leg"][data-side="left"]')
-    assert "dermatome" in (shin_result.get_attribute("class") or "") and "pain" in (shin_result.get_attribute("class") or "")
+    assert "dermatome" in (shin_result.get_attribute("class") or "") and "pain" in (
+        shin_result.get_attribute("class") or ""
+    )
     thigh_result = derm.locator('polygon[data-region="anterior_thigh"][data-side="left"]')
     assert "dermatome" not in (thigh_result.get_attribute("class") or "")
     assert page.locator(".differential code").count() > 0
     assert page.locator("#handout").count() == 1
-    _shot(page, "web_l4_desktop.png")
+    _shot(page, "web_l4_result.png")
+    _shot(page, "web_l4_roots_dermatome.png", "#root-bars >> xpath=..")
+    page.locator("#map").scroll_into_view_if_needed()
+    _shot(page, "web_l4_bodymap.png", "#map")
     assert not _errors(page)
 
 
@@ -231,6 +241,7 @@ def test_cauda_equina_answer_gives_emergency_alert(browser: Any, server: Server)
     assert banner.get_attribute("role") == "alert"
     assert banner.get_attribute("data-level") == "emergency"
     assert "Emergency" in banner.inner_text()
+    assert banner.locator(".banner-summary").inner_text()[0].isupper()
     assert page.evaluate("document.activeElement.id") == "triage-banner"
     width = page.evaluate("document.getElementById('triage-banner').getBoundingClientRect().width")
     assert width >= page.viewport_size["width"] - 20, "the emergency banner should span the page"
@@ -244,7 +255,7 @@ def test_cauda_equina_answer_gives_emergency_alert(browser: Any, server: Server)
 def test_phone_viewport(browser: Any, server: Server) -> None:
     page = _page(browser, server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "horizontal scrolling on a phone"
-    _shot(page, "web_phone_form.png")
+    _shot(page, "web_phone_top.png")
     _answer_red_flags(page, {})
     _region(page, "lateral_leg", "right").tap()
     page.check('input[name=mark-mode][value="numb"]')
@@ -257,6 +268,8 @@ def test_phone_viewport(browser: Any, server: Server) -> None:
     assert page.locator("#root-bars li").first.get_attribute("data-root") == "l5"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(page, "web_phone_result.png")
+    page.locator("#map").scroll_into_view_if_needed()
+    _shot(page, "web_phone_bodymap.png", "#map")
     assert not _errors(page)
 
 
@@ -310,7 +323,8 @@ def test_ask_and_episode_charts(browser: Any, server: Server) -> None:
     assert page.get_attribute("#chart-odi .mcid", "data-passes") == "false"
     assert "2 points or 30%" in page.inner_text("#chart-nrs .mcid")
     assert "10 points" in page.inner_text("#chart-odi .mcid")
-    _shot(page, "web_records.png")
+    _shot(page, "web_records.png", "#records")
+    _shot(page, "web_ask.png", "#ask")
     assert not _errors(page)
 
 

@@ -64,7 +64,10 @@ async def assess_endpoint(request: Request) -> Response:
     """Triage, root level, causes and mimics, workup and plan for a Case, or for `{"text": note}`."""
     body = read_assess_body(await request.body())
     kb: KnowledgeBase = request.app.state.kb
-    content = await run_in_threadpool(assess_json, body, kb)
+    if isinstance(body, Case):  # a few milliseconds of CPU: cheaper on the loop than a thread hand-off
+        content = assess_json(body, kb)
+    else:  # free-text intake is slower (and loads its language pipeline on first use): keep the loop free
+        content = await run_in_threadpool(assess_json, body, kb)
     return Response(content=content, media_type="application/json")
 
 

@@ -104,8 +104,13 @@ def differential(
             (why if ratio > 1 else against).append(note if ratio > 1 else note.replace("fit", "fit poorly", 1))
         items.append(
             DifferentialItem.model_construct(
-                id=cond.id, name=cond.name, role=cond.role, icd10=[i.code for i in cond.icd10],
-                probability=round(probability[cond.id], 4), why=why, against=against,
+                id=cond.id,
+                name=cond.name,
+                role=cond.role,
+                icd10=[i.code for i in cond.icd10],
+                probability=round(probability[cond.id], 4),
+                why=why,
+                against=against,
             )
         )
     items.sort(key=lambda i: (i.id not in must_not_miss, -i.probability, i.id))

@@ -55,7 +55,7 @@ PERSISTENT = (
 
 def _imaging(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tuple[str, str, list[Cite]]]:
     for reason in triage.reasons:
-        if reason.group in IMAGING_BY_GROUP:
+        if reason.group in IMAGING_BY_GROUP and reason.level in ("emergency", "urgent"):
             return True, IMAGING_BY_GROUP[reason.group]
     persistent = case.duration_days is not None and case.duration_days >= PERSISTENT_DAYS
     troubling = any(evidence.get(f) == "present" for f in DEFICIT_FINDINGS) or (case.pain_score or 0) >= 7

@@ -37,8 +37,8 @@ from nerveroot.assessment.case import (
     DrugSafety,
     ProvocativeResult,
     ReflexTest,
+    RegionMark,
     Side,
-    Status,
     StrengthTest,
 )
 from nerveroot.ehr import codes
@@ -48,9 +48,11 @@ from nerveroot.interview.answers import UNKNOWN, apply_value
 
 SIDES: tuple[Side, Side] = ("left", "right")
 ODI_PREFIX, STARTBACK_PREFIX = "odi-", "startback-"
+MAP_PREFIXES = {"pain-": "pain_regions", "numb-": "sensory_regions"}
+ASKED_KINDS = frozenset({"fact", "red_flag", "history", "symptom"})
 _KEY_TABLE = {**dict.fromkeys(RED_FLAG_KEYS, "red_flags"), **dict.fromkeys(HISTORY_KEYS, "history")}
 _KEY_TABLE |= dict.fromkeys(SYMPTOM_KEYS, "symptoms")
-DRUG_SAFETY_KEYS = tuple(k for k, f in DrugSafety.model_fields.items() if f.annotation == Status)
+DRUG_SAFETY_KEYS = tuple(k for k, f in DrugSafety.model_fields.items() if f.default == "unknown")
 _KEY_TABLE |= dict.fromkeys(DRUG_SAFETY_KEYS, "drug_safety")
 _ICD_RANGES: tuple[tuple[str, str, str], ...] = (("E08", "E13", "diabetes"), ("C00", "C96", "cancer_history"))
 _USABLE_OBSERVATION = {"final", "amended", "corrected", "preliminary"}
@@ -235,7 +237,8 @@ def _apply_response(case: Case, response: QuestionnaireResponse, where: str, int
     if response.questionnaire != codes.INTAKE_URL or response.status not in ("completed", "amended", "in-progress"):
         intake.ignored.append(where)
         return case
-    catalogue: dict[str, Question] = {q.id: q for q in default_questions()}
+    catalogue: dict[str, Question] = {q.id: q for q in default_questions() if q.kind in ASKED_KINDS}
+    marks: dict[str, list[RegionMark]] = {"pain_regions": [], "sensory_regions": []}
     odi: list[int | None] = [None] * 10
     startback: list[int | None] = [None] * 9
     problems: list[Problem] = []
@@ -247,14 +250,20 @@ def _apply_response(case: Case, response: QuestionnaireResponse, where: str, int
         try:
             if link.startswith(ODI_PREFIX) or link.startswith(STARTBACK_PREFIX):
                 scores, prefix = (odi, ODI_PREFIX) if link.startswith(ODI_PREFIX) else (startback, STARTBACK_PREFIX)
-                scores[int(link.removeprefix(prefix)) - 1] = int(value)
+                index = int(link.removeprefix(prefix)) - 1
+                top = 5 if prefix == ODI_PREFIX else (4 if index == 8 else 1)
+                if not 0 <= int(value) <= top or index < 0:
+                    raise ValueError(f"score {value} is outside 0-{top}")
+                scores[index] = int(value)
             elif link in catalogue:
                 case = _apply_question(case, catalogue[link], value)
+            elif prefix_field := next(((p, f) for p, f in MAP_PREFIXES.items() if link.startswith(p)), None):
+                marks[prefix_field[1]] += _marks(link.removeprefix(prefix_field[0]), str(value))
         except (ValueError, IndexError, ValidationError) as exc:
             problems.append(Problem(f"{where}.item[{link}]", str(exc).splitlines()[0]))
     if problems:
         raise InputValidationError(problems)
-    update: dict[str, Any] = {}
+    update: dict[str, Any] = {f: [*getattr(case, f), *m] for f, m in marks.items() if m}
     if any(v is not None for v in odi):
         update["odi"] = odi
     if all(v is not None for v in startback):
@@ -263,19 +272,18 @@ def _apply_response(case: Case, response: QuestionnaireResponse, where: str, int
     return Case.model_validate({**case.model_dump(), **update}) if update else case
 
 
+def _marks(region: str, answer: str) -> list[RegionMark]:
+    if answer == "no":
+        return []
+    if answer not in ("left", "right", "both"):
+        raise ValueError(f"answer {answer!r} is not left, right, both or no")
+    return [RegionMark(region=region, side=s) for s in (SIDES if answer == "both" else (cast(Side, answer),))]
+
+
 def _apply_question(case: Case, question: Question, value: Any) -> Case:
     if isinstance(value, bool):
         value = "yes" if value else "no"
     text = str(value)
-    if question.kind in ("pain_region", "sensory_region"):
-        if text == "no":
-            return case
-        sides: list[Side] = list(SIDES) if text == "both" else [cast(Side, text)]
-        if text not in ("left", "right", "both"):
-            raise ValueError(f"answer {text!r} is not left, right, both or no")
-        for side in sides:
-            case = apply_value(case, question, "yes", side)
-        return case
     if question.kind != "fact" and text not in ("yes", "no", UNKNOWN):
         raise ValueError(f"answer {text!r} is not yes, no or unknown")
     return apply_value(case, question, text)

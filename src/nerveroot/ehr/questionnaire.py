@@ -1,6 +1,7 @@
 """The intake Questionnaire (FHIR R4) that EHR form engines render, built from the interview catalogue.
 
-linkIds are the interview question ids (e.g. `rf_saddle`), `odi-1`..`odi-10` and `startback-1`..`startback-9`.
+linkIds are the interview question ids (e.g. `rf_saddle`), `pain-<region>` and `numb-<region>` for the body map
+(region ids from body_regions.yaml), `odi-1`..`odi-10` and `startback-1`..`startback-9`.
 Instrument items carry only their topic, never the copyrighted item wording (instruments.yaml).
 Examination items are not in the form: they arrive as Observations.
 """
@@ -13,9 +14,8 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from nerveroot.ehr import codes
 from nerveroot.interview import Question, default_questions
-from nerveroot.interview.catalogue import EXAM_KINDS
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import Instrument
+from nerveroot.knowledge.models import BodyRegion, Instrument
 
 QUESTIONNAIRE_ID = "nerveroot-intake"
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -23,9 +23,9 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("red-flags", "Warning signs", ("red_flag",)),
     ("history", "Medical history", ("history",)),
     ("symptoms", "Symptoms", ("symptom",)),
-    ("pain-map", "Where is the pain?", ("pain_region",)),
-    ("numbness-map", "Where is there numbness or tingling?", ("sensory_region",)),
 )
+ASKED_KINDS = frozenset({"fact", "red_flag", "history", "symptom"})
+MAPS = (("pain", "pain-map", "Where is the pain?"), ("numb", "numbness-map", "Where is there numbness or tingling?"))
 YES_NO = (("yes", "Yes"), ("no", "No"), ("unknown", "Don't know"))
 REGION = (("left", "Left leg"), ("right", "Right leg"), ("both", "Both legs"), ("no", "No"))
 CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -66,8 +66,6 @@ def question_item(question: Question) -> dict[str, Any]:
             item["text"] = f"{item['text']} Answer in days."
     elif question.kind == "fact":
         item |= {"type": "choice", "answerOption": _options(CHOICES[question.target])}
-    elif question.kind in ("pain_region", "sensory_region"):
-        item |= {"type": "choice", "answerOption": _options(REGION)}
     else:
         item |= {"type": "choice", "answerOption": _options(YES_NO)}
         item["code"] = [{"system": codes.FINDING, "code": question.target}]
@@ -90,7 +88,7 @@ def _instrument_group(instrument: Instrument, prefix: str) -> dict[str, Any]:
 
 def intake_questionnaire(kb: KnowledgeBase, questions: tuple[Question, ...] | None = None) -> Questionnaire:
     """The intake form: facts, red flags, history, symptoms, body maps, ODI and STarT Back."""
-    catalogue = [q for q in (questions or default_questions()) if q.kind not in EXAM_KINDS]
+    catalogue = [q for q in (questions or default_questions()) if q.kind in ASKED_KINDS]
     groups = [
         {
             "linkId": link,
@@ -100,6 +98,13 @@ def intake_questionnaire(kb: KnowledgeBase, questions: tuple[Question, ...] | No
         }
         for link, text, kinds in GROUPS
     ]
+    regions = [r for r in kb.all("body_regions", BodyRegion) if r.area != "perineum"]
+    for prefix, link, text in MAPS:
+        items = [
+            {"linkId": f"{prefix}-{r.id}", "text": r.name, "type": "choice", "answerOption": _options(REGION)}
+            for r in regions
+        ]
+        groups.append({"linkId": link, "text": text, "type": "group", "item": items})
     groups.append(_instrument_group(kb.get("instruments", "odi", Instrument), "odi"))
     groups.append(_instrument_group(kb.get("instruments", "startback", Instrument), "startback"))
     return Questionnaire.model_validate(

@@ -16,6 +16,7 @@ from rich.markdown import Markdown
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.ehr.fhir_out import assessment_bundle, bundle_json
 from nerveroot.errors import InputValidationError, Problem
 from nerveroot.intake import Intake, parse_note
 from nerveroot.interfaces.report import clinical_note, patient_handout
@@ -29,6 +30,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    fhir = "fhir"
 
 
 class Audience(StrEnum):
@@ -110,6 +112,9 @@ def assess_command(
             err.print(f"[red]error[/red] {problem.path}: {problem.message}", highlight=False)
         raise typer.Exit(2) from exc
     result = assess(case, kb)
+    if fmt is Format.fhir:
+        typer.echo(bundle_json(assessment_bundle(case, result, kb)))
+        return
     if fmt is Format.json:
         payload = result.model_dump(mode="json")
         if intake is not None:

@@ -403,7 +403,7 @@ class TriageRule(Record):
         "duration",
         "pain",
         "mimic",
-        "default",
+        "assessment_gap",
     ]
     when: Predicate = Field(description="Condition tree over finding ids and case facts.")
     suspects: list[Id] = Field(

@@ -39,6 +39,9 @@ REPEATABLE = frozenset({"position", "caution", "indication", "max_daily"})
 """Fields a record may contribute more than one statement of."""
 ASKED = frozenset({"causes", "symptoms", "prognosis", "treatment", "tests", "dosing"})
 """Topics that say what kind of answer a question wants; an FAQ must want the same kind to be used."""
+TOPIC_WORDS: dict[str, str] = {"causes": "causes", "prognosis": "recovery", "symptoms": "symptoms"}
+"""Words added to the retrieval query for a question that asks for causes, recovery or symptoms in other words
+('why do I get …' also searches 'causes')."""
 _TOPIC = re.compile(r"Sources disagree on (.+?)\. ")
 
 
@@ -174,8 +177,18 @@ class Ranked:
         return (self.tier, self.band, -self.strength, -self.score, self.statement.id)
 
 
-def _relevant(ctx: QaContext, links: Links, statement: Statement, q_tokens: list[str], s: AskSettings) -> int | None:
-    """The relevance tier of a statement for the question (lower is closer), or None when it is off topic."""
+def _relevant(
+    ctx: QaContext,
+    links: Links,
+    statement: Statement,
+    q_tokens: list[str],
+    s: AskSettings,
+    focused: frozenset[Key] = frozenset(),
+) -> int | None:
+    """The relevance tier of a statement for the question (lower is closer), or None when it is off topic.
+
+    ``focused``: the named records, when some candidate statement holds a focus word of the question; then only
+    their statements that hold one are kept ('how long … heal' keeps recovery, not L4 anatomy)."""
     key = (statement.kind, statement.record_id)
     if statement.kind == "faqs":  # its own question must match, and ask the same kind of thing (causes, …)
         topics = ctx.faq_topics.get(statement.record_id, frozenset()) & ASKED
@@ -188,12 +201,14 @@ def _relevant(ctx: QaContext, links: Links, statement: Statement, q_tokens: list
         return 1
     if not links.specific:  # nothing specific named: the score alone decides
         return links.tier(key) if key in links.generic else 2
-    if statement.kind == "sources":
-        return 1 if ctx.linker.mentions(links.specific, ctx.tokens(statement)) else None
+    if statement.kind == "sources":  # a study that names the record and shares another word of the question
+        tokens = ctx.tokens(statement)
+        about = ctx.linker.mentions(links.specific, tokens) and (not links.words or tokens & links.words)
+        return 1 if about else None
     if statement.field in DOSE_FIELDS and "dosing" not in links.topics:
         return None
     if key in links.specific:  # about a record the question names, and about what it asks of that record
-        return links.tier(key) if not links.focus or ctx.tokens(statement) & links.focus else None
+        return links.tier(key) if key not in focused or ctx.tokens(statement) & links.focus else None
     on_topic = any(statement.kind in TOPIC_KINDS[t] for t in links.topics)
     if on_topic and statement.stance is not None and ctx.kinds(statement) & GUIDELINE_KINDS:
         return 2
@@ -203,38 +218,47 @@ def _relevant(ctx: QaContext, links: Links, statement: Statement, q_tokens: list
 
 
 def _select(ctx: QaContext, question: str, hits: list[Hit], links: Links, settings: AskSettings) -> list[Ranked]:
-    """Statements that are close to the best score and about what the question names (or a guideline statement
-    on its topic); then the guideline stances and recorded conflicts of the drugs, treatments and tests named.
+    """Statements about what the question names (or guideline statements on its topic) whose score is close to
+    the best such score; then the guideline stances and recorded conflicts of the drugs, treatments and tests named.
 
     'Close to the best' is measured against the best statement about the same named record when the question
     names several, so the second thing of 'is surgery better than physiotherapy' is not crowded out."""
-    top = hits[0].score
     q_tokens = tokenize(question)
+    answered = any(
+        ctx.tokens(h.statement) & links.focus
+        for h in hits
+        if (h.statement.kind, h.statement.record_id) in links.specific
+        or (h.statement.kind == "faqs" and _relevant(ctx, links, h.statement, q_tokens, settings) is not None)
+    )
+    focused = links.specific if answered else frozenset()
+    tiers = {h.statement.id: _relevant(ctx, links, h.statement, q_tokens, settings, focused) for h in hits}
+    relevant = [h for h in hits if tiers[h.statement.id] is not None]
+    if not relevant:
+        return []
+    top = relevant[0].score
+    anchors = {h.statement.id: _anchors(ctx, links, h.statement) for h in relevant}
     best_of: dict[tuple[str, str], float] = {}
-    anchors = {h.statement.id: _anchors(ctx, links, h.statement) for h in hits}
-    for hit in hits:
+    for hit in relevant:
         for key in anchors[hit.statement.id] | {(hit.statement.kind, hit.statement.record_id)}:
             best_of.setdefault(key, hit.score)
     chosen: list[Ranked] = []
     per_record: dict[tuple[str, str], int] = {}
     fields: set[tuple[str, str, str]] = set()
-    for hit in hits:
+    for hit in relevant:
         s = hit.statement
         key = (s.kind, s.record_id)
         own = anchors[s.id]
         best = min(top, max(best_of[k] for k in own)) if own else top
-        if hit.score < settings.relative_floor * best:
-            continue
-        tier = _relevant(ctx, links, s, q_tokens, settings)
+        tier = tiers[s.id]
         repeat = (s.kind, s.record_id, s.field) in fields and s.field not in REPEATABLE
-        if tier is None or repeat or per_record.get(key, 0) >= settings.per_record:
+        if hit.score < settings.relative_floor * best or tier is None:
+            continue
+        if repeat or per_record.get(key, 0) >= settings.per_record:
             continue
         per_record[key] = per_record.get(key, 0) + 1
         fields.add((s.kind, s.record_id, s.field))
-        if s.kind == "faqs":
-            band = round(10 * (1 - ctx.faq_match(q_tokens, s, links.focus)))
-        else:
-            band = _band(hit.score, best)
+        match = ctx.faq_match(q_tokens, s, links.focus) if s.kind == "faqs" else 0.0
+        band = round(10 * (1 - match)) if s.kind == "faqs" else _band(hit.score, best)
         chosen.append(Ranked(s, hit.score, tier, band, ctx.strength(s)))
     if links.verdict or links.topics & {"treatment", "tests"} or "dosing" not in links.topics:
         chosen += _stances(ctx, links, chosen, best_of, top, settings)
@@ -364,12 +388,17 @@ def abstain(ctx: QaContext, question: str, reason: str) -> Answer:
 
 
 def assemble(
-    ctx: QaContext, question: str, hits: list[Hit], settings: AskSettings | None = None, links: Links | None = None
+    ctx: QaContext,
+    question: str,
+    hits: list[Hit],
+    settings: AskSettings | None = None,
+    links: Links | None = None,
+    asked: str = "",
 ) -> Answer:
-    """Build the cited answer from ranked hits (pure: no I/O)."""
+    """Build the cited answer from ranked hits (pure: no I/O); ``asked`` holds the topic words added to the query."""
     settings = settings or AskSettings()
     links = links or ctx.linker.link(question)
-    chosen = _select(ctx, question, hits, links, settings)
+    chosen = _select(ctx, f"{question} {asked}", hits, links, settings)
     grouped: dict[str, list[Ranked]] = {}
     for r in _dedupe(sorted(chosen, key=Ranked.key)):
         if r.statement.kind != "red_flags":
@@ -433,8 +462,8 @@ def _lead(
             picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
             return [(_stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
         first = stances[0]
-        out = [(_stance_sentence(first.statement, verdict=links.verdict), first.statement)]
         other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
+        out = [(_stance_sentence(first.statement, verdict=links.verdict, mixed=other is not None), first.statement)]
         if other is not None:
             out.append((_stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
         return out
@@ -445,8 +474,11 @@ def _lead(
         return [(_first_sentence(grouped[GUIDELINES][0].statement.text), grouped[GUIDELINES][0].statement)]
     kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
     described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
-    if described or kept:  # what a named thing is, or else the best statement
-        statement = (described or kept)[0].statement
+    if described:  # what a named thing is, in two sentences
+        statement = described[0].statement
+        return [(" ".join(_SENTENCE_END.split(statement.text)[:2]), statement)]
+    if kept:
+        statement = kept[0].statement
         return [(_first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
 
@@ -473,10 +505,12 @@ def _direction(statement: Statement) -> int:
     return {"recommended": 1, "consider": 1, "not_recommended": -1}.get(statement.stance or "", 0)
 
 
-def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "") -> str:
-    """'No. NICE NG59 (2020) advises against gabapentin: do not offer …' from a position or test indication."""
+def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "", mixed: bool = False) -> str:
+    """'No. NICE NG59 (2020) advises against gabapentin: do not offer …' from a position or test indication;
+    'Not routinely.' / 'In some cases.' when another stance shown points the other way (``mixed``)."""
     stance = statement.stance or "no_recommendation"
-    head = f"{VERDICT[stance]} " if verdict else prefix
+    word = {"not_recommended": "Not routinely.", "recommended": "In some cases."}.get(stance) if mixed else None
+    head = f"{word or VERDICT[stance]} " if verdict else prefix
     if statement.body and statement.subject:
         detail = _first_sentence(statement.text.split(f"{STANCE_LABEL[stance]}. ", 1)[-1])
         subject = statement.subject
@@ -502,10 +536,15 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     scope = check_scope(question, ctx.known_terms)
     if not scope.in_scope:
         return abstain(ctx, question, scope.reason)
-    hits = ctx.index.search(question, settings.candidates)
+    links = ctx.linker.link(question)
+    asked = " ".join(TOPIC_WORDS[t] for t in sorted(links.topics) if t in TOPIC_WORDS)
+    hits = ctx.index.search(f"{question} {asked}", settings.candidates)
     if not hits or max(ctx.index.coverage(question, h.statement) for h in hits[:5]) < settings.min_coverage:
         return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
-    return assemble(ctx, question, hits, settings)
+    answer = assemble(ctx, question, hits, settings, links, asked)
+    if not answer.answer:  # nothing on the question itself survived (at most generic warning signs)
+        return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
+    return answer
 
 
 __all__ = ["KIND_LABEL", "AskSettings", "QaContext", "answer_question", "assemble"]

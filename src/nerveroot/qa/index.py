@@ -39,6 +39,7 @@ LAY_TERMS: dict[str, str] = {
     "shot": "injection",
     "jab": "injection",
     "operation": "surgery",
+    "arthritis": "osteoarthritis",
     "heal": "recovery recover settle improve",
     "recover": "recovery heal settle improve",
     "cause": "causes caused compression compress",

@@ -36,7 +36,8 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     tokenize(
         "mean means meaning tell explain know happen happens need take takes like good bad ok okay normal right "
         "best better worse work works help helps thing things something anything way ways kind kinds type types "
-        "usually really actually still ever common"
+        "usually really actually still ever common affect affects affected use used using involve involves do "
+        "happen happened get gets getting"
     )
 )
 """Words that frame a question rather than say what it asks about (left out of its focus)."""
@@ -45,7 +46,8 @@ _CLASS_STOP = frozenset({"non", "oral", "analgesic", "agent", "skeletal", "combi
 TOPICS: dict[str, re.Pattern[str]] = {
     "treatment": re.compile(
         r"\b(treat\w*|therap\w*|help\w*|reliev\w*|relief|manag\w*|cure\w*|fix\w*|recommend\w*|advis\w*|options?|"
-        r"work|works|effective|better than|versus|vs|compared?|should i (take|have|try|get|use|do)|take for|unpinch\w*|worth)\b"
+        r"work|works|effective|better than|versus|vs|compared?|should i (take|have|try|get|use|do)|take for|"
+        r"unpinch\w*|worth)\b"
     ),
     "tests": re.compile(r"\b(mri|scans?|x ray|xray|imaging|tests?|diagnos\w*|ct|emg|nerve conduction)\b"),
     "dosing": re.compile(
@@ -58,7 +60,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\b(how long|heal\w*|recover\w*|go away|goes away|get better|settle|outlook|prognosis|permanent\w*)\b"
     ),
     "care": re.compile(
-        r"\b(emergenc\w*|urgent\w*|a e|hospital|red flags?|see a (doctor|gp)|serious|dangerous|worr\w*|when to see)\b"
+        r"\b(emergenc\w*|urgent\w*|a e|hospital|red flags?|warning signs?|warnings?|see a (doctor|gp)|serious|"
+        r"dangerous|worr\w*|concern\w*|when to see)\b"
     ),
 }
 """Question topics; a guideline statement of a matching kind is on topic even when no record is named."""
@@ -74,7 +77,7 @@ TOPIC_KINDS: dict[str, frozenset[str]] = {
 }
 
 _VERDICT_QUESTION = re.compile(
-    r"\b(recommend\w*|advised|should i|do i need|is it worth|worth (it|trying|taking)|is it ok|good for|"
+    r"^should\b|\b(recommend\w*|advised|should i|do i need|is it worth|worth (it|trying|taking)|is it ok|good for|"
     r"effective|does \w+( \w+)? (help|work)|do \w+( \w+)? (help|work)|can \w+( \w+)? help|will \w+( \w+)? help)\b"
 )
 
@@ -89,6 +92,8 @@ class Links:
     topics: frozenset[str]
     verdict: bool
     """True for a yes/no question about whether something is recommended or helps."""
+    words: frozenset[str] = frozenset()
+    """The question's own words (tokenised), other than those of the records it names."""
     focus: frozenset[str] = frozenset()
     """What the question asks about the records it names: its other informative words and their expansions
     ('how long … heal' → long, heal, recovery …). Empty when the question is only a name ('what is an MRI')."""
@@ -160,18 +165,22 @@ class EntityLinker:
         generic: set[Key] = set()
         named: set[str] = set()
         for phrase, key in self._match(tokens, self.table):
-            (generic if phrase in self.generic else direct).add(key)
-            named |= phrase
+            if phrase in self.generic:
+                generic.add(key)
+            else:
+                direct.add(key)
+                named |= phrase
         generic_words = {t for phrase in self.generic for t in phrase}
         focus = {t for t in tokens if t not in named and t not in generic_words and t not in QUESTION_WORDS}
         for token in list(focus):
             focus |= set(self.lay.get((token,), ()))
         implied: set[Key] = {key for _, key in self._match(tokens, self.classes)}
-        for size in range(1, self.MAX_WORDS + 1):
+        for size in range(1, self.MAX_WORDS + 1):  # a lay term read as its expansion: 'hip arthritis' → 'hip OA'
             for start in range(len(tokens) - size + 1):
                 extra = self.lay.get(tuple(tokens[start : start + size]))
                 if extra:
-                    implied |= {k for p, k in self._match(extra, self.table) if p not in self.generic}
+                    variant = tokens[:start] + extra + tokens[start + size :]
+                    implied |= {k for p, k in self._match(variant, self.table) if p not in self.generic}
         text = normalise(question)
         topics = topics_of(text)
         return Links(
@@ -180,6 +189,7 @@ class EntityLinker:
             generic=frozenset(generic - direct - implied),
             topics=topics,
             verdict=bool(_VERDICT_QUESTION.search(text)),
+            words=frozenset(t for t in tokens if t not in named),
             focus=frozenset(focus),
         )
 

@@ -210,7 +210,7 @@ async function drawDermatome(result) {
 async function showResult(result) {
   const section = $("result");
   section.hidden = false;
-  const banner = renderAssessment($("result-body"), result, await sourcesById());
+  const banner = renderAssessment($("result-body"), result, await sourcesById(), names);
   await drawDermatome(result);
   banner.focus();
   banner.scrollIntoView({ block: "start" });

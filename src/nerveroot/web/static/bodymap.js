@@ -41,12 +41,13 @@ const OUTLINE = [
 
 export const SHAPES = { front: FRONT, back: BACK };
 export const SIDES = ["left", "right"];
-const MID = 110;
+const MID = 130;
+const SCALE = 1.4; // legs are drawn wider than life so that small regions stay easy to tap
 
 /** Screen x for a distance from the midline: the patient's right is on the viewer's left in the front view. */
 function x(view, side, d) {
   const towardsViewerLeft = (view === "front") === (side === "right");
-  return towardsViewerLeft ? MID - d : MID + d;
+  return towardsViewerLeft ? MID - d * SCALE : MID + d * SCALE;
 }
 
 function points(view, side, shape) {
@@ -79,14 +80,14 @@ export function drawBodyMap(container, regions, { state, onToggle, describe, idP
     const svg = h(
       "svg",
       {
-        viewBox: "0 0 220 470",
+        viewBox: "0 0 260 470",
         class: "bodymap",
         role: "group",
         "aria-labelledby": titleId,
       },
       h("title", { id: titleId }, `${view === "front" ? "Front" : "Back"} of the body`),
       h("polygon", { class: "silhouette", points: outline(view), "aria-hidden": "true" }),
-      h("circle", { class: "silhouette", cx: MID, cy: 20, r: 17, "aria-hidden": "true" }),
+      h("circle", { class: "silhouette", cx: MID, cy: 20, r: 18, "aria-hidden": "true" }),
     );
     for (const [region, shape] of Object.entries(SHAPES[view])) {
       if (!known.has(region)) continue;

@@ -28,7 +28,7 @@ export function mcidVerdict(points, mcid, mcidPercent) {
 export function scoreChart({ id, title, points, max, unit, verdict }) {
   const w = 320;
   const ht = 160;
-  const pad = { l: 34, r: 10, t: 12, b: 26 };
+  const pad = { l: 34, r: 24, t: 12, b: 26 };
   const xs = (i) => pad.l + (points.length === 1 ? (w - pad.l - pad.r) / 2 : (i * (w - pad.l - pad.r)) / (points.length - 1));
   const ys = (v) => pad.t + (1 - v / max) * (ht - pad.t - pad.b);
   const ticks = [0, max / 2, max];

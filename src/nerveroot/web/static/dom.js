@@ -37,6 +37,7 @@ export function words(id) {
 /** 0.6777 -> "68%"; small values keep one decimal so they never read as zero. */
 export function percent(p) {
   const value = p * 100;
+  if (value > 0 && value < 0.1) return "<0.1%";
   if (value > 0 && value < 1) return `${value.toFixed(1)}%`;
   return `${Math.round(value)}%`;
 }

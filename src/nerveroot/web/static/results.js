@@ -96,6 +96,13 @@ function section(title, ...children) {
   return h("section", { class: "result-part" }, h("h3", {}, title), children);
 }
 
+/** "Urgent: to be seen within days." -> "To be seen within days." (the title already names the level). */
+function withoutLevelPrefix(summary, level) {
+  const match = /^([A-Za-z -]+):\s*(.+)$/.exec(summary);
+  if (!match || match[1].toLowerCase() !== words(level).toLowerCase()) return summary;
+  return match[2].charAt(0).toUpperCase() + match[2].slice(1);
+}
+
 function banner(triage, sides) {
   const level = LEVELS[triage.level] || { title: triage.level, tone: "routine" };
   const emergency = triage.level === "emergency";
@@ -107,7 +114,7 @@ function banner(triage, sides) {
     "data-level": triage.level,
   },
   h("p", { class: "banner-title" }, level.title),
-  h("p", { class: "banner-summary" }, triage.summary),
+  h("p", { class: "banner-summary" }, withoutLevelPrefix(triage.summary, triage.level)),
   sides && sides.length ? h("p", { class: "banner-sides" }, `Leg: ${sides.join(" and ")}`) : null);
 }
 
@@ -136,19 +143,24 @@ function rootChart(levels) {
       h("span", { class: "bar-value" }, percent(level.probability)))));
 }
 
-function evidenceList(items, cites) {
+/** "pain region: anterior_thigh, medial_leg" -> "pain region: Front of thigh, Inner shin and calf". */
+function regionNames(text, names) {
+  return text.replace(/\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\b/g, (id) => (Object.hasOwn(names, id) ? names[id] : id));
+}
+
+function evidenceList(items, cites, names) {
   if (!items.length) return h("p", { class: "detail" }, "None recorded.");
   return h("ul", { class: "evidence" }, items.map((e) => h("li", {},
-    `${e.name} ${e.status === "absent" ? "(absent)" : ""}${e.side.length ? ` — ${e.side.join(", ")}` : ""}`,
+    `${regionNames(e.name, names)} ${e.status === "absent" ? "(absent)" : ""}${e.side.length ? ` — ${e.side.join(", ")}` : ""}`,
     h("span", { class: "clin-only detail" }, ` ×${e.lr} · `, cites.text(e.basis)))));
 }
 
-function reasonsPart(levels, cites) {
+function reasonsPart(levels, cites, names) {
   const lead = [...levels].sort((a, b) => b.probability - a.probability)[0];
   return section(`Reasons for and against ${lead.label}`,
     h("div", { class: "two-col" },
-      h("div", {}, h("h4", {}, "Points towards it"), evidenceList(lead.for, cites)),
-      h("div", {}, h("h4", {}, "Points away from it"), evidenceList(lead.against, cites))));
+      h("div", {}, h("h4", {}, "Points towards it"), evidenceList(lead.for, cites, names)),
+      h("div", {}, h("h4", {}, "Points away from it"), evidenceList(lead.against, cites, names))));
 }
 
 function differentialPart(items) {
@@ -234,7 +246,7 @@ function handout(result) {
         + "Only an examination, and sometimes a scan, can confirm this.")
       : null,
     firstSteps ? [h("h4", {}, firstSteps.title), h("ul", {}, firstSteps.items.map((i) => h("li", {}, i.name)))] : null,
-    result.plan.avoid.length ? [h("h4", {}, "Best avoided"), h("ul", {}, result.plan.avoid.map((i) => h("li", {}, i.name)))] : null,
+    result.plan.avoid.length ? [h("h4", {}, "Not advised at this stage"), h("ul", {}, result.plan.avoid.map((i) => h("li", {}, i.name)))] : null,
     result.plan.seek_care_now.length
       ? [h("h4", {}, "Get medical help the same day if you notice"),
         h("ul", {}, result.plan.seek_care_now.map((s) => h("li", {}, s.split(":")[0])))]
@@ -243,7 +255,7 @@ function handout(result) {
 }
 
 /** Render an assessment into the result container; returns the banner element (for focus). */
-export function renderAssessment(container, result, sources) {
+export function renderAssessment(container, result, sources, regionNamesById = {}) {
   const cites = new Citations(sources);
   const parts = [
     banner(result.triage, result.sides),
@@ -252,7 +264,7 @@ export function renderAssessment(container, result, sources) {
     triagePart(result.triage, cites),
     section("Which nerve root?", h("p", { class: "detail" }, "Chance that each nerve root is the one being pressed on."),
       rootChart(result.levels), h("div", { id: "dermatome-map" })),
-    reasonsPart(result.levels, cites),
+    reasonsPart(result.levels, cites, regionNamesById),
     findingsPart(result.findings),
     differentialPart(result.differential),
     workupPart(result.workup, cites),
