@@ -15,7 +15,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
-from nerveroot.api import errors, routes_assess, routes_health, routes_interview, routes_kb, routes_records
+from nerveroot.api import (
+    errors,
+    routes_assess,
+    routes_cdshooks,
+    routes_fhir,
+    routes_health,
+    routes_interview,
+    routes_kb,
+    routes_records,
+)
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
 from nerveroot.api.routes_assess import ASSESS_BODY_REF
@@ -30,6 +39,8 @@ ROUTERS: list[APIRouter] = [
     routes_interview.router,
     routes_kb.router,
     routes_records.router,
+    routes_cdshooks.router,
+    routes_fhir.router,
 ]
 """Every router the app includes, in order (the EHR routers are added here too)."""
 

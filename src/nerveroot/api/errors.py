@@ -16,6 +16,7 @@ from nerveroot.errors import (
     ConflictError,
     InputValidationError,
     NotFoundError,
+    PrefetchMissingError,
     Problem,
     UnknownEntityError,
 )
@@ -106,6 +107,11 @@ async def _unauthorised(_: Request, exc: Exception) -> JSONResponse:
     return _message(401, exc, exc.code, {"WWW-Authenticate": "Bearer"})
 
 
+async def _prefetch_missing(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PrefetchMissingError)
+    return _message(412, exc, exc.code)
+
+
 def install(app: FastAPI) -> None:
     """Register every mapping on the app."""
     app.add_exception_handler(RequestValidationError, _request_invalid)
@@ -114,3 +120,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UnknownEntityError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(AuthError, _unauthorised)
+    app.add_exception_handler(PrefetchMissingError, _prefetch_missing)

@@ -11,7 +11,7 @@ from nerveroot.api.deps import Kb
 from nerveroot.api.errors import ERROR_RESPONSES, NOT_FOUND
 from nerveroot.api.schemas import SearchHit
 from nerveroot.errors import NotFoundError
-from nerveroot.knowledge.models import ENTITY_MODELS, Record
+from nerveroot.knowledge.models import ENTITY_MODELS, Record, Source
 
 KINDS: tuple[str, ...] = (
     "roots",
@@ -39,6 +39,26 @@ def search_endpoint(
     """Records whose name, synonym or lay term matches, best first."""
     hits = kb.search(q, limit=limit * 2)
     return [SearchHit(kind=kind, id=r.id, name=r.name) for kind, r in hits if kind in KINDS][:limit]
+
+
+@router.get("/api/kb/sources", summary="List sources", response_model=list[Source], operation_id="list_sources")
+def list_sources(kb: Kb) -> list[Source]:
+    """Every document the knowledge base cites (title, authors, year, URL or DOI, whether figures were verified)."""
+    return list(kb.sources.values())
+
+
+@router.get(
+    "/api/kb/sources/{source_id}",
+    summary="Get one source",
+    response_model=Source,
+    responses=NOT_FOUND,
+    operation_id="get_sources",
+)
+def get_source(kb: Kb, source_id: str) -> Source:
+    """One cited document by id."""
+    if source_id not in kb.sources:
+        raise NotFoundError("sources", source_id)
+    return kb.sources[source_id]
 
 
 def _lister(kind: str) -> Callable[..., list[Any]]:

@@ -52,7 +52,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "tests": re.compile(r"\b(mri|scans?|x ray|xray|imaging|tests?|diagnos\w*|ct|emg|nerve conduction)\b"),
     "dosing": re.compile(
         r"\b(doses?|dosage|dosing|how much|maximum|max|mg|how often|overdose|safe\w*|side effects?|can i take|"
-        r"taking|pregnan\w*|kidney|alcohol|interact\w*|stomach|ulcer|blood thinners?)\b"
+        r"taking|i can take|the most \w+ (i|you) can|24 hours?|per day|a day|daily|pregnan\w*|kidney|alcohol|"
+        r"interact\w*|stomach|ulcer|blood thinners?)\b"
     ),
     "causes": re.compile(r"\b(what (causes?|caused)|why (do|does|did|is|am|has|have)|causes? of|reasons? for)\b"),
     "symptoms": re.compile(r"\b(symptoms?|signs?|feel like|feels like)\b"),
