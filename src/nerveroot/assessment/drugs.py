@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.assessment.case import Case, DrugSafety, Status
+from nerveroot.assessment.case import Case, Status
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Caution, Cite, Conflict, DoseStatement, Drug, MaxDose, Position, SafetyFactor
 
@@ -97,6 +97,33 @@ class DrugOption(Strict):
     conflicts: list[Conflict]
     notes: list[str]
     sources: list[Cite]
+
+
+class PlanDrug(Strict):
+    """A drug option as the care plan shows it: the patient-specific dose and ceiling with the guidance and
+    cautions behind it. Every dose statement and recorded disagreement stays in the knowledge base
+    (`nerveroot kb show DRUG`), named here by topic."""
+
+    drug_id: str
+    name: str
+    drug_class: str
+    route: str
+    dose_unit: str
+    jurisdiction: Jurisdiction
+    status: OptionStatus
+    ceiling_mg_per_day: float | None
+    ceiling_basis: list[CeilingBasis]
+    dose: str | None
+    safety: list[SafetyNote]
+    positions: list[Position]
+    conflict_topics: list[str]
+    notes: list[str]
+    sources: list[Cite]
+
+    @classmethod
+    def of(cls, option: DrugOption) -> PlanDrug:
+        fields = {name: getattr(option, name) for name in cls.model_fields if name != "conflict_topics"}
+        return cls.model_construct(**fields, conflict_topics=[c.topic for c in option.conflicts])
 
 
 # ---------------------------------------------------------------- dose text reading
@@ -393,20 +420,28 @@ def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK
     The result depends only on the age and the drug-safety answers, so it is memoised on them: most patients
     share a profile, and the returned models are immutable.
     """
-    return list(_options(kb.content_hash, case.age, case.drug_safety.model_dump_json(), jurisdiction, kb))
+    return list(_profile(case, kb, jurisdiction)[0])
 
 
-_OPTIONS_CACHE: dict[tuple[str, int | None, str, str], tuple[DrugOption, ...]] = {}
+def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
+    """The drug options of `drug_options` in the shorter form a care plan carries."""
+    return list(_profile(case, kb, jurisdiction)[1])
 
 
-def _options(
-    content_hash: str, age: int | None, safety: str, jurisdiction: Jurisdiction, kb: KnowledgeBase
-) -> tuple[DrugOption, ...]:
-    key = (content_hash, age, safety, jurisdiction)
-    if key not in _OPTIONS_CACHE:
-        if len(_OPTIONS_CACHE) >= 2048:
-            _OPTIONS_CACHE.clear()
-        case = Case(age=age, drug_safety=DrugSafety.model_validate_json(safety))
-        options = [assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)]
-        _OPTIONS_CACHE[key] = tuple(sorted(options, key=lambda o: (_STATUS_ORDER[o.status], o.name)))
-    return _OPTIONS_CACHE[key]
+_PROFILES: dict[tuple[str, int | None, str, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = {}
+
+
+def _profile(
+    case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction
+) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
+    """Options for one safety profile (age and drug-safety answers), computed once and reused."""
+    key = (kb.content_hash, case.age, case.drug_safety.model_dump_json(), jurisdiction)
+    if key not in _PROFILES:
+        if len(_PROFILES) >= 2048:
+            _PROFILES.clear()
+        options = sorted(
+            (assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
+            key=lambda o: (_STATUS_ORDER[o.status], o.name),
+        )
+        _PROFILES[key] = (tuple(options), tuple(PlanDrug.of(o) for o in options))
+    return _PROFILES[key]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.drugs import drug_options
+from nerveroot.assessment.drugs import plan_drugs
 from nerveroot.assessment.result import Plan, PlanItem, PlanStep, Triage
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Position, RedFlag, Treatment
@@ -76,4 +76,4 @@ def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str
         )
     stages = [stage for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
     ordered = [PlanStep(stage=stage, title=STAGES[stage], items=steps[stage]) for stage in stages]
-    return Plan(steps=ordered, drugs=drug_options(case, kb), avoid=list(avoid), seek_care_now=list(seek))
+    return Plan(steps=ordered, drugs=plan_drugs(case, kb), avoid=list(avoid), seek_care_now=list(seek))

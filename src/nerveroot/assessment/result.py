@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.assessment.drugs import DrugOption
+from nerveroot.assessment.drugs import PlanDrug
 from nerveroot.knowledge.models import Cite, Urgency
 
 DISCLAIMER = (
@@ -104,7 +104,7 @@ class PlanStep(Out):
 
 class Plan(Out):
     steps: list[PlanStep]
-    drugs: list[DrugOption] = Field(description="Drug options with patient-specific daily ceilings.")
+    drugs: list[PlanDrug] = Field(description="Drug options with patient-specific daily ceilings.")
     avoid: list[PlanItem] = Field(description="What guidelines advise against for sciatica.")
     seek_care_now: list[str]
 

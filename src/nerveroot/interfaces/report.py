@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nerveroot.assessment.drugs import DrugOption
+from nerveroot.assessment.drugs import PlanDrug
 from nerveroot.assessment.result import Assessment, PlanItem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite
@@ -40,7 +40,7 @@ class Citations:
         return lines
 
 
-def _drug_line(drug: DrugOption, refs: Citations) -> str:
+def _drug_line(drug: PlanDrug, refs: Citations) -> str:
     parts = [f"**{drug.name}** ({drug.status.replace('_', ' ')})"]
     if drug.dose:
         parts.append(drug.dose)
