@@ -78,8 +78,8 @@ class DoseLine(Strict):
     sources: list[Cite]
 
 
-class DrugOption(Strict):
-    """One drug as it stands for this patient."""
+class _DrugView(Strict):
+    """Fields shared by the full drug option and its care-plan form."""
 
     drug_id: str
     name: str
@@ -91,34 +91,25 @@ class DrugOption(Strict):
     ceiling_mg_per_day: float | None = Field(description="Lowest applicable daily maximum; None when none is recorded.")
     ceiling_basis: list[CeilingBasis]
     dose: str | None = Field(description="Dose to show; None when the drug is contraindicated.")
-    doses: list[DoseLine]
     safety: list[SafetyNote]
     positions: list[Position]
-    conflicts: list[Conflict]
     notes: list[str]
     sources: list[Cite]
 
 
-class PlanDrug(Strict):
+class DrugOption(_DrugView):
+    """One drug as it stands for this patient, with every source's dose and recorded disagreement."""
+
+    doses: list[DoseLine]
+    conflicts: list[Conflict]
+
+
+class PlanDrug(_DrugView):
     """A drug option as the care plan shows it: the patient-specific dose and ceiling with the guidance and
     cautions behind it. Every dose statement and recorded disagreement stays in the knowledge base
     (`nerveroot kb show DRUG`), named here by topic."""
 
-    drug_id: str
-    name: str
-    drug_class: str
-    route: str
-    dose_unit: str
-    jurisdiction: Jurisdiction
-    status: OptionStatus
-    ceiling_mg_per_day: float | None
-    ceiling_basis: list[CeilingBasis]
-    dose: str | None
-    safety: list[SafetyNote]
-    positions: list[Position]
     conflict_topics: list[str]
-    notes: list[str]
-    sources: list[Cite]
 
     @classmethod
     def of(cls, option: DrugOption) -> PlanDrug:
