@@ -33,12 +33,6 @@ class Evidence:
     def get(self, finding: str) -> Status:
         return self.status.get(finding, "unknown")
 
-    def present(self) -> list[str]:
-        return sorted(f for f, s in self.status.items() if s == "present")
-
-    def absent(self) -> list[str]:
-        return sorted(f for f, s in self.status.items() if s == "absent")
-
 
 def _merge(status: dict[str, Status], finding: str, value: Status) -> None:
     """Present wins over absent wins over unknown (a finding seen on either side is present)."""

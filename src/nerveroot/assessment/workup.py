@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.evidence import PERSISTENT_DAYS, Evidence
 from nerveroot.assessment.result import DifferentialItem, Triage, Workup, WorkupTest
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Condition, Test
 
-PERSISTENT_DAYS = 42
 DEFICIT_FINDINGS = ("weakness", "patellar_reflex_reduced", "achilles_reflex_reduced", "medial_hamstring_reflex_reduced")
 # Triage group → (rule, what to do, guideline citations)
 IMAGING_BY_GROUP: dict[str, tuple[str, str, list[Cite]]] = {

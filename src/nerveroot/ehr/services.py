@@ -14,8 +14,9 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.drugs import DrugOption, drug_options
+from nerveroot.assessment.evidence import PERSISTENT_DAYS
 from nerveroot.assessment.result import Assessment
-from nerveroot.assessment.workup import NO_IMAGING, PERSISTENT, PERSISTENT_DAYS
+from nerveroot.assessment.workup import NO_IMAGING, PERSISTENT
 from nerveroot.ehr import codes
 from nerveroot.ehr.cards import (
     SUMMARY_MAX,
