@@ -103,7 +103,7 @@ def differential(
         if abs(ratio - 1) > 1e-9:
             (why if ratio > 1 else against).append(note if ratio > 1 else note.replace("fit", "fit poorly", 1))
         items.append(
-            DifferentialItem.model_construct(
+            DifferentialItem(
                 id=cond.id,
                 name=cond.name,
                 role=cond.role,
