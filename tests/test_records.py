@@ -21,7 +21,7 @@ from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case, RegionMark, StrengthTest
 from nerveroot.errors import ConflictError, InputValidationError, NotFoundError
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.records import EpisodeIn, PatientIn, RecordStore, ScoreIn
+from nerveroot.records import CdsFeedbackIn, EpisodeIn, PatientIn, RecordStore, ScoreIn
 from nerveroot.records.migrate import current_revision, head_revision
 from nerveroot.records.settings import data_dir, database_url, dialect_of, normalise_url
 from nerveroot.records.tables import Base
@@ -29,7 +29,17 @@ from test_records_support import BACKENDS, fresh_database
 
 REFERENCE = "HOSP-448812"
 TITLE = "Right leg pain after lifting a sofa"
-RECORD_TABLES = {"patients", "episodes", "assessments", "scores", "api_tokens", "audit_log", "alembic_version"}
+RECORD_TABLES = {
+    "patients",
+    "episodes",
+    "assessments",
+    "scores",
+    "api_tokens",
+    "audit_log",
+    "cds_feedback",
+    "alembic_version",
+}
+EMPTY = {"patients": 0, "episodes": 0, "assessments": 0, "scores": 0, "audit_log": 0, "cds_feedback": 0}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -54,6 +64,20 @@ def _case() -> Case:
     )
 
 
+def _feedback_in(card: str = "card-1", **changes: object) -> CdsFeedbackIn:
+    fields: dict[str, object] = {
+        "service_id": "nerveroot-order-select",
+        "card": card,
+        "outcome": "overridden",
+        "override_system": "http://example.org/override-reasons",
+        "override_code": "already-imaged",
+        "override_display": "Imaging already done",
+        "user_comment": "MRI last month",
+        "outcome_timestamp": "2024-03-02T10:00:00Z",
+    }
+    return CdsFeedbackIn.model_validate({**fields, **changes})
+
+
 def _table_text(url: str) -> str:
     """Every value in every table, as text."""
     engine = create_engine(url)
@@ -68,7 +92,7 @@ def _table_text(url: str) -> str:
 def _row_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        names = ("patients", "episodes", "assessments", "scores", "audit_log")
+        names = ("patients", "episodes", "assessments", "scores", "audit_log", "cds_feedback")
         counts = {name: conn.execute(text(f"SELECT COUNT(*) FROM {name}")).scalar_one() for name in names}
     engine.dispose()
     return counts
@@ -147,7 +171,7 @@ def test_unknown_ids_raise_not_found_and_write_nothing(store: RecordStore, kb: K
             call()
         assert raised.value.code == "E010"
     assert store.audit_entries() == []
-    assert _row_counts(store.url) == {"patients": 0, "episodes": 0, "assessments": 0, "scores": 0, "audit_log": 0}
+    assert _row_counts(store.url) == EMPTY
 
 
 def test_a_failed_audit_write_rolls_back_the_record_write(store: RecordStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +182,9 @@ def test_a_failed_audit_write_rolls_back_the_record_write(store: RecordStore, mo
     monkeypatch.setattr(RecordStore, "_audit", staticmethod(broken_audit))
     with pytest.raises(RuntimeError):
         store.create_patient("alice", PatientIn(reference=REFERENCE))
-    assert _row_counts(store.url) == {"patients": 0, "episodes": 0, "assessments": 0, "scores": 0, "audit_log": 0}
+    with pytest.raises(RuntimeError):
+        store.add_feedback("ehr", [_feedback_in()])
+    assert _row_counts(store.url) == EMPTY
 
 
 def test_sql_errors_do_not_echo_values(store: RecordStore) -> None:
@@ -295,6 +321,8 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path, kb: KnowledgeBas
     with RecordStore(url) as source:
         token = source.create_token("alice")
         patient_id, _ = _populate(source, kb)
+        accepted = _feedback_in("card-2", outcome="accepted", accepted_suggestions=["s-1"], override_code=None)
+        feedback_before = source.add_feedback("https://ehr.example.org/", [_feedback_in(), accepted])
         before = source.export_patient("alice", patient_id)
         rows = source.export_all(backup)
         audit_before = source.audit_entries(limit=1000)
@@ -304,7 +332,15 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path, kb: KnowledgeBas
     assert "api_tokens" in data["excluded"][0] and token not in backup.read_text(encoding="utf-8")
     assert "token_hash" not in backup.read_text(encoding="utf-8")
     counts = {name: len(table) for name, table in data["tables"].items()}
-    assert counts == {"patients": 1, "episodes": 1, "assessments": 1, "scores": 2, "audit_log": len(audit_before)}
+    assert data["format_version"] == 2
+    assert counts == {
+        "patients": 1,
+        "episodes": 1,
+        "assessments": 1,
+        "scores": 2,
+        "audit_log": len(audit_before),
+        "cds_feedback": 2,
+    }
     assert rows == sum(counts.values())
     with fresh_database(dialect_of(url), tmp_path) as target_url, RecordStore(target_url) as target:
         target.create_token("restorer")  # a token alone does not make the database non-empty
@@ -317,6 +353,9 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path, kb: KnowledgeBas
         newest = [(e.action, e.entity) for e in restored[:4]]
         assert newest == [("export", "patient"), ("import", "database"), ("create", "token"), ("export", "database")]
         assert {e.id for e in audit_before} <= {e.id for e in restored}
+        assert target.list_feedback("alice") == feedback_before
+        (later,) = target.add_feedback("ehr", [_feedback_in("card-3")])  # ids carry on after the restored ones
+        assert later.id > max(f.id for f in feedback_before)
         assert target.authenticate(token) is None
         with pytest.raises(ConflictError):
             target.import_all(backup)
@@ -354,6 +393,7 @@ def test_import_refuses_bad_files_and_keeps_nothing(store: RecordStore, tmp_path
             "assessments": [],
             "scores": [],
             "audit_log": [],
+            "cds_feedback": [],
         },
     }
     bad.write_text(json.dumps(orphan), encoding="utf-8")
@@ -364,6 +404,31 @@ def test_import_refuses_bad_files_and_keeps_nothing(store: RecordStore, tmp_path
         store.import_all(tmp_path / "absent.json")
     with pytest.raises(InputValidationError):
         store.export_all(tmp_path / "no-such-folder" / "b.json")
+
+
+def test_version_1_backups_import_and_feedback_needs_version_2(store: RecordStore, tmp_path: Path) -> None:
+    patient = {
+        "id": "p1",
+        "reference": None,
+        "year_of_birth": None,
+        "sex": "unknown",
+        "created_at": "2024-01-01T00:00:00Z",
+    }
+    empty: dict[str, list[object]] = {"episodes": [], "assessments": [], "scores": [], "audit_log": []}
+    v1 = {"format_version": 1, "schema_revision": "0001", "exported_at": "2024-01-01T00:00:00Z"}
+    feedback = {**_feedback_in().model_dump(), "id": 7, "client": "ehr", "received_at": "2024-01-01T00:00:00Z"}
+    path = tmp_path / "old.json"
+    for wrong in (
+        {**v1, "tables": {**empty, "patients": [], "cds_feedback": [feedback]}},  # version 1 had no feedback table
+        {**v1, "format_version": 2, "tables": {**empty, "patients": [patient]}},  # version 2 must carry it
+    ):
+        path.write_text(json.dumps(wrong), encoding="utf-8")
+        with pytest.raises(InputValidationError) as raised:
+            store.import_all(path)
+        assert "cds_feedback" in str(raised.value)
+    path.write_text(json.dumps({**v1, "tables": {**empty, "patients": [patient]}}), encoding="utf-8")
+    assert store.import_all(path) == 1
+    assert [p.id for p in store.list_patients("alice")] == ["p1"] and store.list_feedback("alice") == []
 
 
 def test_settings_choose_the_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,111 +1,105 @@
-"""CDS Hooks feedback storage: one SQLAlchemy table (`cds_feedback`) in the records database.
+"""CDS Hooks feedback storage: the `cds_feedback` table of the records database.
 
-The URL comes from nerveroot.records.settings.database_url() (NERVEROOT_DATABASE_URL, else the SQLite file in
-the data directory). The table is created on open if it is missing. Nothing about the patient is stored: the
-card and suggestion ids, the outcome, the override reason and the clinician's comment, and who sent it.
+The table belongs to the records schema (created by its Alembic migrations, kept with the SQLite durability
+settings, included in `nerveroot export` / `import`). Writes and reads go through RecordStore, one transaction
+each with its audit row. Nothing identifies the patient: the card and suggestion ids, the outcome, the override
+reason and the clinician's comment, and which client sent it.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-from pathlib import Path
+import builtins
+from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, select
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from nerveroot.ehr.cards import FeedbackItem
-from nerveroot.records.settings import database_url, normalise_url
+from nerveroot.errors import InputValidationError, Problem
+from nerveroot.records.models import CdsFeedback, CdsFeedbackIn
+from nerveroot.records.store import RecordStore
 
-metadata = MetaData()
-feedback_table = Table(
-    "cds_feedback",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("service_id", String(200), nullable=False, index=True),
-    Column("card", String(200), nullable=False, index=True),
-    Column("outcome", String(20), nullable=False),
-    Column("accepted_suggestions", Text, nullable=False, default="[]"),
-    Column("override_system", String(500)),
-    Column("override_code", String(200)),
-    Column("override_display", String(500)),
-    Column("user_comment", Text),
-    Column("outcome_timestamp", String(40), nullable=False),
-    Column("client", String(500), nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-)
+StoredFeedback = CdsFeedback
+"""A stored feedback item (id, card, outcome, override reason, client, received_at)."""
+
+READER = "system"
+"""The audit actor of reads made without naming one."""
+
+ITEM_PATHS = {
+    "card": "card",
+    "outcome": "outcome",
+    "accepted_suggestions": "acceptedSuggestions",
+    "override_system": "overrideReason.reason.system",
+    "override_code": "overrideReason.reason.code",
+    "override_display": "overrideReason.reason.display",
+    "user_comment": "overrideReason.userComment",
+    "outcome_timestamp": "outcomeTimestamp",
+}
+"""Where each stored field came from in a CDS Hooks feedback item (for error paths)."""
 
 
-class StoredFeedback(BaseModel):
-    id: int
-    service_id: str
-    card: str
-    outcome: str
-    accepted_suggestions: list[str]
-    override_system: str | None
-    override_code: str | None
-    override_display: str | None
-    user_comment: str | None
-    outcome_timestamp: str
-    client: str
-    received_at: datetime
+def _fields(service_id: str, item: FeedbackItem) -> dict[str, Any]:
+    reason = item.overrideReason.reason if item.overrideReason else None
+    return {
+        "service_id": service_id,
+        "card": item.card,
+        "outcome": item.outcome,
+        "accepted_suggestions": [s.id for s in item.acceptedSuggestions or []],
+        "override_system": reason.system if reason else None,
+        "override_code": reason.code if reason else None,
+        "override_display": reason.display if reason else None,
+        "user_comment": item.overrideReason.userComment if item.overrideReason else None,
+        "outcome_timestamp": item.outcomeTimestamp,
+    }
+
+
+def to_records(service_id: str, items: list[FeedbackItem]) -> list[CdsFeedbackIn]:
+    """The items as records input; every value that does not fit the table is reported by its feedback path."""
+    entries: list[CdsFeedbackIn] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        try:
+            entries.append(CdsFeedbackIn.model_validate(_fields(service_id, item)))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False, include_input=False):
+                field = str(error["loc"][0]) if error["loc"] else ""
+                path = "service_id" if field == "service_id" else f"feedback[{index}].{ITEM_PATHS.get(field, field)}"
+                problems.append(Problem(path, error["msg"]))
+    if problems:
+        raise InputValidationError(problems)
+    return entries
 
 
 class FeedbackStore:
-    """Append and read CDS feedback."""
+    """Append and read CDS feedback in the records database.
 
-    def __init__(self, url: str | None = None) -> None:
-        target = normalise_url(url) if url else database_url()
-        if target.startswith("sqlite:///") and target != "sqlite:///:memory:":
-            Path(target.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(target)
-        metadata.create_all(self.engine, checkfirst=True)
+    `url`: the records database (None: NERVEROOT_DATABASE_URL, else the SQLite file in the data directory); it is
+    migrated to head on open. Pass `records` instead to share an open RecordStore (it is then not closed here).
+    """
 
-    def add(self, service_id: str, items: list[FeedbackItem], client: str) -> list[StoredFeedback]:
-        """Store each feedback item (one transaction) and return the stored rows."""
-        now = datetime.now(UTC)
-        rows = []
-        for item in items:
-            reason = item.overrideReason.reason if item.overrideReason else None
-            rows.append(
-                {
-                    "service_id": service_id,
-                    "card": item.card,
-                    "outcome": item.outcome,
-                    "accepted_suggestions": json.dumps([s.id for s in item.acceptedSuggestions or []]),
-                    "override_system": reason.system if reason else None,
-                    "override_code": reason.code if reason else None,
-                    "override_display": reason.display if reason else None,
-                    "user_comment": item.overrideReason.userComment if item.overrideReason else None,
-                    "outcome_timestamp": item.outcomeTimestamp,
-                    "client": client,
-                    "received_at": now,
-                }
-            )
-        with self.engine.begin() as conn:
-            ids = [conn.execute(feedback_table.insert().values(**row)).inserted_primary_key for row in rows]
-        return [self._one(int(key[0])) for key in ids if key is not None]
+    def __init__(self, url: str | None = None, *, records: RecordStore | None = None) -> None:
+        self._owned = records is None
+        self.records: RecordStore = records if records is not None else RecordStore(url)
 
-    def _one(self, row_id: int) -> StoredFeedback:
-        return self.list(row_id=row_id)[0]
+    @property
+    def engine(self) -> Engine:
+        return self.records.engine
+
+    def add(self, service_id: str, items: builtins.list[FeedbackItem], client: str) -> builtins.list[StoredFeedback]:
+        """Store each feedback item (one transaction, audited as `client`) and return the stored rows."""
+        return self.records.add_feedback(client, to_records(service_id, items))
 
     def list(
-        self, card: str | None = None, service_id: str | None = None, row_id: int | None = None
-    ) -> list[StoredFeedback]:
-        """Stored feedback, oldest first, optionally for one card or service."""
-        query = select(feedback_table).order_by(feedback_table.c.id)
-        if card is not None:
-            query = query.where(feedback_table.c.card == card)
-        if service_id is not None:
-            query = query.where(feedback_table.c.service_id == service_id)
-        if row_id is not None:
-            query = query.where(feedback_table.c.id == row_id)
-        with self.engine.connect() as conn:
-            result = conn.execute(query).mappings().all()
-        return [
-            StoredFeedback(**{**dict(r), "accepted_suggestions": json.loads(r["accepted_suggestions"])}) for r in result
-        ]
+        self,
+        card: str | None = None,
+        service_id: str | None = None,
+        row_id: int | None = None,
+        *,
+        actor: str = READER,
+    ) -> builtins.list[StoredFeedback]:
+        """Stored feedback, oldest first, optionally for one card, service or row (the read is audited)."""
+        return self.records.list_feedback(actor, card=card, service_id=service_id, feedback_id=row_id)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owned:
+            self.records.close()

@@ -1,7 +1,9 @@
-"""Patient records: SQLite or PostgreSQL persistence, API tokens, audit trail, backup and restore."""
+"""Patient records and CDS feedback: SQLite or PostgreSQL persistence, API tokens, audit trail, backup, restore."""
 
 from nerveroot.records.models import (
     AuditEntry,
+    CdsFeedback,
+    CdsFeedbackIn,
     Episode,
     EpisodeDetail,
     EpisodeIn,
@@ -17,6 +19,8 @@ from nerveroot.records.store import RecordStore
 
 __all__ = [
     "AuditEntry",
+    "CdsFeedback",
+    "CdsFeedbackIn",
     "Episode",
     "EpisodeDetail",
     "EpisodeIn",

@@ -9,13 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nerveroot.errors import InputValidationError, Problem
-from nerveroot.records.models import AuditEntry, Episode, Patient, Score, StoredAssessment
+from nerveroot.records.models import AuditEntry, CdsFeedback, Episode, Patient, Score, StoredAssessment
 
 FORMAT: Final = "nerveroot-records-backup"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+"""1: the patient tables and the audit log; 2 adds `cds_feedback` (version 1 files still load, without feedback)."""
 EXCLUDED = (
     "api_tokens: API tokens (and their hashes) are never exported; create new ones with `nerveroot token create`."
 )
@@ -29,9 +30,11 @@ class BackupTables(BaseModel):
     assessments: list[StoredAssessment]
     scores: list[Score]
     audit_log: list[AuditEntry]
+    cds_feedback: list[CdsFeedback] = Field(default_factory=list)
 
     def row_count(self) -> int:
-        return sum(len(rows) for rows in (self.patients, self.episodes, self.assessments, self.scores, self.audit_log))
+        tables = (self.patients, self.episodes, self.assessments, self.scores, self.audit_log, self.cds_feedback)
+        return sum(len(rows) for rows in tables)
 
 
 class Backup(BaseModel):
@@ -40,11 +43,19 @@ class Backup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["nerveroot-records-backup"] = FORMAT
-    format_version: Literal[1] = FORMAT_VERSION
+    format_version: Literal[1, 2] = FORMAT_VERSION
     schema_revision: str
     exported_at: datetime
     excluded: list[str] = Field(default_factory=lambda: [EXCLUDED])
     tables: BackupTables
+
+    @model_validator(mode="after")
+    def _tables_fit_the_version(self) -> Backup:
+        if self.format_version == FORMAT_VERSION and "cds_feedback" not in self.tables.model_fields_set:
+            raise ValueError(f"tables.cds_feedback is required in format_version {FORMAT_VERSION}")
+        if self.format_version == 1 and self.tables.cds_feedback:
+            raise ValueError("tables.cds_feedback is not part of format_version 1")
+        return self
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -13,6 +13,7 @@ from nerveroot.errors import InputValidationError
 Sex = Literal["female", "male", "other", "unknown"]
 Instrument = Literal["odi", "startback", "nrs"]
 AuditAction = Literal["create", "read", "list", "export", "import", "revoke"]
+FeedbackOutcome = Literal["accepted", "overridden"]
 NRS_MAX = 10
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -142,7 +143,7 @@ class AuditEntry(Out):
     id: str
     actor: str
     action: AuditAction
-    entity: str = Field(description="patient, episode, assessment, score, token or database.")
+    entity: str = Field(description="patient, episode, assessment, score, token, cds_feedback or database.")
     entity_id: str | None = Field(description="The record; for a list, the parent whose records were listed.")
     at: datetime
 
@@ -153,3 +154,36 @@ class TokenInfo(Out):
     id: str
     name: str
     created_at: datetime
+
+
+class CdsFeedbackIn(BaseModel):
+    """One CDS Hooks feedback item to store (kept exactly as sent: no whitespace stripping)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service_id: str = Field(min_length=1, max_length=200)
+    card: str = Field(min_length=1, max_length=200, description="The card's uuid as the service returned it.")
+    outcome: FeedbackOutcome
+    accepted_suggestions: list[str] = Field(default_factory=list, description="Ids of the accepted suggestions.")
+    override_system: str | None = Field(default=None, max_length=500)
+    override_code: str | None = Field(default=None, max_length=200)
+    override_display: str | None = Field(default=None, max_length=500)
+    user_comment: str | None = None
+    outcome_timestamp: str = Field(max_length=40)
+
+
+class CdsFeedback(Out):
+    """A stored CDS Hooks feedback item; `client` is the verified CDS client that sent it."""
+
+    id: int
+    service_id: str
+    card: str
+    outcome: FeedbackOutcome
+    accepted_suggestions: list[str]
+    override_system: str | None
+    override_code: str | None
+    override_display: str | None
+    user_comment: str | None
+    outcome_timestamp: str
+    client: str
+    received_at: datetime

@@ -1,4 +1,4 @@
-"""RecordStore: patients, episodes, stored assessments and scores, with tokens and an audit trail.
+"""RecordStore: patients, episodes, stored assessments and scores, CDS feedback, tokens and an audit trail.
 
 Every public call is one transaction; the audit row for a read or write commits (or rolls back) with it.
 """
@@ -9,13 +9,13 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,8 @@ from nerveroot.records.migrate import head_revision, upgrade
 from nerveroot.records.models import (
     AuditAction,
     AuditEntry,
+    CdsFeedback,
+    CdsFeedbackIn,
     Episode,
     EpisodeDetail,
     EpisodeIn,
@@ -41,8 +43,10 @@ from nerveroot.records.models import (
 )
 from nerveroot.records.settings import database_url, dialect_of, normalise_url
 from nerveroot.records.tables import (
+    ACTOR_LENGTH,
     AssessmentRow,
     AuditRow,
+    CdsFeedbackRow,
     EpisodeRow,
     PatientRow,
     ScoreRow,
@@ -52,6 +56,8 @@ from nerveroot.records.tables import (
 
 RECORD_TABLES = (PatientRow, EpisodeRow, AssessmentRow, ScoreRow)
 """Tables holding patient data, parents first (the order of import)."""
+IMPORT_TABLES = (*RECORD_TABLES, CdsFeedbackRow)
+"""Tables that must be empty before an import (feedback keeps its integer ids, which would clash)."""
 
 
 def new_id() -> str:
@@ -101,6 +107,23 @@ def _score(row: ScoreRow) -> Score:
     )
 
 
+def _feedback(row: CdsFeedbackRow) -> CdsFeedback:
+    return CdsFeedback(
+        id=row.id,
+        service_id=row.service_id,
+        card=row.card,
+        outcome=row.outcome,
+        accepted_suggestions=row.accepted_suggestions,
+        override_system=row.override_system,
+        override_code=row.override_code,
+        override_display=row.override_display,
+        user_comment=row.user_comment,
+        outcome_timestamp=row.outcome_timestamp,
+        client=row.client,
+        received_at=row.received_at,
+    )
+
+
 def _audit_entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(
         id=row.id, actor=row.actor, action=row.action, entity=row.entity, entity_id=row.entity_id, at=row.at
@@ -129,6 +152,11 @@ class RecordStore:
         self._engine = make_engine(self.url, self.dialect)
         upgrade(self._engine)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (SQLite durability settings applied) that other stores in this database share."""
+        return self._engine
 
     def close(self) -> None:
         self._engine.dispose()
@@ -313,6 +341,45 @@ class RecordStore:
             self._audit(s, actor, "create", "score", row.id)
         return _score(row)
 
+    # --- CDS Hooks feedback -------------------------------------------------------------------------------
+
+    def add_feedback(self, client: str, items: Sequence[CdsFeedbackIn]) -> list[CdsFeedback]:
+        """Store feedback items from a verified CDS client in one transaction, each audited with `client` as actor."""
+        if not 0 < len(client) <= ACTOR_LENGTH:
+            raise InputValidationError([Problem("client", f"must be 1-{ACTOR_LENGTH} characters")])
+        received = utcnow()
+        with self._tx() as s:
+            rows = [CdsFeedbackRow(**item.model_dump(), client=client, received_at=received) for item in items]
+            s.add_all(rows)
+            s.flush()  # assigns the ids the audit rows name
+            for row in rows:
+                self._audit(s, client, "create", "cds_feedback", str(row.id))
+        return [_feedback(r) for r in rows]
+
+    def list_feedback(
+        self,
+        actor: str,
+        *,
+        card: str | None = None,
+        service_id: str | None = None,
+        feedback_id: int | None = None,
+    ) -> list[CdsFeedback]:
+        """Stored feedback, oldest first, optionally for one card, service or id (audited as a list or a read)."""
+        query = select(CdsFeedbackRow).order_by(CdsFeedbackRow.id)
+        if card is not None:
+            query = query.where(CdsFeedbackRow.card == card)
+        if service_id is not None:
+            query = query.where(CdsFeedbackRow.service_id == service_id)
+        if feedback_id is not None:
+            query = query.where(CdsFeedbackRow.id == feedback_id)
+        with self._tx() as s:
+            rows = s.scalars(query).all()
+            if feedback_id is None:
+                self._audit(s, actor, "list", "cds_feedback", None)
+            else:
+                self._audit(s, actor, "read", "cds_feedback", str(feedback_id))
+        return [_feedback(r) for r in rows]
+
     # --- export, backup and audit -------------------------------------------------------------------------
 
     def export_patient(self, actor: str, patient_id: str) -> dict[str, Any]:
@@ -350,22 +417,30 @@ class RecordStore:
                 assessments=[_assessment(r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))],
                 scores=[_score(r) for r in s.scalars(select(ScoreRow).order_by(ScoreRow.id))],
                 audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.at, AuditRow.id))],
+                cds_feedback=[_feedback(r) for r in s.scalars(select(CdsFeedbackRow).order_by(CdsFeedbackRow.id))],
             )
         data = backup.Backup(schema_revision=head_revision(), exported_at=utcnow(), tables=tables)
         backup.write_atomic(path, backup.dump(data))
         return tables.row_count()
 
     def import_all(self, path: Path, *, actor: str = "cli") -> int:
-        """Restore a backup into a database without patient data, in one transaction; returns rows restored."""
+        """Restore a backup into a database without patient data or feedback, in one transaction; returns rows."""
         data = backup.load(path)
         t = data.tables
         try:
             with self._tx() as s:
                 if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already excludes other writers
-                    s.execute(text("LOCK TABLE patients, episodes, assessments, scores IN SHARE ROW EXCLUSIVE MODE"))
-                for table in RECORD_TABLES:
+                    s.execute(
+                        text(
+                            "LOCK TABLE patients, episodes, assessments, scores, cds_feedback"
+                            " IN SHARE ROW EXCLUSIVE MODE"
+                        )
+                    )
+                for table in IMPORT_TABLES:
                     if s.scalar(select(func.count()).select_from(table)):
-                        raise ConflictError("the database already holds patient records; import needs an empty one")
+                        raise ConflictError(
+                            "the database already holds patient records or CDS feedback; import needs an empty one"
+                        )
                 s.add_all(PatientRow(**p.model_dump()) for p in t.patients)
                 s.flush()
                 s.add_all(EpisodeRow(**e.model_dump()) for e in t.episodes)
@@ -373,13 +448,25 @@ class RecordStore:
                 s.add_all(AssessmentRow(**a.model_dump()) for a in t.assessments)
                 s.add_all(ScoreRow(**x.model_dump()) for x in t.scores)
                 s.add_all(AuditRow(**a.model_dump()) for a in t.audit_log)
+                s.add_all(CdsFeedbackRow(**f.model_dump()) for f in t.cds_feedback)
                 s.flush()
+                self._follow_feedback_ids(s)
                 self._audit(s, actor, "import", "database", None)
         except IntegrityError as exc:
             raise InputValidationError(
                 [Problem(str(path), "rows clash or refer to missing records; nothing was imported")]
             ) from exc
         return t.row_count()
+
+    def _follow_feedback_ids(self, s: Session) -> None:
+        """PostgreSQL: after rows were written with their ids, the next generated id must follow the highest."""
+        if self.dialect == "postgresql":
+            s.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('cds_feedback', 'id'),"
+                    " COALESCE((SELECT MAX(id) FROM cds_feedback), 0) + 1, false)"
+                )
+            )
 
     def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
         """The newest audit rows first."""

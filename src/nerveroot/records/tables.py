@@ -5,11 +5,25 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Dialect, Float, ForeignKey, MetaData, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 ID = String(36)
+ACTOR_LENGTH = 500
+"""Audit actors: API token names (up to 100 characters) and CDS Hooks clients (a JWT `iss`, up to 500)."""
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -110,8 +124,31 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    actor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
     action: Mapped[str] = mapped_column(String(16))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(ID)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class CdsFeedbackRow(Base):
+    """One CDS Hooks feedback item: which card, accepted or overridden, why, and which client sent it.
+
+    No patient identifiers are sent with CDS feedback; the clinician's free-text comment is kept as given.
+    """
+
+    __tablename__ = "cds_feedback"
+    __table_args__ = (CheckConstraint("outcome IN ('accepted', 'overridden')", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(String(200), index=True)
+    card: Mapped[str] = mapped_column(String(200), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    accepted_suggestions: Mapped[list[str]] = mapped_column(JSON)
+    override_system: Mapped[str | None] = mapped_column(String(500))
+    override_code: Mapped[str | None] = mapped_column(String(200))
+    override_display: Mapped[str | None] = mapped_column(String(500))
+    user_comment: Mapped[str | None] = mapped_column(Text)
+    outcome_timestamp: Mapped[str] = mapped_column(String(40))
+    client: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    received_at: Mapped[datetime]
