@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from nerveroot.assessment.case import Case, ProvocativeResult, ReflexTest, RegionMark, Side, StrengthTest
-from nerveroot.interview.catalogue import EXAM_KINDS, MAP_KINDS, Question
+from nerveroot.interview.catalogue import EXAM_KINDS, MAP_KINDS, TABLES, Question
 from nerveroot.interview.regions import NONE, lexicon, parse_regions, region_ids
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -34,8 +34,15 @@ _UNKNOWN_WORDS = frozenset(
 )
 _YES = frozenset({"yes", "y", "present", "true"})
 _NO = frozenset({"no", "n", "absent", "false", "none"})
+# A grouped red-flag screen tells "not sure" (ask each item) apart from "don't know" (leave them all unknown).
+NOT_SURE = "not_sure"
+_SCREEN_NOT_SURE = frozenset({"not sure", "not_sure", "unsure", "maybe", "possibly", "perhaps"})
+_SCREEN_UNKNOWN = _UNKNOWN_WORDS - _SCREEN_NOT_SURE
+_SCREEN_YES = _YES | {"yes to some", "some", "one or more", "at least one"}
+_SCREEN_NO = _NO | {"no to all", "none of these", "none of them", "no to all of them", "all no", "nope"}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "yes_no": ("yes", "no", "don't know"),
+    "screen": ("no to all", "yes", "not sure", "don't know"),
     "strength": ("normal", "weak", "5", "4", "3", "2", "1", "0", "not tested"),
     "reflex": ("normal", "reduced", "absent", "brisk", "not tested"),
     "provocative": ("positive", "negative", "not tested"),
@@ -51,6 +58,8 @@ def choices(question: Question) -> tuple[str, ...]:
     """What the person may answer (numbers are typed for age, duration and pain score)."""
     if question.kind in ("strength", "reflex", "provocative"):
         return _CHOICES[question.kind]
+    if question.screen:
+        return _CHOICES["screen"]
     if question.body_map:
         return _CHOICES["body_map"]
     if question.kind == "fact" and question.target in ("sides", "course"):
@@ -73,7 +82,8 @@ def parse_answer(question: Question, text: Answer, kb: KnowledgeBase | None = No
 
     Body maps take a list of regions or comma-separated text (region ids, names or synonyms from
     body_regions.yaml of ``kb``, by default the packaged knowledge base), "none" or "don't know"; their canonical
-    value is "none" or the region ids joined by commas. Other questions take one text reply.
+    value is "none" or the region ids joined by commas. A grouped screen reads "no to all" ("no"), "yes",
+    "not sure" (NOT_SURE) or "don't know" (UNKNOWN). Other questions take one text reply.
     """
     if question.body_map:
         regions = parse_regions(text, lexicon(_knowledge(kb)), _UNKNOWN_WORDS)
@@ -83,6 +93,8 @@ def parse_answer(question: Question, text: Answer, kb: KnowledgeBase | None = No
             raise ValueError(f"{question.id} takes one answer, not a list of {len(text)}")
         text = text[0]
     reply = " ".join(text.strip().lower().replace("’", "'").split())
+    if question.screen:
+        return _parse_screen(question, text, reply)
     if reply in _UNKNOWN_WORDS:
         return UNKNOWN
     kind, target = question.kind, question.target
@@ -103,6 +115,18 @@ def parse_answer(question: Question, text: Answer, kb: KnowledgeBase | None = No
             f"cannot read {text!r} as an answer to {question.id}; expected one of: {', '.join(choices(question))}"
         )
     return value
+
+
+def _parse_screen(question: Question, text: str, reply: str) -> str:
+    reply = reply.rstrip(".!")
+    for words, value in ((_SCREEN_UNKNOWN, UNKNOWN), (_SCREEN_NOT_SURE, NOT_SURE), (_SCREEN_YES, "yes")):
+        if reply in words:
+            return value
+    if reply in _SCREEN_NO:
+        return "no"
+    raise ValueError(
+        f"cannot read {text!r} as an answer to {question.id}; expected one of: {', '.join(choices(question))}"
+    )
 
 
 def _parse_fact(target: str, reply: str) -> str | None:
@@ -146,6 +170,8 @@ def apply_answer(
 
 def apply_value(case: Case, question: Question, value: str, side: Side | None = None) -> Case:
     """Write an already-canonical value (see parse_answer) onto a copy of the case."""
+    if question.screen:
+        return _screen_update(case, question, value)
     if value == UNKNOWN:
         return case.model_copy()
     kind, target = question.kind, question.target
@@ -196,6 +222,33 @@ def _map_update(case: Case, question: Question, regions: list[str], sides: list[
     return update
 
 
+def _table(key: str) -> str:
+    return next(name for name, keys in TABLES.items() if key in keys)
+
+
+def recorded(case: Case, key: str) -> bool:
+    """Whether a red-flag, history or symptom key has an entry, even an explicit 'unknown' (asked, not known)."""
+    return key in getattr(case, _table(key))
+
+
+def _screen_update(case: Case, question: Question, value: str) -> Case:
+    """A screen's answer. "no" (to all): every item still unknown becomes absent. "yes" and "not sure": nothing is
+    recorded, the items are asked one by one next. "don't know": each item with no entry gets an explicit
+    'unknown', which still counts as unassessed everywhere but tells the interview it was asked (so the items are
+    not followed up, also across the stateless web API)."""
+    if value in ("yes", NOT_SURE):
+        return case.model_copy()
+    tables: dict[str, dict[str, Any]] = {}
+    for key in question.items:
+        table = _table(key)
+        entries = tables.setdefault(table, dict(getattr(case, table)))
+        if value == "no" and entries.get(key, UNKNOWN) == UNKNOWN:
+            entries[key] = "absent"
+        elif value == UNKNOWN and key not in entries:
+            entries[key] = UNKNOWN
+    return case.model_copy(update=tables)
+
+
 def _fact_update(target: str, value: str) -> dict[str, Any]:
     if target == "sides":
         return {"sides": {"both": list(SIDES), "neither": []}.get(value, [value])}
@@ -205,10 +258,16 @@ def _fact_update(target: str, value: str) -> dict[str, Any]:
 
 
 def is_answered(case: Case, question: Question) -> bool:
-    """Whether the case already holds an answer for the item (from an earlier answer or a parsed note)."""
+    """Whether the case already holds an answer for the item (from an earlier answer or a parsed note).
+
+    An explicit 'unknown' red-flag, history or symptom entry (left by a "don't know" screen) counts as answered:
+    the item was asked and the person could not say. It stays unknown (unassessed) for the triage.
+    """
     kind, target = question.kind, question.target
-    if kind in ("red_flag", "history", "symptom"):
-        return case.status(target) != UNKNOWN
+    if question.screen:  # every item answered, or marked as asked and not known
+        return all(case.status(k) != UNKNOWN or recorded(case, k) for k in question.items)
+    if kind in ("red_flag", "history", "symptom"):  # an explicit 'unknown' entry: asked, and not known
+        return case.status(target) != UNKNOWN or recorded(case, target)
     if kind in MAP_KINDS:
         return bool(getattr(case, target))
     if kind == "strength":

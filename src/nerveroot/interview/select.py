@@ -27,7 +27,7 @@ from nerveroot.assessment.localise import Localisation, root_likelihoods
 from nerveroot.assessment.logic import evaluate, unknown_findings
 from nerveroot.assessment.triage import ORDER
 from nerveroot.interview.answers import SIDES, UNKNOWN, apply_value, is_answered
-from nerveroot.interview.catalogue import MAP_KINDS, Audience, Question, default_questions
+from nerveroot.interview.catalogue import MAP_KINDS, SCREENED_KINDS, Audience, Question, default_questions
 from nerveroot.interview.model import Tables, entropy, p_present, tables
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS, Urgency
@@ -230,8 +230,8 @@ def _eligible(q: Question, case: Case, audience: Audience, asked: frozenset[str]
     return True
 
 
-def _red_flags(t: Tables, base: Snapshot, pool: list[Question]) -> list[tuple[Urgency, int, Question]]:
-    """Unasked red-flag questions with the level each could raise the case to."""
+def _raise_to(t: Tables, base: Snapshot) -> dict[str, Urgency]:
+    """Finding → the highest level an undecided triage rule could reach if it were present."""
     raise_to: dict[str, Urgency] = {}
     evidence = Evidence(status=dict(base.status))
     for rule in t.rules:
@@ -239,12 +239,48 @@ def _red_flags(t: Tables, base: Snapshot, pool: list[Question]) -> list[tuple[Ur
             for f in unknown_findings(rule.when, evidence):
                 if ORDER[rule.level] > ORDER[raise_to.get(f, "self_care")]:
                     raise_to[f] = rule.level
-    flagged = []
-    for index, q in enumerate(pool):
-        if q.kind == "red_flag" or (q.target in t.red_flag_findings and q.kind in _TABLE_KINDS):
-            level = raise_to.get(q.target, t.red_flag_findings.get(q.target, "self_care"))
-            flagged.append((level, index, q))
-    return sorted(flagged, key=lambda item: (-ORDER[item[0]], item[1]))
+    return raise_to
+
+
+def _red_flags(
+    t: Tables, base: Snapshot, pool: list[Question], screens: list[Question], asked: frozenset[str]
+) -> list[tuple[bool, Urgency, int, Question]]:
+    """Red-flag questions still to ask, each as (follow-up, level it could raise the case to, order, question).
+
+    Items of a screen that was answered "yes" or "not sure" are follow-ups, asked before anything else. An unasked
+    screen stands for its items while at least two are open and none is present; otherwise its open items are
+    asked one by one. Red-flag and history items count at least at their red-flag record's urgency; symptom items
+    (red flags only together with another finding) only while an undecided triage rule could use them.
+    """
+    raise_to = _raise_to(t, base)
+    case = base.case
+
+    def level(q: Question) -> Urgency | None:
+        found = raise_to.get(q.target)
+        if found is None and q.kind in SCREENED_KINDS:
+            found = t.red_flag_findings.get(q.target)
+        return found
+
+    order = {q.id: i for i, q in enumerate((*screens, *pool))}
+    items = [q for q in pool if q.kind in _TABLE_KINDS and q.target in t.red_flag_findings]
+    covered: set[str] = set()
+    flagged: list[tuple[bool, Urgency, int, Question]] = []
+    for screen in screens:
+        mine = [q for q in items if q.target in screen.items]
+        covered.update(q.id for q in mine)
+        open_items = [q for q in mine if not is_answered(case, q)]
+        if screen.id in asked:  # answered: follow up its open items ("yes" or "not sure")
+            flagged += [(True, level(q) or "self_care", order[q.id], q) for q in open_items]
+        elif len(open_items) >= 2 and not any(case.status(k) == "present" for k in screen.items):
+            top = max((level(q) or "self_care" for q in open_items), key=lambda u: ORDER[u])
+            flagged.append((False, top, order[screen.id], screen))
+        else:
+            covered.difference_update(q.id for q in open_items)
+    for q in items:
+        found = level(q)
+        if q.id not in covered and found is not None:
+            flagged.append((False, found, order[q.id], q))
+    return sorted(flagged, key=lambda item: (not item[0], -ORDER[item[1]], item[2]))
 
 
 def choose_question(
@@ -257,7 +293,8 @@ def choose_question(
 ) -> Choice | None:
     """The next question and why; None when the triage is an emergency or no remaining question matters.
 
-    Order: every unasked red flag; then the body maps (pain, then numbness), each preceded by the sides question
+    Order: the red flags, grouped (see _red_flags): the follow-ups of a screen answered "yes" or "not sure", then
+    screens and single red-flag items by the level they could raise the case to; then the body maps (pain, then numbness), each preceded by the sides question
     while no leg is named, as long as they matter; then the remaining question with the largest expected
     information gain among those that matter.
     """
@@ -268,10 +305,11 @@ def choose_question(
     base = snapshot(case, kb)
     if base.level == "emergency":
         return None
-    pool = [q for q in catalogue if _eligible(q, case, audience, done, by_target)]
-    flags = _red_flags(t, base, pool)
+    pool = [q for q in catalogue if not q.screen and _eligible(q, case, audience, done, by_target)]
+    screens = [q for q in catalogue if q.screen]
+    flags = _red_flags(t, base, pool, screens, done)
     if flags:
-        return Choice(question=flags[0][2], phase="red_flag", gain=0.0, remaining=len(pool))
+        return Choice(question=flags[0][3], phase="red_flag", gain=0.0, remaining=len(pool))
     side: Side | None = None if case.sides else SIDES[0]  # a leg to try hypothetical map answers on
     for q in (q for q in pool if q.body_map):
         found = effect(t, q, base, case, side)
