@@ -1,7 +1,11 @@
-"""The adaptive interview: catalogue, answers, body maps, red flags first, convergence, the stop rule, termination."""
+"""The adaptive interview: catalogue, answers, body maps, red flags first, convergence, the stop rule, termination.
+
+Grouped red-flag screens are covered in tests/test_interview_screens.py.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import get_args
 
@@ -108,20 +112,30 @@ def test_answers_parse_and_apply_without_changing_the_input() -> None:
     assert both.red_flags["bilateral_leg_symptoms"] == "present" and sorted(both.sides) == ["left", "right"]
 
 
+def is_flag(question: Question, kb: KnowledgeBase) -> bool:
+    """A red-flag question: a grouped screen, a red-flag item, or an item that belongs to a red-flag record."""
+    return question.kind == "red_flag" or question.target in tables(kb).red_flag_findings
+
+
 def test_red_flags_come_first(kb: KnowledgeBase) -> None:
-    _, asked = run(kb, negative)
-    kinds = [Q[i].kind for i in asked]
-    last_flag = max(i for i, k in enumerate(kinds) if k == "red_flag")
-    assert all(
-        k == "red_flag" or Q[asked[i]].target in tables(kb).red_flag_findings for i, k in enumerate(kinds[:last_flag])
-    )
-    assert {Q[i].target for i in asked if Q[i].kind == "red_flag"} == set(RED_FLAG_KEYS)
+    case, asked, phases = Case(), list[str](), list[str]()
+    while (choice := choose_question(case, kb, "patient", asked)) is not None:
+        if choice.phase == "discriminate" and phases[-1:] == ["red_flag"]:  # every red flag is answered by now
+            assert all(case.status(k) == "absent" for k in RED_FLAG_KEYS)
+        phases.append(choice.phase)
+        case = apply_answer(case, choice.question, negative(choice.question))
+        asked.append(choice.question.id)
+    first_other = phases.index("discriminate")
+    assert set(phases[:first_other]) == {"red_flag"} and "red_flag" not in phases[first_other:]
+    assert all(is_flag(Q[i], kb) for i in asked[:first_other])
+    assert all(case.status(k) == "absent" for k in RED_FLAG_KEYS)
     assert choose_question(Case(), kb) is not None and choose_question(Case(), kb).phase == "red_flag"  # type: ignore[union-attr]
 
 
 def test_cauda_equina_patient_stops_at_the_first_yes(kb: KnowledgeBase) -> None:
     case, asked = run(kb, lambda q: "yes")
-    assert len(asked) == 1 and Q[asked[0]].kind == "red_flag"
+    # the cauda equina screen, then its first item: the first "yes" to an item is an emergency
+    assert len(asked) == 2 and Q[asked[0]].screen and Q[asked[1]].target in Q[asked[0]].items
     result = outcome(case, kb)
     assert result.triage.level == "emergency"
     assert any(r.level == "emergency" and r.advice for r in result.triage.reasons)
@@ -169,12 +183,13 @@ def test_l4_presentation_converges_on_l4(kb: KnowledgeBase, audience: Audience) 
 
 def test_dont_know_patient_terminates_with_everything_unknown(kb: KnowledgeBase) -> None:
     case, asked = run(kb, lambda q: "don't know")
-    flag_questions = [
-        q for q in default_questions() if q.kind == "red_flag" or q.target in tables(kb).red_flag_findings
-    ]
-    assert {q.id for q in flag_questions if not q.exam} <= set(asked)
+    screened = {k for i in asked if Q[i].screen for k in Q[i].items}
+    flag_items = [q for q in default_questions() if is_flag(q, kb) and not q.screen and not q.exam]
+    # every red flag was put to the person, on its own or in its group's screen
+    assert all(q.id in asked or q.target in screened for q in flag_items)
     assert len(asked) == len(set(asked)) <= len(Q)
-    assert case.red_flags == {} and case.history == {} and case.symptoms == {}
+    assert {"unknown"} >= {*case.red_flags.values(), *case.history.values(), *case.symptoms.values()}
+    assert all(case.status(q.target) == UNKNOWN for q in flag_items)
     result = outcome(case, kb)
     assert not result.complete and result.act_on != "self_care"
     flagged = {f for item in result.not_assessed for f in item.findings}
@@ -203,10 +218,12 @@ def test_mimic_vascular_claudication(kb: KnowledgeBase) -> None:
 
 
 def _remaining(case: Case, asked: list[str], audience: Audience) -> list[Question]:
+    """Questions the discriminate phase could still ask (screens belong to the red-flag phase only)."""
     return [
         q
         for q in default_questions()
         if q.id not in asked
+        and not q.screen
         and not (q.exam and audience != "clinician")
         and not is_answered(case, q)
         and not (q.body_map and not case.sides)
@@ -251,7 +268,10 @@ def test_wider_margin_asks_no_more(kb: KnowledgeBase) -> None:
 def test_starts_from_a_partial_case_and_skips_what_it_knows(kb: KnowledgeBase) -> None:
     case = Case(red_flags=dict.fromkeys(RED_FLAG_KEYS, "absent"), sides=["left"], history={"cancer_history": "absent"})
     first = choose_question(case, kb)
-    assert first is not None and first.question.target not in RED_FLAG_KEYS and first.question.id != "hx_cancer"
+    assert first is not None and first.question.id not in ("hx_cancer", "rfs_cauda_equina", "rfs_cancer")
+    asks_about = first.question.items if first.question.screen else (first.question.target,)
+    assert any(case.status(k) == UNKNOWN for k in asks_about)
+    assert first.question.screen or first.question.target not in RED_FLAG_KEYS
 
 
 def test_body_map_reads_ids_names_and_synonyms(kb: KnowledgeBase) -> None:
@@ -346,7 +366,7 @@ def test_l4_patient_marking_front_of_thigh_and_inner_shin(kb: KnowledgeBase) -> 
     case, asked = run(kb, scripted(answers, negative))
     assert len(asked) <= 35, asked
     assert outcome(case, kb).roots[0][0] == "l4"
-    flags = [i for i, q in enumerate(asked) if Q[q].kind == "red_flag" or Q[q].target in tables(kb).red_flag_findings]
+    flags = list(itertools.takewhile(lambda q: is_flag(Q[q], kb), asked))
     assert asked[len(flags) : len(flags) + 3] == ["fact_sides", "map_pain", "map_numb"]
     assert {(m.region, m.side) for m in case.pain_regions} == {("anterior_thigh", "left"), ("medial_leg", "left")}
     assert not any(Q[q].kind in ("pain_map", "sensory_map") for q in asked[len(flags) + 3 :])
@@ -384,7 +404,22 @@ def test_web_contract_round_trip(kb: KnowledgeBase) -> None:
 
 
 _REPLIES = st.sampled_from(
-    ["yes", "no", "don't know", "4", "3", "5", "normal", "reduced", "positive", "negative", "none", "shin, calf"]
+    [
+        "yes",
+        "no",
+        "don't know",
+        "not sure",
+        "no to all",
+        "4",
+        "3",
+        "5",
+        "normal",
+        "reduced",
+        "positive",
+        "negative",
+        "none",
+        "shin, calf",
+    ]
 )
 
 

@@ -32,9 +32,11 @@ def _app() -> typer.Typer:
 
 def test_emergency_answer_ends_with_the_emergency_advice(tmp_path: Path) -> None:
     out = tmp_path / "case.json"
-    result = CliRunner().invoke(_app(), ["interview", "--save", str(out)], input="yes\n")
+    # "yes" to the cauda equina screen, then "yes" to its first item: the interview ends there
+    result = CliRunner().invoke(_app(), ["interview", "--save", str(out)], input="yes\nyes\n")
     assert result.exit_code == 0, result.output
-    assert result.output.count("Question ") == 1
+    assert result.output.count("Question ") == 2
+    assert "red-flag screen" in result.output and "red-flag follow-up" in result.output
     text = " ".join(result.output.split())
     assert "Emergency" in text and "emergency department" in text.lower()
     saved = json.loads(out.read_text())
@@ -42,11 +44,11 @@ def test_emergency_answer_ends_with_the_emergency_advice(tmp_path: Path) -> None
 
 
 def test_unreadable_reply_is_asked_again_and_dont_know_is_accepted() -> None:
-    replies = "maybe\n" + "don't know\n" * 200
+    replies = "purple\n" + "don't know\n" * 200
     result = CliRunner().invoke(_app(), ["interview"], input=replies)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())  # Rich wraps long lines
-    assert "cannot read 'maybe'" in text
+    assert "cannot read 'purple'" in text
     assert "Triage is incomplete" in text and "not a self-care result" in text
 
 

@@ -92,6 +92,8 @@ class QuestionOut(BaseModel):
     patient: str | None = Field(description="Plain wording for the patient; null for examination items.")
     clinician: str
     help: str | None
+    group: str | None = Field(default=None, description="For a grouped red-flag screen: the red-flag group it asks.")
+    items: list[str] = Field(default_factory=list, description="For a grouped screen: the item targets it covers.")
     sources: list[Cite]
     exam: bool = Field(description="An examination item (asked of clinicians, answered per leg).")
     wording: str = Field(description="The wording for the requested audience.")

@@ -39,10 +39,10 @@ from nerveroot.assessment.case import (
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, ParsedFinding, Qualifier
 from nerveroot.intake.pipeline import pipeline
-from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX
+from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX, nested_targets
 from nerveroot.knowledge.base import KnowledgeBase
 
-_STRUCTURED = {"strength", "reflex", "provocative"}
+_STRUCTURED = {"strength", "reflex", "provocative", "function"}
 _JOINERS = {"and", ",", "/", "&", "or", "+", "nor"}
 _MOVEMENTS = set(get_args(Movement))
 _REFLEXES = set(get_args(ReflexName))
@@ -127,10 +127,39 @@ def _mentions(doc: Doc) -> list[_Mention]:
     return out
 
 
+def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """Vocabulary findings inside a longer knowledge-base phrase of another finding.
+
+    "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
+    curated rules are run again inside such a phrase so that numbness and the body region are not lost. The nested
+    finding keeps the phrase's ConText status.
+    """
+    out: list[_Mention] = []
+    for m in mentions:
+        out.append(m)
+        if m.kind != "other":
+            continue
+        base, text = m.span.start_char, m.span.text
+        hits: list[tuple[int, int, Any]] = []
+        for regex, spec in nested_targets():
+            hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
+        taken: list[tuple[int, int]] = []
+        for start, end, spec in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or (span.start == m.span.start and span.end == m.span.end and spec.kind == m.kind):
+                continue
+            taken.append((start, end))
+            out.append(_Mention(span, spec.kind, spec.ids, m.status, m.qualifier, spec.fixed))
+    return sorted(out, key=lambda x: (x.span.start, x.span.end))
+
+
 def _side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
     found = []
     for tok in sent:
-        sides = pt.SIDE_WORDS.get(tok.lower_) or pt.SIDE_LETTERS.get(tok.text)
+        word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
+        sides = pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
         if sides:
             found.append((tok.i, sides))
     return found
@@ -220,6 +249,9 @@ def _region(state: _State, m: _Mention, regions_in_sent: list[_Mention]) -> None
     sides = _sides_for(doc, m.span, lo, hi, ())
     for region in m.ids:
         for mode in sorted(modes):
+            if region == "saddle" and mode == "sensory":  # altered saddle sensation is the red flag itself
+                state.add("saddle_anaesthesia", "red_flag", m.status, m.qualifier, m.span.start_char, m.span.end_char)
+                continue
             fid = f"{mode}:{region}"
             kind: FindingKind = "sensory_region" if mode == "sensory" else "pain_region"
             for side in sides or (None,):
@@ -305,9 +337,43 @@ def _sides_by_value(
     return out
 
 
+def _grades(doc: Doc, w: _Window) -> list[tuple[int, int, int]]:
+    """MRC grades around a group as (char start, char end, grade): n/5 first, else a bare digit just after it."""
+    found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in _valued(doc, w, pt.GRADE)]
+    if found or w.end >= w.right_hi:
+        return found
+    right = doc[w.end : w.right_hi]
+    bare = pt.BARE_GRADE.match(right.text)
+    if bare is None:
+        return []
+    return [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+
+
+def _cue(text: str, regexes: tuple[tuple[FindingStatus, re.Pattern[str]], ...], last: bool) -> FindingStatus | None:
+    """The status of the judging word nearest the finding: the last one in text before it, the first one after it.
+
+    A judging word after "not" / "no" counts for the other side ("not weak" is normal, "not normal" impaired).
+    """
+    hits: list[tuple[int, FindingStatus]] = []
+    for status, regex in regexes:
+        for mt in regex.finditer(text):
+            flipped: FindingStatus = "absent" if status == "present" else "present"
+            hits.append((mt.start(), flipped if pt.NOT_BEFORE.search(text[: mt.start()]) else status))
+    if not hits:
+        return None
+    hits.sort()
+    return hits[-1][1] if last else hits[0][1]
+
+
+_STRENGTH_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
+    ("present", pt.WEAK_CUE),
+    ("absent", pt.STRONG_CUE),
+)
+
+
 def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
     doc = state.doc
-    grades = _valued(doc, w, pt.GRADE)
+    grades = _grades(doc, w)
     for m in group:
         if m.qualifier in ("family", "hypothetical", "possible"):
             for mv in m.ids:
@@ -315,11 +381,10 @@ def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
             continue
         movements = [mv for mv in m.ids if mv in _MOVEMENTS]
         if grades:
-            sides = _sides_by_value(doc, w, [p for p, _ in grades], state.default_side, m.span)
-            for (pos, match), side_tuple in zip(grades, sides, strict=True):
-                grade = int(match.group(1) or match.group(2))
+            sides = _sides_by_value(doc, w, [p for p, _, _ in grades], state.default_side, m.span)
+            for (pos, value_end, grade), side_tuple in zip(grades, sides, strict=True):
                 status: FindingStatus = "present" if grade <= 4 else "absent"
-                start, end = min(m.span.start_char, pos), max(m.span.end_char, pos + len(match.group(0)))
+                start, end = min(m.span.start_char, pos), max(m.span.end_char, value_end)
                 for mv in movements:
                     for side in side_tuple or (None,):
                         state.add(STRENGTH_PREFIX + mv, "strength", status, None, start, end, side, grade)
@@ -330,18 +395,15 @@ def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
                             if mv == "ankle_dorsiflexion":
                                 state.add("foot_drop", "sign", "present", None, start, end, side, grade)
             continue
-        own = m.span.text
         cue_status: FindingStatus | None = None
         if m.status == "absent":
             cue_status = "absent"
-        elif pt.WEAK_CUE.search(own) or pt.WEAK_CUE.search(w.left_text(doc)):
+        elif pt.WEAK_CUE.search(m.span.text):
             cue_status = "present"
-        elif pt.STRONG_CUE.search(w.left_text(doc)):
-            cue_status = "absent"
-        elif pt.WEAK_CUE.search(w.right_text(doc)):
-            cue_status = "present"
-        elif pt.STRONG_CUE.search(w.right_text(doc)):
-            cue_status = "absent"
+        else:
+            cue_status = _cue(_left_clause(doc, w, 4).text, _STRENGTH_CUES, last=True) or _cue(
+                w.right_text(doc), _STRENGTH_CUES, last=False
+            )
         if cue_status is None:
             continue
         qualifier: Qualifier | None = m.qualifier if cue_status == m.status else None
@@ -366,11 +428,16 @@ def _reflex_results(text: str) -> list[tuple[int, int, str]]:
     return sorted(hits)
 
 
+_BARE_SITE = re.compile(r"^(?:knees?|ankles?)$", re.IGNORECASE)
+
+
 def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
     doc = state.doc
     for m in group:
         if m.qualifier in ("family", "hypothetical", "possible", "historical"):
             continue
+        if _BARE_SITE.match(m.span.text) and not pt.REFLEX_WORD.search(m.span.sent.text):
+            continue  # "knee 0, ankle 2" reads as reflexes only in a sentence about reflexes
         own = _reflex_results(m.span.text)
         if own:
             found = [(m.span.start_char + s, m.span.start_char + e, r) for s, e, r in own]
@@ -378,16 +445,18 @@ def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
             right = doc[w.end : w.right_hi]
             found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]
             if not found:
-                left = doc[max(w.left_lo, w.start - 3) : w.start]
+                left = doc[max(w.left_lo, w.start - 5) : w.start]
                 found = [(left.start_char + s, left.start_char + e, r) for s, e, r in _reflex_results(left.text)]
         if not found and m.status == "absent":  # "no ankle jerk on the left" means the reflex is absent
             found = [(m.span.start_char, m.span.end_char, "absent")]
         if not found:
             continue
-        plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs"))
+        plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs", "knees", "ankles"))
         default = pt.BOTH if plural and not _side_tokens(m.span.sent) else state.default_side
         sides = _sides_by_value(doc, w, [s for s, _, _ in found], default, m.span)
-        for (s, e, result), side_tuple in zip(found, sides, strict=True):
+        found_sides = list(zip(found, sides, strict=True))
+        found_sides += _compared_side(doc, w, found_sides)
+        for (s, e, result), side_tuple in found_sides:
             start, end = min(m.span.start_char, s), max(m.span.end_char, e)
             status: FindingStatus = "present" if result in ("reduced", "absent") else "absent"
             for name in m.ids:
@@ -399,6 +468,24 @@ def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
                         state.reflexes.append(ReflexTest(reflex=name, side=side, result=result))
                     if result == "brisk":
                         state.add("brisk_reflexes", "sign", "present", None, start, end, side, result)
+
+
+def _compared_side(
+    doc: Doc, w: _Window, found: list[tuple[tuple[int, int, str], tuple[Side, ...]]]
+) -> list[tuple[tuple[int, int, str], tuple[Side, ...]]]:
+    """'Diminished on the R compared with the L': the other side is read as normal."""
+    if w.end >= w.right_hi or len(found) != 1:
+        return []
+    (_, _, result), sides = found[0]
+    right = doc[w.end : w.right_hi]
+    mt = pt.COMPARED_WITH.search(right.text)
+    if mt is None or result not in ("reduced", "absent") or len(sides) != 1:
+        return []
+    other = pt.SIDE_WORDS.get(mt.group(1).lower()) or pt.SIDE_LETTERS.get(mt.group(1).upper())
+    if not other or other == sides:
+        return []
+    pos = right.start_char + mt.start(1)
+    return [((pos, right.start_char + mt.end(1), "normal"), other)]
 
 
 def _test_result(doc: Doc, m: _Mention, w: _Window) -> tuple[str | None, int | None, int, int]:
@@ -437,10 +524,82 @@ def _left_clause(doc: Doc, w: _Window, max_tokens: int = 3) -> Span:
     return doc[lo : w.start]
 
 
+_CROSSED = ("crossed_slr", "crossed_femoral_stretch")
+_TEST_VALUES = (("positive", pt.TEST_POSITIVE), ("negative", pt.TEST_NEGATIVE))
+_LIMB_WORD = re.compile(r"^(?:leg|legs|limb|lower|buttock|thigh|calf|foot|hip|knee|groin|shin)\b", re.IGNORECASE)
+
+
+def _per_side_results(doc: Doc, m: _Mention, w: _Window, limit: int) -> list[tuple[Side, str, int | None, int]]:
+    """'SLR L 50°, R 80°' / 'SLR positive L, negative R': one result per side when a test lists two sides.
+
+    Side words naming a limb or region ("reproducing right buttock pain") are not test sides. Each result word or
+    angle goes with the nearest side word before it (or after it, when the sides are written after the values).
+    """
+    lo = _left_clause(doc, w).start
+    sides = [
+        (doc[i].idx, side)
+        for i, side in _side_tokens(doc[lo:limit])
+        if i + 1 >= len(doc) or not _LIMB_WORD.match(doc[i + 1].text)
+    ]
+    if len({s for _, s in sides}) < 2 or any(len(s) > 1 for _, s in sides):
+        return []
+    right = doc[m.span.end : limit]
+    values: list[tuple[int, str, int | None, int]] = []
+    for result, regex in _TEST_VALUES:
+        values += [(right.start_char + x.start(), result, None, right.start_char + x.end()) for x in regex.finditer(right.text)]
+    for x in pt.ANGLE.finditer(right.text):
+        angle = int(x.group(1) or x.group(2))
+        if angle <= 120:
+            result = "positive" if angle < pt.SLR_POSITIVE_BELOW else "negative"
+            values.append((right.start_char + x.start(), result, angle, right.start_char + x.end()))
+    if not values:
+        return []
+    values.sort()
+    before_first = sides[0][0] < values[0][0]
+    by_side: dict[Side, tuple[str, int | None, int]] = {}
+    for pos, result, angle, end in values:
+        cands = [s for p, s in sides if p < pos] if before_first else [s for p, s in sides if p > pos]
+        if not cands:
+            continue
+        side = (cands[-1] if before_first else cands[0])[0]
+        held = by_side.get(side)
+        if held is None:  # a result word beats an angle; the first word wins
+            by_side[side] = (result, angle, end)
+        elif held[1] is not None and angle is None:
+            by_side[side] = (result, held[1], max(end, held[2]))
+        elif held[1] is None and angle is not None:
+            by_side[side] = (held[0], angle, held[2])
+    return [(side, result, angle, end) for side, (result, angle, end) in by_side.items()]
+
+
+def _record_test(
+    state: _State, test: str, side: Side | None, result: str, angle: int | None, start: int, end: int
+) -> None:
+    status: FindingStatus = "present" if result == "positive" else "absent"
+    state.add(test + PROVOCATIVE_SUFFIX, "provocative", status, None, start, end, side, result)
+    state.provocative.append(
+        ProvocativeResult(
+            test=test,  # type: ignore[arg-type]
+            side=side,
+            result=result,  # type: ignore[arg-type]
+            angle=angle if test in ("slr", "crossed_slr") else None,
+        )
+    )
+
+
 def _provocative(state: _State, group: list[_Mention], w: _Window) -> None:
     doc = state.doc
     for m in group:
         if m.qualifier in ("family", "hypothetical", "possible", "historical"):
+            continue
+        tests = [t for t in m.ids if t in _TESTS]
+        sent = m.span.sent
+        later = [i for i in range(w.end, sent.end) if doc[i].ent_iob_ == "B" and doc[i].ent_type_ == "PROVOCATIVE"]
+        per_side = [] if set(tests) & set(_CROSSED) else _per_side_results(doc, m, w, later[0] if later else sent.end)
+        if per_side:
+            for side, result, angle, end in per_side:
+                for test in tests:
+                    _record_test(state, test, side, result, angle, m.span.start_char, end)
             continue
         result, angle, start, end = _test_result(doc, m, w)
         if result is None:
@@ -448,21 +607,47 @@ def _provocative(state: _State, group: list[_Mention], w: _Window) -> None:
         if m.status == "absent" and result == "positive" and m.qualifier == "negated":
             result = "negative"
         left = _left_clause(doc, w)
-        sides = _nearest_side(doc, left.start, w.right_hi, m.span.start, m.span.end) or state.default_side
-        for test in m.ids:
-            if test not in _TESTS:
-                continue
-            status: FindingStatus = "present" if result == "positive" else "absent"
-            for side in sides or (None,):
-                state.add(test + PROVOCATIVE_SUFFIX, "provocative", status, None, start, end, side, result)
-                state.provocative.append(
-                    ProvocativeResult(
-                        test=test,
-                        side=side,
-                        result=result,
-                        angle=angle if test in ("slr", "crossed_slr") else None,
-                    )
-                )
+        sides = _nearest_side(doc, left.start, w.right_hi, m.span.start, m.span.end)
+        if not sides and not set(tests) & set(_CROSSED):  # "SLR + at 30° on the left, Bragard's also positive"
+            sides = _nearest_side(doc, sent.start, sent.end, m.span.start, m.span.end)
+        for test in tests:
+            for side in sides or state.default_side or (None,):
+                _record_test(state, test, side, result, angle, start, end)
+
+
+_FUNCTION_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
+    ("present", pt.FUNCTION_IMPAIRED),
+    ("absent", pt.FUNCTION_NORMAL),
+)
+_CLAUSE_END = {",", ";", ".", "but", "however", "though", "although", "whereas"}
+_LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
+
+
+def _function(state: _State, group: list[_Mention], w: _Window) -> None:
+    """Functions named with a verdict beside them: "PR tone lax", "gait normal", "erections and ejaculation normal".
+
+    The verdict is the judging word nearest the group in its clause (left first, then right); a function with no
+    verdict ("PR not done") gives no finding. Possible, hypothetical or family mentions stay unknown.
+    """
+    doc = state.doc
+    lo = w.start
+    while lo > max(w.left_lo, w.start - 3) and not doc[lo - 1].is_punct and doc[lo - 1].lower_ not in _LEFT_STOP:
+        lo -= 1
+    left = doc[lo : w.start]
+    stop = next((i for i in range(w.end, w.right_hi) if doc[i].lower_ in _CLAUSE_END), w.right_hi)
+    status = _cue(left.text, _FUNCTION_CUES, last=True) or _cue(doc[w.end : stop].text, _FUNCTION_CUES, last=False)
+    if status is None:
+        return
+    start = min(left.start_char, group[0].span.start_char)
+    end = max(doc[stop - 1].idx + len(doc[stop - 1]) if stop > w.end else 0, group[-1].span.end_char)
+    for m in group:
+        blocked = m.qualifier in ("family", "hypothetical", "possible", "historical")
+        for fid in m.ids:
+            kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "symptom"
+            if blocked:
+                state.add(fid, kind, "unknown", m.qualifier, m.span.start_char, m.span.end_char)
+            else:
+                state.add(fid, kind, status, None, start, end)
 
 
 # --- demographics and timing ----------------------------------------------------------------------------------------
@@ -568,14 +753,11 @@ def _note_sides(state: _State) -> tuple[Side, ...]:
 
 
 def _derive(state: _State) -> None:
-    """Findings implied by others: saddle numbness, bilateral leg symptoms, weakness from a weak movement."""
+    """Findings implied by others: bilateral leg symptoms, weakness from a weak movement, numbness."""
     by_id: dict[str, list[ParsedFinding]] = {}
     for f in state.findings:
         by_id.setdefault(f.id, []).append(f)
     present = {fid for fid, fs in by_id.items() if any(f.status == "present" for f in fs)}
-    if "sensory:saddle" in present and "saddle_anaesthesia" not in present:
-        f = next(f for f in by_id["sensory:saddle"] if f.status == "present")
-        state.add("saddle_anaesthesia", "red_flag", "present", None, f.start, f.end)
     weak = [f for f in state.findings if f.id.startswith(STRENGTH_PREFIX) and f.status == "present"]
     if weak and "weakness" not in present:
         state.add("weakness", "symptom", "present", None, weak[0].start, weak[0].end)
@@ -641,7 +823,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
         warnings.filterwarnings("ignore", message=r"\[W036\]")
         doc = nlp(text)
     state = _State(doc)
-    mentions = _mentions(doc)
+    mentions = _nested(doc, _mentions(doc))
     plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind != "region"]
     for m in plain:
         _plain(state, m)
@@ -657,10 +839,12 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
         ]
     structured = [m for m in mentions if m.kind in _STRUCTURED]
     groups = _groups(structured)
-    handlers = {"strength": _strength, "reflex": _reflex, "provocative": _provocative}
+    handlers = {"strength": _strength, "reflex": _reflex, "provocative": _provocative, "function": _function}
     for group, window in zip(groups, _windows(doc, groups), strict=True):
         handlers[group[0].kind](state, group, window)
     _derive(state)
+    sided = {(f.id, f.status) for f in state.findings if f.side is not None}
+    state.findings = [f for f in state.findings if f.side is not None or (f.id, f.status) not in sided]
     extra = _demographics(state, today)
     findings = sorted(state.findings, key=lambda f: (f.start, f.id, f.side or ""))
     state.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())

@@ -11,6 +11,7 @@ LEFT: tuple[Side, ...] = ("left",)
 RIGHT: tuple[Side, ...] = ("right",)
 BOTH: tuple[Side, ...] = ("left", "right")
 SIDE_WORDS: dict[str, tuple[Side, ...]] = {
+    "b/l": BOTH,
     "left": LEFT,
     "lt": LEFT,
     "right": RIGHT,
@@ -22,52 +23,87 @@ SIDE_WORDS: dict[str, tuple[Side, ...]] = {
 }
 SIDE_LETTERS: dict[str, tuple[Side, ...]] = {"L": LEFT, "R": RIGHT}
 
-# An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4".
+# An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4". A + or - after the digit is dropped:
+# "4-/5" and "4+/5" are grade 4 (the Case holds whole MRC grades, and both mean weaker than normal), "5-/5" is 5.
 GRADE = re.compile(r"(?<![\d/])([0-5])\s*[+-]?\s*/\s*5(?![\d])|\b(?:mrc|grade)\s*([0-5])\b", re.IGNORECASE)
-WEAK_CUE = re.compile(
-    r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|unable|difficulty|trouble|"
-    r"struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?)\b",
+_NOT_A_MEASURE = r"(?!\s*(?:days?|weeks?|months?|years?|wks?|hrs?|hours?|mins?|minutes?|cm|mm|kg|ml|m\b|°|%|x\b))"
+BARE_GRADE = re.compile(
+    r"^\s*[:=(-]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*)?([0-5])\s*[+-]?(?![\w/.°%+-])" + _NOT_A_MEASURE,
     re.IGNORECASE,
 )
-STRONG_CUE = re.compile(r"\b(?:normal|full|strong|intact|good|preserved)\b", re.IGNORECASE)
+"""A grade written straight after a movement with no "/5": "eversion 4-", "DF R 4+", "EHL 3" (same +/- rule)."""
+WEAK_CUE = re.compile(
+    r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|unable|not able|difficulty|"
+    r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓)"
+    r"(?:\b|(?<=↓))",
+    re.IGNORECASE,
+)
+STRONG_CUE = re.compile(
+    r"\b(?:normal(?:ly)?|full|strong|intact|good|preserved|fine|ok|okay|nad|unremarkable|easily|satisfactory|"
+    r"able|no (?:problem|difficulty|trouble|weakness))\b",
+    re.IGNORECASE,
+)
 
+_RG = r"(?<![\w/.+-])"  # a reflex grade digit stands alone: not L4, not 4/5, not 2.5
+_RG_END = r"(?![\w/.°%])" + _NOT_A_MEASURE
 REFLEX_RESULTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "absent",
         re.compile(
             r"\b(?:absent|missing|not elicited|unobtainable|not obtainable|lost|"
-            r"(?:can(?:not|['’]?t)|could(?:n['’]?t| not)) be elicited|areflexi\w*|not present)\b",
+            r"(?:can(?:not|['’]?t)|could(?:n['’]?t| not)) be (?:elicited|obtained|found)|areflexi\w*|not present|"
+            r"(?:could(?:n['’]?t| not)|can(?:not|['’]?t)|unable to|failed to) (?:get|elicit|obtain|find|produce)"
+            r"(?: (?:any|a|an))?)\b"
+            rf"|{_RG}0{_RG_END}",
             re.IGNORECASE,
         ),
     ),
     (
         "brisk",
         re.compile(
-            r"\b(?:brisk|hyperactive|exaggerated|increased|pathologically brisk)\b|(?<!\w)[34]\+", re.IGNORECASE
+            r"\b(?:brisk|hyperactive|exaggerated|increased|pathologically brisk)\b|(?<!\w)[34]\+|\+\+\+|[↑⇑]"
+            rf"|{_RG}[34]{_RG_END}",
+            re.IGNORECASE,
         ),
     ),
     (
         "reduced",
         re.compile(
-            r"\b(?:reduced|diminished|depressed|decreased|hypoactive|sluggish|weak|weaker|trace|hyporeflexi\w*)\b"
-            r"|(?<!\w)1\+|\+/-",
+            r"\b(?:reduced|diminished|depressed|decreased|hypoactive|sluggish|weak|weaker|trace|hyporeflexi\w*|"
+            r"only with reinforcement|with reinforcement)\b|(?<!\w)1\+|\+/-|±|[↓⇓]"
+            rf"|{_RG}1{_RG_END}",
             re.IGNORECASE,
         ),
     ),
     (
         "normal",
-        re.compile(r"\b(?:normal|present|intact|symmetrical|symmetric|preserved|equal)\b|(?<!\w)2\+", re.IGNORECASE),
+        re.compile(
+            r"\b(?:normal|present|intact|symmetrical|symmetric|preserved|equal|nad)\b|(?<!\w)2\+|(?<!\+)\+\+(?!\+)|↔"
+            rf"|{_RG}2{_RG_END}",
+            re.IGNORECASE,
+        ),
     ),
 )
+"""Reflex results in words, arrows or grades. Grades follow the 0–4 scale: 0 absent, 1 (1+, ±) reduced, 2 (2+, ++)
+normal, 3–4 (+++) brisk. A lone "+" is left unread: notes use it both for "present" and for "reduced"."""
+COMPARED_WITH = re.compile(
+    r"\b(?:compared (?:with|to)|relative to|vs\.?|versus|than(?: on)?)\s+(?:the\s+|on the\s+)?"
+    r"(left|right|lt|rt|l|r)\b",
+    re.IGNORECASE,
+)
+"""'diminished on the R compared with the L': the side compared against is the normal one."""
+REFLEX_WORD = re.compile(r"reflex|jerk|\b[ka]js?\b|tendon", re.IGNORECASE)
 NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 TEST_POSITIVE = re.compile(
-    r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness)\b"
+    r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness|"
+    r"brings? on|brought on|recreat\w*|caus\w* (?:leg |buttock |thigh |calf |radicular )?pain)\b"
     r"|\+ve\b|(?<=\s)\+(?=\s|$|[,.;])",
     re.IGNORECASE,
 )
 TEST_NEGATIVE = re.compile(
-    r"\b(?:negative|neg|normal|unremarkable|full|pain-?free|painless|no pain|non-?tender|not tender|nil)\b|-ve\b"
+    r"\b(?:negative|neg|normal|unremarkable|full|pain-?free|painless|no pain|non-?tender|not tender|nil|nad|"
+    r"no (?:leg |radicular |buttock |thigh )?(?:pain|symptoms))\b|-ve\b"
     r"|\bnon-?$",
     re.IGNORECASE,
 )
@@ -258,3 +294,20 @@ def since_days(word: str, today: date | None) -> int | None:
         return None
     back = (today.weekday() - WEEKDAYS.index(word)) % 7 or 7
     return (today - (today - timedelta(days=back))).days
+
+# A function named without a verdict ("bladder", "PR tone", "gait", "weight", "erections") takes its status from
+# the nearest word that judges it: impaired → the red flag is present, normal → absent, neither → not read.
+FUNCTION_IMPAIRED = re.compile(
+    r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
+    r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|dysfunction\w*|incontinen\w*|numb|dull|"
+    r"deranged|compromised|unsteady|ataxic|broad[- ]based|wide[- ]based|shuffling|spastic|wobbly|staggering|"
+    r"unbalanced|high[- ]stepping|steppage|down(?: by)?(?= ~?\d)|dropping|falling|leaking|retaining)\b",
+    re.IGNORECASE,
+)
+FUNCTION_NORMAL = re.compile(
+    r"↔|✓|\b(?:normal(?:ly)?|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
+    r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*)|nil(?: of note)?|"
+    r"as (?:normal|usual|before)|steady|stable|unchanged|maintained|unimpaired|regular|within normal limits|wnl|"
+    r"working|functioning|continent|nothing of note)\b",
+    re.IGNORECASE,
+)

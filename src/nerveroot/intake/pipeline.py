@@ -28,17 +28,35 @@ from medspacy.context import ConTextRule
 from medspacy.target_matcher import TargetRule
 
 _SENTENCE_END = {".", "!", "?"}
+_ABBREVIATIONS = frozenset(
+    "post ant lat med approx pt pts dr mr mrs ms prof vs cf inc st wk wks yr yrs hx sx dx rx tx fx ref temp no "
+    "nb eg ie etc mins hrs".split()
+)
+"""Words written with a full stop in clinical shorthand ("post. thigh", "approx. 3 m"): the stop ends no sentence."""
+_ARROWS = "↓↑⇓⇑↔→←"
+
+
+def _ends_sentence(doc: Doc, i: int) -> bool:
+    """Whether token i starts a new sentence, judged from the token before it."""
+    prev, token = doc[i - 1], doc[i]
+    if "\n" in prev.text or "\n" in prev.whitespace_:
+        return True
+    if prev.text in _SENTENCE_END:
+        if not prev.whitespace_:  # "?saddle", "?CES": a hedge glued to the next word
+            return False
+        before = doc[i - 2].lower_ if i >= 2 else ""
+        return not (prev.text == "." and before in _ABBREVIATIONS and token.text[:1].islower())
+    # spaCy keeps some stops on their token ("L.", "bilat.", "m."): a capital after one starts a sentence.
+    return len(prev.text) > 1 and prev.text.endswith(".") and prev.lower_[:-1] not in _ABBREVIATIONS and (
+        token.text[:1].isupper()
+    )
 
 
 @Language.component("nerveroot_sentences")
 def split_sentences(doc: Doc) -> Doc:
-    """Sentence starts after . ! ? and at line breaks."""
+    """Sentence starts after . ! ? (not after shorthand such as "post." or a glued "?CES") and at line breaks."""
     for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        token.is_sent_start = prev.text in _SENTENCE_END or "\n" in prev.text or "\n" in prev.whitespace_
+        token.is_sent_start = i == 0 or _ends_sentence(doc, i)
     return doc
 
 
@@ -67,6 +85,11 @@ class _KbKey:
 @lru_cache(maxsize=4)
 def _build(handle: _KbKey) -> Language:
     nlp = spacy.blank("en")
+    # Arrows are their own tokens: "KJ↓L", "wt↓" read as "KJ ↓ L", "wt ↓".
+    arrows = rf"[{_ARROWS}]"
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*nlp.Defaults.infixes, arrows]).finditer
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex([*nlp.Defaults.prefixes, arrows]).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, arrows]).search
     nlp.add_pipe("nerveroot_sentences")
     matcher: Any = nlp.add_pipe("medspacy_target_matcher")
     matcher.add([_target_rule(s) for s in (*curated_targets(), *kb_targets(handle.kb))])

@@ -15,7 +15,7 @@ from nerveroot.knowledge.base import KnowledgeBase, normalise
 from nerveroot.knowledge.models import BodyRegion, Finding
 
 MACROS = {
-    "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right))?",
+    "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right|lt|rt|l|r)\.?)?",
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to)",
     "%Q%": r"['’]?",
 }
@@ -33,6 +33,7 @@ CONTEXT_TYPE = {
     "reflex": "REFLEX",
     "provocative": "PROVOCATIVE",
     "region": "REGION",
+    "function": "FUNCTION",
     "other": "SIGN",
 }
 
@@ -43,7 +44,7 @@ class TargetSpec:
 
     pattern: str
     regex: bool
-    kind: str  # red_flag | history | symptom | sign | strength | reflex | provocative | region | other
+    kind: str  # red_flag | history | symptom | sign | strength | reflex | provocative | region | function | other
     ids: tuple[str, ...]  # finding ids (or the movement / reflex / test / region key for structured kinds)
     fixed: str | None = None  # "absent" when the phrase itself states absence
     origin: str = "curated"
@@ -89,6 +90,14 @@ def curated_targets() -> tuple[TargetSpec, ...]:
             real_kind = _kind_of(ids[0])[0] if kind == "absent" else kind
             specs += [TargetSpec(expand(p), True, real_kind, ids, fixed) for p in patterns]
     return tuple(specs)
+
+
+@lru_cache(maxsize=1)
+def nested_targets() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
+    """Curated rules compiled, to look for vocabulary findings inside a longer knowledge-base phrase."""
+    return tuple(
+        (re.compile(s.pattern, re.IGNORECASE), s) for s in curated_targets() if s.kind not in ("other", "function")
+    )
 
 
 @lru_cache(maxsize=1)

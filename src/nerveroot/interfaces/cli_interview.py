@@ -11,7 +11,17 @@ from rich.console import Console
 from rich.prompt import Prompt
 
 from nerveroot.assessment.case import Case, Side
-from nerveroot.interview import UNKNOWN, Outcome, apply_answer, choices, choose_question, outcome, parse_answer
+from nerveroot.interview import (
+    UNKNOWN,
+    Choice,
+    Outcome,
+    apply_answer,
+    choices,
+    choose_question,
+    default_questions,
+    outcome,
+    parse_answer,
+)
 from nerveroot.interview.catalogue import Audience, Question
 from nerveroot.interview.regions import lexicon
 from nerveroot.knowledge.base import KnowledgeBase
@@ -61,6 +71,17 @@ def _ask(console: Console, question: Question, audience: Audience, kb: Knowledge
             return parse_answer(question, reply, kb)
         except ValueError as exc:
             console.print(f"[red]{exc}[/red]")
+
+
+def stage_label(choice: Choice, asked: list[str]) -> str:
+    """Where the interview is: a grouped red-flag screen, the follow-up of one, a single red flag, or later."""
+    if choice.phase != "red_flag":
+        return "narrowing down"
+    if choice.question.screen:
+        return "red-flag screen"
+    screens = {q.id: q for q in default_questions() if q.screen}
+    follows = any(a in screens and choice.question.target in screens[a].items for a in asked)
+    return "red-flag follow-up" if follows else "red-flag check"
 
 
 def per_leg(question: Question, case: Case) -> bool:
@@ -122,7 +143,7 @@ def interview_command(
     asked: list[str] = []
     console.print('[dim]Answer each question; type "don\'t know" if unsure, or "help" for an explanation.[/dim]')
     while (choice := choose_question(case, kb, who, asked, margin)) is not None:
-        stage = "red-flag check" if choice.phase == "red_flag" else "narrowing down"
+        stage = stage_label(choice, asked)
         console.print(f"[dim]Question {len(asked) + 1} · {stage} · up to {choice.remaining} left[/dim]")
         if per_leg(choice.question, case):
             console.print("[dim]Both legs have symptoms: answer for the left leg first.[/dim]")

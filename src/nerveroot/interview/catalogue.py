@@ -225,7 +225,7 @@ def build_screens(questions: tuple[Question, ...], kb: KnowledgeBase) -> tuple[Q
     flags = kb.all("red_flags", RedFlag)
     built: list[Question] = []
     for q in questions:
-        if q.group is None:
+        if q.group is None or q.items:  # an item, or a screen that is already built
             built.append(q)
             continue
         items = [i for i in members.get(q.group, []) if i.phrase is not None]

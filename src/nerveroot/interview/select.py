@@ -1,5 +1,10 @@
 """Choosing the next question: red flags first, then the body maps, then the item with the most expected information.
 
+Red flags are asked in groups, as clinicians screen them: one screen per red-flag group ("have you had any of
+these: ...?", see interview.catalogue), in order of the highest level its items could raise the case to. "No to
+all" records every item absent; after "yes" or "not sure" the group's items are asked one by one, before any other
+group; "don't know" leaves them unknown (and reported as not assessed). An emergency answer ends the interview.
+
 The hypothesis space is the one the assessment reports: each root L1–S1 weighted by the radicular share, plus
 every ranked condition without roots (mimics, non-specific back pain) with its own probability. A question is
 worth asking while it matters for the triage or for the root:
@@ -266,9 +271,8 @@ def _red_flags(
     covered: set[str] = set()
     flagged: list[tuple[bool, Urgency, int, Question]] = []
     for screen in screens:
-        mine = [q for q in items if q.target in screen.items]
-        covered.update(q.id for q in mine)
-        open_items = [q for q in mine if not is_answered(case, q)]
+        open_items = [q for q in items if q.target in screen.items]  # the pool holds only unanswered items
+        covered.update(q.id for q in open_items)
         if screen.id in asked:  # answered: follow up its open items ("yes" or "not sure")
             flagged += [(True, level(q) or "self_care", order[q.id], q) for q in open_items]
         elif len(open_items) >= 2 and not any(case.status(k) == "present" for k in screen.items):
@@ -294,9 +298,10 @@ def choose_question(
     """The next question and why; None when the triage is an emergency or no remaining question matters.
 
     Order: the red flags, grouped (see _red_flags): the follow-ups of a screen answered "yes" or "not sure", then
-    screens and single red-flag items by the level they could raise the case to; then the body maps (pain, then numbness), each preceded by the sides question
-    while no leg is named, as long as they matter; then the remaining question with the largest expected
-    information gain among those that matter.
+    screens and single red-flag items by the level they could raise the case to; then the body maps (pain, then
+    numbness), each preceded by the sides question while no leg is named, as long as they matter; then the
+    remaining question with the largest expected information gain among those that matter. Screens are never
+    asked after the red-flag phase. ``questions`` is a catalogue built for ``kb`` (default: the packaged one).
     """
     t = tables(kb)
     catalogue = questions if questions is not None else default_questions()
