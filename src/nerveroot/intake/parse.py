@@ -127,21 +127,28 @@ def _mentions(doc: Doc) -> list[_Mention]:
     return out
 
 
+_NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain"})
+"""Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP"."""
+
+
 def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """Vocabulary findings inside a longer knowledge-base phrase of another finding.
 
     "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
-    curated rules are run again inside such a phrase so that numbness and the body region are not lost. The nested
-    finding keeps the phrase's ConText status.
+    curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
+    done for symptoms inside the red flags of _NESTS_SYMPTOMS. The nested finding keeps the phrase's ConText status.
     """
     out: list[_Mention] = []
     for m in mentions:
         out.append(m)
-        if m.kind != "other":
+        symptoms_only = bool(set(m.ids) & _NESTS_SYMPTOMS)
+        if m.kind != "other" and not symptoms_only:
             continue
         base, text = m.span.start_char, m.span.text
         hits: list[tuple[int, int, Any]] = []
         for regex, spec in nested_targets():
+            if symptoms_only and spec.kind != "symptom":
+                continue
             hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
         taken: list[tuple[int, int]] = []
         for start, end, spec in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
@@ -246,6 +253,7 @@ def _region(state: _State, m: _Mention, regions_in_sent: list[_Mention]) -> None
     idx = regions_in_sent.index(m)
     lo = regions_in_sent[idx - 1].span.end if idx else m.span.sent.start
     hi = regions_in_sent[idx + 1].span.start if idx + 1 < len(regions_in_sent) else m.span.sent.end
+    hi = next((t.i for t in doc[m.span.end : hi] if t.text == ";"), hi)  # a side after ";" is another clause's
     sides = _sides_for(doc, m.span, lo, hi, ())
     for region in m.ids:
         for mode in sorted(modes):
@@ -319,8 +327,12 @@ def _valued(doc: Doc, w: _Window, regex: re.Pattern[str], right_first: bool = Tr
 def _sides_by_value(
     doc: Doc, w: _Window, values: list[int], default: tuple[Side, ...], span: Span
 ) -> list[tuple[Side, ...]]:
-    """One side tuple per value position (char offsets), pairing sides written before or after each value."""
-    lo = max(w.left_lo, w.start - 4)
+    """One side tuple per value position (char offsets), pairing sides written before or after each value.
+
+    Sides are looked for from the start of the group's own clause: in "knee 2+ both sides, ankle absent on the
+    right" the ankle's side is "right", not the knee's "both sides".
+    """
+    lo = _left_clause(doc, w, 4).start
     sides = [(doc[i].idx, s) for i, s in _side_tokens(doc[lo : w.right_hi])]
     fallback = _sides_for(doc, span, lo, w.right_hi, default)
     if not sides:

@@ -28,7 +28,7 @@ SIDE_LETTERS: dict[str, tuple[Side, ...]] = {"L": LEFT, "R": RIGHT}
 GRADE = re.compile(r"(?<![\d/])([0-5])\s*[+-]?\s*/\s*5(?![\d])|\b(?:mrc|grade)\s*([0-5])\b", re.IGNORECASE)
 _NOT_A_MEASURE = r"(?!\s*(?:days?|weeks?|months?|years?|wks?|hrs?|hours?|mins?|minutes?|cm|mm|kg|ml|m\b|°|%|x\b))"
 BARE_GRADE = re.compile(
-    r"^\s*[:=(-]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*)?([0-5])\s*[+-]?(?![\w/.°%+-])" + _NOT_A_MEASURE,
+    r"^\s*[:=(-]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*)?([0-5])\s*[+-]?(?![\w/°%+-]|\.\d)" + _NOT_A_MEASURE,
     re.IGNORECASE,
 )
 """A grade written straight after a movement with no "/5": "eversion 4-", "DF R 4+", "EHL 3" (same +/- rule)."""
@@ -45,7 +45,7 @@ STRONG_CUE = re.compile(
 )
 
 _RG = r"(?<![\w/.+-])"  # a reflex grade digit stands alone: not L4, not 4/5, not 2.5
-_RG_END = r"(?![\w/.°%])" + _NOT_A_MEASURE
+_RG_END = r"(?![\w/°%]|\.\d)" + _NOT_A_MEASURE
 REFLEX_RESULTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "absent",
