@@ -9,6 +9,20 @@ Status rules (ConText modifiers on each matched phrase):
 Exam findings take their status from the values written next to them: an MRC grade ≤ 4 is weakness, a reflex
 "absent" or "reduced" is a reduced reflex (so "absent ankle jerks" is present, not negated), a "negative" test is
 absent.
+
+Notation conventions (documented so a user can check them):
+- MRC grades: "4/5", "4-/5", "4+/5", "MRC 4", or a bare grade straight after the movement ("eversion 4-", "DF R 4+").
+  A + or - is dropped: 4- and 4+ are grade 4 (weakness), 5- is grade 5.
+- Reflexes: words, arrows (↓ reduced, ↑ brisk, ↔ normal) or the 0–4 scale (0 absent, 1/1+/± reduced, 2/2+/++ normal,
+  3+/4+/+++ brisk); a lone "+" is not read. "Knee 0, ankles 2" read as reflexes only in a sentence about reflexes.
+  "Reduced on the R compared with the L" reads the compared side as normal.
+- SLR: a bare angle is positive below 70°; "SLR R 40°, L 80°" gives one result per side.
+- A function named without a verdict ("PR tone", "B/B", "gait", "weight", "erections", "saddle sensation") takes
+  its status from the judging word beside it ("lax", "↓" → present; "normal", "NAD", "steady" → absent); without
+  one it is not read. Post-void residual > 200 mL is bladder dysfunction (local CES protocols, reference
+  clinical.md), a temperature ≥ 38 °C is fever and one < 37.5 °C is read as no fever.
+- "?X" hedges only the term it is glued to ("?CES – saddle anaesthesia" keeps the saddle anaesthesia present).
+- A finding never mentioned stays unknown: silence is never read as absence.
 """
 
 from __future__ import annotations
@@ -127,8 +141,9 @@ def _mentions(doc: Doc) -> list[_Mention]:
     return out
 
 
-_NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain"})
-"""Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP"."""
+_NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness"})
+"""Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP",
+"increasing weakness in the right foot"."""
 
 
 def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
@@ -464,8 +479,11 @@ def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
         if not found:
             continue
         plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs", "knees", "ankles"))
-        default = pt.BOTH if plural and not _side_tokens(m.span.sent) else state.default_side
-        sides = _sides_by_value(doc, w, [s for s, _, _ in found], default, m.span)
+        clause = doc[_left_clause(doc, w, 4).start : w.right_hi]
+        if plural and not _side_tokens(clause):  # "absent ankle jerks", "ankles 2+ and equal": both sides
+            sides = [pt.BOTH for _ in found]
+        else:
+            sides = _sides_by_value(doc, w, [s for s, _, _ in found], state.default_side, m.span)
         found_sides = list(zip(found, sides, strict=True))
         found_sides += _compared_side(doc, w, found_sides)
         for (s, e, result), side_tuple in found_sides:
@@ -541,11 +559,17 @@ _TEST_VALUES = (("positive", pt.TEST_POSITIVE), ("negative", pt.TEST_NEGATIVE))
 _LIMB_WORD = re.compile(r"^(?:leg|legs|limb|lower|buttock|thigh|calf|foot|hip|knee|groin|shin)\b", re.IGNORECASE)
 
 
+def tests_take_angles(m: _Mention) -> bool:
+    """Whether a test mention is a straight-leg raise (the only test written with an angle)."""
+    return bool({"slr", "crossed_slr"} & set(m.ids))
+
+
 def _per_side_results(doc: Doc, m: _Mention, w: _Window, limit: int) -> list[tuple[Side, str, int | None, int]]:
     """'SLR L 50°, R 80°' / 'SLR positive L, negative R': one result per side when a test lists two sides.
 
     Side words naming a limb or region ("reproducing right buttock pain") are not test sides. Each result word or
-    angle goes with the nearest side word before it (or after it, when the sides are written after the values).
+    angle goes with the one side word of its own comma clause, else with the nearest side word before it (or after
+    it, when the sides are written after the values).
     """
     lo = _left_clause(doc, w).start
     sides = [
@@ -555,22 +579,34 @@ def _per_side_results(doc: Doc, m: _Mention, w: _Window, limit: int) -> list[tup
     ]
     if len({s for _, s in sides}) < 2 or any(len(s) > 1 for _, s in sides):
         return []
-    right = doc[m.span.end : limit]
+    right = doc[m.span.start : limit]  # the test's own words may hold a result: "SLR positive on the left, ..."
     values: list[tuple[int, str, int | None, int]] = []
     for result, regex in _TEST_VALUES:
-        values += [(right.start_char + x.start(), result, None, right.start_char + x.end()) for x in regex.finditer(right.text)]
-    for x in pt.ANGLE.finditer(right.text):
-        angle = int(x.group(1) or x.group(2))
-        if angle <= 120:
-            result = "positive" if angle < pt.SLR_POSITIVE_BELOW else "negative"
-            values.append((right.start_char + x.start(), result, angle, right.start_char + x.end()))
+        values += [
+            (right.start_char + x.start(), result, None, right.start_char + x.end()) for x in regex.finditer(right.text)
+        ]
+    angles = [(x.start(), x.end(), int(x.group(1) or x.group(2))) for x in pt.ANGLE.finditer(right.text)]
+    if not angles and tests_take_angles(m):
+        angles = [(x.start(1), x.end(), int(x.group(1))) for x in pt.ANGLE_AFTER_SIDE.finditer(right.text)]
+    for x_start, x_end, degrees in angles:
+        if 10 <= degrees <= 120:
+            verdict = "positive" if degrees < pt.SLR_POSITIVE_BELOW else "negative"
+            values.append((right.start_char + x_start, verdict, degrees, right.start_char + x_end))
     if not values:
         return []
     values.sort()
     before_first = sides[0][0] < values[0][0]
+    breaks = [t.idx for t in doc[lo:limit] if t.text in (",", ";")]
+
+    def clause(pos: int) -> int:
+        return sum(b < pos for b in breaks)
+
     by_side: dict[Side, tuple[str, int | None, int]] = {}
     for pos, result, angle, end in values:
+        own = {s for p, s in sides if clause(p) == clause(pos)}  # "SLR 40° L, R 85°": the side in the value's clause
         cands = [s for p, s in sides if p < pos] if before_first else [s for p, s in sides if p > pos]
+        if len(own) == 1:
+            cands = list(own)
         if not cands:
             continue
         side = (cands[-1] if before_first else cands[0])[0]
@@ -591,9 +627,9 @@ def _record_test(
     state.add(test + PROVOCATIVE_SUFFIX, "provocative", status, None, start, end, side, result)
     state.provocative.append(
         ProvocativeResult(
-            test=test,  # type: ignore[arg-type]
+            test=test,
             side=side,
-            result=result,  # type: ignore[arg-type]
+            result=result,
             angle=angle if test in ("slr", "crossed_slr") else None,
         )
     )
@@ -609,9 +645,9 @@ def _provocative(state: _State, group: list[_Mention], w: _Window) -> None:
         later = [i for i in range(w.end, sent.end) if doc[i].ent_iob_ == "B" and doc[i].ent_type_ == "PROVOCATIVE"]
         per_side = [] if set(tests) & set(_CROSSED) else _per_side_results(doc, m, w, later[0] if later else sent.end)
         if per_side:
-            for side, result, angle, end in per_side:
+            for one_side, verdict, degrees, value_end in per_side:
                 for test in tests:
-                    _record_test(state, test, side, result, angle, m.span.start_char, end)
+                    _record_test(state, test, one_side, verdict, degrees, m.span.start_char, value_end)
             continue
         result, angle, start, end = _test_result(doc, m, w)
         if result is None:
@@ -647,7 +683,11 @@ def _function(state: _State, group: list[_Mention], w: _Window) -> None:
         lo -= 1
     left = doc[lo : w.start]
     stop = next((i for i in range(w.end, w.right_hi) if doc[i].lower_ in _CLAUSE_END), w.right_hi)
-    status = _cue(left.text, _FUNCTION_CUES, last=True) or _cue(doc[w.end : stop].text, _FUNCTION_CUES, last=False)
+    cues = _FUNCTION_CUES
+    extra = pt.FUNCTION_CUES_FOR.get(group[0].ids[0])
+    if extra is not None:
+        cues = (("absent", extra[1]), ("present", extra[0]), *cues)
+    status = _cue(left.text, cues, last=True) or _cue(doc[w.end : stop].text, cues, last=False)
     if status is None:
         return
     start = min(left.start_char, group[0].span.start_char)

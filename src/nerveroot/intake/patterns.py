@@ -295,6 +295,7 @@ def since_days(word: str, today: date | None) -> int | None:
     back = (today.weekday() - WEEKDAYS.index(word)) % 7 or 7
     return (today - (today - timedelta(days=back))).days
 
+
 # A function named without a verdict ("bladder", "PR tone", "gait", "weight", "erections") takes its status from
 # the nearest word that judges it: impaired → the red flag is present, normal → absent, neither → not read.
 FUNCTION_IMPAIRED = re.compile(
@@ -311,3 +312,15 @@ FUNCTION_NORMAL = re.compile(
     r"working|functioning|continent|nothing of note)\b",
     re.IGNORECASE,
 )
+FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "thoracic_pain": (
+        re.compile(r"\b(?<!non-)(?<!non )(?:tender\w*|painful|sore|pain on palpation)\b", re.IGNORECASE),
+        re.compile(r"\b(?:non-?tender|not tender|pain-?free|painless|no (?:pain|tenderness))\b", re.IGNORECASE),
+    ),
+}
+"""Judging words that hold only for one finding (impaired, normal): a tender thoracic spine is thoracic pain."""
+ANGLE_AFTER_SIDE = re.compile(
+    r"\b(?:l|r|lt|rt|left|right)\b\.?\s*[:=]?\s*(\d{2,3})(?![\d/%]|\.\d|\s*(?:mm|cm|kg|ml|%|/|years?|yrs?|y/?o))",
+    re.IGNORECASE,
+)
+"""A bare number straight after a side in a straight-leg-raise note is its angle: "SLR: R 30, L 85"."""

@@ -29,8 +29,11 @@ from medspacy.target_matcher import TargetRule
 
 _SENTENCE_END = {".", "!", "?"}
 _ABBREVIATIONS = frozenset(
-    "post ant lat med approx pt pts dr mr mrs ms prof vs cf inc st wk wks yr yrs hx sx dx rx tx fx ref temp no "
-    "nb eg ie etc mins hrs".split()
+    {
+        *("post", "ant", "lat", "med", "approx", "pt", "pts", "dr", "mr", "mrs", "ms", "prof", "vs", "cf", "inc"),
+        *("st", "wk", "wks", "yr", "yrs", "hx", "sx", "dx", "rx", "tx", "fx", "ref", "temp", "no", "nb", "eg", "ie"),
+        *("etc", "mins", "hrs"),
+    }
 )
 """Words written with a full stop in clinical shorthand ("post. thigh", "approx. 3 m"): the stop ends no sentence."""
 _ARROWS = "↓↑⇓⇑↔→←"
@@ -47,8 +50,11 @@ def _ends_sentence(doc: Doc, i: int) -> bool:
         before = doc[i - 2].lower_ if i >= 2 else ""
         return not (prev.text == "." and before in _ABBREVIATIONS and token.text[:1].islower())
     # spaCy keeps some stops on their token ("L.", "bilat.", "m."): a capital after one starts a sentence.
-    return len(prev.text) > 1 and prev.text.endswith(".") and prev.lower_[:-1] not in _ABBREVIATIONS and (
-        token.text[:1].isupper()
+    return (
+        len(prev.text) > 1
+        and prev.text.endswith(".")
+        and prev.lower_[:-1] not in _ABBREVIATIONS
+        and (token.text[:1].isupper())
     )
 
 
@@ -87,9 +93,11 @@ def _build(handle: _KbKey) -> Language:
     nlp = spacy.blank("en")
     # Arrows are their own tokens: "KJ↓L", "wt↓" read as "KJ ↓ L", "wt ↓".
     arrows = rf"[{_ARROWS}]"
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*nlp.Defaults.infixes, arrows]).finditer
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex([*nlp.Defaults.prefixes, arrows]).search
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, arrows]).search
+    tokenizer: Any = nlp.tokenizer
+    defaults: Any = nlp.Defaults
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex([*defaults.infixes, arrows]).finditer
+    tokenizer.prefix_search = spacy.util.compile_prefix_regex([*defaults.prefixes, arrows]).search
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex([*defaults.suffixes, arrows]).search
     nlp.add_pipe("nerveroot_sentences")
     matcher: Any = nlp.add_pipe("medspacy_target_matcher")
     matcher.add([_target_rule(s) for s in (*curated_targets(), *kb_targets(handle.kb))])
