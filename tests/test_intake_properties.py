@@ -11,12 +11,20 @@ from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 
 RED_FLAG_PHRASES = {
-    "saddle_anaesthesia": ["saddle anaesthesia", "saddle numbness", "numbness in the saddle area"],
+    "saddle_anaesthesia": [
+        "saddle anaesthesia",
+        "saddle numbness",
+        "numbness in the saddle area",
+        "saddle anaes.",
+        "numbness down there",
+    ],
     "bladder_dysfunction": ["bladder problems", "urinary retention", "urinary incontinence"],
-    "bowel_dysfunction": ["bowel incontinence", "faecal incontinence", "bowel problems"],
-    "fever": ["fever", "fevers", "a high temperature"],
-    "night_pain": ["night pain"],
-    "unexplained_weight_loss": ["weight loss", "unexplained weight loss"],
+    "bowel_dysfunction": ["bowel incontinence", "faecal incontinence", "bowel problems", "weak voluntary squeeze"],
+    "sexual_dysfunction": ["difficulty reaching orgasm"],
+    "bilateral_leg_symptoms": ["shooting pains down both legs"],
+    "fever": ["fever", "fevers", "a high temperature", "febrile 38.9"],
+    "night_pain": ["night pain", "pain unremitting at night"],
+    "unexplained_weight_loss": ["weight loss", "unexplained weight loss", "a belt gone in two notches"],
     "gait_disturbance": ["unsteady gait", "gait disturbance"],
     "thoracic_pain": ["thoracic pain", "upper back pain"],
 }

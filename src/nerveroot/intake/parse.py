@@ -22,6 +22,15 @@ Notation conventions (documented so a user can check them):
   one it is not read. Post-void residual > 200 mL is bladder dysfunction (local CES protocols, reference
   clinical.md), a temperature ≥ 38 °C is fever and one < 37.5 °C is read as no fever.
 - "?X" hedges only the term it is glued to ("?CES – saddle anaesthesia" keeps the saddle anaesthesia present).
+- A spaced dash ends a hedge or a negation ("rule out abscess – IVDU, febrile 38.9" asserts both), not a
+  safety-net or family scope.
+- Sides: an ordered list "(R / L)", "L/R:" gives two values their sides in order; "symmetrical", "equal", "L=R"
+  put a value on both sides; "right" before "down", "to", "in the"… is an adverb, not a side; a side said with
+  another exam item of the sentence ("… on the L, toe walking fine") is that item's.
+- Heel / toe walking and heel raises: a bare number counts repetitions (never an MRC grade); "fatiguing",
+  "only 3" are weak cues. Counts alone give no finding.
+- A leg said to be free of symptoms ("the L leg is asymptomatic", "confined to the R leg") gives bilateral leg
+  symptoms absent and is not a symptomatic side of the note.
 - A finding never mentioned stays unknown: silence is never read as absence.
 """
 
@@ -34,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from nerveroot.assessment.case import (
     HISTORY_KEYS,
@@ -63,8 +72,11 @@ _REFLEXES = set(get_args(ReflexName))
 _TESTS = set(get_args(ProvocativeTest))
 _BLOCKING = {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
 _LEG_SIDE = re.compile(
-    r"\b(left|right)(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|radiculopathy)\b"
-    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right)\b(?!\s+(?:side of|hand))"
+    r"\b(left|right|(?-i:L|R))(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|"
+    r"radiculopathy)\b"
+    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right)\b(?!\s+(?:side of|hand)\b|\s+"
+    + pt.RIGHT_ADVERB
+    + r")"
     r"|\b(both legs|bilateral (?:leg|sciatica|lower limb))",
     re.IGNORECASE,
 )
@@ -118,16 +130,20 @@ class _State:
 
 
 def _context(span: Span, kind: str) -> tuple[FindingStatus, Qualifier | None]:
-    ext = span._
-    if ext.is_family:
+    # A modifier inside the phrase is part of it ("can no longer reach a climax"); medspaCy's overlap test misses
+    # a modifier that starts after the phrase does, so such modifiers are dropped here.
+    categories = {
+        m.category for m in span._.modifiers if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end)
+    }
+    if "FAMILY" in categories:
         return "unknown", "family"
-    if ext.is_hypothetical:
+    if "HYPOTHETICAL" in categories:
         return "unknown", "hypothetical"
-    if ext.is_negated:
+    if "NEGATED_EXISTENCE" in categories:
         return "absent", "negated"
-    if ext.is_uncertain:
+    if "POSSIBLE_EXISTENCE" in categories:
         return "unknown", "possible"
-    if ext.is_historical and kind != "history":
+    if "HISTORICAL" in categories and kind != "history":
         return "unknown", "historical"
     return "present", None
 
@@ -177,11 +193,25 @@ def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return sorted(out, key=lambda x: (x.span.start, x.span.end))
 
 
+_SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "limb", "foot"})
+
+
+def _is_adverb(tok: Token) -> bool:
+    """'right' used as an adverb: "right down to my little toe", "all right"."""
+    if tok.lower_ != "right":
+        return False
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_ if tok.i else ""
+    return before == "all" or bool(pt.RIGHT_AS_ADVERB.match(doc.text[tok.idx + len(tok) : tok.idx + len(tok) + 40]))
+
+
 def _side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
     found = []
     for tok in sent:
         word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
-        sides = pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
+        sides = None if _is_adverb(tok) else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
+        if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
+            sides = pt.BOTH  # "each side", "either leg"
         if sides:
             found.append((tok.i, sides))
     return found
@@ -348,7 +378,13 @@ def _sides_by_value(
     right" the ankle's side is "right", not the knee's "both sides".
     """
     lo = _left_clause(doc, w, 4).start
-    sides = [(doc[i].idx, s) for i, s in _side_tokens(doc[lo : w.right_hi])]
+    clause = doc[lo : w.right_hi]
+    ordered = _ordered_sides(doc[w.left_lo : w.right_hi].text, len(values))
+    if ordered:
+        return ordered
+    if pt.SYMMETRIC.search(clause.text):  # "AJ 2+ symmetrical", "L=R": the value holds on both sides
+        return [pt.BOTH for _ in values]
+    sides = [(doc[i].idx, s) for i, s in _side_tokens(clause)]
     fallback = _sides_for(doc, span, lo, w.right_hi, default)
     if not sides:
         return [fallback for _ in values]
@@ -364,10 +400,23 @@ def _sides_by_value(
     return out
 
 
-def _grades(doc: Doc, w: _Window) -> list[tuple[int, int, int]]:
+_FUNCTIONAL = re.compile(r"rais|walk|stand|tip", re.IGNORECASE)
+"""Functional tests (heel / toe walking, heel raises): a bare number after them counts repetitions, not MRC grade."""
+
+
+def _ordered_sides(text: str, count: int) -> list[tuple[Side, ...]]:
+    """An ordered side list for two values: "1+ / 2+ (R / L)", "R/L: 4/5, 5/5" → one side per value, in order."""
+    mt = pt.SIDE_ORDER.search(text)
+    if mt is None or count != 2:
+        return []
+    first, second = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in mt.groups())
+    return [first, second] if first != second else []
+
+
+def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, int, int]]:
     """MRC grades around a group as (char start, char end, grade): n/5 first, else a bare digit just after it."""
     found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in _valued(doc, w, pt.GRADE)]
-    if found or w.end >= w.right_hi:
+    if found or w.end >= w.right_hi or functional:
         return found
     right = doc[w.end : w.right_hi]
     bare = pt.BARE_GRADE.match(right.text)
@@ -400,7 +449,7 @@ _STRENGTH_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
 
 def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
     doc = state.doc
-    grades = _grades(doc, w)
+    grades = _grades(doc, w, any(_FUNCTIONAL.search(m.span.text) for m in group))
     for m in group:
         if m.qualifier in ("family", "hypothetical", "possible"):
             for mv in m.ids:
@@ -436,12 +485,32 @@ def _strength(state: _State, group: list[_Mention], w: _Window) -> None:
         qualifier: Qualifier | None = m.qualifier if cue_status == m.status else None
         if m.qualifier == "historical":
             cue_status, qualifier = "unknown", "historical"
-        mention_sides = _sides_for(doc, m.span, w.left_lo, w.right_hi, state.default_side)
+        mention_sides = _own_sides(doc, m.span, w, state.default_side)
         for mv in m.ids:
             for side in mention_sides or (None,):
                 state.add(
                     STRENGTH_PREFIX + mv, "strength", cue_status, qualifier, m.span.start_char, m.span.end_char, side
                 )
+
+
+def _own_sides(doc: Doc, span: Span, w: _Window, default: tuple[Side, ...]) -> tuple[Side, ...]:
+    """Sides of an exam mention without a value, leaving out sides that other items of the sentence claimed.
+
+    In "heel walking impossible on the L, toe walking fine" the "on the L" closes the heel-walking clause, and in
+    "toe walking normal, heel walking weak on the L" it belongs to heel walking: toe walking takes no side from
+    either. A side leading a list ("L ankle eversion weak, inversion fine") carries over to the later items.
+    """
+    sent = span.sent
+    if w.left_lo > sent.start:
+        breaks = [t.i for t in doc[w.left_lo : span.start] if t.text in (",", ";")]
+        if breaks and any(
+            i >= 1 and doc[i - 1].lower_ in ("the", "on") for i, _ in _side_tokens(doc[w.left_lo : breaks[-1]])
+        ):
+            return _nearest_side(doc, breaks[-1] + 1, w.right_hi, span.start, span.end) or default
+    own = _nearest_side(doc, w.left_lo, w.right_hi, span.start, span.end)
+    # A side written with a later exam item of the sentence is that item's: only a leading side carries over.
+    hi = sent.end if w.right_hi >= sent.end else span.start
+    return own or _nearest_side(doc, sent.start, hi, span.start, span.end) or default
 
 
 def _reflex_results(text: str) -> list[tuple[int, int, str]]:
@@ -452,7 +521,9 @@ def _reflex_results(text: str) -> list[tuple[int, int, str]]:
                 continue
             negated = pt.NOT_BEFORE.search(text[: mt.start()])
             hits.append((mt.start(), mt.end(), "normal" if negated and result != "normal" else result))
-    return sorted(hits)
+    # "1+ and symmetrical": symmetry says both sides match, not that they are normal, when a grade is given too
+    graded = [h for h in hits if not pt.SYMMETRIC.fullmatch(text[h[0] : h[1]])]
+    return sorted(graded or hits)
 
 
 _BARE_SITE = re.compile(r"^(?:knees?|ankles?)$", re.IGNORECASE)
@@ -480,7 +551,8 @@ def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
             continue
         plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs", "knees", "ankles"))
         clause = doc[_left_clause(doc, w, 4).start : w.right_hi]
-        if plural and not _side_tokens(clause):  # "absent ankle jerks", "ankles 2+ and equal": both sides
+        if plural and not _side_tokens(clause) and not _ordered_sides(clause.text, len(found)):
+            # "absent ankle jerks", "ankles 2+ and equal": both sides
             sides = [pt.BOTH for _ in found]
         else:
             sides = _sides_by_value(doc, w, [s for s, _, _ in found], state.default_side, m.span)
@@ -595,6 +667,9 @@ def _per_side_results(doc: Doc, m: _Mention, w: _Window, limit: int) -> list[tup
     if not values:
         return []
     values.sort()
+    ordered = _ordered_sides(doc[w.left_lo : limit].text, len(values))
+    if ordered:  # "SLR 40° / 80° (R / L)"
+        return [(side[0], result, angle, end) for (_, result, angle, end), side in zip(values, ordered, strict=True)]
     before_first = sides[0][0] < values[0][0]
     breaks = [t.idx for t in doc[lo:limit] if t.text in (",", ";")]
 
@@ -671,6 +746,19 @@ _CLAUSE_END = {",", ";", ".", "but", "however", "though", "although", "whereas"}
 _LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
 
 
+def _negated_in_clause(span: Span) -> bool:
+    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between)."""
+    doc = span.doc
+    for mod in span._.modifiers:
+        if mod.category != "NEGATED_EXISTENCE":
+            continue
+        cue_start, cue_end = mod.modifier_span
+        lo, hi = (cue_end, span.start) if cue_end <= span.start else (span.end, cue_start)
+        if not any(t.text in (",", ";") for t in doc[lo:hi]):
+            return True
+    return False
+
+
 def _function(state: _State, group: list[_Mention], w: _Window) -> None:
     """Functions named with a verdict beside them: "PR tone lax", "gait normal", "erections and ejaculation normal".
 
@@ -694,12 +782,15 @@ def _function(state: _State, group: list[_Mention], w: _Window) -> None:
     end = max(doc[stop - 1].idx + len(doc[stop - 1]) if stop > w.end else 0, group[-1].span.end_char)
     for m in group:
         blocked = m.qualifier in ("family", "hypothetical", "possible", "historical")
+        # Negated in its own clause, a function never turns present ("denies peeing being a struggle"); a negation
+        # before a comma leaves a verdict clause alone ("no saddle anaesthesia, PR tone lax").
+        own: FindingStatus = "absent" if m.qualifier == "negated" and _negated_in_clause(m.span) else status
         for fid in m.ids:
             kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "symptom"
             if blocked:
                 state.add(fid, kind, "unknown", m.qualifier, m.span.start_char, m.span.end_char)
             else:
-                state.add(fid, kind, status, None, start, end)
+                state.add(fid, kind, own, "negated" if own != status else None, start, end)
 
 
 # --- demographics and timing ----------------------------------------------------------------------------------------
@@ -793,15 +884,19 @@ def _demographics(state: _State, today: date | None) -> dict[str, Any]:
 
 def _note_sides(state: _State) -> tuple[Side, ...]:
     sides: set[Side] = set()
-    for mt in _LEG_SIDE.finditer(state.doc.text):
-        if _blocked(state.doc, mt.start(), mt.end()):
-            continue
-        word = (mt.group(1) or mt.group(2) or "").lower()
-        sides |= set(pt.BOTH) if mt.group(3) else {word}  # type: ignore[arg-type]
+    text = state.doc.text
+    for mt in _LEG_SIDE.finditer(text):
+        if _blocked(state.doc, mt.start(), mt.end()) or pt.SPARED.match(text, mt.end()):
+            continue  # "the L leg is entirely asymptomatic" is not a symptomatic side
+        word = mt.group(1) or mt.group(2) or ""
+        sides |= set(pt.BOTH) if mt.group(3) else set(pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS[word])
     for f in state.findings:
         if f.kind in ("sensory_region", "pain_region") and f.status == "present" and f.side:
             sides.add(f.side)
     return tuple(sorted(sides))
+
+
+_WEAK_WORD = re.compile(r"\bweak|\bparesis\b|\b(?:power|strength)\b", re.IGNORECASE)
 
 
 def _derive(state: _State) -> None:
@@ -813,6 +908,11 @@ def _derive(state: _State) -> None:
     weak = [f for f in state.findings if f.id.startswith(STRENGTH_PREFIX) and f.status == "present"]
     if weak and "weakness" not in present:
         state.add("weakness", "symptom", "present", None, weak[0].start, weak[0].end)
+    worse = [
+        f for f in by_id.get("progressive_weakness", []) if f.status == "present" and _WEAK_WORD.search(f.text_span)
+    ]
+    if worse and "weakness" not in present:  # "getting weaker by the day" states weakness too
+        state.add("weakness", "symptom", "present", None, worse[0].start, worse[0].end)
     if "stocking_distribution_numbness" in present and "numbness" not in present:
         f = next(f for f in by_id["stocking_distribution_numbness"] if f.status == "present")
         state.add("numbness", "symptom", "present", None, f.start, f.end)

@@ -22,11 +22,34 @@ SIDE_WORDS: dict[str, tuple[Side, ...]] = {
     "bilat": BOTH,
 }
 SIDE_LETTERS: dict[str, tuple[Side, ...]] = {"L": LEFT, "R": RIGHT}
+RIGHT_ADVERB = (
+    r"(?:to|down|up|into|through|across|along|round|around|under|away|now|behind|next to|inside|out|there|here|onto|"
+    r"off|the way|(?:at|in|on|over|from|by|below|above) (?:the|my|his|her|their|your)\b(?! (?:left|right)\b))\b"
+)
+"""Words after "right" that make it an adverb, not a side: "right down to my little toe", "right in the middle"."""
+RIGHT_AS_ADVERB = re.compile(r"^\s+" + RIGHT_ADVERB, re.IGNORECASE)
+_SIDE = r"(left|right|lt|rt|(?-i:L|R))"
+SIDE_ORDER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*/\s*{_SIDE}\b(?!\s*/)", re.IGNORECASE)
+"""An ordered side list ("(R / L)", "L/R:"): two values written with it go to the sides in that order."""
+SYMMETRIC = re.compile(
+    r"\b(?:symmetric(?:al|ally)?|equal(?:ly)?(?! to)|same (?:on )?both sides)\b|(?<!\w)(?-i:L ?= ?R|R ?= ?L)(?!\w)",
+    re.IGNORECASE,
+)
+"""Words saying an exam value holds on both sides ("AJ 2+ symmetrical", "KJ 2+ L=R")."""
+SPARED = re.compile(
+    r"\s+(?:is |remains |was |feels |has been )?(?:entirely |completely |totally |quite |still )?"
+    r"(?:asymptomatic|unaffected|symptom[- ]free|pain[- ]free|fine|clear|spared)\b",
+    re.IGNORECASE,
+)
+"""Words after "L leg" saying the leg has no symptoms: that leg is not a symptomatic side."""
 
 # An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4". A + or - after the digit is dropped:
 # "4-/5" and "4+/5" are grade 4 (the Case holds whole MRC grades, and both mean weaker than normal), "5-/5" is 5.
 GRADE = re.compile(r"(?<![\d/])([0-5])\s*[+-]?\s*/\s*5(?![\d])|\b(?:mrc|grade)\s*([0-5])\b", re.IGNORECASE)
-_NOT_A_MEASURE = r"(?!\s*(?:days?|weeks?|months?|years?|wks?|hrs?|hours?|mins?|minutes?|cm|mm|kg|ml|m\b|°|%|x\b))"
+_NOT_A_MEASURE = (
+    r"(?!\s*(?:days?|weeks?|months?|years?|wks?|hrs?|hours?|mins?|minutes?|cm|mm|kg|ml|m\b|°|%|x\b|reps?\b|"
+    r"repetitions?|times\b|secs?\b|seconds?))"
+)
 BARE_GRADE = re.compile(
     r"^\s*[:=(-]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*)?([0-5])\s*[+-]?(?![\w/°%+-]|\.\d)" + _NOT_A_MEASURE,
     re.IGNORECASE,
@@ -34,7 +57,9 @@ BARE_GRADE = re.compile(
 """A grade written straight after a movement with no "/5": "eversion 4-", "DF R 4+", "EHL 3" (same +/- rule)."""
 WEAK_CUE = re.compile(
     r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|unable|not able|difficulty|"
-    r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓)"
+    r"(?:can|could) no longer|no longer able|"
+    r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓|"
+    r"fatigu\w*|tir(?:es|ing|ed)|only (?:\d+|a few|a couple|one|two|three|four|five)|manag\w* only)"
     r"(?:\b|(?<=↓))",
     re.IGNORECASE,
 )
@@ -93,7 +118,7 @@ COMPARED_WITH = re.compile(
 )
 """'diminished on the R compared with the L': the side compared against is the normal one."""
 REFLEX_WORD = re.compile(r"reflex|jerk|\b[ka]js?\b|tendon", re.IGNORECASE)
-NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 TEST_POSITIVE = re.compile(
     r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness|"
@@ -255,13 +280,15 @@ PAIN_SCORE = re.compile(
 )
 
 SENSORY_WORD = re.compile(
-    r"\b(?:numb\w*|tingl\w*|pins and needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|prickl\w*|dead|"
+    r"\b(?:numb\w*|tingl\w*|pins and needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|prickl\w*|"
+    r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
     r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel)\b",
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(
-    r"\b(?:pain\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shooting|burning|radiat\w*|cramp\w*|throb\w*|"
-    r"stabbing|electric shocks?|agony|discomfort|tender\w*)\b",
+    r"\b(?:pain\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shoot(?:s|ing)?|burning|radiat\w*|cramp\w*|throb\w*|"
+    r"stabbing|electric shocks?|agony|discomfort|tender\w*|twinge\w*|jabbing|searing|gnawing|lancinating|"
+    r"knife-like|zings?|zinging)\b",
     re.IGNORECASE,
 )
 
@@ -300,7 +327,7 @@ def since_days(word: str, today: date | None) -> int | None:
 # the nearest word that judges it: impaired → the red flag is present, normal → absent, neither → not read.
 FUNCTION_IMPAIRED = re.compile(
     r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
-    r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|dysfunction\w*|incontinen\w*|numb|dull|"
+    r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|numb|dull|"
     r"deranged|compromised|unsteady|ataxic|broad[- ]based|wide[- ]based|shuffling|spastic|wobbly|staggering|"
     r"unbalanced|high[- ]stepping|steppage|down(?: by)?(?= ~?\d)|dropping|falling|leaking|retaining)\b",
     re.IGNORECASE,

@@ -33,6 +33,8 @@ _ABBREVIATIONS = frozenset(
         *("post", "ant", "lat", "med", "approx", "pt", "pts", "dr", "mr", "mrs", "ms", "prof", "vs", "cf", "inc"),
         *("st", "wk", "wks", "yr", "yrs", "hx", "sx", "dx", "rx", "tx", "fx", "ref", "temp", "no", "nb", "eg", "ie"),
         *("etc", "mins", "hrs"),
+        # truncated clinical words: "saddle anaes. intact", "sens. reduced"
+        *("anaes", "anaesth", "anesth", "paraes", "paraesth", "hypoaes", "hypoaesth", "sens", "bilat", "abn"),
     }
 )
 """Words written with a full stop in clinical shorthand ("post. thigh", "approx. 3 m"): the stop ends no sentence."""
@@ -48,7 +50,7 @@ def _ends_sentence(doc: Doc, i: int) -> bool:
         if not prev.whitespace_:  # "?saddle", "?CES": a hedge glued to the next word
             return False
         before = doc[i - 2].lower_ if i >= 2 else ""
-        return not (prev.text == "." and before in _ABBREVIATIONS and token.text[:1].islower())
+        return not (prev.text == "." and before in _ABBREVIATIONS and not token.text[:1].isupper())
     # spaCy keeps some stops on their token ("L.", "bilat.", "m."): a capital after one starts a sentence.
     return (
         len(prev.text) > 1

@@ -16,7 +16,8 @@ from nerveroot.knowledge.models import BodyRegion, Finding
 
 MACROS = {
     "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right|lt|rt|l|r)\.?)?",
-    "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to)",
+    "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
+    r"no longer able to)",
     "%Q%": r"['’]?",
 }
 STRENGTH_PREFIX = "weak_"
