@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import ROOT_IDS, Accuracy, Condition, Finding, LocaliserDefault, Root
+from nerveroot.knowledge.models import ROOT_IDS, Accuracy, BodyRegion, Condition, Finding, LocaliserDefault, Root
 
 LR_CAP = 10.0
 GROUPS: dict[str, frozenset[str]] = {
@@ -46,6 +46,7 @@ class Compiled:
     pain_territory: dict[str, frozenset[str]]
     sensory_territory: dict[str, frozenset[str]]
     region_default: dict[str, LocaliserDefault]
+    region_names: dict[str, str]
     conditions: tuple[ConditionModel, ...]
 
 
@@ -75,7 +76,7 @@ def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | 
     A published ratio for a root or group of roots wins; otherwise the default for the finding's kind applies to
     the roots the finding is linked to (half strength for a secondary link).
     """
-    linked = {link.root: link.weight for link in finding.roots}
+    linked: dict[str, str] = {link.root: link.weight for link in finding.roots}
     ratios: dict[str, Ratio] = {}
     for acc in finding.accuracy:
         group = GROUPS.get(acc.target) or (frozenset({acc.target}) if acc.target in ROOT_IDS else frozenset())
@@ -84,7 +85,12 @@ def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | 
             continue
         label = "∞, capped" if present and acc.lr_positive_infinite else f"{value:.2f}"
         for root in (group & linked.keys()) or group:
-            ratios[root] = (cap(value), f"published LR {label} for {acc.target} ({acc.sources[0].source})")
+            # a group figure applies at full strength to primary roots and at half strength (in the same way as
+            # the defaults) to roots the finding is only secondarily linked to
+            weaker = acc.target not in ROOT_IDS and linked.get(root) == "secondary"
+            scaled = 1 + (value - 1) / 2 if weaker else value
+            note = ", half strength for a secondary root" if weaker else ""
+            ratios[root] = (cap(scaled), f"published LR {label} for {acc.target}{note} ({acc.sources[0].source})")
     if default is not None:
         base = default.lr_positive if present else default.lr_negative
         for root, weight in linked.items():
@@ -122,6 +128,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
         region_default={
             k: defaults[v] for k, v in (("pain_region", "pain_region"), ("sensory_region", "sensory")) if v in defaults
         },
+        region_names={r.id: r.name.lower() for r in kb.all("body_regions", BodyRegion)},
         conditions=tuple(
             ConditionModel(
                 id=c.id,

@@ -77,7 +77,8 @@ def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[st
         default = model.region_default.get(kind)
         if not regions or default is None:
             continue
-        name = f"{kind.replace('_', ' ')}: {', '.join(sorted(regions))}"
+        marked = ", ".join(model.region_names.get(r, r) for r in sorted(regions))
+        name = f"{'pain' if kind == 'pain_region' else 'numbness or tingling'} in {marked}"
         for root, territory in territories.items():
             lr = _region_ratio(regions, territory, default.lr_negative, default.lr_positive)
             basis = f"overlap with the {model.labels[root]} territory ({default.sources[0].source})"

@@ -19,6 +19,14 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)",
     "%Q%": r"['’]?",
+    # a volume over 200 mL: "450 mL", "1.1 L", "0.6 litres" (post-void residual / catheter yield)
+    "%BIGVOL%": r"(?:(?:2\d[1-9]|2[1-9]\d|[3-9]\d\d|\d{4})\s*(?:ml|mls|cc)|(?:[1-9](?:\.\d+)?|0?\.[3-9]\d*)\s*(?:l|litres?|liters?))",
+    # a negated auxiliary before a verb: "hadn't felt", "does not get", "never noticed"
+    "%NOT%": r"(?:(?:had|has|have|did|does|do|was|is|were|are)(?:n['’]?t| not)|not|never|no longer|(?:can|could)(?:n['’]?t| not)|cannot|unable to|without)",
+    # a time in the small hours: "3am", "at 2 a.m.", "in the early hours"
+    "%SMALLHOURS%": r"(?:(?:[1-5]|12)(?:[.:][0-5]\d)?\s?(?:am|a\.m\.?)|midnight|(?:the )?(?:small|early|wee) hours(?: of the morning)?|(?:the )?middle of the night|(?:the )?dead of night)",
+    # a recent time: "a fortnight ago", "last week", "3 weeks back", "earlier this month"
+    "%RECENT%": r"(?:(?:(?:a|one|two|three|four|five|six|a few|a couple of|several|\d+) (?:days?|weeks?|fortnights?|months?)|a fortnight|a week|a month) (?:ago|back|before|earlier)|last (?:week|month|fortnight)|(?:earlier )?this (?:week|month)|recently|the other (?:day|week))",
 }
 STRENGTH_PREFIX = "weak_"
 REFLEX_SUFFIX = "_reflex_reduced"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nerveroot.assessment.drugs import PlanDrug
-from nerveroot.assessment.result import Assessment, PlanItem
+from nerveroot.assessment.result import Assessment, EvidenceItem, PlanItem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite
 
@@ -38,6 +38,11 @@ class Citations:
             link = src.url or (f"https://doi.org/{src.doi}" if src.doi else "")
             lines.append(f"{n}. {src.title}. {src.authors}, {src.year}." + (f" {link}" if link else ""))
         return lines
+
+
+def _evidence(item: EvidenceItem) -> str:
+    """'Reduced patellar reflex ×10', or 'Positive straight leg raise: absent ×0.29' for a finding known absent."""
+    return f"{item.name}{': absent' if item.status == 'absent' else ''} ×{item.lr:g}"
 
 
 def _drug_line(drug: PlanDrug, refs: Citations) -> str:
@@ -78,8 +83,8 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
         out += [f"- {n.name} (could raise to {n.could_raise_to}): {n.question}" for n in t.not_assessed]
     out += ["", "## Root level", "| Root | Probability | For | Against |", "|---|---|---|---|"]
     for lv in a.levels:
-        supporting = "; ".join(f"{e.name} ×{e.lr:g}" for e in lv.supporting[:4]) or "–"
-        opposing = "; ".join(f"{e.name} ×{e.lr:g}" for e in lv.opposing[:4]) or "–"
+        supporting = "; ".join(_evidence(e) for e in lv.supporting[:4]) or "–"
+        opposing = "; ".join(_evidence(e) for e in lv.opposing[:4]) or "–"
         out.append(f"| {lv.label} | {lv.probability:.0%} | {supporting} | {opposing} |")
     if a.sides:
         out.append(f"\nSide: {', '.join(a.sides)}." + (" Findings fit more than one level." if a.multi_level else ""))
