@@ -31,6 +31,18 @@ Notation conventions (documented so a user can check them):
   "only 3" are weak cues. Counts alone give no finding.
 - A leg said to be free of symptoms ("the L leg is asymptomatic", "confined to the R leg") gives bilateral leg
   symptoms absent and is not a symptomatic side of the note.
+- An earlier grade written beside the current one is not the exam ("TA now 3/5 (was 4/5)", "from 4/5 to 3/5",
+  "4/5 → 3/5"); a grade that fell is progressive weakness. "B/L" is both sides; "TA and EHL both 4/5" counts the
+  items, not the sides. Short abbreviations (KE, KF, HF, HE, ABD, ADD) are movements only with a grade after them.
+- A region's own predicate gives its mode and status: "the R calf has gone numb" is sensory, "the calf is not numb"
+  is sensory absent.
+- "Can't feel when he needs to go" is the bladder or the bowel, whichever the sentence names (and does not call
+  normal); it is not read otherwise.
+- A negated or hedged red flag says nothing of the symptom inside it: "no sudden severe back pain" leaves back pain
+  unknown. A simile after saddle numbness ("like after a dental injection") is the same finding.
+- A distant time ("years ago", "as a child", "in 2009") makes recent infection and minor trauma not current; other
+  history items keep it. Sleep said to be fine is no night pain only when the pain is spoken of in the same breath.
+- A wildcard word of a pattern never swallows a negation ("pain never wakes him" is no night pain).
 - A finding never mentioned stays unknown: silence is never read as absence.
 """
 
@@ -102,6 +114,7 @@ class _State:
     reflexes: list[ReflexTest] = field(default_factory=list)
     provocative: list[ProvocativeResult] = field(default_factory=list)
     default_side: tuple[Side, ...] = ()
+    toilet: list[tuple[_Mention, FindingStatus, Qualifier | None]] = field(default_factory=list)
 
     def add(
         self,
@@ -129,7 +142,11 @@ class _State:
         )
 
 
-def _context(span: Span, kind: str) -> tuple[FindingStatus, Qualifier | None]:
+_RECENCY_BOUND = frozenset({"recent_infection", "minor_trauma"})
+"""History items that only count when recent: "a chest infection years ago" is not a recent infection."""
+
+
+def _context(span: Span, kind: str, ids: tuple[str, ...] = ()) -> tuple[FindingStatus, Qualifier | None]:
     # A modifier inside the phrase is part of it ("can no longer reach a climax"); medspaCy's overlap test misses
     # a modifier that starts after the phrase does, so such modifiers are dropped here.
     categories = {
@@ -145,6 +162,9 @@ def _context(span: Span, kind: str) -> tuple[FindingStatus, Qualifier | None]:
         return "unknown", "possible"
     if "HISTORICAL" in categories and kind != "history":
         return "unknown", "historical"
+    distant = any(m.rule.literal == "ago" for m in span._.modifiers)
+    if distant and kind == "history" and set(ids) & _RECENCY_BOUND:
+        return "unknown", "historical"
     return "present", None
 
 
@@ -152,14 +172,17 @@ def _mentions(doc: Doc) -> list[_Mention]:
     out = []
     for ent in doc.ents:
         meta: dict[str, Any] = ent._.target_rule.metadata
-        status, qualifier = _context(ent, meta["kind"])
+        status, qualifier = _context(ent, meta["kind"], tuple(meta["ids"]))
         out.append(_Mention(ent, meta["kind"], tuple(meta["ids"]), status, qualifier, meta["fixed"]))
     return out
 
 
 _NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness"})
 """Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP",
-"increasing weakness in the right foot"."""
+"increasing weakness in the right foot". Only a present red flag asserts its symptom: "no sudden severe back pain"
+and "no bilateral leg pain" deny the combination, not back pain or leg pain."""
+_NESTS_STRENGTH = frozenset({"thigh_wasting"})
+"""Symptoms whose phrase names a muscle: "quads wasting L, power 4-/5" grades the quadriceps."""
 
 
 def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
@@ -173,12 +196,15 @@ def _nested(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     for m in mentions:
         out.append(m)
         symptoms_only = bool(set(m.ids) & _NESTS_SYMPTOMS)
-        if m.kind != "other" and not symptoms_only:
+        strength_only = bool(set(m.ids) & _NESTS_STRENGTH)
+        if m.kind != "other" and not symptoms_only and not strength_only:
+            continue
+        if symptoms_only and m.status != "present":
             continue
         base, text = m.span.start_char, m.span.text
         hits: list[tuple[int, int, Any]] = []
         for regex, spec in nested_targets():
-            if symptoms_only and spec.kind != "symptom":
+            if (symptoms_only and spec.kind != "symptom") or (strength_only and spec.kind != "strength"):
                 continue
             hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
         taken: list[tuple[int, int]] = []
@@ -205,6 +231,27 @@ def _is_adverb(tok: Token) -> bool:
     return before == "all" or bool(pt.RIGHT_AS_ADVERB.match(doc.text[tok.idx + len(tok) : tok.idx + len(tok) + 40]))
 
 
+def _split_bilateral(tok: Token) -> bool:
+    """'B/L' split by the tokenizer into B, /, L: true on the B (the L is then no side of its own)."""
+    doc = tok.doc
+    return tok.lower_ == "b" and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "/" and doc[tok.i + 2].lower_ in _L
+
+
+_L = ("l", "l.", "l:")
+
+
+def _items_both(tok: Token) -> bool:
+    """'Tib ant and EHL both 4/5 right': "both" after two joined items counts the items, not the sides."""
+    doc = tok.doc
+    if tok.lower_ != "both" or tok.i < 3:  # "X and Y both": at least three tokens before
+        return False
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _SIDE_NOUNS | {"sides", "lower", "feet", "knees", "ankles"}:
+        return False
+    if doc[tok.i - 1].is_punct or doc[tok.i - 1].lower_ in ("in", "on", "of", "to", "down", "into", "affecting"):
+        return False
+    return any(t.lower_ in ("and", "&", "+") for t in doc[max(0, tok.i - 4) : tok.i - 1])
+
+
 def _side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
     found = []
     for tok in sent:
@@ -212,6 +259,10 @@ def _side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
         sides = None if _is_adverb(tok) else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
         if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
             sides = pt.BOTH  # "each side", "either leg"
+        if _split_bilateral(tok):
+            sides = pt.BOTH
+        elif (tok.i >= 2 and tok.lower_ in _L and _split_bilateral(tok.doc[tok.i - 2])) or _items_both(tok):
+            sides = None  # the L of a split "B/L"; "both" counting items
         if sides:
             found.append((tok.i, sides))
     return found
@@ -253,20 +304,53 @@ def _plain(state: _State, m: _Mention) -> None:
     status, qualifier = m.status, m.qualifier
     if m.fixed == "absent" and status == "present":
         status, qualifier = "absent", "negated"
+    if m.kind == "toilet":  # read once every other finding of the sentence is known
+        state.toilet.append((m, status, qualifier))
+        return
     kind: FindingKind = m.kind if m.kind in ("red_flag", "history", "symptom", "sign") else "other"  # type: ignore[assignment]
-    for fid in m.ids:
+    ids = m.ids
+    if status != "present" and m.ids[0] in _NESTS_SYMPTOMS:  # "no progressive weakness" says nothing of weakness
+        ids = m.ids[:1]
+    for fid in ids:
         state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char)
+
+
+def _toilet(state: _State, m: _Mention, status: FindingStatus, qualifier: Qualifier | None) -> None:
+    """'Can't feel when he needs to go': the bladder or the bowel, whichever the sentence is about.
+
+    The nearest bladder or bowel word before the phrase decides (else the nearest after it); a sphincter the sentence
+    calls normal ("bladder OK; can't feel when he needs to go") is not a candidate. With no candidate the phrase is
+    not read.
+    """
+    sent = m.span.sent
+    normal = {f.id for f in state.findings if f.status == "absent" and sent.start_char <= f.start < sent.end_char}
+    before = state.doc.text[sent.start_char : m.span.start_char]
+    after = state.doc.text[m.span.end_char : sent.end_char]
+    words = (("bowel_dysfunction", pt.BOWEL_WORD), ("bladder_dysfunction", pt.BLADDER_WORD))
+    cues = [(x.end(), fid) for fid, regex in words if fid not in normal for x in regex.finditer(before)]
+    if cues:
+        fid = max(cues)[1]
+    else:
+        later = [(x.start(), fid) for fid, regex in words if fid not in normal for x in regex.finditer(after)]
+        if not later:
+            return
+        fid = min(later)[1]
+    state.add(fid, "red_flag", status, qualifier, m.span.start_char, m.span.end_char)
 
 
 # --- body regions -----------------------------------------------------------------------------------------------
 
 
-def _region_modes(doc: Doc, span: Span) -> set[str]:
-    """'sensory' and/or 'pain' from the symptom words nearest the region in its sentence."""
+def _region_modes(doc: Doc, span: Span) -> tuple[set[str], bool]:
+    """'sensory' and/or 'pain' from the symptom words nearest the region in its sentence, and whether the region's own
+    predicate denies them ("the calf is not numb")."""
     sent = span.sent
     own = {"sensory" for _ in pt.SENSORY_WORD.finditer(span.text)} | {"pain" for _ in pt.PAIN_WORD.finditer(span.text)}
     if own:
-        return own
+        return own, False
+    said, denied = _predicate_modes(doc.text[span.end_char : sent.end_char])
+    if said:  # "the R calf has gone numb": the region's own predicate beats a word of an earlier clause
+        return said, denied
     left = doc.text[sent.start_char : span.start_char]
     right = doc.text[span.end_char : sent.end_char]
     hits = [(m.end(), "sensory") for m in pt.SENSORY_WORD.finditer(left)]
@@ -284,17 +368,38 @@ def _region_modes(doc: Doc, span: Span) -> set[str]:
                 tail = left[:end]
             else:
                 break
-        return modes
+        return modes, False
     right_hits = [(m.start(), "sensory") for m in pt.SENSORY_WORD.finditer(right)]
     right_hits += [(m.start(), "pain") for m in pt.PAIN_WORD.finditer(right)]
-    return {min(right_hits)[1]} if right_hits else set()
+    return ({min(right_hits)[1]} if right_hits else set()), False
+
+
+def _predicate_modes(right: str) -> tuple[set[str], bool]:
+    """Modes of a predicate straight after a region ("has gone numb", "feels tingly and sore", "numb") and whether
+    the predicate denies them ("is not numb")."""
+    mt = pt.REGION_PREDICATE.match(right)
+    if mt is None:
+        return set(), False
+    denied = bool(pt.PREDICATE_NEGATION.search(mt.group(0)))
+    modes: set[str] = set()
+    pos = mt.end()
+    while True:
+        word = pt.SENSORY_WORD.match(right, pos) or pt.PAIN_WORD.match(right, pos)
+        if word is None:
+            return modes, denied
+        modes.add("sensory" if pt.SENSORY_WORD.match(right, pos) else "pain")
+        joiner = pt.PREDICATE_JOINER.match(right, word.end())
+        if joiner is None:
+            return modes, denied
+        pos = joiner.end()
 
 
 def _region(state: _State, m: _Mention, regions_in_sent: list[_Mention]) -> None:
     doc = state.doc
-    modes = _region_modes(doc, m.span)
+    modes, denied = _region_modes(doc, m.span)
     if not modes:
         return
+    status, qualifier = ("absent", "negated") if denied and m.status == "present" else (m.status, m.qualifier)
     idx = regions_in_sent.index(m)
     lo = regions_in_sent[idx - 1].span.end if idx else m.span.sent.start
     hi = regions_in_sent[idx + 1].span.start if idx + 1 < len(regions_in_sent) else m.span.sent.end
@@ -303,12 +408,12 @@ def _region(state: _State, m: _Mention, regions_in_sent: list[_Mention]) -> None
     for region in m.ids:
         for mode in sorted(modes):
             if region == "saddle" and mode == "sensory":  # altered saddle sensation is the red flag itself
-                state.add("saddle_anaesthesia", "red_flag", m.status, m.qualifier, m.span.start_char, m.span.end_char)
+                state.add("saddle_anaesthesia", "red_flag", status, qualifier, m.span.start_char, m.span.end_char)
                 continue
             fid = f"{mode}:{region}"
             kind: FindingKind = "sensory_region" if mode == "sensory" else "pain_region"
             for side in sides or (None,):
-                state.add(fid, kind, m.status, m.qualifier, m.span.start_char, m.span.end_char, side)
+                state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char, side)
 
 
 # --- exam: strength, reflexes, provocative tests ---------------------------------------------------------------------
@@ -416,6 +521,9 @@ def _ordered_sides(text: str, count: int) -> list[tuple[Side, ...]]:
 def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, int, int]]:
     """MRC grades around a group as (char start, char end, grade): n/5 first, else a bare digit just after it."""
     found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in _valued(doc, w, pt.GRADE)]
+    current = [g for g in found if not _earlier_grade(doc, w, g[0], g[1])]
+    if current:  # "TA now 3/5 (was 4/5 on Monday)", "from 4/5 to 3/5": only the current grade is the exam
+        found = current
     if found or w.end >= w.right_hi or functional:
         return found
     right = doc[w.end : w.right_hi]
@@ -423,6 +531,24 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     if bare is None:
         return []
     return [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+
+
+def _earlier_grade(doc: Doc, w: _Window, start: int, end: int) -> bool:
+    """Whether the grade at [start, end) is an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5"."""
+    sent = doc[w.start].sent
+    before = doc.text[max(sent.start_char, start - 30) : start]
+    return bool(pt.EARLIER_BEFORE.search(before) or pt.EARLIER_AFTER.match(doc.text, end, sent.end_char))
+
+
+def _grade_changes(state: _State) -> None:
+    """A grade that fell ("TA now 3/5 (was 4/5)", "EHL 4/5 → 2/5") is progressive weakness."""
+    doc = state.doc
+    for regex, new_first in ((pt.GRADE_NOW_WAS, True), (pt.GRADE_WAS_NOW, False)):
+        for mt in regex.finditer(doc.text):
+            a, b = (int(g) for g in mt.groups() if g is not None)
+            new, old = (a, b) if new_first else (b, a)
+            if new < old and not _blocked(doc, mt.start(), mt.end()):
+                state.add("progressive_weakness", "red_flag", "present", None, mt.start(), mt.end())
 
 
 def _cue(text: str, regexes: tuple[tuple[FindingStatus, re.Pattern[str]], ...], last: bool) -> FindingStatus | None:
@@ -526,6 +652,7 @@ def _reflex_results(text: str) -> list[tuple[int, int, str]]:
     return sorted(graded or hits)
 
 
+_PLURAL_REFLEX = ("jerks", "reflexes", "kjs", "ajs", "knees", "ankles")
 _BARE_SITE = re.compile(r"^(?:knees?|ankles?)$", re.IGNORECASE)
 
 
@@ -549,7 +676,7 @@ def _reflex(state: _State, group: list[_Mention], w: _Window) -> None:
             found = [(m.span.start_char, m.span.end_char, "absent")]
         if not found:
             continue
-        plural = m.span.text.lower().endswith(("jerks", "reflexes", "kjs", "ajs", "knees", "ankles"))
+        plural = any(x.span.text.lower().endswith(_PLURAL_REFLEX) for x in (m, group[-1]))
         clause = doc[_left_clause(doc, w, 4).start : w.right_hi]
         if plural and not _side_tokens(clause) and not _ordered_sides(clause.text, len(found)):
             # "absent ankle jerks", "ankles 2+ and equal": both sides
@@ -928,6 +1055,24 @@ def _derive(state: _State) -> None:
         state.add("bilateral_leg_symptoms", "red_flag", "present", None, leg[0].start, leg[0].end)
 
 
+_SIMILE = re.compile(r"^(?:feels? |felt )?like\b|^as (?:if|though)\b", re.IGNORECASE)
+
+
+def _drop_saddle_similes(mentions: list[_Mention]) -> list[_Mention]:
+    """A simile after saddle numbness describes it: "bottom numb, like after a dental injection" is one finding."""
+    saddle = [m for m in mentions if m.kind == "red_flag" and "saddle_anaesthesia" in m.ids]
+    return [
+        m
+        for m in mentions
+        if not (
+            m.kind == "symptom"
+            and set(m.ids) <= {"numbness", "paresthesia"}
+            and _SIMILE.match(m.span.text)
+            and any(s.span.sent == m.span.sent and s.span.end <= m.span.start for s in saddle)
+        )
+    ]
+
+
 def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
     seen = set(statuses)
     return "present" if "present" in seen else "absent" if "absent" in seen else "unknown"
@@ -975,7 +1120,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
         warnings.filterwarnings("ignore", message=r"\[W036\]")
         doc = nlp(text)
     state = _State(doc)
-    mentions = _nested(doc, _mentions(doc))
+    mentions = _drop_saddle_similes(_nested(doc, _mentions(doc)))
     plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind != "region"]
     for m in plain:
         _plain(state, m)
@@ -994,6 +1139,9 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     handlers = {"strength": _strength, "reflex": _reflex, "provocative": _provocative, "function": _function}
     for group, window in zip(groups, _windows(doc, groups), strict=True):
         handlers[group[0].kind](state, group, window)
+    for m, status, qualifier in state.toilet:
+        _toilet(state, m, status, qualifier)
+    _grade_changes(state)
     _derive(state)
     sided = {(f.id, f.status) for f in state.findings if f.side is not None}
     state.findings = [f for f in state.findings if f.side is not None or (f.id, f.status) not in sided]

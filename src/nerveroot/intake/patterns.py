@@ -63,6 +63,18 @@ WEAK_CUE = re.compile(
     r"(?:\b|(?<=↓))",
     re.IGNORECASE,
 )
+_G5 = r"([0-5])\s*[+-]?\s*/\s*5"
+_PREV = r"(?:was|were|previously|prev\.?|formerly|from|down from|had been|last (?:week|time|visit|review|clinic))"
+GRADE_NOW_WAS = re.compile(rf"\b(?:now|currently|today)\s+(?:only\s+)?{_G5}\s*[(,;]?\s*{_PREV}\s+{_G5}", re.IGNORECASE)
+GRADE_WAS_NOW = re.compile(
+    rf"\b{_PREV}\s+{_G5}\s*[),;]?\s*(?:\w+\s+){{0,3}}?(?:to|now|→|->|⇒)\s+(?:only\s+)?{_G5}"
+    rf"|(?<![\d/]){_G5}\s*(?:→|->|⇒)\s*{_G5}",
+    re.IGNORECASE,
+)
+"""A grade that changed, written "now 3/5 (was 4/5)", "from 4/5 to 3/5" or "4/5 → 3/5" (both grades out of 5)."""
+EARLIER_BEFORE = re.compile(rf"\b{_PREV}\s*:?\s*(?:only\s+)?$", re.IGNORECASE)
+EARLIER_AFTER = re.compile(r"\s*(?:→|->|⇒|to\b)\s*[0-5]")
+"""Words marking a grade as an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5"."""
 STRONG_CUE = re.compile(
     r"\b(?:normal(?:ly)?|full|strong|intact|good|preserved|fine|ok|okay|nad|unremarkable|easily|satisfactory|"
     r"able|no (?:problem|difficulty|trouble|weakness))\b",
@@ -282,7 +294,7 @@ PAIN_SCORE = re.compile(
 SENSORY_WORD = re.compile(
     r"\b(?:numb\w*|tingl\w*|pins and needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|prickl\w*|"
     r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
-    r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel)\b",
+    r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP))\b",
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(
@@ -351,3 +363,22 @@ ANGLE_AFTER_SIDE = re.compile(
     re.IGNORECASE,
 )
 """A bare number straight after a side in a straight-leg-raise note is its angle: "SLR: R 30, L 85"."""
+
+REGION_PREDICATE = re.compile(
+    r"\s*(?:(?:is|are|was|were|has|have|had|feels?|felt|went|goes|going|gone|got|gets|getting|keeps?|kept|also|now|"
+    r"still|become|becomes|became|been|completely|totally|all|a bit|quite|really|very|slightly|constantly|not|never|"
+    r"no longer|(?:is|are|was|were|has|have|does|do|did)n['’]?t)\s+)*",
+    re.IGNORECASE,
+)
+PREDICATE_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n['’]?t\b", re.IGNORECASE)
+"""Words between a region and its own sensory or pain word: "the R calf has gone numb", "shin feels tingly"."""
+PREDICATE_JOINER = re.compile(r"\s*(?:,\s*|\s(?:and|or|&)\s+)\s*", re.IGNORECASE)
+BOWEL_WORD = re.compile(
+    r"\b(?:bowels?|poo\w*|stools?|motions?|(?-i:BMs?|BO)|f(?:a)?ec\w*|constipat\w*|soil\w*|back passage|rect\w*|anal|"
+    r"anus|flatus)\b",
+    re.IGNORECASE,
+)
+BLADDER_WORD = re.compile(
+    r"\b(?:bladder|urin\w*|wee\w*|pee\w*|void\w*|water(?:works)?|micturi\w*|catheter\w*|wet\w*)\b", re.IGNORECASE
+)
+"""Words saying whether "can't feel when he needs to go" is about the bowel or the bladder."""

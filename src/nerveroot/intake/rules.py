@@ -19,14 +19,30 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)",
     "%Q%": r"['’]?",
+    # a sacral dermatome range: "S3–S5", "S2-4", "S3/4/5", "sacral dermatomes"
+    "%SACRAL%": r"(?:(?-i:S) ?[2-5] ?(?:[-–/]|to) ?(?-i:S)? ?[2-5](?: ?/ ?(?-i:S)? ?[2-5])*|sacral dermatomes?|"
+    r"(?-i:S)[2-5] dermatomes?)",
+    # a part of the saddle area in lay or clinical words
+    "%SADDLEPART%": r"(?:bum|bottom|backside|crotch|privates|private parts|genitals|genital area|undercarriage|"
+    r"nether regions|perineum|back passage|anus|inner buttocks|fanny)",
+    # an MRC grade straight after an abbreviation that is only a movement when graded: "KE 4+/5 L", "HF R 5"
+    "%GRADENEXT%": r"\s*(?:(?:l|r|lt|rt|left|right)\.?\s*)?[:=]?\s*[0-5]\s*[+-]?\s*(?:/\s*5)?(?!\d)",
+    # a degree or side word that a glued "?" hedges together with the phrase after it: "?mild L EHL weakness"
+    "%QWORD%": r"(?:mild|slight|slightly|subtle|early|some|minor|minimal|possible|new|patchy|partial|left|right|lt|rt|"
+    r"(?-i:L|R)|bilat\w*|b/l|reduced|weak\w*|decreased|diminished|absent)\b",
     # a volume over 200 mL: "450 mL", "1.1 L", "0.6 litres" (post-void residual / catheter yield)
-    "%BIGVOL%": r"(?:(?:2\d[1-9]|2[1-9]\d|[3-9]\d\d|\d{4})\s*(?:ml|mls|cc)|(?:[1-9](?:\.\d+)?|0?\.[3-9]\d*)\s*(?:l|litres?|liters?))",
+    "%BIGVOL%": r"(?:(?:2\d[1-9]|2[1-9]\d|[3-9]\d\d|\d{4})\s*(?:ml|mls|cc)|"
+    r"(?:[1-9](?:\.\d+)?|0?\.[3-9]\d*)\s*(?:l|litres?|liters?))",
     # a negated auxiliary before a verb: "hadn't felt", "does not get", "never noticed"
-    "%NOT%": r"(?:(?:had|has|have|did|does|do|was|is|were|are)(?:n['’]?t| not)|not|never|no longer|(?:can|could)(?:n['’]?t| not)|cannot|unable to|without)",
+    "%NOT%": r"(?:(?:had|has|have|did|does|do|was|is|were|are)(?:n['’]?t| not)|not|never|no longer|"
+    r"(?:can|could)(?:n['’]?t| not)|cannot|unable to|without)",
     # a time in the small hours: "3am", "at 2 a.m.", "in the early hours"
-    "%SMALLHOURS%": r"(?:(?:[1-5]|12)(?:[.:][0-5]\d)?\s?(?:am|a\.m\.?)|midnight|(?:the )?(?:small|early|wee) hours(?: of the morning)?|(?:the )?middle of the night|(?:the )?dead of night)",
+    "%SMALLHOURS%": r"(?:(?:[1-5]|12)(?:[.:][0-5]\d)?\s?(?:am|a\.m\.?)|midnight|(?:the )?(?:small|early|wee) hours"
+    r"(?: of the morning)?|(?:the )?middle of the night|(?:the )?dead of night)",
     # a recent time: "a fortnight ago", "last week", "3 weeks back", "earlier this month"
-    "%RECENT%": r"(?:(?:(?:a|one|two|three|four|five|six|a few|a couple of|several|\d+) (?:days?|weeks?|fortnights?|months?)|a fortnight|a week|a month) (?:ago|back|before|earlier)|last (?:week|month|fortnight)|(?:earlier )?this (?:week|month)|recently|the other (?:day|week))",
+    "%RECENT%": r"(?:(?:(?:a|one|two|three|four|five|six|a few|a couple of|several|\d+) (?:days?|weeks?|fortnights?|"
+    r"months?)|a fortnight|a week|a month) (?:ago|back|before|earlier)|last (?:week|month|fortnight)|"
+    r"(?:earlier )?this (?:week|month)|recently|the other (?:day|week))",
 }
 STRENGTH_PREFIX = "weak_"
 REFLEX_SUFFIX = "_reflex_reduced"
@@ -43,6 +59,7 @@ CONTEXT_TYPE = {
     "provocative": "PROVOCATIVE",
     "region": "REGION",
     "function": "FUNCTION",
+    "toilet": "RED_FLAG",
     "other": "SIGN",
 }
 
@@ -53,15 +70,21 @@ class TargetSpec:
 
     pattern: str
     regex: bool
-    kind: str  # red_flag | history | symptom | sign | strength | reflex | provocative | region | function | other
+    # red_flag | history | symptom | sign | strength | reflex | provocative | region | function | toilet | other
+    kind: str
     ids: tuple[str, ...]  # finding ids (or the movement / reflex / test / region key for structured kinds)
     fixed: str | None = None  # "absent" when the phrase itself states absence
     origin: str = "curated"
 
 
+_ANY_WORD = r"(?:\w+ )"
+_ANY_BUT_NEGATION = r"(?:(?!(?:not|never|no|nor|neither|without|hardly|rarely|seldom|none)\b)\w+ )"
+"""A wildcard word of a pattern never swallows a negation: "pain never wakes him" is no night pain."""
+
+
 def expand(pattern: str) -> str:
     """Macros expanded; the whole pattern must start and end on word boundaries."""
-    return rf"(?<!\w)(?:{_expand_raw(pattern)})(?!\w)"
+    return rf"(?<!\w)(?:{_expand_raw(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION)})(?!\w)"
 
 
 def _data(name: str) -> Any:
