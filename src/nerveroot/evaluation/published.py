@@ -1,0 +1,212 @@
+"""Score the whole pipeline (free text → Case → assessment) on published cases written by others.
+
+Each case (JSON Lines, format in ``eval/published/README.md``) cites its source, carries a gold label fixed from
+that source before the system was run, and three renderings of the same presentation: a structured note, a
+clinician's shorthand note and the patient's own words. Every rendering goes through the free-text intake and the
+assessment exactly as a user's note would.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.triage import ORDER
+from nerveroot.errors import InputValidationError, Problem
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import Urgency
+
+Style = Literal["structured", "shorthand", "lay"]
+STYLES: tuple[Style, ...] = ("structured", "shorthand", "lay")
+ROOTS = ("l1", "l2", "l3", "l4", "l5", "s1")
+
+
+def _urgency(value: str) -> str:
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+class Gold(BaseModel):
+    """The label fixed from the source before the system was run."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    urgency: Urgency
+    urgency_acceptable: list[Urgency] = Field(default_factory=list)
+    root_levels: list[str] = Field(default_factory=list)
+    diagnosis: str = ""
+
+    @field_validator("urgency", mode="before")
+    @classmethod
+    def _one(cls, value: str) -> str:
+        return _urgency(value)
+
+    @field_validator("urgency_acceptable", mode="before")
+    @classmethod
+    def _many(cls, value: list[str] | None) -> list[str]:
+        return [_urgency(v) for v in value or []]
+
+    @field_validator("root_levels", mode="before")
+    @classmethod
+    def _roots(cls, value: list[str] | None) -> list[str]:
+        roots = [str(v).strip().lower() for v in value or []]
+        return [r for r in roots if r in ROOTS]
+
+
+class PublishedCase(BaseModel):
+    """One published case with its source, gold label and three renderings."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    source_title: str
+    source_url: str
+    gold: Gold
+    ambiguous: bool = False
+    renderings: dict[Style, str]
+
+
+class Run(BaseModel):
+    """What the pipeline concluded for one rendering of one case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    style: Style
+    gold: Gold
+    ambiguous: bool
+    triage: Urgency
+    roots: list[str]
+    gold_root_probability: float | None
+
+    @property
+    def emergency_caught(self) -> bool:
+        return self.triage == "emergency"
+
+    @property
+    def acceptable(self) -> set[str]:
+        return {self.gold.urgency, *self.gold.urgency_acceptable}
+
+    @property
+    def exact(self) -> bool:
+        return self.triage == self.gold.urgency or (self.ambiguous and self.triage in self.acceptable)
+
+    @property
+    def safe(self) -> bool:
+        return self.triage in self.acceptable or ORDER[self.triage] >= ORDER[self.gold.urgency]
+
+    @property
+    def root_top1(self) -> bool:
+        """Strict: the first-ranked root must be a gold root ("none" first is a miss)."""
+        return bool(self.roots) and self.roots[0] in self.gold.root_levels
+
+
+class Figures(BaseModel):
+    """The issue-10 table for one note style."""
+
+    model_config = ConfigDict(frozen=True)
+
+    style: Style
+    cases: int
+    emergencies: int
+    emergencies_caught: int
+    safe: int
+    exact: int
+    radicular: int
+    root_top1: int
+    root_brier: float | None = Field(description="Mean (1 - P(gold root))² over radicular cases; lower is better.")
+
+
+def load_cases(paths: Iterable[Path]) -> list[PublishedCase]:
+    """Every case of every JSON Lines file; malformed lines are reported together, each with file and line."""
+    cases: list[PublishedCase] = []
+    problems: list[Problem] = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                cases.append(PublishedCase.model_validate(json.loads(line)))
+            except ValidationError as exc:
+                problems += [Problem(f"{path}:{number}.{'.'.join(map(str, e['loc']))}", e["msg"]) for e in exc.errors()]
+            except ValueError as exc:
+                problems.append(Problem(f"{path}:{number}", f"not JSON: {exc}"))
+    if problems:
+        raise InputValidationError(problems)
+    return cases
+
+
+def run_case(case: PublishedCase, style: Style, kb: KnowledgeBase) -> Run:
+    """Read one rendering as free text and assess it."""
+    result = assess(parse_note(case.renderings[style], kb).case, kb)
+    probability = {lv.root: lv.probability for lv in result.levels}
+    gold_p = max((probability.get(r, 0.0) for r in case.gold.root_levels), default=None)
+    return Run(
+        id=case.id,
+        style=style,
+        gold=case.gold,
+        ambiguous=case.ambiguous,
+        triage=result.triage.level,
+        roots=[lv.root for lv in result.levels],
+        gold_root_probability=gold_p,
+    )
+
+
+def figures(style: Style, runs: Sequence[Run]) -> Figures:
+    emergencies = [r for r in runs if r.gold.urgency == "emergency"]
+    radicular = [r for r in runs if r.gold.root_levels]
+    briers = [(1 - r.gold_root_probability) ** 2 for r in radicular if r.gold_root_probability is not None]
+    return Figures(
+        style=style,
+        cases=len(runs),
+        emergencies=len(emergencies),
+        emergencies_caught=sum(r.emergency_caught for r in emergencies),
+        safe=sum(r.safe for r in runs),
+        exact=sum(r.exact for r in runs),
+        radicular=len(radicular),
+        root_top1=sum(r.root_top1 for r in radicular),
+        root_brier=round(sum(briers) / len(briers), 3) if briers else None,
+    )
+
+
+def evaluate(cases: Sequence[PublishedCase], kb: KnowledgeBase) -> tuple[list[Figures], list[Run]]:
+    """Run every rendering of every case; figures per style and every run."""
+    runs = [run_case(c, s, kb) for s in STYLES for c in cases if c.renderings.get(s)]
+    return [figures(s, [r for r in runs if r.style == s]) for s in STYLES], runs
+
+
+def _frac(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
+
+
+def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -> str:
+    """The issue-10 table (root top-1 not scored on the patient's words), then every miss."""
+    lines = [
+        f"{'style':<11}{'cases':>6}  {'emergencies':<16}{'safe triage':<16}{'exact triage':<16}"
+        f"{'root top-1 (strict)':<20}{'root Brier':>10}",
+    ]
+    for f in table:
+        root = "triage only" if f.style == "lay" else _frac(f.root_top1, f.radicular)
+        brier = "–" if f.style == "lay" or f.root_brier is None else f"{f.root_brier:.3f}"
+        lines.append(
+            f"{f.style:<11}{f.cases:>6}  {_frac(f.emergencies_caught, f.emergencies):<16}{_frac(f.safe, f.cases):<16}"
+            f"{_frac(f.exact, f.cases):<16}{root:<20}{brier:>10}"
+        )
+    if misses:
+        lines += ["", "Misses (triage unsafe, emergency missed, or strict root miss):"]
+        for r in runs:
+            problems = []
+            if r.gold.urgency == "emergency" and not r.emergency_caught:
+                problems.append(f"EMERGENCY MISSED ({r.triage})")
+            elif not r.safe:
+                problems.append(f"under-triage {r.triage} < {r.gold.urgency}")
+            if r.style != "lay" and r.gold.root_levels and not r.root_top1:
+                problems.append(f"root {r.roots[0] if r.roots else '-'} (gold {'/'.join(r.gold.root_levels)})")
+            if problems:
+                lines.append(f"  {r.id} [{r.style}]: " + "; ".join(problems))
+    return "\n".join(lines)
