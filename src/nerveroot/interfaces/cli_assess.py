@@ -7,20 +7,18 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.markdown import Markdown
 
-from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
-from nerveroot.ehr.fhir_out import assessment_bundle, bundle_json
 from nerveroot.errors import InputValidationError, Problem
-from nerveroot.intake import Intake, parse_note
-from nerveroot.interfaces.report import clinical_note, patient_handout
 from nerveroot.knowledge.loader import default_knowledge
+
+if TYPE_CHECKING:
+    from nerveroot.intake import Intake
 
 err = Console(stderr=True)
 FINDING_FIELDS = {"id", "status", "text_span", "side", "value", "qualifier"}
@@ -77,6 +75,8 @@ def read_input(case_file: Path | None, text: str | None, text_file: Path | None)
     note = _read(text_file) if text_file is not None else (sys.stdin.read() if text == "-" else text or "")
     if not note.strip():
         raise InputValidationError([Problem("text", "the note is empty")])
+    from nerveroot.intake import parse_note  # the language pipeline only when text is read
+
     intake = parse_note(note, default_knowledge(), today=date.today())
     return intake.case, intake
 
@@ -104,6 +104,8 @@ def assess_command(
     audience: Annotated[Audience, typer.Option(help="clinician report or patient handout.")] = Audience.clinician,
 ) -> None:
     """Assess a presentation: triage, root level, causes and mimics, workup and care plan."""
+    from nerveroot.assessment.assess import assess
+
     kb = default_knowledge()
     try:
         case, intake = read_input(case_file, text, text_file)
@@ -113,6 +115,8 @@ def assess_command(
         raise typer.Exit(2) from exc
     result = assess(case, kb)
     if fmt is Format.fhir:
+        from nerveroot.ehr.fhir_out import assessment_bundle, bundle_json
+
         typer.echo(bundle_json(assessment_bundle(case, result, kb)))
         return
     if fmt is Format.json:
@@ -121,10 +125,14 @@ def assess_command(
             payload["findings"] = [f.model_dump(mode="json", include=FINDING_FIELDS) for f in intake.findings]
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
+    from nerveroot.interfaces.report import clinical_note, patient_handout
+
     body = patient_handout(result, kb) if audience is Audience.patient else clinical_note(result, kb)
     if intake is not None and audience is Audience.clinician:
         body = findings_section(intake) + body
     if fmt is Format.markdown:
         typer.echo(body)
     else:
+        from rich.markdown import Markdown
+
         Console().print(Markdown(body))

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from nerveroot.errors import InputValidationError
-from nerveroot.evaluation import published
-from nerveroot.evaluation.vignettes import evaluate, report
 from nerveroot.knowledge.loader import default_knowledge
 
 
@@ -22,6 +20,8 @@ def eval_vignettes(
     directory: Annotated[Path, typer.Argument(help="Folder of vignette YAML files.")] = Path("tests/cases/vignettes"),
 ) -> None:
     """Print root, triage and differential accuracy beside published symptom-checker figures."""
+    from nerveroot.evaluation.vignettes import evaluate, report
+
     typer.echo(report(evaluate(directory, default_knowledge())))
 
 
@@ -30,6 +30,8 @@ def eval_published(
     misses: Annotated[bool, typer.Option(help="List every miss after the table.")] = True,
 ) -> None:
     """Triage and root accuracy on published cases, each read as a structured note, shorthand and lay words."""
+    from nerveroot.evaluation import published
+
     try:
         cases = published.load_cases(paths)
     except InputValidationError as exc:

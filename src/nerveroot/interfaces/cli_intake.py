@@ -10,8 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from nerveroot.intake import parse_note
-from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, load_table
 from nerveroot.knowledge.loader import default_knowledge
 
 console = Console()
@@ -29,6 +27,8 @@ def intake(
     ] = None,
 ) -> None:
     """Read free text into a Case and print it with every finding and the words it came from (JSON)."""
+    from nerveroot.intake import parse_note  # the language pipeline loads only for the commands that read text
+
     note = typer.get_text_stream("stdin").read() if text == "-" else text
     day = datetime.date.fromisoformat(today) if today else None
     result = parse_note(note, default_knowledge(), today=day)
@@ -36,11 +36,15 @@ def intake(
 
 
 def intake_eval(
-    table: Annotated[Path, typer.Option(help="YAML table of annotated sentences.")] = DEFAULT_TABLE,
+    table: Annotated[
+        Path | None, typer.Option(help="YAML table of annotated sentences (default: the development table).")
+    ] = None,
     show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every mismatch.")] = False,
 ) -> None:
     """Precision and recall of free-text intake: overall, on red flags and on root-localising findings."""
-    report = evaluate(default_knowledge(), load_table(table))
+    from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, load_table
+
+    report = evaluate(default_knowledge(), load_table(table or DEFAULT_TABLE))
     for line in report.lines():
         console.print(line, markup=False, highlight=False)
     if show_errors:

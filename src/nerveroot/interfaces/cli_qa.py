@@ -11,9 +11,6 @@ import yaml
 from nerveroot.errors import KnowledgeValidationError
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import HttpChatClient, ask, context, to_json, to_markdown
-from nerveroot.qa.evaluation import evaluate_retrieval, evaluate_suite, format_report, load_suite, write_corpus
-from nerveroot.qa.store import DocumentStore, IngestError
 
 TARGETS = {"key_fact_recall": 0.85, "citation_validity": 1.0, "abstention_accuracy": 1.0}
 """Answer-suite targets of issue 5, checked by `qa-eval --check` and by the tests."""
@@ -42,6 +39,9 @@ def ask_command(
     ] = True,
 ) -> None:
     """Answer a question with cited statements from the knowledge base (or abstain)."""
+    from nerveroot.qa import HttpChatClient, ask, to_json, to_markdown  # the index libraries load per command
+    from nerveroot.qa.store import DocumentStore
+
     docs = DocumentStore().list() if documents else []
     client = HttpChatClient.from_env() if llm else None
     answer = ask(question, _kb(), documents=docs, client=client)
@@ -54,6 +54,8 @@ def ingest_command(
     remove: Annotated[str | None, typer.Option("--remove", help="Remove the document with this id.")] = None,
 ) -> None:
     """Add a document to the local store (NERVEROOT_HOME) so `ask` can cite it; list or remove documents."""
+    from nerveroot.qa.store import DocumentStore, IngestError
+
     store = DocumentStore()
     try:
         if remove:
@@ -79,6 +81,9 @@ def qa_eval_command(
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when a target or floor is missed.")] = False,
 ) -> None:
     """Key-fact recall, citation validity, abstention accuracy, and BEIR nDCG@10 / Recall@10."""
+    from nerveroot.qa import context
+    from nerveroot.qa.evaluation import evaluate_retrieval, evaluate_suite, format_report, load_suite, write_corpus
+
     ctx = context(_kb())
     if write:
         typer.echo(f"wrote {write_corpus(ctx.statements, beir / 'corpus.jsonl')} statements to {beir / 'corpus.jsonl'}")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from nerveroot.errors import ConflictError, InputValidationError
-from nerveroot.records.backup import EXCLUDED
-from nerveroot.records.store import RecordStore
+
+if TYPE_CHECKING:
+    from nerveroot.records.store import RecordStore
 
 token_app = typer.Typer(help="API tokens for the records endpoints of `nerveroot serve`.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -36,6 +37,8 @@ def _fail(exc: InputValidationError | ConflictError) -> typer.Exit:
 @contextmanager
 def _store() -> Iterator[RecordStore]:
     """The configured store; input and conflict errors become a message and an exit code."""
+    from nerveroot.records.store import RecordStore  # SQLAlchemy only for the commands that use records
+
     try:
         with RecordStore() as store:
             yield store
@@ -76,6 +79,8 @@ def export_command(path: Annotated[Path, typer.Argument(help="JSON file to write
     with _store() as store:
         rows = store.export_all(path)
     typer.echo(f"Wrote {rows} rows to {path}.")
+    from nerveroot.records.backup import EXCLUDED
+
     err.print(f"Not exported — {EXCLUDED} The file holds patient data: keep it private.")
 
 

@@ -32,6 +32,7 @@ from nerveroot.assessment.triage import ORDER
 from nerveroot.errors import KnowledgeValidationError, Problem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Id, RedFlag
+from nerveroot.knowledge.yaml_io import load_yaml
 
 Kind = Literal["red_flag", "history", "symptom", "pain_map", "sensory_map", "strength", "reflex", "provocative", "fact"]
 Audience = Literal["patient", "clinician"]
@@ -159,7 +160,7 @@ def load_questions(path: Path | None = None, kb: KnowledgeBase | None = None) ->
     source = path or _path()
     problems: list[Problem] = []
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or []
+        raw = load_yaml(source.read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeValidationError([Problem(source.name, f"cannot be read: {exc}")]) from exc
     if not isinstance(raw, list):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from nerveroot.errors import KnowledgeValidationError, Problem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ENTITY_MODELS, Cite, Record, Source
+from nerveroot.knowledge.yaml_io import load_yaml
 
 KB_VERSION = "2026.11.0"
 
@@ -28,7 +29,7 @@ def _data_dir() -> Path:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> list[Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, f"cannot be read: {exc}"))
         return []
