@@ -21,6 +21,7 @@ def test_help_imports_no_heavy_library() -> None:
 def test_assessing_a_json_case_needs_no_language_pipeline_or_database() -> None:
     code = (
         "from typer.testing import CliRunner\nfrom nerveroot.interfaces.cli import app\n"
-        "r = CliRunner().invoke(app, ['assess', 'examples/runner_l4.json', '--format', 'json'])\nassert r.exit_code == 0"
+        "r = CliRunner().invoke(app, ['assess', 'examples/runner_l4.json', '--format', 'json'])\n"
+        "assert r.exit_code == 0"
     )
     assert _imported_after(code) & {"spacy", "medspacy", "sqlalchemy", "fastapi"} == set()
