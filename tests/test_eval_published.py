@@ -18,6 +18,7 @@ def _run(urgency: str, triage: str, roots: list[str], gold_roots: list[str], **k
         style="structured",
         gold=gold,
         ambiguous=False,
+        localisable=True,
         triage=triage,
         roots=roots,
         gold_root_probability=0.5 if gold_roots else None,
@@ -39,7 +40,7 @@ def test_safe_means_gold_acceptable_or_more_cautious() -> None:
 def test_strict_root_counts_none_first_as_a_miss() -> None:
     runs = [_run("routine", "routine", ["none", "l4"], ["l4"]), _run("routine", "routine", ["l4", "none"], ["l4"])]
     table = figures("structured", runs)
-    assert (table.radicular, table.root_top1, table.root_brier) == (2, 1, 0.25)
+    assert (table.radicular, table.root_top1, table.localisable_top1, table.root_brier) == (2, 1, 1, 0.25)
     assert "root none (gold l4)" in report([table], runs)
 
 

@@ -58,6 +58,14 @@ class Gold(BaseModel):
         return [r for r in roots if r in ROOTS]
 
 
+class NoteLabels(BaseModel):
+    """What the blind labeller read in the structured rendering (only the part the evaluator needs)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    localising_findings: list[str] = Field(default_factory=list)
+
+
 class PublishedCase(BaseModel):
     """One published case with its source, gold label and three renderings."""
 
@@ -69,6 +77,12 @@ class PublishedCase(BaseModel):
     gold: Gold
     ambiguous: bool = False
     renderings: dict[Style, str]
+    note_labels: NoteLabels = Field(default_factory=NoteLabels)
+
+    @property
+    def localisable(self) -> bool:
+        """The note carries at least one root-localising finding, as labelled before the system was run."""
+        return bool(self.note_labels.localising_findings)
 
 
 class Run(BaseModel):
@@ -80,6 +94,7 @@ class Run(BaseModel):
     style: Style
     gold: Gold
     ambiguous: bool
+    localisable: bool
     triage: Urgency
     roots: list[str]
     gold_root_probability: float | None
@@ -119,6 +134,8 @@ class Figures(BaseModel):
     exact: int
     radicular: int
     root_top1: int
+    localisable: int = Field(description="Radicular cases whose note has a localising finding (labelled blind).")
+    localisable_top1: int
     root_brier: float | None = Field(description="Mean (1 - P(gold root))² over radicular cases; lower is better.")
 
 
@@ -151,6 +168,7 @@ def run_case(case: PublishedCase, style: Style, kb: KnowledgeBase) -> Run:
         style=style,
         gold=case.gold,
         ambiguous=case.ambiguous,
+        localisable=case.localisable,
         triage=result.triage.level,
         roots=[lv.root for lv in result.levels],
         gold_root_probability=gold_p,
@@ -160,6 +178,7 @@ def run_case(case: PublishedCase, style: Style, kb: KnowledgeBase) -> Run:
 def figures(style: Style, runs: Sequence[Run]) -> Figures:
     emergencies = [r for r in runs if r.gold.urgency == "emergency"]
     radicular = [r for r in runs if r.gold.root_levels]
+    localisable = [r for r in radicular if r.localisable]
     briers = [(1 - r.gold_root_probability) ** 2 for r in radicular if r.gold_root_probability is not None]
     return Figures(
         style=style,
@@ -170,6 +189,8 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
         exact=sum(r.exact for r in runs),
         radicular=len(radicular),
         root_top1=sum(r.root_top1 for r in radicular),
+        localisable=len(localisable),
+        localisable_top1=sum(r.root_top1 for r in localisable),
         root_brier=round(sum(briers) / len(briers), 3) if briers else None,
     )
 
@@ -188,15 +209,20 @@ def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -
     """The issue-10 table (root top-1 not scored on the patient's words), then every miss."""
     lines = [
         f"{'style':<11}{'cases':>6}  {'emergencies':<16}{'safe triage':<16}{'exact triage':<16}"
-        f"{'root top-1 (strict)':<20}{'root Brier':>10}",
+        f"{'root top-1 (strict)':<20}{'localisable':<16}{'root Brier':>10}",
     ]
     for f in table:
         root = "triage only" if f.style == "lay" else _frac(f.root_top1, f.radicular)
+        local = "" if f.style == "lay" else _frac(f.localisable_top1, f.localisable)
         brier = "–" if f.style == "lay" or f.root_brier is None else f"{f.root_brier:.3f}"
         lines.append(
             f"{f.style:<11}{f.cases:>6}  {_frac(f.emergencies_caught, f.emergencies):<16}{_frac(f.safe, f.cases):<16}"
-            f"{_frac(f.exact, f.cases):<16}{root:<20}{brier:>10}"
+            f"{_frac(f.exact, f.cases):<16}{root:<20}{local:<16}{brier:>10}"
         )
+    lines.append(
+        "root top-1 is strict (\"not radicular\" first is a miss); 'localisable' counts only radicular cases whose "
+        "note has a root-localising finding in the blind labels."
+    )
     if misses:
         lines += ["", "Misses (triage unsafe, emergency missed, or strict root miss):"]
         for r in runs:
