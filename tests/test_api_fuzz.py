@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,45 @@ def test_record_writes_never_500(client: TestClient, body: Any, score: dict[str,
     episode = client.post(f"/api/patients/{patient['id']}/episodes", json={"title": "fuzz"}).json()
     check(client, f"/api/episodes/{episode['id']}/scores", score)
     check(client, f"/api/episodes/{episode['id']}/assessments", {"case": body})
+
+
+HAZARDS = st.sampled_from(
+    [
+        '"\\u0000"',
+        '"a\\ud800"',
+        '"\\udfff b"',
+        "9" * 5000,
+        "-" + "1" * 19,
+        "1e999",
+        "NaN",
+        "-Infinity",
+        "[" * 2000 + "]" * 2000,
+        '{"a": ' * 40 + "1" + "}" * 40,
+    ]
+)
+POST_PATHS = st.sampled_from(
+    [
+        "/api/assess",
+        "/api/interview/next",
+        "/api/interview/answer",
+        "/api/instruments/odi",
+        "/api/ask",
+        "/api/patients",
+        "/fhir/$assess",
+        "/cds-services/nerveroot-patient-view",
+    ]
+)
+
+
+@FUZZ
+@given(path=POST_PATHS, body=JSON, key=st.sampled_from([*CASE_KEYS, "x"]), hazard=HAZARDS, duplicate=st.booleans())
+def test_hostile_json_is_always_a_4xx_naming_the_field(
+    client: TestClient, path: str, body: Any, key: str, hazard: str, duplicate: bool
+) -> None:
+    """NUL, lone surrogates, huge or non-finite numbers, deep nesting and duplicate keys: a 422, never a 500."""
+    extra = f', "{key}": {json.dumps(body)}' if duplicate else ""
+    raw = f'{{"{key}": {hazard}{extra}}}'
+    response = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422, (path, raw[:200], response.text)
+    (item,) = response.json()["detail"]
+    assert item["loc"][0] == "body" and item["msg"]

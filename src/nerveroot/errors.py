@@ -80,3 +80,19 @@ class PrefetchMissingError(NerverootError):
         self.service = service
         self.missing = missing
         super().__init__(f"service {service!r} needs prefetch key(s) {', '.join(missing)} or a fhirServer")
+
+
+class ForbiddenError(NerverootError):
+    """The user is known but may not do this (role or patient access); the attempt is audited (HTTP 403)."""
+
+    code = "E013"
+
+
+class StorageError(NerverootError):
+    """The records database cannot be written: the disk is full (HTTP 507) or read-only / unreachable (HTTP 503)."""
+
+    code = "E020"
+
+    def __init__(self, message: str, *, full: bool) -> None:
+        self.full = full
+        super().__init__(message)

@@ -27,6 +27,7 @@ from nerveroot.api import (
 )
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
+from nerveroot.api.gate import InputGate
 from nerveroot.api.routes_assess import ASSESS_BODY_REF
 from nerveroot.api.schemas import NoteIn
 from nerveroot.api.settings import Settings
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, store: RecordStore | None = Non
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(InputGate, max_body_bytes=config.max_body_bytes)  # inside CORS: refusals carry its headers
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,

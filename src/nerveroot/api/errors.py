@@ -1,4 +1,4 @@
-"""Typed nerveroot errors → HTTP, in one place: 422 with field paths, 404, 409 and 401."""
+"""Typed nerveroot errors → HTTP, in one place: 422 with field paths, 404, 409, 401, 403, 503 and 507."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from pydantic import BaseModel, ValidationError
 from nerveroot.errors import (
     AuthError,
     ConflictError,
+    ForbiddenError,
     InputValidationError,
     NotFoundError,
     PrefetchMissingError,
     Problem,
+    StorageError,
     UnknownEntityError,
 )
 
@@ -49,6 +51,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {422: {"model": ValidationPro
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Message, "description": "No such record"}}
 AUTH: dict[int | str, dict[str, Any]] = {401: {"model": Message, "description": "Missing or unknown token"}}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": Message, "description": "Conflicts with a stored record"}}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"model": Message, "description": "The user's role or patient access does not allow this"}
+}
 
 
 def path_loc(path: str) -> list[str | int]:
@@ -107,6 +112,16 @@ async def _unauthorised(_: Request, exc: Exception) -> JSONResponse:
     return _message(401, exc, exc.code, {"WWW-Authenticate": "Bearer"})
 
 
+async def _forbidden(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ForbiddenError)
+    return _message(403, exc, exc.code)
+
+
+async def _storage(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StorageError)
+    return _message(507 if exc.full else 503, exc, exc.code, {"Retry-After": "60"})
+
+
 async def _prefetch_missing(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PrefetchMissingError)
     return _message(412, exc, exc.code)
@@ -120,4 +135,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UnknownEntityError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(AuthError, _unauthorised)
+    app.add_exception_handler(ForbiddenError, _forbidden)
+    app.add_exception_handler(StorageError, _storage)
     app.add_exception_handler(PrefetchMissingError, _prefetch_missing)

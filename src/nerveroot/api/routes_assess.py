@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from nerveroot.api.deps import Kb
 from nerveroot.api.errors import ERROR_RESPONSES, problems_of, rename
+from nerveroot.api.ids import require_known_ids
 from nerveroot.api.schemas import AskIn, AssessResult, NoteIn, OdiIn, StartBackIn
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
@@ -65,6 +66,7 @@ async def assess_endpoint(request: Request) -> Response:
     body = read_assess_body(await request.body())
     kb: KnowledgeBase = request.app.state.kb
     if isinstance(body, Case):  # a few milliseconds of CPU: cheaper on the loop than a thread hand-off
+        require_known_ids(body, kb)
         content = assess_json(body, kb)
     else:  # free-text intake is slower (and loads its language pipeline on first use): keep the loop free
         content = await run_in_threadpool(assess_json, body, kb)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from nerveroot.api.deps import Kb
 from nerveroot.api.errors import ERROR_RESPONSES
+from nerveroot.api.ids import require_known_ids
 from nerveroot.api.schemas import (
     AnswerIn,
     CaseOut,
@@ -50,6 +51,7 @@ def outcome_out(body: NextIn, kb: KnowledgeBase) -> OutcomeOut:
 @router.post("/api/interview/next", summary="The next question", response_model=NextOut, responses=ERROR_RESPONSES)
 def next_endpoint(body: NextIn, kb: Kb) -> NextOut:
     """Red flags first, then the most informative question; `question` is null when nothing would change."""
+    require_known_ids(body.case, kb, "body.case")
     choice = choose_question(body.case, kb, body.audience, body.asked)
     return NextOut(
         question=question_out(choice.question, body.audience) if choice else None,
@@ -62,6 +64,7 @@ def next_endpoint(body: NextIn, kb: Kb) -> NextOut:
 @router.post("/api/interview/answer", summary="Record an answer", response_model=CaseOut, responses=ERROR_RESPONSES)
 def answer_endpoint(body: AnswerIn, kb: Kb) -> CaseOut:
     """Write one answer onto a copy of the case ("don't know" leaves the item unknown)."""
+    require_known_ids(body.case, kb, "body.case")
     question = next((q for q in default_questions() if q.id == body.question_id), None)
     if question is None:
         raise InputValidationError([Problem("body.question_id", f"no question with id {body.question_id!r}")])

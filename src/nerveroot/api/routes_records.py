@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from nerveroot.api.deps import Actor, Kb, Store
 from nerveroot.api.errors import AUTH, CONFLICT, ERROR_RESPONSES, NOT_FOUND
+from nerveroot.api.ids import require_known_ids
 from nerveroot.api.schemas import AssessmentIn
 from nerveroot.assessment.assess import assess
 from nerveroot.records.models import (
@@ -70,6 +71,7 @@ def get_episode(episode_id: str, actor: Actor, store: Store) -> EpisodeDetail:
 )
 def add_assessment(episode_id: str, body: AssessmentIn, actor: Actor, store: Store, kb: Kb) -> StoredAssessment:
     """Assess the case now and store the case with its assessment in the episode."""
+    require_known_ids(body.case, kb, "body.case")
     return store.add_assessment(actor, episode_id, body.case, assess(body.case, kb))
 
 
