@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,7 +25,7 @@ from nerveroot.api.errors import install
 from nerveroot.ehr.cards import Card, CdsRequest, CdsResponse, Discovery, FeedbackRequest
 from nerveroot.ehr.config import EhrRuntime, EhrSettings
 from nerveroot.ehr.jwt import Issuer, JwtVerifier, issuers_from_json
-from nerveroot.ehr.services import ORDER_SELECT, PATIENT_VIEW, PREFETCH
+from nerveroot.ehr.services import ORDER_SELECT, ORDER_SIGN, PATIENT_VIEW, PREFETCH
 from nerveroot.errors import AuthError, PrefetchMissingError
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -298,7 +299,11 @@ def test_scripted_ehr_session(tmp_path: Path, kb: KnowledgeBase, keys: Keys) -> 
 
     # 1. discovery
     services = client.get("/cds-services", headers=auth("/cds-services")).json()["services"]
-    assert {s["id"]: s["hook"] for s in services} == {PATIENT_VIEW: "patient-view", ORDER_SELECT: "order-select"}
+    assert {s["id"]: s["hook"] for s in services} == {
+        PATIENT_VIEW: "patient-view",
+        ORDER_SELECT: "order-select",
+        ORDER_SIGN: "order-sign",
+    }
     assert all(s["prefetch"] == PREFETCH for s in services)
 
     # 2. patient-view for a cauda equina presentation → one critical card
@@ -309,7 +314,8 @@ def test_scripted_ehr_session(tmp_path: Path, kb: KnowledgeBase, keys: Keys) -> 
     assert card.indicator == "critical"
     assert len(card.summary) < 140 and "auda equina" in card.summary
     assert card.source.url and card.source.url.startswith("https://")
-    assert card.links and card.links[0].url.startswith(f"{BASE}/#case=")
+    assert card.links and card.links[0].type == "smart" and card.links[0].url == f"{BASE}/smart/launch"
+    assert card.links[0].appContext and json.loads(card.links[0].appContext)["case"]
     assert card.uuid
 
     # 3. order-select: MRI for a 2-week uncomplicated sciatica → imaging card with the guideline
@@ -362,24 +368,27 @@ def dev_client(tmp_path: Path, kb: KnowledgeBase, **runtime: Any) -> TestClient:
     return TestClient(make_app(tmp_path, kb, EhrSettings(public_url=BASE, dev_mode=True), **runtime))
 
 
-def test_missing_prefetch_without_fhir_server_is_412(tmp_path: Path, kb: KnowledgeBase) -> None:
+def test_missing_prefetch_without_fhir_server_is_named_on_the_card(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """Part of the record missing: a card from what could be read, naming what could not; nothing at all: 412."""
     client = dev_client(tmp_path, kb)
     prefetch = ces_prefetch()
     del prefetch["observations"]
     response = client.post(f"/cds-services/{PATIENT_VIEW}", json=hook("patient-view", prefetch))
-    assert response.status_code == 412
-    assert "observations" in response.json()["detail"]
+    assert response.status_code == 200
+    assert "observations: not prefetched and no fhirServer given" in response.json()["cards"][0]["detail"]
+    nothing = client.post(f"/cds-services/{PATIENT_VIEW}", json=hook("patient-view", None))
+    assert nothing.status_code == 412 and "observations" in nothing.json()["detail"]
 
 
 def test_missing_prefetch_is_fetched_from_the_fhir_server(tmp_path: Path, kb: KnowledgeBase) -> None:
-    calls: list[tuple[str, str, str | None]] = []
+    calls: list[tuple[str, str | None]] = []
     full = ces_prefetch()
 
-    def fhir_get(base: str, query: str, token: str | None) -> dict[str, Any]:
-        calls.append((base, query, token))
-        return full["observations"]  # type: ignore[no-any-return]
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append((str(request.url), request.headers.get("authorization")))
+        return httpx.Response(200, json=full["observations"])
 
-    client = dev_client(tmp_path, kb, fhir_get=fhir_get)
+    client = dev_client(tmp_path, kb, fhir_transport=httpx.MockTransport(answer))
     body = hook("patient-view", {k: v for k, v in full.items() if k != "observations"})
     body["fhirServer"] = "https://ehr.example.org/fhir"
     body["fhirAuthorization"] = {
@@ -392,7 +401,9 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(tmp_path: Path, kb: Kn
     response = client.post(f"/cds-services/{PATIENT_VIEW}", json=body)
     assert response.status_code == 200
     assert response.json()["cards"][0]["indicator"] == "critical"
-    assert calls == [("https://ehr.example.org/fhir", "Observation?patient=p1", "tok")]
+    assert len(calls) == 4  # observations, medications, statements, allergies: the keys not prefetched
+    url, token = next(c for c in calls if "/Observation?" in c[0])
+    assert token == "Bearer tok" and url.startswith("https://ehr.example.org/fhir/Observation?patient=p1&category=")
 
 
 def test_indicator_follows_urgency(tmp_path: Path, kb: KnowledgeBase) -> None:
@@ -482,13 +493,15 @@ def test_opioid_gets_the_sciatica_guidance(tmp_path: Path, kb: KnowledgeBase) ->
     }
 
 
-def test_spec_order_select_example_is_rejected_on_its_malformed_dosage(tmp_path: Path, kb: KnowledgeBase) -> None:
+def test_spec_order_select_example_skips_its_malformed_order_with_a_warning(tmp_path: Path, kb: KnowledgeBase) -> None:
     client = dev_client(tmp_path, kb)
     body = {"hook": "order-select", "hookInstance": "x", **spec("order-select-context-r4.json")}
     body["prefetch"] = sciatica_prefetch()
     response = client.post(f"/cds-services/{ORDER_SELECT}", json=body)
-    assert response.status_code == 422
-    assert any("doseAndRate" in item["loc"] for item in response.json()["detail"])
+    assert response.status_code == 200
+    [card] = response.json()["cards"]
+    assert card["indicator"] == "info" and "could not check" in card["summary"]
+    assert "MedicationRequest/smart-MedicationRequest-103" in card["detail"] and "doseAndRate" in card["detail"]
     body["context"]["draftOrders"]["entry"][1]["resource"]["dosageInstruction"][0]["doseAndRate"] = [
         body["context"]["draftOrders"]["entry"][1]["resource"]["dosageInstruction"][0]["doseAndRate"]
     ]

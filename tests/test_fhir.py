@@ -54,12 +54,14 @@ def test_hl7_examples_round_trip(name: str, model: type[Any]) -> None:
     assert model.model_validate(again) == parsed
 
 
-def test_foreign_resources_are_ignored_not_misread() -> None:
+def test_foreign_questionnaire_ignored_and_loinc_weight_read() -> None:
+    """HL7's weight example (LOINC 29463-7, 185 [lb_av]) is a drug-safety fact now; another form is never guessed at."""
     gcs = QuestionnaireResponse.model_validate(example("questionnaireresponse-example-gcs.json"))
     weight = Observation.model_validate(example("observation-example.json"))
     intake = case_from_fhir(TODAY, observations=[weight], responses=[gcs])
-    assert intake.case == Case()
-    assert intake.ignored == ["Observation/example", "QuestionnaireResponse/gcs"]
+    assert intake.case == Case.model_validate({"drug_safety": {"weight_kg": 83.91}})
+    assert intake.used == ["Observation/example"]
+    assert intake.ignored == ["QuestionnaireResponse/gcs"]
 
 
 def intake(answers: dict[str, Any]) -> QuestionnaireResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Indicator = Literal["info", "warning", "critical"]
 SUMMARY_MAX = 139
@@ -107,6 +107,7 @@ class Link(Model):
     url: str
     type: Literal["absolute", "smart"]
     appContext: str | None = None
+    autolaunchable: bool | None = None
 
     @model_validator(mode="after")
     def _app_context_only_for_smart(self) -> Link:
@@ -125,6 +126,12 @@ class Card(Model):
     selectionBehavior: Literal["at-most-one", "any"] | None = None
     overrideReasons: list[Coding] | None = None
     links: list[Link] | None = None
+    _kind: str = PrivateAttr(default="")
+    """What the card is about, in nerveroot's words and never the patient's (for the issued-card log)."""
+
+    def kind(self, value: str) -> Card:
+        self._kind = value
+        return self
 
     @model_validator(mode="after")
     def _rules(self) -> Card:
@@ -132,6 +139,8 @@ class Card(Model):
             raise ValueError("selectionBehavior is required when suggestions are present")
         if any(not reason.display for reason in self.overrideReasons or []):
             raise ValueError("every override reason needs a display")
+        if self.selectionBehavior == "at-most-one" and sum(bool(s.isRecommended) for s in self.suggestions or []) > 1:
+            raise ValueError("at most one suggestion may be recommended when selectionBehavior is at-most-one")
         return self
 
 

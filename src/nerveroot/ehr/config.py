@@ -6,7 +6,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
+
+import httpx
 
 from nerveroot.ehr.feedback import FeedbackStore
 from nerveroot.ehr.jwt import Issuer, JwtVerifier, issuers_from_json
@@ -17,20 +19,8 @@ DEV_MODE_ENV = "NERVEROOT_CDS_DEV_MODE"
 JURISDICTION_ENV = "NERVEROOT_JURISDICTION"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
-FhirGet = Callable[[str, str, str | None], dict[str, Any]]
-"""(FHIR server base URL, relative query, access token or None) → resource or Bundle JSON."""
-
-
-def _http_get(base: str, query: str, token: str | None) -> dict[str, Any]:
-    import httpx
-
-    headers = {"Accept": "application/fhir+json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    response = httpx.get(f"{base.rstrip('/')}/{query}", headers=headers, timeout=5.0)
-    response.raise_for_status()
-    data: dict[str, Any] = response.json()
-    return data
+FETCH_BUDGET_S = 0.5
+"""Time for all FHIR queries of one hook call together (CDS Hooks asks services to answer in about 500 ms)."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +51,15 @@ class EhrSettings:
 
 @dataclass
 class EhrRuntime:
-    """What the routes need: settings, a JWT verifier, the feedback store, a FHIR reader and today's date."""
+    """What the routes need: settings, a JWT verifier, the feedback store, FHIR access and today's date.
+
+    `fhir_transport` replaces the network for FHIR queries (tests); `fetch_budget_s` bounds them all together.
+    """
 
     settings: EhrSettings
     feedback_url: str | None = None
-    fhir_get: FhirGet = _http_get
+    fhir_transport: httpx.AsyncBaseTransport | None = None
+    fetch_budget_s: float = FETCH_BUDGET_S
     today: Callable[[], date] = date.today
     verifier: JwtVerifier | None = field(default=None)
     _store: FeedbackStore | None = field(default=None, repr=False)

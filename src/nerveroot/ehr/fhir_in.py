@@ -1,20 +1,15 @@
-"""FHIR R4 in: typed Patient, Condition, Observation and QuestionnaireResponse resources → a Case.
+"""FHIR R4 in: typed resources → a Case, through the terminology layer (`fhir_facts`).
 
-What is read:
-- Patient: age (from birthDate, on `today`) and sex.
-- Condition: a nerveroot finding code (history, red-flag, symptom or drug-safety key such as `ckd`) → present,
-  or absent when verificationStatus is `refuted`; ICD-10-CM E08-E13 → diabetes, C00-C96 → cancer_history (present).
-- Observation (status final/amended/corrected/preliminary): LOINC 72514-3 → worst pain score; nerveroot finding
-  codes (`codes.FINDING`): keys with valueBoolean or a yes/no code; `strength.<movement>` valueInteger (MRC 0-5);
-  `reflex.<reflex>` and `test.<test>` with a finding-result code or string. Side from bodySite (SNOMED CT
-  7771000 Left, 24028007 Right, or text 'left'/'right'); no side → both legs for examination findings.
-- QuestionnaireResponse answering the nerveroot intake Questionnaire (others are ignored, never guessed at).
-Anything not understood is listed in `ignored`, never read as absent.
+Reads Patient, Condition, Observation, MedicationRequest, MedicationStatement (medicationReference resolved to
+a contained or listed Medication), AllergyIntolerance and QuestionnaireResponses answering the nerveroot intake
+form (its canonical, with or without `|version`). Observations coded in nerveroot's own finding system are
+examination findings (side from bodySite: SNOMED CT 7771000 Left, 24028007 Right, or the words). Bundles are
+read entry by entry: a resource that does not validate is skipped with a warning naming it, never failing the
+whole call. Anything not understood is listed as unread with its reason, never read as absent.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -42,6 +37,8 @@ from nerveroot.assessment.case import (
     StrengthTest,
 )
 from nerveroot.ehr import codes
+from nerveroot.ehr.fhir_facts import DrugAllergy, Facts, coded, label
+from nerveroot.ehr.terminology import Terminology, default_terminology
 from nerveroot.errors import InputValidationError, Problem
 from nerveroot.interview import Question, default_questions
 from nerveroot.interview.answers import UNKNOWN, apply_value
@@ -54,9 +51,6 @@ _KEY_TABLE = {**dict.fromkeys(RED_FLAG_KEYS, "red_flags"), **dict.fromkeys(HISTO
 _KEY_TABLE |= dict.fromkeys(SYMPTOM_KEYS, "symptoms")
 DRUG_SAFETY_KEYS = tuple(k for k, f in DrugSafety.model_fields.items() if f.default == "unknown")
 _KEY_TABLE |= dict.fromkeys(DRUG_SAFETY_KEYS, "drug_safety")
-_ICD_RANGES: tuple[tuple[str, str, str], ...] = (("E08", "E13", "diabetes"), ("C00", "C96", "cancer_history"))
-_USABLE_OBSERVATION = {"final", "amended", "corrected", "preliminary"}
-_ICD_HEAD = re.compile(r"^([A-Z]\d{2})")
 
 
 def parse_resource(data: Any, path: str, allowed: tuple[str, ...] | None = None) -> Resource:
@@ -80,6 +74,46 @@ def parse_resource(data: Any, path: str, allowed: tuple[str, ...] | None = None)
         raise InputValidationError(problems) from exc
 
 
+def lenient_resources(data: Any, path: str) -> tuple[list[Resource], list[str]]:
+    """The resources of a JSON resource or Bundle, entry by entry: invalid entries are skipped with a warning,
+    OperationOutcome issues (search-mode outcome entries or a bare OperationOutcome) become warnings."""
+    if not isinstance(data, dict):
+        return [], [f"{path}: not a FHIR resource"]
+    entries = data.get("entry") if data.get("resourceType") == "Bundle" else None
+    if data.get("resourceType") == "Bundle":
+        items = [
+            (e.get("resource") if isinstance(e, dict) else None, f"{path}.entry[{i}]")
+            for i, e in enumerate(entries or [])
+        ]
+    else:
+        items = [(data, path)]
+    found: list[Resource] = []
+    warnings: list[str] = []
+    for item, where in items:
+        if isinstance(item, dict) and item.get("resourceType") == "OperationOutcome":
+            warnings += [
+                f"{where}: server said: {issue_text(i)}" for i in item.get("issue") or [] if isinstance(i, dict)
+            ]
+            continue
+        try:
+            found.append(parse_resource(item, where))
+        except InputValidationError as exc:
+            first = exc.problems[0]
+            warnings.append(f"{where} ({_kind(item)}) skipped: {first.path.removeprefix(where + '.')} {first.message}")
+    return found, warnings
+
+
+def issue_text(issue: dict[str, Any]) -> str:
+    details = issue.get("details") if isinstance(issue.get("details"), dict) else {}
+    return str(issue.get("diagnostics") or (details or {}).get("text") or issue.get("code") or "an issue")[:200]
+
+
+def _kind(item: Any) -> str:
+    if isinstance(item, dict):
+        return f"{item.get('resourceType', '?')}/{item.get('id', '?')}"
+    return "not a resource"
+
+
 def unbundle(resource: Resource) -> list[Resource]:
     """The resources of a searchset Bundle, or the resource itself."""
     if isinstance(resource, Bundle):
@@ -89,39 +123,21 @@ def unbundle(resource: Resource) -> list[Resource]:
 
 @dataclass
 class FhirIntake:
-    """The Case built from FHIR input, with what was used and what was not understood."""
+    """The Case built from FHIR input; what was read and what could not be read, each with its reason."""
 
     case: Case
     used: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-
-
-def _codes(concept: CodeableConcept | None, system: str) -> list[str]:
-    return [c.code for c in (concept.coding or []) if c.system == system and c.code] if concept else []
-
-
-def _age(birth: date | None, today: date) -> int | None:
-    if birth is None:
-        return None
-    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    return years if 16 <= years <= 120 else None
-
-
-def _birth_date(patient: Patient) -> date | None:
-    value: Any = patient.birthDate
-    if isinstance(value, date):
-        return value
-    text = str(value or "")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
-    return None  # a year or year-month is too coarse for an age on a given day
+    reasons: dict[str, str] = field(default_factory=dict)
+    allergies: list[DrugAllergy] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _side(observation: Observation) -> list[Side]:
     site = observation.bodySite
     if site is None:
         return []
-    found = [s for s in SIDES if codes.LATERALITY[s] in _codes(site, codes.SNOMED)]
+    found = [s for s in SIDES if codes.LATERALITY[s] in coded(site, codes.SNOMED)]
     text = (site.text or "").lower()
     found += [s for s in SIDES if s in text.split() and s not in found]
     return found
@@ -130,7 +146,7 @@ def _side(observation: Observation) -> list[Side]:
 def _answer_code(observation: Observation) -> str | None:
     if observation.valueCodeableConcept is not None:
         for system in (codes.RESULT, codes.ANSWER):
-            hits = _codes(observation.valueCodeableConcept, system)
+            hits = coded(observation.valueCodeableConcept, system)
             if hits:
                 return hits[0]
         return (observation.valueCodeableConcept.text or "").strip().lower() or None
@@ -141,74 +157,41 @@ def _answer_code(observation: Observation) -> str | None:
     return None
 
 
-class _Builder:
-    def __init__(self, today: date) -> None:
-        self.today = today
-        self.data: dict[str, Any] = {}
-        self.used: list[str] = []
-        self.ignored: list[str] = []
-
-    def status(self, key: str, value: str, where: str) -> None:
-        table = self.data.setdefault(_KEY_TABLE[key], {})
-        table[key] = value
-        self.used.append(where)
-
-    def patient(self, patient: Patient, where: str) -> None:
-        age = _age(_birth_date(patient), self.today)
-        if age is not None:
-            self.data["age"] = age
-        if patient.gender in ("female", "male", "other", "unknown"):
-            self.data["sex"] = patient.gender
-        self.used.append(where)
-
-    def condition(self, condition: Condition, where: str) -> None:
-        refuted = "refuted" in _codes(condition.verificationStatus, codes.CONDITION_VERIFICATION)
-        keys = [k for k in _codes(condition.code, codes.FINDING) if k in _KEY_TABLE]
-        for icd in _codes(condition.code, codes.ICD10CM):
-            head = _ICD_HEAD.match(icd)
-            keys += [key for low, high, key in _ICD_RANGES if head and low <= head.group(1) <= high]
-        if not keys:
-            self.ignored.append(where)
-        for key in keys:
-            self.status(key, "absent" if refuted else "present", where)
-
-    def observation(self, obs: Observation, where: str, exam: dict[str, list[Any]]) -> None:
-        if obs.status not in _USABLE_OBSERVATION:
-            self.ignored.append(where)
-            return
-        nrs = obs.valueInteger if codes.PAIN_NRS_LOINC in _codes(obs.code, codes.LOINC) else None
-        if nrs is not None and 0 <= nrs <= 10:
-            self.data["pain_score"] = max(nrs, self.data.get("pain_score", 0))
-            self.used.append(where)
-            return
-        for code in _codes(obs.code, codes.FINDING):
-            if self._finding(code, obs, exam):
-                self.used.append(where)
-                return
-        self.ignored.append(where)
-
-    def _finding(self, code: str, obs: Observation, exam: dict[str, list[Any]]) -> bool:
-        answer = _answer_code(obs)
-        sides = _side(obs) or list(SIDES)
-        kind, _, name = code.partition(".")
-        if code in _KEY_TABLE and answer in ("yes", "no", "present", "absent", "positive", "negative"):
-            present = answer in ("yes", "present", "positive")
-            table = self.data.setdefault(_KEY_TABLE[code], {})
-            table[code] = "present" if present else "absent"
+def _finding(facts: Facts, code: str, obs: Observation, exam: dict[str, list[Any]]) -> bool:
+    """A nerveroot finding-coded observation (three-valued keys, strength, reflex, provocative test)."""
+    answer = _answer_code(obs)
+    sides = _side(obs) or list(SIDES)
+    kind, _, name = code.partition(".")
+    if code in _KEY_TABLE and answer in ("yes", "no", "present", "absent", "positive", "negative"):
+        present = answer in ("yes", "present", "positive")
+        table = facts.data.setdefault(_KEY_TABLE[code], {})
+        table[code] = "present" if present else "absent"
+        return True
+    try:
+        if kind == "strength" and obs.valueInteger is not None:
+            exam["strength"] += [StrengthTest(movement=name, side=s, grade=obs.valueInteger) for s in sides]
             return True
-        try:
-            if kind == "strength" and obs.valueInteger is not None:
-                exam["strength"] += [StrengthTest(movement=name, side=s, grade=obs.valueInteger) for s in sides]
-                return True
-            if kind == "reflex" and answer in ("normal", "reduced", "absent", "brisk"):
-                exam["reflexes"] += [ReflexTest(reflex=name, side=s, result=answer) for s in sides]
-                return True
-            if kind == "test" and answer in ("positive", "negative"):
-                exam["provocative"] += [ProvocativeResult(test=name, side=s, result=answer) for s in sides]
-                return True
-        except ValidationError:
-            return False
+        if kind == "reflex" and answer in ("normal", "reduced", "absent", "brisk"):
+            exam["reflexes"] += [ReflexTest(reflex=name, side=s, result=answer) for s in sides]
+            return True
+        if kind == "test" and answer in ("positive", "negative"):
+            exam["provocative"] += [ProvocativeResult(test=name, side=s, result=answer) for s in sides]
+            return True
+    except ValidationError:
         return False
+    return False
+
+
+def _observation(facts: Facts, obs: Observation, where: str, exam: dict[str, list[Any]]) -> None:
+    if facts.observation(obs, where):
+        return
+    for code in coded(obs.code, codes.FINDING):
+        if _finding(facts, code, obs, exam):
+            facts.read.append(where)
+            facts.reasons[where] = f"finding {code}"
+            return
+    facts.unread.append(where)
+    facts.reasons[where] = "code not in nerveroot's value sets"
 
 
 def _answer_value(item: QuestionnaireResponseItem) -> Any:
@@ -234,8 +217,10 @@ def _walk(items: list[QuestionnaireResponseItem] | None) -> list[QuestionnaireRe
 
 def _apply_response(case: Case, response: QuestionnaireResponse, where: str, intake: FhirIntake) -> Case:
     """Answers of the nerveroot intake form written onto the case (unknown answers leave items unknown)."""
-    if response.questionnaire != codes.INTAKE_URL or response.status not in ("completed", "amended", "in-progress"):
+    canonical = str(response.questionnaire or "").split("|", 1)[0]
+    if canonical != codes.INTAKE_URL or response.status not in ("completed", "amended", "in-progress"):
         intake.ignored.append(where)
+        intake.reasons[where] = "not an answer to the nerveroot intake form"
         return case
     catalogue: dict[str, Question] = {q.id: q for q in default_questions() if q.kind in ASKED_KINDS}
     marks: dict[str, list[RegionMark]] = {"pain_regions": [], "sensory_regions": []}
@@ -269,6 +254,7 @@ def _apply_response(case: Case, response: QuestionnaireResponse, where: str, int
     if all(v is not None for v in startback):
         update["startback"] = startback
     intake.used.append(where)
+    intake.reasons[where] = "nerveroot intake answers"
     return Case.model_validate({**case.model_dump(), **update}) if update else case
 
 
@@ -289,6 +275,75 @@ def _apply_question(case: Case, question: Question, value: Any) -> Case:
     return apply_value(case, question, text)
 
 
+MEDICATION_KINDS = ("MedicationRequest", "MedicationStatement")
+READ_KINDS = ("Patient", "Condition", "Observation", "QuestionnaireResponse", *MEDICATION_KINDS, "AllergyIntolerance")
+
+
+def medication_concept(resource: Any, library: dict[str, Any]) -> CodeableConcept | None:
+    """The medication of a request/statement: its CodeableConcept, or the Medication its reference points to
+    (contained, or found by `Medication/id` or fullUrl among the resources given)."""
+    if resource.medicationCodeableConcept is not None:
+        return cast(CodeableConcept, resource.medicationCodeableConcept)
+    reference = resource.medicationReference.reference if resource.medicationReference else None
+    if not reference:
+        return None
+    if reference.startswith("#"):
+        for contained in resource.contained or []:
+            if contained.id == reference[1:] and contained.get_resource_type() == "Medication":
+                return cast(CodeableConcept | None, contained.code)
+        return None
+    medication = library.get("/".join(reference.split("/")[-2:]))
+    return cast(CodeableConcept | None, medication.code) if medication is not None else None
+
+
+def case_from_resources(
+    today: date,
+    resources: list[Resource],
+    case_id: str | None = None,
+    terms: Terminology | None = None,
+) -> FhirIntake:
+    """Build a Case from any mix of typed FHIR resources; kinds nerveroot does not read are listed as unread."""
+    facts = Facts(today, terms or default_terminology())
+    exam: dict[str, list[Any]] = {"strength": [], "reflexes": [], "provocative": []}
+    library = {f"Medication/{r.id}": r for r in resources if r.get_resource_type() == "Medication" and r.id}
+    responses: list[tuple[QuestionnaireResponse, str]] = []
+    patients = 0
+    for i, resource in enumerate(resources):
+        kind = resource.get_resource_type()
+        where = label(resource, i)
+        if kind == "Patient":
+            patients += 1
+            if patients == 1:
+                facts.patient(cast(Patient, resource), where)
+        elif kind == "Condition":
+            facts.condition(cast(Condition, resource), where)
+        elif kind == "Observation":
+            _observation(facts, cast(Observation, resource), where, exam)
+        elif kind in MEDICATION_KINDS:
+            facts.medication(resource, medication_concept(resource, library), where)
+        elif kind == "AllergyIntolerance":
+            facts.allergy(resource, where)
+        elif kind == "QuestionnaireResponse":
+            responses.append((cast(QuestionnaireResponse, resource), f"QuestionnaireResponse/{resource.id or i}"))
+        elif kind != "Medication":
+            facts.unread.append(where)
+            facts.reasons[where] = f"nerveroot does not read {kind}"
+    data = {**facts.data, **{k: v for k, v in exam.items() if v}}
+    if case_id is not None:
+        data["id"] = case_id
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise InputValidationError(
+            [Problem(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_url=False)]
+        ) from exc
+    intake = FhirIntake(case=case, used=facts.read, ignored=facts.unread, reasons=facts.reasons)
+    intake.allergies = facts.allergies
+    for response, where in responses:
+        intake.case = _apply_response(intake.case, response, where, intake)
+    return intake
+
+
 def case_from_fhir(
     today: date,
     patient: Patient | None = None,
@@ -298,33 +353,13 @@ def case_from_fhir(
     case_id: str | None = None,
 ) -> FhirIntake:
     """Build a Case from typed FHIR resources; InputValidationError when an answer cannot be read."""
-    builder = _Builder(today)
-    exam: dict[str, list[Any]] = {"strength": [], "reflexes": [], "provocative": []}
-    if patient is not None:
-        builder.patient(patient, f"Patient/{patient.id or '?'}")
-    for i, condition in enumerate(conditions or []):
-        builder.condition(condition, f"Condition/{condition.id or i}")
-    for i, obs in enumerate(observations or []):
-        builder.observation(obs, f"Observation/{obs.id or i}", exam)
-    data = {**builder.data, **{k: v for k, v in exam.items() if v}}
-    if case_id is not None:
-        data["id"] = case_id
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        raise InputValidationError(
-            [Problem(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_url=False)]
-        ) from exc
-    intake = FhirIntake(case=case, used=builder.used, ignored=builder.ignored)
-    for i, response in enumerate(responses or []):
-        intake.case = _apply_response(intake.case, response, f"QuestionnaireResponse/{response.id or i}", intake)
-    return intake
+    listed: list[Resource] = [*([patient] if patient else []), *(conditions or []), *(observations or [])]
+    return case_from_resources(today, [*listed, *(responses or [])], case_id)
 
 
 def split_resources(resources: list[Resource]) -> dict[str, list[Any]]:
-    """Group resources by the kinds case_from_fhir reads; other kinds are dropped."""
-    kinds = ("Patient", "Condition", "Observation", "QuestionnaireResponse")
-    groups: dict[str, list[Any]] = {k: [] for k in kinds}
+    """Group resources by kind (the kinds case_from_resources reads, and Medication)."""
+    groups: dict[str, list[Any]] = {k: [] for k in (*READ_KINDS, "Medication")}
     for resource in resources:
         name = resource.get_resource_type()
         if name in groups:
