@@ -24,6 +24,7 @@ from nerveroot.api import (
     routes_interview,
     routes_kb,
     routes_records,
+    routes_web,
 )
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     routes_records.router,
     routes_cdshooks.router,
     routes_fhir.router,
+    routes_web.router,
 ]
 """Every router the app includes, in order (the EHR routers are added here too)."""
 

@@ -16,14 +16,57 @@ export const token = {
   set: (value) => (value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY)),
 };
 
-function describe(status, body) {
+const FIELD_NAMES = {
+  age: "Age",
+  duration_days: "How many days ago it started",
+  pain_score: "Pain score",
+  egfr: "eGFR",
+  weight_kg: "Weight",
+  angle: "SLR angle",
+  grade: "Strength grade",
+  text: "The note",
+  question: "The question",
+  answers: "The questionnaire answers",
+  year_of_birth: "Year of birth",
+  reference: "Local reference",
+  title: "Episode title",
+  trimester: "Trimester",
+  value: "The score",
+};
+
+/** A pydantic message in plain words: "Input should be greater than or equal to 16" -> "must be 16 or more". */
+function plainMessage(msg) {
+  const text = String(msg || "");
+  let m = /greater than or equal to (\S+)/.exec(text) || /greater than (\S+)/.exec(text);
+  if (m) return `must be ${m[1]} or more`;
+  m = /less than or equal to (\S+)/.exec(text) || /less than (\S+)/.exec(text);
+  if (m) return `must be ${m[1]} or less`;
+  if (/valid integer/.test(text)) return "must be a whole number";
+  if (/valid number/.test(text)) return "must be a number";
+  if (/required|missing/i.test(text)) return "is needed";
+  if (/at least \d+ characters?|too short|empty/i.test(text)) return "is empty";
+  if (/at most \d+ characters?|too long/i.test(text)) return "is too long";
+  return "has a value that cannot be used";
+}
+
+function fieldName(loc) {
+  const names = (loc || []).filter((p) => typeof p === "string" && !["body", "case", "path", "query"].includes(p));
+  const last = names[names.length - 1];
+  if (!last) return "Something you entered";
+  return FIELD_NAMES[last] || last.charAt(0).toUpperCase() + last.slice(1).replaceAll("_", " ");
+}
+
+/** Server errors in plain words: no field paths, codes or library messages. */
+export function describe(status, body) {
   const detail = body && body.detail;
-  if (Array.isArray(detail)) {
-    return detail.map((d) => `${(d.loc || []).join(".")}: ${d.msg}`).join("; ");
+  if (status === 422 && Array.isArray(detail)) {
+    return [...new Set(detail.map((d) => `${fieldName(d.loc)} ${plainMessage(d.msg)}.`))].join(" ");
   }
-  if (typeof detail === "string") return detail;
   if (status === 401) return "The API token was refused. Check it and try again.";
-  return `The server answered ${status}.`;
+  if (status === 404) return "That record was not found. It may have been removed.";
+  if (status === 409) return "That reference is already in use.";
+  if (status >= 500) return "Something went wrong on the server. Please try again.";
+  return "The request could not be completed. Please check what you entered.";
 }
 
 /** Call an endpoint; JSON in and out. Throws ApiError with a readable message. */

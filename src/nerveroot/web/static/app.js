@@ -1,56 +1,84 @@
-// Page wiring: intake form and body map -> POST /api/assess -> result; ask box; patient records.
+// Page wiring: safety interview first, then the details form (and for clinicians the encounter), one assessment
+// shown as the patient's view or the clinician's view, the printable handout, records and the ask box.
 
-import { post, kb, token } from "./api.js";
+import { get, post, kb, token } from "./api.js";
 import { h, fill } from "./dom.js";
 import { drawBodyMap, markLabel } from "./bodymap.js";
-import { renderAssessment } from "./results.js";
+import { SafetyInterview, splitScreen } from "./interview.js";
+import { setupLocale, help } from "./locale.js";
+import { vocabulary, renderForm, buildCase, fillForm } from "./form.js";
+import { renderResult } from "./results.js";
 import { setupAsk } from "./ask.js";
 import { Records } from "./records.js";
-import {
-  RED_FLAGS, ANSWERS, SYMPTOMS, HISTORY, MOVEMENTS, REFLEXES, REFLEX_RESULTS, PROVOCATIVE, MIDLINE_REGIONS,
-} from "./questions.js";
+import { MIDLINE_REGIONS } from "./questions.js";
 
 const $ = (id) => document.getElementById(id);
+const PHONE = window.matchMedia("(max-width: 40rem)");
 const marks = new Map(); // "region|side" -> {pain, numb}
-let regions = [];
-let names = {};
-let map = null;
-let lastCase = null;
+const state = {
+  regions: [], names: {}, redFlags: [], vocab: null, map: null, zoom: null,
+  interview: null, interviewCase: {}, emergency: null, unsure: [],
+  result: null, caseData: null, findings: [], disagreements: [],
+};
 
 const audience = () => document.body.dataset.audience;
+const clinician = () => audience() === "clinician";
 const mode = () => document.querySelector("input[name=mark-mode]:checked").value;
 
-// ---- red flags -------------------------------------------------------------------------------------
+// ---- emergency and same-day panels (top of the page, above everything) ----------------------------------
 
-function renderRedFlags(findingNames) {
-  const groups = [...new Set(RED_FLAGS.map((q) => q.group))];
-  fill($("redflag-list"), groups.map((group) => h("div", { class: "rf-group" }, h("h3", { class: "subhead" }, group),
-    RED_FLAGS.filter((q) => q.group === group).map((q) => h("fieldset", { class: "rf", id: `rf-${q.key}` },
-      h("legend", {}, q.text, findingNames[q.key] ? h("span", { class: "clin-only term" }, ` (${findingNames[q.key]})`) : null),
-      h("div", { class: "rf-answers" }, ANSWERS.map((a) => h("label", { class: "pill" },
-        h("input", { type: "radio", name: `rf-${q.key}`, value: a.value, required: true }), ` ${a.label}`))))))));
+function groupCondition(group) {
+  const names = state.redFlags.filter((r) => r.group === group && r.urgency === "emergency").map((r) => /\(([^)]+)\)/.exec(r.name))
+    .filter(Boolean).map((m) => m[1].replace(/^possible /, ""));
+  return names[0] || null;
 }
 
-function redFlagAnswers() {
-  const answers = {};
-  for (const q of RED_FLAGS) {
-    const checked = document.querySelector(`input[name="rf-${q.key}"]:checked`);
-    if (checked) answers[q.key] = checked.value;
+function renderEmergency() {
+  const box = $("emergency");
+  const info = state.emergency;
+  if (!info) {
+    box.hidden = true;
+    fill(box);
+    return;
   }
-  return answers;
+  const where = help();
+  const q = info.question;
+  const items = q ? splitScreen(q.wording)[1] : [];
+  const condition = q ? groupCondition(q.group) : null;
+  const why = q
+    ? (items.length ? `You answered yes to one of: ${items.join("; ")}.` : "You answered yes to a warning sign.")
+    : `Because of: ${info.reasons.map((r) => r.name).join("; ")}.`;
+  fill(box,
+    h("p", { class: "alert-kicker" }, "Emergency"),
+    h("p", { class: "alert-title", id: "emergency-instruction" }, where.emergency),
+    h("p", {}, why, condition ? ` This can be a sign of ${condition}, which needs a scan and a specialist without delay.` : ""),
+    h("p", {}, "Do not wait to see if it gets better, and do not drive yourself."),
+    clinician() && !q && info.reasons.length ? h("ul", {}, info.reasons.map((r) => h("li", {}, r.advice))) : null);
+  box.hidden = false;
+  $("same-day").hidden = true;
+  window.scrollTo(0, 0);
+  box.focus({ preventScroll: true });
 }
 
-function updateGate() {
-  const answered = Object.keys(redFlagAnswers()).length;
-  const left = RED_FLAGS.length - answered;
-  $("rf-progress").textContent = `${answered} of ${RED_FLAGS.length} safety questions answered.`;
-  $("assess-btn").disabled = left > 0;
-  $("assess-hint").textContent = left > 0
-    ? `Answer the ${left} remaining safety question${left === 1 ? "" : "s"} in step 1 to continue.`
-    : "All safety questions answered.";
+function renderSameDay() {
+  const box = $("same-day");
+  if (state.emergency || !state.unsure.length) {
+    box.hidden = true;
+    return;
+  }
+  const appearing = box.hidden;
+  const where = help();
+  const phrases = state.unsure.map((f) => (state.interview && state.interview.phrases.get(f)) || f.replaceAll("_", " "));
+  fill(box,
+    h("p", { class: "alert-kicker" }, "Today"),
+    h("p", { class: "alert-title", id: "same-day-instruction" }, where.sameDay),
+    h("p", {}, `You were not sure about: ${phrases.join("; ")}. A clinician needs to check this with you today.`),
+    h("p", {}, `If you do have any of these, ${where.emergency.charAt(0).toLowerCase()}${where.emergency.slice(1)}`));
+  box.hidden = false;
+  if (appearing) window.scrollTo(0, 0); // the next question follows just below it
 }
 
-// ---- body map ----------------------------------------------------------------------------------------
+// ---- body map -----------------------------------------------------------------------------------------
 
 function markState(region, side) {
   const m = marks.get(`${region}|${side}`) || {};
@@ -62,233 +90,231 @@ function describeMark(label, s) {
   return `${label}: ${parts.length ? `${parts.join(" and ")} marked` : "not marked"}`;
 }
 
-function toggleMark(region, side) {
+function setMark(region, side, kind, on) {
   const key = `${region}|${side}`;
   const m = { ...(marks.get(key) || {}) };
-  m[mode()] = !m[mode()];
+  m[kind] = on;
   if (m.pain || m.numb) marks.set(key, m);
   else marks.delete(key);
   refreshMarks();
 }
 
+function toggleMark(region, side) {
+  const m = marks.get(`${region}|${side}`) || {};
+  setMark(region, side, mode(), !m[mode()]);
+}
+
+function markedList() {
+  return [...marks.entries()].map(([key, m]) => {
+    const [region, side] = key.split("|");
+    return { region, side, pain: Boolean(m.pain), numb: Boolean(m.numb), label: markLabel(state.names, region, side) };
+  });
+}
+
 function refreshMarks() {
-  if (map) map.update();
-  const list = [...marks.entries()].map(([key, m]) => {
-    const [region, side] = key.split("|");
-    const kinds = [m.pain ? "pain" : null, m.numb ? "numbness" : null].filter(Boolean).join(" and ");
-    return `${markLabel(names, region, side)} (${kinds})`;
-  });
+  if (state.map) state.map.update();
+  const list = markedList().map((m) => `${m.label} (${[m.pain ? "pain" : null, m.numb ? "numbness" : null].filter(Boolean).join(" and ")})`);
   $("marked-list").textContent = list.length ? `Marked: ${list.join("; ")}.` : "Nothing marked yet.";
-}
-
-// ---- exam tables ----------------------------------------------------------------------------------------
-
-function examRow(label, name, options) {
-  return h("tr", {}, h("th", { scope: "row" }, label), ["left", "right"].map((side) => h("td", {},
-    h("select", { name: `${name}-${side}`, "aria-label": `${label}, ${side}` },
-      h("option", { value: "" }, "not tested"), options.map(([value, text]) => h("option", { value }, text))))));
-}
-
-function renderExam() {
-  const grades = [5, 4, 3, 2, 1, 0].map((g) => [String(g), String(g)]);
-  fill($("strength-table").tBodies[0], MOVEMENTS.map(([id, label]) => examRow(label, `str-${id}`, grades)));
-  fill($("reflex-table").tBodies[0], REFLEXES.map(([id, label]) => examRow(label, `ref-${id}`,
-    REFLEX_RESULTS.map((r) => [r, r]))));
-  fill($("provocative-table").tBodies[0], PROVOCATIVE.map(([id, label]) => examRow(label, `prov-${id}`,
-    [["positive", "positive"], ["negative", "negative"]])));
-}
-
-function examFindings() {
-  const value = (name) => document.querySelector(`select[name="${name}"]`).value;
-  const out = { strength: [], reflexes: [], provocative: [] };
-  for (const side of ["left", "right"]) {
-    for (const [id] of MOVEMENTS) {
-      const v = value(`str-${id}-${side}`);
-      if (v !== "") out.strength.push({ movement: id, side, grade: Number(v) });
-    }
-    for (const [id] of REFLEXES) {
-      const v = value(`ref-${id}-${side}`);
-      if (v !== "") out.reflexes.push({ reflex: id, side, result: v });
-    }
-    for (const [id] of PROVOCATIVE) {
-      const v = value(`prov-${id}-${side}`);
-      if (v !== "") out.provocative.push({ test: id, side, result: v });
-    }
-  }
-  return out;
-}
-
-// ---- symptoms and history -------------------------------------------------------------------------------
-
-function renderSymptoms() {
-  fill($("symptom-list"), SYMPTOMS.map((s) => h("label", { class: "check" },
-    h("input", { type: "checkbox", name: `sym-${s.key}` }), ` ${s.text}`)));
-  fill($("history-list"), HISTORY.map((q) => h("label", {}, q.text,
-    h("select", { name: `hx-${q.key}` }, h("option", { value: "" }, "Not asked"),
-      h("option", { value: "present" }, "Yes"), h("option", { value: "absent" }, "No"),
-      h("option", { value: "unknown" }, "Don’t know")))));
-}
-
-// ---- the Case ----------------------------------------------------------------------------------------------
-
-function numberOrNull(id) {
-  const raw = $(id).value.trim();
-  return raw === "" ? null : Number(raw);
-}
-
-/** The Case JSON (nerveroot.assessment.case.Case) from the form. */
-function buildCase() {
-  const pain = [];
-  const sensory = [];
-  const sides = new Set();
-  for (const [key, m] of marks) {
-    const [region, side] = key.split("|");
-    if (m.pain) pain.push({ region, side });
-    if (m.numb) sensory.push({ region, side });
-    if (!MIDLINE_REGIONS.has(region)) sides.add(side);
-  }
-  const symptoms = {};
-  for (const s of SYMPTOMS) if (document.querySelector(`input[name="sym-${s.key}"]`).checked) symptoms[s.key] = "present";
-  const history = {};
-  for (const q of HISTORY) {
-    const v = document.querySelector(`select[name="hx-${q.key}"]`).value;
-    if (v) history[q.key] = v;
-  }
-  const data = {
-    age: numberOrNull("age"),
-    sex: $("sex").value,
-    onset: $("onset").value,
-    duration_days: numberOrNull("duration"),
-    course: $("course").value,
-    sides: ["left", "right"].filter((s) => sides.has(s)),
-    pain_regions: pain,
-    sensory_regions: sensory,
-    red_flags: redFlagAnswers(),
-    history,
-    symptoms,
-    pain_score: numberOrNull("pain-score"),
-  };
-  return audience() === "clinician" ? { ...data, ...examFindings() } : data;
-}
-
-// ---- result ------------------------------------------------------------------------------------------------
-
-async function sourcesById() {
-  try {
-    const list = await kb("sources");
-    return Object.fromEntries(list.map((s) => [s.id, s]));
-  } catch {
-    return {}; // the API lists no sources: citations then show the source id.
-  }
-}
-
-async function drawDermatome(result) {
-  const box = $("dermatome-map");
-  const lead = [...result.levels].filter((l) => l.root !== "none").sort((a, b) => b.probability - a.probability)[0];
-  if (!box || !lead) return;
-  const roots = await kb("roots");
-  const root = roots.find((r) => r.id === lead.root);
-  if (!root) return;
-  const dermatome = new Set(root.sensory_regions);
-  const sides = result.sides && result.sides.length ? result.sides : ["left", "right"];
-  const inner = h("div", { class: "bodymap-row small" });
-  drawBodyMap(inner, regions, {
-    idPrefix: "derm",
-    state: (region, side) => ({ ...(marks.get(`${region}|${side}`) || {}), dermatome: dermatome.has(region) && sides.includes(side) }),
+  document.querySelectorAll("#region-list input").forEach((box) => {
+    const m = marks.get(`${box.dataset.region}|${box.dataset.side}`) || {};
+    box.checked = Boolean(m[box.dataset.kind]);
   });
-  const skin = root.sensory_regions.map((r) => names[r] || r).join(", ");
-  fill(box,
-    h("h4", {}, `Where the ${lead.label} nerve root supplies the skin, beside the areas you marked`),
-    inner,
-    h("div", { class: "legend" },
-      h("span", {}, h("i", { class: "swatch dermatome", "aria-hidden": "true" }), ` ${lead.label} skin area (dermatome)`),
-      h("span", {}, h("i", { class: "swatch pain", "aria-hidden": "true" }), " Pain you marked"),
-      h("span", {}, h("i", { class: "swatch numb", "aria-hidden": "true" }), " Numbness you marked")),
-    h("p", { id: "dermatome-text" }, `${lead.label} skin area (${sides.join(" and ")} leg): ${skin}.`));
 }
 
-async function showResult(result) {
-  const section = $("result");
-  section.hidden = false;
-  const banner = renderAssessment($("result-body"), result, await sourcesById(), names);
-  await drawDermatome(result);
-  banner.focus();
-  banner.scrollIntoView({ block: "start" });
+function drawMap() {
+  state.map = drawBodyMap($("bodymap"), state.regions, { state: markState, onToggle: toggleMark, describe: describeMark, zoom: state.zoom });
+  refreshMarks();
+  document.querySelectorAll("#map-zoom button").forEach((b) => {
+    const z = state.zoom;
+    b.setAttribute("aria-pressed", String(z ? b.dataset.zoom === `${z.view}-${z.side}` : b.dataset.zoom === "all"));
+  });
 }
 
-async function submitCase(event) {
-  event.preventDefault();
-  updateGate();
-  if ($("assess-btn").disabled) {
-    $("redflags").querySelector("input:not(:checked)")?.focus();
-    return;
+function renderZoom() {
+  const choices = [["all", "Whole body"], ["front-left", "Front, left leg"], ["front-right", "Front, right leg"],
+    ["back-left", "Back, left leg"], ["back-right", "Back, right leg"]];
+  fill($("map-zoom"), choices.map(([id, text]) => h("button", {
+    type: "button", class: "zoom-btn", "data-zoom": id,
+    onclick: () => {
+      state.zoom = id === "all" ? null : { view: id.split("-")[0], side: id.split("-")[1] };
+      drawMap();
+    },
+  }, text)));
+}
+
+function renderRegionList() {
+  const rows = [];
+  for (const side of ["left", "right"]) {
+    for (const r of state.regions) {
+      const label = markLabel(state.names, r.id, side);
+      rows.push(h("tr", {}, h("th", { scope: "row" }, label),
+        ["pain", "numb"].map((kind) => h("td", {}, h("input", {
+          type: "checkbox", "data-region": r.id, "data-side": side, "data-kind": kind,
+          "aria-label": `${label}: ${kind === "pain" ? "pain" : "numbness"}`,
+          onchange: (e) => setMark(r.id, side, kind, e.target.checked),
+        })))));
+    }
   }
-  const data = buildCase();
-  await runAssessment(data, data);
+  fill($("region-list"), h("table", { class: "region-table" },
+    h("caption", { class: "visually-hidden" }, "Body areas"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Area"), h("th", { scope: "col" }, "Pain"), h("th", { scope: "col" }, "Numbness"))),
+    h("tbody", {}, rows)));
 }
 
-async function runAssessment(body, caseData) {
+// ---- assessment -----------------------------------------------------------------------------------------
+
+function currentCase() {
+  return buildCase(state.interviewCase, state.vocab, { marks: markedList(), midline: MIDLINE_REGIONS, clinician: clinician() });
+}
+
+async function showResult(result, extra = {}) {
+  state.result = result;
+  Object.assign(state, extra);
+  $("result").hidden = false;
+  await renderResult($("result-body"), result, {
+    names: state.names,
+    regions: state.regions,
+    marks: markedList(),
+    caseData: state.caseData,
+    findings: state.findings,
+    disagreements: state.disagreements,
+    answers: state.interview ? state.interview.answers : [],
+    warningSigns: warningSigns(),
+    sameDay: state.unsure.length > 0,
+    help: help(),
+    audience: audience(),
+    onAnswer: answerNotAssessed,
+    canAnswer: (findings) => findings.length === 1 && Boolean(tableOf(findings[0])),
+  });
+}
+
+function warningSigns() {
+  if (!state.interview) return [];
+  // Symptoms that could newly appear (red-flag items at emergency level), not history such as past cancer.
+  const emergency = new Set(state.redFlags.filter((r) => r.urgency === "emergency").flatMap((r) => r.findings));
+  return [...state.interview.phrases.entries()].filter(([id]) => emergency.has(id) && state.vocab.red_flags.has(id))
+    .map(([, words]) => words);
+}
+
+async function assessNow() {
   const button = $("assess-btn");
-  const label = button.textContent;
   button.disabled = true;
-  button.textContent = "Checking…";
+  $("assess-hint").textContent = "Working it out…";
   try {
-    const result = await post("/api/assess", body);
-    lastCase = caseData;
-    await showResult(result);
+    const body = { text: clinician() ? $("note-text").value : "", case: currentCase() };
+    const out = await post("/api/encounter", body);
+    await showResult(out.assessment, { caseData: out.case, findings: out.findings, disagreements: out.disagreements });
+    $("assess-hint").textContent = "";
+    const target = clinician() ? $("clin-summary") : $("patient-action");
+    target.scrollIntoView({ block: "start" });
+    target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
   } catch (err) {
+    $("assess-hint").textContent = "";
     $("result").hidden = false;
     fill($("result-body"), h("p", { class: "error", role: "alert", tabindex: "-1", id: "assess-error" }, err.message));
     $("assess-error").focus();
   } finally {
-    button.textContent = label;
-    updateGate();
+    button.disabled = false;
   }
 }
 
-// ---- start-up ------------------------------------------------------------------------------------------------
+function tableOf(finding) {
+  return ["red_flags", "history", "symptoms"].find((t) => state.vocab[t].has(finding)) || null;
+}
+
+/** A red flag nobody assessed, answered from the result: update the case and assess again. */
+async function answerNotAssessed(findings, status) {
+  const next = { ...state.interviewCase };
+  for (const finding of findings) {
+    const table = tableOf(finding);
+    if (table) next[table] = { ...(next[table] || {}), [finding]: status };
+  }
+  state.interviewCase = next;
+  await assessNow();
+}
+
+// ---- reopening a saved encounter -------------------------------------------------------------------------
+
+async function reopen(stored) {
+  const data = stored.case;
+  const restored = fillForm(data);
+  marks.clear();
+  for (const m of restored) setMark(m.region, m.side, m.kind, true);
+  state.interviewCase = { red_flags: data.red_flags || {}, history: data.history || {}, symptoms: data.symptoms || {},
+    drug_safety: data.drug_safety || {} };
+  $("case-form").hidden = false;
+  await showResult(stored.assessment, { caseData: data, findings: [], disagreements: [] });
+  $("result").scrollIntoView({ block: "start" });
+}
+
+// ---- start-up ---------------------------------------------------------------------------------------------
 
 function setAudience(value) {
   document.body.dataset.audience = value;
-  $("assess-btn").textContent = value === "clinician" ? "Assess" : "Check my symptoms";
+  $("assess-btn").textContent = value === "clinician" ? "Assess" : "See my result";
+  if (value === "clinician") $("case-form").hidden = false;
+  if (state.result) showResult(state.result);
+}
+
+function startInterview() {
+  state.interview = new SafetyInterview($("interview"), {
+    audience,
+    redFlags: state.redFlags,
+    onEmergency: (info) => {
+      state.emergency = info;
+      renderEmergency();
+      renderSameDay();
+      if (info && !clinician()) $("case-form").hidden = true;
+    },
+    onSameDay: (findings) => {
+      state.unsure = findings;
+      renderSameDay();
+    },
+    onDone: (data) => {
+      state.interviewCase = data;
+      $("case-form").hidden = false;
+    },
+  });
+  return state.interview.start();
 }
 
 async function start() {
-  setAudience(document.querySelector("input[name=audience]:checked").value);
-  renderSymptoms();
-  renderExam();
-  let findingNames = {};
   try {
-    const [bodyRegions, findings] = await Promise.all([kb("body_regions"), kb("findings")]);
-    regions = bodyRegions;
-    names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
-    findingNames = Object.fromEntries(findings.filter((f) => f.category === "red_flag").map((f) => [f.id, f.name]));
+    const [regions, redFlags, openapi, instruments] = await Promise.all([
+      kb("body_regions"), kb("red_flags"), get("/openapi.json"), kb("instruments")]);
+    state.regions = regions;
+    state.names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
+    state.redFlags = redFlags;
+    state.vocab = vocabulary(openapi);
+    renderForm(state.vocab, instruments);
   } catch (err) {
     $("load-error").hidden = false;
     $("load-error").textContent = `The page could not load its data: ${err.message}`;
+    return;
   }
-  renderRedFlags(findingNames);
-  map = drawBodyMap($("bodymap"), regions, { state: markState, onToggle: toggleMark, describe: describeMark });
-  if (map.missing.length) console.warn("body regions without a shape:", map.missing);
-  refreshMarks();
-  updateGate();
-
-  $("redflags").addEventListener("change", updateGate);
-  $("case-form").addEventListener("submit", submitCase);
+  setupLocale($("locale"), () => {
+    renderEmergency();
+    renderSameDay();
+    if (state.result) showResult(state.result);
+  });
+  state.zoom = PHONE.matches ? { view: "front", side: "left" } : null;
+  renderZoom();
+  renderRegionList();
+  drawMap();
+  setAudience(document.querySelector("input[name=audience]:checked").value);
+  document.querySelectorAll("input[name=audience]").forEach((r) => r.addEventListener("change", () => setAudience(r.value)));
+  document.querySelectorAll("input[name=mark-mode]").forEach((r) => r.addEventListener("change", refreshMarks));
   $("clear-marks").addEventListener("click", () => {
     marks.clear();
     refreshMarks();
   });
-  document.querySelectorAll("input[name=mark-mode]").forEach((r) => r.addEventListener("change", refreshMarks));
-  document.querySelectorAll("input[name=audience]").forEach((r) => r.addEventListener("change", () => setAudience(r.value)));
-  $("note-form").addEventListener("submit", (event) => {
+  $("case-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = $("note-text").value.trim();
-    if (text) runAssessment({ text }, null);
+    assessNow();
   });
   setupAsk($("ask-form"), $("ask-input"), $("ask-result"));
-
-  const records = new Records($("records-body"), $("records-status"), { currentCase: () => lastCase });
+  const records = new Records($("records-body"), $("records-status"), { currentCase: () => state.caseData, reopen });
   $("token-input").value = token.get();
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -296,6 +322,12 @@ async function start() {
     records.start();
   });
   records.start();
+  try {
+    await startInterview();
+  } catch (err) {
+    fill($("interview"), h("p", { class: "error", role: "alert" }, err.message));
+  }
+  document.body.dataset.ready = "true";
 }
 
 start();

@@ -12,7 +12,7 @@ const FRONT = {
   anterolateral_thigh: [[36, 186], [46, 186], [48, 166], [57, 166], [51, 220], [44, 258], [34, 258]],
   medial_knee: [[13, 258], [22, 258], [21, 292], [15, 292]],
   anterior_knee: [[22, 258], [44, 258], [40, 292], [21, 292]],
-  medial_leg: [[15, 292], [22, 292], [22, 396], [16, 396]],
+  medial_leg: [[14, 292], [22, 292], [22, 396], [15, 396]],
   anterior_shin: [[22, 292], [31, 292], [30, 396], [22, 396]],
   lateral_leg: [[31, 292], [40, 292], [38, 396], [30, 396]],
   medial_ankle: [[14, 396], [22, 396], [22, 414], [14, 414]],
@@ -60,6 +60,44 @@ function outline(view) {
   return [...right, ...left].join(" ");
 }
 
+const ARROWS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+
+/** A viewBox around one leg (the zoomed map on a phone: every region at least 24 px wide and tall). */
+function legBox(view, side) {
+  const xs = [x(view, side, 0), x(view, side, 60)];
+  return `${Math.min(...xs) - 4} 88 ${Math.abs(xs[1] - xs[0]) + 8} 382`;
+}
+
+function centre(poly) {
+  const r = poly.getBoundingClientRect();
+  return [r.left + r.width / 2, r.top + r.height / 2, poly.ownerSVGElement];
+}
+
+/** Arrow keys: move focus to the nearest shape in that direction (same picture first), roving tabindex. */
+function moveFocus(shapes, from, [dx, dy]) {
+  const [fx, fy, svg] = centre(from);
+  let best = null;
+  let bestScore = Infinity;
+  for (const poly of shapes) {
+    if (poly === from) continue;
+    const [px, py, other] = centre(poly);
+    const ax = dx ? (px - fx) * dx : 0;
+    const ay = dy ? (py - fy) * dy : 0;
+    if ((dx && ax <= 0) || (dy && ay <= 0)) continue;
+    const along = dx ? ax : ay;
+    const across = dx ? Math.abs(py - fy) : Math.abs(px - fx);
+    const score = along + across * 2 + (other === svg ? 0 : 1000);
+    if (score < bestScore) {
+      bestScore = score;
+      best = poly;
+    }
+  }
+  if (!best) return;
+  from.setAttribute("tabindex", "-1");
+  best.setAttribute("tabindex", "0");
+  best.focus();
+}
+
 /** Label of one region mark, e.g. "Left Front of thigh". */
 export function markLabel(names, region, side) {
   return `${side === "left" ? "Left" : "Right"} ${(names[region] || region).toLowerCase()}`;
@@ -70,28 +108,29 @@ export function markLabel(names, region, side) {
  * `state(region, side)` -> {pain, numb, dermatome} decides how each shape is filled.
  * With `onToggle(region, side)` the shapes are keyboard-operable buttons.
  */
-export function drawBodyMap(container, regions, { state, onToggle, describe, idPrefix = "bm" }) {
+export function drawBodyMap(container, regions, { state, onToggle, describe, idPrefix = "bm", zoom = null }) {
   const names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
   const known = new Set(regions.map((r) => r.id));
   const shapes = [];
   container.replaceChildren();
-  for (const view of ["front", "back"]) {
+  container.classList.toggle("zoomed", Boolean(zoom));
+  for (const view of zoom ? [zoom.view] : ["front", "back"]) {
     const titleId = `${idPrefix}-${view}-title`;
     const svg = h(
       "svg",
       {
-        viewBox: "0 0 260 470",
+        viewBox: zoom ? legBox(view, zoom.side) : "0 0 260 470",
         class: "bodymap",
         role: "group",
         "aria-labelledby": titleId,
       },
-      h("title", { id: titleId }, `${view === "front" ? "Front" : "Back"} of the body`),
+      h("title", { id: titleId }, `${view === "front" ? "Front" : "Back"} of the body${zoom ? `, ${zoom.side} leg` : ""}`),
       h("polygon", { class: "silhouette", points: outline(view), "aria-hidden": "true" }),
       h("circle", { class: "silhouette", cx: MID, cy: 20, r: 18, "aria-hidden": "true" }),
     );
     for (const [region, shape] of Object.entries(SHAPES[view])) {
       if (!known.has(region)) continue;
-      for (const side of SIDES) {
+      for (const side of zoom ? [zoom.side] : SIDES) {
         const poly = h("polygon", {
           class: "region",
           points: points(view, side, shape),
@@ -101,12 +140,15 @@ export function drawBodyMap(container, regions, { state, onToggle, describe, idP
         });
         if (onToggle) {
           poly.setAttribute("role", "button");
-          poly.setAttribute("tabindex", "0");
+          poly.setAttribute("tabindex", shapes.length === 0 ? "0" : "-1");
           poly.addEventListener("click", () => onToggle(region, side));
           poly.addEventListener("keydown", (event) => {
             if (event.key === "Enter" || event.key === " ") {
               event.preventDefault();
               onToggle(region, side);
+            } else if (ARROWS[event.key]) {
+              event.preventDefault();
+              moveFocus(shapes, poly, ARROWS[event.key]);
             }
           });
         } else {
@@ -116,16 +158,17 @@ export function drawBodyMap(container, regions, { state, onToggle, describe, idP
         shapes.push(poly);
       }
     }
-    const leftX = x(view, "left", 30);
-    const rightX = x(view, "right", 30);
-    svg.append(
-      h("text", { x: leftX, y: 462, class: "side-label", "text-anchor": "middle", "aria-hidden": "true" }, "Left"),
-      h("text", { x: rightX, y: 462, class: "side-label", "text-anchor": "middle", "aria-hidden": "true" }, "Right"),
-      h("text", { x: MID, y: 68, class: "view-label", "text-anchor": "middle", "aria-hidden": "true" },
-        view === "front" ? "FRONT" : "BACK"),
-    );
+    for (const side of zoom ? [zoom.side] : SIDES) {
+      svg.append(h("text", { x: x(view, side, 30), y: 462, class: "side-label", "text-anchor": "middle", "aria-hidden": "true" },
+        side === "left" ? "Left" : "Right"));
+    }
+    if (!zoom) {
+      svg.append(h("text", { x: MID, y: 68, class: "view-label", "text-anchor": "middle", "aria-hidden": "true" },
+        view === "front" ? "FRONT" : "BACK"));
+    }
+    const caption = view === "front" ? "Front (facing you)" : "Back (from behind)";
     container.append(h("figure", { class: "bodymap-view" }, svg,
-      h("figcaption", {}, view === "front" ? "Front (facing you)" : "Back (from behind)")));
+      h("figcaption", {}, zoom ? `${caption}: ${zoom.side} leg` : caption)));
   }
   const update = () => {
     for (const poly of shapes) {

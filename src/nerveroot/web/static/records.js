@@ -24,10 +24,11 @@ function labelled(text, control) {
 }
 
 export class Records {
-  constructor(root, status, { currentCase }) {
+  constructor(root, status, { currentCase, reopen }) {
     this.root = root;
     this.status = status;
     this.currentCase = currentCase;
+    this.reopen = reopen;
     this.patientId = "";
     this.episodeId = "";
   }
@@ -140,11 +141,11 @@ export class Records {
       thresholds(),
       kb("instruments").then((list) => list.find((i) => i.id === "odi")),
     ]);
-    const save = h("button", { type: "button", id: "save-assessment", class: "primary" }, "Save the current assessment here");
+    const save = h("button", { type: "button", id: "save-assessment", class: "primary" }, "Save this encounter to the episode");
     save.addEventListener("click", () => this.guard(async () => {
       const data = this.currentCase();
       if (!data) {
-        this.say("Run a check with the form first (a pasted note cannot be saved as a structured case).", true);
+        this.say("Assess the encounter first, then save it.", true);
         return;
       }
       await post(`/api/episodes/${encodeURIComponent(this.episodeId)}/assessments`, { case: data }, { auth: true });
@@ -155,8 +156,13 @@ export class Records {
       h("h4", {}, "Saved assessments"),
       episode.assessments.length
         ? h("ul", { id: "saved-assessments" }, episode.assessments.map((a) => h("li", {},
-          `${a.created_at.slice(0, 10)}: ${words(a.triage_level)}, top root ${a.top_root.toUpperCase()}`
-          + `${a.top_condition ? `, ${words(a.top_condition)}` : ""}`)))
+          `${a.created_at.slice(0, 16).replace("T", " ")}: ${words(a.triage_level)}`
+          + `${a.top_condition ? `, ${words(a.top_condition)}` : ""} `,
+          h("button", { type: "button", class: "secondary reopen", "data-assessment": a.id,
+            onclick: () => this.guard(async () => {
+              await this.reopen(a);
+              this.say("Encounter reopened: the form and the result are as saved.");
+            }) }, "Reopen"))))
         : h("p", { class: "detail" }, "None yet."),
       save,
       h("h4", {}, "Add a score"),

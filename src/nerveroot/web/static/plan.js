@@ -1,0 +1,81 @@
+// Shape the engine's care plan for reading: one line per treatment per stage, treatments resting on the same
+// statement listed together, lines ordered by recommendation strength, and drugs split into what can be offered
+// to this patient, what is not suitable for them, and what guidelines advise against.
+
+export const STANCES = {
+  recommended: "Recommended",
+  consider: "Consider",
+  no_recommendation: "No recommendation",
+  insufficient_evidence: "Not enough evidence",
+  investigational: "Experimental",
+  not_recommended: "Not recommended",
+};
+const STANCE_RANK = { recommended: 0, consider: 1, no_recommendation: 2, insufficient_evidence: 3, investigational: 4 };
+const RANK_NONE = 5;
+
+export const DRUG_STATUS = {
+  option: "Option",
+  use_with_caution: "Use with care",
+  contraindicated: "Not suitable for this patient",
+  advised_against_for_sciatica: "Advised against for sciatica",
+};
+
+export const SAFETY_EFFECT = {
+  contraindicated: "do not use",
+  avoid: "avoid",
+  reduce_dose: "lower dose",
+  caution: "use with care",
+  check_before_prescribing: "check before prescribing",
+};
+
+/** Groups of items that share stance and statement: [{stance, names, items, detail, sources}], strongest first. */
+export function groupItems(items) {
+  const seen = new Set();
+  const groups = new Map();
+  for (const item of items) {
+    if (seen.has(item.id)) continue; // one line per treatment per stage
+    seen.add(item.id);
+    const key = `${item.stance || ""}|${item.detail}`;
+    if (!groups.has(key)) groups.set(key, { stance: item.stance, detail: item.detail, items: [], sources: [] });
+    const group = groups.get(key);
+    group.items.push(item);
+    group.sources.push(...item.sources);
+  }
+  return [...groups.values()].sort((a, b) => (STANCE_RANK[a.stance] ?? RANK_NONE) - (STANCE_RANK[b.stance] ?? RANK_NONE));
+}
+
+/** The staged plan with a treatment advised against removed from the stages (shown once, as advised against). */
+export function stagedPlan(plan) {
+  const against = new Set(plan.avoid.map((i) => i.id));
+  return {
+    steps: plan.steps
+      .map((step) => ({ ...step, groups: groupItems(step.items.filter((i) => !against.has(i.id))) }))
+      .filter((step) => step.groups.length),
+    avoid: groupItems(plan.avoid),
+  };
+}
+
+function bestStance(drug) {
+  const ranks = drug.positions.map((p) => (p.stance === "not_recommended" ? RANK_NONE + 1 : STANCE_RANK[p.stance] ?? RANK_NONE));
+  return ranks.length ? Math.min(...ranks) : RANK_NONE;
+}
+
+/** Drugs: offer (option / use with care, best-supported first), unsuitable for this patient, advised against. */
+export function drugGroups(drugs) {
+  const offer = drugs.filter((d) => d.status === "option" || d.status === "use_with_caution")
+    .sort((a, b) => bestStance(a) - bestStance(b) || (a.status === "option" ? -1 : 0) - (b.status === "option" ? -1 : 0));
+  return {
+    offer,
+    unsuitable: drugs.filter((d) => d.status === "contraindicated"),
+    against: drugs.filter((d) => d.status === "advised_against_for_sciatica"),
+  };
+}
+
+/** The patient's own reasons a drug is limited (factors recorded present), e.g. "ckd: lower dose". */
+export function presentFactors(drug) {
+  return drug.safety.filter((s) => s.factor_status === "present");
+}
+
+export function ceilingText(drug) {
+  return drug.ceiling_mg_per_day ? `max ${drug.ceiling_mg_per_day} ${drug.dose_unit}/day for this patient` : "no daily ceiling recorded";
+}

@@ -1,0 +1,217 @@
+// The clinician's view of one assessment: the summary first (triage and why, leading root or "cannot localise",
+// top three causes, imaging and its rule, first-line options with this patient's ceilings), details folded, and a
+// copy-to-notes text.
+
+import { h, words, percent } from "./dom.js";
+import { STANCES, DRUG_STATUS, SAFETY_EFFECT, stagedPlan, drugGroups, presentFactors, ceilingText } from "./plan.js";
+
+export const LEVELS = {
+  emergency: "Emergency",
+  urgent: "Urgent",
+  routine: "Routine",
+  self_care: "Self-care",
+};
+/** A root is named only when it leads every other explanation (including "not radicular"), reaches this
+ * probability (the threshold the CLI handout uses) and something found points to it. */
+export const LOCALISE_AT = 0.3;
+
+const FACTORS = {
+  ckd: "kidney function",
+  anticoagulant: "anticoagulant",
+  gi_bleed_or_ulcer: "GI bleed or ulcer",
+  heart_failure: "heart failure",
+  cardiovascular_disease: "cardiovascular disease",
+  hypertension: "hypertension",
+  liver_disease: "liver disease",
+  pregnancy: "pregnancy",
+  pregnancy_third_trimester: "third trimester",
+  breastfeeding: "breastfeeding",
+  nsaid_sensitive_asthma: "NSAID-sensitive asthma",
+  alcohol_use: "alcohol use",
+  low_body_weight: "low body weight",
+  age_65_plus: "age 65 or over",
+  elderly_falls: "falls risk",
+};
+export const factorName = (id) => FACTORS[id] || words(id);
+
+/** The leading root if it can be named, else null ("cannot localise"). */
+export function leadingRoot(result) {
+  const lead = [...result.levels].sort((a, b) => b.probability - a.probability)[0];
+  if (!lead || lead.root === "none" || lead.probability < LOCALISE_AT) return null;
+  return lead.for.some((e) => e.status === "present") ? lead : null;
+}
+
+function regionNames(text, names) {
+  return String(text).replace(/\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\b/g, (id) => (Object.hasOwn(names, id) ? names[id].toLowerCase() : id));
+}
+
+function evidenceText(e, names) {
+  return `${regionNames(e.name, names)}${e.status === "absent" ? " (absent)" : ""}${e.side.length ? ` (${e.side.join(", ")})` : ""}`;
+}
+
+const SUMMARY_DRUGS = 6;
+
+/** "Urgent: to be seen within days." -> "To be seen within days." (the level is already named). */
+export function withoutLevel(summaryText, level) {
+  const match = /^([A-Za-z -]+):\s*(.+)$/.exec(summaryText);
+  if (!match || match[1].toLowerCase() !== String(LEVELS[level] || level).toLowerCase()) return summaryText;
+  return match[2].charAt(0).toUpperCase() + match[2].slice(1);
+}
+
+function drugLine(drug, cites) {
+  const limits = presentFactors(drug).map((s) => `${factorName(s.factor)}: ${SAFETY_EFFECT[s.effect] || words(s.effect)}`);
+  const positions = drug.positions.map((p) => `${p.body}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
+  return h("li", { "data-drug": drug.drug_id },
+    h("strong", {}, drug.name), ` (${drug.drug_class}): ${drug.dose}; `, h("span", { class: "ceiling" }, ceilingText(drug)),
+    limits.length ? h("span", { class: "detail" }, `. For this patient: ${limits.join("; ")}`) : null,
+    positions ? h("span", { class: "detail" }, `. ${positions}`) : null,
+    cites.links(drug.positions.flatMap((p) => p.sources)));
+}
+
+function summary(result, ctx) {
+  const { cites, names } = ctx;
+  const t = result.triage;
+  const lead = leadingRoot(result);
+  const drugs = drugGroups(result.plan.drugs);
+  const w = result.workup;
+  return h("section", { class: "summary card", id: "clin-summary", "aria-labelledby": "clin-summary-title" },
+    h("h3", { id: "clin-summary-title" }, "Summary"),
+    h("dl", { class: "summary-list" },
+      h("dt", {}, "Triage"),
+      h("dd", { "data-level": t.level }, h("strong", {}, LEVELS[t.level] || t.level), `. ${withoutLevel(t.summary, t.level)}`,
+        t.reasons.length ? h("ul", {}, t.reasons.map((r) => h("li", {}, h("strong", {}, r.name), `: ${r.advice}`, cites.links(r.sources)))) : null,
+        t.not_assessed.length ? h("p", { class: "not-assessed-line" },
+          `Not assessed (could raise the level): ${t.not_assessed.map((n) => n.name).join("; ")}.`) : null),
+      h("dt", {}, "Root"),
+      h("dd", { id: "clin-root" }, lead
+        ? [h("strong", {}, `${lead.label} (${percent(lead.probability)})`), ": ",
+          lead.for.filter((e) => e.status === "present").slice(0, 4).map((e) => evidenceText(e, names)).join("; ")]
+        : h("strong", {}, "Cannot localise from the findings given")),
+      h("dt", {}, "Causes"),
+      h("dd", {}, h("ol", { class: "causes" }, result.differential.slice(0, 3).map((d) => h("li", {},
+        `${d.name} (${percent(d.probability)}, ${words(d.role)})`)))),
+      h("dt", {}, "Imaging"),
+      h("dd", {}, h("strong", {}, w.imaging_now ? "Now" : "Not now"), `: ${w.imaging_rule}.`, cites.links(w.imaging_sources)),
+      h("dt", {}, "First-line options"),
+      h("dd", {},
+        drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites))) : h("p", {}, "No medicine option for this patient."),
+        drugs.unsuitable.length ? h("p", { id: "unsuitable-drugs" }, h("strong", {}, "Not suitable for this patient: "),
+          drugs.unsuitable.map((d) => `${d.name} (${presentFactors(d).filter((s) => s.effect === "contraindicated" || s.effect === "avoid").map((s) => factorName(s.factor)).join(", ") || "see details"})`).join("; "), ".") : null)),
+    h("div", { class: "result-actions" },
+      h("button", { type: "button", class: "secondary", id: "copy-notes" }, "Copy to notes"),
+      h("button", { type: "button", class: "secondary", id: "export-md" }, "Download Markdown"),
+      h("button", { type: "button", class: "secondary", id: "export-fhir" }, "Download FHIR"),
+      h("button", { type: "button", class: "secondary", id: "print-handout" }, "Print patient handout")),
+    h("label", { for: "notes-text", class: "notes-label" }, "Text for the notes"),
+    h("textarea", { id: "notes-text", rows: "8", readonly: true }, notesText(result, ctx)));
+}
+
+/** Plain text for the clinical record. */
+export function notesText(result, { names, caseData, disagreements }) {
+  const t = result.triage;
+  const lead = leadingRoot(result);
+  const drugs = drugGroups(result.plan.drugs);
+  const w = result.workup;
+  const lines = [
+    `nerveroot assessment ${new Date().toISOString().slice(0, 10)}`,
+    `Triage: ${LEVELS[t.level]}. ${withoutLevel(t.summary, t.level)}${t.reasons.length ? ` Why: ${t.reasons.map((r) => r.name).join("; ")}.` : ""}`,
+  ];
+  if (t.not_assessed.length) lines.push(`Not assessed: ${t.not_assessed.map((n) => n.name).join("; ")}.`);
+  lines.push(lead
+    ? `Root: ${lead.label} ${percent(lead.probability)}: ${lead.for.filter((e) => e.status === "present").slice(0, 4).map((e) => evidenceText(e, names)).join("; ")}.`
+    : "Root: cannot localise from the findings given.");
+  lines.push(`Causes: ${result.differential.slice(0, 3).map((d) => `${d.name} ${percent(d.probability)}`).join("; ")}.`);
+  lines.push(`Imaging: ${w.imaging_now ? "now" : "not now"} (${w.imaging_rule}).`);
+  if (drugs.offer.length) lines.push(`Options: ${drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => `${d.name} ${ceilingText(d)}`).join("; ")}.`);
+  if (drugs.unsuitable.length) lines.push(`Not suitable: ${drugs.unsuitable.map((d) => d.name).join(", ")}.`);
+  const ds = caseData && caseData.drug_safety;
+  if (ds) {
+    const known = Object.entries(ds).filter(([k, v]) => v !== null && v !== "unknown" && !(Array.isArray(v) && !v.length))
+      .map(([k, v]) => `${k === "egfr" ? "eGFR" : factorName(k)} ${v === "present" ? "yes" : v === "absent" ? "no" : v}`);
+    if (known.length) lines.push(`Drug safety: ${known.join("; ")}.`);
+  }
+  for (const [name, value] of Object.entries(result.instruments || {})) {
+    if (name === "odi") lines.push(`ODI ${value.percent}% (${value.band}).`);
+    if (name === "startback") lines.push(`STarT Back ${value.total}/9, ${value.group} risk.`);
+  }
+  if (disagreements && disagreements.length) {
+    lines.push(`Note and form disagreed on: ${disagreements.map((d) => `${words(d.path.split(".").pop())} (kept ${d.kept})`).join("; ")}.`);
+  }
+  lines.push(result.disclaimer);
+  return lines.join("\n");
+}
+
+function folded(title, ...children) {
+  return h("details", { class: "fold" }, h("summary", {}, title), children);
+}
+
+function rootChart(levels) {
+  const sorted = [...levels].sort((a, b) => b.probability - a.probability);
+  return h("ul", { class: "bars", id: "root-bars", "aria-label": "Probability of each nerve root" },
+    sorted.map((level, i) => h("li", { class: "bar-row", "data-root": level.root, "data-rank": i + 1 },
+      h("span", { class: "bar-label" }, level.label),
+      h("span", { class: "bar-track", "aria-hidden": "true" },
+        h("span", { class: `bar-fill${i === 0 ? " lead" : ""}`, style: `width:${Math.max(0.5, level.probability * 100)}%` })),
+      h("span", { class: "bar-value" }, percent(level.probability)))));
+}
+
+function evidenceList(items, cites, names) {
+  if (!items.length) return h("p", { class: "detail" }, "None recorded.");
+  return h("ul", { class: "evidence" }, items.map((e) => h("li", {}, evidenceText(e, names),
+    h("span", { class: "detail" }, ` ×${e.lr}`))));
+}
+
+function planDetails(plan, cites) {
+  const staged = stagedPlan(plan);
+  const groupLine = (g) => h("li", {},
+    g.stance ? h("span", { class: `stance stance-${g.stance}` }, STANCES[g.stance] || words(g.stance)) : null, " ",
+    h("strong", {}, g.items.map((i) => i.name).join(", ")),
+    h("span", { class: "detail" }, `: ${g.detail}`), cites.links(g.sources));
+  return [
+    staged.steps.map((step) => h("div", { class: "plan-step" }, h("h4", {}, step.title), h("ul", { class: "plan" }, step.groups.map(groupLine)))),
+    staged.avoid.length ? h("div", { class: "plan-step" }, h("h4", {}, "Advised against"), h("ul", { class: "plan" }, staged.avoid.map(groupLine))) : null,
+  ];
+}
+
+function drugDetails(drugs, cites) {
+  const groups = drugGroups(drugs);
+  const block = (title, list) => (list.length ? [h("h4", {}, title), h("ul", { class: "plan" }, list.map((d) => h("li", { "data-drug": d.drug_id },
+    h("strong", {}, d.name), ` (${d.drug_class}) — ${DRUG_STATUS[d.status]}. ${d.dose}; ${ceilingText(d)}.`, cites.links(d.sources),
+    d.safety.length ? h("ul", { class: "detail" }, d.safety.map((s) => h("li", {},
+      `${factorName(s.factor)} (${s.factor_status === "present" ? "present" : "not recorded"}): ${SAFETY_EFFECT[s.effect] || words(s.effect)}.`))) : null)))] : null);
+  return [block("Options for this patient", groups.offer), block("Not suitable for this patient", groups.unsuitable),
+    block("Advised against for sciatica", groups.against)];
+}
+
+/** Render the clinician view into a container. */
+export function clinicianView(result, ctx) {
+  const { cites, names } = ctx;
+  const lead = [...result.levels].sort((a, b) => b.probability - a.probability)[0];
+  return h("div", { class: "view view-clinician", id: "view-clinician" },
+    summary(result, ctx),
+    ctx.findings && ctx.findings.length ? folded("What was read from the note",
+      h("ul", { class: "findings" }, ctx.findings.map((f) => h("li", {}, `${regionNames(words(f.id.replace(/^(pain|sensory):/, "")), names)}: ${f.status}${f.side ? ` (${f.side})` : ""} `,
+        f.text_span ? h("q", { class: "detail" }, f.text_span) : null)))) : null,
+    ctx.disagreements && ctx.disagreements.length ? h("p", { class: "notice", id: "disagreements" },
+      `The note and the form disagreed on ${ctx.disagreements.map((d) => words(d.path.split(".").pop())).join(", ")}; the “present” reading was kept.`) : null,
+    folded("Root level: probabilities and evidence",
+      rootChart(result.levels), h("div", { id: "dermatome-map" }),
+      h("div", { class: "two-col" },
+        h("div", {}, h("h4", {}, `For ${lead.label}`), evidenceList(lead.for, cites, names)),
+        h("div", {}, h("h4", {}, `Against ${lead.label}`), evidenceList(lead.against, cites, names)))),
+    folded("Causes and mimics (ICD-10-CM)", h("div", { class: "table-scroll" }, h("table", { class: "differential" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Condition"), h("th", { scope: "col" }, "Kind"),
+        h("th", { scope: "col" }, "ICD-10-CM"), h("th", { scope: "col" }, "Probability"))),
+      h("tbody", {}, result.differential.slice(0, 8).map((c) => h("tr", {}, h("th", { scope: "row" }, c.name),
+        h("td", {}, words(c.role)), h("td", {}, c.icd10.map((code) => h("code", {}, code)).flatMap((el, i) => (i ? [", ", el] : [el]))),
+        h("td", {}, percent(c.probability)))))))),
+    folded("Tests", h("p", {}, result.workup.imaging_detail, ctx.cites.links(result.workup.imaging_sources)),
+      result.workup.tests.length ? h("ul", {}, result.workup.tests.map((t) => h("li", {}, h("strong", {}, t.name), ` (${words(t.timing)}): ${t.why}`, cites.links(t.sources)))) : null),
+    folded("Care plan by stage", planDetails(result.plan, cites)),
+    folded("Medicines", drugDetails(result.plan.drugs, cites)),
+    Object.keys(result.instruments || {}).length ? folded("Questionnaires", h("ul", {},
+      result.instruments.odi ? h("li", { id: "odi-result" }, `ODI: ${result.instruments.odi.percent}% (${result.instruments.odi.band})`) : null,
+      result.instruments.startback ? h("li", { id: "startback-result" }, `STarT Back: ${result.instruments.startback.total}/9, ${result.instruments.startback.group} risk. ${result.instruments.startback.treatment}`) : null)) : null,
+    folded("How the engine reached this", h("ul", {}, result.trace.map((t) => h("li", {}, t.detail)))),
+    folded("Sources", cites.list(), h("p", { class: "detail" }, `Knowledge base ${result.kb_version} (${result.kb_content_hash}).`)));
+}
