@@ -213,6 +213,7 @@ def test_not_sure_on_cauda_equina_means_same_day(browser: Any, server: Server, d
     same_day = page.locator("#same-day-instruction")
     same_day.wait_for()
     assert "NHS 111" in same_day.inner_text() and "today" in same_day.inner_text().lower()
+    _shot(page, f"web_{name}_ces_not_sure.png")
     assert _in_viewport(page, "#same-day-instruction")
     assert not page.is_visible("#emergency")
     _axe(page, f"same-day ({name})")

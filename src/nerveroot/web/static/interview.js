@@ -94,7 +94,7 @@ export class SafetyInterview {
           ? h("button", { type: "button", class: "link", onclick: () => this.undo() }, "Change my last answer")
           : null));
     this.root.querySelector(".q-text").setAttribute("tabindex", "-1");
-    if (this.asked.length) this.root.querySelector(".q-text").focus();
+    if (this.asked.length) this.root.querySelector(".q-text").focus({ preventScroll: true });
   }
 
   async answer(q, choice, shownItems) {
