@@ -9,6 +9,7 @@ export function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "style") el.style.cssText = String(value); // CSSOM: allowed by the page's style-src 'self'
     else el.setAttribute(key, value === true ? "" : String(value));
   }
   append(el, children);
