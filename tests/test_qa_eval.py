@@ -85,13 +85,13 @@ def test_answer_suite_meets_the_targets(ctx: QaContext) -> None:
     assert report.answer_rate >= 0.9, report.misses
 
 
-def test_gabapentinoid_answer_follows_nice_and_shows_the_disagreement(ctx: QaContext) -> None:
+def test_gabapentinoid_answer_follows_nice_and_does_not_set_the_model_answer_against_it(ctx: QaContext) -> None:
     from nerveroot.qa.answer import answer_question
 
     answer = answer_question(ctx, "Can gabapentin or pregabalin help my L4 nerve pain after running?")
     guideline = next(s for s in answer.sections if s.title == "From the Guidelines")
     assert any("not recommended" in s.text for s in guideline.statements)
-    assert any(s.title == "Where sources disagree" for s in answer.sections)
+    assert not any(s.title == "Where sources disagree" for s in answer.sections)
     nice = {r.n for r in answer.references if r.source_id == "nice_ng59_2020"}
     assert nice and any(set(s.citations) & nice for s in guideline.statements)
 
@@ -130,7 +130,7 @@ def test_recommendation_question_states_the_guideline_stance_plainly(ctx: QaCont
 
     answer = answer_question(ctx, "Is gabapentin recommended for sciatica?")
     assert answer.answer.startswith("No. NICE NG59 (2020) advises against gabapentin")
-    titles = [s.title for s in answer.sections]
-    assert titles.count("Where sources disagree") == 1
-    disagree = next(s for s in answer.sections if s.title == "Where sources disagree")
-    assert len(disagree.statements) == 1 and "gabapentinoids for sciatica" in disagree.statements[0].text
+    assert "Where sources disagree" not in [s.title for s in answer.sections]
+    asked = answer_question(ctx, "Why do some sources disagree with NICE about gabapentin for sciatica?")
+    disagree = [s for s in asked.sections if s.title == "Where sources disagree"]
+    assert len(disagree) == 1 and any("gabapentinoids for sciatica" in s.text for s in disagree[0].statements)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -37,14 +38,15 @@ def ask_command(
     llm: Annotated[
         bool, typer.Option("--llm/--no-llm", help="Rephrase with the endpoint in NERVEROOT_LLM_* env vars, if set.")
     ] = True,
+    full: Annotated[bool, typer.Option("--full", help="Everything relevant, not the 150-300-word answer.")] = False,
 ) -> None:
     """Answer a question with cited statements from the knowledge base (or abstain)."""
-    from nerveroot.qa import HttpChatClient, ask, to_json, to_markdown  # the index libraries load per command
+    from nerveroot.qa import AskSettings, HttpChatClient, ask, to_json, to_markdown  # index libraries load per command
     from nerveroot.qa.store import DocumentStore
 
     docs = DocumentStore().list() if documents else []
     client = HttpChatClient.from_env() if llm else None
-    answer = ask(question, _kb(), documents=docs, client=client)
+    answer = ask(question, _kb(), documents=docs, client=client, settings=AskSettings(full=full))
     typer.echo(to_json(answer) if fmt == "json" else to_markdown(answer))
 
 
@@ -79,12 +81,43 @@ def qa_eval_command(
     beir: Annotated[Path, typer.Option(help="BEIR directory (corpus.jsonl, queries.jsonl, qrels/).")] = Path("eval/qa"),
     write: Annotated[bool, typer.Option("--write-corpus", help="Regenerate BEIR corpus.jsonl from the KB.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when a target or floor is missed.")] = False,
+    outside: Annotated[
+        Path | None, typer.Option(help="JSONL of outside questions (question, key_facts, in_scope, qtype) to score.")
+    ] = None,
+    detail: Annotated[Path | None, typer.Option(help="With --outside: write per-question rows here (JSONL).")] = None,
+    signals: Annotated[
+        Literal["fused", "lexical", "semantic"], typer.Option(help="With --outside: card-choice signals to use.")
+    ] = "fused",
+    semantic: Annotated[
+        bool, typer.Option("--semantic", help="Load the optional MiniLM encoder (the `semantic` extra).")
+    ] = False,
 ) -> None:
-    """Key-fact recall, citation validity, abstention accuracy, and BEIR nDCG@10 / Recall@10."""
-    from nerveroot.qa import context
+    """Key-fact recall, citation validity, abstention accuracy, and BEIR nDCG@10 / Recall@10; or, with
+    --outside, the scores on questions written by others."""
+    from nerveroot.qa import AskSettings, context  # the index libraries load per command
     from nerveroot.qa.evaluation import evaluate_retrieval, evaluate_suite, format_report, load_suite, write_corpus
+    from nerveroot.qa.outside import evaluate_outside, format_outside, load_outside
+    from nerveroot.qa.semantic import load_encoder
 
-    ctx = context(_kb())
+    encoder = None
+    if semantic:
+        try:
+            encoder = load_encoder()
+        except ImportError as exc:
+            typer.echo(
+                f"error: --semantic needs the optional extra: pip install 'nerveroot[semantic]' ({exc})", err=True
+            )
+            raise typer.Exit(2) from exc
+    ctx = context(_kb(), encoder=encoder)
+    if outside is not None:
+        if not outside.is_file():
+            typer.echo(f"error: --outside: no such file {outside}", err=True)
+            raise typer.Exit(2)
+        report = evaluate_outside(ctx, load_outside(outside), AskSettings(signals=signals))
+        typer.echo(format_outside(report))
+        if detail is not None:
+            detail.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in report.rows), encoding="utf-8")
+        return
     if write:
         typer.echo(f"wrote {write_corpus(ctx.statements, beir / 'corpus.jsonl')} statements to {beir / 'corpus.jsonl'}")
     suite_report = evaluate_suite(ctx, load_suite(suite)) if suite.exists() else None

@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.qa.answer import AskSettings, QaContext, answer_question
+from nerveroot.qa.cards import Encoder
 from nerveroot.qa.corpus import Statement, build_corpus
 from nerveroot.qa.llm import ChatClient, HttpChatClient, check_rephrasing, rephrase
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
 from nerveroot.qa.render import to_json, to_markdown
+from nerveroot.qa.semantic import default_encoder
 from nerveroot.qa.store import Document, DocumentStore
 
-_CONTEXTS: dict[tuple[int, str, str], QaContext] = {}
+_CONTEXTS: dict[tuple[int, str, str, str], QaContext] = {}
 
 
-def context(kb: KnowledgeBase, documents: list[Document] | None = None) -> QaContext:
-    """The retrieval context for a knowledge base and document set, built once and cached (up to 4)."""
+def context(kb: KnowledgeBase, documents: list[Document] | None = None, encoder: Encoder | None = None) -> QaContext:
+    """The retrieval context for a knowledge base and document set, built once and cached (up to 4).
+
+    ``encoder`` adds the meaning signal to card choice; by default the one `semantic.default_encoder` gives
+    (none unless NERVEROOT_SEMANTIC=1 and the `semantic` extra is installed)."""
     docs = documents or []
-    key = (id(kb), kb.content_hash, ",".join(f"{d.id}:{d.sha256}" for d in docs))
+    encoder = encoder or default_encoder()
+    name = encoder.name if encoder is not None else ""
+    key = (id(kb), kb.content_hash, ",".join(f"{d.id}:{d.sha256}" for d in docs), name)
     if key not in _CONTEXTS:
         if len(_CONTEXTS) >= 4:
             _CONTEXTS.pop(next(iter(_CONTEXTS)))
         extra = [s for d in docs for s in d.statements()]
-        _CONTEXTS[key] = QaContext.build(kb, extra, [d.source() for d in docs])
+        _CONTEXTS[key] = QaContext.build(kb, extra, [d.source() for d in docs], encoder)
     return _CONTEXTS[key]
 
 

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
+from nerveroot.qa.cards import CardIndex, Encoder
 from nerveroot.qa.corpus import KIND_LABEL, STANCE_LABEL, Statement, build_corpus
 from nerveroot.qa.index import LAY_TERMS, Hit, StatementIndex
+from nerveroot.qa.intent import Intent, classify, split_parts
 from nerveroot.qa.link import TOPIC_KINDS, EntityLinker, Key, Links, topics_of
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
+from nerveroot.qa.plan import (
+    WORD_BUDGET,
+    CardRule,
+    caution_lead,
+    choose_card,
+    dose_lead,
+    has_shape,
+    short,
+    trim,
+    wants_disagreement,
+)
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.sources import GUIDELINE_KINDS, LABEL_KINDS, PATIENT_KINDS, RESEARCH_KINDS, SourceInfo
 from nerveroot.qa.text import tokenize
@@ -43,6 +56,8 @@ TOPIC_WORDS: dict[str, str] = {"causes": "causes", "prognosis": "recovery", "sym
 """Words added to the retrieval query for a question that asks for causes, recovery or symptoms in other words
 ('why do I get …' also searches 'causes')."""
 _TOPIC = re.compile(r"Sources disagree on (.+?)\. ")
+_YES_NO = re.compile(r"(yes|no|not|usually|rarely|often|possibly)\b", re.IGNORECASE)
+_YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|am)\b")
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,11 @@ class AskSettings:
     """Share of the question (idf-weighted words) an FAQ's own question must cover to be used."""
     min_coverage: float = 0.3
     max_red_flags: int = 3
+    full: bool = False
+    """Everything relevant, without the word budget."""
+    word_budget: int = WORD_BUDGET
+    signals: str = "fused"
+    """Card choice signals: 'fused' (BM25 and meaning, by reciprocal rank), 'lexical' or 'semantic' alone."""
 
 
 @dataclass
@@ -74,12 +94,18 @@ class QaContext:
     linker: EntityLinker
     faq_names: dict[str, frozenset[str]]
     faq_topics: dict[str, frozenset[str]]
+    cards: CardIndex
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
-        cls, kb: KnowledgeBase, extra: Sequence[Statement] = (), extra_sources: Sequence[SourceInfo] = ()
+        cls,
+        kb: KnowledgeBase,
+        extra: Sequence[Statement] = (),
+        extra_sources: Sequence[SourceInfo] = (),
+        encoder: Encoder | None = None,
     ) -> QaContext:
+        """``encoder`` (optional) adds a meaning signal to the choice of FAQ card."""
         statements = build_corpus(kb) + list(extra)
         terms = {
             normalise(name)
@@ -96,7 +122,8 @@ class QaContext:
         faq_topics = {rid: topics_of(" ".join(aliases(record))) for rid, record in kb.entities.get("faqs", {}).items()}
         index = StatementIndex.from_kb(kb, statements)
         linker = EntityLinker(kb, LAY_TERMS)
-        return cls(kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics)
+        cards = CardIndex.from_kb(kb, encoder)
+        return cls(kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics, cards)
 
     def tokens(self, statement: Statement) -> frozenset[str]:
         """Token set of a statement's printed text (cached)."""
@@ -131,10 +158,18 @@ class QaContext:
         best = max((KIND_STRENGTH.get(k, 0) for k in self.kinds(statement)), default=0)
         return best + (statement.stance in ("recommended", "not_recommended"))
 
-    def faq_match(self, question_tokens: list[str], statement: Statement, focus: frozenset[str] = frozenset()) -> float:
+    def faq_match(
+        self,
+        question_tokens: list[str],
+        statement: Statement,
+        focus: frozenset[str] = frozenset(),
+        body_weight: float = 0.0,
+    ) -> float:
         """Share of the question's information (idf-weighted, focus words counted twice) that an FAQ's own
-        question and titles hold; a word counts half when only one of its lay-term or synonym expansions is there."""
+        question and titles hold; a word counts half when only one of its lay-term or synonym expansions is there,
+        and ``body_weight`` when only the answer holds it."""
         names = self.faq_names.get(statement.record_id, frozenset())
+        body = self.tokens(statement) if body_weight else frozenset()
         total = have = 0.0
         for token in set(question_tokens):
             weight = self.index.idf(token) * (2 if token in focus else 1)
@@ -143,6 +178,8 @@ class QaContext:
                 have += weight
             elif self.index.expansions.get((token,), set()) & names:
                 have += weight / 2
+            elif token in body:
+                have += weight * body_weight
         return have / total if total else 0.0
 
 
@@ -328,12 +365,20 @@ def _conflict_topic(statement: Statement) -> str:
     return match[1] if match else statement.text
 
 
-def _care(ctx: QaContext, question: str, chosen: list[Ranked], links: Links, settings: AskSettings) -> list[Ranked]:
+def _care(
+    ctx: QaContext,
+    question: str,
+    chosen: list[Ranked],
+    links: Links,
+    settings: AskSettings,
+    intent: Intent | None = None,
+) -> list[Ranked]:
     """'When to seek care now': the red flags kept for the question, or, for a question about one's own symptoms
     or urgency (not about a named drug, treatment or test), the emergency warning signs."""
     flagged = [r for r in chosen if r.statement.kind == "red_flags" and r.statement.field == "action"]
     names_care = any(k[0] in ("drugs", "treatments", "tests") for k in links.specific)
-    if not flagged and ("care" in links.topics or (_CARE_WORDS.search(normalise(question)) and not names_care)):
+    urgent = "care" in links.topics or (intent is not None and intent.qtype == "when_where_seek_care")
+    if not flagged and (urgent or (_CARE_WORDS.search(normalise(question)) and not names_care)):
         flagged = [
             Ranked(s, 0.0, 3, 3, ctx.strength(s))
             for s in ctx.statements
@@ -394,32 +439,45 @@ def assemble(
     settings: AskSettings | None = None,
     links: Links | None = None,
     asked: str = "",
+    intent: Intent | None = None,
+    cards: Sequence[str] = (),
 ) -> Answer:
-    """Build the cited answer from ranked hits (pure: no I/O); ``asked`` holds the topic words added to the query."""
+    """Build the cited answer from ranked hits (pure: no I/O); ``asked`` holds the topic words added to the query,
+    ``cards`` the FAQ cards that answer the question (or its parts), best first."""
     settings = settings or AskSettings()
     links = links or ctx.linker.link(question)
-    chosen = _select(ctx, f"{question} {asked}", hits, links, settings)
+    intent = intent or classify(question)
+    chosen = _with_cards(ctx, _select(ctx, f"{question} {asked}", hits, links, settings), cards)
+    if not wants_disagreement(question):  # a low-grade source is not set against a guideline as an equal
+        chosen = [r for r in chosen if r.statement.field != "conflict" or not _low_grade(ctx, r.statement)]
     grouped: dict[str, list[Ranked]] = {}
     for r in _dedupe(sorted(chosen, key=Ranked.key)):
         if r.statement.kind != "red_flags":
             grouped.setdefault(ctx.section_of(r.statement), []).append(r)
-    care = _dedupe(_care(ctx, question, chosen, links, settings))
+    care = _dedupe(_care(ctx, question, chosen, links, settings, intent))
     if care:
         grouped[SEEK_CARE] = care
-    _cap(grouped, settings)
-    order = _section_order(grouped)
-    lead = _lead(ctx, links, grouped, order)
+    _cap(grouped, settings, bool(cards))
+    order = _section_order(grouped, intent)
+    lead = _lead(ctx, links, grouped, order, intent, bool(cards), question)
+    lead_ids = frozenset(st.id for _, st in lead)
+    lead_text = " ".join(text for text, _ in lead)
+    planned = [(title, [(_shown_text(r.statement, lead), r.statement) for r in grouped[title]]) for title in order]
+    planned = [(title, [(text, st) for text, st in entries if text]) for title, entries in planned]
+    if not settings.full:
+        planned = trim(
+            planned, lead_text, settings.word_budget, lead_ids, frozenset({SEEK_CARE}), frozenset({GUIDELINES})
+        )
     numbering = _Numbering(ctx)
     answer_parts = [f"{text} {''.join(f'[{n}]' for n in numbering.cite(st))}" for text, st in lead]
     sections = []
-    for title in order:
+    for title, planned_entries in planned:
         entries = []
-        for r in grouped[title]:
-            citations = numbering.cite(r.statement)
+        for text, statement in planned_entries:
+            citations = numbering.cite(statement)
             if citations:
-                label = _label(ctx, r.statement)
-                entries.append(AnswerStatement(text=r.statement.text, citations=citations,
-                                               statement_id=r.statement.id, label=label))  # fmt: skip
+                entries.append(AnswerStatement(text=text, citations=citations, statement_id=statement.id,
+                                               label=_label(ctx, statement)))  # fmt: skip
         if entries:
             sections.append(Section(title=title, statements=entries))
     return Answer(
@@ -433,9 +491,59 @@ def assemble(
     )
 
 
-def _cap(grouped: dict[str, list[Ranked]], settings: AskSettings) -> None:
+CARD_STANCES = 3
+"""Guideline stances added for the drugs, treatments and tests an answering card names."""
+
+
+def _with_cards(ctx: QaContext, chosen: list[Ranked], cards: Sequence[str]) -> list[Ranked]:
+    """The answering cards ranked first, and the guideline stances on what they name; when a card answers, other
+    FAQs give way to it."""
+    if not cards:
+        return chosen
+    ids = [f"faq:{c}:answer" for c in cards]
+    by_id = {s.id: s for s in ctx.statements if s.kind == "faqs"}
+    kept = [r for r in chosen if r.statement.kind != "faqs"]
+    shown = {r.statement.id for r in kept}
+    named = {
+        k
+        for i in ids
+        if i in by_id
+        for k in ctx.linker.link(by_id[i].text.split(" — ", 1)[-1]).direct
+        if k[0] in ("drugs", "treatments", "tests")
+    }
+    stances = [
+        Ranked(s, 0.0, 1, 0, ctx.strength(s))
+        for s in ctx.statements
+        if (s.kind, s.record_id) in named and s.stance and s.id not in shown and ctx.kinds(s) & GUIDELINE_KINDS
+    ]
+    stances = sorted(stances, key=Ranked.key)[:CARD_STANCES]
+    cards_ranked = [Ranked(by_id[i], 0.0, -1, n, ctx.strength(by_id[i])) for n, i in enumerate(ids) if i in by_id]
+    return cards_ranked + kept + stances
+
+
+def _low_grade(ctx: QaContext, statement: Statement) -> bool:
+    """True when a statement rests on patient information or an unreviewed answer."""
+    kinds = ctx.kinds(statement)
+    return bool(kinds & PATIENT_KINDS)
+
+
+def _shown_text(statement: Statement, lead: list[tuple[str, Statement]]) -> str:
+    """A card's text without its question and without the sentences already given as the direct answer (the
+    whole text when that is all it says)."""
+    if statement.kind != "faqs":
+        return statement.text
+    body = statement.text.split(" — ", 1)[-1]
+    for text, st in lead:
+        if st.id == statement.id and text in body:
+            rest = " ".join(body.replace(text, " ", 1).split())
+            body = rest if len(rest.split()) >= 5 else body
+    return body
+
+
+def _cap(grouped: dict[str, list[Ranked]], settings: AskSettings, carded: bool = False) -> None:
     """At most `section_cap` statements a section (all research themes together count as one section)."""
-    caps = {PLAIN: settings.faq_cap, DISAGREE: settings.conflict_cap, SEEK_CARE: settings.max_red_flags}
+    faqs = settings.faq_cap if not carded else max(settings.faq_cap, len(grouped.get(PLAIN, [])))
+    caps = {PLAIN: faqs, DISAGREE: settings.conflict_cap, SEEK_CARE: settings.max_red_flags}
     research = sorted((r for t, rs in grouped.items() if t.startswith(RESEARCH) for r in rs), key=Ranked.key)
     kept = {r.statement.id for r in research[: settings.section_cap]}
     for title in list(grouped):
@@ -448,25 +556,44 @@ def _cap(grouped: dict[str, list[Ranked]], settings: AskSettings) -> None:
 
 
 def _lead(
-    ctx: QaContext, links: Links, grouped: dict[str, list[Ranked]], order: list[str]
+    ctx: QaContext,
+    links: Links,
+    grouped: dict[str, list[Ranked]],
+    order: list[str],
+    intent: Intent | None = None,
+    carded: bool = False,
+    question: str = "",
 ) -> list[tuple[str, Statement]]:
     """One or two sentences that answer the question, each with the statement it comes from.
 
-    A question about whether something is recommended or helps gets the guideline stance on each named drug,
-    treatment or test, stated plainly; otherwise a closely matching FAQ answer; otherwise the highest-ranked
-    guideline statement; otherwise the highest-ranked statement."""
-    stances = [r for r in grouped.get(GUIDELINES, []) if r.statement.stance is not None and r.tier <= 1]
-    if stances and (links.verdict or "treatment" in links.topics or "tests" in links.topics):
-        subjects = list(dict.fromkeys(r.statement.record_id for r in stances))
-        if len(subjects) > 1:  # one stance on each of the first two things named
-            picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
-            return [(_stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
-        first = stances[0]
-        other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
-        out = [(_stance_sentence(first.statement, verdict=links.verdict, mixed=other is not None), first.statement)]
-        if other is not None:
-            out.append((_stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
-        return out
+    The card that answers the question (one per part) leads with its opening sentence. Otherwise by question
+    type: a dose question gets the usual dose and the ceiling; 'who should not take' the firm cautions; 'when to
+    seek care' the emergency action. A question about whether something is recommended or helps gets the
+    guideline stance on each named drug, treatment or test, stated plainly; otherwise a closely matching FAQ
+    answer; otherwise the highest-ranked guideline statement; otherwise the highest-ranked statement."""
+    intent = intent or Intent(())
+    stances = [
+        r
+        for r in grouped.get(GUIDELINES, [])
+        if r.statement.stance is not None
+        and r.tier <= 1
+        and (r.statement.kind, r.statement.record_id) in links.specific
+    ]
+    asks_verdict = links.verdict or intent.qtype == "is_x_recommended"
+    broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
+    if stances and (asks_verdict or broad):
+        return _stance_lead(stances, links)
+    if carded and PLAIN in grouped:
+        cards = [r.statement for r in grouped[PLAIN] if r.tier < 0]
+        return [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    drugs = [k for k in sorted(links.specific, key=links.tier) if k[0] == "drugs"][:1]
+    drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
+    if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: _low_grade(ctx, s))):
+        return [(_first_sentence(st.text), st) for st in doses]
+    if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):
+        return [(short(st), st) for st in cautions]
+    if intent.qtype == "when_where_seek_care" and SEEK_CARE in grouped:
+        return [(_first_sentence(grouped[SEEK_CARE][0].statement.text), grouped[SEEK_CARE][0].statement)]
     if PLAIN in grouped:
         faq = grouped[PLAIN][0].statement
         return [(_first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
@@ -481,6 +608,39 @@ def _lead(
         statement = kept[0].statement
         return [(_first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
+
+
+def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Statement]]:
+    """The guideline stance on each of the first two things named, or on one thing with a contrary stance."""
+    subjects = list(dict.fromkeys(r.statement.record_id for r in stances))
+    if len(subjects) > 1:  # one stance on each of the first two things named
+        picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
+        return [(_stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
+    first = stances[0]
+    other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
+    out = [(_stance_sentence(first.statement, verdict=links.verdict, mixed=other is not None), first.statement)]
+    if other is not None:
+        out.append((_stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
+    return out
+
+
+def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: Intent, question: str) -> str:
+    """The sentence of a card that answers this question: most of the question's own words (idf-weighted), plus
+    the shape its type needs (a time for 'how long', a dose for 'how much'); the opening sentence on a tie."""
+    body = statement.text.split(" — ", 1)[-1]
+    sentences = _SENTENCE_END.split(body)
+    wanted = links.focus | links.words
+    yes_no = bool(_YES_NO_QUESTION.match(normalise(question))) or links.verdict
+
+    def score(item: tuple[int, str]) -> tuple[float, int]:
+        n, sentence = item
+        tokens = set(tokenize(sentence))
+        overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
+        verdict = yes_no and bool(_YES_NO.match(sentence))
+        return (overlap + 3.0 * has_shape(intent.qtype, sentence) + 4.0 * verdict + (1.5 if n == 0 else 0.0), -n)
+
+    best = max(enumerate(sentences), key=score)[1]
+    return _first_sentence(best) if best == sentences[0] else best
 
 
 VERDICT: dict[str, str] = {
@@ -520,31 +680,79 @@ def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "", m
     return f"{head}{_first_sentence(statement.text)}"
 
 
-def _section_order(grouped: dict[str, list[Ranked]]) -> list[str]:
+def _section_order(grouped: dict[str, list[Ranked]], intent: Intent | None = None) -> list[str]:
     research = sorted(
         (t for t in grouped if t.startswith(RESEARCH)),
         key=lambda t: THEME_ORDER.index(t.split(": ", 1)[1]) if t.split(": ", 1)[1] in THEME_ORDER else 99,
     )
-    head = [GUIDELINES] if GUIDELINES in grouped else []
-    tail = [t for t in (PLAIN, DOSING, DISAGREE, PATIENT, DOCUMENTS, SEEK_CARE) if t in grouped]
+    drug_first = intent is not None and intent.qtype in ("dose", "who_should_not_take", "pregnancy")
+    head = [t for t in (GUIDELINES, PLAIN, DOSING if drug_first else "") if t in grouped]
+    tail = [t for t in (DOSING, DISAGREE, PATIENT, DOCUMENTS, SEEK_CARE) if t in grouped and t not in head]
     return head + research + tail
 
 
+CARD_BODY_WEIGHT = 0.5
+"""A question word found only in a card's answer (not its questions) counts half towards choosing the card."""
+DRUG_QTYPES = frozenset({"dose", "who_should_not_take", "pregnancy"})
+"""Question types about taking a medicine: its dose, cautions and safety facts belong in the answer."""
+
+
 def answer_question(ctx: QaContext, question: str, settings: AskSettings | None = None) -> Answer:
-    """Scope check, retrieval, abstention on weak evidence, assembly."""
+    """Scope check, question type, the answering card(s), retrieval, abstention on weak evidence, assembly."""
     settings = settings or AskSettings()
     scope = check_scope(question, ctx.known_terms)
     if not scope.in_scope:
         return abstain(ctx, question, scope.reason)
+    intent = classify(question)
     links = ctx.linker.link(question)
+    if intent.asks(*DRUG_QTYPES) and any(k[0] == "drugs" for k in links.specific):
+        links = replace(links, topics=links.topics | {"dosing"})
+    cards = _cards(ctx, question, intent, links, settings.signals)
     asked = " ".join(TOPIC_WORDS[t] for t in sorted(links.topics) if t in TOPIC_WORDS)
     hits = ctx.index.search(f"{question} {asked}", settings.candidates)
-    if not hits or max(ctx.index.coverage(question, h.statement) for h in hits[:5]) < settings.min_coverage:
+    weak = not hits or max(ctx.index.coverage(question, h.statement) for h in hits[:5]) < settings.min_coverage
+    if weak and not cards:
         return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
-    answer = assemble(ctx, question, hits, settings, links, asked)
+    answer = assemble(ctx, question, hits, settings, links, asked, intent, cards)
     if not answer.answer:  # nothing on the question itself survived (at most generic warning signs)
         return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
     return answer
+
+
+def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals: str = "fused") -> list[str]:
+    """The card answering the question, and a second card for a second part that asks something else.
+
+    A later part inherits the things the whole question names ('What is X, and how is it treated?'), and its
+    card must cover it strictly, since a short part says little on its own."""
+    found: list[str] = []
+    main = _card(ctx, question, intent, links, signals=signals)
+    if main is not None:
+        found.append(main)
+    named = " ".join(ctx.linker.names_of(links.direct))
+    for part in split_parts(question)[1:2]:
+        text = f"{part} {named}".strip()
+        card = _card(ctx, text, classify(part), ctx.linker.link(text), strict=True, signals=signals)
+        if card is not None and card not in found:
+            found.append(card)
+    return found
+
+
+def _card(
+    ctx: QaContext, question: str, intent: Intent, links: Links, strict: bool = False, signals: str = "fused"
+) -> str | None:
+    tokens = tokenize(question)
+    named = [k for k in links.direct if k[0] in ("drugs", "tests", "treatments", "conditions", "red_flags")]
+    faq = {s.record_id: s for s in ctx.statements if s.kind == "faqs"}
+
+    def coverage(faq_id: str) -> float:
+        return ctx.faq_match(tokens, faq[faq_id], links.focus, CARD_BODY_WEIGHT) if faq_id in faq else 0.0
+
+    def names_match(faq_id: str) -> bool:  # the card's own questions name what the question names
+        names = ctx.faq_names.get(faq_id, frozenset())
+        return faq_id in faq and (not named or ctx.linker.mentions(named, names))
+
+    rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None
+    return choose_card(ctx.cards, intent, question, coverage, names_match, rule, signals)
 
 
 __all__ = ["KIND_LABEL", "AskSettings", "QaContext", "answer_question", "assemble"]

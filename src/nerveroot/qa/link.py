@@ -194,6 +194,10 @@ class EntityLinker:
             focus=frozenset(focus),
         )
 
+    def names_of(self, keys: Iterable[Key]) -> list[str]:
+        """One name (as its tokens joined) for each record, for carrying a subject into a follow-up question."""
+        return [" ".join(sorted(self.names[k][0])) for k in sorted(keys) if self.names.get(k)]
+
     def mentions(self, keys: Iterable[Key], tokens: frozenset[str]) -> bool:
         """True when a text (as a token set) names one of the records."""
         return any(name <= tokens for key in keys for name in self.names.get(key, []))

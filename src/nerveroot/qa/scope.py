@@ -28,8 +28,45 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     r"heart attack|angina|chest pain",
     r"covid|flu vaccine|vaccines?",
     r"recipes?|weather|stock|bitcoin|football|movie|python code",
+    r"dogs?|puppy|puppies|dachshunds?|cats?|kittens?|horses?|pets?|vets?|veterinar\w*|canine|feline|ivdd",
 )
-"""Body parts and topics outside the lumbar spine; a question naming them is answered with an abstention."""
+"""Body parts, topics and patients (animals) outside human lumbar care; a question naming them is declined."""
+
+OTHER_CONDITIONS: tuple[str, ...] = (
+    r"knees?",
+    r"runner s knee|patell\w*|menisc\w*|acl",
+    r"anxiety|epilep\w*|seizures?|convulsions?|depression|insomnia|bipolar|smoking cessation|hot flush\w*",
+    r"bed ?wetting|overactive bladder|irritable bowel",
+)
+"""Other problems a drug or a leg symptom may be asked about; declined unless the question also names the
+lumbar spine or its nerve roots (a knee-jerk or 'pain to the knee' question stays in scope)."""
+
+ANCHORS = re.compile(
+    r"\b(back|lumbar|lumbosacral|spine|spinal|disc|disk|sciatica|sciatic|radicul\w*|nerve roots?|trapped nerve|"
+    r"pinched nerve|nerve pain|l[1-5]|s1|stenosis|herniat\w*|slipped|femoral|quadriceps|knee jerk|reflex\w*)\b"
+)
+INSTRUCTIONS = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|guidelines|sources|above|previous)"
+    r"|system (override|prompt)|developer mode|you are now|pretend (to be|you are)|jailbreak|act as (an?|my)"
+    r"|(cite|use) no sources|without (citations|sources)"
+)
+"""Instructions hidden in a question: nerveroot answers questions, it does not take orders."""
+
+_ENGLISH = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the i my me is are was be do does can could should will would what when where which who why how and or "
+        "of to in on for with it this that have has after before not no you your if",
+    )
+)
+_FOREIGN = frozenset(
+    re.findall(
+        r"\w+",
+        "el la los las que de del y en por para es con una un como cuanto le les des et est pour dans avec une du au "
+        "faut il elle der die das und ist nicht mit ein eine ich wie lange di che per non sono della het een van ik "
+        "niet hoe em com uma nao o",
+    )
+)
 
 IN_SCOPE: tuple[str, ...] = (
     r"(lower |low )?back",
@@ -46,6 +83,7 @@ IN_SCOPE: tuple[str, ...] = (
 """Words that place a question in the lumbar radicular domain."""
 
 _OUT = re.compile(r"\b(" + "|".join(OUT_OF_SCOPE) + r")\b")
+_OTHER = re.compile(r"\b(" + "|".join(OTHER_CONDITIONS) + r")\b")
 _IN = re.compile(r"\b(" + "|".join(IN_SCOPE) + r")\b")
 
 
@@ -65,6 +103,13 @@ def check_scope(question: str, known_terms: frozenset[str] = frozenset()) -> Sco
     text = normalise(question)
     if not text:
         return Scope(False, "the question is empty")
+    if INSTRUCTIONS.search(text):
+        return Scope(False, "it contains instructions to nerveroot rather than a question")
+    if not _is_english(question, text):
+        return Scope(False, "it is not in English, the only language nerveroot answers in")
+    other = _OTHER.search(text)
+    if other and not ANCHORS.search(text):
+        return Scope(False, f"it is about '{other[0]}', not lumbar nerve root compression")
     outside = _OUT.search(text)
     if outside:
         return Scope(False, f"it is about '{outside[0]}', outside the lumbar spine and its nerve roots")
@@ -75,3 +120,15 @@ def check_scope(question: str, known_terms: frozenset[str] = frozenset()) -> Sco
         if f" {term} " in padded:
             return Scope(True, f"names '{term}'")
     return Scope(False, "it does not concern lumbar nerve root compression or its care")
+
+
+def _is_english(raw: str, text: str) -> bool:
+    """False for text mostly in another script, or with more common Spanish/French/German/Italian/Dutch/
+    Portuguese function words than English ones."""
+    letters = [c for c in raw if c.isalpha()]
+    if letters and sum(c.isascii() for c in letters) < 0.8 * len(letters):
+        return False
+    words = text.split()
+    english = sum(w in _ENGLISH for w in words)
+    foreign = sum(w in _FOREIGN and w not in _ENGLISH for w in words)
+    return not (foreign >= 2 and foreign > english)

@@ -1,0 +1,81 @@
+"""What a question asks: its question type (duration, dose, who should not take …), split into parts when it
+asks several things. Pure functions over the question text; the subjects come from `link.EntityLinker`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nerveroot.knowledge.base import normalise
+
+QTYPES: tuple[tuple[str, str], ...] = (
+    ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum"),
+    ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
+     r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
+    ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
+     r"how often (can|should|do) i take|how long (will|should|do) i (need to )?take|take it for|"
+     r"how long does \w+ take to work|when should i take"),
+    ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
+     r"when (should|do) i (see|go|call|get)|see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
+     r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly"),
+    ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
+     r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than"),
+    ("report_meaning", r"\breport\b|my (mri|scan) (says|said|shows|showed|report)|on (my |an |the )?(mri|scan)|"
+     r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b|"
+     r"what (does|is) (a |an |the )?['\"]?\w+['\"]? (mean|on)"),
+    ("surgery_injection_outcome", r"surg\w*|operat\w*|discectomy|microdiscectomy|decompression|fusion|"
+     r"laminectomy|epidural|injections?|\bsport\b|trial"),
+    ("test_how_accuracy", r"\btests?\b|mri|scans?|x ?rays?|imaging|\bemg\b|nerve conduction|accura\w*|reliab\w*|"
+     r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
+    ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|\b[ls][1-5]\b.*\b(pain|root|go)\b|"
+     r"\b[ls][1-5] radiculopathy"),
+    ("duration_prognosis", r"how long|\blast\b|go away|get better|recover\w*|prognosis|outlook|permanent\w*|"
+     r"chronic|persistent|heal\w*|come back|recurr\w*"),
+    ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
+     r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*"),
+    ("self_care", r"at home|self[- ]?care|can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
+     r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
+     r"\bgym\b|weights|cardio|desk|work"),
+    ("cause", r"\bcaus\w*|\bwhy\b|risk|overweight|obes\w*"),
+    ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|will i (definitely )?be"),
+)  # fmt: skip
+"""Question types in order of precedence: the first that matches is the main type."""
+
+_PATTERNS = [(name, re.compile(rf"(?:{pattern})")) for name, pattern in QTYPES]
+_PARTS = re.compile(r"(?<=[?])\s+|\s+(?:and|also|plus)\s+(?=(?:what|how|when|which|who|is|are|can|does|do|should)\b)")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The question types a text matches, main type first ('other' when none matches)."""
+
+    qtypes: tuple[str, ...]
+
+    @property
+    def qtype(self) -> str:
+        return self.qtypes[0] if self.qtypes else "other"
+
+    def asks(self, *names: str) -> bool:
+        return any(name in self.qtypes for name in names)
+
+
+def classify(question: str) -> Intent:
+    """The question types of a question, in precedence order."""
+    text = normalise(question.replace("&", " and "))
+    return Intent(tuple(name for name, pattern in _PATTERNS if pattern.search(text)))
+
+
+def split_parts(question: str) -> list[str]:
+    """A multi-part question split into its questions ('How is it done, and how accurate is it?' stays whole;
+    'What is X? Is it common?' gives two). Parts shorter than three words stay with the previous part."""
+    parts = [p.strip() for p in _PARTS.split(question.strip()) if p and p.strip()]
+    merged: list[str] = []
+    for part in parts:
+        if merged and len(part.split()) < 3:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged or [question]
+
+
+__all__ = ["QTYPES", "Intent", "classify", "split_parts"]

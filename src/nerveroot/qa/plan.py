@@ -1,0 +1,157 @@
+"""Answer plans by question type: which card answers, what leads, which sections stay, and the word budget."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from nerveroot.knowledge.base import normalise
+from nerveroot.qa.cards import CardIndex
+from nerveroot.qa.corpus import Statement
+from nerveroot.qa.intent import Intent
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+WORD_BUDGET = 300
+"""Default length of an answer (direct answer plus sections), in words; `full` lifts it."""
+_DISAGREEMENT = re.compile(
+    r"\b(disagree\w*|conflict\w*|contradict\w*|differ\w*|why does (nice|the guideline)|website says|article says|"
+    r"online says|read that|i heard)\b"
+)
+
+
+SHAPES: dict[str, re.Pattern[str]] = {
+    "duration_prognosis": re.compile(r"\b(\d+|few|several)\b.{0,30}\b(days?|weeks?|months?|years?)\b|\bmost\b", re.I),
+    "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
+    "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),
+    "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
+}
+"""What the answer to a question type looks like (a time, a dose, an action, a verdict)."""
+
+
+def has_shape(qtype: str, sentence: str) -> bool:
+    pattern = SHAPES.get(qtype)
+    return bool(pattern and pattern.search(sentence))
+
+
+@dataclass(frozen=True)
+class CardRule:
+    """When a card is trusted to answer: share of the question it covers (idf-weighted) or meaning similarity,
+    lower when the card answers the same type of question."""
+
+    coverage_agree: float = 0.4
+    coverage_top: float = 0.28
+    """Enough for the best-ranked card when it answers the same type of question."""
+    coverage_any: float = 0.62
+    similarity_agree: float = 0.62
+    similarity_any: float = 0.78
+    candidates: int = 4
+
+
+def choose_card(
+    cards: CardIndex,
+    intent: Intent,
+    question: str,
+    coverage: Callable[[str], float],
+    names_match: Callable[[str], bool],
+    rule: CardRule | None = None,
+    signals: str = "fused",
+) -> str | None:
+    """The FAQ card that answers the question, or None.
+
+    ``coverage(faq_id)``: share of the question the card's own questions hold; ``names_match(faq_id)``: False
+    when the question names a drug, test, treatment or condition the card does not mention."""
+    rule = rule or CardRule()
+    ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
+    for n, hit in enumerate(ranked):
+        if not names_match(hit.faq_id):
+            continue
+        share = coverage(hit.faq_id)
+        agree = cards.agrees(hit.faq_id, intent)
+        floor = rule.coverage_top if n == 0 else rule.coverage_agree
+        if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
+            return hit.faq_id
+        if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
+            return hit.faq_id
+    return None
+
+
+def wants_disagreement(question: str) -> bool:
+    """True when the question asks about a disagreement between sources."""
+    return bool(_DISAGREEMENT.search(normalise(question)))
+
+
+def dose_lead(statements: Sequence[Statement], low_grade: Callable[[Statement], bool]) -> list[Statement]:
+    """For a dose question: the usual dose from the best-graded source, then the lowest recognised maximum."""
+    doses = sorted((s for s in statements if s.field == "dose"), key=low_grade)
+    ceilings = [s for s in statements if s.field == "max_daily" and "do not take more" in s.text]
+    return [*doses[:1], *ceilings[:1]]
+
+
+def caution_lead(statements: Sequence[Statement]) -> list[Statement]:
+    """For a 'who should not take' question: the cautions that say avoid or contraindicated, first."""
+    cautions = [s for s in statements if s.field == "caution"]
+    firm = [s for s in cautions if re.search(r": (avoid|contraindicated|do not use)\b", s.text)]
+    return (firm or cautions)[:2]
+
+
+def short(statement: Statement) -> str:
+    """The first clause of a caution or dose statement ('Pregabalin with pregnancy: avoid.')."""
+    text = statement.text.split(" — ", 1)[-1]
+    head = re.match(r"[^.]*?: [^.]*\.", text)
+    return head[0] if head and len(head[0]) < 200 else text
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+Entry = tuple[str, Statement]
+"""A printed text and the statement it comes from."""
+
+
+def trim(
+    sections: list[tuple[str, list[Entry]]],
+    lead: str,
+    budget: int,
+    keep: frozenset[str],
+    fixed: frozenset[str],
+    last: frozenset[str] = frozenset(),
+) -> list[tuple[str, list[Entry]]]:
+    """Cut the answer to ``budget`` words: first the last entries of ordinary sections (last section first), then
+    the closing sentences of entries the lead rests on (``keep``; two sentences stay), then entries of the
+    sections in ``last`` (guidelines). Sections in ``fixed`` (warning signs) are neither cut nor counted."""
+    out = [(title, list(entries)) for title, entries in sections]
+    total = words(lead) + sum(words(text) for title, entries in out if title not in fixed for text, _ in entries)
+
+    def drop(titles: list[str]) -> None:
+        nonlocal total
+        for title, entries in reversed(out):
+            if title not in titles:
+                continue
+            while total > budget and (removable := [i for i, (_, st) in enumerate(entries) if st.id not in keep]):
+                total -= words(entries.pop(removable[-1])[0])
+
+    drop([t for t, _ in out if t not in fixed and t not in last])
+    for _title, entries in reversed(out):
+        for i, (text, st) in enumerate(entries):
+            sentences = _SENTENCES.split(text)
+            while total > budget and st.id in keep and len(sentences) > 2:
+                total -= words(sentences.pop())
+                entries[i] = (" ".join(sentences), st)
+    drop([t for t, _ in out if t in last])
+    return [(title, entries) for title, entries in out if entries]
+
+
+__all__ = [
+    "SHAPES",
+    "WORD_BUDGET",
+    "CardRule",
+    "caution_lead",
+    "choose_card",
+    "dose_lead",
+    "has_shape",
+    "short",
+    "trim",
+    "wants_disagreement",
+]
