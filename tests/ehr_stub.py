@@ -42,6 +42,7 @@ class StubEhr:
         self.routes: dict[str, Any] = {}
         self.hang: set[str] = set()
         self.seen: list[tuple[str, str | None]] = []
+        self.posted: list[tuple[str, dict[str, str]]] = []
         self.release = threading.Event()
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ec = ec.generate_private_key(ec.SECP384R1())
@@ -59,6 +60,19 @@ class StubEhr:
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/fhir+json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                stub.posted.append((self.path, {k: v[0] for k, v in form.items()}))
+                answer = stub.answer(self.path)
+                status, body = answer if isinstance(answer, tuple) else (200, answer)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -4,12 +4,15 @@ response is checked against the CDS Hooks 2.0 model, every proposed resource aga
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -20,11 +23,12 @@ from fhir.resources.R4B import get_fhir_model_class
 from cdshooks_checker import action_resources, check_request, check_response
 from ehr_stub import StubEhr, searchset
 from fhir_schema import schema_errors
-from nerveroot.api import routes_cdshooks, routes_fhir
+from nerveroot.api import routes_cdshooks, routes_fhir, routes_smart
 from nerveroot.api.errors import install
 from nerveroot.ehr.config import EhrRuntime, EhrSettings
 from nerveroot.ehr.jwt import Issuer
 from nerveroot.ehr.services import ORDER_SELECT, ORDER_SIGN, PATIENT_VIEW
+from nerveroot.ehr.smart import SmartLauncher
 from nerveroot.knowledge.base import KnowledgeBase
 
 BASE = "http://testserver"
@@ -291,3 +295,39 @@ def test_the_specifications_example_requests_get_valid_cards(
     assert check_response(result) == [] and result["cards"]
     for resource in action_resources(result):
         assert schema_errors(resource) == []
+
+
+def test_smart_ehr_launch_opens_the_case_in_context(ehr: StubEhr, kb: KnowledgeBase, tmp_path: Path) -> None:
+    """launch/iss → discovery → authorize with PKCE S256 → code exchange → the patient's record → the page."""
+    ehr.routes["/fhir/.well-known/smart-configuration"] = {
+        "authorization_endpoint": f"{ehr.url}/auth/authorize",
+        "token_endpoint": f"{ehr.url}/auth/token",
+        "code_challenge_methods_supported": ["S256"],
+        "capabilities": ["launch-ehr", "client-public"],
+    }
+    ehr.routes["/auth/token"] = {"access_token": "smart-token", "token_type": "Bearer", "patient": "p1", "scope": "x"}
+    client = app_for(ehr, kb, tmp_path)
+    client.app.include_router(routes_smart.router)  # type: ignore[attr-defined]
+    client.app.state.smart = SmartLauncher({ehr.fhir: "nerveroot-app"}, f"{BASE}/smart/callback")  # type: ignore[attr-defined]
+    started = client.get("/smart/launch", params={"iss": ehr.fhir, "launch": "xyz"}, follow_redirects=False)
+    assert started.status_code == 302
+    target = urlparse(started.headers["location"])
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{ehr.url}/auth/authorize"
+    assert query["launch"] == "xyz" and query["aud"] == ehr.fhir and query["code_challenge_method"] == "S256"
+    assert query["client_id"] == "nerveroot-app" and "patient/Observation.read" in query["scope"]
+    opened = client.get("/smart/callback", params={"state": query["state"], "code": "c0de"}, follow_redirects=False)
+    assert opened.status_code == 302 and opened.headers["location"].startswith(f"{BASE}/#case=")
+    [(path, form)] = ehr.posted
+    verifier_hash = base64.urlsafe_b64encode(hashlib.sha256(form["code_verifier"].encode()).digest()).rstrip(b"=")
+    assert path == "/auth/token" and form["code"] == "c0de" and verifier_hash.decode() == query["code_challenge"]
+    encoded = opened.headers["location"].split("#case=", 1)[1]
+    case = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    assert case["drug_safety"]["egfr"] == 22 and case["drug_safety"]["gi_bleed_or_ulcer"] == "present"
+    assert all(
+        token == "Bearer smart-token" for p, token in ehr.seen if p.startswith("/fhir/") and "smart-config" not in p
+    )
+    replay = client.get("/smart/callback", params={"state": query["state"], "code": "c0de"}, follow_redirects=False)
+    assert replay.status_code == 401  # the state is single use
+    foreign = client.get("/smart/launch", params={"iss": "https://rogue.example/fhir", "launch": "x"})
+    assert foreign.status_code == 401

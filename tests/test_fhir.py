@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
+from fhir_schema import schema_errors
 from nerveroot.api import routes_cdshooks, routes_fhir
 from nerveroot.api.errors import install
 from nerveroot.assessment.assess import assess
@@ -27,6 +29,7 @@ from nerveroot.ehr.fhir_out import assessment_bundle, bundle_json
 from nerveroot.ehr.questionnaire import intake_questionnaire
 from nerveroot.errors import InputValidationError
 from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.records import RecordStore
 
 DATA = Path(__file__).parent / "data" / "fhir"
 TODAY = date(2026, 1, 15)
@@ -181,7 +184,10 @@ def l4_case() -> Case:
 
 def test_assessment_bundle_validates_and_carries_each_resource(kb: KnowledgeBase, l4_case: Case) -> None:
     result = assess(l4_case, kb)
-    bundle = assessment_bundle(l4_case, result, kb, "Patient/p1", now=NOW)
+    orders = {"MedicationRequest/m1": "ibuprofen"}
+    bundle = assessment_bundle(l4_case, result, kb, "Patient/p1", now=NOW, orders=orders)
+    emitted = json.loads(bundle_json(bundle))
+    assert schema_errors(emitted) == []
     again = Bundle.model_validate_json(bundle_json(bundle))
     kinds = [e.resource.get_resource_type() for e in again.entry]
     assert kinds[0] == "RiskAssessment" and {"DetectedIssue", "Condition", "CarePlan"} <= set(kinds)
@@ -191,17 +197,24 @@ def test_assessment_bundle_validates_and_carries_each_resource(kb: KnowledgeBase
     assert sum(float(p.probabilityDecimal) for p in risk.prediction) == pytest.approx(1, abs=0.01)
     top = max(risk.prediction, key=lambda p: p.probabilityDecimal)
     assert top.outcome.coding[0].code == "l4" and "patellar" in top.rationale.lower()
+    assert {c.system for c in top.outcome.coding} == {codes.ROOT, codes.ICD10CM}
     issues = [e.resource for e in again.entry if e.resource.get_resource_type() == "DetectedIssue"]
-    assert any(i.severity == "high" and "ruled out" in i.code.text for i in issues)  # NSAIDs with a GI bleed
+    [ruled_out] = [i for i in issues if i.implicated]  # ibuprofen ordered with a GI bleed; other NSAIDs never ordered
+    assert ruled_out.severity == "high" and [r.reference for r in ruled_out.implicated] == ["MedicationRequest/m1"]
+    assert (ruled_out.code.coding[0].system, ruled_out.code.coding[0].code) == (codes.ACT_CODE, "COND")
+    plan = next(e.resource for e in again.entry if e.resource.get_resource_type() == "CarePlan")
+    assert any("Ruled out for this patient: Naproxen" in n.text for n in plan.note)
     condition = next(e.resource for e in again.entry if e.resource.get_resource_type() == "Condition")
-    systems = {c.system for c in condition.code.coding}
-    assert codes.CONDITION in systems
+    systems = [c.system for c in condition.code.coding]
+    assert codes.CONDITION in systems and len(systems) == len(set(systems))  # one code per system
     for coding in condition.code.coding:
         if coding.system == codes.ICD10CM:
             assert any(
                 i.code == coding.code and i.verified for c in kb.entities["conditions"].values() for i in c.icd10
             )  # type: ignore[attr-defined]
-    assert bundle_json(assessment_bundle(l4_case, result, kb, "Patient/p1", now=NOW)) == bundle_json(bundle)
+    assert bundle_json(assessment_bundle(l4_case, result, kb, "Patient/p1", now=NOW, orders=orders)) == bundle_json(
+        bundle
+    )
 
 
 def test_emergency_bundle_has_red_flag_issue_and_stat_mri(kb: KnowledgeBase) -> None:
@@ -209,14 +222,16 @@ def test_emergency_bundle_has_red_flag_issue_and_stat_mri(kb: KnowledgeBase) -> 
         age=45, sides=["left", "right"], red_flags={"saddle_anaesthesia": "present", "bladder_dysfunction": "present"}
     )
     bundle = assessment_bundle(case, assess(case, kb), kb, now=NOW)
+    assert schema_errors(json.loads(bundle_json(bundle))) == []
     resources = [e.resource for e in bundle.entry]
     red = [r for r in resources if r.get_resource_type() == "DetectedIssue" and r.code.coding[0].code == "red_flag"]
     assert red and red[0].severity == "high" and red[0].reference
     mri = [
         r
         for r in resources
-        if r.get_resource_type() == "ServiceRequest" and r.code.coding[0].code == "mri_lumbar_spine"
+        if r.get_resource_type() == "ServiceRequest" and "mri_lumbar_spine" in {c.code for c in r.code.coding}
     ]
+    assert mri and (mri[0].code.coding[0].system, mri[0].code.coding[0].code) == (codes.LOINC, "24531-6")
     assert mri and mri[0].priority == "stat"
     condition = next(r for r in resources if r.get_resource_type() == "Condition")
     assert "G83.4" in {c.code for c in condition.code.coding}
@@ -231,7 +246,7 @@ def test_intake_questionnaire(kb: KnowledgeBase) -> None:
 
 
 @pytest.fixture()
-def client(tmp_path: Path, kb: KnowledgeBase) -> TestClient:
+def client(tmp_path: Path, kb: KnowledgeBase) -> Iterator[TestClient]:
     app = FastAPI()
     install(app)
     app.include_router(routes_cdshooks.router)
@@ -240,7 +255,18 @@ def client(tmp_path: Path, kb: KnowledgeBase) -> TestClient:
     app.state.ehr = EhrRuntime(
         EhrSettings(dev_mode=True), feedback_url=f"sqlite:///{tmp_path}/f.db", today=lambda: TODAY
     )
-    return TestClient(app)
+    with RecordStore(f"sqlite:///{tmp_path}/records.db") as store:
+        app.state.store = store
+        token = store.create_token("ehr-integration")
+        yield TestClient(app, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_assess_operation_needs_a_token(client: TestClient) -> None:
+    """$assess takes patient data: no token or an unknown one is refused before anything is read."""
+    body = {"resourceType": "Bundle", "type": "collection", "entry": []}
+    assert client.post("/fhir/$assess", json=body, headers={"Authorization": ""}).status_code == 401
+    assert client.post("/fhir/$assess", json=body, headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/fhir/Questionnaire/nerveroot-intake", headers={"Authorization": ""}).status_code == 200
 
 
 def test_get_questionnaire(client: TestClient) -> None:

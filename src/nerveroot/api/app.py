@@ -25,6 +25,7 @@ from nerveroot.api import (
     routes_kb,
     routes_records,
     routes_web,
+    routes_smart,
 )
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
@@ -44,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     routes_cdshooks.router,
     routes_fhir.router,
     routes_web.router,
+    routes_smart.router,
 ]
 """Every router the app includes, in order (the EHR routers are added here too)."""
 

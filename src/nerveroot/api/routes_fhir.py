@@ -1,4 +1,5 @@
-"""FHIR R4 endpoints: the intake Questionnaire and the $assess operation."""
+"""FHIR R4 endpoints: the intake Questionnaire (a public form definition) and the $assess operation (patient data:
+a Bearer token from `nerveroot token create` is required)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from fhir.resources.R4B.parameters import Parameters
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
+from nerveroot.api.deps import Actor
 from nerveroot.api.routes_cdshooks import get_ehr, get_ehr_kb
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
 from nerveroot.ehr.config import EhrRuntime
-from nerveroot.ehr.fhir_in import case_from_fhir, parse_resource, split_resources, unbundle
+from nerveroot.ehr.fhir_facts import identify_drug
+from nerveroot.ehr.fhir_in import case_from_resources, medication_concept, parse_resource, unbundle
 from nerveroot.ehr.fhir_out import assessment_bundle, bundle_json
 from nerveroot.ehr.questionnaire import intake_questionnaire
+from nerveroot.ehr.terminology import default_terminology
 from nerveroot.errors import InputValidationError, Problem
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -54,28 +58,31 @@ def assess_operation(
     body: Annotated[
         dict[str, Any],
         Body(
-            description="A Parameters or Bundle of Patient, Condition, Observation and "
-            "QuestionnaireResponse resources, or a nerveroot Case (JSON)"
+            description="A Parameters or Bundle of Patient, Condition, Observation, MedicationRequest, "
+            "MedicationStatement, Medication, AllergyIntolerance and QuestionnaireResponse resources, "
+            "or a nerveroot Case (JSON)"
         ),
     ],
     runtime: Annotated[EhrRuntime, Depends(get_ehr)],
     kb: Annotated[KnowledgeBase, Depends(get_ehr_kb)],
+    _actor: Actor,
 ) -> Response:
-    """Assess; answer a collection Bundle: RiskAssessment, DetectedIssue, Condition, CarePlan, ServiceRequest."""
+    """Assess; answer a collection Bundle: RiskAssessment, DetectedIssue, Condition, CarePlan, ServiceRequest.
+    Medication orders in the input that are ruled out for the patient come back as DetectedIssues implicating them."""
     reference: str | None = None
     basis: list[str] = []
+    orders: dict[str, str] = {}
     if "resourceType" in body:
         resources, reference = _resources(body)
-        groups = split_resources(resources)
-        intake = case_from_fhir(
-            runtime.today(),
-            patient=groups["Patient"][0] if groups["Patient"] else None,
-            conditions=groups["Condition"],
-            observations=groups["Observation"],
-            responses=groups["QuestionnaireResponse"],
-        )
+        intake = case_from_resources(runtime.today(), resources)
         case = intake.case
         basis = [u for u in intake.used if u.startswith("Observation/") and not u.endswith("/?")]
+        library = {f"{r.get_resource_type()}/{r.id}": r for r in resources if r.id}
+        for resource in resources:
+            if resource.get_resource_type() == "MedicationRequest" and resource.id:
+                _, drug_id = identify_drug(medication_concept(resource, library), default_terminology())
+                if drug_id:
+                    orders[f"MedicationRequest/{resource.id}"] = drug_id
     else:
         try:
             case = Case.model_validate(body)
@@ -84,4 +91,5 @@ def assess_operation(
                 [Problem(".".join(["body", *map(str, e["loc"])]), e["msg"]) for e in exc.errors(include_url=False)]
             ) from exc
     result = assess(case, kb)
-    return _fhir(bundle_json(assessment_bundle(case, result, kb, reference, basis), indent=None))
+    bundle = assessment_bundle(case, result, kb, reference, basis, orders=orders)
+    return _fhir(bundle_json(bundle, indent=None))

@@ -62,7 +62,7 @@ def parse_resource(data: Any, path: str, allowed: tuple[str, ...] | None = None)
         raise InputValidationError([Problem(f"{path}.resourceType", f"expected one of {', '.join(allowed)}")])
     try:
         model = get_fhir_model_class(kind)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:
         raise InputValidationError([Problem(f"{path}.resourceType", f"unknown resource type {kind!r}")]) from exc
     try:
         return cast(Resource, model.model_validate(data))
@@ -79,8 +79,10 @@ def lenient_resources(data: Any, path: str) -> tuple[list[Resource], list[str]]:
     OperationOutcome issues (search-mode outcome entries or a bare OperationOutcome) become warnings."""
     if not isinstance(data, dict):
         return [], [f"{path}: not a FHIR resource"]
-    entries = data.get("entry") if data.get("resourceType") == "Bundle" else None
     if data.get("resourceType") == "Bundle":
+        entries = data.get("entry")
+        if entries is not None and not isinstance(entries, list):
+            return [], [f"{path}.entry: not a list of entries"]
         items = [
             (e.get("resource") if isinstance(e, dict) else None, f"{path}.entry[{i}]")
             for i, e in enumerate(entries or [])

@@ -1,10 +1,16 @@
 """FHIR R4 out: an Assessment as a collection Bundle of typed resources.
 
-- RiskAssessment: one prediction per root (L1-S1) and 'not radicular', with the reasons for and against.
-- DetectedIssue: each urgent or emergency triage reason (red flags) and each drug ruled out for this patient.
-- Condition: the working diagnosis with its ICD-10-CM codes (only codes the knowledge base marks verified).
+- RiskAssessment: one prediction per root (L1-S1) and 'not radicular', each outcome coded with ICD-10-CM
+  radiculopathy of the root's region, with the reasons for and against.
+- DetectedIssue: each urgent or emergency triage reason (red flags); and, for each medication order given in the
+  input that is ruled out for this patient, an HL7 v3 ActCode issue (COND, condition alert) naming the order in
+  `implicated`. Drugs nobody ordered are no DetectedIssue: the CarePlan notes them as ruled out.
+- Condition: the working diagnosis with one code per system: a billable ICD-10-CM code (a category is resolved to
+  the code for the affected side when its codes differ only by laterality, else left out and said so), and
+  nerveroot's condition id.
 - CarePlan: the stepped plan, with the drug options and their patient-specific daily ceilings.
-- ServiceRequest: imaging when indicated now, and the tests of the workup, all as draft proposals.
+- ServiceRequest: imaging when indicated now (LOINC 24531-6 for lumbar MRI), and the tests of the workup, all as
+  draft proposals.
 Resource ids are derived from the case and knowledge-base version, so the same input gives the same Bundle.
 """
 
@@ -20,6 +26,7 @@ from fhir.resources.R4B.bundle import Bundle
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.result import Assessment, EvidenceItem, TriageReason
 from nerveroot.ehr import codes
+from nerveroot.ehr.terminology import billable_icd, default_terminology, icd_leaves
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Condition
 
@@ -52,10 +59,18 @@ def _reasons(items: list[EvidenceItem]) -> str:
 
 
 def _risk(assessment: Assessment, subject: dict[str, Any], when: str, basis: list[str]) -> dict[str, Any]:
+    outcomes = default_terminology().risk_outcomes
     predictions = [
         {
             "outcome": {
-                "coding": [{"system": codes.ROOT, "code": lv.root, "display": lv.label}],
+                "coding": [
+                    {"system": codes.ROOT, "code": lv.root, "display": lv.label},
+                    *(
+                        [{"system": codes.ICD10CM, "code": icd, "display": outcomes.titles[icd]}]
+                        if (icd := outcomes.icd10cm.get(lv.root))
+                        else []
+                    ),
+                ],
                 "text": f"{lv.label} radiculopathy" if lv.root != "none" else lv.label,
             },
             "probabilityDecimal": lv.probability,
@@ -96,42 +111,58 @@ def _triage_issue(reason: TriageReason, subject: dict[str, Any], when: str, kb: 
     return issue
 
 
-def _drug_issues(assessment: Assessment, subject: dict[str, Any], when: str, kb: KnowledgeBase) -> list[dict[str, Any]]:
+def _order_issues(
+    assessment: Assessment, subject: dict[str, Any], when: str, kb: KnowledgeBase, orders: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One DetectedIssue per ordered medication ruled out for this patient, implicating that order."""
+    code = default_terminology().issue("condition_contraindication")
     issues = []
     for option in assessment.plan.drugs:
-        if option.status != "contraindicated":
+        ordered = [ref for ref, drug_id in orders.items() if drug_id == option.drug_id]
+        if option.status != "contraindicated" or not ordered:
             continue
+        present = [n for n in option.safety if n.factor_status == "present"]
         issue: dict[str, Any] = {
             "resourceType": "DetectedIssue",
             "status": "final",
             "code": {
-                "coding": [{"system": codes.ISSUE, "code": "contraindicated", "display": "Contraindicated"}],
+                "coding": [{"system": codes.ACT_CODE, "code": code.code, "display": code.display}],
                 "text": f"{option.name} is ruled out for this patient",
             },
             "severity": "high",
             "identifiedDateTime": when,
-            "detail": " ".join(option.notes),
+            "implicated": [{"reference": ref} for ref in ordered],
+            "detail": " ".join(option.notes) or ", ".join(n.factor.replace("_", " ") for n in present),
         }
         if "reference" in subject:
             issue["patient"] = subject
-        present = [n for n in option.safety if n.factor_status == "present"]
         if url := _url([c for n in present for c in n.sources], kb):
             issue["reference"] = url
         issues.append(issue)
     return issues
 
 
-def _diagnosis(assessment: Assessment, subject: dict[str, Any], when: str, kb: KnowledgeBase) -> dict[str, Any] | None:
+def _diagnosis(
+    assessment: Assessment, case: Case, subject: dict[str, Any], when: str, kb: KnowledgeBase
+) -> dict[str, Any] | None:
     if not assessment.differential:
         return None
     top = assessment.differential[0]
     condition = kb.get("conditions", top.id, Condition)
-    coding = [{"system": codes.ICD10CM, "code": c.code, "display": c.title} for c in condition.icd10 if c.verified]
+    billable = [
+        (found, c)
+        for c in condition.icd10
+        if c.verified and (found := billable_icd(c.code, list(case.sides), icd_leaves()))
+    ]
+    coding = []
+    if billable:
+        (code, title), chosen = billable[0]
+        coding.append({"system": codes.ICD10CM, "code": code, "display": title or chosen.title})
     coding.append({"system": codes.CONDITION, "code": top.id, "display": top.name})
     notes = [f"Working diagnosis from nerveroot, probability {top.probability:.0%}; to be confirmed by a clinician."]
-    unverified = [c.code for c in condition.icd10 if not c.verified]
-    if unverified:
-        notes.append(f"Unverified ICD-10-CM code(s) left out: {', '.join(unverified)}.")
+    others = [c.code for c in condition.icd10 if not billable or c is not billable[0][1]]
+    if others:
+        notes.append(f"Other ICD-10-CM codes to consider (not coded here): {', '.join(others)}.")
     return {
         "resourceType": "Condition",
         "clinicalStatus": {"coding": [{"system": codes.CONDITION_CLINICAL, "code": "active"}]},
@@ -174,17 +205,27 @@ def _care_plan(assessment: Assessment, subject: dict[str, Any], when: str, addre
         "subject": subject,
         "created": when,
         "activity": activities,
-        "note": [{"text": f"Not advised for sciatica: {', '.join(i.name for i in assessment.plan.avoid)}."}]
-        if assessment.plan.avoid
-        else None,
+        "note": [{"text": n} for n in _plan_notes(assessment)] or None,
     }
     if addresses:
         plan["addresses"] = [{"reference": addresses}]
     return {k: v for k, v in plan.items() if v is not None}
 
 
+def _plan_notes(assessment: Assessment) -> list[str]:
+    notes = []
+    if assessment.plan.avoid:
+        notes.append(f"Not advised for sciatica: {', '.join(i.name for i in assessment.plan.avoid)}.")
+    ruled_out = [o for o in assessment.plan.drugs if o.status == "contraindicated"]
+    for option in ruled_out:
+        factors = [n.factor.replace("_", " ") for n in option.safety if n.factor_status == "present"]
+        notes.append(f"Ruled out for this patient: {option.name} ({', '.join(factors) or 'see the drug notes'}).")
+    return notes
+
+
 def _service_requests(assessment: Assessment, subject: dict[str, Any], when: str) -> list[dict[str, Any]]:
     workup = assessment.workup
+    mri = default_terminology().orders["lumbar_mri"].emit["loinc"]
     requests = []
     if workup.imaging_now:
         requests.append(
@@ -194,7 +235,10 @@ def _service_requests(assessment: Assessment, subject: dict[str, Any], when: str
                 "intent": "proposal",
                 "priority": IMAGING_PRIORITY.get(assessment.triage.level, "routine"),
                 "code": {
-                    "coding": [{"system": codes.ORDER, "code": "mri_lumbar_spine", "display": "MRI lumbar spine"}],
+                    "coding": [
+                        {"system": codes.LOINC, "code": mri["code"], "display": mri["display"]},
+                        {"system": codes.ORDER, "code": "mri_lumbar_spine", "display": "MRI lumbar spine"},
+                    ],
                     "text": "MRI of the lumbar spine",
                 },
                 "subject": subject,
@@ -227,8 +271,10 @@ def assessment_bundle(
     patient_reference: str | None = None,
     basis: list[str] | None = None,
     now: datetime | None = None,
+    orders: dict[str, str] | None = None,
 ) -> Bundle:
-    """The assessment as a FHIR R4 collection Bundle (validated by the R4B models)."""
+    """The assessment as a FHIR R4 collection Bundle (validated by the R4B models). `orders`: medication order
+    reference → knowledge-base drug id, for the DetectedIssues that implicate them."""
     ids = _Ids(case, kb)
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     subject: dict[str, Any] = (
@@ -236,8 +282,8 @@ def assessment_bundle(
     )
     resources: list[dict[str, Any]] = [_risk(assessment, subject, when, basis or [])]
     resources += [_triage_issue(r, subject, when, kb) for r in assessment.triage.reasons if r.level in SEVERITY]
-    resources += _drug_issues(assessment, subject, when, kb)
-    diagnosis = _diagnosis(assessment, subject, when, kb)
+    resources += _order_issues(assessment, subject, when, kb, orders or {})
+    diagnosis = _diagnosis(assessment, case, subject, when, kb)
     diagnosis_url = None
     if diagnosis is not None:
         resources.append(diagnosis)

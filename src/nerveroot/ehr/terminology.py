@@ -86,6 +86,11 @@ class OrderSet(_Sourced):
     emit: dict[str, dict[str, str]]
 
 
+class RiskOutcomes(_Sourced):
+    icd10cm: dict[str, str]
+    titles: dict[str, str]
+
+
 class IssueCode(_Strict):
     code: str
     display: str
@@ -103,6 +108,7 @@ class Terminology(_Strict):
     rxnorm_products: dict[str, Product | list[Cite]]
     orders: dict[str, OrderSet]
     detected_issue_codes: dict[str, IssueCode | list[Cite]]
+    risk_outcomes: RiskOutcomes
 
     @model_validator(mode="after")
     def _sources_known(self) -> Terminology:
@@ -125,6 +131,7 @@ class Terminology(_Strict):
             *self.drug_classes,
             self.atc_ingredients,
             *self.orders.values(),
+            self.risk_outcomes,
         ]
 
     # ---------------------------------------------------------------- lookups
@@ -199,6 +206,32 @@ def icd_in(code: str, exact: list[str], categories: list[str]) -> bool:
     """True when `code` is one of `exact` or at or below one of `categories` (N18 covers N18.4)."""
     dotted = normal_icd(code)
     return dotted in exact or any(dotted == c or dotted.startswith(c if "." in c else f"{c}.") for c in categories)
+
+
+_SIDE_WORDS = {"left": "left", "right": "right", "both": "bilateral", "none": "unspecified"}
+
+
+def billable_icd(code: str, sides: list[str], leaves: dict[str, list[dict[str, str]]]) -> tuple[str, str] | None:
+    """A billable ICD-10-CM code for `code`: itself when it is a code, or, for a category whose billable codes
+    differ only by laterality, the one for the affected side(s) (unspecified when not known); else None."""
+    dotted = normal_icd(code)
+    children = leaves.get(dotted)
+    if children is None:
+        return (dotted, "") if not code.endswith("-") else None
+    words = [next((w for w in _SIDE_WORDS.values() if w in c["title"].lower()), None) for c in children]
+    if None in words or len(children) > 5:
+        return None
+    want = _SIDE_WORDS["both" if len(set(sides)) == 2 else sides[0] if sides else "none"]
+    return next(((c["code"], c["title"]) for c, w in zip(children, words, strict=True) if w == want), None)
+
+
+@cache
+def icd_leaves() -> dict[str, list[dict[str, str]]]:
+    """Billable ICD-10-CM codes under each category the knowledge base names (data/icd10cm_leaves.yaml)."""
+    text = resources.files("nerveroot.ehr").joinpath("data/icd10cm_leaves.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    categories: dict[str, list[dict[str, str]]] = data["categories"]
+    return categories
 
 
 @cache
