@@ -143,3 +143,19 @@ def test_lead_heuristic_wants_the_shape_of_the_answer() -> None:
     assert lead_answers("How long does sciatica last?", "duration_prognosis", "Most sciatica eases in 4 to 6 weeks.")
     assert not lead_answers("How long does sciatica last?", "duration_prognosis", "Exercise helps sciatica.")
     assert lead_answers("What is the maximum dose of naproxen?", "dose", "Naproxen: at most 1000 mg a day.")
+
+
+def test_no_card_prints_a_dose_above_the_ceiling_of_the_one_drug_its_sentence_names() -> None:
+    import re
+
+    from nerveroot.qa.dose import exceeds_ceiling
+
+    kb = default_knowledge()
+    drugs = list(kb.entities["drugs"].values())
+    for faq in kb.entities["faqs"].values():
+        for sentence in re.split(r"(?<=[.;])\s+", faq.answer):
+            named = [
+                d for d in drugs if any(re.search(rf"\b{re.escape(n.lower())}\b", sentence.lower()) for n in [d.name])
+            ]
+            if len(named) == 1:
+                assert not exceeds_ceiling(sentence, named[0]), (faq.id, sentence)

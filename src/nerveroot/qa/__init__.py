@@ -10,7 +10,7 @@ from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.qa.answer import AskSettings, QaContext, answer_question
 from nerveroot.qa.cards import Encoder
 from nerveroot.qa.corpus import Statement, build_corpus
-from nerveroot.qa.llm import ChatClient, HttpChatClient, check_rephrasing, rephrase
+from nerveroot.qa.llm import ChatClient, HttpChatClient, check_sentences, rephrase
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
 from nerveroot.qa.render import to_json, to_markdown
 from nerveroot.qa.semantic import default_encoder
@@ -47,10 +47,20 @@ def ask(
     """Answer a question about lumbar nerve root compression with cited statements, or abstain.
 
     ``documents`` adds ingested user documents as citable sources; ``client`` optionally rephrases the direct
-    answer (checked: it cannot add a citation or a number that the evidence does not hold).
+    answer (checked sentence by sentence against the statements it cites; otherwise the answer stands).
     """
     answer = answer_question(context(kb, documents), question, settings)
-    return rephrase(answer, client) if client is not None else answer
+    return rephrase(answer, client, drug_names(kb)) if client is not None else answer
+
+
+def drug_names(kb: KnowledgeBase) -> frozenset[str]:
+    """Lower-case names and synonyms of every drug, for checking that a rephrasing names no new medicine."""
+    return frozenset(
+        name.lower()
+        for record in kb.entities.get("drugs", {}).values()
+        for name in [record.name, *record.synonyms]
+        if len(name) > 3 and "(" not in name
+    )
 
 
 __all__ = [
@@ -67,8 +77,9 @@ __all__ = [
     "Statement",
     "ask",
     "build_corpus",
-    "check_rephrasing",
+    "check_sentences",
     "context",
+    "drug_names",
     "to_json",
     "to_markdown",
 ]

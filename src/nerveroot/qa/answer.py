@@ -233,6 +233,9 @@ def _relevant(
             return None
         if ctx.faq_match(q_tokens, statement, links.focus) < s.faq_match:
             return None
+        named = [k for k in links.direct if k[0] in NAMED_KINDS]
+        if named and not ctx.linker.mentions(named, ctx.faq_names.get(statement.record_id, frozenset())):
+            return None  # an FAQ about another drug, test or treatment
         return 1 if topics & links.topics or not links.topics & ASKED else 2
     if statement.kind == "documents":
         return 1
@@ -691,6 +694,8 @@ def _section_order(grouped: dict[str, list[Ranked]], intent: Intent | None = Non
     return head + research + tail
 
 
+NAMED_KINDS = ("drugs", "tests", "treatments", "conditions", "red_flags")
+"""Kinds of record that, when a question names one, an FAQ's own questions must name too."""
 CARD_BODY_WEIGHT = 0.5
 """A question word found only in a card's answer (not its questions) counts half towards choosing the card."""
 DRUG_QTYPES = frozenset({"dose", "who_should_not_take", "pregnancy"})
@@ -741,7 +746,7 @@ def _card(
     ctx: QaContext, question: str, intent: Intent, links: Links, strict: bool = False, signals: str = "fused"
 ) -> str | None:
     tokens = tokenize(question)
-    named = [k for k in links.direct if k[0] in ("drugs", "tests", "treatments", "conditions", "red_flags")]
+    named = [k for k in links.direct if k[0] in NAMED_KINDS]
     faq = {s.record_id: s for s in ctx.statements if s.kind == "faqs"}
 
     def coverage(faq_id: str) -> float:
