@@ -72,6 +72,7 @@ from nerveroot.assessment.case import (
     StrengthTest,
 )
 from nerveroot.intake import patterns as pt
+from nerveroot.intake.chunks import chunks
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, ParsedFinding, Qualifier
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX, nested_targets
@@ -1078,7 +1079,7 @@ def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
     return "present" if "present" in seen else "absent" if "absent" in seen else "unknown"
 
 
-def _case(state: _State, extra: dict[str, Any]) -> Case:
+def _case(state: _State, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
     tables: dict[str, dict[str, FindingStatus]] = {"red_flags": {}, "history": {}, "symptoms": {}}
     for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
         for key in key_set:
@@ -1099,7 +1100,7 @@ def _case(state: _State, extra: dict[str, Any]) -> Case:
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
     return Case(
-        sides=list(_note_sides(state)),
+        sides=list(sides),
         pain_regions=marks("pain:"),
         sensory_regions=marks("sensory:"),
         **unique,
@@ -1108,17 +1109,8 @@ def _case(state: _State, extra: dict[str, Any]) -> Case:
     )
 
 
-def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intake:
-    """Read a clinical note or a patient's description into a Case and a list of findings with their source words.
-
-    ``today`` resolves relative dates such as "since Monday"; without it they are left out of ``duration_days``.
-    """
-    nlp = pipeline(kb)
-    with warnings.catch_warnings():
-        # spaCy warns (W036) that the token Matcher inside medspaCy's matchers has no patterns: every rule here is a
-        # phrase or a regular expression, so that matcher is empty by design.
-        warnings.filterwarnings("ignore", message=r"\[W036\]")
-        doc = nlp(text)
+def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
+    """Every finding of one stretch of text (a whole short note or one chunk of a long one)."""
     state = _State(doc)
     mentions = _drop_saddle_similes(_nested(doc, _mentions(doc)))
     plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind != "region"]
@@ -1143,9 +1135,46 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
         _toilet(state, m, status, qualifier)
     _grade_changes(state)
     _derive(state)
-    sided = {(f.id, f.status) for f in state.findings if f.side is not None}
-    state.findings = [f for f in state.findings if f.side is not None or (f.id, f.status) not in sided]
-    extra = _demographics(state, today)
-    findings = sorted(state.findings, key=lambda f: (f.start, f.id, f.side or ""))
-    state.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
-    return Intake(case=_case(state, extra), findings=state.findings)
+    return state, _demographics(state, today)
+
+
+def _shifted(state: _State, offset: int) -> list[ParsedFinding]:
+    return [f.model_copy(update={"start": f.start + offset, "end": f.end + offset}) for f in state.findings]
+
+
+def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intake:
+    """Read a clinical note or a patient's description into a Case and a list of findings with their source words.
+
+    ``today`` resolves relative dates such as "since Monday"; without it they are left out of ``duration_days``.
+    A long note is read chunk by chunk (sections and paragraphs, see chunks.py), so its cost grows linearly; the
+    chunks' findings are then joined and the note-level findings (bilateral symptoms, sides) derived once.
+    """
+    nlp = pipeline(kb)
+    parts = chunks(text)
+    with warnings.catch_warnings():
+        # spaCy warns (W036) that the token Matcher inside medspaCy's matchers has no patterns: every rule here is a
+        # phrase or a regular expression, so that matcher is empty by design.
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        docs = list(nlp.pipe(part for _, part in parts))
+    whole = _State(docs[0]) if len(docs) == 1 else _State(nlp.make_doc(text))
+    extra: dict[str, Any] = {}
+    sides: set[Side] = set()
+    for (offset, _), doc in zip(parts, docs, strict=True):
+        state, found = _read(doc, today)
+        sides.update(_note_sides(state))
+        if len(docs) == 1:
+            whole = state
+        else:
+            whole.findings += _shifted(state, offset)
+            whole.strength += state.strength
+            whole.reflexes += state.reflexes
+            whole.provocative += state.provocative
+        for key, value in found.items():
+            extra.setdefault(key, value)
+    if len(docs) > 1:
+        _derive(whole)
+    sided = {(f.id, f.status) for f in whole.findings if f.side is not None}
+    whole.findings = [f for f in whole.findings if f.side is not None or (f.id, f.status) not in sided]
+    findings = sorted(whole.findings, key=lambda f: (f.start, f.id, f.side or ""))
+    whole.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
+    return Intake(case=_case(whole, extra, tuple(sorted(sides))), findings=whole.findings)

@@ -40,8 +40,31 @@ def intake_eval(
         Path | None, typer.Option(help="YAML table of annotated sentences (default: the development table).")
     ] = None,
     show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every mismatch.")] = False,
+    outside: Annotated[
+        Path | None,
+        typer.Option(help="JSON-lines file of outside material (labelled sentences or published cases) to score."),
+    ] = None,
+    rendering: Annotated[
+        str, typer.Option(help="Which rendering of a published case to read: structured, shorthand or lay.")
+    ] = "structured",
 ) -> None:
-    """Precision and recall of free-text intake: overall, on red flags and on root-localising findings."""
+    """Precision and recall of free-text intake: overall, on red flags and on root-localising findings.
+
+    With --outside, scores outside material instead: red flags, localising findings, durations, drugs,
+    procedures and red-flag mentions silently dropped.
+    """
+    if outside is not None:
+        from nerveroot.intake.outside import evaluate_outside
+
+        if rendering not in ("structured", "shorthand", "lay"):
+            raise typer.BadParameter("must be structured, shorthand or lay", param_hint="--rendering")
+        result = evaluate_outside(default_knowledge(), outside, rendering)
+        for line in result.lines():
+            console.print(line, markup=False, highlight=False)
+        if show_errors:
+            for error in (*result.errors, *(f"silently dropped {d}" for d in result.silently_dropped)):
+                console.print(error, markup=False, highlight=False)
+        return
     from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, load_table
 
     report = evaluate(default_knowledge(), load_table(table or DEFAULT_TABLE))
