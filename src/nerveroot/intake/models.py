@@ -22,6 +22,9 @@ FindingKind = Literal[
     "pain_region",
     "demographic",
     "course",
+    "drug",
+    "procedure",
+    "observation",
     "other",
 ]
 

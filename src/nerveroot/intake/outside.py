@@ -185,7 +185,7 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
     drugs = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("drug:") and f.status == "present"}
     _tally_sets(report.drugs, drugs, {d.lower() for d in labels.get("drugs", [])})
     gold_proc = {k for p in labels.get("procedures", []) if (k := _procedure_kind(str(p.get("what", ""))))}
-    got_proc = {p.kind for p in getattr(intake.case, "procedures", [])}
+    got_proc = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("procedure:")}
     _tally_sets(report.procedures, got_proc, gold_proc)
 
 

@@ -62,6 +62,7 @@ from nerveroot.assessment.case import (
     RED_FLAG_KEYS,
     SYMPTOM_KEYS,
     Case,
+    DrugSafety,
     Movement,
     ProvocativeResult,
     ProvocativeTest,
@@ -73,6 +74,8 @@ from nerveroot.assessment.case import (
 )
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.chunks import chunks
+from nerveroot.intake.medicines import read_drug, read_procedure
+from nerveroot.intake.values import readings
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, ParsedFinding, Qualifier
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX, nested_targets
@@ -116,6 +119,9 @@ class _State:
     provocative: list[ProvocativeResult] = field(default_factory=list)
     default_side: tuple[Side, ...] = ()
     toilet: list[tuple[_Mention, FindingStatus, Qualifier | None]] = field(default_factory=list)
+    drug_safety: dict[str, Any] = field(default_factory=dict)
+    procedures: list[dict[str, Any]] = field(default_factory=list)
+    observations: dict[str, float] = field(default_factory=dict)
 
     def add(
         self,
@@ -305,6 +311,8 @@ def _plain(state: _State, m: _Mention) -> None:
     status, qualifier = m.status, m.qualifier
     if m.fixed == "absent" and status == "present":
         status, qualifier = "absent", "negated"
+    if m.fixed == "denied_only" and status != "absent":  # a bare word says something only when denied
+        return
     if m.kind == "toilet":  # read once every other finding of the sentence is known
         state.toilet.append((m, status, qualifier))
         return
@@ -979,7 +987,7 @@ def _demographics(state: _State, today: date | None) -> dict[str, Any]:
         sent = span.sent if span is not None else None
         history_only = (
             sent is not None
-            and any(e._.target_rule.metadata["kind"] == "history" for e in sent.ents)
+            and any(e._.target_rule.metadata["kind"] in ("history", *_MEDICINE) for e in sent.ents)
             and not pt.PAIN_WORD.search(sent.text)
         )
         if days is None or history_only or days > 36500 or _blocked(doc, start, end, {"FAMILY", "HYPOTHETICAL"}):
@@ -1099,6 +1107,12 @@ def _case(state: _State, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case
         "reflexes": list({(r.reflex, r.side): r for r in state.reflexes}.values()),
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
+    if state.drug_safety:
+        extra["drug_safety"] = DrugSafety(**state.drug_safety)
+    if state.observations and "observations" in Case.model_fields:
+        extra["observations"] = {k: (int(v) if k != "temperature_c" else v) for k, v in state.observations.items()}
+    if state.procedures and "procedures" in Case.model_fields:
+        extra["procedures"] = [dict(p) for p in {p["kind"]: p for p in state.procedures}.values()]
     return Case(
         sides=list(sides),
         pain_regions=marks("pain:"),
@@ -1113,9 +1127,13 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
     """Every finding of one stretch of text (a whole short note or one chunk of a long one)."""
     state = _State(doc)
     mentions = _drop_saddle_similes(_nested(doc, _mentions(doc)))
-    plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind != "region"]
+    plain = [m for m in mentions if m.kind not in _STRUCTURED and m.kind not in ("region", *_MEDICINE)]
     for m in plain:
         _plain(state, m)
+    for m in mentions:
+        if m.kind in _MEDICINE:
+            _medicine(state, m, today)
+    _values(state)
     for sent in doc.sents:
         regions = [m for m in mentions if m.kind == "region" and m.span.sent == sent]
         for m in regions:
@@ -1136,6 +1154,47 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
     _grade_changes(state)
     _derive(state)
     return state, _demographics(state, today)
+
+
+_MEDICINE = ("drug", "drug_class", "procedure")
+
+
+def _medicine(state: _State, m: _Mention, today: date | None) -> None:
+    """A drug, drug class or spinal procedure (medicines.py) into findings, drug-safety facts and procedures."""
+    start, end = m.span.start_char, m.span.end_char
+    if m.kind == "procedure":
+        record, recent = read_procedure(m.span, m.ids[0], m.status, today)
+        if record is not None:
+            state.procedures.append(record)
+            state.add(f"procedure:{record['kind']}", "procedure", "present", None, start, end, value=record["days_ago"])
+        if recent != "unknown":
+            state.add("recent_spinal_procedure", "history", recent, m.qualifier, start, end)  # type: ignore[arg-type]
+        return
+    findings, updates = read_drug(m.span, m.kind, m.ids[0], m.status)
+    for fid, kind, status in findings:
+        state.add(fid, kind, status, m.qualifier if status != "present" else None, start, end)  # type: ignore[arg-type]
+    for key, value in updates.items():
+        if key == "current_drugs":
+            state.drug_safety.setdefault(key, []).extend(v for v in value if v not in state.drug_safety.get(key, []))
+        elif state.drug_safety.get(key) != "present":
+            state.drug_safety[key] = value
+
+
+_LOWEST_WORST = frozenset({"systolic_bp"})
+
+
+def _values(state: _State) -> None:
+    """Measured values (values.py): the worst reading of each measure, and the findings the readings give."""
+    for r in readings(state.doc.text):
+        if _blocked(state.doc, r.start, r.end):
+            continue
+        if r.value is not None:
+            old = state.observations.get(r.measure)
+            worse = min if r.measure in _LOWEST_WORST else max
+            state.observations[r.measure] = r.value if old is None else worse(old, r.value)
+            state.add(f"observation:{r.measure}", "observation", "present", None, r.start, r.end, value=str(r.value))
+        for fid, status in r.findings:
+            state.add(fid, "red_flag", status, None, r.start, r.end)  # type: ignore[arg-type]
 
 
 def _shifted(state: _State, offset: int) -> list[ParsedFinding]:
@@ -1169,6 +1228,16 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
             whole.strength += state.strength
             whole.reflexes += state.reflexes
             whole.provocative += state.provocative
+            whole.procedures += state.procedures
+            for key, value in state.observations.items():
+                whole.observations[key] = value if key not in whole.observations else (
+                    min if key in _LOWEST_WORST else max
+                )(whole.observations[key], value)
+            for key, value in state.drug_safety.items():
+                if key == "current_drugs":
+                    whole.drug_safety.setdefault(key, []).extend(value)
+                elif whole.drug_safety.get(key) != "present":
+                    whole.drug_safety[key] = value
         for key, value in found.items():
             extra.setdefault(key, value)
     if len(docs) > 1:

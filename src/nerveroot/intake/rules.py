@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS
+from nerveroot.intake.medicines import medicine_rules
 from nerveroot.knowledge.base import KnowledgeBase, normalise
 from nerveroot.knowledge.models import BodyRegion, Finding
 
@@ -61,6 +62,10 @@ CONTEXT_TYPE = {
     "function": "FUNCTION",
     "toilet": "RED_FLAG",
     "other": "SIGN",
+    "drug": "DRUG",
+    "drug_class": "DRUG",
+    "procedure": "PROCEDURE",
+    "observation": "SIGN",
 }
 
 
@@ -118,9 +123,10 @@ def curated_targets() -> tuple[TargetSpec, ...]:
     for kind, table in _data("targets.yaml").items():
         for key, patterns in table.items():
             ids = tuple(key.split("+"))
-            fixed = "absent" if kind == "absent" else None
-            real_kind = _kind_of(ids[0])[0] if kind == "absent" else kind
+            fixed = {"absent": "absent", "denied_only": "denied_only"}.get(kind)
+            real_kind = _kind_of(ids[0])[0] if fixed else kind
             specs += [TargetSpec(expand(p), True, real_kind, ids, fixed) for p in patterns]
+    specs += [TargetSpec(expand(p), True, kind, ids) for p, kind, ids in medicine_rules()]
     return tuple(specs)
 
 
@@ -128,7 +134,9 @@ def curated_targets() -> tuple[TargetSpec, ...]:
 def nested_targets() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
     """Curated rules compiled, to look for vocabulary findings inside a longer knowledge-base phrase."""
     return tuple(
-        (re.compile(s.pattern, re.IGNORECASE), s) for s in curated_targets() if s.kind not in ("other", "function")
+        (re.compile(s.pattern, re.IGNORECASE), s)
+        for s in curated_targets()
+        if s.kind not in ("other", "function", "drug", "drug_class", "procedure")
     )
 
 

@@ -1,0 +1,123 @@
+"""Medicines and spinal procedures: names from data/medicines.yaml → drug findings, Case facts and procedures.
+
+A drug named in the present ("on apixaban", "Meds: Eliquis 5 mg bd") is a current medicine: its class makes the
+Case facts of that class present (an anticoagulant → anticoagulant use and the drug-safety anticoagulant flag). A
+drug after a stop word in its clause ("stopped warfarin", "allergic to aspirin") is not current. A negated class
+word ("not on blood thinners") makes the class facts absent; a negated single drug says nothing of its class.
+A procedure counts only when the clause says it happened ("had", "after", "ago", "s/p"…); its ``days_ago`` comes
+from the clause's time words (timing.py). A procedure within ``RECENT_DAYS`` (or undated injection, puncture or
+spinal anaesthetic) is a recent spinal procedure.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Span
+
+from nerveroot.intake.timing import days_ago
+
+RECENT_DAYS = 90
+"""Spinal procedures within about three months count as recent for infection and haematoma risk (clinical.md)."""
+_DONE = re.compile(
+    r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
+    r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*)\b|\bpost-",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[;.]\s|\n")
+
+
+@lru_cache(maxsize=1)
+def medicine_data() -> dict[str, Any]:
+    path = resources.files("nerveroot.intake") / "data" / "medicines.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(medicine_data()["stop_words"]) + r")\b", re.IGNORECASE)
+
+
+def medicine_rules() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(regex, kind, ids) for every drug name, class word and procedure phrase."""
+    data = medicine_data()
+    rules: list[tuple[str, str, tuple[str, ...]]] = []
+    for generic, entry in data["drugs"].items():
+        names = [re.escape(generic), *(n if "(?" in n else re.escape(n) for n in entry["names"])]
+        rules.append(("|".join(names), "drug", (generic,)))
+    for cls, entry in data["classes"].items():
+        if entry["words"]:
+            rules.append(("|".join(entry["words"]), "drug_class", (cls,)))
+    for kind, phrases in data["procedures"].items():
+        rules.append(("|".join(phrases), "procedure", (kind,)))
+    return rules
+
+
+def generic_name(name: str) -> str | None:
+    """The generic name for a drug name or brand, or None."""
+    low = name.lower()
+    for generic, entry in medicine_data()["drugs"].items():
+        if low == generic or low in (n.lower() for n in entry["names"]):
+            return generic
+    return None
+
+
+def _clause_before(span: Span) -> str:
+    text = span.doc.text[: span.start_char]
+    cut = max((m.end() for m in _CLAUSE.finditer(text)), default=0)
+    return text[cut:]
+
+
+def _clause(span: Span) -> str:
+    sent = span.sent
+    return sent.text
+
+
+def _facts(cls: str) -> list[str]:
+    facts: list[str] = medicine_data()["classes"][cls]["facts"]
+    return facts
+
+
+def read_drug(span: Span, kind: str, key: str, status: str) -> tuple[list[tuple[str, str, str]], dict[str, Any]]:
+    """Findings (id, kind, status) and Case updates for one drug or class mention with its ConText status."""
+    findings: list[tuple[str, str, str]] = []
+    updates: dict[str, Any] = {}
+    if _stop_words().search(_clause_before(span)):
+        return findings, updates
+    if kind == "drug":
+        entry = medicine_data()["drugs"][key]
+        if status != "present":
+            return [(f"drug:{key}", "drug", status)] if status == "absent" else [], updates
+        findings.append((f"drug:{key}", "drug", "present"))
+        if entry.get("kb"):
+            updates["current_drugs"] = [entry["kb"]]
+        cls = entry["class"]
+    else:
+        cls = key
+        if status == "unknown":
+            return findings, updates
+    for fact in _facts(cls):
+        table, name = fact.split(".")
+        if table == "history":
+            findings.append((name, "history", status))
+        else:
+            updates[name] = status
+    return findings, updates
+
+
+def read_procedure(span: Span, kind: str, status: str, today: date | None) -> tuple[dict[str, Any] | None, str]:
+    """A procedure record (or None when the clause does not say it happened) and the recent-procedure status."""
+    clause = _clause(span)
+    if status == "absent":
+        return None, "absent"
+    if status != "present" or not _DONE.search(clause):
+        return None, "unknown"
+    days = days_ago(clause, today)
+    recent = days is not None and days <= RECENT_DAYS or days is None and kind != "spinal_surgery"
+    return {"kind": kind, "days_ago": days}, "present" if recent else "unknown"

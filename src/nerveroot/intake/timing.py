@@ -1,0 +1,52 @@
+"""How long ago something happened, from the words of one clause: "7 days ago", "2/52 ago", "last Tuesday",
+"10 days after the injection", "yesterday", "3 weeks post-op". Durations ("for 3 weeks") are read in patterns.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from nerveroot.intake import patterns as pt
+
+_NUM = r"(\d{1,3}|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|hour|hr)s?"
+_AGO = re.compile(
+    rf"\b{_NUM}[\s-]*{_UNIT}\s*(?:ago|earlier|before|prior|previously|back|after|later|post|following|since)\b"
+    r"|(?<![\d/])(\d{1,2})\s*/\s*(52|12|7)\s*(?:ago|earlier|before|prior|post|after|previously)",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(
+    r"\b(yesterday|last night|this morning|today|the day before|the previous day|last week|last month|"
+    r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+_FIXED = {
+    "yesterday": 1,
+    "last night": 1,
+    "this morning": 0,
+    "today": 0,
+    "the day before": 1,
+    "the previous day": 1,
+    "last week": 7,
+    "last month": 30,
+}
+
+
+def days_ago(text: str, today: date | None = None) -> int | None:
+    """Days between an event named in ``text`` and the note, or None when the clause gives no time."""
+    mt = _AGO.search(text)
+    if mt:
+        if mt.group(3):
+            return int(mt.group(3)) * {"52": 7, "12": 30, "7": 1}[mt.group(4)]
+        unit = mt.group(2).lower()
+        if unit in ("hour", "hr"):
+            return 0
+        return pt.number(mt.group(1)) * pt.UNIT_DAYS[unit]
+    named = _NAMED.search(text)
+    if named:
+        word = named.group(1).lower()
+        if word in _FIXED:
+            return _FIXED[word]
+        return pt.since_days(word.removeprefix("last "), today)
+    return None
