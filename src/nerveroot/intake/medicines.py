@@ -26,7 +26,7 @@ RECENT_DAYS = 90
 """Spinal procedures within about three months count as recent for infection and haematoma risk (clinical.md)."""
 _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
-    r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*)\b|\bpost-",
+    r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of)\b|\bpost-",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")

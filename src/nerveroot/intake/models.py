@@ -49,6 +49,17 @@ class ParsedFinding(BaseModel):
     value: str | int | None = Field(default=None, description="Structured value: MRC grade, reflex result, age…")
 
 
+class NotUnderstood(BaseModel):
+    """Words the parse did not turn into a finding: a red-flag mention to confirm, or clinical words unparsed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    group: str = Field(description="Red-flag group (cauda_equina, infection, …) or 'unparsed'.")
+    text: str = Field(description="The words in the note.")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Intake(BaseModel):
     """The parsed note: a Case for the engine and the findings a user can check and correct."""
 
@@ -56,6 +67,12 @@ class Intake(BaseModel):
 
     case: Case
     findings: list[ParsedFinding] = Field(default_factory=list)
+    to_confirm: list[NotUnderstood] = Field(
+        default_factory=list, description="Red-flag mentions not read as present or absent (also in the Case)."
+    )
+    unparsed: list[NotUnderstood] = Field(
+        default_factory=list, description="Sentences with clinical words from which nothing was read."
+    )
 
     def present(self) -> set[str]:
         """Ids of findings read as present."""

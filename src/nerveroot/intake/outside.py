@@ -144,7 +144,7 @@ def _close(got: int, want: int) -> bool:
 
 
 def _confirm_groups(intake: Intake) -> set[str]:
-    return {item.group for item in intake.case.to_confirm} if hasattr(intake.case, "to_confirm") else set()
+    return {item.group for item in intake.to_confirm}
 
 
 def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict[str, Any]) -> None:

@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, get_args
 
@@ -75,8 +75,10 @@ from nerveroot.assessment.case import (
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.medicines import read_drug, read_procedure
+from nerveroot.intake.safety import Unsettled, unparsed, unsettled
+from nerveroot.intake.sections import denied_sections
 from nerveroot.intake.values import readings
-from nerveroot.intake.models import FindingKind, FindingStatus, Intake, ParsedFinding, Qualifier
+from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding, Qualifier
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX, nested_targets
 from nerveroot.knowledge.base import KnowledgeBase
@@ -122,6 +124,8 @@ class _State:
     drug_safety: dict[str, Any] = field(default_factory=dict)
     procedures: list[dict[str, Any]] = field(default_factory=list)
     observations: dict[str, float] = field(default_factory=dict)
+    to_confirm: list[Unsettled] = field(default_factory=list)
+    unparsed: list[Unsettled] = field(default_factory=list)
 
     def add(
         self,
@@ -1134,6 +1138,11 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
         if m.kind in _MEDICINE:
             _medicine(state, m, today)
     _values(state)
+    for fid, start, end in denied_sections(doc.text):
+        kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "history"
+        state.add(fid, kind, "absent", "negated", start, end)
+        if fid == "anticoagulant_use" and state.drug_safety.get("anticoagulant") != "present":
+            state.drug_safety["anticoagulant"] = "absent"
     for sent in doc.sents:
         regions = [m for m in mentions if m.kind == "region" and m.span.sent == sent]
         for m in regions:
@@ -1153,7 +1162,10 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
         _toilet(state, m, status, qualifier)
     _grade_changes(state)
     _derive(state)
-    return state, _demographics(state, today)
+    extra = _demographics(state, today)
+    state.to_confirm = unsettled(doc, state.findings)
+    state.unparsed = unparsed(doc, state.findings)
+    return state, extra
 
 
 _MEDICINE = ("drug", "drug_class", "procedure")
@@ -1229,6 +1241,8 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
             whole.reflexes += state.reflexes
             whole.provocative += state.provocative
             whole.procedures += state.procedures
+            whole.to_confirm += [replace(u, start=u.start + offset, end=u.end + offset) for u in state.to_confirm]
+            whole.unparsed += [replace(u, start=u.start + offset, end=u.end + offset) for u in state.unparsed]
             for key, value in state.observations.items():
                 whole.observations[key] = value if key not in whole.observations else (
                     min if key in _LOWEST_WORST else max
@@ -1246,4 +1260,11 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     whole.findings = [f for f in whole.findings if f.side is not None or (f.id, f.status) not in sided]
     findings = sorted(whole.findings, key=lambda f: (f.start, f.id, f.side or ""))
     whole.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
-    return Intake(case=_case(whole, extra, tuple(sorted(sides))), findings=whole.findings)
+    if "to_confirm" in Case.model_fields:
+        extra["to_confirm"] = [{"group": u.group, "text": u.text} for u in whole.to_confirm]
+    return Intake(
+        case=_case(whole, extra, tuple(sorted(sides))),
+        findings=whole.findings,
+        to_confirm=[NotUnderstood(**asdict(u)) for u in whole.to_confirm],
+        unparsed=[NotUnderstood(**asdict(u)) for u in whole.unparsed],
+    )

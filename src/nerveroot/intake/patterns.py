@@ -346,7 +346,7 @@ FUNCTION_IMPAIRED = re.compile(
 )
 FUNCTION_NORMAL = re.compile(
     r"↔|✓|\b(?:normal(?:ly)?|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
-    r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*)|nil(?: of note)?|"
+    r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*|symptoms?)|nil(?: of note)?|"
     r"as (?:normal|usual|before)|steady|stable|unchanged|maintained|unimpaired|regular|within normal limits|wnl|"
     r"working|functioning|continent|nothing of note)\b",
     re.IGNORECASE,

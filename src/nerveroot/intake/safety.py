@@ -83,6 +83,22 @@ def _advice(before: str) -> bool:
     return bool(_hypothetical().search(" ".join(clause.split()[-8:])))
 
 
+@lru_cache(maxsize=1)
+def _clinical() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + lexicon()["clinical"] + r"(?!\w)", re.IGNORECASE)
+
+
+def unparsed(doc: Doc, findings: list[ParsedFinding]) -> list[Unsettled]:
+    """Sentences with clinical words from which no finding at all was read (group "unparsed")."""
+    out = []
+    for sent in doc.sents:
+        cue = _clinical().search(sent.text)
+        if cue and not any(f.start < sent.end_char and sent.start_char < f.end for f in findings):
+            quote, start, end = _quote(doc.text, sent.start_char, sent.end_char, sent.start_char + cue.start())
+            out.append(Unsettled("unparsed", quote, start, end))
+    return out
+
+
 def unsettled(doc: Doc, findings: list[ParsedFinding]) -> list[Unsettled]:
     """Sentences with a red-flag cue that no finding of the cue's group settles."""
     out: list[Unsettled] = []

@@ -65,7 +65,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     out = {}
     for name, spec in measures().items():
         names = "|".join(spec["names"])
-        second = r"\s*/\s*\d{2,3}" if spec.get("pair") else ""
+        second = r"\s*/\s*\d{1,3}" if spec.get("pair") else ""
         out[name] = re.compile(
             rf"(?<!\w)(?:{names})(?!\w){_LINK}(?<![\w.]){_NUMBER}(?!\d|\.\d){second}{_unit_alternatives(spec)}(?!\w)",
             re.IGNORECASE,
