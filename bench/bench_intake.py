@@ -1,66 +1,87 @@
-"""Free-text intake latency per note (p50, p95) against tokenising the same notes with a blank spaCy pipeline.
+"""Free-text intake cost at 100, 1,000 and 10,000 words against medspaCy's own pipeline on the same text.
 
-Run on one core: `taskset -c 0 .venv/bin/python bench/bench_intake.py`. Notes are the annotated sentences and
-short notes of tests/data/intake_sentences.yaml; no note text is printed.
+Run on one core: `taskset -c 0 .venv/bin/python bench/bench_intake.py`. The notes are built from the structured
+renderings of the development cases (/work/data/dev/cases.jsonl when present, else the intake sentence table),
+repeated to length; no note text is printed. The baseline is `medspacy.load()` (its default sentence splitter,
+target matcher and ConText) called as `nlp(text)` on the same text in the same run. Growth is linear when the
+10,000-word cost is about ten times the 1,000-word cost.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
 import warnings
 from collections.abc import Callable
-
-import spacy
+from pathlib import Path
 
 from nerveroot.intake import parse_note
 from nerveroot.intake.evaluate import load_table
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.knowledge.loader import default_knowledge
 
-ROUNDS = 5
+SIZES = (100, 1_000, 10_000)
+ROUNDS = {100: 7, 1_000: 3, 10_000: 1}
+DEV_CASES = Path("/work/data/dev/cases.jsonl")
 
 
-def _timings(notes: list[str], run: Callable[[str], object]) -> list[float]:
+def _corpus() -> list[str]:
+    if DEV_CASES.exists():
+        rows = [json.loads(line) for line in DEV_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [str(r["renderings"]["structured"]) for r in rows if "renderings" in r]
+    return [str(item["text"]) for item in load_table()]
+
+
+def _note(corpus: list[str], words: int) -> str:
+    """Whole notes joined by blank lines until the word count is reached, the last one cut."""
+    out: list[str] = []
+    count, i = 0, 0
+    while count < words:
+        note = corpus[i % len(corpus)]
+        take = note.split(" ")[: words - count] if count + len(note.split()) > words else [note]
+        out.append(" ".join(take))
+        count += len(" ".join(take).split())
+        i += 1
+    return "\n\n".join(out)
+
+
+def _median_ms(run: Callable[[str], object], text: str, rounds: int) -> float:
     times = []
-    for _ in range(ROUNDS):
-        for note in notes:
-            start = time.perf_counter()
-            run(note)
-            times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
-def _pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1]
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import medspacy
+
     kb = default_knowledge()
-    table = load_table()
-    notes = [str(item["text"]) for item in table]
-    notes.append(" ".join(notes[:12]))  # one longer multi-sentence note
-    start = time.perf_counter()
+    corpus = _corpus()
     pipeline(kb)
-    build_ms = (time.perf_counter() - start) * 1000
-    blank = spacy.blank("en")
-    for note in notes:  # warm up both
-        parse_note(note, kb)
-        blank(note)
+    baseline = medspacy.load()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        intake = _timings(notes, lambda n: parse_note(n, kb))
-    tokenise = _timings(notes, blank)
-    chars = statistics.mean(len(n) for n in notes)
-    print(f"notes: {len(notes)} (mean {chars:.0f} chars) x {ROUNDS} rounds, one core; pipeline build {build_ms:.0f} ms")
-    for name, values in (("parse_note", intake), ("blank spaCy tokenise", tokenise)):
-        print(f"{name:<22} p50 {_pct(values, 50):7.3f} ms   p95 {_pct(values, 95):7.3f} ms")
+        parse_note(corpus[0], kb)  # warm up both
+        baseline(corpus[0])
+        rows = []
+        for words in SIZES:
+            text = _note(corpus, words)
+            ours = _median_ms(lambda t: parse_note(t, kb), text, ROUNDS[words])
+            theirs = _median_ms(baseline, text, ROUNDS[words])
+            rows.append((words, ours, theirs))
+    print(f"{'words':>7} {'parse_note ms':>14} {'medspaCy nlp ms':>16} {'ratio':>7}")
+    for words, ours, theirs in rows:
+        print(f"{words:>7} {ours:>14.1f} {theirs:>16.1f} {ours / theirs:>6.1f}x")
+    by_size = {w: (o, t) for w, o, t in rows}
     print(
-        f"ratio parse/tokenise   p50 {_pct(intake, 50) / _pct(tokenise, 50):7.1f}x   "
-        f"p95 {_pct(intake, 95) / _pct(tokenise, 95):7.1f}x   (target p50 <= 20 ms)"
+        f"growth 1,000 → 10,000 words: parse_note {by_size[10_000][0] / by_size[1_000][0]:.1f}x, "
+        f"medspaCy {by_size[10_000][1] / by_size[1_000][1]:.1f}x (linear ≈ 10x)"
     )
 
 

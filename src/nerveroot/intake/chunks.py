@@ -53,5 +53,5 @@ def chunks(text: str) -> list[tuple[int, str]]:
             if _words(text[a:b]) <= MAX_WORDS:
                 spans.append((a, b))
                 continue
-            spans += [(a + x, a + y) for x, y in _pieces(text[a:b], re.compile(r"(?:\S+\s+){%d}" % MAX_WORDS))]
+            spans += [(a + x, a + y) for x, y in _pieces(text[a:b], re.compile(rf"(?:\S+\s+){{{MAX_WORDS}}}"))]
     return [(a, text[a:b]) for a, b in _pack(text, spans)]

@@ -18,7 +18,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from spacy.tokens import Span
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span
 
 from nerveroot.intake.timing import days_ago
 
@@ -37,6 +38,36 @@ def medicine_data() -> dict[str, Any]:
     path = resources.files("nerveroot.intake") / "data" / "medicines.yaml"
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
+
+
+PROCEDURE_FINDINGS: dict[str, str] = medicine_data()["procedure_findings"]
+
+
+@lru_cache(maxsize=1)
+def _plain_names() -> dict[str, str]:
+    """Every plain (non-pattern) drug name, lower case, to its generic name."""
+    out = {}
+    for generic, entry in medicine_data()["drugs"].items():
+        for name in (generic, *entry["names"]):
+            if "(?" not in name and " " not in name:
+                out[name.lower()] = generic
+    return out
+
+
+def fuzzy_drugs(doc: Doc) -> list[tuple[Span, str]]:
+    """Misspelt drug names outside every entity ("warferin", "apixiban"): (token span, generic name)."""
+    spec = medicine_data()["fuzzy"]
+    names = _plain_names()
+    taken = {t.i for ent in doc.ents for t in ent}
+    out = []
+    for tok in doc:
+        word = tok.lower_
+        if tok.i in taken or len(word) < spec["min_length"] or not tok.is_alpha or word in names:
+            continue
+        best = process.extractOne(word, names.keys(), scorer=fuzz.ratio, score_cutoff=spec["min_score"])
+        if best and best[0][0] == word[0]:
+            out.append((doc[tok.i : tok.i + 1], names[best[0]]))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +95,7 @@ def generic_name(name: str) -> str | None:
     low = name.lower()
     for generic, entry in medicine_data()["drugs"].items():
         if low == generic or low in (n.lower() for n in entry["names"]):
-            return generic
+            return str(generic)
     return None
 
 
@@ -119,5 +150,5 @@ def read_procedure(span: Span, kind: str, status: str, today: date | None) -> tu
     if status != "present" or not _DONE.search(clause):
         return None, "unknown"
     days = days_ago(clause, today)
-    recent = days is not None and days <= RECENT_DAYS or days is None and kind != "spinal_surgery"
+    recent = (days is not None and days <= RECENT_DAYS) or (days is None and kind != "spinal_surgery")
     return {"kind": kind, "days_ago": days}, "present" if recent else "unknown"

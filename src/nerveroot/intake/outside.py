@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from nerveroot.intake.evaluate import Score
+from nerveroot.intake.medicines import generic_name
 from nerveroot.intake.models import Intake
 from nerveroot.intake.parse import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
@@ -183,7 +184,7 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
         if want != got:
             report.errors.append(f"{item_id}: duration_days {got} expected {want}")
     drugs = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("drug:") and f.status == "present"}
-    _tally_sets(report.drugs, drugs, {d.lower() for d in labels.get("drugs", [])})
+    _tally_sets(report.drugs, drugs, {generic_name(d) or d.lower() for d in labels.get("drugs", [])})
     gold_proc = {k for p in labels.get("procedures", []) if (k := _procedure_kind(str(p.get("what", ""))))}
     got_proc = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("procedure:")}
     _tally_sets(report.procedures, got_proc, gold_proc)

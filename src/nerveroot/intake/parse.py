@@ -74,13 +74,13 @@ from nerveroot.assessment.case import (
 )
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.chunks import chunks
-from nerveroot.intake.medicines import read_drug, read_procedure
-from nerveroot.intake.safety import Unsettled, unparsed, unsettled
-from nerveroot.intake.sections import denied_sections
-from nerveroot.intake.values import readings
+from nerveroot.intake.medicines import PROCEDURE_FINDINGS, fuzzy_drugs, read_drug, read_procedure
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding, Qualifier
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX, nested_targets
+from nerveroot.intake.safety import Unsettled, unparsed, unsettled
+from nerveroot.intake.sections import denied_sections
+from nerveroot.intake.values import readings
 from nerveroot.knowledge.base import KnowledgeBase
 
 _STRUCTURED = {"strength", "reflex", "provocative", "function"}
@@ -326,6 +326,8 @@ def _plain(state: _State, m: _Mention) -> None:
         ids = m.ids[:1]
     for fid in ids:
         state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char)
+        if fid in PROCEDURE_FINDINGS:
+            _procedure(state, m, PROCEDURE_FINDINGS[fid], status, qualifier)
 
 
 def _toilet(state: _State, m: _Mention, status: FindingStatus, qualifier: Qualifier | None) -> None:
@@ -1137,6 +1139,11 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
     for m in mentions:
         if m.kind in _MEDICINE:
             _medicine(state, m, today)
+    for span, generic in fuzzy_drugs(doc):
+        a, b = span.start_char, span.end_char
+        status: FindingStatus = "absent" if _blocked(doc, a, b, {"NEGATED_EXISTENCE"}) else "present"
+        status = "unknown" if status == "present" and _blocked(doc, a, b) else status
+        _medicine(state, _Mention(span, "drug", (generic,), status, None, None), today)
     _values(state)
     for fid, start, end in denied_sections(doc.text):
         kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "history"
@@ -1163,7 +1170,7 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
     _grade_changes(state)
     _derive(state)
     extra = _demographics(state, today)
-    state.to_confirm = unsettled(doc, state.findings)
+    state.to_confirm = unsettled(doc, state.findings, lambda a, b: _blocked(doc, a, b, {"NEGATED_EXISTENCE"}))
     state.unparsed = unparsed(doc, state.findings)
     return state, extra
 
@@ -1171,16 +1178,23 @@ def _read(doc: Doc, today: date | None) -> tuple[_State, dict[str, Any]]:
 _MEDICINE = ("drug", "drug_class", "procedure")
 
 
+def _procedure(
+    state: _State, m: _Mention, kind: str, status: str, qualifier: Qualifier | None, today: date | None = None
+) -> None:
+    start, end = m.span.start_char, m.span.end_char
+    record, recent = read_procedure(m.span, kind, status, today)
+    if record is not None:
+        state.procedures.append(record)
+        state.add(f"procedure:{record['kind']}", "procedure", "present", None, start, end, value=record["days_ago"])
+    if recent != "unknown":
+        state.add("recent_spinal_procedure", "history", recent, qualifier, start, end)  # type: ignore[arg-type]
+
+
 def _medicine(state: _State, m: _Mention, today: date | None) -> None:
     """A drug, drug class or spinal procedure (medicines.py) into findings, drug-safety facts and procedures."""
     start, end = m.span.start_char, m.span.end_char
     if m.kind == "procedure":
-        record, recent = read_procedure(m.span, m.ids[0], m.status, today)
-        if record is not None:
-            state.procedures.append(record)
-            state.add(f"procedure:{record['kind']}", "procedure", "present", None, start, end, value=record["days_ago"])
-        if recent != "unknown":
-            state.add("recent_spinal_procedure", "history", recent, m.qualifier, start, end)  # type: ignore[arg-type]
+        _procedure(state, m, m.ids[0], m.status, m.qualifier, today)
         return
     findings, updates = read_drug(m.span, m.kind, m.ids[0], m.status)
     for fid, kind, status in findings:
@@ -1244,9 +1258,11 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
             whole.to_confirm += [replace(u, start=u.start + offset, end=u.end + offset) for u in state.to_confirm]
             whole.unparsed += [replace(u, start=u.start + offset, end=u.end + offset) for u in state.unparsed]
             for key, value in state.observations.items():
-                whole.observations[key] = value if key not in whole.observations else (
-                    min if key in _LOWEST_WORST else max
-                )(whole.observations[key], value)
+                whole.observations[key] = (
+                    value
+                    if key not in whole.observations
+                    else (min if key in _LOWEST_WORST else max)(whole.observations[key], value)
+                )
             for key, value in state.drug_safety.items():
                 if key == "current_drugs":
                     whole.drug_safety.setdefault(key, []).extend(value)

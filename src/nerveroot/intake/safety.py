@@ -1,15 +1,16 @@
 """The safety net: red-flag mentions that the parse did not settle become items to confirm.
 
-The lexicon (data/red_flag_lexicon.yaml) runs beside the structured parse. For each sentence holding a cue of a
-group, the sentence is settled when the parse read one of the group's facts there as present or absent (or as
-hypothetical or family, which are understood); otherwise the sentence's words go to ``to_confirm`` under the
-group. A sentence that is only safety-netting advice is not listed. Nothing is dropped silently: a red-flag word
-the rules do not understand still reaches the clinician and keeps the triage from falling below urgent.
+The lexicon (data/red_flag_lexicon.yaml) runs beside the structured parse. Each cue word of a group is settled
+when the parse read one of the group's facts over it as present or absent (or as hypothetical or family, which
+are understood), or when a negation covers it; otherwise its sentence goes to ``to_confirm`` under the group. A
+cue inside safety-netting advice is not listed. Nothing is dropped silently: a red-flag word the rules do not
+understand still reaches the clinician and keeps the triage from falling below urgent.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -42,25 +43,28 @@ def lexicon() -> dict[str, Any]:
     return data
 
 
+def _words(alternatives: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern[str]]:
+    return {group: _words(spec["cues"]) for group, spec in lexicon()["groups"].items()}
+
+
+@lru_cache(maxsize=1)
+def _conditional() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Cues that count only when the text also holds the group's 'when' words (progression and weakness)."""
     return {
-        group: re.compile(r"(?<!\w)(?:" + "|".join(spec["cues"]) + r")(?!\w)", re.IGNORECASE)
+        group: (_words([spec["cues_if"]["when"]]), _words(spec["cues_if"]["cues"]))
         for group, spec in lexicon()["groups"].items()
+        if "cues_if" in spec
     }
 
 
 @lru_cache(maxsize=1)
 def _hypothetical() -> re.Pattern[str]:
     return re.compile(lexicon()["hypothetical"], re.IGNORECASE)
-
-
-def group_of(finding_id: str) -> str | None:
-    """The safety-net group whose facts include this finding id."""
-    for group, spec in lexicon()["groups"].items():
-        if finding_id in spec["facts"]:
-            return group
-    return None
 
 
 def _settles(f: ParsedFinding, facts: list[str]) -> bool:
@@ -99,19 +103,28 @@ def unparsed(doc: Doc, findings: list[ParsedFinding]) -> list[Unsettled]:
     return out
 
 
-def unsettled(doc: Doc, findings: list[ParsedFinding]) -> list[Unsettled]:
-    """Sentences with a red-flag cue that no finding of the cue's group settles."""
+def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, int], bool]) -> list[Unsettled]:
+    """Sentences with a red-flag cue that no finding of the cue's group settles.
+
+    A cue is settled by a finding of its group over the cue's own words, or by a negation whose scope covers it
+    ("denies fever, chills or sweats"): a denial is understood even when the word itself names no finding.
+    """
     out: list[Unsettled] = []
     groups = lexicon()["groups"]
+    active = {g: cues for g, (when, cues) in _conditional().items() if when.search(doc.text)}
     for sent in doc.sents:
-        text = sent.text
-        cues = {group: c.search(text) for group, c in _cues().items()}
-        if not any(cues.values()):
-            continue
-        here = [f for f in findings if f.start < sent.end_char and sent.start_char < f.end]
-        for group, cue in cues.items():
-            if cue is None or _advice(text[: cue.start()]) or any(_settles(f, groups[group]["facts"]) for f in here):
-                continue
-            quote, start, end = _quote(doc.text, sent.start_char, sent.end_char, sent.start_char + cue.start())
-            out.append(Unsettled(group, quote, start, end))
+        text, base = sent.text, sent.start_char
+        for group, pattern in _cues().items():
+            facts = groups[group]["facts"]
+            negation_settles = groups[group].get("denial_settles", True)
+            hits = [*pattern.finditer(text), *(active[group].finditer(text) if group in active else ())]
+            for cue in hits:
+                a, b = base + cue.start(), base + cue.end()
+                if _advice(text[: cue.start()]) or (negation_settles and denied(a, b)):
+                    continue
+                if any(_settles(f, facts) and f.start < b and a < f.end for f in findings):
+                    continue
+                quote, start, end = _quote(doc.text, sent.start_char, sent.end_char, a)
+                out.append(Unsettled(group, quote, start, end))
+                break
     return out

@@ -75,11 +75,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _factor(spec: dict[str, Any], unit: str | None, value: float) -> float:
-    for pattern, factor in spec["units"].items():
-        if pattern and unit and re.fullmatch(pattern, unit, re.IGNORECASE):
-            break
-    else:
-        factor = spec["units"].get("", 1)
+    factor = next(
+        (f for pattern, f in spec["units"].items() if pattern and unit and re.fullmatch(pattern, unit, re.IGNORECASE)),
+        spec["units"].get("", 1),
+    )
     if factor == "fahrenheit":
         return (value - 32) * 5 / 9
     if factor == "auto":  # a white count written per microlitre ("16,100") is thousands
