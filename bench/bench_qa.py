@@ -1,11 +1,12 @@
 """Benchmark of `nerveroot ask` on one core: answer latency against a bare bm25s query, and index scaling.
 
-Run: ``.venv/bin/python bench/bench_qa.py [--repeat 5] [--scale 100]``. Prints figures and ratios; asserts nothing.
+Run: ``.venv/bin/python bench/bench_qa.py [--repeat 5] [--scale 100] [--questions FILE.jsonl]``. Prints figures and ratios; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import gc
 import os
 import random
@@ -99,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="Passes over the question set.")
     parser.add_argument("--scale", type=int, default=100, help="Size of the generated corpus relative to the KB.")
+    parser.add_argument("--questions", type=Path, help="JSONL of questions (a 'question' field) to time instead.")
     args = parser.parse_args()
     print(pin_one_core())
     kb = default_knowledge()
@@ -107,6 +109,9 @@ def main() -> None:
     build_ms = 1000 * (time.perf_counter() - start)
     print(f"built-in corpus: {len(ctx.statements)} statements; context build {build_ms:.0f} ms")
     questions = [item.question for item in load_suite(SUITE)] if SUITE.exists() else FALLBACK
+    if args.questions:
+        rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = [row["question"] for row in rows]
     texts = [s.index_text for s in ctx.statements]
     bare = bm25s.BM25()
     bare.index(bm25s.tokenize(texts, show_progress=False), show_progress=False)

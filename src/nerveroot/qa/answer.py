@@ -56,7 +56,10 @@ TOPIC_WORDS: dict[str, str] = {"causes": "causes", "prognosis": "recovery", "sym
 """Words added to the retrieval query for a question that asks for causes, recovery or symptoms in other words
 ('why do I get …' also searches 'causes')."""
 _TOPIC = re.compile(r"Sources disagree on (.+?)\. ")
-_YES_NO = re.compile(r"(yes|no|not|usually|rarely|often|possibly)\b", re.IGNORECASE)
+_YES_NO = re.compile(
+    r"(yes|no|not|usually|rarely|often|possibly|(very |fairly )?(common|uncommon|rare|likely|unlikely|safe))\b",
+    re.IGNORECASE,
+)
 _YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|am)\b")
 
 
@@ -95,6 +98,10 @@ class QaContext:
     faq_names: dict[str, frozenset[str]]
     faq_topics: dict[str, frozenset[str]]
     cards: CardIndex
+    faqs: dict[str, Statement] = field(default_factory=dict)
+    """FAQ record id → its statement."""
+    card_names: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the drugs, treatments and tests its answer names."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -123,7 +130,16 @@ class QaContext:
         index = StatementIndex.from_kb(kb, statements)
         linker = EntityLinker(kb, LAY_TERMS)
         cards = CardIndex.from_kb(kb, encoder)
-        return cls(kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics, cards)
+        faqs = {s.record_id: s for s in statements if s.kind == "faqs"}
+        card_names = {
+            rid: frozenset(
+                k for k in linker.link(s.text.split(" — ", 1)[-1]).direct if k[0] in ("drugs", "treatments", "tests")
+            )
+            for rid, s in faqs.items()
+        }
+        return cls(
+            kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics, cards, faqs, card_names
+        )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
         """Token set of a statement's printed text (cached)."""
@@ -503,24 +519,17 @@ def _with_cards(ctx: QaContext, chosen: list[Ranked], cards: Sequence[str]) -> l
     FAQs give way to it."""
     if not cards:
         return chosen
-    ids = [f"faq:{c}:answer" for c in cards]
-    by_id = {s.id: s for s in ctx.statements if s.kind == "faqs"}
     kept = [r for r in chosen if r.statement.kind != "faqs"]
     shown = {r.statement.id for r in kept}
-    named = {
-        k
-        for i in ids
-        if i in by_id
-        for k in ctx.linker.link(by_id[i].text.split(" — ", 1)[-1]).direct
-        if k[0] in ("drugs", "treatments", "tests")
-    }
+    named = {k for c in cards for k in ctx.card_names.get(c, frozenset())}
     stances = [
         Ranked(s, 0.0, 1, 0, ctx.strength(s))
         for s in ctx.statements
         if (s.kind, s.record_id) in named and s.stance and s.id not in shown and ctx.kinds(s) & GUIDELINE_KINDS
     ]
     stances = sorted(stances, key=Ranked.key)[:CARD_STANCES]
-    cards_ranked = [Ranked(by_id[i], 0.0, -1, n, ctx.strength(by_id[i])) for n, i in enumerate(ids) if i in by_id]
+    found = [ctx.faqs[c] for c in cards if c in ctx.faqs]
+    cards_ranked = [Ranked(st, 0.0, -1, n, ctx.strength(st)) for n, st in enumerate(found)]
     return cards_ranked + kept + stances
 
 
@@ -582,7 +591,7 @@ def _lead(
         and r.tier <= 1
         and (r.statement.kind, r.statement.record_id) in links.specific
     ]
-    asks_verdict = links.verdict or intent.qtype == "is_x_recommended"
+    asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     if stances and (asks_verdict or broad):
         return _stance_lead(stances, links)
@@ -628,11 +637,12 @@ def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Stateme
 
 
 def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: Intent, question: str) -> str:
-    """The sentence of a card that answers this question: most of the question's own words (idf-weighted), plus
-    the shape its type needs (a time for 'how long', a dose for 'how much'); the opening sentence on a tie."""
-    body = statement.text.split(" — ", 1)[-1]
+    """The sentence of a card that answers this question: most of the question's words that the card's own
+    question does not hold (idf-weighted), plus the shape its type needs (a time for 'how long', a dose for
+    'how much') and a yes or no for a yes/no question; the opening sentence on a tie."""
+    own_question, _, body = statement.text.partition(" — ")
     sentences = _SENTENCE_END.split(body)
-    wanted = links.focus | links.words
+    wanted = (links.focus | links.words) - set(tokenize(own_question))  # the opening answers its own question
     yes_no = bool(_YES_NO_QUESTION.match(normalise(question))) or links.verdict
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
@@ -640,7 +650,7 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         tokens = set(tokenize(sentence))
         overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
         verdict = yes_no and bool(_YES_NO.match(sentence))
-        return (overlap + 3.0 * has_shape(intent.qtype, sentence) + 4.0 * verdict + (1.5 if n == 0 else 0.0), -n)
+        return (overlap + 3.0 * has_shape(intent.qtype, sentence) + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
 
     best = max(enumerate(sentences), key=score)[1]
     return _first_sentence(best) if best == sentences[0] else best
@@ -694,6 +704,8 @@ def _section_order(grouped: dict[str, list[Ranked]], intent: Intent | None = Non
     return head + research + tail
 
 
+NOT_VERDICT = frozenset({"dose", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"})
+"""Question types whose 'should I …' wording does not ask for a guideline verdict ('when should I take it')."""
 NAMED_KINDS = ("drugs", "tests", "treatments", "conditions", "red_flags")
 """Kinds of record that, when a question names one, an FAQ's own questions must name too."""
 CARD_BODY_WEIGHT = 0.5
@@ -747,7 +759,7 @@ def _card(
 ) -> str | None:
     tokens = tokenize(question)
     named = [k for k in links.direct if k[0] in NAMED_KINDS]
-    faq = {s.record_id: s for s in ctx.statements if s.kind == "faqs"}
+    faq = ctx.faqs
 
     def coverage(faq_id: str) -> float:
         return ctx.faq_match(tokens, faq[faq_id], links.focus, CARD_BODY_WEIGHT) if faq_id in faq else 0.0

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from nerveroot.qa.answer import AskSettings, QaContext, answer_question
+from nerveroot.qa.cards import Encoder
 from nerveroot.qa.evaluation import citation_checks
 from nerveroot.qa.models import Answer
 from nerveroot.qa.text import tokenize
@@ -24,12 +25,15 @@ from nerveroot.qa.text import tokenize
 WORD_LIMIT = 500
 FACT_SHARE = 0.6
 """A key fact counts as covered when this share of its content words (stemmed) are in the first 500 words."""
+MEANING_FLOOR = 0.7
+"""Second pass (with an encoder): a fact also counts when a sentence of the first 500 words is this similar."""
+_SPLIT = re.compile(r"(?<=[.!?;])\s+")
 _GENERIC = frozenset(tokenize("sciatica back pain leg nerve lumbar people person patient symptom doctor help"))
 _TIME = re.compile(r"\b(\d+|one|two|three|four|six|few)\b[^.]{0,25}\b(days?|weeks?|months?|years?)\b", re.I)
 _NUMBER = re.compile(r"\d")
 _VERDICT = re.compile(
     r"^(yes|no|not|possibly|uncertain|only|usually|in some cases|it depends|generally|rarely|avoid|do not|don't)\b"
-    r"|\b(recommend\w*|advises? against|not advised|should not|safe|avoid|do not|is not|are not)\b",
+    r"|\b(recommend\w*|advises? against|not advised|should not|safe|avoid\w*|do not|is not|are not)\b",
     re.I,
 )
 _CARE = re.compile(r"\b(999|111|a&e|a and e|emergency|urgent\w*|gp|same[- ]day|immediately|straight away|call)\b", re.I)
@@ -70,8 +74,10 @@ def fact_covered(fact: str, text_tokens: frozenset[str], share: float = FACT_SHA
 
 
 def lead_sentence(answer: Answer) -> str:
-    text = re.sub(r"\s*\[\d+\]", "", answer.answer)
-    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0] if text else ""
+    """The first sentence of the direct answer (with the next one when the first is a bare 'No.')."""
+    text = re.sub(r"\s*\[\d+\]", "", answer.answer).strip()
+    parts = re.split(r"(?<=[.!?])\s+", text, maxsplit=2) if text else [""]
+    return " ".join(parts[:2]) if len(parts[0].split()) < 4 else parts[0]
 
 
 def lead_answers(question: str, qtype: str, lead: str) -> bool:
@@ -97,6 +103,7 @@ class OutsideReport:
     questions: int = 0
     facts: int = 0
     facts_found: int = 0
+    facts_found_meaning: int = 0
     leads_ok: int = 0
     answered_in_scope: int = 0
     in_scope: int = 0
@@ -115,6 +122,10 @@ class OutsideReport:
         return self.facts_found / self.facts if self.facts else 0.0
 
     @property
+    def meaning_recall(self) -> float:
+        return self.facts_found_meaning / self.facts if self.facts else 0.0
+
+    @property
     def lead_rate(self) -> float:
         return self.leads_ok / self.in_scope if self.in_scope else 0.0
 
@@ -123,9 +134,20 @@ class OutsideReport:
         return 1 - len(self.citation_problems) / self.citations if self.citations else 1.0
 
 
+def _by_meaning(encoder: Encoder, facts: list[str], text: str) -> list[str]:
+    """The facts some sentence of the text says in other words (cosine similarity at least MEANING_FLOOR)."""
+    sentences = [s for s in _SPLIT.split(re.sub(r"\s*\[\d+\]", "", text)) if s.strip()]
+    if not facts or not sentences:
+        return []
+    sims = encoder.encode(facts) @ encoder.encode(sentences).T
+    return [f for f, row in zip(facts, sims, strict=True) if float(row.max()) >= MEANING_FLOOR]
+
+
 def evaluate_outside(ctx: QaContext, items: list[OutsideItem], settings: AskSettings | None = None) -> OutsideReport:
-    """Score every item; ``rows`` keeps per-question detail (lead, misses) for reading."""
+    """Score every item; ``rows`` keeps per-question detail (lead, misses) for reading. With an encoder on the
+    context, a second pass also counts facts said in other words."""
     report = OutsideReport()
+    encoder = ctx.cards.encoder
     for item in items:
         answer = answer_question(ctx, item.question, settings)
         report.questions += 1
@@ -136,8 +158,11 @@ def evaluate_outside(ctx: QaContext, items: list[OutsideItem], settings: AskSett
             continue
         report.in_scope += 1
         report.answered_in_scope += not answer.abstained
-        tokens = frozenset(tokenize(first_words(answer)))
+        text = first_words(answer)
+        tokens = frozenset(tokenize(text))
         found = [f for f in item.key_facts if not answer.abstained and fact_covered(f, tokens)]
+        meant = _by_meaning(encoder, [f for f in item.key_facts if f not in found], text) if encoder else []
+        report.facts_found_meaning += len(found) + len(meant)
         lead = lead_sentence(answer) if not answer.abstained else ""
         ok = bool(lead) and lead_answers(item.question, item.qtype, lead)
         report.facts += len(item.key_facts)
@@ -162,6 +187,14 @@ def format_outside(report: OutsideReport) -> str:
         f"outside questions: {report.questions} ({report.in_scope} in scope, {report.out_of_scope} out of scope)",
         f"key facts in first {WORD_LIMIT} words (stem overlap ≥{FACT_SHARE:.0%}): {report.key_fact_recall:.1%} "
         f"({report.facts_found}/{report.facts})",
+        *(
+            [
+                f"key facts by stem overlap or meaning (MiniLM cosine ≥{MEANING_FLOOR}): {report.meaning_recall:.1%} "
+                f"({report.facts_found_meaning}/{report.facts})"
+            ]
+            if report.facts_found_meaning
+            else []
+        ),
         f"lead sentence answers (heuristic): {report.lead_rate:.1%} ({report.leads_ok}/{report.in_scope})",
         f"citation validity: {report.citation_validity:.1%} ({report.citations} citations, "
         f"{len(report.citation_problems)} invalid)",

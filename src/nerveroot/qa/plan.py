@@ -21,10 +21,15 @@ _DISAGREEMENT = re.compile(
 
 
 SHAPES: dict[str, re.Pattern[str]] = {
-    "duration_prognosis": re.compile(r"\b(\d+|few|several)\b.{0,30}\b(days?|weeks?|months?|years?)\b|\bmost\b", re.I),
+    "duration_prognosis": re.compile(r"\b(\d+|a few|several)( to \d+)? (days?|weeks?|months?|years?)\b", re.I),
     "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
     "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),
     "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
+    "self_care": re.compile(
+        r"^(at home|keep|stay|try|use|lie|sleep|sit|avoid|do not|don't|take|hold|put|break up|stand|walk|wear)\b"
+        r"|\bat home\b",
+        re.I,
+    ),
 }
 """What the answer to a question type looks like (a time, a dose, an action, a verdict)."""
 
