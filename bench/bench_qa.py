@@ -1,13 +1,14 @@
 """Benchmark of `nerveroot ask` on one core: answer latency against a bare bm25s query, and index scaling.
 
-Run: ``.venv/bin/python bench/bench_qa.py [--repeat 5] [--scale 100] [--questions FILE.jsonl]``. Prints figures and ratios; asserts nothing.
+Run: ``.venv/bin/python bench/bench_qa.py [--repeat 5] [--scale 100] [--questions FILE.jsonl]``.
+Prints figures and ratios; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import gc
+import json
 import os
 import random
 import statistics

@@ -130,7 +130,7 @@ class QaContext:
         index = StatementIndex.from_kb(kb, statements)
         linker = EntityLinker(kb, LAY_TERMS)
         cards = CardIndex.from_kb(kb, encoder)
-        faqs = {s.record_id: s for s in statements if s.kind == "faqs"}
+        faqs = {s.record_id: s for s in statements if s.kind == "faqs" and s.field == "answer"}
         card_names = {
             rid: frozenset(
                 k for k in linker.link(s.text.split(" — ", 1)[-1]).direct if k[0] in ("drugs", "treatments", "tests")
@@ -764,9 +764,15 @@ def _card(
     def coverage(faq_id: str) -> float:
         return ctx.faq_match(tokens, faq[faq_id], links.focus, CARD_BODY_WEIGHT) if faq_id in faq else 0.0
 
-    def names_match(faq_id: str) -> bool:  # the card's own questions name what the question names
+    def names_match(faq_id: str) -> bool:
+        """The card's own questions name the drug the question names; other named things may be in its answer."""
+        if faq_id not in faq:
+            return False
         names = ctx.faq_names.get(faq_id, frozenset())
-        return faq_id in faq and (not named or ctx.linker.mentions(named, names))
+        drugs = [k for k in named if k[0] == "drugs"]
+        if drugs:
+            return ctx.linker.mentions(drugs, names)
+        return not named or ctx.linker.mentions(named, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None
     return choose_card(ctx.cards, intent, question, coverage, names_match, rule, signals)

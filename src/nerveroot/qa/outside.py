@@ -104,6 +104,7 @@ class OutsideReport:
     facts: int = 0
     facts_found: int = 0
     facts_found_meaning: int = 0
+    meaning_pass: bool = False
     leads_ok: int = 0
     answered_in_scope: int = 0
     in_scope: int = 0
@@ -148,6 +149,7 @@ def evaluate_outside(ctx: QaContext, items: list[OutsideItem], settings: AskSett
     context, a second pass also counts facts said in other words."""
     report = OutsideReport()
     encoder = ctx.cards.encoder
+    report.meaning_pass = encoder is not None
     for item in items:
         answer = answer_question(ctx, item.question, settings)
         report.questions += 1
@@ -192,7 +194,7 @@ def format_outside(report: OutsideReport) -> str:
                 f"key facts by stem overlap or meaning (MiniLM cosine ≥{MEANING_FLOOR}): {report.meaning_recall:.1%} "
                 f"({report.facts_found_meaning}/{report.facts})"
             ]
-            if report.facts_found_meaning
+            if report.meaning_pass
             else []
         ),
         f"lead sentence answers (heuristic): {report.lead_rate:.1%} ({report.leads_ok}/{report.in_scope})",
