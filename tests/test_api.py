@@ -53,7 +53,7 @@ def test_health(client: TestClient, kb: KnowledgeBase) -> None:
 
 def test_assess_case_matches_the_cli_json(client: TestClient, kb: KnowledgeBase) -> None:
     case = vignette("roots_l5.yaml")
-    response = client.post("/api/assess", json=case)
+    response = client.post("/api/assess?form=full", json=case)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == assess(Case.model_validate(case), kb).model_dump(mode="json")
@@ -61,7 +61,7 @@ def test_assess_case_matches_the_cli_json(client: TestClient, kb: KnowledgeBase)
 
 
 def test_assess_note_adds_findings(client: TestClient, kb: KnowledgeBase) -> None:
-    response = client.post("/api/assess", json={"text": NOTE})
+    response = client.post("/api/assess?form=full", json={"text": NOTE})
     assert response.status_code == 200
     body = response.json()
     intake = parse_note(NOTE, kb, today=date.today())

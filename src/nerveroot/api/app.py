@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from nerveroot.api import (
     errors,
     routes_assess,
     routes_cdshooks,
+    routes_drugs,
     routes_fhir,
     routes_health,
     routes_interview,
@@ -33,12 +35,16 @@ from nerveroot.api.gate import InputGate
 from nerveroot.api.routes_assess import ASSESS_BODY_REF
 from nerveroot.api.schemas import NoteIn
 from nerveroot.api.settings import Settings
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case
+from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.records import RecordStore
 
 ROUTERS: list[APIRouter] = [
     routes_health.router,
     routes_assess.router,
+    routes_drugs.router,
     routes_interview.router,
     routes_kb.router,
     routes_records.router,
@@ -121,6 +127,14 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
+def settle_heap(kb: KnowledgeBase) -> None:
+    """Build the per-knowledge-base caches with one assessment, then move everything alive into the permanent
+    generation: full collections no longer walk the knowledge base, which keeps them off the request tail."""
+    assess(Case(), kb)
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, store: RecordStore | None = None) -> FastAPI:
     """The app: knowledge base loaded at start-up, records from `store` (or one opened from the settings)."""
     config = settings or Settings.from_env()
@@ -130,6 +144,7 @@ def create_app(settings: Settings | None = None, store: RecordStore | None = Non
         app.state.kb = default_knowledge()
         owned = store is None
         app.state.store = RecordStore(config.database_url) if owned else store
+        settle_heap(app.state.kb)
         try:
             yield
         finally:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from nerveroot.api.assess_output import Form, render
 from nerveroot.api.deps import Kb
 from nerveroot.api.errors import ERROR_RESPONSES, problems_of, rename
 from nerveroot.api.ids import require_known_ids
-from nerveroot.api.schemas import AskIn, AssessResult, NoteIn, OdiIn, StartBackIn
+from nerveroot.api.schemas import AskIn, AssessResult, AssessSummary, NoteIn, OdiIn, StartBackIn
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.assessment.drugs import SafetyProfile
 from nerveroot.assessment.instruments import OdiResult, StartBackResult, score_odi, score_startback
 from nerveroot.errors import InputValidationError
 from nerveroot.intake import parse_note
@@ -44,32 +46,43 @@ def read_assess_body(raw: bytes) -> Case | NoteIn:
         raise RequestValidationError(problems_of(exc)) from exc
 
 
-def assess_json(body: Case | NoteIn, kb: KnowledgeBase) -> bytes:
-    """The Assessment JSON exactly as the CLI prints it (plus the note's findings for text)."""
+def assess_json(body: Case | NoteIn, kb: KnowledgeBase, form: Form = "full") -> bytes:
+    """The answer in `form`: the full form is the Assessment exactly as the CLI prints it (plus the note's
+    findings for text); the summary is described in nerveroot.api.assess_output."""
     if isinstance(body, Case):
-        return assess(body, kb).model_dump_json().encode()
+        return render(assess(body, kb), SafetyProfile.of(body), kb, form)
     intake = parse_note(body.text, kb, today=date.today())
-    payload: dict[str, Any] = assess(intake.case, kb).model_dump(mode="json")
-    payload["findings"] = [f.model_dump(mode="json", include=FINDING_FIELDS) for f in intake.findings]
-    return json.dumps(payload, ensure_ascii=False).encode()
+    findings = [f.model_dump(mode="json", include=FINDING_FIELDS) for f in intake.findings]
+    return render(assess(intake.case, kb), SafetyProfile.of(intake.case), kb, form, findings)
 
 
 @router.post(
     "/api/assess",
     summary="Assess a case or a note",
     response_class=Response,
-    responses={200: {"model": AssessResult, "description": "The Assessment"}, **ERROR_RESPONSES},
+    responses={
+        200: {
+            "model": AssessSummary | AssessResult,
+            "description": "The summary (default) or, with form=full, the full Assessment",
+        },
+        **ERROR_RESPONSES,
+    },
     openapi_extra={ASSESS_BODY_REF: True},
 )
-async def assess_endpoint(request: Request) -> Response:
+async def assess_endpoint(
+    request: Request,
+    form: Annotated[
+        Form, Query(description="'summary' (default): case-independent parts by reference; 'full': everything.")
+    ] = "summary",
+) -> Response:
     """Triage, root level, causes and mimics, workup and plan for a Case, or for `{"text": note}`."""
     body = read_assess_body(await request.body())
     kb: KnowledgeBase = request.app.state.kb
     if isinstance(body, Case):  # a few milliseconds of CPU: cheaper on the loop than a thread hand-off
         require_known_ids(body, kb)
-        content = assess_json(body, kb)
+        content = assess_json(body, kb, form)
     else:  # free-text intake is slower (and loads its language pipeline on first use): keep the loop free
-        content = await run_in_threadpool(assess_json, body, kb)
+        content = await run_in_threadpool(assess_json, body, kb, form)
     return Response(content=content, media_type="application/json")
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nerveroot.assessment.case import ODI_SECTIONS, STARTBACK_ITEMS, Case, Side
-from nerveroot.assessment.result import Assessment, NotAssessed, Triage
+from nerveroot.assessment.result import Assessment, DifferentialItem, NotAssessed, RootProbability, Triage, Workup
 from nerveroot.interview.catalogue import Kind
 from nerveroot.knowledge.models import Cite, Urgency
 
@@ -46,6 +46,77 @@ class FindingOut(BaseModel):
 class AssessResult(Assessment):
     """The Assessment as `nerveroot assess --format json` prints it; `findings` only when a note was sent."""
 
+    findings: list[FindingOut] | None = Field(default=None, description="Present only for {'text': ...} requests.")
+
+
+class PlanItemRef(BaseModel):
+    id: str = Field(description="Treatment id (detail and citations: the full form or /api/kb/treatments/{id}).")
+    name: str
+    stance: str | None
+
+
+class PlanStepRef(BaseModel):
+    stage: str
+    title: str
+    items: list[PlanItemRef]
+
+
+class DrugCaution(BaseModel):
+    factor: str
+    effect: str
+
+
+class DrugBrief(BaseModel):
+    """One drug for this patient: status, dose and ceiling, present cautions and factors to check first."""
+
+    drug_id: str
+    status: str
+    dose: str | None
+    ceiling_mg_per_day: float | None
+    cautions: list[DrugCaution] = Field(description="Safety factors present for the patient and their effect.")
+    check_first: list[str] = Field(description="Safety factors not recorded: check before prescribing.")
+
+
+class DrugsRef(BaseModel):
+    profile: str = Field(description="Safety-profile key; the same for every patient with the same safety facts.")
+    jurisdiction: Literal["UK", "US"]
+    href: str = Field(description="The full options with ceilings, reasons and citations.")
+    options: list[DrugBrief]
+
+
+class PlanSummary(BaseModel):
+    steps: list[PlanStepRef]
+    drugs: DrugsRef
+    avoid: list[PlanItemRef]
+    seek_care_now: list[str]
+
+
+class ConditionBrief(BaseModel):
+    id: str
+    name: str
+    role: str
+    icd10: list[str]
+    probability: float
+
+
+class AssessSummary(BaseModel):
+    """The default /api/assess answer: everything about the patient, case-independent parts by reference."""
+
+    form: Literal["summary"]
+    full_form: str = Field(description="Where the full Assessment is (POST the same body).")
+    case_id: str | None
+    kb_version: str
+    kb_content_hash: str
+    triage: Triage
+    levels: list[RootProbability]
+    sides: list[str]
+    multi_level: bool
+    differential: list[DifferentialItem] = Field(description="Conditions ≥ 1% and every must-not-miss one.")
+    differential_other: list[ConditionBrief] = Field(description="The remaining conditions, below 1%.")
+    workup: Workup
+    plan: PlanSummary
+    instruments: dict[str, Any]
+    disclaimer: str
     findings: list[FindingOut] | None = Field(default=None, description="Present only for {'text': ...} requests.")
 
 

@@ -9,8 +9,10 @@ capped to that ceiling. Unknown safety factors are never read as absent: they pr
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -230,15 +232,47 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
     return direct if direct is not None else "unknown"
 
 
-def _applies(case: Case, caution: Caution) -> tuple[Status, NoteEffect]:
-    """Status of the caution's factor for this case and the effect to apply (CKD severity handled here)."""
-    status = factor_status(case, caution.factor)
+FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
+_CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
+_DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
+
+
+@dataclass(frozen=True)
+class SafetyProfile:
+    """All a drug option depends on: the status of each safety factor (the age only as its band) and whether
+    CKD is severe. Patients with the same profile get the same options, so this is the cache key."""
+
+    statuses: tuple[Status, ...]
+    severe_ckd: Status
+
+    @classmethod
+    def of(cls, case: Case) -> SafetyProfile:
+        return cls(tuple(factor_status(case, f) for f in FACTORS), _ckd(case)[1])
+
+    def status(self, factor: SafetyFactor) -> Status:
+        return self.statuses[FACTORS.index(factor)]
+
+    @property
+    def key(self) -> str:
+        """A short stable code, one letter per factor in `FACTORS` order then severe CKD (p/a/u)."""
+        return "".join(_CODE[s] for s in (*self.statuses, self.severe_ckd))
+
+    @classmethod
+    def from_key(cls, key: str) -> SafetyProfile:
+        """The profile a `key` names; ValueError when it is not one."""
+        if len(key) != len(FACTORS) + 1 or any(c not in _DECODE for c in key):
+            raise ValueError(f"a profile key is {len(FACTORS) + 1} letters from p, a, u")
+        return cls(tuple(_DECODE[c] for c in key[:-1]), _DECODE[key[-1]])
+
+
+def _applies(profile: SafetyProfile, caution: Caution) -> tuple[Status, NoteEffect]:
+    """Status of the caution's factor for this profile and the effect to apply (CKD severity handled here)."""
+    status = profile.status(caution.factor)
     effect: NoteEffect = caution.effect
     if caution.factor == "ckd" and status == "present" and effect in ("avoid", "contraindicated"):
-        severe = _ckd(case)[1]
-        if severe == "absent":
+        if profile.severe_ckd == "absent":
             effect = "caution"
-        elif severe == "unknown":
+        elif profile.severe_ckd == "unknown":
             effect = "check_before_prescribing"
     return status, effect
 
@@ -305,8 +339,8 @@ def _unique(cites: list[Cite]) -> list[Cite]:
     return list(seen.values())
 
 
-def assess_drug(case: Case, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK") -> DrugOption:
-    """One drug for one patient: status, ceiling with reasons, capped doses and sources."""
+def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK") -> DrugOption:
+    """One drug for one safety profile: status, ceiling with reasons, capped doses and sources."""
     basis = [
         CeilingBasis(label=f"{m.jurisdiction} maximum", mg_per_day=m.mg_per_day, limit=m.limit, sources=m.sources)
         for m in jurisdiction_maxima(drug, jurisdiction)
@@ -316,7 +350,7 @@ def assess_drug(case: Case, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdi
         notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
     safety: list[SafetyNote] = []
     for caution in drug.cautions:
-        factor_state, effect = _applies(case, caution)
+        factor_state, effect = _applies(profile, caution)
         if factor_state == "absent":
             continue
         if factor_state == "unknown":
@@ -406,33 +440,37 @@ def assess_drug(case: Case, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdi
 
 
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
-    """Every drug in the knowledge base assessed for this case, most usable first.
-
-    The result depends only on the age and the drug-safety answers, so it is memoised on them: most patients
-    share a profile, and the returned models are immutable.
-    """
-    return list(_profile(case, kb, jurisdiction)[0])
+    """Every drug in the knowledge base assessed for this case, most usable first."""
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[0])
 
 
 def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
     """The drug options of `drug_options` in the shorter form a care plan carries."""
-    return list(_profile(case, kb, jurisdiction)[1])
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
 
 
-_PROFILES: dict[tuple[str, int | None, str, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = {}
+PROFILE_CACHE_SIZE = 256
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
+    OrderedDict()
+)
 
 
-def _profile(
-    case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction
+def profile_options(
+    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
-    """Options for one safety profile (age and drug-safety answers), computed once and reused."""
-    key = (kb.content_hash, case.age, case.drug_safety.model_dump_json(), jurisdiction)
-    if key not in _PROFILES:
-        if len(_PROFILES) >= 2048:
-            _PROFILES.clear()
-        options = sorted(
-            (assess_drug(case, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
-            key=lambda o: (_STATUS_ORDER[o.status], o.name),
-        )
-        _PROFILES[key] = (tuple(options), tuple(PlanDrug.of(o) for o in options))
-    return _PROFILES[key]
+    """Options for one safety profile, computed once and reused (the returned models are immutable). The key
+    is the profile, not the case: exact age, weight or eGFR within a band never add an entry; the least
+    recently used of at most `PROFILE_CACHE_SIZE` profiles is dropped."""
+    key = (kb.content_hash, profile, jurisdiction)
+    found = _PROFILES.get(key)
+    if found is not None:
+        _PROFILES.move_to_end(key)
+        return found
+    options = sorted(
+        (assess_drug(profile, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
+        key=lambda o: (_STATUS_ORDER[o.status], o.name),
+    )
+    found = _PROFILES[key] = (tuple(options), tuple(PlanDrug.of(o) for o in options))
+    if len(_PROFILES) > PROFILE_CACHE_SIZE:
+        _PROFILES.popitem(last=False)
+    return found

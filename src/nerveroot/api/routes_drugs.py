@@ -1,0 +1,40 @@
+"""GET /api/drugs/profile/{key}: every drug option, in full, for one drug-safety profile.
+
+The /api/assess summary names its drug options by profile key and links here; the key encodes the profile
+itself, so any worker answers it without shared state.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from nerveroot.api.deps import Kb
+from nerveroot.api.errors import ERROR_RESPONSES
+from nerveroot.assessment.drugs import FACTORS, DrugOption, Jurisdiction, SafetyProfile, profile_options
+
+router = APIRouter(tags=["assessment"])
+KEY_PATTERN = f"^[pau]{{{len(FACTORS) + 1}}}$"
+
+
+@router.get(
+    "/api/drugs/profile/{key}",
+    summary="Drug options for a safety profile",
+    response_model=list[DrugOption],
+    responses=ERROR_RESPONSES,
+)
+def drug_profile(
+    kb: Kb,
+    key: Annotated[
+        str,
+        Path(
+            pattern=KEY_PATTERN,
+            description=f"One letter per safety factor ({', '.join(FACTORS)}), then severe CKD: "
+            "p present, a absent, u unknown.",
+        ),
+    ],
+    jurisdiction: Annotated[Jurisdiction, Query()] = "UK",
+) -> list[DrugOption]:
+    """Each drug's status, daily ceiling with its basis, capped doses, cautions, positions and citations."""
+    return list(profile_options(SafetyProfile.from_key(key), kb, jurisdiction)[0])

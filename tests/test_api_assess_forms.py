@@ -1,0 +1,121 @@
+"""/api/assess in its two forms, the drug-profile resource it links to, and the profile-keyed drug cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nerveroot.api.app import create_app
+from nerveroot.api.assess_output import LEADING_PROBABILITY
+from nerveroot.api.schemas import AssessSummary
+from nerveroot.api.settings import Settings
+from nerveroot.assessment import drugs
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
+from nerveroot.assessment.drugs import FACTORS, SafetyProfile, drug_options
+from nerveroot.evaluation.vignettes import load_vignettes
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.records import RecordStore
+
+VIGNETTES = Path(__file__).parent / "cases" / "vignettes"
+SUMMARY_LIMIT = 40_000
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store = RecordStore(f"sqlite:///{tmp_path_factory.mktemp('forms') / 'records.sqlite3'}")
+    with TestClient(create_app(Settings(access_log=False, static=False), store=store)) as c:
+        yield c
+    store.close()
+
+
+def _cases() -> list[Case]:
+    cases = [v.case for v in load_vignettes(VIGNETTES)]
+    everything = Case(age=70, red_flags=dict.fromkeys(RED_FLAG_KEYS, "present"), sides=["left", "right"])
+    return [*cases[::4], Case(), everything]
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.id or "case")
+def test_summary_is_small_and_keeps_everything_about_the_patient(
+    client: TestClient, kb: KnowledgeBase, case: Case
+) -> None:
+    body = case.model_dump(mode="json")
+    response = client.post("/api/assess", json=body)
+    assert response.status_code == 200
+    assert len(response.content) <= SUMMARY_LIMIT
+    summary = AssessSummary.model_validate_json(response.content).model_dump(mode="json", by_alias=True)
+    full = client.post("/api/assess?form=full", json=body).json()
+    assert full == assess(case, kb).model_dump(mode="json")
+    for part in ("triage", "levels", "workup", "sides", "instruments", "kb_content_hash"):
+        assert summary[part] == full[part], part
+    listed = {d["id"]: d for d in summary["differential"]}
+    others = {d["id"]: d for d in summary["differential_other"]}
+    assert len(listed) + len(others) == len(full["differential"])
+    for item in full["differential"]:
+        if item["probability"] >= LEADING_PROBABILITY:
+            assert listed[item["id"]] == item
+        else:
+            assert item["id"] in listed or others[item["id"]]["probability"] == item["probability"]
+    assert [s["stage"] for s in summary["plan"]["steps"]] == [s["stage"] for s in full["plan"]["steps"]]
+    briefs = summary["plan"]["drugs"]["options"]
+    assert [(d["drug_id"], d["status"], d["dose"], d["ceiling_mg_per_day"]) for d in briefs] == [
+        (d["drug_id"], d["status"], d["dose"], d["ceiling_mg_per_day"]) for d in full["plan"]["drugs"]
+    ]
+    for brief, drug in zip(briefs, full["plan"]["drugs"], strict=True):
+        assert brief["check_first"] == [n["factor"] for n in drug["safety"] if n["factor_status"] == "unknown"]
+
+
+def test_the_profile_link_gives_the_full_drug_options(client: TestClient, kb: KnowledgeBase) -> None:
+    case = Case(age=72, drug_safety=DrugSafety(ckd="present", egfr=25, anticoagulant="absent"))
+    summary = client.post("/api/assess", json=case.model_dump(mode="json")).json()
+    linked = client.get(summary["plan"]["drugs"]["href"])
+    assert linked.status_code == 200
+    assert linked.json() == [o.model_dump(mode="json") for o in drug_options(case, kb)]
+    us = client.get(summary["plan"]["drugs"]["href"].replace("UK", "US")).json()
+    assert us == [o.model_dump(mode="json") for o in drug_options(case, kb, "US")]
+
+
+@pytest.mark.parametrize("key", ["x", "p" * (len(FACTORS) + 2), "q" * (len(FACTORS) + 1)])
+def test_a_bad_profile_key_is_a_422_naming_it(client: TestClient, key: str) -> None:
+    response = client.get(f"/api/drugs/profile/{key}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "key"]
+
+
+def test_the_profile_key_round_trips_and_keeps_unknown_unknown() -> None:
+    profile = SafetyProfile.of(Case(age=70, drug_safety=DrugSafety(ckd="present")))
+    assert SafetyProfile.from_key(profile.key) == profile
+    assert profile.status("age_65_plus") == "present"
+    assert profile.severe_ckd == "unknown"
+    assert set(SafetyProfile.of(Case()).key) == {"u"}
+
+
+def _profile(**fields: Any) -> SafetyProfile:
+    return SafetyProfile.of(Case.model_validate(fields))
+
+
+def test_the_drug_cache_keys_on_what_changes_the_result(kb: KnowledgeBase) -> None:
+    assert _profile(age=40) == _profile(age=41) == _profile(age=64)
+    assert _profile(age=64) != _profile(age=65)
+    assert _profile(drug_safety={"egfr": 45}) == _profile(drug_safety={"egfr": 50})
+    assert _profile(drug_safety={"egfr": 45}) != _profile(drug_safety={"egfr": 25})
+    assert _profile(drug_safety={"weight_kg": 70}) == _profile(drug_safety={"weight_kg": 90})
+    drugs._PROFILES.clear()
+    for age in range(18, 65):
+        for weight in (55, 80, 120):
+            drug_options(Case(age=age, drug_safety=DrugSafety(weight_kg=weight, egfr=70 + age % 20)), kb)
+    assert len(drugs._PROFILES) == 1
+
+
+def test_the_drug_cache_is_bounded(kb: KnowledgeBase) -> None:
+    drugs._PROFILES.clear()
+    statuses = ("present", "absent", "unknown")
+    fields = ("ckd", "liver_disease", "gi_bleed_or_ulcer", "anticoagulant", "heart_failure", "hypertension")
+    for n in range(drugs.PROFILE_CACHE_SIZE + 40):
+        safety = {f: statuses[(n // 3**i) % 3] for i, f in enumerate(fields)}
+        drug_options(Case(drug_safety=DrugSafety.model_validate(safety), age=30 + n % 2 * 40), kb)
+    assert len(drugs._PROFILES) == drugs.PROFILE_CACHE_SIZE
