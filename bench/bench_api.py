@@ -1,104 +1,58 @@
-"""Load benchmark: POST /api/assess on the real app vs an empty FastAPI endpoint, both under uvicorn (one worker).
+"""POST /api/assess under load against an endpoint that validates the same body and returns the same bytes.
 
-Usage:  .venv/bin/python bench/bench_api.py [--duration 10] [--connections 100] [--threads 1]
-Needs `wrk` (Debian: `apt-get install -y wrk`). Prints requests/s, p50 and p99 latency for both servers and the
-throughput ratio; targets: ratio >= 0.7 and p99 <= 25 ms at 100 connections. Reports, never asserts.
+Both servers run under uvicorn with one worker on loopback and get the same varied cases (bench/varied.py).
+  1. throughput: closed loop, --connections clients, the two servers measured in alternating slices;
+  2. latency at a fixed rate: open loop (wrk2-style, latency from the intended send time) at --rate req/s;
+  3. memory: the app's RSS after a warm-up and after --requests more varied requests (new safety profiles).
+Usage: PYTHONPATH=src .venv/bin/python bench/bench_api.py [--seconds 5] [--rate 200] [--requests 10000]
+Targets (issue 16): throughput >= 0.5x the same-bytes endpoint; p99 <= 25 ms at 200 req/s; RSS within ±10%.
+Reports, never asserts. Loopback only (bench/loadgen.py refuses anything else).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
-CASE = {
-    "id": "bench-l5",
-    "age": 38,
-    "sex": "male",
-    "onset": "sudden",
-    "duration_days": 8,
-    "trigger": "lifting",
-    "course": "stable",
-    "sides": ["left"],
-    "pain_regions": [
-        {"region": "buttock", "side": "left"},
-        {"region": "posterior_thigh", "side": "left"},
-        {"region": "lateral_leg", "side": "left"},
-        {"region": "dorsum_foot", "side": "left"},
-    ],
-    "sensory_regions": [{"region": "dorsum_foot", "side": "left"}, {"region": "great_toe", "side": "left"}],
-    "strength": [
-        {"movement": "great_toe_extension", "side": "left", "grade": 4},
-        {"movement": "ankle_dorsiflexion", "side": "left", "grade": 5},
-        {"movement": "hip_abduction", "side": "left", "grade": 5},
-    ],
-    "reflexes": [
-        {"reflex": "patellar", "side": "left", "result": "normal"},
-        {"reflex": "achilles", "side": "left", "result": "normal"},
-    ],
-    "provocative": [
-        {"test": "slr", "side": "left", "result": "positive", "angle": 40},
-        {"test": "crossed_slr", "side": "right", "result": "negative"},
-    ],
-    "red_flags": {
-        "saddle_anaesthesia": "absent",
-        "bladder_dysfunction": "absent",
-        "bowel_dysfunction": "absent",
-        "bilateral_leg_symptoms": "absent",
-        "progressive_weakness": "absent",
-    },
-    "symptoms": {"back_pain": "present", "leg_pain_worse_than_back": "present", "paresthesia": "present"},
-    "pain_score": 7,
-    "drug_safety": {"ckd": "absent", "gi_bleed_or_ulcer": "absent", "anticoagulant": "absent"},
-}
-"""A realistic L5 presentation (history, body map, examination, red-flag screen, drug safety)."""
+sys.path.insert(0, str(Path(__file__).parent))
 
-LUA = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = {body}
-done = function(summary, latency, requests)
-  io.write(string.format('RESULT {{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
-    .. '"non2xx": %d, "errors": %d}}\\n', summary.requests, summary.duration, latency:percentile(50),
-    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout))
-end
-"""
+from loadgen import Run, closed_loop, open_loop, request_bytes
+from varied import varied_cases
+
+HOST = "127.0.0.1"
+PATH = "/api/assess"
 
 
-@dataclass(frozen=True)
-class Result:
-    name: str
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    failures: int
+def same_bytes_app(bodies: list[bytes]) -> FastAPI:
+    """Validates the body as /api/assess does and returns the bytes /api/assess would (prepared at start)."""
+    from nerveroot.api.routes_assess import assess_json, read_assess_body
+    from nerveroot.knowledge.loader import default_knowledge
 
-
-def empty_app() -> FastAPI:
+    kb = default_knowledge()
+    answers = {body: assess_json(read_assess_body(body), kb, "summary") for body in bodies}
     app = FastAPI()
 
-    @app.post("/api/assess")
-    async def empty() -> dict[str, str]:
-        return {}
+    @app.post(PATH)
+    async def same(request: Request) -> Response:
+        raw = await request.body()
+        read_assess_body(raw)
+        return Response(content=answers[raw], media_type="application/json")
 
     return app
 
 
-def serve(which: str, port: int) -> None:
-    """Run one server in this process (used by the benchmark's own subprocesses)."""
+def serve(which: str, port: int, cases: int) -> None:
+    """Run one server in this process (the benchmark's own subprocess)."""
     import uvicorn
 
     if which == "app":
@@ -107,89 +61,120 @@ def serve(which: str, port: int) -> None:
 
         app = create_app(Settings.from_env())
     else:
-        app = empty_app()
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, access_log=False, log_level="warning")
+        app = same_bytes_app([c.model_dump_json().encode() for c in varied_cases(cases)])
+    uvicorn.run(app, host=HOST, port=port, workers=1, access_log=False, log_level="warning")
 
 
 def free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((HOST, 0))
         port: int = s.getsockname()[1]
         return port
 
 
-def start(which: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def start(which: str, env: dict[str, str], cases: int, probe: bytes) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", which, "--port", str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    command = [sys.executable, __file__, "--serve", which, "--port", str(port), "--cases", str(cases)]
+    proc = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 120
     while True:
         try:
-            response = httpx.post(f"{url}/api/assess", json=CASE, timeout=30)
-            response.raise_for_status()
-            return proc, url
+            httpx.post(f"http://{HOST}:{port}{PATH}", content=probe, timeout=30).raise_for_status()
+            return proc, port
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"{which} server did not start") from None
-            time.sleep(0.2)
+            time.sleep(0.3)
 
 
-def run_wrk(url: str, script: Path, args: argparse.Namespace, seconds: int) -> dict[str, int]:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s"]
-    out = subprocess.run([*command, "-s", str(script), f"{url}/api/assess"], capture_output=True, text=True, check=True)
-    line = next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))
-    data: dict[str, int] = json.loads(line.removeprefix("RESULT "))
-    return data
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
-def measure(name: str, which: str, env: dict[str, str], script: Path, args: argparse.Namespace) -> Result:
-    proc, url = start(which, env)
-    try:
-        run_wrk(url, script, args, 2)  # warm-up
-        data = run_wrk(url, script, args, args.duration)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return Result(
-        name=name,
-        rps=data["requests"] / (data["duration_us"] / 1e6),
-        p50_ms=data["p50_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        requests=data["requests"],
-        failures=data["non2xx"] + data["errors"],
+def row(name: str, run: Run) -> str:
+    return (
+        f"{name:<34}{run.rps:>9.0f}{run.percentile(50):>9.1f}{run.percentile(99):>9.1f}"
+        f"{run.requests:>9}{run.failures:>7}{run.response_bytes / max(run.requests, 1) / 1000:>8.1f}"
+    )
+
+
+def merge(runs: list[Run]) -> Run:
+    lat = tuple(x for r in runs for x in r.latencies_ms)
+    return Run(
+        sum(r.requests for r in runs),
+        sum(r.failures for r in runs),
+        sum(r.seconds for r in runs),
+        lat,
+        sum(r.response_bytes for r in runs),
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per server")
-    parser.add_argument("--connections", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (the machine's cores are shared)")
-    parser.add_argument("--serve", choices=["app", "empty"], help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=5, help="seconds of closed-loop load per server")
+    parser.add_argument("--slices", type=int, default=3, help="alternating slices the seconds are split into")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=200, help="fixed request rate of the open-loop phase")
+    parser.add_argument("--rate-seconds", type=float, default=10)
+    parser.add_argument("--requests", type=int, default=10_000, help="varied requests of the memory phase")
+    parser.add_argument("--cases", type=int, default=500, help="distinct varied cases in the load")
+    parser.add_argument("--serve", choices=["app", "same"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port)
+        serve(args.serve, args.port, args.cases)
         return
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu)")
+    bodies = [c.model_dump_json().encode() for c in varied_cases(args.cases)]
+    memory_bodies = [c.model_dump_json().encode() for c in varied_cases(args.requests, seed=1616)]
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if k != "NERVEROOT_DATABASE_URL"}
         env |= {"NERVEROOT_HOME": home, "NERVEROOT_ACCESS_LOG": "0"}
-        script = Path(home) / "assess.lua"
-        script.write_text(LUA.format(body=json.dumps(json.dumps(CASE))), encoding="utf-8")
-        results = [
-            measure("empty FastAPI endpoint", "empty", env, script, args),
-            measure("POST /api/assess", "app", env, script, args),
-        ]
-    print(f"wrk: {args.connections} connections, {args.threads} thread(s), {args.duration} s per server, 1 worker")
-    print(f"{'server':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'failed':>8}")
-    for r in results:
-        print(f"{r.name:<26}{r.rps:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.requests:>10}{r.failures:>8}")
-    empty, real = results
-    ratio = real.rps / empty.rps
-    print(f"throughput ratio (assess / empty): {ratio:.3f}  (target >= 0.70: {'met' if ratio >= 0.7 else 'NOT met'})")
-    print(f"p99 of /api/assess: {real.p99_ms:.1f} ms  (target <= 25 ms: {'met' if real.p99_ms <= 25 else 'NOT met'})")
+        servers = {w: start(w, env, args.cases, bodies[0]) for w in ("same", "app")}
+        try:
+            payloads = {w: [request_bytes(HOST, port, PATH, b) for b in bodies] for w, (_, port) in servers.items()}
+            closed: dict[str, list[Run]] = {"same": [], "app": []}
+            for w, (_, port) in servers.items():  # warm-up
+                asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, 1))
+            for _ in range(args.slices):
+                for w, (_, port) in servers.items():
+                    part = args.seconds / args.slices
+                    closed[w].append(asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, part)))
+            fixed = {
+                w: asyncio.run(open_loop(HOST, port, payloads[w], args.rate, args.rate_seconds))
+                for w, (_, port) in servers.items()
+            }
+            app_proc, app_port = servers["app"]
+            before = rss_mib(app_proc.pid)
+            mem_payloads = [request_bytes(HOST, app_port, PATH, b) for b in memory_bodies]
+            memory_run = asyncio.run(
+                closed_loop(HOST, app_port, mem_payloads, args.connections, 120, len(mem_payloads))
+            )
+            after = rss_mib(app_proc.pid)
+        finally:
+            for proc, _ in servers.values():
+                proc.terminate()
+                proc.wait(timeout=30)
+    same, app = merge(closed["same"]), merge(closed["app"])
+    print(f"one uvicorn worker each, loopback, {args.cases} varied cases, summary form")
+    print(f"{'':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}{'failed':>7}{'KB/resp':>8}")
+    print(row(f"same-bytes, {args.connections} conn, closed", same))
+    print(row(f"/api/assess, {args.connections} conn, closed", app))
+    print(row(f"same-bytes, {args.rate:.0f} req/s, open", fixed["same"]))
+    print(row(f"/api/assess, {args.rate:.0f} req/s, open", fixed["app"]))
+    ratio = app.rps / same.rps
+    p99 = fixed["app"].percentile(99)
+    growth = after / before - 1
+    print(
+        f"throughput ratio (assess / same bytes): {ratio:.2f}   target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}"
+    )
+    print(f"p99 at {args.rate:.0f} req/s: {p99:.1f} ms   target <= 25 ms: {'met' if p99 <= 25 else 'NOT met'}")
+    print(
+        f"RSS: {before:.0f} MiB after warm-up, {after:.0f} MiB after {memory_run.requests} more varied requests "
+        f"({growth:+.1%})   target within ±10%: {'met' if abs(growth) <= 0.10 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

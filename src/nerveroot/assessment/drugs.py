@@ -449,28 +449,36 @@ def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK")
     return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
 
 
-PROFILE_CACHE_SIZE = 256
-_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
-    OrderedDict()
-)
+OPTION_CACHE_SIZE = 4096
+_OPTIONS: OrderedDict[tuple[object, ...], tuple[DrugOption, PlanDrug]] = OrderedDict()
+
+
+def _option(
+    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction
+) -> tuple[DrugOption, PlanDrug]:
+    """One drug's option for a profile, cached on what it reads: the statuses of the drug's own caution factors
+    (and CKD severity when it has a CKD caution). The least recently used of `OPTION_CACHE_SIZE` entries goes."""
+    statuses = tuple(profile.status(c.factor) for c in drug.cautions)
+    severe = profile.severe_ckd if any(c.factor == "ckd" for c in drug.cautions) else None
+    key = (kb.content_hash, drug.id, jurisdiction, statuses, severe)
+    found = _OPTIONS.get(key)
+    if found is not None:
+        _OPTIONS.move_to_end(key)
+        return found
+    option = assess_drug(profile, kb, drug, jurisdiction)
+    found = _OPTIONS[key] = (option, PlanDrug.of(option))
+    if len(_OPTIONS) > OPTION_CACHE_SIZE:
+        _OPTIONS.popitem(last=False)
+    return found
 
 
 def profile_options(
     profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
-    """Options for one safety profile, computed once and reused (the returned models are immutable). The key
-    is the profile, not the case: exact age, weight or eGFR within a band never add an entry; the least
-    recently used of at most `PROFILE_CACHE_SIZE` profiles is dropped."""
-    key = (kb.content_hash, profile, jurisdiction)
-    found = _PROFILES.get(key)
-    if found is not None:
-        _PROFILES.move_to_end(key)
-        return found
-    options = sorted(
-        (assess_drug(profile, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
-        key=lambda o: (_STATUS_ORDER[o.status], o.name),
+    """Every drug's option for one safety profile, most usable first (immutable models, shared between every
+    profile that agrees on the factors a drug reads)."""
+    pairs = sorted(
+        (_option(profile, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
+        key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
     )
-    found = _PROFILES[key] = (tuple(options), tuple(PlanDrug.of(o) for o in options))
-    if len(_PROFILES) > PROFILE_CACHE_SIZE:
-        _PROFILES.popitem(last=False)
-    return found
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)

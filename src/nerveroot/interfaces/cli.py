@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from nerveroot.interfaces import cli_assess, cli_eval, cli_intake, cli_interview, cli_kb, cli_qa, cli_records, cli_serve
+from nerveroot.interfaces import (
+    cli_assess,
+    cli_batch,
+    cli_eval,
+    cli_intake,
+    cli_interview,
+    cli_kb,
+    cli_qa,
+    cli_records,
+    cli_serve,
+)
 
 app = typer.Typer(
     name="nerveroot",
@@ -12,5 +22,5 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-for module in (cli_assess, cli_eval, cli_intake, cli_interview, cli_kb, cli_qa, cli_records, cli_serve):
+for module in (cli_assess, cli_batch, cli_eval, cli_intake, cli_interview, cli_kb, cli_qa, cli_records, cli_serve):
     module.register(app)

@@ -1,0 +1,1 @@
+"""Screening archives of notes: one row per note into Parquet, in parallel, resumable."""
