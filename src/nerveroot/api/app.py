@@ -26,8 +26,8 @@ from nerveroot.api import (
     routes_interview,
     routes_kb,
     routes_records,
-    routes_web,
     routes_smart,
+    routes_web,
 )
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
