@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from icd_leaves import TARGET, render
 from nerveroot.ehr import codes
 from nerveroot.ehr.fhir_in import case_from_resources, lenient_resources, parse_resource
-from nerveroot.ehr.orders import daily_dose, product_of, with_daily_ceiling
+from nerveroot.ehr.orders import daily_dose, product_of, strength_of, with_daily_ceiling
 from nerveroot.ehr.terminology import billable_icd, default_terminology, icd_leaves, normal_icd
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Condition
@@ -237,3 +237,38 @@ def test_issued_cards_are_logged_without_patient_content(caplog: pytest.LogCaptu
         "kind": "drug:contraindicated:ibuprofen",
         "suggestions": [],
     }
+
+
+def test_dmd_coded_order_in_tablets_is_lowered_by_whole_tablets() -> None:
+    """A dm+d product nerveroot cannot swap keeps its product; the dose drops to whole tablets under the ceiling."""
+    order = MedicationRequest.model_validate(
+        {
+            "resourceType": "MedicationRequest",
+            "id": "m2",
+            "status": "draft",
+            "intent": "order",
+            "subject": {"reference": "Patient/p"},
+            "medicationCodeableConcept": {
+                "coding": [{"system": codes.DMD, "code": "0000000", "display": "Ibuprofen 400mg tablets"}]
+            },
+            "dosageInstruction": [
+                {
+                    "timing": {"repeat": {"frequency": 4, "period": 1, "periodUnit": "d"}},
+                    "doseAndRate": [{"doseQuantity": {"value": 2, "unit": "tablet"}}],
+                }
+            ],
+        }
+    )
+    terms = default_terminology()
+    strength = strength_of(order.medicationCodeableConcept, terms)
+    dose = daily_dose(order, strength)
+    assert strength == 400 and dose is not None and dose.mg_per_day == 3200
+    fixed = with_daily_ceiling(order, dose, 2400, "Ibuprofen", terms)
+    assert (
+        fixed["medicationCodeableConcept"]
+        == order.model_dump(mode="json", exclude_none=True)["medicationCodeableConcept"]
+    )
+    assert fixed["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == 1
+    assert (
+        fixed["dosageInstruction"][0]["text"] == "Ibuprofen 400 mg four times a day; no more than 2400 mg in 24 hours"
+    )

@@ -29,7 +29,7 @@ from nerveroot.ehr.cards import Action, Card, CdsRequest, CdsResponse, Suggestio
 from nerveroot.ehr.config import EhrRuntime
 from nerveroot.ehr.fhir_facts import identify_drug
 from nerveroot.ehr.fhir_in import medication_concept
-from nerveroot.ehr.orders import daily_dose, find_drug, is_lumbar_mri, product_of, with_daily_ceiling
+from nerveroot.ehr.orders import daily_dose, find_drug, is_lumbar_mri, strength_of, with_daily_ceiling
 from nerveroot.ehr.services import detail, hook_data
 from nerveroot.ehr.terminology import Terminology, default_terminology
 from nerveroot.knowledge.base import KnowledgeBase
@@ -235,8 +235,7 @@ def _drug_cards(
                 overrideReasons=list(OVERRIDE_REASONS),
             ).kind(f"drug:advised-against:{option.drug_id}")
         )
-    known = product_of(concept, terms)
-    ordered = daily_dose(order, known[1].mg if known else None)
+    ordered = daily_dose(order, strength_of(concept, terms))
     ceiling = option.ceiling_mg_per_day
     if ordered is not None and ceiling is not None and ordered.mg_per_day > ceiling:
         basis = min(option.ceiling_basis, key=lambda b: b.mg_per_day)

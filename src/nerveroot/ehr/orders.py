@@ -133,12 +133,26 @@ def _strength_text(text: str, old: float, new: float) -> str:
     return re.sub(rf"\b{old:g}\s*(mg|MG)\b", f"{new:g} mg", text)
 
 
+_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b", re.I)
+
+
+def strength_of(concept: CodeableConcept | None, terms: Terminology) -> float | None:
+    """mg per unit of the product: from a known RxNorm clinical drug, else from the one strength its words name
+    (dm+d and local names such as 'Ibuprofen 400mg tablets'; combination strengths are not guessed)."""
+    known = product_of(concept, terms)
+    if known is not None:
+        return known[1].mg
+    words = " ".join([concept.text or "", *[c.display or "" for c in concept.coding or []]]) if concept else ""
+    found = {float(m) for m in _STRENGTH.findall(words)}
+    return found.pop() if len(found) == 1 and "/" not in words else None
+
+
 def with_daily_ceiling(
     order: MedicationRequest, dose: OrderedDose, ceiling: float, name: str, terms: Terminology
 ) -> dict[str, Any]:
     """The order rewritten to at most `ceiling` mg in 24 hours, consistently: the per-dose amount is lowered to the
-    largest strength that fits (the product coding, its text and the dosage text changed with it) and a
-    maxDosePerPeriod added."""
+    largest strength that fits (the product coding, its text and the dosage text changed with it), or, for a
+    product nerveroot cannot swap that is dosed in tablets, to fewer whole tablets; and a maxDosePerPeriod added."""
     data = order.model_dump(mode="json", exclude_none=True)
     dosage = data["dosageInstruction"][0]
     per_dose = dose.per_dose_mg
@@ -148,6 +162,8 @@ def with_daily_ceiling(
         fits = math.floor(ceiling / dose.doses_per_day)
         new_dose: float = fits
         swapped = False
+        tablets = 0
+        strength = strength_of(concept, terms)
         if known is not None:
             _, product = known
             choices = [
@@ -169,6 +185,9 @@ def with_daily_ceiling(
                     "coding": [{"system": codes.RXNORM, "code": ingredient, "display": name.lower()}],
                     "text": name,
                 }
+        elif dose.per_dose_unit == "tablet" and strength and fits >= strength:
+            tablets = math.floor(fits / strength)  # the same product, fewer whole tablets
+            new_dose = tablets * strength
         elif "medicationCodeableConcept" in data:
             med = data["medicationCodeableConcept"]
             if med.get("text"):
@@ -183,8 +202,8 @@ def with_daily_ceiling(
         one_tablet = dose.per_dose_unit == "tablet" and swapped  # one tablet of the new product is the dose
         for rate in dosage.get("doseAndRate", []):
             if "doseQuantity" in rate:
-                if one_tablet:
-                    rate["doseQuantity"]["value"] = 1
+                if one_tablet or tablets:
+                    rate["doseQuantity"]["value"] = tablets or 1
                 else:
                     rate["doseQuantity"] = {"value": new_dose, "unit": "mg", "system": codes.UCUM, "code": "mg"}
         per_dose = new_dose
