@@ -240,6 +240,7 @@ def test_issue_scenario_ibuprofen_is_critical_and_cpt_only_mri_gets_a_card(
     assert all(token == "Bearer stub-token" for path, token in ehr.seen if path.startswith("/fhir/"))
     queries = [path for path, _ in ehr.seen if path.startswith("/fhir/Observation?patient")]
     assert queries and "category=laboratory" in queries[0] and "_count=100" in queries[0]
+    assert "date=ge2024-01-15" in queries[0]  # two years back from the runtime's today
 
 
 def test_order_select_with_es384_and_patient_view(ehr: StubEhr, kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -331,3 +332,15 @@ def test_smart_ehr_launch_opens_the_case_in_context(ehr: StubEhr, kb: KnowledgeB
     assert replay.status_code == 401  # the state is single use
     foreign = client.get("/smart/launch", params={"iss": "https://rogue.example/fhir", "launch": "x"})
     assert foreign.status_code == 401
+
+
+def test_mri_reason_code_counts_as_a_recorded_red_flag(ehr: StubEhr, kb: KnowledgeBase, tmp_path: Path) -> None:
+    """A CPT-only MRI ordered for urinary retention (reasonCode R33.9): the scan fits an urgent red flag."""
+    client = app_for(ehr, kb, tmp_path)
+    mri = {**MRI, "reasonCode": [{"coding": [{"system": ICD, "code": "R33.9"}]}]}
+    draft = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": mri}]}
+    result = call(client, ehr, ORDER_SIGN, request(ehr, "order-sign", draftOrders=draft), "ES384")
+    [card] = result["cards"]
+    assert card["summary"].startswith("Lumbar MRI fits") and "Condition/reason-mri1-0" in card["detail"]
+    [pama] = result["systemActions"]
+    assert pama["resource"]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "appropriate"

@@ -238,7 +238,9 @@ def test_emergency_bundle_has_red_flag_issue_and_stat_mri(kb: KnowledgeBase) -> 
 
 
 def test_intake_questionnaire(kb: KnowledgeBase) -> None:
-    form = Questionnaire.model_validate_json(intake_questionnaire(kb).model_dump_json(exclude_none=True))
+    emitted = intake_questionnaire(kb).model_dump_json(exclude_none=True)
+    assert schema_errors(json.loads(emitted)) == []
+    form = Questionnaire.model_validate_json(emitted)
     links = {i.linkId for g in form.item for i in g.item}
     assert {"rf_saddle", "fact_duration", "pain-medial_leg", "numb-sole", "odi-10", "startback-9"} <= links
     assert not {"reflex_patellar", "test_slr"} & links  # examination items arrive as Observations

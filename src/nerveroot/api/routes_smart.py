@@ -15,7 +15,7 @@ from nerveroot.api.routes_cdshooks import get_ehr
 from nerveroot.ehr.config import EhrRuntime
 from nerveroot.ehr.fetch import gather
 from nerveroot.ehr.fhir_in import case_from_resources
-from nerveroot.ehr.services import PREFETCH
+from nerveroot.ehr.services import PREFETCH, fetch_bounds
 from nerveroot.ehr.smart import SmartLauncher, clients_from_env
 from nerveroot.errors import AuthError
 
@@ -60,6 +60,7 @@ def callback(
         token["access_token"],
         runtime.fetch_budget_s,
         runtime.fhir_transport,
+        fetch_bounds(runtime.today()),
     )
     case = case_from_resources(runtime.today(), found.resources).case
     encoded = base64.urlsafe_b64encode(case.model_dump_json(exclude_defaults=True).encode()).decode().rstrip("=")

@@ -121,8 +121,11 @@ def gather(
     token: str | None,
     budget_s: float = 0.5,
     transport: httpx.AsyncBaseTransport | None = None,
+    bounds: dict[str, str] | None = None,
 ) -> Gathered:
-    """Every prefetched value read (whatever its key), and each template the client did not prefetch fetched."""
+    """Every prefetched value read (whatever its key), and each template the client did not prefetch fetched.
+    `bounds` adds search parameters to nerveroot's own queries (e.g. a date floor), which prefetch templates
+    cannot carry."""
     out = Gathered()
     given = prefetch or {}
     for key, value in given.items():
@@ -141,7 +144,7 @@ def gather(
         elif not fhir_server:
             out.missing[key] = "not prefetched and no fhirServer given"
         else:
-            queries[key] = query
+            queries[key] = query + (bounds or {}).get(key, "")
     if queries and fhir_server:
         asyncio.run(_fetch_all(fhir_server, token, queries, budget_s, transport, out))
     unique: dict[str, Resource] = {}

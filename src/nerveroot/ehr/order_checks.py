@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.condition import Condition as FhirCondition
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
@@ -15,6 +16,7 @@ from nerveroot.assessment.drugs import DrugOption, drug_options
 from nerveroot.assessment.evidence import PERSISTENT_DAYS
 from nerveroot.assessment.result import Assessment
 from nerveroot.assessment.workup import NO_IMAGING, PERSISTENT
+from nerveroot.ehr import codes
 from nerveroot.ehr.card_parts import (
     MRI_OVERRIDE_REASONS,
     OVERRIDE_REASONS,
@@ -49,12 +51,13 @@ def check_orders(
     cards: list[Card] = [_unreadable(warnings, kb)] if warnings else []
     if not checked:
         return CdsResponse(cards=cards)
-    data = hook_data(request, runtime, extra=medications)
+    imaging = [o for o in checked if isinstance(o, ServiceRequest) and is_lumbar_mri(o, terms)]
+    data = hook_data(request, runtime, extra=[*medications, *[r for o in imaging for r in _reasons(o)]])
     actions: list[Action] = []
     result: Assessment | None = None
     options: list[DrugOption] | None = None
     for order in checked:
-        if isinstance(order, ServiceRequest) and is_lumbar_mri(order, terms):
+        if isinstance(order, ServiceRequest) and order in imaging:
             result = result or assess(data.case, kb)
             card, rating = _mri_card(order, data, result, kb, runtime)
             cards.append(card)
@@ -69,6 +72,28 @@ def check_orders(
             option = next(o for o in options if o.drug_id == drug.id)
             cards += _drug_cards(order, concept, option, data, kb, terms)
     return CdsResponse(cards=cards, systemActions=actions or None)
+
+
+def _reasons(order: ServiceRequest) -> list[Resource]:
+    """The order's coded reasons as the ordering clinician's confirmed, active problems (a red flag named as the
+    reason for a scan counts as recorded)."""
+    found: list[Resource] = []
+    for i, reason in enumerate(order.reasonCode or []):
+        if not reason.coding:
+            continue
+        found.append(
+            FhirCondition.model_validate(
+                {
+                    "resourceType": "Condition",
+                    "id": f"reason-{order.id or 'order'}-{i}",
+                    "clinicalStatus": {"coding": [{"system": codes.CONDITION_CLINICAL, "code": "active"}]},
+                    "verificationStatus": {"coding": [{"system": codes.CONDITION_VERIFICATION, "code": "confirmed"}]},
+                    "code": reason.model_dump(mode="json", exclude_none=True),
+                    "subject": order.subject.model_dump(mode="json", exclude_none=True),
+                }
+            )
+        )
+    return found
 
 
 def _unreadable(warnings: list[str], kb: KnowledgeBase) -> Card:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
 from fhir.resources.R4B.resource import Resource
@@ -33,6 +34,17 @@ PREFETCH = {
     "allergies": "AllergyIntolerance?patient={{context.patientId}}&_count=100",
     "questionnaireResponses": "QuestionnaireResponse?patient={{context.patientId}}&_sort=-authored&_count=20",
 }
+OBSERVATION_YEARS = 2
+"""Observations older than this are not fetched (prefetch templates cannot carry a date; the client's own
+prefetch may bring older ones, which are read)."""
+
+
+def fetch_bounds(today: date) -> dict[str, str]:
+    """Search parameters nerveroot adds to the queries it makes itself."""
+    since = today.replace(year=today.year - OBSERVATION_YEARS, day=min(today.day, 28))
+    return {"observations": f"&date=ge{since.isoformat()}"}
+
+
 ORDER_DESCRIPTION = (
     "Checks a lumbar spine MRI (CPT, LOINC or SNOMED CT coded) against the imaging rules, and an NSAID or opioid "
     "(RxNorm, ATC or by name) against the patient's daily ceiling, contraindications, allergies and the sciatica "
@@ -86,6 +98,7 @@ def hook_data(request: CdsRequest, runtime: EhrRuntime, extra: list[Resource] | 
         token,
         runtime.fetch_budget_s,
         runtime.fhir_transport,
+        fetch_bounds(runtime.today()),
     )
     resources = [*gathered.resources, *(extra or [])]
     intake = case_from_resources(runtime.today(), resources)
