@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import httpx
@@ -30,6 +32,12 @@ class Gathered:
     resources: list[Resource] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every FHIR client (building one costs tens of milliseconds of the 500 ms budget)."""
+    return ssl.create_default_context()
 
 
 def fill(template: str, context: dict[str, Any]) -> str | None:
@@ -99,7 +107,9 @@ async def _fetch_all(
     if token:
         headers["Authorization"] = f"Bearer {token}"
     deadline = time.monotonic() + budget_s
-    async with httpx.AsyncClient(headers=headers, transport=transport, follow_redirects=False) as client:
+    async with httpx.AsyncClient(
+        headers=headers, transport=transport, follow_redirects=False, verify=tls_context()
+    ) as client:
         tasks = {key: asyncio.create_task(_query(client, base, q, deadline, key, out)) for key, q in queries.items()}
         _, pending = await asyncio.wait(tasks.values(), timeout=budget_s)
         for task in pending:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from nerveroot.ehr.fetch import tls_context
 from nerveroot.errors import AuthError
 
 SMART_CLIENTS_ENV = "NERVEROOT_SMART_CLIENTS"
@@ -83,7 +84,7 @@ class SmartLauncher:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _http(self) -> httpx.Client:
-        return httpx.Client(transport=self.transport, timeout=5.0, follow_redirects=False)
+        return httpx.Client(transport=self.transport, timeout=5.0, follow_redirects=False, verify=tls_context())
 
     def discover(self, iss: str) -> dict[str, Any]:
         """The EHR's SMART configuration (authorization and token endpoints, PKCE support)."""
