@@ -44,7 +44,8 @@ PAMA_CONSULT = "http://hl7.org/fhir/us/pama/StructureDefinition/pama-rating-cons
 def check_orders(
     request: CdsRequest, orders: list[Resource], warnings: list[str], kb: KnowledgeBase, runtime: EhrRuntime
 ) -> CdsResponse:
-    """Cards for the draft orders nerveroot knows (others get none); PAMA ratings for lumbar MRI as system actions."""
+    """Cards for the draft orders nerveroot knows (others get none); in the US, PAMA ratings for lumbar MRI as
+    system actions."""
     terms = default_terminology()
     medications = [o for o in orders if o.get_resource_type() == "Medication"]
     checked = [o for o in orders if o.get_resource_type() in ("ServiceRequest", "MedicationRequest")]
@@ -61,7 +62,8 @@ def check_orders(
             result = result or assess(data.case, kb)
             card, rating = _mri_card(order, data, result, kb, runtime)
             cards.append(card)
-            actions.append(_pama_action(order, rating, card.uuid or ""))
+            if runtime.settings.jurisdiction == "US":  # PAMA appropriate-use criteria apply to US Medicare imaging
+                actions.append(_pama_action(order, rating, card.uuid or ""))
         elif isinstance(order, MedicationRequest):
             concept = medication_concept(order, data.library)
             cards += _allergy_cards(order, concept, data, terms, kb)
