@@ -401,7 +401,7 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(tmp_path: Path, kb: Kn
     response = client.post(f"/cds-services/{PATIENT_VIEW}", json=body)
     assert response.status_code == 200
     assert response.json()["cards"][0]["indicator"] == "critical"
-    assert len(calls) == 4  # observations, medications, statements, allergies: the keys not prefetched
+    assert len(calls) == 5  # observations, medications, statements, allergies, procedures: not prefetched
     url, token = next(c for c in calls if "/Observation?" in c[0])
     assert token == "Bearer tok" and url.startswith("https://ehr.example.org/fhir/Observation?patient=p1&category=")
 

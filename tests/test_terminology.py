@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icd_leaves import TARGET, render
+from nerveroot.assessment.case import Case
 from nerveroot.ehr import codes
 from nerveroot.ehr.fhir_in import case_from_resources, lenient_resources, parse_resource
 from nerveroot.ehr.orders import daily_dose, product_of, strength_of, with_daily_ceiling
@@ -272,3 +273,41 @@ def test_dmd_coded_order_in_tablets_is_lowered_by_whole_tablets() -> None:
     assert (
         fixed["dosageInstruction"][0]["text"] == "Ibuprofen 400 mg four times a day; no more than 2400 mg in 24 hours"
     )
+
+
+CONTRACT_V2 = "observations" in Case.model_fields and "procedures" in Case.model_fields
+
+
+@pytest.mark.skipif(not CONTRACT_V2, reason="the Case contract v2 fields (issue 10) are not on this branch yet")
+def test_case_contract_v2_fields_from_fhir() -> None:
+    procedure = {
+        "resourceType": "Procedure",
+        "id": "pr1",
+        "status": "completed",
+        "code": {"coding": [{"system": codes.CPT, "code": "62323"}]},
+        "subject": {"reference": "Patient/p"},
+        "performedDateTime": "2026-01-05",
+    }
+    clopidogrel = {
+        "resourceType": "MedicationRequest",
+        "id": "m1",
+        "status": "active",
+        "intent": "order",
+        "medicationCodeableConcept": {"coding": [{"system": codes.RXNORM, "code": "32968"}]},
+        "subject": {"reference": "Patient/p"},
+    }
+    case = read(
+        obs("1988-5", valueQuantity={"value": 45, "system": codes.UCUM, "code": "mg/L"}),
+        obs("8310-5", valueQuantity={"value": 38.6, "system": codes.UCUM, "code": "Cel"}),
+        {**cond("R32"), "onsetDateTime": "2026-01-12"},
+        {**cond("M54.16"), "onsetDateTime": "2025-12-26"},
+        cond("R15.9", verification="provisional"),
+        procedure,
+        clopidogrel,
+    ).case
+    dumped = case.model_dump()
+    assert dumped["observations"]["crp_mg_l"] == 45 and dumped["observations"]["temperature_c"] == 38.6
+    assert dumped["onset_days"] == {"bladder_dysfunction": 3, "leg_pain": 20}
+    assert case.red_flags["bowel_dysfunction"] == "unsure"  # a provisional diagnosis: asked, not settled
+    assert dumped["procedures"] == [{"kind": "epidural_injection", "days_ago": 10}]
+    assert case.history["antiplatelet_use"] == "present"

@@ -63,10 +63,9 @@ async def _query(
         pages += 1
         body = _json(response)
         if response.status_code >= 400:
-            issues = (
-                body.get("issue") if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome" else None
-            )
-            reason = "; ".join(issue_text(i) for i in issues or [] if isinstance(i, dict)) or "no OperationOutcome"
+            outcome = isinstance(body, dict) and body.get("resourceType") == "OperationOutcome"
+            issues = body.get("issue") if outcome and isinstance(body.get("issue"), list) else []
+            reason = "; ".join(issue_text(i) for i in issues if isinstance(i, dict)) or "no OperationOutcome"
             if pages == 1:
                 out.missing[key] = f"the FHIR server answered {response.status_code}: {reason}"
             else:

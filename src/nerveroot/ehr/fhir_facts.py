@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
@@ -33,7 +33,9 @@ from nerveroot.knowledge.base import normalise
 USABLE_OBSERVATION = {"final", "amended", "corrected", "preliminary"}
 CURRENT_MED_REQUEST = {"active", "on-hold", "draft"}
 CURRENT_MED_STATEMENT = {"active", "intended", "on-hold", "unknown"}
-RANK = {"unknown": 0, "absent": 1, "present": 2}
+RANK = {"unknown": 0, "unsure": 1, "absent": 2, "present": 3}
+"""When sources disagree: present > absent > unsure > unknown (the Case contract's merge order)."""
+PROCEDURE_DONE = {"completed", "in-progress"}
 
 
 def coded(concept: CodeableConcept | None, system: str) -> list[str]:
@@ -56,6 +58,13 @@ def as_date(value: Any) -> date | None:
 
 def label(resource: Any, index: int) -> str:
     return f"{resource.get_resource_type()}/{resource.id or index}"
+
+
+def status_values() -> tuple[str, ...]:
+    """The three-valued (or, with 'unsure', four-valued) statuses the Case accepts."""
+    from nerveroot.assessment import case as case_module
+
+    return tuple(get_args(case_module.Status))
 
 
 def case_field_exists(target: str) -> bool:
@@ -113,6 +122,8 @@ class Facts:
         table, _, key = target.partition(".")
         if not case_field_exists(target):
             return False
+        if value == "unsure" and (table not in _TABLES or "unsure" not in status_values()):
+            value = "unknown"
         slot = self.data.setdefault(table, {})
         if RANK[value] >= RANK.get(slot.get(key, "unknown"), 0):
             slot[key] = value
@@ -167,16 +178,22 @@ class Facts:
                 continue
             if self._condition_target(target, meaning):
                 said.append(f"{target.split('.')[-1]} {meaning}")
-        if episode and clinical not in ("inactive", "resolved", "remission"):
-            onset = as_date(condition.onsetDateTime) or (
-                as_date(condition.onsetPeriod.start) if condition.onsetPeriod else None
-            )
-            if onset is not None and onset <= self.today:
-                days = (self.today - onset).days
+        onset = as_date(condition.onsetDateTime) or (
+            as_date(condition.onsetPeriod.start) if condition.onsetPeriod else None
+        )
+        current = clinical not in ("inactive", "resolved", "remission") and verification != "refuted"
+        if current and onset is not None and onset <= self.today:
+            days = (self.today - onset).days
+            keys = [t.split(".", 1)[1] for t in [m.target for m in maps] if t.split(".")[0] in _TABLES]
+            codings = condition.code.coding or [] if condition.code else []
+            keys += [k for c in codings if (k := self.terms.onset_key(c.system, c.code))]
+            if episode:
                 self.data["duration_days"] = max(days, self.data.get("duration_days", 0))
-                if case_field_exists("onset_days"):
-                    self.data["onset_days"] = max(days, self.data.get("onset_days", 0))
                 said.append(f"symptoms for {days} days")
+            if keys and case_field_exists("onset_days"):
+                onsets = self.data.setdefault("onset_days", {})
+                for key in dict.fromkeys(keys):
+                    onsets[key] = max(days, onsets.get(key, 0))
         if said:
             self._ok(where, ", ".join(said))
         else:
@@ -270,6 +287,28 @@ class Facts:
                 drugs.append(drug_id)
         self._ok(where, " → ".join(filter(None, said)))
 
+    def procedure(self, resource: Any, where: str) -> None:
+        """A completed spinal procedure → the Case's procedures (kind, days ago or unknown)."""
+        if resource.status not in PROCEDURE_DONE:
+            return self._skip(where, f"status {resource.status}")
+        kind = next(
+            (
+                k
+                for c in (resource.code.coding or [] if resource.code else [])
+                if (k := self.terms.procedure_kind(c.system, c.code))
+            ),
+            None,
+        )
+        if kind is None:
+            return self._skip(where, "procedure not in nerveroot's value sets")
+        if not case_field_exists("procedures"):
+            return self._skip(where, f"{kind}: mapped, but no nerveroot field for it yet")
+        period = resource.performedPeriod
+        when = as_date(resource.performedDateTime) or (as_date(period.start) if period is not None else None)
+        days = (self.today - when).days if when is not None and when <= self.today else None
+        self.data.setdefault("procedures", []).append({"kind": kind, "days_ago": days})
+        self._ok(where, f"{kind}, {'time unknown' if days is None else f'{days} days ago'}")
+
     def allergy(self, resource: Any, where: str) -> None:
         verification = first_code(resource.verificationStatus, codes.ALLERGY_VERIFICATION)
         clinical = first_code(resource.clinicalStatus, codes.ALLERGY_CLINICAL)
@@ -324,11 +363,14 @@ def _own_targets() -> dict[str, str]:
 _OWN_TARGETS = _own_targets()
 
 
+_TABLES = ("red_flags", "history", "symptoms")
+
+
 def _condition_meaning(rule: ConditionMap | None, verification: str | None, clinical: str | None) -> str | None:
     if verification == "refuted":
         return "absent" if rule is None or rule.refuted_means_absent else None
     if verification in ("unconfirmed", "provisional", "differential"):
-        return "unknown"
+        return "unsure" if "unsure" in status_values() else "unknown"
     if clinical in ("inactive", "resolved", "remission"):
         return rule.when_resolved if rule is not None else None
     return "present"

@@ -93,9 +93,9 @@ def lenient_resources(data: Any, path: str) -> tuple[list[Resource], list[str]]:
     warnings: list[str] = []
     for item, where in items:
         if isinstance(item, dict) and item.get("resourceType") == "OperationOutcome":
-            warnings += [
-                f"{where}: server said: {issue_text(i)}" for i in item.get("issue") or [] if isinstance(i, dict)
-            ]
+            issues = item.get("issue")
+            listed: list[Any] = issues if isinstance(issues, list) else []
+            warnings += [f"{where}: server said: {issue_text(i)}" for i in listed if isinstance(i, dict)]
             continue
         try:
             found.append(parse_resource(item, where))
@@ -278,7 +278,15 @@ def _apply_question(case: Case, question: Question, value: Any) -> Case:
 
 
 MEDICATION_KINDS = ("MedicationRequest", "MedicationStatement")
-READ_KINDS = ("Patient", "Condition", "Observation", "QuestionnaireResponse", *MEDICATION_KINDS, "AllergyIntolerance")
+READ_KINDS = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "QuestionnaireResponse",
+    *MEDICATION_KINDS,
+    "AllergyIntolerance",
+    "Procedure",
+)
 
 
 def medication_concept(resource: Any, library: dict[str, Any]) -> CodeableConcept | None:
@@ -325,6 +333,8 @@ def case_from_resources(
             facts.medication(resource, medication_concept(resource, library), where)
         elif kind == "AllergyIntolerance":
             facts.allergy(resource, where)
+        elif kind == "Procedure":
+            facts.procedure(resource, where)
         elif kind == "QuestionnaireResponse":
             responses.append((cast(QuestionnaireResponse, resource), f"QuestionnaireResponse/{resource.id or i}"))
         elif kind != "Medication":

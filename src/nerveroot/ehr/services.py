@@ -32,6 +32,7 @@ PREFETCH = {
     "statements": "MedicationStatement?patient={{context.patientId}}&status=active"
     "&_include=MedicationStatement:medication",
     "allergies": "AllergyIntolerance?patient={{context.patientId}}&_count=100",
+    "procedures": "Procedure?patient={{context.patientId}}&_count=100",
     "questionnaireResponses": "QuestionnaireResponse?patient={{context.patientId}}&_sort=-authored&_count=20",
 }
 OBSERVATION_YEARS = 2
@@ -42,7 +43,7 @@ prefetch may bring older ones, which are read)."""
 def fetch_bounds(today: date) -> dict[str, str]:
     """Search parameters nerveroot adds to the queries it makes itself."""
     since = today.replace(year=today.year - OBSERVATION_YEARS, day=min(today.day, 28))
-    return {"observations": f"&date=ge{since.isoformat()}"}
+    return {"observations": f"&date=ge{since.isoformat()}", "procedures": f"&date=ge{since.isoformat()}"}
 
 
 ORDER_DESCRIPTION = (

@@ -44,6 +44,12 @@ class ConditionMap(_Sourced):
 class EpisodeSet(_Sourced):
     icd10cm_categories: list[str]
     snomed: list[str]
+    onset_keys: dict[str, list[str]]
+
+
+class ProcedureMap(_Sourced):
+    kind: str
+    cpt: list[str]
 
 
 class ObservationMap(_Sourced):
@@ -101,6 +107,7 @@ class Terminology(_Strict):
     sources: dict[str, dict[str, str]]
     conditions: list[ConditionMap]
     episode: EpisodeSet
+    procedures: list[ProcedureMap]
     observations: list[ObservationMap]
     fever: Fever
     drug_classes: list[DrugClass]
@@ -126,6 +133,7 @@ class Terminology(_Strict):
         return [
             *self.conditions,
             self.episode,
+            *self.procedures,
             *self.observations,
             self.fever,
             *self.drug_classes,
@@ -160,6 +168,20 @@ class Terminology(_Strict):
         if system == codes.ICD10CM:
             return icd_in(code, [], self.episode.icd10cm_categories)
         return system == codes.SNOMED and code in self.episode.snomed
+
+    def onset_key(self, system: str | None, code: str | None) -> str | None:
+        """The onset_days key an episode condition dates (leg_pain, back_pain), if any."""
+        for key, listed in self.episode.onset_keys.items():
+            if system == codes.ICD10CM and code and icd_in(code, [], [c for c in listed if not c.isdigit()]):
+                return key
+            if system == codes.SNOMED and code in listed:
+                return key
+        return None
+
+    def procedure_kind(self, system: str | None, code: str | None) -> str | None:
+        if system != codes.CPT or not code:
+            return None
+        return next((p.kind for p in self.procedures if code in p.cpt), None)
 
     def observation_map(self, system: str | None, code: str | None) -> ObservationMap | None:
         if system != codes.LOINC or not code:
