@@ -742,11 +742,14 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
     A later part inherits the things the whole question names ('What is X, and how is it treated?'), and its
     card must cover it strictly, since a short part says little on its own."""
     found: list[str] = []
-    main = _card(ctx, question, intent, links, signals=signals)
+    parts = split_parts(question)
+    first = parts[0] if len(parts) > 1 else ""
+    main = _card(ctx, first, classify(first), ctx.linker.link(first), signals=signals) if first else None
+    main = main or _card(ctx, question, intent, links, signals=signals)
     if main is not None:
         found.append(main)
     named = " ".join(ctx.linker.names_of(links.direct))
-    for part in split_parts(question)[1:2]:
+    for part in parts[1:2]:
         text = f"{part} {named}".strip()
         card = _card(ctx, text, classify(part), ctx.linker.link(text), strict=True, signals=signals)
         if card is not None and card not in found:

@@ -37,7 +37,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
      r"\bgym\b|weights|cardio|desk|work"),
     ("cause", r"\bcaus\w*|\bwhy\b|risk|overweight|obes\w*"),
-    ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|will i (definitely )?be"),
+    ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|"
+     r"will i (definitely |always )?(be|have|get)\b"),
 )  # fmt: skip
 """Question types in order of precedence: the first that matches is the main type."""
 
