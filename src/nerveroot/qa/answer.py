@@ -642,7 +642,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     'how much') and a yes or no for a yes/no question; the opening sentence on a tie."""
     own_question, _, body = statement.text.partition(" — ")
     sentences = _SENTENCE_END.split(body)
-    wanted = (links.focus | links.words) - set(tokenize(own_question))  # the opening answers its own question
+    own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
+    wanted = (links.focus | links.words) - own
     yes_no = bool(_YES_NO_QUESTION.match(normalise(question))) or links.verdict
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
@@ -650,7 +651,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         tokens = set(tokenize(sentence))
         overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
         verdict = yes_no and bool(_YES_NO.match(sentence))
-        return (overlap + 3.0 * has_shape(intent.qtype, sentence) + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
+        shape = 3.0 * has_shape(intent.qtype, sentence) + 2.0 * any(has_shape(q, sentence) for q in intent.qtypes[1:])
+        return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
 
     best = max(enumerate(sentences), key=score)[1]
     return _first_sentence(best) if best == sentences[0] else best

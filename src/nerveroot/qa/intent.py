@@ -13,8 +13,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
     ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
-     r"how often (can|should|do) i take|how long (will|should|do) i (need to )?take|take it for|"
-     r"how long does \w+ take to work|when should i take"),
+     r"how often (can|should|do) i take|when should i take"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
      r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly"),
@@ -29,8 +28,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
     ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|\b[ls][1-5]\b.*\b(pain|root|go)\b|"
      r"\b[ls][1-5] radiculopathy"),
-    ("duration_prognosis", r"how long|\blast\b|go away|get better|recover\w*|prognosis|outlook|permanent\w*|"
-     r"chronic|persistent|heal\w*|come back|recurr\w*"),
+    ("duration_prognosis", r"how long|take to work|\blast\b|go away|get better|recover\w*|prognosis|outlook|"
+     r"permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*"),
     ("self_care", r"at home|self[- ]?care|can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
