@@ -1,0 +1,131 @@
+"""Demographics and timing (age, sex, duration, onset, trigger, course) and findings implied by others."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from spacy.tokens import Doc
+
+from nerveroot.intake import patterns as pt
+from nerveroot.intake.facts import MEDICINE_KINDS
+from nerveroot.intake.models import ParsedFinding
+from nerveroot.intake.rules import STRENGTH_PREFIX
+from nerveroot.intake.state import ParseState, in_scope_of
+
+
+def _first(
+    doc: Doc, regexes: Iterable[tuple[str, re.Pattern[str]]], cue: re.Pattern[str] | None = None
+) -> tuple[str, re.Match[str]] | None:
+    best: tuple[str, re.Match[str]] | None = None
+    for label, regex in regexes:
+        for mt in regex.finditer(doc.text):
+            if in_scope_of(doc, mt.start(), mt.end()):
+                continue
+            if cue is not None:
+                span = doc.char_span(mt.start(), mt.end(), alignment_mode="expand")
+                if span is None or not cue.search(span.sent.text):
+                    continue
+            if best is None or mt.start() < best[1].start():
+                best = (label, mt)
+            break
+    return best
+
+
+def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
+    doc, text = state.doc, state.doc.text
+    out: dict[str, Any] = {}
+    family = {"FAMILY"}
+    for regex in pt.AGE:
+        mt = regex.search(text)
+        if mt and 16 <= int(mt.group(1)) <= 120 and not in_scope_of(doc, mt.start(), mt.end(), family):
+            out["age"] = int(mt.group(1))
+            state.add("age", "demographic", "present", None, mt.start(), mt.end(), value=out["age"])
+            break
+    for sex, sex_regexes in (
+        ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),
+        ("male", (pt.SEX_MALE, pt.PRONOUN_MALE)),
+    ):
+        for regex in sex_regexes:
+            mt = next((x for x in regex.finditer(text) if not in_scope_of(doc, x.start(), x.end(), family)), None)
+            if mt and "sex" not in out:
+                out["sex"] = sex
+                state.add("sex", "demographic", "present", None, mt.start(), mt.end(), value=sex)
+            if mt:
+                break
+        if "sex" in out:
+            break
+    for mt in pt.LAST_UNIT.finditer(text):
+        if not in_scope_of(doc, mt.start(), mt.end(), {"FAMILY", "HYPOTHETICAL"}):
+            unit_days = pt.UNIT_DAYS[mt.group(1).lower()]
+            state.add("duration_days", "course", "present", None, mt.start(), mt.end(), value=unit_days)
+            out["duration_days"] = unit_days
+            break
+    candidates = [(m.start(), m.end(), pt.duration_days(m)) for m in pt.DURATION.finditer(text)]
+    candidates = candidates if "duration_days" not in out else []
+    candidates += [(m.start(), m.end(), pt.since_days(m.group(1), today)) for m in pt.SINCE_DAY.finditer(text)]
+    for start, end, days in sorted(candidates):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        sent = span.sent if span is not None else None
+        history_only = (
+            sent is not None
+            and any(e._.target_rule.metadata["kind"] in ("history", *MEDICINE_KINDS) for e in sent.ents)
+            and not pt.PAIN_WORD.search(sent.text)
+        )
+        if days is None or history_only or days > 36500 or in_scope_of(doc, start, end, {"FAMILY", "HYPOTHETICAL"}):
+            continue
+        out["duration_days"] = days
+        state.add("duration_days", "course", "present", None, start, end, value=days)
+        break
+    timing: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None], ...] = (
+        ("onset", pt.ONSET, None),
+        ("trigger", pt.TRIGGER_SELF, None),
+        ("trigger", pt.TRIGGER, pt.TRIGGER_CUE),
+        ("course", pt.COURSE, None),
+    )
+    for name, labelled, cue in timing:
+        if name in out:
+            continue
+        hit = _first(doc, labelled, cue)
+        if hit:
+            out[name] = hit[0]
+            state.add(name, "course", "present", None, hit[1].start(), hit[1].end(), value=hit[0])
+    scores = [int(m.group(1) or m.group(2)) for m in pt.PAIN_SCORE.finditer(text)]
+    scores = [s for s in scores if 0 <= s <= 10]
+    if scores:
+        out["pain_score"] = max(scores)
+    return out
+
+
+_WEAK_WORD = re.compile(r"\bweak|\bparesis\b|\b(?:power|strength)\b", re.IGNORECASE)
+
+
+def derive_findings(state: ParseState) -> None:
+    """Findings implied by others: bilateral leg symptoms, weakness from a weak movement, numbness."""
+    by_id: dict[str, list[ParsedFinding]] = {}
+    for f in state.findings:
+        by_id.setdefault(f.id, []).append(f)
+    present = {fid for fid, fs in by_id.items() if any(f.status == "present" for f in fs)}
+    weak = [f for f in state.findings if f.id.startswith(STRENGTH_PREFIX) and f.status == "present"]
+    if weak and "weakness" not in present:
+        state.add("weakness", "symptom", "present", None, weak[0].start, weak[0].end)
+    worse = [
+        f for f in by_id.get("progressive_weakness", []) if f.status == "present" and _WEAK_WORD.search(f.text_span)
+    ]
+    if worse and "weakness" not in present:  # "getting weaker by the day" states weakness too
+        state.add("weakness", "symptom", "present", None, worse[0].start, worse[0].end)
+    if "stocking_distribution_numbness" in present and "numbness" not in present:
+        f = next(f for f in by_id["stocking_distribution_numbness"] if f.status == "present")
+        state.add("numbness", "symptom", "present", None, f.start, f.end)
+    leg = [
+        f
+        for f in state.findings
+        if f.kind in ("sensory_region", "pain_region")
+        and f.status == "present"
+        and f.side
+        and not f.id.endswith((":low_back", ":saddle", ":buttock"))
+    ]
+    if {f.side for f in leg} == {"left", "right"} and "bilateral_leg_symptoms" not in present:
+        state.add("bilateral_leg_symptoms", "red_flag", "present", None, leg[0].start, leg[0].end)

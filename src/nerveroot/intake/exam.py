@@ -1,0 +1,359 @@
+"""Exam findings: MRC strength, reflexes, provocative tests and functions judged by the word beside them."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from nerveroot.assessment.case import (
+    RED_FLAG_KEYS,
+    ProvocativeResult,
+    ReflexTest,
+    Side,
+    StrengthTest,
+)
+from nerveroot.intake import patterns as pt
+from nerveroot.intake.models import FindingKind, FindingStatus, Qualifier
+from nerveroot.intake.rules import PROVOCATIVE_SUFFIX, REFLEX_SUFFIX, STRENGTH_PREFIX
+from nerveroot.intake.sides import nearest_side, side_tokens
+from nerveroot.intake.state import MOVEMENTS, REFLEXES, TESTS, Mention, ParseState, in_scope_of
+from nerveroot.intake.windows import (
+    _FUNCTIONAL,
+    _compared_side,
+    _cue,
+    _grades,
+    _left_clause,
+    _ordered_sides,
+    _own_sides,
+    _sides_by_value,
+    _Window,
+)
+
+
+def read_grade_changes(state: ParseState) -> None:
+    """A grade that fell ("TA now 3/5 (was 4/5)", "EHL 4/5 → 2/5") is progressive weakness."""
+    doc = state.doc
+    for regex, new_first in ((pt.GRADE_NOW_WAS, True), (pt.GRADE_WAS_NOW, False)):
+        for mt in regex.finditer(doc.text):
+            a, b = (int(g) for g in mt.groups() if g is not None)
+            new, old = (a, b) if new_first else (b, a)
+            if new < old and not in_scope_of(doc, mt.start(), mt.end()):
+                state.add("progressive_weakness", "red_flag", "present", None, mt.start(), mt.end())
+
+
+_STRENGTH_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
+    ("present", pt.WEAK_CUE),
+    ("absent", pt.STRONG_CUE),
+)
+
+
+def read_strength(state: ParseState, group: list[Mention], w: _Window) -> None:
+    doc = state.doc
+    grades = _grades(doc, w, any(_FUNCTIONAL.search(m.span.text) for m in group))
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible"):
+            for mv in m.ids:
+                state.add(STRENGTH_PREFIX + mv, "strength", "unknown", m.qualifier, m.span.start_char, m.span.end_char)
+            continue
+        movements = [mv for mv in m.ids if mv in MOVEMENTS]
+        if grades:
+            sides = _sides_by_value(doc, w, [p for p, _, _ in grades], state.default_side, m.span)
+            for (pos, value_end, grade), side_tuple in zip(grades, sides, strict=True):
+                status: FindingStatus = "present" if grade <= 4 else "absent"
+                start, end = min(m.span.start_char, pos), max(m.span.end_char, value_end)
+                for mv in movements:
+                    for side in side_tuple or (None,):
+                        state.add(STRENGTH_PREFIX + mv, "strength", status, None, start, end, side, grade)
+                        if side is not None:
+                            state.strength.append(StrengthTest(movement=mv, side=side, grade=grade))
+                        if grade <= 3:
+                            state.add("severe_motor_deficit", "sign", "present", None, start, end, side, grade)
+                            if mv == "ankle_dorsiflexion":
+                                state.add("foot_drop", "sign", "present", None, start, end, side, grade)
+            continue
+        cue_status: FindingStatus | None = None
+        if m.status == "absent":
+            cue_status = "absent"
+        elif pt.WEAK_CUE.search(m.span.text):
+            cue_status = "present"
+        else:
+            cue_status = _cue(_left_clause(doc, w, 4).text, _STRENGTH_CUES, last=True) or _cue(
+                w.right_text(doc), _STRENGTH_CUES, last=False
+            )
+        if cue_status is None:
+            continue
+        qualifier: Qualifier | None = m.qualifier if cue_status == m.status else None
+        if m.qualifier == "historical":
+            cue_status, qualifier = "unknown", "historical"
+        mention_sides = _own_sides(doc, m.span, w, state.default_side)
+        for mv in m.ids:
+            for side in mention_sides or (None,):
+                state.add(
+                    STRENGTH_PREFIX + mv, "strength", cue_status, qualifier, m.span.start_char, m.span.end_char, side
+                )
+
+
+def _reflex_results(text: str) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str]] = []
+    for result, regex in pt.REFLEX_RESULTS:
+        for mt in regex.finditer(text):
+            if any(s <= mt.start() < e for s, e, _ in hits):
+                continue
+            negated = pt.NOT_BEFORE.search(text[: mt.start()])
+            hits.append((mt.start(), mt.end(), "normal" if negated and result != "normal" else result))
+    # "1+ and symmetrical": symmetry says both sides match, not that they are normal, when a grade is given too
+    graded = [h for h in hits if not pt.SYMMETRIC.fullmatch(text[h[0] : h[1]])]
+    return sorted(graded or hits)
+
+
+_PLURAL_REFLEX = ("jerks", "reflexes", "kjs", "ajs", "knees", "ankles")
+
+
+_BARE_SITE = re.compile(r"^(?:knees?|ankles?)$", re.IGNORECASE)
+
+
+def read_reflex(state: ParseState, group: list[Mention], w: _Window) -> None:
+    doc = state.doc
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible", "historical"):
+            continue
+        if _BARE_SITE.match(m.span.text) and not pt.REFLEX_WORD.search(m.span.sent.text):
+            continue  # "knee 0, ankle 2" reads as reflexes only in a sentence about reflexes
+        own = _reflex_results(m.span.text)
+        if own:
+            found = [(m.span.start_char + s, m.span.start_char + e, r) for s, e, r in own]
+        else:
+            right = doc[w.end : w.right_hi]
+            found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]
+            if not found:
+                left = doc[max(w.left_lo, w.start - 5) : w.start]
+                found = [(left.start_char + s, left.start_char + e, r) for s, e, r in _reflex_results(left.text)]
+        if not found and m.status == "absent":  # "no ankle jerk on the left" means the reflex is absent
+            found = [(m.span.start_char, m.span.end_char, "absent")]
+        if not found:
+            continue
+        plural = any(x.span.text.lower().endswith(_PLURAL_REFLEX) for x in (m, group[-1]))
+        clause = doc[_left_clause(doc, w, 4).start : w.right_hi]
+        if plural and not side_tokens(clause) and not _ordered_sides(clause.text, len(found)):
+            # "absent ankle jerks", "ankles 2+ and equal": both sides
+            sides = [pt.BOTH for _ in found]
+        else:
+            sides = _sides_by_value(doc, w, [s for s, _, _ in found], state.default_side, m.span)
+        found_sides = list(zip(found, sides, strict=True))
+        found_sides += _compared_side(doc, w, found_sides)
+        for (s, e, result), side_tuple in found_sides:
+            start, end = min(m.span.start_char, s), max(m.span.end_char, e)
+            status: FindingStatus = "present" if result in ("reduced", "absent") else "absent"
+            for name in m.ids:
+                if name not in REFLEXES:
+                    continue
+                for side in side_tuple or (None,):
+                    state.add(name + REFLEX_SUFFIX, "reflex", status, None, start, end, side, result)
+                    if side is not None:
+                        state.reflexes.append(ReflexTest(reflex=name, side=side, result=result))
+                    if result == "brisk":
+                        state.add("brisk_reflexes", "sign", "present", None, start, end, side, result)
+
+
+def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | None, int, int]:
+    """'positive' / 'negative' / None, the SLR angle, and the char bounds of the test name and deciding words."""
+    own = m.span.text
+    right = doc[w.end : w.right_hi]
+    left = _left_clause(doc, w)
+    angle_match = pt.ANGLE.search(right.text)
+    angle = int(angle_match.group(1) or angle_match.group(2)) if angle_match else None
+    angle = angle if angle is not None and angle <= 120 else None
+    left_neg = pt.TEST_NEGATIVE.search(left.text)
+    if left_neg and not pt.TEST_POSITIVE.search(left.text):
+        return "negative", angle, left.start_char + left_neg.start(), m.span.end_char
+    for text, base in ((own, m.span.start_char), (left.text, left.start_char), (right.text, right.start_char)):
+        neg, pos = pt.TEST_NEGATIVE.search(text), pt.TEST_POSITIVE.search(text)
+        if neg and (not pos or neg.start() <= pos.start()):
+            return "negative", angle, min(base + neg.start(), m.span.start_char), max(base + neg.end(), m.span.end_char)
+        if pos:
+            return "positive", angle, min(base + pos.start(), m.span.start_char), max(base + pos.end(), m.span.end_char)
+    bounds = m.span.start_char, m.span.end_char
+    if pt.TEST_NOT_DONE.search(right.text):
+        return None, None, *bounds
+    if m.status == "absent":
+        return "negative", angle, *bounds
+    if angle is not None and angle_match is not None:
+        result = "positive" if angle < pt.SLR_POSITIVE_BELOW else "negative"
+        return result, angle, m.span.start_char, right.start_char + angle_match.end()
+    return None, None, *bounds
+
+
+_CROSSED = ("crossed_slr", "crossed_femoral_stretch")
+
+
+_TEST_VALUES = (("positive", pt.TEST_POSITIVE), ("negative", pt.TEST_NEGATIVE))
+
+
+_LIMB_WORD = re.compile(r"^(?:leg|legs|limb|lower|buttock|thigh|calf|foot|hip|knee|groin|shin)\b", re.IGNORECASE)
+
+
+def tests_take_angles(m: Mention) -> bool:
+    """Whether a test mention is a straight-leg raise (the only test written with an angle)."""
+    return bool({"slr", "crossed_slr"} & set(m.ids))
+
+
+def _per_side_results(doc: Doc, m: Mention, w: _Window, limit: int) -> list[tuple[Side, str, int | None, int]]:
+    """'SLR L 50°, R 80°' / 'SLR positive L, negative R': one result per side when a test lists two sides.
+
+    Side words naming a limb or region ("reproducing right buttock pain") are not test sides. Each result word or
+    angle goes with the one side word of its own comma clause, else with the nearest side word before it (or after
+    it, when the sides are written after the values).
+    """
+    lo = _left_clause(doc, w).start
+    sides = [
+        (doc[i].idx, side)
+        for i, side in side_tokens(doc[lo:limit])
+        if i + 1 >= len(doc) or not _LIMB_WORD.match(doc[i + 1].text)
+    ]
+    if len({s for _, s in sides}) < 2 or any(len(s) > 1 for _, s in sides):
+        return []
+    right = doc[m.span.start : limit]  # the test's own words may hold a result: "SLR positive on the left, ..."
+    values: list[tuple[int, str, int | None, int]] = []
+    for result, regex in _TEST_VALUES:
+        values += [
+            (right.start_char + x.start(), result, None, right.start_char + x.end()) for x in regex.finditer(right.text)
+        ]
+    angles = [(x.start(), x.end(), int(x.group(1) or x.group(2))) for x in pt.ANGLE.finditer(right.text)]
+    if not angles and tests_take_angles(m):
+        angles = [(x.start(1), x.end(), int(x.group(1))) for x in pt.ANGLE_AFTER_SIDE.finditer(right.text)]
+    for x_start, x_end, degrees in angles:
+        if 10 <= degrees <= 120:
+            verdict = "positive" if degrees < pt.SLR_POSITIVE_BELOW else "negative"
+            values.append((right.start_char + x_start, verdict, degrees, right.start_char + x_end))
+    if not values:
+        return []
+    values.sort()
+    ordered = _ordered_sides(doc[w.left_lo : limit].text, len(values))
+    if ordered:  # "SLR 40° / 80° (R / L)"
+        return [(side[0], result, angle, end) for (_, result, angle, end), side in zip(values, ordered, strict=True)]
+    before_first = sides[0][0] < values[0][0]
+    breaks = [t.idx for t in doc[lo:limit] if t.text in (",", ";")]
+
+    def clause(pos: int) -> int:
+        return sum(b < pos for b in breaks)
+
+    by_side: dict[Side, tuple[str, int | None, int]] = {}
+    for pos, result, angle, end in values:
+        own = {s for p, s in sides if clause(p) == clause(pos)}  # "SLR 40° L, R 85°": the side in the value's clause
+        cands = [s for p, s in sides if p < pos] if before_first else [s for p, s in sides if p > pos]
+        if len(own) == 1:
+            cands = list(own)
+        if not cands:
+            continue
+        side = (cands[-1] if before_first else cands[0])[0]
+        held = by_side.get(side)
+        if held is None:  # a result word beats an angle; the first word wins
+            by_side[side] = (result, angle, end)
+        elif held[1] is not None and angle is None:
+            by_side[side] = (result, held[1], max(end, held[2]))
+        elif held[1] is None and angle is not None:
+            by_side[side] = (held[0], angle, held[2])
+    return [(side, result, angle, end) for side, (result, angle, end) in by_side.items()]
+
+
+def _record_test(
+    state: ParseState, test: str, side: Side | None, result: str, angle: int | None, start: int, end: int
+) -> None:
+    status: FindingStatus = "present" if result == "positive" else "absent"
+    state.add(test + PROVOCATIVE_SUFFIX, "provocative", status, None, start, end, side, result)
+    state.provocative.append(
+        ProvocativeResult(
+            test=test,
+            side=side,
+            result=result,
+            angle=angle if test in ("slr", "crossed_slr") else None,
+        )
+    )
+
+
+def read_provocative(state: ParseState, group: list[Mention], w: _Window) -> None:
+    doc = state.doc
+    for m in group:
+        if m.qualifier in ("family", "hypothetical", "possible", "historical"):
+            continue
+        tests = [t for t in m.ids if t in TESTS]
+        sent = m.span.sent
+        later = [i for i in range(w.end, sent.end) if doc[i].ent_iob_ == "B" and doc[i].ent_type_ == "PROVOCATIVE"]
+        per_side = [] if set(tests) & set(_CROSSED) else _per_side_results(doc, m, w, later[0] if later else sent.end)
+        if per_side:
+            for one_side, verdict, degrees, value_end in per_side:
+                for test in tests:
+                    _record_test(state, test, one_side, verdict, degrees, m.span.start_char, value_end)
+            continue
+        result, angle, start, end = _test_result(doc, m, w)
+        if result is None:
+            continue
+        if m.status == "absent" and result == "positive" and m.qualifier == "negated":
+            result = "negative"
+        left = _left_clause(doc, w)
+        sides = nearest_side(doc, left.start, w.right_hi, m.span.start, m.span.end)
+        if not sides and not set(tests) & set(_CROSSED):  # "SLR + at 30° on the left, Bragard's also positive"
+            sides = nearest_side(doc, sent.start, sent.end, m.span.start, m.span.end)
+        for test in tests:
+            for side in sides or state.default_side or (None,):
+                _record_test(state, test, side, result, angle, start, end)
+
+
+_FUNCTION_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
+    ("present", pt.FUNCTION_IMPAIRED),
+    ("absent", pt.FUNCTION_NORMAL),
+)
+
+
+_CLAUSE_END = {",", ";", ".", "but", "however", "though", "although", "whereas"}
+
+
+_LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
+
+
+def _negated_in_clause(span: Span) -> bool:
+    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between)."""
+    doc = span.doc
+    for mod in span._.modifiers:
+        if mod.category != "NEGATED_EXISTENCE":
+            continue
+        cue_start, cue_end = mod.modifier_span
+        lo, hi = (cue_end, span.start) if cue_end <= span.start else (span.end, cue_start)
+        if not any(t.text in (",", ";") for t in doc[lo:hi]):
+            return True
+    return False
+
+
+def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:
+    """Functions named with a verdict beside them: "PR tone lax", "gait normal", "erections and ejaculation normal".
+
+    The verdict is the judging word nearest the group in its clause (left first, then right); a function with no
+    verdict ("PR not done") gives no finding. Possible, hypothetical or family mentions stay unknown.
+    """
+    doc = state.doc
+    lo = w.start
+    while lo > max(w.left_lo, w.start - 3) and not doc[lo - 1].is_punct and doc[lo - 1].lower_ not in _LEFT_STOP:
+        lo -= 1
+    left = doc[lo : w.start]
+    stop = next((i for i in range(w.end, w.right_hi) if doc[i].lower_ in _CLAUSE_END), w.right_hi)
+    cues = _FUNCTION_CUES
+    extra = pt.FUNCTION_CUES_FOR.get(group[0].ids[0])
+    if extra is not None:
+        cues = (("absent", extra[1]), ("present", extra[0]), *cues)
+    status = _cue(left.text, cues, last=True) or _cue(doc[w.end : stop].text, cues, last=False)
+    if status is None:
+        return
+    start = min(left.start_char, group[0].span.start_char)
+    end = max(doc[stop - 1].idx + len(doc[stop - 1]) if stop > w.end else 0, group[-1].span.end_char)
+    for m in group:
+        blocked = m.qualifier in ("family", "hypothetical", "possible", "historical")
+        # Negated in its own clause, a function never turns present ("denies peeing being a struggle"); a negation
+        # before a comma leaves a verdict clause alone ("no saddle anaesthesia, PR tone lax").
+        own: FindingStatus = "absent" if m.qualifier == "negated" and _negated_in_clause(m.span) else status
+        for fid in m.ids:
+            kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "symptom"
+            if blocked:
+                state.add(fid, kind, "unknown", m.qualifier, m.span.start_char, m.span.end_char)
+            else:
+                state.add(fid, kind, own, "negated" if own != status else None, start, end)

@@ -1,0 +1,57 @@
+"""Medicines, procedures and measured values read into findings, drug-safety facts and observations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nerveroot.intake.medicines import read_drug, read_procedure
+from nerveroot.intake.models import Qualifier
+from nerveroot.intake.state import Mention, ParseState, in_scope_of
+from nerveroot.intake.values import readings
+
+MEDICINE_KINDS = ("drug", "drug_class", "procedure")
+
+
+def read_procedure_mention(
+    state: ParseState, m: Mention, kind: str, status: str, qualifier: Qualifier | None, today: date | None = None
+) -> None:
+    start, end = m.span.start_char, m.span.end_char
+    record, recent = read_procedure(m.span, kind, status, today)
+    if record is not None:
+        state.procedures.append(record)
+        state.add(f"procedure:{record['kind']}", "procedure", "present", None, start, end, value=record["days_ago"])
+    if recent != "unknown":
+        state.add("recent_spinal_procedure", "history", recent, qualifier, start, end)  # type: ignore[arg-type]
+
+
+def read_medicine(state: ParseState, m: Mention, today: date | None) -> None:
+    """A drug, drug class or spinal procedure (medicines.py) into findings, drug-safety facts and procedures."""
+    start, end = m.span.start_char, m.span.end_char
+    if m.kind == "procedure":
+        read_procedure_mention(state, m, m.ids[0], m.status, m.qualifier, today)
+        return
+    findings, updates = read_drug(m.span, m.kind, m.ids[0], m.status)
+    for fid, kind, status in findings:
+        state.add(fid, kind, status, m.qualifier if status != "present" else None, start, end)  # type: ignore[arg-type]
+    for key, value in updates.items():
+        if key == "current_drugs":
+            state.drug_safety.setdefault(key, []).extend(v for v in value if v not in state.drug_safety.get(key, []))
+        elif state.drug_safety.get(key) != "present":
+            state.drug_safety[key] = value
+
+
+LOWEST_WORST = frozenset({"systolic_bp"})
+
+
+def read_values(state: ParseState) -> None:
+    """Measured values (values.py): the worst reading of each measure, and the findings the readings give."""
+    for r in readings(state.doc.text):
+        if in_scope_of(state.doc, r.start, r.end):
+            continue
+        if r.value is not None:
+            old = state.observations.get(r.measure)
+            worse = min if r.measure in LOWEST_WORST else max
+            state.observations[r.measure] = r.value if old is None else worse(old, r.value)
+            state.add(f"observation:{r.measure}", "observation", "present", None, r.start, r.end, value=str(r.value))
+        for fid, status in r.findings:
+            state.add(fid, "red_flag", status, None, r.start, r.end)  # type: ignore[arg-type]

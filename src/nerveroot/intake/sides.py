@@ -1,0 +1,106 @@
+"""Sides (left, right, both) of findings: side words, ordered side lists, adverbial "right", note-level sides."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from nerveroot.assessment.case import (
+    Side,
+)
+from nerveroot.intake import patterns as pt
+from nerveroot.intake.state import ParseState, in_scope_of
+
+_LEG_SIDE = re.compile(
+    r"\b(left|right|(?-i:L|R))(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|"
+    r"radiculopathy)\b"
+    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right)\b(?!\s+(?:side of|hand)\b|\s+"
+    + pt.RIGHT_ADVERB
+    + r")"
+    r"|\b(both legs|bilateral (?:leg|sciatica|lower limb))",
+    re.IGNORECASE,
+)
+
+
+_SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "limb", "foot"})
+
+
+def _is_adverb(tok: Token) -> bool:
+    """'right' used as an adverb: "right down to my little toe", "all right"."""
+    if tok.lower_ != "right":
+        return False
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_ if tok.i else ""
+    return before == "all" or bool(pt.RIGHT_AS_ADVERB.match(doc.text[tok.idx + len(tok) : tok.idx + len(tok) + 40]))
+
+
+def _split_bilateral(tok: Token) -> bool:
+    """'B/L' split by the tokenizer into B, /, L: true on the B (the L is then no side of its own)."""
+    doc = tok.doc
+    return tok.lower_ == "b" and tok.i + 2 < len(doc) and doc[tok.i + 1].text == "/" and doc[tok.i + 2].lower_ in _L
+
+
+_L = ("l", "l.", "l:")
+
+
+def _items_both(tok: Token) -> bool:
+    """'Tib ant and EHL both 4/5 right': "both" after two joined items counts the items, not the sides."""
+    doc = tok.doc
+    if tok.lower_ != "both" or tok.i < 3:  # "X and Y both": at least three tokens before
+        return False
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _SIDE_NOUNS | {"sides", "lower", "feet", "knees", "ankles"}:
+        return False
+    if doc[tok.i - 1].is_punct or doc[tok.i - 1].lower_ in ("in", "on", "of", "to", "down", "into", "affecting"):
+        return False
+    return any(t.lower_ in ("and", "&", "+") for t in doc[max(0, tok.i - 4) : tok.i - 1])
+
+
+def side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
+    found = []
+    for tok in sent:
+        word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
+        sides = None if _is_adverb(tok) else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
+        if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
+            sides = pt.BOTH  # "each side", "either leg"
+        if _split_bilateral(tok):
+            sides = pt.BOTH
+        elif (tok.i >= 2 and tok.lower_ in _L and _split_bilateral(tok.doc[tok.i - 2])) or _items_both(tok):
+            sides = None  # the L of a split "B/L"; "both" counting items
+        if sides:
+            found.append((tok.i, sides))
+    return found
+
+
+def nearest_side(doc: Doc, lo: int, hi: int, anchor_start: int, anchor_end: int) -> tuple[Side, ...]:
+    """Side words in [lo, hi): the nearest before the anchor, else the nearest after, else ()."""
+    sides = side_tokens(doc[lo:hi])
+    before = [s for s in sides if s[0] < anchor_end]
+    if before:
+        return before[-1][1]
+    after = [s for s in sides if s[0] >= anchor_end]
+    return after[0][1] if after else ()
+
+
+def sides_for(doc: Doc, span: Span, lo: int, hi: int, default: tuple[Side, ...]) -> tuple[Side, ...]:
+    """Side of a mention: its own segment first, then its sentence, then the note's default."""
+    sent = span.sent
+    return (
+        nearest_side(doc, lo, hi, span.start, span.end)
+        or nearest_side(doc, sent.start, sent.end, span.start, span.end)
+        or default
+    )
+
+
+def note_sides(state: ParseState) -> tuple[Side, ...]:
+    sides: set[Side] = set()
+    text = state.doc.text
+    for mt in _LEG_SIDE.finditer(text):
+        if in_scope_of(state.doc, mt.start(), mt.end()) or pt.SPARED.match(text, mt.end()):
+            continue  # "the L leg is entirely asymptomatic" is not a symptomatic side
+        word = mt.group(1) or mt.group(2) or ""
+        sides |= set(pt.BOTH) if mt.group(3) else set(pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS[word])
+    for f in state.findings:
+        if f.kind in ("sensory_region", "pain_region") and f.status == "present" and f.side:
+            sides.add(f.side)
+    return tuple(sorted(sides))

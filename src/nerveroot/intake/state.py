@@ -1,0 +1,198 @@
+"""Mentions of the note with their ConText status, and the state a parse builds up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from spacy.tokens import Doc, Span
+
+from nerveroot.assessment.case import (
+    Movement,
+    ProvocativeResult,
+    ProvocativeTest,
+    ReflexName,
+    ReflexTest,
+    Side,
+    StrengthTest,
+)
+from nerveroot.intake.models import FindingKind, FindingStatus, ParsedFinding, Qualifier
+from nerveroot.intake.rules import nested_targets
+from nerveroot.intake.safety import Unsettled
+
+STRUCTURED_KINDS = {"strength", "reflex", "provocative", "function"}
+
+
+JOINERS = {"and", ",", "/", "&", "or", "+", "nor"}
+
+
+MOVEMENTS = set(get_args(Movement))
+
+
+REFLEXES = set(get_args(ReflexName))
+
+
+TESTS = set(get_args(ProvocativeTest))
+
+
+_BLOCKING = {"NEGATED_EXISTENCE", "FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+
+
+@dataclass
+class Mention:
+    """A target entity with its ConText status."""
+
+    span: Span
+    kind: str
+    ids: tuple[str, ...]
+    status: FindingStatus
+    qualifier: Qualifier | None
+    fixed: str | None
+
+
+@dataclass
+class ParseState:
+    doc: Doc
+    findings: list[ParsedFinding] = field(default_factory=list)
+    strength: list[StrengthTest] = field(default_factory=list)
+    reflexes: list[ReflexTest] = field(default_factory=list)
+    provocative: list[ProvocativeResult] = field(default_factory=list)
+    default_side: tuple[Side, ...] = ()
+    toilet: list[tuple[Mention, FindingStatus, Qualifier | None]] = field(default_factory=list)
+    drug_safety: dict[str, Any] = field(default_factory=dict)
+    procedures: list[dict[str, Any]] = field(default_factory=list)
+    observations: dict[str, float] = field(default_factory=dict)
+    to_confirm: list[Unsettled] = field(default_factory=list)
+    unparsed: list[Unsettled] = field(default_factory=list)
+
+    def add(
+        self,
+        fid: str,
+        kind: FindingKind,
+        status: FindingStatus,
+        qualifier: Qualifier | None,
+        start: int,
+        end: int,
+        side: Side | None = None,
+        value: str | int | None = None,
+    ) -> None:
+        self.findings.append(
+            ParsedFinding(
+                id=fid,
+                kind=kind,
+                status=status,
+                qualifier=qualifier,
+                text_span=self.doc.text[start:end],
+                start=start,
+                end=end,
+                side=side,
+                value=value,
+            )
+        )
+
+
+_RECENCY_BOUND = frozenset({"recent_infection", "minor_trauma"})
+"""History items that only count when recent: "a chest infection years ago" is not a recent infection."""
+
+
+def _context(span: Span, kind: str, ids: tuple[str, ...] = ()) -> tuple[FindingStatus, Qualifier | None]:
+    # A modifier inside the phrase is part of it ("can no longer reach a climax"); medspaCy's overlap test misses
+    # a modifier that starts after the phrase does, so such modifiers are dropped here.
+    categories = {
+        m.category for m in span._.modifiers if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end)
+    }
+    if "FAMILY" in categories:
+        return "unknown", "family"
+    if "HYPOTHETICAL" in categories:
+        return "unknown", "hypothetical"
+    if "NEGATED_EXISTENCE" in categories:
+        return "absent", "negated"
+    if "POSSIBLE_EXISTENCE" in categories:
+        return "unknown", "possible"
+    if "HISTORICAL" in categories and kind != "history":
+        return "unknown", "historical"
+    distant = any(m.rule.literal == "ago" for m in span._.modifiers)
+    if distant and kind == "history" and set(ids) & _RECENCY_BOUND:
+        return "unknown", "historical"
+    return "present", None
+
+
+def read_mentions(doc: Doc) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        meta: dict[str, Any] = ent._.target_rule.metadata
+        status, qualifier = _context(ent, meta["kind"], tuple(meta["ids"]))
+        out.append(Mention(ent, meta["kind"], tuple(meta["ids"]), status, qualifier, meta["fixed"]))
+    return out
+
+
+NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness"})
+"""Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP",
+"increasing weakness in the right foot". Only a present red flag asserts its symptom: "no sudden severe back pain"
+and "no bilateral leg pain" deny the combination, not back pain or leg pain."""
+
+
+_NESTS_STRENGTH = frozenset({"thigh_wasting"})
+"""Symptoms whose phrase names a muscle: "quads wasting L, power 4-/5" grades the quadriceps."""
+
+
+def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Vocabulary findings inside a longer knowledge-base phrase of another finding.
+
+    "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
+    curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
+    done for symptoms inside the red flags of NESTS_SYMPTOMS. The nested finding keeps the phrase's ConText status.
+    """
+    out: list[Mention] = []
+    for m in mentions:
+        out.append(m)
+        symptoms_only = bool(set(m.ids) & NESTS_SYMPTOMS)
+        strength_only = bool(set(m.ids) & _NESTS_STRENGTH)
+        if m.kind != "other" and not symptoms_only and not strength_only:
+            continue
+        if symptoms_only and m.status != "present":
+            continue
+        base, text = m.span.start_char, m.span.text
+        hits: list[tuple[int, int, Any]] = []
+        for regex, spec in nested_targets():
+            if (symptoms_only and spec.kind != "symptom") or (strength_only and spec.kind != "strength"):
+                continue
+            hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
+        taken: list[tuple[int, int]] = []
+        for start, end, spec in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or (span.start == m.span.start and span.end == m.span.end and spec.kind == m.kind):
+                continue
+            taken.append((start, end))
+            out.append(Mention(span, spec.kind, spec.ids, m.status, m.qualifier, spec.fixed))
+    return sorted(out, key=lambda x: (x.span.start, x.span.end))
+
+
+def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING) -> bool:
+    """True when a ConText modifier of these categories covers the characters [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
+    if span is None:
+        return False
+    graph = doc._.context_graph
+    return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
+
+
+_SIMILE = re.compile(r"^(?:feels? |felt )?like\b|^as (?:if|though)\b", re.IGNORECASE)
+
+
+def drop_saddle_similes(mentions: list[Mention]) -> list[Mention]:
+    """A simile after saddle numbness describes it: "bottom numb, like after a dental injection" is one finding."""
+    saddle = [m for m in mentions if m.kind == "red_flag" and "saddle_anaesthesia" in m.ids]
+    return [
+        m
+        for m in mentions
+        if not (
+            m.kind == "symptom"
+            and set(m.ids) <= {"numbness", "paresthesia"}
+            and _SIMILE.match(m.span.text)
+            and any(s.span.sent == m.span.sent and s.span.end <= m.span.start for s in saddle)
+        )
+    ]
