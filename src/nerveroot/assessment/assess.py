@@ -13,6 +13,7 @@ from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
 from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry
 from nerveroot.assessment.triage import triage
+from nerveroot.assessment.usage import noted_not_used
 from nerveroot.assessment.workup import workup
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS, Root, TriageRule
@@ -79,4 +80,5 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         plan=plan(case, tri, kb, startback_treatment),
         instruments=instruments,
         trace=trace,
+        noted_not_used=noted_not_used(case, evidence, tri, loc, kb),
     )

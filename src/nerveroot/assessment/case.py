@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-Status = Literal["present", "absent", "unknown"]
+Status = Literal["present", "absent", "unknown", "unsure"]
+"""'unsure': asked, and the person is not sure. A key missing from a table: not asked. Both are unassessed for the
+rules (Kleene unknown); 'unsure' is reported as "asked, unsure"."""
 Side = Literal["left", "right"]
 Movement = Literal[
     "hip_flexion",
@@ -53,6 +55,10 @@ RED_FLAG_KEYS: tuple[str, ...] = (
     "thoracic_pain",
     "structural_deformity",
     "gait_disturbance",
+    "unable_to_walk",
+    "cold_or_pulseless_leg",
+    "abdominal_or_flank_pain",
+    "reduced_anal_tone",
 )
 HISTORY_KEYS: tuple[str, ...] = (
     "cancer_history",
@@ -67,6 +73,10 @@ HISTORY_KEYS: tuple[str, ...] = (
     "peripheral_vascular_disease",
     "pelvic_or_hip_surgery",
     "smoker",
+    "recent_spinal_procedure",
+    "anticoagulant_use",
+    "antiplatelet_use",
+    "bacteraemia",
 )
 SYMPTOM_KEYS: tuple[str, ...] = (
     "back_pain",
@@ -87,7 +97,18 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "stocking_distribution_numbness",
     "pain_sitting_buttock",
     "activity_avoidance",
+    "pain_below_knee",
+    "rash",
 )
+TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
+"""Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""
+DeficitCourse = Literal["new", "progressing", "stable", "improving", "unknown"]
+ProcedureKind = Literal[
+    "epidural_injection", "spinal_injection_other", "spinal_surgery", "lumbar_puncture", "spinal_anaesthesia"
+]
+MentionGroup = Literal[
+    "cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "vascular", "haematoma"
+]
 ODI_SECTIONS = 10
 STARTBACK_ITEMS = 9
 
@@ -104,9 +125,30 @@ class RegionMark(Strict):
 
 
 class StrengthTest(Strict):
+    """One muscle test: an MRC grade, or an ungraded sign ("weak quads", "foot drop"); exactly one of the two."""
+
     movement: Movement
     side: Side
-    grade: int = Field(ge=0, le=5, description="MRC grade 0-5.")
+    grade: int | None = Field(default=None, ge=0, le=5, description="MRC grade 0-5.")
+    described: Literal["weak", "severe"] | None = Field(
+        default=None, description="Ungraded sign: 'weak' counts as grade 4 or less, 'severe' as 3 or less."
+    )
+
+    @model_validator(mode="after")
+    def _grade_or_described(self) -> StrengthTest:
+        if (self.grade is None) == (self.described is None):
+            raise ValueError("give exactly one of 'grade' (MRC 0-5) or 'described' ('weak' or 'severe')")
+        return self
+
+    @property
+    def weak(self) -> bool:
+        """Grade 4 or less, or an ungraded weakness."""
+        return self.described is not None or (self.grade is not None and self.grade <= 4)
+
+    @property
+    def severe(self) -> bool:
+        """Grade 3 or less, or an ungraded severe weakness (foot drop, severe motor deficit)."""
+        return self.described == "severe" or (self.grade is not None and self.grade <= 3)
 
 
 class ReflexTest(Strict):
@@ -120,6 +162,34 @@ class ProvocativeResult(Strict):
     side: Side | None = Field(default=None, description="Leg tested (for crossed tests, the leg raised).")
     result: Literal["positive", "negative"]
     angle: int | None = Field(default=None, ge=0, le=120, description="SLR angle in degrees at which pain appears.")
+
+
+class Observations(Strict):
+    """Measured vital signs and laboratory values (all optional)."""
+
+    temperature_c: float | None = Field(default=None, ge=25, le=45, description="Body temperature in °C.")
+    heart_rate: int | None = Field(default=None, ge=20, le=250, description="Beats per minute.")
+    systolic_bp: int | None = Field(default=None, ge=40, le=300, description="Systolic blood pressure, mmHg.")
+    crp_mg_l: float | None = Field(default=None, ge=0, le=700, description="C-reactive protein, mg/L.")
+    esr_mm_h: int | None = Field(default=None, ge=0, le=200, description="Erythrocyte sedimentation rate, mm/h.")
+    wbc_10e9_l: float | None = Field(default=None, ge=0, le=500, description="White cell count, ×10⁹/L.")
+    post_void_residual_ml: int | None = Field(
+        default=None, ge=0, le=5000, description="Bladder volume after voiding (bladder scan), mL."
+    )
+
+
+class Procedure(Strict):
+    """A spinal or neuraxial procedure; days_ago null means the timing is not known (counted as recent)."""
+
+    kind: ProcedureKind
+    days_ago: int | None = Field(default=None, ge=0, le=36500)
+
+
+class Mention(Strict):
+    """A red-flag mention the intake could not resolve: kept, shown, and confirmed by a clinician."""
+
+    group: MentionGroup
+    text: str = Field(min_length=1, max_length=200, description="The source words.")
 
 
 class DrugSafety(Strict):
@@ -189,6 +259,29 @@ class Case(Strict):
     drug_safety: DrugSafety = Field(default_factory=DrugSafety)
     odi: OdiAnswers | None = None
     startback: StartBackAnswers | None = None
+    onset_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Days since a finding began, keyed by a red-flag, history or symptom key or by "
+        f"{', '.join(TEMPO_KEYS)}.",
+    )
+    deficit_course: DeficitCourse = Field(default="unknown", description="Course of a neurological deficit.")
+    observations: Observations = Field(default_factory=Observations)
+    procedures: list[Procedure] = Field(default_factory=list)
+    to_confirm: list[Mention] = Field(
+        default_factory=list, description="Red-flag mentions not understood; each keeps the triage at least urgent."
+    )
+
+    @field_validator("onset_days")
+    @classmethod
+    def _onset_keys(cls, value: dict[str, int]) -> dict[str, int]:
+        allowed = (*RED_FLAG_KEYS, *HISTORY_KEYS, *SYMPTOM_KEYS, *TEMPO_KEYS)
+        unknown = sorted(set(value) - set(allowed))
+        if unknown:
+            raise ValueError(f"unknown key(s) {unknown}; allowed: {', '.join(allowed)}")
+        bad = sorted(k for k, v in value.items() if not 0 <= v <= 36500)
+        if bad:
+            raise ValueError(f"days must be 0-36500 for {bad}")
+        return value
 
     @field_validator("red_flags", "history", "symptoms")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nerveroot.assessment.case import Case, Side, Status
@@ -11,6 +12,15 @@ SEVERE_GRADE = 3
 NEW_PAIN_AGE = 50
 PERSISTENT_DAYS = 42
 SEVERE_PAIN = 8
+# Thresholds of the findings derived from measurements (each finding record in findings.yaml gives the source).
+FEVER_C = 38.0  # fever: temperature ≥ 38.0 °C
+CRP_RAISED = 10.0  # raised_inflammatory_markers: CRP > 10 mg/L, ESR > 20 mm/h or WBC > 11 ×10⁹/L
+ESR_RAISED = 20
+WBC_RAISED = 11.0
+PVR_RETENTION = 200  # urinary_retention: post-void residual ≥ 200 mL
+SBP_LOW = 90  # hypotension: systolic BP ≤ 90 mmHg
+HR_HIGH = 100  # tachycardia: heart rate > 100/min
+RECENT_PROCEDURE_DAYS = 90  # recent_spinal_procedure: a spinal or neuraxial procedure in the last 3 months
 AGE_BANDS = (("age_under_40", 0, 39), ("age_40_to_59", 40, 59), ("age_60_plus", 60, 200))
 KEY_MOVEMENTS = (
     "hip_flexion",
@@ -34,9 +44,13 @@ class Evidence:
         return self.status.get(finding, "unknown")
 
 
+UNASSESSED: frozenset[str] = frozenset({"unknown", "unsure"})
+"""Statuses the rules read as Kleene unknown: not asked, or asked and the person is not sure."""
+
+
 def _merge(status: dict[str, Status], finding: str, value: Status) -> None:
-    """Present wins over absent wins over unknown (a finding seen on either side is present)."""
-    rank = {"unknown": 0, "absent": 1, "present": 2}
+    """Present wins over absent, absent over unsure, unsure over unknown (a finding seen on either side is present)."""
+    rank = {"unknown": 0, "unsure": 1, "absent": 2, "present": 3}
     if rank[value] > rank[status.get(finding, "unknown")]:
         status[finding] = value
 
@@ -66,13 +80,15 @@ def derive_evidence(case: Case) -> Evidence:
     for table in (case.history, case.symptoms, case.red_flags):
         for key, value in table.items():
             mark(key, value)
+    _observations(case, mark)
+    _procedures(case, mark)
     for test in case.strength:
-        mark(f"weak_{test.movement}", "present" if test.grade <= WEAK_GRADE else "absent", test.side)
+        mark(f"weak_{test.movement}", "present" if test.weak else "absent", test.side)
         if test.movement in KEY_MOVEMENTS:
-            mark("severe_motor_deficit", "present" if test.grade <= SEVERE_GRADE else "absent", test.side)
+            mark("severe_motor_deficit", "present" if test.severe else "absent", test.side)
         if test.movement == "ankle_dorsiflexion":
-            mark("foot_drop", "present" if test.grade <= SEVERE_GRADE else "absent", test.side)
-    if any(t.grade <= WEAK_GRADE for t in case.strength):
+            mark("foot_drop", "present" if test.severe else "absent", test.side)
+    if any(t.weak for t in case.strength):
         mark("weakness", "present")
     for reflex in case.reflexes:
         reduced = reflex.result in ("reduced", "absent")
@@ -88,3 +104,38 @@ def derive_evidence(case: Case) -> Evidence:
     elif case.sides:
         mark("bilateral_leg_symptoms", "absent")
     return Evidence(status=status, sides={k: frozenset(v) for k, v in sides.items()})
+
+
+def _flag(value: float | None, test: bool) -> Status | None:
+    return None if value is None else ("present" if test else "absent")
+
+
+def _observations(case: Case, mark: Callable[[str, Status], None]) -> None:
+    """Findings derived from measured vital signs and laboratory values."""
+    obs = case.observations
+    t, hr, sbp, pvr = obs.temperature_c, obs.heart_rate, obs.systolic_bp, obs.post_void_residual_ml
+    derived: list[tuple[str, Status | None]] = [
+        ("fever", _flag(t, t is not None and t >= FEVER_C)),
+        ("tachycardia", _flag(hr, hr is not None and hr > HR_HIGH)),
+        ("hypotension", _flag(sbp, sbp is not None and sbp <= SBP_LOW)),
+        ("urinary_retention", _flag(pvr, pvr is not None and pvr >= PVR_RETENTION)),
+    ]
+    markers = [
+        (obs.crp_mg_l, CRP_RAISED),
+        (obs.esr_mm_h, ESR_RAISED),
+        (obs.wbc_10e9_l, WBC_RAISED),
+    ]
+    measured = [value > limit for value, limit in markers if value is not None]
+    if measured:
+        derived.append(("raised_inflammatory_markers", "present" if any(measured) else "absent"))
+    for finding, value in derived:
+        if value is not None:
+            mark(finding, value)
+
+
+def _procedures(case: Case, mark: Callable[[str, Status], None]) -> None:
+    """A spinal or neuraxial procedure in the window (or at an unknown time: counted as recent, to be safe)."""
+    if any(p.days_ago is None or p.days_ago <= RECENT_PROCEDURE_DAYS for p in case.procedures):
+        mark("recent_spinal_procedure", "present")
+    elif case.procedures:
+        mark("recent_spinal_procedure", "absent")

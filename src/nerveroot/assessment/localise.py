@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.assessment.compiled import Compiled, compile_kb
-from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.evidence import UNASSESSED, Evidence
 from nerveroot.assessment.result import EvidenceItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS
@@ -65,7 +65,7 @@ def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[st
     """The numeric core: strongest supporting and opposing ratio per kind of finding, per root."""
     candidates: dict[tuple[str, str], list[Counted]] = {}
     for fid, value in status.items():
-        if value == "unknown" or fid not in model.ratios:
+        if value in UNASSESSED or fid not in model.ratios:
             continue
         kind = model.category[fid]
         for root, (lr, basis) in model.ratios[fid][value].items():

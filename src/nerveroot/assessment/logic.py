@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.evidence import UNASSESSED, Evidence
 
 Truth = bool | None
 
@@ -34,7 +34,7 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
     """Evaluate a condition tree; unknown findings and missing facts give None, never False."""
     if isinstance(when, str):
         status = evidence.get(when)
-        return None if status == "unknown" else status == "present"
+        return None if status in UNASSESSED else status == "present"
     (op, arg), *rest = when.items()
     if rest:
         raise ValueError(f"condition must have one operator, got {sorted(when)}")
@@ -44,10 +44,14 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         return k_or([evaluate(item, evidence, case) for item in arg])
     if op == "not":
         return k_not(evaluate(arg, evidence, case))
-    if op == "unasked":  # true while any listed item is still unknown: keeps self-care from resting on gaps
-        return any(evidence.get(f) == "unknown" for f in arg)
+    if op == "unasked":  # true while any listed item is unknown or unsure: keeps self-care from resting on gaps
+        return any(evidence.get(f) in UNASSESSED for f in arg)
+    if op == "unsure":  # true when any listed item was asked and the person is not sure
+        return any(evidence.get(f) == "unsure" for f in arg)
     if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
         return evaluate(arg, evidence, case) is not True
+    if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve
+        return any(m.group in arg for m in case.to_confirm)
     if op == "age_at_least":
         return _known(case.age, case.age is not None and case.age >= arg)
     if op == "duration_at_least":
@@ -62,9 +66,9 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
 
 
 def unknown_findings(when: Any, evidence: Evidence) -> list[str]:
-    """Finding ids in a condition tree that nobody has assessed."""
+    """Finding ids in a condition tree that nobody has assessed (not asked, or asked and unsure)."""
     if isinstance(when, str):
-        return [when] if evidence.get(when) == "unknown" else []
+        return [when] if evidence.get(when) in UNASSESSED else []
     found: list[str] = []
     for op, arg in when.items():
         if op in ("all", "any"):

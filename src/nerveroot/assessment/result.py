@@ -34,14 +34,23 @@ class NotAssessed(Out):
     name: str
     group: str
     question: str
-    findings: list[str] = Field(description="Finding ids nobody has assessed.")
+    findings: list[str] = Field(description="Finding ids not assessed: not asked, or asked and unsure.")
+    unsure: list[str] = Field(default_factory=list, description="Those of `findings` asked, with the answer unsure.")
     could_raise_to: Urgency
+
+
+class ToConfirm(Out):
+    group: str = Field(description="Red-flag group the words may belong to.")
+    text: str = Field(description="The words as written.")
 
 
 class Triage(Out):
     level: Urgency
     reasons: list[TriageReason]
     not_assessed: list[NotAssessed]
+    to_confirm: list[ToConfirm] = Field(
+        default_factory=list, description="Red-flag mentions not understood: a clinician must confirm them."
+    )
     summary: str
 
 
@@ -115,6 +124,12 @@ class TraceEntry(Out):
     sources: list[Cite] = Field(default_factory=list)
 
 
+class NotedFinding(Out):
+    finding: str
+    name: str
+    status: Literal["present", "absent", "unsure"]
+
+
 class Assessment(Out):
     case_id: str | None
     kb_version: str
@@ -128,4 +143,8 @@ class Assessment(Out):
     plan: Plan
     instruments: dict[str, Any]
     trace: list[TraceEntry]
+    noted_not_used: list[NotedFinding] = Field(
+        default_factory=list,
+        description="Findings of the case that no triage rule, root ratio or condition feature uses.",
+    )
     disclaimer: str = DISCLAIMER

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.evidence import UNASSESSED, Evidence
 from nerveroot.assessment.logic import evaluate, unknown_findings
-from nerveroot.assessment.result import NotAssessed, Triage, TriageReason
+from nerveroot.assessment.result import NotAssessed, ToConfirm, Triage, TriageReason
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import RedFlag, TriageRule, Urgency
 
@@ -56,12 +56,19 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     reasons.sort(key=lambda r: -ORDER[r.level])
     level: Urgency = reasons[0].level if reasons else "self_care"
     return Triage(
-        level=level, reasons=reasons, not_assessed=_not_assessed(evidence, kb, open_rules), summary=SUMMARY[level]
+        level=level,
+        reasons=reasons,
+        not_assessed=_not_assessed(evidence, kb, open_rules, {f for r in reasons for f in r.findings}),
+        to_confirm=[ToConfirm(group=m.group, text=m.text) for m in case.to_confirm],
+        summary=SUMMARY[level],
     )
 
 
-def _not_assessed(evidence: Evidence, kb: KnowledgeBase, open_rules: list[TriageRule]) -> list[NotAssessed]:
-    """Red flags with an unasked finding, each with the level it could raise the case to."""
+def _not_assessed(
+    evidence: Evidence, kb: KnowledgeBase, open_rules: list[TriageRule], fired: set[str]
+) -> list[NotAssessed]:
+    """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
+    rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
     could_raise: dict[str, Urgency] = {}
     for rule in open_rules:
         for finding in unknown_findings(rule.when, evidence):
@@ -69,8 +76,8 @@ def _not_assessed(evidence: Evidence, kb: KnowledgeBase, open_rules: list[Triage
                 could_raise[finding] = rule.level
     items = []
     for flag in kb.all("red_flags", RedFlag):
-        unasked = [f for f in flag.findings if evidence.get(f) == "unknown"]
-        if not unasked or any(evidence.get(f) == "present" for f in flag.findings):
+        unasked = [f for f in flag.findings if evidence.get(f) in UNASSESSED]
+        if not unasked or fired & set(flag.findings):
             continue
         raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=lambda u: ORDER[u])
         items.append(
@@ -80,6 +87,7 @@ def _not_assessed(evidence: Evidence, kb: KnowledgeBase, open_rules: list[Triage
                 group=flag.group,
                 question=flag.question,
                 findings=unasked,
+                unsure=[f for f in unasked if evidence.get(f) == "unsure"],
                 could_raise_to=raise_to,
             )
         )

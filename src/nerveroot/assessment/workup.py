@@ -52,7 +52,7 @@ PERSISTENT = (
 )
 
 
-def _imaging(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tuple[str, str, list[Cite]]]:
+def imaging_decision(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tuple[str, str, list[Cite]]]:
     for reason in triage.reasons:
         if reason.group in IMAGING_BY_GROUP and reason.level in ("emergency", "urgent"):
             return True, IMAGING_BY_GROUP[reason.group]
@@ -65,7 +65,7 @@ def _imaging(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tupl
 
 def workup(case: Case, evidence: Evidence, triage: Triage, ranked: list[DifferentialItem], kb: KnowledgeBase) -> Workup:
     """Imaging decision plus the tests that would confirm or exclude the leading conditions."""
-    imaging_now, (rule, detail, cites) = _imaging(case, evidence, triage)
+    imaging_now, (rule, detail, cites) = imaging_decision(case, evidence, triage)
     tests: dict[str, WorkupTest] = {}
     urgent = triage.level in ("emergency", "urgent")
     for item in ranked[:5]:

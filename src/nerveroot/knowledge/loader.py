@@ -74,7 +74,7 @@ def _cites(value: Any, path: str) -> Iterable[tuple[str, Cite]]:
             yield from _cites(item, f"{path}.{i}")
 
 
-_FACT_KEYS = {"age_at_least", "duration_at_least", "duration_under", "course", "pain_at_least"}
+_FACT_KEYS = {"age_at_least", "duration_at_least", "duration_under", "course", "pain_at_least", "mentioned"}
 
 
 def predicate_findings(when: object) -> Iterable[str]:
@@ -83,7 +83,7 @@ def predicate_findings(when: object) -> Iterable[str]:
         yield when
     elif isinstance(when, dict):
         for key, value in when.items():
-            if key in ("all", "any", "unasked"):
+            if key in ("all", "any", "unasked", "unsure"):
                 for item in value:
                     yield from predicate_findings(item)
             elif key in ("not", "unless"):

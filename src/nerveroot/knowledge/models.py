@@ -332,7 +332,9 @@ class RedFlag(Record):
 
     KIND: ClassVar[str] = "red_flag"
 
-    group: Literal["cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "inflammatory", "vascular"]
+    group: Literal[
+        "cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "inflammatory", "vascular", "haematoma"
+    ]
     urgency: Urgency
     question: str = Field(description="The question to ask when nobody has asked it.")
     findings: list[Id] = Field(min_length=1, description="Finding ids that raise this flag.")
@@ -383,6 +385,7 @@ class Instrument(Record):
 
 Predicate = str | dict[str, Any]
 """A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {unasked: [...]},
+{unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
 {age_at_least: n},
 {duration_at_least: days}, {duration_under: days}, {course: value}, {pain_at_least: n}."""
 
@@ -404,6 +407,8 @@ class TriageRule(Record):
         "pain",
         "mimic",
         "assessment_gap",
+        "vascular",
+        "haematoma",
     ]
     when: Predicate = Field(description="Condition tree over finding ids and case facts.")
     suspects: list[Id] = Field(
