@@ -182,7 +182,7 @@ def test_every_present_finding_changes_the_assessment_or_is_noted(case: Case) ->
     noted = {n.finding for n in result.noted_not_used}
     status = derive_evidence(case).status
     assert noted <= {f for f, v in status.items() if v == "present"}
-    for table, keys in TABLES.items():
+    for table in TABLES:
         for key, value in getattr(case, table).items():
             if value != "present" or status.get(key) != "present":
                 continue

@@ -189,8 +189,8 @@ def test_no_to_all_keeps_what_is_known_and_a_screen_is_skipped_when_it_cannot_he
     )
     # a group with one open item left: that item is asked directly
     one_left = no_ces.model_copy(
-            update={"red_flags": {**no_ces.red_flags, "progressive_weakness": "absent", "unable_to_walk": "absent"}}
-        )
+        update={"red_flags": {**no_ces.red_flags, "progressive_weakness": "absent", "unable_to_walk": "absent"}}
+    )
     _, steps = interview(kb, negative, case=one_left)
     flags = [i for i, phase, _ in steps if phase == "red_flag"]
     assert "rfs_progressive_deficit" not in flags and any(Q[i].target == "gait_disturbance" for i in flags)

@@ -22,7 +22,9 @@ def _feature_findings(kb: KnowledgeBase) -> frozenset[str]:
     hit = _CACHE.get(id(kb))
     if hit is not None and hit[0] is kb:
         return hit[1]
-    found = frozenset(f for c in compile_kb(kb).conditions for f, when, lr in c.features if when == "present" and lr != 1)
+    found = frozenset(
+        f for c in compile_kb(kb).conditions for f, when, lr in c.features if when == "present" and lr != 1
+    )
     _CACHE[id(kb)] = (kb, found)
     return found
 

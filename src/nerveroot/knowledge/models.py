@@ -333,7 +333,14 @@ class RedFlag(Record):
     KIND: ClassVar[str] = "red_flag"
 
     group: Literal[
-        "cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "inflammatory", "vascular", "haematoma"
+        "cauda_equina",
+        "infection",
+        "cancer",
+        "fracture",
+        "progressive_deficit",
+        "inflammatory",
+        "vascular",
+        "haematoma",
     ]
     urgency: Urgency
     question: str = Field(description="The question to ask when nobody has asked it.")
