@@ -1,11 +1,15 @@
-"""Shared fixtures: the packaged knowledge base, loaded once per session."""
+"""Shared fixtures: the packaged knowledge base, loaded once per session; a fixed audit key for the records."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
+
+os.environ.setdefault("NERVEROOT_AUDIT_KEY", "7e57" * 16)  # tests never write a key file into the real data dir
 
 
 @pytest.fixture(scope="session")

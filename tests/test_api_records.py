@@ -70,7 +70,10 @@ def test_records_need_a_valid_token(
         assert response.status_code == 401, headers
         assert response.headers["www-authenticate"] == "Bearer"
         assert response.json()["code"] == "E012"
-    assert all(e.entity == "token" for e in store.audit_entries())  # nothing was read or written
+    entries = store.audit_entries(limit=1000)
+    assert all(e.entity in {"token", "user"} for e in entries)  # nothing was read or written
+    refused = [e for e in entries if (e.action, e.outcome) == ("authenticate", "denied")]
+    assert len(refused) >= len(BAD_AUTH)  # every refused attempt is audited
 
 
 def test_health_names_the_back_end(setup: tuple[TestClient, RecordStore, dict[str, str]]) -> None:

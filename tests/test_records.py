@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import stat
 from collections.abc import Iterator
 from datetime import date
@@ -38,8 +39,14 @@ RECORD_TABLES = {
     "audit_log",
     "cds_feedback",
     "alembic_version",
+    "users",
+    "teams",
+    "team_members",
+    "patient_access",
+    "cds_jti",
+    "health_check",
 }
-AUDIT_COLUMNS = {"id", "actor", "action", "entity", "entity_id", "at"}
+AUDIT_COLUMNS = {"id", "actor", "action", "entity", "entity_id", "at", "seq", "outcome", "origin", "prev_hash", "hash"}
 EMPTY = {"patients": 0, "episodes": 0, "assessments": 0, "scores": 0, "audit_log": 0, "cds_feedback": 0}
 
 
@@ -171,8 +178,10 @@ def test_unknown_ids_raise_not_found_and_write_nothing(store: RecordStore, kb: K
         with pytest.raises(NotFoundError) as raised:
             call()
         assert raised.value.code == "E010"
-    assert store.audit_entries() == []
-    assert _row_counts(store.url) == EMPTY
+    probes = list(reversed(store.audit_entries()))  # each probe is audited; no record is written
+    assert [(e.actor, e.outcome) for e in probes] == [("alice", "not_found")] * len(calls)
+    assert [e.entity_id for e in probes] == [missing] * 4 + [None] + [missing] * 2  # "not-a-uuid" is not kept
+    assert _row_counts(store.url) == {**EMPTY, "audit_log": len(calls)}
 
 
 def test_a_failed_audit_write_rolls_back_the_record_write(store: RecordStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,7 +322,9 @@ def _assert_audit_rows_hold_no_content(url: str, record_ids: set[str]) -> None:
         assert row["action"] in {"create", "read", "list", "export"}
         assert row["entity"] in {"patient", "episode", "assessment", "score"}
         assert row["at"] is not None and str(row["id"]) not in record_ids
-        assert set(row) <= AUDIT_COLUMNS
+        assert (row["outcome"], row["origin"]) == ("ok", "local") and isinstance(row["seq"], int)
+        assert re.fullmatch("[0-9a-f]{64}", row["hash"]) and re.fullmatch("[0-9a-f]{64}", row["prev_hash"])
+        assert set(row) == AUDIT_COLUMNS
 
 
 def test_tokens_are_stored_only_as_hashes(store: RecordStore) -> None:
@@ -353,7 +364,7 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path, kb: KnowledgeBas
     assert "api_tokens" in data["excluded"][0] and token not in backup.read_text(encoding="utf-8")
     assert "token_hash" not in backup.read_text(encoding="utf-8")
     counts = {name: len(table) for name, table in data["tables"].items()}
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert counts == {
         "patients": 1,
         "episodes": 1,
@@ -371,8 +382,15 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path, kb: KnowledgeBas
             k: v for k, v in before.items() if k != "exported_at"
         }
         restored = target.audit_entries(limit=1000)
-        newest = [(e.action, e.entity) for e in restored[:4]]
-        assert newest == [("export", "patient"), ("import", "database"), ("create", "token"), ("export", "database")]
+        newest = [(e.action, e.entity, e.origin) for e in restored[:5]]
+        assert newest == [
+            ("export", "patient", "local"),
+            ("import", "database", "local"),
+            ("create", "token", "local"),
+            ("create", "user", "local"),
+            ("export", "database", "import"),  # the source's rows follow, marked as imported, in the target's chain
+        ]
+        assert target.verify_audit().intact
         assert {e.id for e in audit_before} <= {e.id for e in restored}
         assert target.list_feedback("alice") == feedback_before
         (later,) = target.add_feedback("ehr", [_feedback_in("card-3")])  # ids carry on after the restored ones

@@ -109,8 +109,8 @@ def _schema_matches_models(url: str) -> list[Any]:
     return diff
 
 
-def test_head_is_the_feedback_revision() -> None:
-    assert head_revision() == "0002"
+def test_head_is_the_users_and_audit_chain_revision() -> None:
+    assert head_revision() == "0003"
 
 
 @pytest.mark.parametrize("records_first", [True, False], ids=["records-then-feedback", "feedback-only"])
@@ -119,7 +119,7 @@ def test_self_made_feedback_table_is_adopted_with_its_rows(url: str, records_fir
         _migrate(url, "0001")
     ids = _write_legacy_rows(url, LEGACY_ROWS)
     with RecordStore(url) as store:
-        assert current_revision(store.engine) == "0002"
+        assert current_revision(store.engine) == head_revision()
         stored = store.list_feedback("checker")
         assert [f.id for f in stored] == ids
         assert [f.accepted_suggestions for f in stored] == [[], ["s-1", "s-2"]]

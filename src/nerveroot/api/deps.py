@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nerveroot.errors import AuthError
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.records import RecordStore
+from nerveroot.records.access import Principal
 
 bearer = HTTPBearer(auto_error=False, description="A token from `nerveroot token create NAME`.")
 
@@ -29,16 +30,17 @@ def get_store(request: Request) -> RecordStore:
 def get_actor(
     store: Annotated[RecordStore, Depends(get_store)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> str:
-    """The name of the token's owner; AuthError (401) when the header is missing or the token unknown."""
-    if credentials is None or not credentials.credentials:
-        raise AuthError("an 'Authorization: Bearer <token>' header is required")
-    actor = store.authenticate(credentials.credentials)
-    if actor is None:
-        raise AuthError("unknown or revoked token")
-    return actor
+) -> Principal:
+    """The token's user (name, role, care teams); AuthError (401) otherwise. Refusals are audited too."""
+    token = credentials.credentials if credentials else ""
+    try:
+        return store.authorise(token)
+    except AuthError:
+        if not token:
+            raise AuthError("an 'Authorization: Bearer <token>' header is required") from None
+        raise
 
 
 Kb = Annotated[KnowledgeBase, Depends(get_kb)]
 Store = Annotated[RecordStore, Depends(get_store)]
-Actor = Annotated[str, Depends(get_actor)]
+Actor = Annotated[Principal, Depends(get_actor)]

@@ -1,4 +1,7 @@
-"""Patients, episodes, stored assessments and scores: every endpoint needs a Bearer token; the store audits."""
+"""Patients, episodes, stored assessments and scores: every endpoint needs a Bearer token.
+
+The store checks the user's role and patient grants (403 otherwise) and audits every attempt, refusals included.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from nerveroot.api.deps import Actor, Kb, Store
-from nerveroot.api.errors import AUTH, CONFLICT, ERROR_RESPONSES, NOT_FOUND
+from nerveroot.api.errors import AUTH, CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND
 from nerveroot.api.ids import require_known_ids
 from nerveroot.api.schemas import AssessmentIn
 from nerveroot.assessment.assess import assess
@@ -22,7 +25,7 @@ from nerveroot.records.models import (
     StoredAssessment,
 )
 
-router = APIRouter(tags=["records"], responses=AUTH)
+router = APIRouter(tags=["records"], responses={**AUTH, **FORBIDDEN})
 _WRITE = {**ERROR_RESPONSES, **NOT_FOUND}
 
 
@@ -34,7 +37,7 @@ def create_patient(body: PatientIn, actor: Actor, store: Store) -> Patient:
 
 @router.get("/api/patients", response_model=list[Patient])
 def list_patients(actor: Actor, store: Store) -> list[Patient]:
-    """Every patient."""
+    """The patients this user may reach (its own, its care teams'; every patient for an admin)."""
     return store.list_patients(actor)
 
 

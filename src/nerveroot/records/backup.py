@@ -15,8 +15,10 @@ from nerveroot.errors import InputValidationError, Problem
 from nerveroot.records.models import AuditEntry, CdsFeedback, Episode, Patient, Score, StoredAssessment
 
 FORMAT: Final = "nerveroot-records-backup"
-FORMAT_VERSION: Final = 2
-"""1: the patient tables and the audit log; 2 adds `cds_feedback` (version 1 files still load, without feedback)."""
+FORMAT_VERSION: Final = 3
+CHAINED_VERSION: Final = 3
+"""1: the patient tables and the audit log; 2 adds `cds_feedback`; 3 carries the audit chain (sequence numbers,
+outcomes and digests), verified on import. Version 1 and 2 files still load."""
 EXCLUDED = (
     "api_tokens: API tokens (and their hashes) are never exported; create new ones with `nerveroot token create`."
 )
@@ -43,7 +45,7 @@ class Backup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["nerveroot-records-backup"] = FORMAT
-    format_version: Literal[1, 2] = FORMAT_VERSION
+    format_version: Literal[1, 2, 3] = FORMAT_VERSION
     schema_revision: str
     exported_at: datetime
     excluded: list[str] = Field(default_factory=lambda: [EXCLUDED])
@@ -51,8 +53,14 @@ class Backup(BaseModel):
 
     @model_validator(mode="after")
     def _tables_fit_the_version(self) -> Backup:
-        if self.format_version == FORMAT_VERSION and "cds_feedback" not in self.tables.model_fields_set:
-            raise ValueError(f"tables.cds_feedback is required in format_version {FORMAT_VERSION}")
+        if self.format_version >= 2 and "cds_feedback" not in self.tables.model_fields_set:
+            raise ValueError(f"tables.cds_feedback is required in format_version {self.format_version}")
+        if self.format_version >= CHAINED_VERSION and any(
+            e.seq is None or e.prev_hash is None or e.hash is None for e in self.tables.audit_log
+        ):
+            raise ValueError(
+                f"every tables.audit_log row needs seq, prev_hash and hash in format_version {FORMAT_VERSION}"
+            )
         if self.format_version == 1 and self.tables.cds_feedback:
             raise ValueError("tables.cds_feedback is not part of format_version 1")
         return self

@@ -12,11 +12,13 @@ SCRIPT_LOCATION = "nerveroot.records:migrations"
 PG_LOCK_KEY = 0x6E72_7265_6373  # advisory lock id: one migrator at a time on PostgreSQL
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, audit_key: bytes | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     if connection is not None:
         config.attributes["connection"] = connection
+    if audit_key is not None:
+        config.attributes["audit_key"] = audit_key
     return config
 
 
@@ -32,11 +34,11 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, audit_key: bytes | None = None) -> None:
     """Bring the schema to head in one transaction (SQLite: under the write lock; PostgreSQL: an advisory lock)."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
         if MigrationContext.configure(conn).get_current_revision() == head_revision():
             return
-        command.upgrade(alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn, audit_key), "head")

@@ -12,7 +12,9 @@ from nerveroot.errors import InputValidationError
 
 Sex = Literal["female", "male", "other", "unknown"]
 Instrument = Literal["odi", "startback", "nrs"]
-AuditAction = Literal["create", "read", "list", "export", "import", "revoke"]
+AuditAction = Literal["create", "read", "list", "export", "import", "revoke", "authenticate", "grant", "update"]
+AuditOutcome = Literal["ok", "denied", "not_found"]
+Role = Literal["clinician", "admin", "integration"]
 FeedbackOutcome = Literal["accepted", "overridden"]
 NRS_MAX = 10
 EARLIEST_BIRTH_YEAR = 1900
@@ -146,13 +148,29 @@ class AuditEntry(Out):
     entity: str = Field(description="patient, episode, assessment, score, token, cds_feedback or database.")
     entity_id: str | None = Field(description="The record; for a list, the parent whose records were listed.")
     at: datetime
+    outcome: AuditOutcome = Field(default="ok", description="ok, denied (no right or no valid token) or not_found.")
+    origin: Literal["local", "import"] = Field(default="local", description="import: restored from a backup.")
+    seq: int | None = Field(default=None, description="Position in the chain (absent in format 1-2 backups).")
+    prev_hash: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
+    hash: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
 
 
 class TokenInfo(Out):
-    """An API token's name and age; the token itself is never stored."""
+    """An API token's user, age and expiry; the token itself is never stored."""
 
     id: str
     name: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class UserInfo(Out):
+    """A named user: its role and the care teams it belongs to."""
+
+    id: str
+    name: str
+    role: Role
+    teams: list[str]
     created_at: datetime
 
 

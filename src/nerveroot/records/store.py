@@ -5,9 +5,7 @@ Every public call is one transaction; the audit row for a read or write commits 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,19 +14,29 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.instruments import score_odi, score_startback
 from nerveroot.assessment.result import Assessment
-from nerveroot.errors import ConflictError, InputValidationError, NotFoundError, Problem
-from nerveroot.records import backup
+from nerveroot.errors import ConflictError, ForbiddenError, InputValidationError, NotFoundError, Problem
+from nerveroot.records import audit, backup
+from nerveroot.records.access import (
+    Actor,
+    actor_name,
+    grant_creator,
+    require_export,
+    require_reach,
+    visible_patients,
+)
+from nerveroot.records.accounts import Accounts, hash_token
 from nerveroot.records.engine import make_engine
 from nerveroot.records.migrate import head_revision, upgrade
 from nerveroot.records.models import (
     AuditAction,
     AuditEntry,
+    AuditOutcome,
     CdsFeedback,
     CdsFeedbackIn,
     Episode,
@@ -39,18 +47,18 @@ from nerveroot.records.models import (
     Score,
     ScoreIn,
     StoredAssessment,
-    TokenInfo,
 )
 from nerveroot.records.settings import database_url, dialect_of, normalise_url
+from nerveroot.records.storage import classify
 from nerveroot.records.tables import (
     ACTOR_LENGTH,
     AssessmentRow,
     AuditRow,
     CdsFeedbackRow,
     EpisodeRow,
+    HealthRow,
     PatientRow,
     ScoreRow,
-    TokenRow,
     utcnow,
 )
 
@@ -60,12 +68,17 @@ IMPORT_TABLES = (*RECORD_TABLES, CdsFeedbackRow)
 """Tables that must be empty before an import (feedback keeps its integer ids, which would clash)."""
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+__all__ = ["RecordStore", "hash_token", "new_id", "score_values"]
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def audited_id(value: str | None) -> str | None:
+    """An id as the audit may keep it: a record uuid; anything else a caller typed is left out (it could be a name)."""
+    return value if value is not None and _UUID.match(value) else None
 
 
 def _patient(row: PatientRow) -> Patient:
@@ -126,8 +139,33 @@ def _feedback(row: CdsFeedbackRow) -> CdsFeedback:
 
 def _audit_entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(
-        id=row.id, actor=row.actor, action=row.action, entity=row.entity, entity_id=row.entity_id, at=row.at
+        id=row.id,
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        at=row.at,
+        outcome=row.outcome,
+        origin=row.origin,
+        seq=row.seq,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
     )
+
+
+def _chain_row(entry: AuditEntry) -> audit.ChainRow:
+    link = audit.Link(
+        seq=entry.seq or 0,
+        id=entry.id,
+        actor=entry.actor,
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        outcome=entry.outcome,
+        origin=entry.origin,
+        at=entry.at,
+    )
+    return audit.ChainRow(link, entry.prev_hash or "", entry.hash or "")
 
 
 def score_values(data: ScoreIn) -> tuple[float, dict[str, Any]]:
@@ -143,14 +181,22 @@ def score_values(data: ScoreIn) -> tuple[float, dict[str, Any]]:
     return float(data.value), {}
 
 
-class RecordStore:
-    """Patient records in SQLite (default, in the user data directory) or PostgreSQL; migrated to head on open."""
+class RecordStore(Accounts):
+    """Patient records in SQLite (default, in the user data directory) or PostgreSQL; migrated to head on open.
 
-    def __init__(self, url: str | None = None) -> None:
+    Every call by an API user (a Principal) is checked against its role and patient grants; every attempt,
+    refused or not, gets a row in the hash-chained audit log.
+    """
+
+    def __init__(self, url: str | None = None, *, audit_key: bytes | None = None) -> None:
         self.url = normalise_url(url) if url else database_url()
         self.dialect: str = dialect_of(self.url)
-        self._engine = make_engine(self.url, self.dialect)
-        upgrade(self._engine)
+        self._key = audit_key or audit.audit_key()
+        try:
+            self._engine = make_engine(self.url, self.dialect)
+            upgrade(self._engine, self._key)
+        except (DBAPIError, OSError) as exc:
+            raise classify(exc) or exc from exc
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
 
     @property
@@ -169,69 +215,86 @@ class RecordStore:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        """One transaction; a full, read-only or unreachable database becomes a StorageError (507 / 503)."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (DBAPIError, OSError) as exc:
+            raise classify(exc) or exc from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A session for reads, with the same storage errors as `_tx`."""
+        try:
+            with self._sessions() as session:
+                yield session
+        except (DBAPIError, OSError) as exc:
+            raise classify(exc) or exc from exc
+
+    def _audit(
+        self,
+        session: Session,
+        actor: Actor,
+        action: AuditAction,
+        entity: str,
+        entity_id: str | None,
+        outcome: AuditOutcome = "ok",
+    ) -> None:
+        row = AuditRow(
+            id=new_id(),
+            actor=actor_name(actor),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            at=utcnow(),
+            outcome=outcome,
+            origin="local",
+        )
+        audit.append(session, self._key, self.dialect, row)
+
+    @contextmanager
+    def _attempt(self, actor: Actor, action: AuditAction, entity: str, entity_id: str | None) -> Iterator[Session]:
+        """A transaction for one audited call; a refused or not-found attempt is audited in its own transaction."""
+        try:
+            with self._tx() as s:
+                yield s
+        except (NotFoundError, ForbiddenError) as exc:
+            outcome: AuditOutcome = "not_found" if isinstance(exc, NotFoundError) else "denied"
+            with self._tx() as s:
+                self._audit(s, actor, action, entity, audited_id(entity_id), outcome)
+            raise
 
     @staticmethod
-    def _audit(session: Session, actor: str, action: AuditAction, entity: str, entity_id: str | None) -> None:
-        session.add(AuditRow(id=new_id(), actor=actor, action=action, entity=entity, entity_id=entity_id, at=utcnow()))
-
-    @staticmethod
-    def _need_patient(session: Session, patient_id: str) -> PatientRow:
+    def _need_patient(session: Session, patient_id: str, actor: Actor | None = None) -> PatientRow:
         row = session.get(PatientRow, patient_id)
         if row is None:
             raise NotFoundError("patient", patient_id)
+        if actor is not None:
+            require_reach(session, actor, row.id)
         return row
 
     @staticmethod
-    def _need_episode(session: Session, episode_id: str) -> EpisodeRow:
+    def _need_episode(session: Session, episode_id: str, actor: Actor | None = None) -> EpisodeRow:
         row = session.get(EpisodeRow, episode_id)
         if row is None:
             raise NotFoundError("episode", episode_id)
+        if actor is not None:
+            require_reach(session, actor, row.patient_id)
         return row
 
-    # --- tokens -------------------------------------------------------------------------------------------
-
-    def create_token(self, name: str, *, actor: str = "cli") -> str:
-        """A new random token for `name`; returned once, only its SHA-256 hash is stored."""
-        name = name.strip()
-        if not name or len(name) > 100:
-            raise InputValidationError([Problem("name", "must be 1-100 characters")])
-        token = secrets.token_urlsafe(32)
+    def check_writable(self) -> None:
+        """Commit one small write (the health probe row); StorageError when the database cannot take it."""
         with self._tx() as s:
-            row = TokenRow(id=new_id(), name=name, token_hash=hash_token(token), created_at=utcnow())
-            s.add(row)
-            self._audit(s, actor, "create", "token", row.id)
-        return token
-
-    def authenticate(self, token: str) -> str | None:
-        """The token's name (the actor), or None when the token is unknown."""
-        if not token:
-            return None
-        digest = hash_token(token)
-        with self._sessions() as s:
-            row = s.scalars(select(TokenRow).where(TokenRow.token_hash == digest)).first()
-        if row is None or not hmac.compare_digest(row.token_hash, digest):
-            return None
-        return row.name
-
-    def list_tokens(self) -> list[TokenInfo]:
-        with self._sessions() as s:
-            rows = s.scalars(select(TokenRow).order_by(TokenRow.created_at, TokenRow.id)).all()
-        return [TokenInfo(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
-
-    def revoke_tokens(self, name: str, *, actor: str = "cli") -> int:
-        """Delete every token called `name`; returns how many were revoked."""
-        with self._tx() as s:
-            rows = s.scalars(select(TokenRow).where(TokenRow.name == name)).all()
-            for row in rows:
-                s.delete(row)
-                self._audit(s, actor, "revoke", "token", row.id)
-        return len(rows)
+            row = s.get(HealthRow, 1)
+            if row is None:
+                s.add(HealthRow(id=1, checked_at=utcnow()))
+            else:
+                row.checked_at = utcnow()
 
     # --- patients and episodes ----------------------------------------------------------------------------
 
-    def create_patient(self, actor: str, data: PatientIn) -> Patient:
+    def create_patient(self, actor: Actor, data: PatientIn) -> Patient:
+        """A new patient; an API user who creates it (and that user's care teams) may reach it."""
         try:
             with self._tx() as s:
                 if data.reference is not None and s.scalar(
@@ -241,34 +304,36 @@ class RecordStore:
                 row = PatientRow(id=new_id(), created_at=utcnow(), **data.model_dump())
                 s.add(row)
                 s.flush()
+                grant_creator(s, actor, row.id)
                 self._audit(s, actor, "create", "patient", row.id)
         except IntegrityError as exc:  # a concurrent insert won the race for the reference
             raise ConflictError("a patient with this reference already exists") from exc
         return _patient(row)
 
-    def list_patients(self, actor: str) -> list[Patient]:
+    def list_patients(self, actor: Actor) -> list[Patient]:
+        """The patients this actor may reach (every patient for an admin or the operator)."""
         with self._tx() as s:
-            rows = s.scalars(select(PatientRow).order_by(PatientRow.created_at, PatientRow.id)).all()
+            rows = s.scalars(visible_patients(actor)).all()
             self._audit(s, actor, "list", "patient", None)
         return [_patient(r) for r in rows]
 
-    def get_patient(self, actor: str, patient_id: str) -> Patient:
-        with self._tx() as s:
-            row = self._need_patient(s, patient_id)
+    def get_patient(self, actor: Actor, patient_id: str) -> Patient:
+        with self._attempt(actor, "read", "patient", patient_id) as s:
+            row = self._need_patient(s, patient_id, actor)
             self._audit(s, actor, "read", "patient", row.id)
         return _patient(row)
 
-    def create_episode(self, actor: str, patient_id: str, data: EpisodeIn) -> Episode:
-        with self._tx() as s:
-            self._need_patient(s, patient_id)
+    def create_episode(self, actor: Actor, patient_id: str, data: EpisodeIn) -> Episode:
+        with self._attempt(actor, "create", "episode", patient_id) as s:
+            self._need_patient(s, patient_id, actor)
             row = EpisodeRow(id=new_id(), patient_id=patient_id, created_at=utcnow(), **data.model_dump())
             s.add(row)
             self._audit(s, actor, "create", "episode", row.id)
         return _episode(row)
 
-    def list_episodes(self, actor: str, patient_id: str) -> list[Episode]:
-        with self._tx() as s:
-            self._need_patient(s, patient_id)
+    def list_episodes(self, actor: Actor, patient_id: str) -> list[Episode]:
+        with self._attempt(actor, "list", "episode", patient_id) as s:
+            self._need_patient(s, patient_id, actor)
             rows = s.scalars(
                 select(EpisodeRow)
                 .where(EpisodeRow.patient_id == patient_id)
@@ -294,20 +359,20 @@ class RecordStore:
             scores=[_score(x) for x in scores],
         )
 
-    def get_episode(self, actor: str, episode_id: str) -> EpisodeDetail:
-        with self._tx() as s:
-            detail = self._episode_detail(s, self._need_episode(s, episode_id))
+    def get_episode(self, actor: Actor, episode_id: str) -> EpisodeDetail:
+        with self._attempt(actor, "read", "episode", episode_id) as s:
+            detail = self._episode_detail(s, self._need_episode(s, episode_id, actor))
             self._audit(s, actor, "read", "episode", episode_id)
         return detail
 
     # --- assessments and scores ---------------------------------------------------------------------------
 
-    def add_assessment(self, actor: str, episode_id: str, case: Case, assessment: Assessment) -> StoredAssessment:
+    def add_assessment(self, actor: Actor, episode_id: str, case: Case, assessment: Assessment) -> StoredAssessment:
         """Keep the Case and Assessment JSON with summary columns (triage level, top root and condition)."""
         top_condition = assessment.differential[0].id if assessment.differential else None
         top_root = assessment.levels[0].root if assessment.levels else "none"
-        with self._tx() as s:
-            self._need_episode(s, episode_id)
+        with self._attempt(actor, "create", "assessment", episode_id) as s:
+            self._need_episode(s, episode_id, actor)
             row = AssessmentRow(
                 id=new_id(),
                 episode_id=episode_id,
@@ -323,10 +388,10 @@ class RecordStore:
             self._audit(s, actor, "create", "assessment", row.id)
         return _assessment(row)
 
-    def add_score(self, actor: str, episode_id: str, data: ScoreIn) -> Score:
+    def add_score(self, actor: Actor, episode_id: str, data: ScoreIn) -> Score:
         value, detail = score_values(data)
-        with self._tx() as s:
-            self._need_episode(s, episode_id)
+        with self._attempt(actor, "create", "score", episode_id) as s:
+            self._need_episode(s, episode_id, actor)
             row = ScoreRow(
                 id=new_id(),
                 episode_id=episode_id,
@@ -382,10 +447,11 @@ class RecordStore:
 
     # --- export, backup and audit -------------------------------------------------------------------------
 
-    def export_patient(self, actor: str, patient_id: str) -> dict[str, Any]:
+    def export_patient(self, actor: Actor, patient_id: str) -> dict[str, Any]:
         """One patient's whole record (episodes with assessments and scores) as JSON-ready data."""
-        with self._tx() as s:
-            patient = self._need_patient(s, patient_id)
+        with self._attempt(actor, "export", "patient", patient_id) as s:
+            require_export(actor)
+            patient = self._need_patient(s, patient_id, actor)
             episodes = s.scalars(
                 select(EpisodeRow)
                 .where(EpisodeRow.patient_id == patient_id)
@@ -416,7 +482,7 @@ class RecordStore:
                 episodes=[_episode(r) for r in s.scalars(select(EpisodeRow).order_by(EpisodeRow.id))],
                 assessments=[_assessment(r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))],
                 scores=[_score(r) for r in s.scalars(select(ScoreRow).order_by(ScoreRow.id))],
-                audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.at, AuditRow.id))],
+                audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))],
                 cds_feedback=[_feedback(r) for r in s.scalars(select(CdsFeedbackRow).order_by(CdsFeedbackRow.id))],
             )
         data = backup.Backup(schema_revision=head_revision(), exported_at=utcnow(), tables=tables)
@@ -424,9 +490,24 @@ class RecordStore:
         return tables.row_count()
 
     def import_all(self, path: Path, *, actor: str = "cli") -> int:
-        """Restore a backup into a database without patient data or feedback, in one transaction; returns rows."""
+        """Restore a backup into a database without patient data or feedback, in one transaction; returns rows.
+
+        The file's audit rows are appended to this database's chain (marked as imported), never written over it;
+        a format-3 file's own chain must verify with this deployment's audit key, so forged rows are refused.
+        """
         data = backup.load(path)
         t = data.tables
+        if data.format_version >= backup.CHAINED_VERSION:
+            verdict = audit.verify([_chain_row(e) for e in t.audit_log], self._key)
+            if not verdict.intact:
+                raise InputValidationError(
+                    [Problem(f"{path}: tables.audit_log", p) for p in verdict.problems[:20]]
+                    + [
+                        Problem(
+                            str(path), "the audit chain does not verify with this deployment's key; nothing imported"
+                        )
+                    ]
+                )
         try:
             with self._tx() as s:
                 if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already excludes other writers
@@ -447,9 +528,10 @@ class RecordStore:
                 s.flush()
                 s.add_all(AssessmentRow(**a.model_dump()) for a in t.assessments)
                 s.add_all(ScoreRow(**x.model_dump()) for x in t.scores)
-                s.add_all(AuditRow(**a.model_dump()) for a in t.audit_log)
                 s.add_all(CdsFeedbackRow(**f.model_dump()) for f in t.cds_feedback)
                 s.flush()
+                for entry in sorted(t.audit_log, key=lambda e: (e.seq or 0, e.at)):
+                    self._append_imported(s, entry)
                 self._follow_feedback_ids(s)
                 self._audit(s, actor, "import", "database", None)
         except IntegrityError as exc:
@@ -468,8 +550,17 @@ class RecordStore:
                 )
             )
 
+    def _append_imported(self, s: Session, entry: AuditEntry) -> None:
+        fields = entry.model_dump(include={"id", "actor", "action", "entity", "entity_id", "at", "outcome"})
+        audit.append(s, self._key, self.dialect, AuditRow(**fields, origin="import"))
+
     def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
-        """The newest audit rows first."""
-        with self._sessions() as s:
-            rows = s.scalars(select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)).all()
+        """The newest audit rows first (by time; imported rows keep the time they were first written)."""
+        with self._read() as s:
+            rows = s.scalars(select(AuditRow).order_by(AuditRow.at.desc(), AuditRow.seq.desc()).limit(limit)).all()
         return [_audit_entry(r) for r in rows]
+
+    def verify_audit(self) -> audit.Verdict:
+        """Walk the whole audit chain with this deployment's key (see nerveroot.records.audit)."""
+        with self._read() as s:
+            return audit.verify(audit.stored_chain(s), self._key)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
 )
@@ -22,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 ID = String(36)
+NAME_LENGTH = 100
 ACTOR_LENGTH = 500
 """Audit actors: API token names (up to 100 characters) and CDS Hooks clients (a JWT `iss`, up to 500)."""
 NAMING = {
@@ -111,6 +113,49 @@ class ScoreRow(Base):
     created_at: Mapped[datetime]
 
 
+class UserRow(Base):
+    """A named user (unique name) with one role: clinician, admin or integration."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('clinician', 'admin', 'integration')", name="role"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class TeamRow(Base):
+    """A care team: its members see the patients granted to it."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    created_at: Mapped[datetime]
+
+
+class TeamMemberRow(Base):
+    __tablename__ = "team_members"
+    __table_args__ = (PrimaryKeyConstraint("team_id", "user_id"),)
+
+    team_id: Mapped[str] = mapped_column(ID, ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class PatientAccessRow(Base):
+    """One grant: a user or a care team (exactly one) may see and write one patient's record."""
+
+    __tablename__ = "patient_access"
+    __table_args__ = (CheckConstraint("(user_id IS NULL) <> (team_id IS NULL)", name="one_grantee"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ID, ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ID, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str | None] = mapped_column(ID, ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+
+
 class TokenRow(Base):
     __tablename__ = "api_tokens"
 
@@ -118,6 +163,26 @@ class TokenRow(Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime]
+
+
+class JtiRow(Base):
+    """A CDS client JWT already used (digest of iss and jti), kept until it expires: replay refused by every worker."""
+
+    __tablename__ = "cds_jti"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class HealthRow(Base):
+    """One row rewritten by /health to prove the database accepts writes."""
+
+    __tablename__ = "health_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    checked_at: Mapped[datetime]
 
 
 class AuditRow(Base):
@@ -129,6 +194,11 @@ class AuditRow(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(ID)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(16))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class CdsFeedbackRow(Base):
