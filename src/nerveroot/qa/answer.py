@@ -466,7 +466,7 @@ def assemble(
     settings = settings or AskSettings()
     links = links or ctx.linker.link(question)
     intent = intent or classify(question)
-    chosen = _with_cards(ctx, _select(ctx, f"{question} {asked}", hits, links, settings), cards)
+    chosen = _with_cards(ctx, _select(ctx, f"{question} {asked}", hits, links, settings), cards, intent)
     if not wants_disagreement(question):  # a low-grade source is not set against a guideline as an equal
         chosen = [r for r in chosen if r.statement.field != "conflict" or not _low_grade(ctx, r.statement)]
     grouped: dict[str, list[Ranked]] = {}
@@ -514,14 +514,19 @@ CARD_STANCES = 3
 """Guideline stances added for the drugs, treatments and tests an answering card names."""
 
 
-def _with_cards(ctx: QaContext, chosen: list[Ranked], cards: Sequence[str]) -> list[Ranked]:
-    """The answering cards ranked first, and the guideline stances on what they name; when a card answers, other
-    FAQs give way to it."""
+TREATMENT_QTYPES = frozenset({"is_x_recommended", "self_care", "surgery_injection_outcome", "test_how_accuracy"})
+"""Question types whose card brings the guideline stances on the treatments and tests it names."""
+
+
+def _with_cards(ctx: QaContext, chosen: list[Ranked], cards: Sequence[str], intent: Intent) -> list[Ranked]:
+    """The answering cards ranked first, then what the question itself names (generic matches give way), and for
+    a treatment or test question the guideline stances on what the cards name; other FAQs give way to the card."""
     if not cards:
         return chosen
-    kept = [r for r in chosen if r.statement.kind != "faqs"]
+    kept = [r for r in chosen if r.statement.kind != "faqs" and (r.tier <= 1 or r.statement.kind == "red_flags")]
     shown = {r.statement.id for r in kept}
-    named = {k for c in cards for k in ctx.card_names.get(c, frozenset())}
+    treatment = intent.asks(*TREATMENT_QTYPES)
+    named = {k for c in cards for k in ctx.card_names.get(c, frozenset())} if treatment else set()
     stances = [
         Ranked(s, 0.0, 1, 0, ctx.strength(s))
         for s in ctx.statements
