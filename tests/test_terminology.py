@@ -311,3 +311,12 @@ def test_case_contract_v2_fields_from_fhir() -> None:
     assert case.red_flags["bowel_dysfunction"] == "unsure"  # a provisional diagnosis: asked, not settled
     assert dumped["procedures"] == [{"kind": "epidural_injection", "days_ago": 10}]
     assert case.history["antiplatelet_use"] == "present"
+
+
+def test_an_implausible_value_is_left_out_not_fatal() -> None:
+    intake = read(
+        obs("33914-3", valueQuantity={"value": 250, "system": codes.UCUM, "code": "mL/min/{1.73_m2}"}),
+        obs("29463-7", valueQuantity={"value": 70, "system": codes.UCUM, "code": "kg"}),
+    )
+    assert intake.case.drug_safety.egfr is None and intake.case.drug_safety.weight_kg == 70
+    assert "drug_safety.egfr" in intake.ignored and "refused" in intake.reasons["drug_safety.egfr"]

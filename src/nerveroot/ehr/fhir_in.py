@@ -10,6 +10,7 @@ whole call. Anything not understood is listed as unread with its reason, never r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -343,17 +344,48 @@ def case_from_resources(
     data = {**facts.data, **{k: v for k, v in exam.items() if v}}
     if case_id is not None:
         data["id"] = case_id
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        raise InputValidationError(
-            [Problem(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors(include_url=False)]
-        ) from exc
+    case = _valid_case(data, facts)
     intake = FhirIntake(case=case, used=facts.read, ignored=facts.unread, reasons=facts.reasons)
     intake.allergies = facts.allergies
     for response, where in responses:
         intake.case = _apply_response(intake.case, response, where, intake)
     return intake
+
+
+def _valid_case(data: dict[str, Any], facts: Facts) -> Case:
+    """The Case; a value the Case refuses (an eGFR of 250, a weight of 900 kg) is left out and listed as unread
+    with the reason, so one implausible number never costs the whole call."""
+    for _ in range(len(json.dumps(data, default=str))):
+        try:
+            return Case.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False, include_input=False):
+                path = ".".join(map(str, error["loc"]))
+                if not _drop(data, list(error["loc"])):
+                    raise InputValidationError([Problem(path, error["msg"])]) from exc
+                facts.unread.append(path)
+                facts.reasons[path] = f"value refused ({error['msg']})"
+    raise InputValidationError([Problem("case", "could not be built from the record")])
+
+
+def _drop(data: Any, loc: list[Any]) -> bool:
+    """Remove the value at `loc` (or the smallest enclosing item that can go); False when nothing could be."""
+    while loc:
+        parent: Any = data
+        for step in loc[:-1]:
+            found = isinstance(parent, dict) and step in parent
+            found = found or (isinstance(parent, list) and isinstance(step, int) and step < len(parent))
+            if not found:
+                return False
+            parent = parent[step]
+        last = loc[-1]
+        if (isinstance(parent, dict) and last in parent) or (
+            isinstance(parent, list) and isinstance(last, int) and last < len(parent)
+        ):
+            del parent[last]
+            return True
+        loc = loc[:-1]
+    return False
 
 
 def case_from_fhir(
