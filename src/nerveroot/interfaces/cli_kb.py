@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 
 from nerveroot.errors import UnknownEntityError
+from nerveroot.interfaces.kb_render import render_entity
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.knowledge.models import Record
 from nerveroot.knowledge.schemas import write_schemas
 
 kb_app = typer.Typer(help="Inspect the knowledge base: entities, sources and recorded conflicts.", no_args_is_help=True)
@@ -31,25 +31,6 @@ def _source_line(kb: KnowledgeBase, source_id: str, locator: str) -> str:
     src = kb.sources[source_id]
     link = src.url or (f"https://doi.org/{src.doi}" if src.doi else "")
     return f"{src.title} ({src.authors}, {src.year}) — {locator}" + (f" {link}" if link else "")
-
-
-def render_entity(kb: KnowledgeBase, kind: str, record: Record) -> str:
-    """Readable text for one entity with every field and its sources."""
-    lines = [f"{record.name}  [{_kind_label(kind)}: {record.id}]", "", record.description, ""]
-    if record.synonyms:
-        lines.append("Also called: " + ", ".join(record.synonyms))
-    skip = {"id", "name", "synonyms", "description", "sources", "conflicts"}
-    for field, value in record.model_dump(exclude=skip, exclude_defaults=True).items():
-        lines.append(f"{field.replace('_', ' ').capitalize()}: {json.dumps(value, ensure_ascii=False)}")
-    for conflict in record.conflicts:
-        lines += ["", f"Sources disagree — {conflict.topic}:"]
-        lines += [f"  - {c.says} [{', '.join(s.source for s in c.sources)}]" for c in conflict.claims]
-        if conflict.guideline_position:
-            lines.append(f"  Guideline: {conflict.guideline_position}")
-        lines.append(f"  nerveroot: {conflict.note}")
-    lines += ["", "Sources:"]
-    lines += [f"  [{i}] {_source_line(kb, s.source, s.locator)}" for i, s in enumerate(record.sources, 1)]
-    return "\n".join(lines)
 
 
 @kb_app.command("show")
