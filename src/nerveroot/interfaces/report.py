@@ -130,10 +130,16 @@ def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
     refs = Citations(kb)
     top = next((lv for lv in a.levels if lv.root != "none"), None)
     likely = a.differential[0] if a.differential else None
+    emergency = a.triage.level == "emergency"
     out = ["# Your back and leg pain: what it means and what to do", ""]
+    if emergency:  # the instruction comes first, and no self-care follows it
+        out += ["## Do this now", PATIENT_LEVEL["emergency"]]
+        out += [f"Because of: {'; '.join(r.name for r in a.triage.reasons if r.level == 'emergency')}.", ""]
     out += [
         "## When to seek care now",
-        "Go to an emergency department straight away (or call your emergency number) if you notice any of these:",
+        "You already have a warning sign: do not wait for more of these."
+        if emergency
+        else "Go to an emergency department straight away (or call your emergency number) if you notice any of these:",
         "- numbness or tingling between your legs, around your bottom or genitals;",
         "- new problems passing urine, leaking urine or losing control of your bowels;",
         "- new problems with sexual function;",
@@ -152,6 +158,9 @@ def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
         )
     elif likely is not None:
         out.append(f"Your symptoms may come from {likely.name.lower()} rather than a trapped nerve in the back.")
+    if emergency:
+        out += ["", f"_{a.disclaimer}_"]
+        return "\n".join(out) + "\n"
     out += ["", "## What helps"]
     for step in a.plan.steps[:2]:
         for item in step.items[:4]:

@@ -1,0 +1,23 @@
+"""The plain-language handout (CLI and exports): an emergency comes first and is not followed by self-care."""
+
+from __future__ import annotations
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case
+from nerveroot.interfaces.report import patient_handout
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def test_emergency_handout_leads_with_the_instruction(kb: KnowledgeBase) -> None:
+    case = Case.model_validate({"red_flags": {"saddle_anaesthesia": "present"}})
+    text = patient_handout(assess(case, kb), kb)
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections[0] == "## Do this now"
+    assert "## What helps" not in sections and "Pain relief" not in text
+    assert "cauda equina" in text.split("## When to seek care now")[0].lower()
+
+
+def test_routine_handout_keeps_self_care(kb: KnowledgeBase) -> None:
+    case = Case.model_validate({"red_flags": {"saddle_anaesthesia": "absent", "bladder_dysfunction": "absent"}})
+    text = patient_handout(assess(case, kb), kb)
+    assert "## Do this now" not in text and "## What helps" in text
