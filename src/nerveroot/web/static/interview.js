@@ -88,8 +88,8 @@ export class SafetyInterview {
         h("p", { class: "q-count" }, `Safety question ${number}`),
         h("h3", { id: "q-text", class: "q-text" }, lead),
         items.length ? h("ul", { class: "q-items" }, items.map((i) => h("li", {}, i))) : null,
-        q.help ? h("p", { class: "hint" }, q.help) : null,
         h("div", { class: "answers" }, buttons),
+        q.help ? h("p", { class: "hint" }, q.help) : null,
         this.history.length
           ? h("button", { type: "button", class: "link", onclick: () => this.undo() }, "Change my last answer")
           : null));
