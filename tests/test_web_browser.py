@@ -355,6 +355,23 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     assert "Root: L4" in notes
     _axe(page, "clinician result")
     _shot(page, "web_gp_clinician_summary.png")
+    page.eval_on_selector_all("#view-clinician details", "els => els.forEach(d => { d.open = true; })")
+    refs = page.eval_on_selector_all("#view-clinician a.cite", "els => els.map(e => e.textContent)")
+    assert refs and all(r.count("[") == 1 for r in refs)
+    runs = page.eval_on_selector_all(
+        "#view-clinician .cites",
+        "els => els.map(e => [...e.querySelectorAll('a')].map(a => Number(a.textContent.slice(1, -1))))",
+    )
+    assert all(run == sorted(set(run)) for run in runs), "citation runs are deduplicated and in order"
+    assert (
+        page.locator("#view-clinician .references .grade").count()
+        == page.locator("#view-clinician .references li").count()
+    )
+    _axe(page, "clinician details open")
+    for title, name in (("Care plan by stage", "plan"), ("Sources", "sources")):
+        fold = page.locator("#view-clinician details.fold", has=page.locator(f"summary:text-is('{title}')"))
+        fold.evaluate("e => e.scrollIntoView()")
+        _shot(page, f"web_gp_clinician_{name}.png")
     with page.expect_download() as download:
         page.click("#export-md")
     assert download.value.suggested_filename.endswith(".md")
