@@ -14,8 +14,9 @@ from nerveroot.assessment.case import Case
 
 STATUS_RANK = {"present": 3, "unsure": 2, "absent": 1, "unknown": 0}
 """How findings combine when note and form disagree: the more cautious reading wins."""
-KEY_FIELDS = ("region", "movement", "reflex", "test", "kind", "name", "id", "side")
-"""Fields that identify an item of a list (one exam result per test and leg, one mark per region and leg)."""
+KEY_FIELDS = ("region", "movement", "reflex", "test", "kind", "name", "id", "group", "text", "side")
+"""Fields that identify an item of a list (one exam result per test and leg, one mark per region and leg); an item
+with none of them is identified by all its fields."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ def _status(path: str, note: str, form: str, found: list[Disagreement]) -> str:
     return kept
 
 
-def _key(item: Any) -> tuple[Any, ...]:
-    data = item if isinstance(item, dict) else {}
-    return tuple(data.get(k) for k in KEY_FIELDS)
+def _key(item: dict[str, Any]) -> tuple[Any, ...]:
+    key = tuple(item.get(k) for k in KEY_FIELDS)
+    return key if any(v is not None for v in key) else tuple(sorted((k, repr(v)) for k, v in item.items()))
 
 
 def _list(note: list[Any], form: list[Any]) -> list[Any]:

@@ -35,8 +35,15 @@ export function vocabulary(openapi) {
     const match = /Keys:\s*([^.]*)/.exec(text);
     return new Set(match ? match[1].split(",").map((k) => k.trim()).filter(Boolean) : []);
   };
-  const safety = schemas["DrugSafety-Input"] || schemas.DrugSafety || { properties: {} };
-  return { red_flags: keys("red_flags"), history: keys("history"), symptoms: keys("symptoms"), safety: Object.keys(safety.properties) };
+  const schema = (name) => schemas[`${name}-Input`] || schemas[name] || { properties: {} };
+  return {
+    red_flags: keys("red_flags"),
+    history: keys("history"),
+    symptoms: keys("symptoms"),
+    safety: Object.keys(schema("DrugSafety").properties),
+    described: "described" in schema("StrengthTest").properties, // ungraded "weak" signs accepted
+    observations: Object.entries(schema("Observations").properties).map(([id, p]) => ({ id, label: (p.description || id).replace(/\.$/, "") })),
+  };
 }
 
 function select(name, label, options, attrs = {}) {
@@ -70,6 +77,7 @@ export function renderForm(vocab, instruments) {
   fill($("exam-extra"),
     h("label", {}, "SLR angle, left (degrees)", h("input", { type: "number", id: "slr-angle-left", min: "0", max: "120", inputmode: "numeric" })),
     h("label", {}, "SLR angle, right (degrees)", h("input", { type: "number", id: "slr-angle-right", min: "0", max: "120", inputmode: "numeric" })),
+    vocab.observations.map((o) => h("label", {}, o.label, h("input", { type: "number", step: "any", id: `obs-${o.id}`, inputmode: "decimal" }))),
     select("saddle-exam", "Saddle sensation (examined)", [["", "Not examined"], ["normal", "Normal"], ["reduced", "Reduced or absent"]], { id: "saddle-exam" }),
     vocab.red_flags.has("reduced_anal_tone")
       ? select("anal-tone", "Anal tone (examined)", [["", "Not examined"], ["normal", "Normal"], ["reduced", "Reduced"]], { id: "anal-tone" })
@@ -106,7 +114,16 @@ const numberOf = (id) => {
   return raw === "" ? null : Number(raw);
 };
 
-function exam(clinician) {
+function observations(vocab) {
+  const out = {};
+  for (const o of vocab.observations) {
+    const n = numberOf(`obs-${o.id}`);
+    if (n !== null) out[o.id] = n;
+  }
+  return out;
+}
+
+function exam(clinician, vocab) {
   const out = { strength: [], reflexes: [], provocative: [] };
   if (!clinician) return out;
   for (const side of ["left", "right"]) {
@@ -114,10 +131,11 @@ function exam(clinician) {
       const v = value(`str-${id}-${side}`);
       if (v !== "") out.strength.push({ movement: id, side, grade: Number(v) });
     }
-    // Difficulty walking on heels or toes reads as weakness of that movement (MRC 4) unless a grade was entered.
+    // Difficulty walking on heels or toes is an ungraded weakness of that movement unless a grade was entered
+    // (sent as MRC 4, the grade "weak" stands for, where the server predates ungraded signs).
     for (const [id, , movement] of GAIT) {
       if (value(`gait-${id}-${side}`) === "weak" && !out.strength.some((s) => s.movement === movement && s.side === side)) {
-        out.strength.push({ movement, side, grade: 4 });
+        out.strength.push(vocab.described ? { movement, side, described: "weak" } : { movement, side, grade: 4 });
       }
     }
     for (const [id] of REFLEXES) {
@@ -196,10 +214,11 @@ export function buildCase(base, vocab, { marks, midline, clinician }) {
     history,
     symptoms,
     pain_score: numberOf("pain-score"),
-    ...exam(clinician),
+    ...exam(clinician, vocab),
     ...instruments(),
   };
   if (clinician) data.drug_safety = { ...(base.drug_safety || {}), ...drugSafety(vocab) };
+  if (clinician && vocab.observations.length) data.observations = { ...(base.observations || {}), ...observations(vocab) };
   return data;
 }
 
@@ -221,7 +240,12 @@ export function fillForm(data) {
     if (el) el.value = v;
   };
   for (const [key, status] of Object.entries(data.history || {})) put(`hx-${key}`, status === "unknown" ? "" : status);
-  for (const s of data.strength || []) put(`str-${s.movement}-${s.side}`, String(s.grade));
+  for (const s of data.strength || []) {
+    if (s.grade !== null && s.grade !== undefined) put(`str-${s.movement}-${s.side}`, String(s.grade));
+    const gait = GAIT.find(([, , movement]) => movement === s.movement);
+    if (s.described && gait) put(`gait-${gait[0]}-${s.side}`, "weak");
+  }
+  for (const [key, v] of Object.entries(data.observations || {})) if (v !== null) set(`obs-${key}`, v);
   for (const r of data.reflexes || []) put(`ref-${r.reflex}-${r.side}`, r.result);
   for (const p of data.provocative || []) {
     if (!p.side) continue;
