@@ -111,6 +111,20 @@ function markedList() {
   });
 }
 
+/** The marks of the case that was assessed (form and note together), not only what the form shows. */
+function marksOf(data) {
+  const byKey = new Map();
+  for (const [kind, list] of [["pain", data.pain_regions || []], ["numb", data.sensory_regions || []]]) {
+    for (const m of list) {
+      const key = `${m.region}|${m.side}`;
+      const entry = byKey.get(key) || { region: m.region, side: m.side, pain: false, numb: false, label: markLabel(state.names, m.region, m.side) };
+      entry[kind] = true;
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()];
+}
+
 function refreshMarks() {
   if (state.map) state.map.update();
   const list = markedList().map((m) => `${m.label} (${[m.pain ? "pain" : null, m.numb ? "numbness" : null].filter(Boolean).join(" and ")})`);
@@ -174,7 +188,7 @@ async function showResult(result, extra = {}) {
   await renderResult($("result-body"), result, {
     names: state.names,
     regions: state.regions,
-    marks: markedList(),
+    marks: state.caseData ? marksOf(state.caseData) : markedList(),
     caseData: state.caseData,
     findings: state.findings,
     disagreements: state.disagreements,

@@ -78,9 +78,10 @@ function notAssessedPart(result, ctx) {
 
 /** Render both views into `container`; the one for the current audience is shown. */
 export async function renderResult(container, result, ctx) {
-  const sources = await sourcesById();
+  const [sources, treatments] = await Promise.all([sourcesById(), kb("treatments").catch(() => [])]);
   const cites = new Citations(sources);
-  const full = { ...ctx, cites };
+  const about = Object.fromEntries(treatments.map((t) => [t.id, t.description]));
+  const full = { ...ctx, cites, about: (id) => about[id] || "" };
   const status = h("p", { class: "detail", role: "status", id: "result-status" });
   const views = ctx.audience === "clinician"
     ? [clinicianView(result, full), notAssessedPart(result, ctx)]

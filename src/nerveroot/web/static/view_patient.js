@@ -23,6 +23,12 @@ function selfCare(plan) {
     .flatMap((g) => g.items).slice(0, SELF_CARE_STEPS);
 }
 
+/** "Name: what it is." with the first sentence of the knowledge base's description. */
+function stepItem(item, ctx) {
+  const first = /^[^.]*\./.exec(ctx.about(item.id) || "");
+  return h("li", {}, h("strong", {}, item.name), first ? `: ${first[0].charAt(0).toLowerCase()}${first[0].slice(1)}` : null);
+}
+
 function warnings(ctx) {
   return ctx.warningSigns.length ? ctx.warningSigns : ["numbness between your legs or around your bottom",
     "new trouble passing urine or controlling your bowels", "weakness in a leg that is getting worse"];
@@ -44,7 +50,7 @@ export function patientView(result, ctx) {
       h("p", { class: "action-title" }, action.title), h("p", {}, action.text)),
     h("p", { id: "patient-root" }, rootSentence(result)),
     result.triage.level !== "emergency" && steps.length ? [h("h3", {}, "What you can do now"),
-      h("ul", { id: "self-care" }, steps.map((i) => h("li", {}, i.name)))] : null,
+      h("ul", { id: "self-care" }, steps.map((i) => stepItem(i, ctx)))] : null,
     result.triage.level !== "emergency" ? [h("h3", {}, "Get help now if"),
       h("p", {}, `${ctx.help.emergency.replace(/\.$/, "")} if you notice any of these:`),
       h("ul", { id: "seek-help" }, warnings(ctx).map((w) => h("li", {}, w)))] : null,
@@ -76,7 +82,7 @@ export function handout(result, ctx) {
     marksList(ctx),
     ctx.answers.length ? [h("h3", {}, "Your answers to the safety questions"),
       h("ul", { class: "handout-answers" }, ctx.answers.map((a) => h("li", {}, `${a.question} `, h("strong", {}, a.answer))))] : null,
-    result.triage.level !== "emergency" && steps.length ? [h("h3", {}, "What you can do now"), h("ul", {}, steps.map((i) => h("li", {}, i.name)))] : null,
+    result.triage.level !== "emergency" && steps.length ? [h("h3", {}, "What you can do now"), h("ul", {}, steps.map((i) => stepItem(i, ctx)))] : null,
     result.triage.level !== "emergency" ? [h("h3", {}, "Get help now if"),
       h("p", {}, `${ctx.help.emergency.replace(/\.$/, "")} if you notice any of these:`),
       h("ul", {}, warnings(ctx).map((w) => h("li", {}, w)))] : null,
