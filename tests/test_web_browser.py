@@ -367,6 +367,12 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
         page.locator("#view-clinician .references .grade").count()
         == page.locator("#view-clinician .references li").count()
     )
+    # A treatment shown as advised against keeps any other recorded position beside it (never dropped silently).
+    positions = {t["id"]: {p["stance"] for p in t.get("positions", [])} for t in server.get_json("/api/kb/treatments")}
+    for line in page.locator('#view-clinician li[data-stance="not_recommended"]').all():
+        ids = (line.get_attribute("data-treatments") or "").split()
+        if any(positions.get(i, set()) - {"not_recommended"} for i in ids):
+            assert "Sources differ" in line.inner_text(), ids
     _axe(page, "clinician details open")
     for title, name in (("Care plan by stage", "plan"), ("Sources", "sources")):
         fold = page.locator("#view-clinician details.fold", has=page.locator(f"summary:text-is('{title}')"))

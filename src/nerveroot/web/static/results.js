@@ -80,8 +80,13 @@ function notAssessedPart(result, ctx) {
 export async function renderResult(container, result, ctx) {
   const [sources, treatments] = await Promise.all([sourcesById(), kb("treatments").catch(() => [])]);
   const cites = new Citations(sources);
-  const about = Object.fromEntries(treatments.map((t) => [t.id, t.description]));
-  const full = { ...ctx, cites, about: (id) => about[id] || "" };
+  const byId = Object.fromEntries(treatments.map((t) => [t.id, t]));
+  const full = {
+    ...ctx,
+    cites,
+    about: (id) => (byId[id] ? byId[id].description : ""),
+    positions: (id) => (byId[id] && byId[id].positions) || [],
+  };
   const status = h("p", { class: "detail", role: "status", id: "result-status" });
   const views = ctx.audience === "clinician"
     ? [clinicianView(result, full), notAssessedPart(result, ctx)]

@@ -161,12 +161,21 @@ function evidenceList(items, cites, names) {
     h("span", { class: "detail" }, ` ×${e.lr}`))));
 }
 
-function planDetails(plan, cites) {
+/** Positions of the knowledge base that differ from the stance shown: the disagreement is shown, not dropped. */
+function otherPositions(group, positions, cites) {
+  const others = group.items.flatMap((i) => positions(i.id)).filter((p) => p.stance !== group.stance);
+  if (!others.length) return null;
+  return h("ul", { class: "detail other-positions" }, others.map((p) => h("li", {},
+    `Sources differ: ${p.body}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}. ${p.detail}`, cites.links(p.sources))));
+}
+
+function planDetails(plan, cites, positions) {
   const staged = stagedPlan(plan);
-  const groupLine = (g) => h("li", {},
+  const groupLine = (g) => h("li", { "data-treatments": g.items.map((i) => i.id).join(" "), "data-stance": g.stance || "" },
     g.stance ? h("span", { class: `stance stance-${g.stance}` }, STANCES[g.stance] || words(g.stance)) : null, " ",
     h("strong", {}, g.items.map((i) => i.name).join(", ")),
-    h("span", { class: "detail" }, `: ${g.detail}`), cites.links(g.sources));
+    h("span", { class: "detail" }, `: ${g.detail}`), cites.links(g.sources),
+    g.stance === "not_recommended" ? otherPositions(g, positions, cites) : null);
   return [
     staged.steps.map((step) => h("div", { class: "plan-step" }, h("h4", {}, step.title), h("ul", { class: "plan" }, step.groups.map(groupLine)))),
     staged.avoid.length ? h("div", { class: "plan-step" }, h("h4", {}, "Advised against"), h("ul", { class: "plan" }, staged.avoid.map(groupLine))) : null,
@@ -207,7 +216,7 @@ export function clinicianView(result, ctx) {
         h("td", {}, percent(c.probability)))))))),
     folded("Tests", h("p", {}, result.workup.imaging_detail, ctx.cites.links(result.workup.imaging_sources)),
       result.workup.tests.length ? h("ul", {}, result.workup.tests.map((t) => h("li", {}, h("strong", {}, t.name), ` (${words(t.timing)}): ${t.why}`, cites.links(t.sources)))) : null),
-    folded("Care plan by stage", planDetails(result.plan, cites)),
+    folded("Care plan by stage", planDetails(result.plan, cites, ctx.positions || (() => []))),
     folded("Medicines", drugDetails(result.plan.drugs, cites)),
     Object.keys(result.instruments || {}).length ? folded("Questionnaires", h("ul", {},
       result.instruments.odi ? h("li", { id: "odi-result" }, `ODI: ${result.instruments.odi.percent}% (${result.instruments.odi.band})`) : null,
