@@ -353,6 +353,7 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     notes = page.input_value("#notes-text")
     assert "eGFR 25" in notes and "anticoagulant yes" in notes and "STarT Back" in notes and "ODI 40%" in notes
     assert "Root: L4" in notes
+    assert "femoral stretch positive (L)" in notes and "SLR negative (L, 80°)" in notes
     _axe(page, "clinician result")
     _shot(page, "web_gp_clinician_summary.png")
     page.eval_on_selector_all("#view-clinician details", "els => els.forEach(d => { d.open = true; })")

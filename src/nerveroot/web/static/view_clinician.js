@@ -106,6 +106,20 @@ function summary(result, ctx) {
     h("textarea", { id: "notes-text", rows: "8", readonly: true }, notesText(result, ctx)));
 }
 
+const SIDE = { left: "L", right: "R" };
+
+/** "Exam: patellar reduced (L); knee extension MRC 4 (L); SLR negative (L, 80°)." from the assessed case. */
+function examText(data, names) {
+  const parts = [
+    ...(data.reflexes || []).map((r) => `${words(r.reflex)} ${r.result} (${SIDE[r.side]})`),
+    ...(data.strength || []).map((s) => `${words(s.movement)} ${s.grade !== null && s.grade !== undefined ? `MRC ${s.grade}` : s.described} (${SIDE[s.side]})`),
+    ...(data.provocative || []).map((p) => `${words(p.test).replace("slr", "SLR")} ${p.result}${p.side ? ` (${SIDE[p.side]}${p.angle ? `, ${p.angle}°` : ""})` : ""}`),
+  ];
+  const numb = (data.sensory_regions || []).map((m) => `${(names[m.region] || words(m.region)).toLowerCase()} (${SIDE[m.side]})`);
+  if (numb.length) parts.push(`altered sensation: ${numb.join(", ")}`);
+  return parts.length ? `Exam: ${parts.join("; ")}.` : "";
+}
+
 /** Plain text for the clinical record. */
 export function notesText(result, { names, caseData, disagreements }) {
   const t = result.triage;
@@ -124,6 +138,8 @@ export function notesText(result, { names, caseData, disagreements }) {
   lines.push(`Imaging: ${w.imaging_now ? "now" : "not now"} (${w.imaging_rule}).`);
   if (drugs.offer.length) lines.push(`Options: ${drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => `${d.name} ${ceilingText(d)}`).join("; ")}.`);
   if (drugs.unsuitable.length) lines.push(`Not suitable: ${drugs.unsuitable.map((d) => d.name).join(", ")}.`);
+  const exam = caseData ? examText(caseData, names) : "";
+  if (exam) lines.push(exam);
   const ds = caseData && caseData.drug_safety;
   if (ds) {
     const known = Object.entries(ds).filter(([k, v]) => v !== null && v !== "unknown" && !(Array.isArray(v) && !v.length))
