@@ -63,8 +63,11 @@ export function describe(status, body) {
     return [...new Set(detail.map((d) => `${fieldName(d.loc)} ${plainMessage(d.msg)}.`))].join(" ");
   }
   if (status === 401) return "The API token was refused. Check it and try again.";
+  if (status === 403) return "Your account does not have access to this. Ask your administrator for access.";
   if (status === 404) return "That record was not found. It may have been removed.";
   if (status === 409) return "That reference is already in use.";
+  if (status === 413) return "That is too long to send. Please shorten it.";
+  if (status === 503 || status === 507) return "Records cannot be saved just now (the database is read-only or full). Please tell your administrator.";
   if (status >= 500) return "Something went wrong on the server. Please try again.";
   return "The request could not be completed. Please check what you entered.";
 }
