@@ -301,8 +301,10 @@ def test_l4_patient_handout_fits_two_pages_with_their_marks(browser: Any, server
     assert not _errors(page)
 
 
-def test_nothing_marked_names_no_root(browser: Any, server: Server) -> None:
-    page = _page(browser, server, DESKTOP)
+@pytest.mark.parametrize("device", DEVICES)
+def test_nothing_marked_names_no_root(browser: Any, server: Server, device: Any) -> None:
+    page = _page(browser, server, device)
+    name = "phone" if device is PHONE else "desktop"
     _no_to_all_screens(page)
     page.click("#assess-btn")
     page.locator("#patient-action").wait_for()
@@ -310,7 +312,13 @@ def test_nothing_marked_names_no_root(browser: Any, server: Server) -> None:
     page.check('input[name=audience][value="clinician"]')
     page.wait_for_selector("#clin-root")
     assert "Cannot localise" in page.inner_text("#clin-root")
+    assert "Root: cannot localise" in page.input_value("#notes-text")
+    page.eval_on_selector_all("#view-clinician details", "els => els.forEach(d => { d.open = true; })")
     assert page.locator("#dermatome-map polygon").count() == 0, "no dermatome without a localised root"
+    assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"]
+    _axe(page, f"clinician view, nothing marked ({name})")
+    page.locator("#clin-summary").scroll_into_view_if_needed()
+    _shot(page, f"web_{name}_clinician_nothing_marked.png")
     assert not _errors(page)
 
 

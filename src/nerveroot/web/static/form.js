@@ -57,7 +57,7 @@ function examRow(label, name, options) {
 }
 
 function table(id, caption, rows) {
-  return h("div", { class: "table-scroll" }, h("table", { id, class: "exam-table" }, h("caption", {}, caption),
+  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", { id, class: "exam-table" }, h("caption", {}, caption),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Test"), h("th", { scope: "col" }, "Left"), h("th", { scope: "col" }, "Right"))),
     h("tbody", {}, rows)));
 }

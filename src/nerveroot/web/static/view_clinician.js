@@ -224,7 +224,7 @@ export function clinicianView(result, ctx) {
       h("div", { class: "two-col" },
         h("div", {}, h("h4", {}, `For ${lead.label}`), evidenceList(lead.for, cites, names)),
         h("div", {}, h("h4", {}, `Against ${lead.label}`), evidenceList(lead.against, cites, names)))),
-    folded("Causes and mimics (ICD-10-CM)", h("div", { class: "table-scroll" }, h("table", { class: "differential" },
+    folded("Causes and mimics (ICD-10-CM)", h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Causes and mimics" }, h("table", { class: "differential" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Condition"), h("th", { scope: "col" }, "Kind"),
         h("th", { scope: "col" }, "ICD-10-CM"), h("th", { scope: "col" }, "Probability"))),
       h("tbody", {}, result.differential.slice(0, 8).map((c) => h("tr", {}, h("th", { scope: "row" }, c.name),
