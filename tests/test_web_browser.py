@@ -7,6 +7,7 @@ screenshots go to test-artifacts/ for a human to look at.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import socket
@@ -425,6 +426,28 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     _axe(page, "reopened")
     _shot(page, "web_gp_reopened.png")
     assert not _errors(page)
+
+
+def test_ehr_launch_fragment_opens_the_encounter(browser: Any, server: Server) -> None:
+    """A SMART launch opens /#case=<base64url Case JSON>: the encounter is filled in and the fragment removed."""
+    case = {
+        "age": 70,
+        "red_flags": {"saddle_anaesthesia": "absent", "bladder_dysfunction": "absent"},
+        "drug_safety": {"egfr": 22, "anticoagulant": "present"},
+        "reflexes": [{"reflex": "patellar", "side": "left", "result": "reduced"}],
+    }
+    encoded = base64.urlsafe_b64encode(json.dumps(case).encode()).decode().rstrip("=")
+    ctx = browser.new_context(base_url=server.url, **DESKTOP)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    page = ctx.new_page()
+    page.goto(f"/#case={encoded}")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.evaluate("location.hash") == "", "the case must not stay in the address bar"
+    assert page.get_attribute("body", "data-audience") == "clinician"
+    assert page.input_value("#ds-egfr") == "22" and page.input_value("#age") == "70"
+    assert page.input_value('select[name="ref-patellar-left"]') == "reduced"
+    assert page.is_visible("#case-form")
+    _axe(page, "EHR launch")
 
 
 def test_errors_are_plain_words(browser: Any, server: Server) -> None:

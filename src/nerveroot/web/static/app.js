@@ -262,6 +262,32 @@ async function reopen(stored) {
   $("result").scrollIntoView({ block: "start" });
 }
 
+/** The case a SMART EHR launch hands over in the fragment (`/#case=<base64url JSON>`), then removed from the URL. */
+function launchedCase() {
+  const match = /^#case=([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+  if (!match) return null;
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+  try {
+    const b64 = match[1].replaceAll("-", "+").replaceAll("_", "/");
+    const bytes = Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    $("load-error").hidden = false;
+    $("load-error").textContent = "The record sent by the EHR could not be read; please enter the findings here.";
+    return null;
+  }
+}
+
+function openLaunched(data) {
+  document.querySelector('input[name=audience][value="clinician"]').checked = true;
+  setAudience("clinician");
+  const restored = fillForm(data);
+  for (const m of restored) setMark(m.region, m.side, m.kind, true);
+  state.interviewCase = { ...data };
+  $("case-form").hidden = false;
+  $("assess-hint").textContent = "Opened from the EHR: check what it holds, complete the examination, then assess.";
+}
+
 // ---- start-up ---------------------------------------------------------------------------------------------
 
 function setAudience(value) {
@@ -271,7 +297,7 @@ function setAudience(value) {
   if (state.result) showResult(state.result);
 }
 
-function startInterview() {
+function startInterview(initial = {}) {
   state.interview = new SafetyInterview($("interview"), {
     audience,
     redFlags: state.redFlags,
@@ -290,7 +316,7 @@ function startInterview() {
       $("case-form").hidden = false;
     },
   });
-  return state.interview.start();
+  return state.interview.start(initial);
 }
 
 async function start() {
@@ -336,8 +362,10 @@ async function start() {
     records.start();
   });
   records.start();
+  const launched = launchedCase();
+  if (launched) openLaunched(launched);
   try {
-    await startInterview();
+    await startInterview(launched || {});
   } catch (err) {
     fill($("interview"), h("p", { class: "error", role: "alert" }, err.message));
   }

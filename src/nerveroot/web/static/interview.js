@@ -37,8 +37,8 @@ export class SafetyInterview {
     this.reset();
   }
 
-  reset() {
-    this.case = {};
+  reset(initial = {}) {
+    this.case = initial;
     this.asked = [];
     this.answers = []; // [{question, answer}] in the words shown, for the handout
     this.unsure = new Set(); // emergency-level findings answered "not sure" / "don't know" and not yet resolved
@@ -46,8 +46,9 @@ export class SafetyInterview {
     this.stopped = false;
   }
 
-  async start() {
-    this.reset();
+  /** Begin with what is already known (e.g. a case from the EHR): its answered items are not asked again. */
+  async start(initial = {}) {
+    this.reset(initial);
     await this.step();
   }
 
