@@ -14,15 +14,20 @@ from hypothesis import strategies as st
 from nerveroot.api.app import create_app
 from nerveroot.api.settings import Settings
 from nerveroot.assessment.case import RED_FLAG_KEYS, Case
+from nerveroot.records import RecordStore
 from nerveroot.web.encounter import STATUS_RANK, merge_cases
 
 STATUSES = ("present", "absent", "unknown")
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(access_log=False, static=False))) as c:
-        yield c
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    store = RecordStore(f"sqlite:///{tmp_path_factory.mktemp('web') / 'records.sqlite3'}")
+    try:
+        with TestClient(create_app(Settings(access_log=False, static=False), store=store)) as c:
+            yield c
+    finally:
+        store.close()
 
 
 def test_form_fills_in_and_overrides_the_note() -> None:
