@@ -180,3 +180,16 @@ def test_outside_evaluator_scores_labels(kb: KnowledgeBase, tmp_path: Path) -> N
     assert report.red_present.fp == 1  # flank pain read, not labelled
     assert (report.localising.tp, report.drugs.tp) == (1, 1)
     assert report.silently_dropped == ["x2: fever"]
+
+
+def test_a_named_dermatome_gives_the_root_and_its_sensory_regions(kb: KnowledgeBase) -> None:
+    intake = parse_note("paraesthesia L4 dist R", kb)
+    root = next(f for f in intake.findings if f.id == "root_distribution")
+    assert (root.value, root.side) == ("L4", "right")
+    assert {m.region for m in intake.case.sensory_regions if m.side == "right"} >= {"medial_leg"}
+
+
+def test_a_named_radiculopathy_is_a_finding_without_regions(kb: KnowledgeBase) -> None:
+    intake = parse_note("L5 radiculopathy on the left.", kb)
+    assert any(f.id == "root_distribution" and f.value == "L5" for f in intake.findings)
+    assert not intake.case.sensory_regions

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from nerveroot.intake.areas import named_areas
 from nerveroot.intake.medicines import read_drug, read_procedure
-from nerveroot.intake.models import Qualifier
+from nerveroot.intake.models import FindingStatus, Qualifier
+from nerveroot.intake.sides import sides_for
 from nerveroot.intake.state import Mention, ParseState, in_scope_of
 from nerveroot.intake.values import readings
 
@@ -55,3 +57,36 @@ def read_values(state: ParseState) -> None:
             state.add(f"observation:{r.measure}", "observation", "present", None, r.start, r.end, value=str(r.value))
         for fid, status in r.findings:
             state.add(fid, "red_flag", status, None, r.start, r.end)  # type: ignore[arg-type]
+
+
+RootRegions = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Root id → (sensory regions, pain regions), from the knowledge base."""
+
+
+def read_named_areas(state: ParseState, roots: RootRegions) -> None:
+    """Named roots and nerve territories (areas.py): a finding each; a numb or tingling named dermatome also marks
+    the root's sensory regions.
+
+    ``roots`` maps a root id to its (sensory regions, pain regions) from the knowledge base.
+    """
+    doc = state.doc
+    for sent in doc.sents:
+        for area in named_areas(sent.text, sent.start_char):
+            span = doc.char_span(area.start, area.end, alignment_mode="expand")
+            if span is None:
+                continue
+            status: FindingStatus = (
+                "absent" if in_scope_of(doc, area.start, area.end, {"NEGATED_EXISTENCE"}) else "present"
+            )
+            if status == "present" and in_scope_of(doc, area.start, area.end):
+                status = "unknown"
+            sides = sides_for(doc, span, sent.start, sent.end, ()) or (None,)
+            fid = "root_distribution" if area.kind == "root" else "nerve_territory"
+            for side in sides:
+                state.add(fid, "other", status, None, area.start, area.end, side, value=area.name.upper())
+            if not (area.marks_regions and "sensory" in area.modes) or area.name not in roots or status != "present":
+                continue
+            sensory, _ = roots[area.name]
+            for region in sensory:  # a dermatome is a sensory map: a named painful "L5 distribution" marks nothing
+                for side in sides:
+                    state.add(f"sensory:{region}", "sensory_region", "present", None, area.start, area.end, side)

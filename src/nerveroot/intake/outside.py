@@ -106,15 +106,23 @@ def _red_flags(intake: Intake, statuses: dict[tuple[str, str | None], set[str]])
     return present, absent
 
 
-def _localising(statuses: dict[tuple[str, str | None], set[str]]) -> set[Label]:
-    out: set[Label] = set()
+def _localising(statuses: dict[tuple[str, str | None], set[str]], gold: set[Label]) -> set[Label]:
+    """Labels the findings read. A finding id that several labels list (the anterolateral thigh is both anterior
+    and lateral thigh) reads the gold label when one of them is gold, and every candidate otherwise."""
+    candidates: dict[tuple[str, str | None], set[str]] = {}
     for stem, entry in label_map()["localising"].items():
         if "same_as" in entry:
             continue
         want = entry.get("status", "present")
-        for side in (None, *SIDES):
-            if any(want in statuses.get((i, side), set()) for i in entry["ids"]):
-                out.add((stem, side))
+        for fid in entry["ids"]:
+            for side in (None, *SIDES):
+                if want in statuses.get((fid, side), set()):
+                    candidates.setdefault((fid, side), set()).add(stem)
+    out: set[Label] = set()
+    gold_stems = {g[0] for g in gold}
+    for (_, side), stems in candidates.items():
+        chosen = stems & gold_stems or stems
+        out |= {(stem, side) for stem in chosen}
     # A sided reading makes the unsided one redundant.
     return {(s, side) for s, side in out if side is not None or not any((s, x) in out for x in SIDES)}
 
@@ -172,7 +180,7 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
             f"{item_id}: red flags missed {sorted(gold_present - present)} extra {sorted(present - gold_present)}"
         )
     gold_loc = {_canonical(_split_side(x)) for x in labels.get("localising_findings", [])}
-    missed, extra = _tally_sided(report.localising, _localising(statuses), gold_loc)
+    missed, extra = _tally_sided(report.localising, _localising(statuses, gold_loc), gold_loc)
     if missed or extra:
         report.errors.append(f"{item_id}: localising missed {sorted(missed, key=str)} extra {sorted(extra, key=str)}")
     want, got = labels.get("duration_days"), intake.case.duration_days

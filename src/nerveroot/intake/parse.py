@@ -76,7 +76,14 @@ from nerveroot.assessment.case import (
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.course import derive_findings, read_demographics
 from nerveroot.intake.exam import read_function, read_grade_changes, read_provocative, read_reflex, read_strength
-from nerveroot.intake.facts import LOWEST_WORST, MEDICINE_KINDS, read_medicine, read_values
+from nerveroot.intake.facts import (
+    LOWEST_WORST,
+    MEDICINE_KINDS,
+    RootRegions,
+    read_medicine,
+    read_named_areas,
+    read_values,
+)
 from nerveroot.intake.medicines import fuzzy_drugs
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding
 from nerveroot.intake.pipeline import pipeline
@@ -95,6 +102,7 @@ from nerveroot.intake.state import (
 )
 from nerveroot.intake.windows import exam_groups, exam_windows
 from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import Root
 
 
 def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
@@ -125,9 +133,11 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
     if state.drug_safety:
         extra["drug_safety"] = DrugSafety(**state.drug_safety)
     if state.observations and "observations" in Case.model_fields:
-        extra["observations"] = {k: (int(v) if k != "temperature_c" else v) for k, v in state.observations.items()}
+        whole_numbers = ("heart_rate", "systolic_bp", "post_void_residual_ml")
+        extra["observations"] = {k: int(v) if k in whole_numbers else v for k, v in state.observations.items()}
     if state.procedures and "procedures" in Case.model_fields:
-        extra["procedures"] = [dict(p) for p in {p["kind"]: p for p in state.procedures}.values()]
+        dated = [p for p in state.procedures if p["days_ago"] is not None]  # an undated one stays a finding
+        extra["procedures"] = [dict(p) for p in {p["kind"]: p for p in dated}.values()]
     return Case(
         sides=list(sides),
         pain_regions=marks("pain:"),
@@ -138,7 +148,9 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
     )
 
 
-def _read(doc: Doc, today: date | None) -> tuple[ParseState, dict[str, Any]]:
+def _read(
+    doc: Doc, today: date | None, roots: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> tuple[ParseState, dict[str, Any]]:
     """Every finding of one stretch of text (a whole short note or one chunk of a long one)."""
     state = ParseState(doc)
     mentions = drop_saddle_similes(with_nested(doc, read_mentions(doc)))
@@ -154,6 +166,7 @@ def _read(doc: Doc, today: date | None) -> tuple[ParseState, dict[str, Any]]:
         status = "unknown" if status == "present" and in_scope_of(doc, a, b) else status
         read_medicine(state, Mention(span, "drug", (generic,), status, None, None), today)
     read_values(state)
+    read_named_areas(state, roots)
     for fid, start, end in denied_sections(doc.text):
         kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "history"
         state.add(fid, kind, "absent", "negated", start, end)
@@ -166,9 +179,7 @@ def _read(doc: Doc, today: date | None) -> tuple[ParseState, dict[str, Any]]:
     state.default_side = note_sides(state) if len(note_sides(state)) == 1 else ()
     if state.default_side:
         state.findings = [
-            f.model_copy(update={"side": state.default_side[0]})
-            if f.kind.endswith("_region") and f.side is None
-            else f
+            f.model_copy(update={"side": state.default_side[0]}) if f.kind.endswith("_region") and f.side is None else f
             for f in state.findings
         ]
     structured = [m for m in mentions if m.kind in STRUCTURED_KINDS]
@@ -203,6 +214,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     chunks' findings are then joined and the note-level findings (bilateral symptoms, sides) derived once.
     """
     nlp = pipeline(kb)
+    roots: RootRegions = {str(r.id): (tuple(r.sensory_regions), tuple(r.pain_regions)) for r in kb.all("roots", Root)}
     parts = chunks(text)
     with warnings.catch_warnings():
         # spaCy warns (W036) that the token Matcher inside medspaCy's matchers has no patterns: every rule here is a
@@ -213,7 +225,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     extra: dict[str, Any] = {}
     sides: set[Side] = set()
     for (offset, _), doc in zip(parts, docs, strict=True):
-        state, found = _read(doc, today)
+        state, found = _read(doc, today, roots)
         sides.update(note_sides(state))
         if len(docs) == 1:
             whole = state

@@ -1,0 +1,56 @@
+"""Named roots, dermatomes and nerve territories: "L4 distribution", "S1 dermatome", "L5 radic L", "femoral
+territory". A named root gives a finding (value the root) and, when the sentence says numbness or pain, the
+root's sensory or pain regions from the knowledge base (roots.yaml); a nerve territory gives a finding only (it
+points to a peripheral-nerve mimic, not to a root).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nerveroot.intake import patterns as pt
+
+_ROOT = re.compile(
+    r"(?<![\w/-])(?-i:([LS])\s?([1-5]))(?:\s?(?:/|-|and|or)\s?(?-i:[LS])?\s?[1-5])?\s*"
+    r"(?:nerve\s)?(?:root\s)?(distribution|dist\.?|dermatom(?:e|es|al)|radiculopathy|radic\.?|root|territory|"
+    r"myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness)(?!\w)",
+    re.IGNORECASE,
+)
+_NERVE = re.compile(
+    r"\b(femoral|obturator|sciatic|(?:common )?peroneal|(?:common )?fibular|tibial|sural|saphenous|"
+    r"lateral (?:femoral )?cutaneous|genitofemoral|ilioinguinal)(?: nerve)?\s+(?:distribution|territory|dist\.?)",
+    re.IGNORECASE,
+)
+
+
+_DIAGNOSIS = re.compile(r"radic|root|myotome", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamedArea:
+    """A root or nerve named as an area, with its side words and mode."""
+
+    kind: str  # "root" | "nerve"
+    name: str  # "l4", "femoral"
+    start: int
+    end: int
+    modes: frozenset[str]  # "sensory", "pain"
+    marks_regions: bool  # a distribution or dermatome names regions; a diagnosis ("L5 radiculopathy") does not
+
+
+def named_areas(sentence: str, base: int = 0) -> Iterator[NamedArea]:
+    """Roots and nerve territories named in one sentence."""
+    modes = set()
+    if pt.SENSORY_WORD.search(sentence):
+        modes.add("sensory")
+    if pt.PAIN_WORD.search(sentence):
+        modes.add("pain")
+    for mt in _ROOT.finditer(sentence):
+        root = (mt.group(1) + mt.group(2)).lower()
+        marks = not _DIAGNOSIS.match(mt.group(3))
+        yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), marks)
+    for mt in _NERVE.finditer(sentence):
+        name = mt.group(1).lower().replace("common ", "").replace("fibular", "peroneal")
+        yield NamedArea("nerve", name, base + mt.start(), base + mt.end(), frozenset(modes), False)
