@@ -193,3 +193,21 @@ def test_a_named_radiculopathy_is_a_finding_without_regions(kb: KnowledgeBase) -
     intake = parse_note("L5 radiculopathy on the left.", kb)
     assert any(f.id == "root_distribution" and f.value == "L5" for f in intake.findings)
     assert not intake.case.sensory_regions
+
+
+def test_the_case_carries_the_contract_fields(kb: KnowledgeBase) -> None:
+    note = "R foot drop, progressive. On warfarin; epidural 5 days ago. T 38.5, CRP 120. Saddle (perineal) anaesthesia."
+    case = parse_note(note, kb).case
+    assert case.history["anticoagulant_use"] == "present"
+    assert case.history["recent_spinal_procedure"] == "present"
+    assert [(p.kind, p.days_ago) for p in case.procedures] == [("epidural_injection", 5)]
+    assert (case.observations.temperature_c, case.observations.crp_mg_l) == (38.5, 120.0)
+    assert any(
+        s.movement == "ankle_dorsiflexion" and s.described == "severe" and s.side == "right" for s in case.strength
+    )
+    assert "cauda_equina" in {m.group for m in case.to_confirm}
+
+
+def test_an_undated_operation_is_history_not_a_recent_procedure(kb: KnowledgeBase) -> None:
+    case = parse_note("PMH: previous discectomy.", kb).case
+    assert not case.procedures

@@ -72,6 +72,7 @@ from nerveroot.assessment.case import (
     DrugSafety,
     RegionMark,
     Side,
+    StrengthTest,
 )
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.course import derive_findings, read_demographics
@@ -88,10 +89,12 @@ from nerveroot.intake.medicines import fuzzy_drugs
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
+from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.safety import unparsed, unsettled
 from nerveroot.intake.sections import denied_sections
 from nerveroot.intake.sides import note_sides
 from nerveroot.intake.state import (
+    MOVEMENTS,
     STRUCTURED_KINDS,
     Mention,
     ParseState,
@@ -110,6 +113,24 @@ def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
     return "present" if "present" in seen else "absent" if "absent" in seen else "unknown"
 
 
+def _strength_tests(state: ParseState) -> list[StrengthTest]:
+    """Graded tests, then ungraded signs on a side with no grade: a weak movement ("weak quads L") is 'weak',
+    foot drop is severe ankle dorsiflexion weakness."""
+    tests: dict[tuple[str, str], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
+    for f in state.findings:
+        if f.status != "present" or f.side is None:
+            continue
+        if f.id == "foot_drop":
+            movement, described = "ankle_dorsiflexion", "severe"
+        elif f.id.startswith(STRENGTH_PREFIX) and f.id.removeprefix(STRENGTH_PREFIX) in MOVEMENTS:
+            movement, described = f.id.removeprefix(STRENGTH_PREFIX), "weak"
+        else:
+            continue
+        if (movement, f.side) not in tests:
+            tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
+    return list(tests.values())
+
+
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
     tables: dict[str, dict[str, FindingStatus]] = {"red_flags": {}, "history": {}, "symptoms": {}}
     for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
@@ -126,18 +147,22 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
         return [RegionMark(region=r, side=s) for r, s in seen]
 
     unique = {
-        "strength": list({(s.movement, s.side): s for s in state.strength}.values()),
+        "strength": _strength_tests(state),
         "reflexes": list({(r.reflex, r.side): r for r in state.reflexes}.values()),
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
     if state.drug_safety:
         extra["drug_safety"] = DrugSafety(**state.drug_safety)
-    if state.observations and "observations" in Case.model_fields:
-        whole_numbers = ("heart_rate", "systolic_bp", "post_void_residual_ml")
+    if state.observations:
+        whole_numbers = ("heart_rate", "systolic_bp", "post_void_residual_ml", "esr_mm_h")
         extra["observations"] = {k: int(v) if k in whole_numbers else v for k, v in state.observations.items()}
-    if state.procedures and "procedures" in Case.model_fields:
-        dated = [p for p in state.procedures if p["days_ago"] is not None]  # an undated one stays a finding
-        extra["procedures"] = [dict(p) for p in {p["kind"]: p for p in dated}.values()]
+    # An undated spinal operation is past history (previous spine surgery), not a recent procedure; an undated
+    # injection, puncture or spinal anaesthetic is kept (the Case counts it as recent).
+    kept = [p for p in state.procedures if p["days_ago"] is not None or p["kind"] != "spinal_surgery"]
+    extra["procedures"] = [dict(p) for p in {p["kind"]: p for p in kept}.values()]
+    progressing = any(f.id == "progressive_weakness" and f.status == "present" for f in state.findings)
+    if progressing:
+        extra["deficit_course"] = "progressing"
     return Case(
         sides=list(sides),
         pain_regions=marks("pain:"),
@@ -256,8 +281,8 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     whole.findings = [f for f in whole.findings if f.side is not None or (f.id, f.status) not in sided]
     findings = sorted(whole.findings, key=lambda f: (f.start, f.id, f.side or ""))
     whole.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
-    if "to_confirm" in Case.model_fields:
-        extra["to_confirm"] = [{"group": u.group, "text": u.text} for u in whole.to_confirm]
+    seen_confirm = {(u.group, u.text[:200]) for u in whole.to_confirm}
+    extra["to_confirm"] = [{"group": g, "text": t} for g, t in sorted(seen_confirm)]
     return Intake(
         case=_case(whole, extra, tuple(sorted(sides))),
         findings=whole.findings,

@@ -6,6 +6,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from nerveroot.assessment.case import Side
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.facts import read_procedure_mention
 from nerveroot.intake.medicines import PROCEDURE_FINDINGS
@@ -28,9 +29,18 @@ def read_plain(state: ParseState, m: Mention) -> None:
     if status != "present" and m.ids[0] in NESTS_SYMPTOMS:  # "no progressive weakness" says nothing of weakness
         ids = m.ids[:1]
     for fid in ids:
-        state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char)
+        sides: tuple[Side | None, ...] = (None,)
+        if fid in SIDED_SIGNS:  # "R foot drop", "foot drop on the left": the sign carries its side
+            sent = m.span.sent
+            sides = sides_for(state.doc, m.span, sent.start, sent.end, ()) or (None,)
+        for side in sides:
+            state.add(fid, kind, status, qualifier, m.span.start_char, m.span.end_char, side)
         if fid in PROCEDURE_FINDINGS:
             read_procedure_mention(state, m, PROCEDURE_FINDINGS[fid], status, qualifier)
+
+
+SIDED_SIGNS = frozenset({"foot_drop"})
+"""Signs of one leg named without a movement grade; their side is read like a body region's."""
 
 
 def read_toilet(state: ParseState, m: Mention, status: FindingStatus, qualifier: Qualifier | None) -> None:
