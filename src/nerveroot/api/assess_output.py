@@ -66,6 +66,7 @@ def summary(
         "kb_content_hash": a.kb_content_hash,
         "triage": a.triage.model_dump(mode="json"),
         "levels": [lv.model_dump(mode="json") for lv in a.levels],
+        "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,
         "multi_level": a.multi_level,
         "differential": [d.model_dump(mode="json") for d in a.differential if _leading(d, suspected)],

@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nerveroot.assessment.case import ODI_SECTIONS, STARTBACK_ITEMS, Case, Side
-from nerveroot.assessment.result import Assessment, DifferentialItem, NotAssessed, RootProbability, Triage, Workup
+from nerveroot.assessment.result import (
+    Assessment,
+    DifferentialItem,
+    LevelSummary,
+    NotAssessed,
+    RootProbability,
+    Triage,
+    Workup,
+)
 from nerveroot.interview.catalogue import Kind
 from nerveroot.knowledge.models import Cite, Urgency
 
@@ -109,6 +117,7 @@ class AssessSummary(BaseModel):
     kb_content_hash: str
     triage: Triage
     levels: list[RootProbability]
+    level_summary: LevelSummary
     sides: list[str]
     multi_level: bool
     differential: list[DifferentialItem] = Field(description="Conditions ≥ 1% and every must-not-miss one.")

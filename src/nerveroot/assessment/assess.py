@@ -8,6 +8,7 @@ from nerveroot.assessment.case import Case
 from nerveroot.assessment.differential import differential
 from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.assessment.instruments import score_odi, score_startback
+from nerveroot.assessment.levels import rank_levels
 from nerveroot.assessment.localise import explain, localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
@@ -53,7 +54,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
             opposing=[],
         )
     )
-    levels.sort(key=lambda lv: -lv.probability)
+    levels, level_summary = rank_levels(levels, rad, loc)
     instruments: dict[str, Any] = {}
     startback_treatment = None
     if case.odi is not None:
@@ -73,6 +74,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         kb_content_hash=kb.content_hash,
         triage=tri,
         levels=levels,
+        level_summary=level_summary,
         sides=sorted(set(case.sides)),
         multi_level=sum(p >= MULTI_LEVEL_SHARE for p in posterior.values()) > 1,
         differential=ranked,

@@ -130,12 +130,27 @@ class NotedFinding(Out):
     status: Literal["present", "absent", "unsure"]
 
 
+class LevelSummary(Out):
+    """Localisation in two stages: is the pain radicular, and if so which root or roots lead."""
+
+    radicular_probability: float = Field(description="P(a lumbosacral root lesion) from the differential.")
+    leading: list[str] = Field(
+        description="Roots sharing the lead (l1..s1) when radicular is more likely than not and some finding "
+        "localises; empty otherwise."
+    )
+    level_uncertain: bool = Field(description="More than one root shares the lead: the level cannot be separated.")
+    statement: str
+
+
 class Assessment(Out):
     case_id: str | None
     kb_version: str
     kb_content_hash: str
     triage: Triage
-    levels: list[RootProbability]
+    levels: list[RootProbability] = Field(
+        description="Roots and 'none'. When radicular pain is more likely than not, the leading root comes first."
+    )
+    level_summary: LevelSummary
     sides: list[str]
     multi_level: bool
     differential: list[DifferentialItem]

@@ -81,7 +81,14 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     if t.not_assessed:
         out += ["", "**Red flags not assessed (ask now):**"]
         out += [f"- {n.name} (could raise to {n.could_raise_to}): {n.question}" for n in t.not_assessed]
-    out += ["", "## Root level", "| Root | Probability | For | Against |", "|---|---|---|---|"]
+    out += [
+        "",
+        "## Root level",
+        a.level_summary.statement,
+        "",
+        "| Root | Probability | For | Against |",
+        "|---|---|---|---|",
+    ]
     for lv in a.levels:
         supporting = "; ".join(_evidence(e) for e in lv.supporting[:4]) or "–"
         opposing = "; ".join(_evidence(e) for e in lv.opposing[:4]) or "–"
@@ -128,7 +135,7 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
 def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
     """Plain-language handout: what this probably is, what to do, and when to seek care now."""
     refs = Citations(kb)
-    top = next((lv for lv in a.levels if lv.root != "none"), None)
+    top = next((lv for lv in a.levels if lv.root in a.level_summary.leading[:1]), None)
     likely = a.differential[0] if a.differential else None
     emergency = a.triage.level == "emergency"
     out = ["# Your back and leg pain: what it means and what to do", ""]
