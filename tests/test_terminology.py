@@ -320,3 +320,15 @@ def test_an_implausible_value_is_left_out_not_fatal() -> None:
     )
     assert intake.case.drug_safety.egfr is None and intake.case.drug_safety.weight_kg == 70
     assert "drug_safety.egfr" in intake.ignored and "refused" in intake.reasons["drug_safety.egfr"]
+
+
+@pytest.mark.parametrize(
+    ("code", "table", "key"),
+    [
+        ("B02.29", "symptoms", "rash"),
+        ("R10.9", "red_flags", "abdominal_or_flank_pain"),
+        ("A41.9", "history", "bacteraemia"),
+    ],
+)
+def test_contract_v2_keys_from_icd(code: str, table: str, key: str) -> None:
+    assert getattr(read(cond(code)).case, table)[key] == "present"
