@@ -191,3 +191,82 @@ def test_every_present_finding_changes_the_assessment_or_is_noted(case: Case) ->
                 continue  # also derived from another field (sides, observations, strength): still present
             changed = _comparable(assess(reduced, kb), key) != _comparable(result, key)
             assert changed != (key in noted), f"{key}: changes the assessment={changed}, noted={key in noted}"
+
+
+# ---------------------------------------------------------------- issue-10 rules: tempo, infection, bleeding, vascular
+
+
+def _level(kb: KnowledgeBase, **fields: Any) -> str:
+    return assess(Case.model_validate(fields), kb).triage.level
+
+
+def test_tempo_decides_emergency_versus_urgent_for_a_severe_deficit(kb: KnowledgeBase) -> None:
+    drop = [{"movement": "ankle_dorsiflexion", "side": "left", "described": "severe"}]
+    assert _level(kb, sides=["left"], strength=drop) == "emergency"  # tempo unknown: never lowered
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 3}) == "emergency"
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 120}) == "urgent"
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 120}, deficit_course="progressing") == (
+        "emergency"
+    )
+
+
+def test_cauda_equina_symptoms_for_months_go_to_the_urgent_route(kb: KnowledgeBase) -> None:
+    assert _level(kb, red_flags={"bladder_dysfunction": "present"}) == "emergency"
+    assert _level(kb, red_flags={"bladder_dysfunction": "present"}, onset_days={"bladder_dysfunction": 2}) == (
+        "emergency"
+    )
+    assert _level(kb, red_flags={"bladder_dysfunction": "present"}, onset_days={"bladder_dysfunction": 365}) == (
+        "urgent"
+    )
+
+
+def test_chronic_bilateral_claudication_is_not_the_emergency_bilateral_rule(kb: KnowledgeBase) -> None:
+    chronic = {"sides": ["left", "right"], "symptoms": {"neurogenic_claudication": "present"}}
+    result = assess(Case.model_validate(chronic), kb)
+    assert "ces_bilateral_sciatica" not in {r.rule for r in result.triage.reasons}
+    long_standing = {"sides": ["left", "right"], "onset_days": {"bilateral_leg_symptoms": 400}}
+    assert "ces_bilateral_sciatica" not in {
+        r.rule for r in assess(Case.model_validate(long_standing), kb).triage.reasons
+    }
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"history": {"iv_drug_use": "present"}, "symptoms": {"back_pain": "present"}, "red_flags": {"fever": "absent"}},
+        {"procedures": [{"kind": "epidural_injection", "days_ago": 20}], "symptoms": {"back_pain": "present"}},
+        {"history": {"diabetes": "present"}, "observations": {"esr_mm_h": 60, "temperature_c": 36.8}},
+        {
+            "history": {"anticoagulant_use": "present"},
+            "strength": [{"movement": "knee_extension", "side": "left", "described": "weak"}],
+        },
+        {"observations": {"systolic_bp": 78}},
+        {"age": 74, "red_flags": {"abdominal_or_flank_pain": "present"}, "observations": {"heart_rate": 128}},
+        {"red_flags": {"cold_or_pulseless_leg": "present"}, "symptoms": {"numbness": "present"}},
+        {"red_flags": {"unable_to_walk": "present"}},
+    ],
+)
+def test_emergencies_that_need_no_fever_or_grade(kb: KnowledgeBase, fields: dict[str, Any]) -> None:
+    assert _level(kb, **fields) == "emergency", fields
+
+
+def test_stable_weakness_on_an_anticoagulant_is_not_a_bleed_emergency(kb: KnowledgeBase) -> None:
+    weak = [{"movement": "knee_extension", "side": "left", "grade": 4}]
+    fields = {"history": {"anticoagulant_use": "present"}, "sides": ["left"], "strength": weak}
+    result = assess(Case.model_validate({**fields, "onset_days": {"weakness": 200}}), kb)
+    assert "haematoma_suspected" not in {r.rule for r in result.triage.reasons}
+
+
+def test_two_stage_root_ranking_and_uncertain_level(kb: KnowledgeBase) -> None:
+    case = Case.model_validate(
+        {
+            "sides": ["left"],
+            "symptoms": {"leg_pain_worse_than_back": "present", "pain_below_knee": "present"},
+            "pain_regions": [{"region": "anterior_thigh", "side": "left"}, {"region": "medial_knee", "side": "left"}],
+            "provocative": [{"test": "femoral_stretch", "side": "left", "result": "positive"}],
+            "reflexes": [{"reflex": "patellar", "side": "left", "result": "reduced"}],
+        }
+    )
+    result = assess(case, kb)
+    assert result.levels[0].root in ("l3", "l4") and result.levels[-1].root != "l3"
+    assert result.level_summary

@@ -21,6 +21,8 @@ PVR_RETENTION = 200  # urinary_retention: post-void residual ≥ 200 mL
 SBP_LOW = 90  # hypotension: systolic BP ≤ 90 mmHg
 HR_HIGH = 100  # tachycardia: heart rate > 100/min
 RECENT_PROCEDURE_DAYS = 90  # recent_spinal_procedure: a spinal or neuraxial procedure in the last 3 months
+NEW_DEFICIT_DAYS = 14  # new_deficit / deficit_longstanding: a deficit begun within 14 days is new (GIRFT 2023)
+DEFICIT_ONSET_KEYS = ("weakness", "numbness")
 AGE_BANDS = (("age_under_40", 0, 39), ("age_40_to_59", 40, 59), ("age_60_plus", 60, 200))
 KEY_MOVEMENTS = (
     "hip_flexion",
@@ -82,6 +84,7 @@ def derive_evidence(case: Case) -> Evidence:
             mark(key, value)
     _observations(case, mark)
     _procedures(case, mark)
+    _tempo(case, mark)
     for test in case.strength:
         mark(f"weak_{test.movement}", "present" if test.weak else "absent", test.side)
         if test.movement in KEY_MOVEMENTS:
@@ -104,6 +107,21 @@ def derive_evidence(case: Case) -> Evidence:
     elif case.sides:
         mark("bilateral_leg_symptoms", "absent")
     return Evidence(status=status, sides={k: frozenset(v) for k, v in sides.items()})
+
+
+def _tempo(case: Case, mark: Callable[[str, Status], None]) -> None:
+    """A deficit new within 14 days or progressing, versus one present longer and not getting worse."""
+    if case.deficit_course == "progressing":
+        mark("progressive_weakness", "present")
+    elif case.deficit_course in ("stable", "improving"):
+        mark("progressive_weakness", "absent")
+    onsets = [case.onset_days[k] for k in DEFICIT_ONSET_KEYS if k in case.onset_days]
+    if case.deficit_course in ("new", "progressing") or any(d <= NEW_DEFICIT_DAYS for d in onsets):
+        mark("new_deficit", "present")
+        mark("deficit_longstanding", "absent")
+    elif onsets or (case.deficit_course in ("stable", "improving") and (case.duration_days or 0) > NEW_DEFICIT_DAYS):
+        mark("new_deficit", "absent")  # every known onset is older than 14 days, or a stable course in a long episode
+        mark("deficit_longstanding", "present")
 
 
 def _flag(value: float | None, test: bool) -> Status | None:

@@ -52,6 +52,15 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         return evaluate(arg, evidence, case) is not True
     if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve
         return any(m.group in arg for m in case.to_confirm)
+    if op == "onsets_over":  # every present item began more than n days ago (None if a present item has no onset)
+        items, days = arg
+        present = [f for f in items if evidence.get(f) == "present"]
+        if not present:
+            return False
+        onsets = [case.onset_days.get(f) for f in present]
+        if any(d is None for d in onsets):
+            return None
+        return all(d is not None and d > days for d in onsets)
     if op == "age_at_least":
         return _known(case.age, case.age is not None and case.age >= arg)
     if op == "duration_at_least":

@@ -74,7 +74,15 @@ def _cites(value: Any, path: str) -> Iterable[tuple[str, Cite]]:
             yield from _cites(item, f"{path}.{i}")
 
 
-_FACT_KEYS = {"age_at_least", "duration_at_least", "duration_under", "course", "pain_at_least", "mentioned"}
+_FACT_KEYS = {
+    "age_at_least",
+    "duration_at_least",
+    "duration_under",
+    "course",
+    "pain_at_least",
+    "mentioned",
+    "onsets_over",
+}
 
 
 def predicate_findings(when: object) -> Iterable[str]:

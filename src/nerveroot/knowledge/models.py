@@ -393,6 +393,7 @@ class Instrument(Record):
 Predicate = str | dict[str, Any]
 """A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {unasked: [...]},
 {unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
+{onsets_over: [[items], days]} (every present item began more than `days` ago),
 {age_at_least: n},
 {duration_at_least: days}, {duration_under: days}, {course: value}, {pain_at_least: n}."""
 
