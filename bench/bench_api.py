@@ -1,7 +1,8 @@
 """POST /api/assess under load against an endpoint that validates the same body and returns the same bytes.
 
-Both servers run under uvicorn with one worker on loopback and get the same varied cases (bench/varied.py).
-  1. throughput: closed loop, --connections clients, the two servers measured in alternating slices;
+One uvicorn worker runs the real app with one extra route, /bench/same-bytes, behind the same middleware; both
+endpoints get the same varied cases (bench/varied.py).
+  1. throughput: closed loop, --connections clients, the two endpoints measured in alternating slices;
   2. latency at a fixed rate: open loop (wrk2-style, latency from the intended send time) at --rate req/s;
   3. memory: the app's RSS after a warm-up and after --requests more varied requests (new safety profiles).
 Usage: PYTHONPATH=src .venv/bin/python bench/bench_api.py [--seconds 5] [--rate 200] [--requests 10000]
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -31,37 +33,36 @@ from varied import varied_cases
 
 HOST = "127.0.0.1"
 PATH = "/api/assess"
+SAME_PATH = "/bench/same-bytes"
+PATHS = {"same": SAME_PATH, "app": PATH}
 
 
-def same_bytes_app(bodies: list[bytes]) -> FastAPI:
-    """Validates the body as /api/assess does and returns the bytes /api/assess would (prepared at start)."""
+def bench_app(bodies: list[bytes]) -> FastAPI:
+    """The real app plus SAME_PATH: it validates the body as /api/assess does and returns the bytes /api/assess
+    gives for it (prepared at start), behind the same middleware — the floor any /api/assess could reach."""
+    from nerveroot.api.app import create_app
     from nerveroot.api.routes_assess import assess_json, read_assess_body
+    from nerveroot.api.settings import Settings
     from nerveroot.knowledge.loader import default_knowledge
 
     kb = default_knowledge()
     answers = {body: assess_json(read_assess_body(body), kb, "summary") for body in bodies}
-    app = FastAPI()
+    app = create_app(Settings.from_env())
 
-    @app.post(PATH)
     async def same(request: Request) -> Response:
         raw = await request.body()
         read_assess_body(raw)
         return Response(content=answers[raw], media_type="application/json")
 
+    app.router.routes.insert(0, APIRoute(SAME_PATH, same, methods=["POST"]))
     return app
 
 
-def serve(which: str, port: int, cases: int) -> None:
-    """Run one server in this process (the benchmark's own subprocess)."""
+def serve(port: int, cases: int) -> None:
+    """Run the server in this process (the benchmark's own subprocess)."""
     import uvicorn
 
-    if which == "app":
-        from nerveroot.api.app import create_app
-        from nerveroot.api.settings import Settings
-
-        app = create_app(Settings.from_env())
-    else:
-        app = same_bytes_app([c.model_dump_json().encode() for c in varied_cases(cases)])
+    app = bench_app([c.model_dump_json().encode() for c in varied_cases(cases)])
     uvicorn.run(app, host=HOST, port=port, workers=1, access_log=False, log_level="warning")
 
 
@@ -72,18 +73,17 @@ def free_port() -> int:
         return port
 
 
-def start(which: str, env: dict[str, str], cases: int, probe: bytes) -> tuple[subprocess.Popen[bytes], int]:
+def start(env: dict[str, str], cases: int, probe: bytes) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    command = [sys.executable, __file__, "--serve", which, "--port", str(port), "--cases", str(cases)]
-    proc = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 120
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(port), "--cases", str(cases)], env=env)
+    deadline = time.monotonic() + 180
     while True:
         try:
             httpx.post(f"http://{HOST}:{port}{PATH}", content=probe, timeout=30).raise_for_status()
             return proc, port
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{which} server did not start") from None
+                raise SystemExit("the server did not start") from None
             time.sleep(0.3)
 
 
@@ -121,44 +121,37 @@ def main() -> None:
     parser.add_argument("--rate-seconds", type=float, default=10)
     parser.add_argument("--requests", type=int, default=10_000, help="varied requests of the memory phase")
     parser.add_argument("--cases", type=int, default=500, help="distinct varied cases in the load")
-    parser.add_argument("--serve", choices=["app", "same"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port, args.cases)
+        serve(args.port, args.cases)
         return
     bodies = [c.model_dump_json().encode() for c in varied_cases(args.cases)]
     memory_bodies = [c.model_dump_json().encode() for c in varied_cases(args.requests, seed=1616)]
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if k != "NERVEROOT_DATABASE_URL"}
         env |= {"NERVEROOT_HOME": home, "NERVEROOT_ACCESS_LOG": "0"}
-        servers = {w: start(w, env, args.cases, bodies[0]) for w in ("same", "app")}
+        proc, port = start(env, args.cases, bodies[0])
         try:
-            payloads = {w: [request_bytes(HOST, port, PATH, b) for b in bodies] for w, (_, port) in servers.items()}
+            payloads = {w: [request_bytes(HOST, port, path, b) for b in bodies] for w, path in PATHS.items()}
             closed: dict[str, list[Run]] = {"same": [], "app": []}
-            for w, (_, port) in servers.items():  # warm-up
+            for w in PATHS:  # warm-up
                 asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, 1))
             for _ in range(args.slices):
-                for w, (_, port) in servers.items():
+                for w in PATHS:
                     part = args.seconds / args.slices
                     closed[w].append(asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, part)))
-            fixed = {
-                w: asyncio.run(open_loop(HOST, port, payloads[w], args.rate, args.rate_seconds))
-                for w, (_, port) in servers.items()
-            }
-            app_proc, app_port = servers["app"]
-            before = rss_mib(app_proc.pid)
-            mem_payloads = [request_bytes(HOST, app_port, PATH, b) for b in memory_bodies]
-            memory_run = asyncio.run(
-                closed_loop(HOST, app_port, mem_payloads, args.connections, 120, len(mem_payloads))
-            )
-            after = rss_mib(app_proc.pid)
+            fixed = {w: asyncio.run(open_loop(HOST, port, payloads[w], args.rate, args.rate_seconds)) for w in PATHS}
+            before = rss_mib(proc.pid)
+            mem_payloads = [request_bytes(HOST, port, PATH, b) for b in memory_bodies]
+            memory_run = asyncio.run(closed_loop(HOST, port, mem_payloads, args.connections, 120, len(mem_payloads)))
+            after = rss_mib(proc.pid)
         finally:
-            for proc, _ in servers.values():
-                proc.terminate()
-                proc.wait(timeout=30)
+            proc.terminate()
+            proc.wait(timeout=30)
     same, app = merge(closed["same"]), merge(closed["app"])
-    print(f"one uvicorn worker each, loopback, {args.cases} varied cases, summary form")
+    print(f"one uvicorn worker (the real app, both endpoints), loopback, {args.cases} varied cases, summary form")
     print(f"{'':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}{'failed':>7}{'KB/resp':>8}")
     print(row(f"same-bytes, {args.connections} conn, closed", same))
     print(row(f"/api/assess, {args.connections} conn, closed", app))

@@ -1,0 +1,144 @@
+"""Growth curves: free-text intake against note length, ingest and /ask against stored documents, and record
+listings against stored patients. Each step doubles the size; the printed ratio is time(2n) / time(n):
+about 2 means linear per step, about 4 quadratic (for a per-item cost: about 1 means flat).
+
+Usage: PYTHONPATH=src .venv/bin/python bench/bench_growth.py [--quick]
+Runs in a temporary NERVEROOT_HOME; reports, never asserts. No note text is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gen_notes import note
+
+
+def seconds(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def curve(title: str, unit: str, sizes: list[int], measure: Callable[[int], float]) -> None:
+    print(f"\n{title}")
+    print(f"{'n':>8}{unit:>16}{'× previous':>12}")
+    last = None
+    for n in sizes:
+        value = measure(n)
+        ratio = "" if last is None else f"{value / last:.2f}"
+        print(f"{n:>8}{value * 1000:>14.1f}ms{ratio:>12}")
+        last = value
+
+
+def notes_curve(sizes: list[int]) -> None:
+    from nerveroot.intake import parse_note
+    from nerveroot.knowledge.loader import default_knowledge
+
+    kb = default_knowledge()
+    rng = random.Random(3)
+    sentences = " ".join(note(rng) for _ in range(400)).split(". ")
+    parse_note(sentences[0], kb)
+
+    def measure(words: int) -> float:
+        text, count, i = [], 0, 0
+        while count < words:
+            text.append(sentences[i % len(sentences)])
+            count += len(sentences[i % len(sentences)].split())
+            i += 1
+        body = ". ".join(text)
+        return seconds(lambda: parse_note(body, kb, today=date(2026, 1, 1)), repeat=2)
+
+    curve("free-text intake: one note of n words", "time", sizes, measure)
+
+
+def documents_curve(sizes: list[int], home: Path) -> None:
+    from nerveroot.knowledge.loader import default_knowledge
+    from nerveroot.qa import DocumentStore, ask
+
+    kb = default_knowledge()
+    store = DocumentStore(home)
+    folder = home / "incoming"
+    folder.mkdir()
+    rng = random.Random(5)
+    have = 0
+
+    def measure(n: int) -> float:
+        nonlocal have
+        while have < n - 1:
+            path = folder / f"doc{have}.txt"
+            path.write_text(f"Guideline {have}\n\n" + " ".join(note(rng) for _ in range(20)), encoding="utf-8")
+            store.add(path)
+            have += 1
+        path = folder / f"doc{have}.txt"
+        path.write_text(f"Guideline {have}\n\n" + " ".join(note(rng) for _ in range(20)), encoding="utf-8")
+        start = time.perf_counter()
+        store.add(path)
+        have += 1
+        return time.perf_counter() - start
+
+    curve("ingest: adding the n-th document", "time", sizes, measure)
+
+    def ask_time(n: int) -> float:
+        return seconds(lambda: ask("How long does sciatica last?", kb, documents=DocumentStore(home).list()), 2)
+
+    print(f"ask with {have} documents stored (documents read per request): {ask_time(have) * 1000:.0f} ms")
+
+
+def records_curve(sizes: list[int], home: Path) -> None:
+    from nerveroot.assessment.assess import assess
+    from nerveroot.assessment.case import Case
+    from nerveroot.knowledge.loader import default_knowledge
+    from nerveroot.records import RecordStore
+    from nerveroot.records.models import EpisodeIn, PatientIn
+
+    kb = default_knowledge()
+    store = RecordStore(f"sqlite:///{home / 'records.sqlite3'}")
+    case = Case(age=50, sides=["left"])
+    result = assess(case, kb)
+    have = 0
+
+    def measure(n: int) -> float:
+        nonlocal have
+        while have < n:
+            patient = store.create_patient("bench", PatientIn(reference=f"B{have}"))
+            episode = store.create_episode("bench", patient.id, EpisodeIn(title="sciatica"))
+            store.add_assessment("bench", episode.id, case, result)
+            have += 1
+        return seconds(lambda: store.list_patients("bench"))
+
+    curve("records: listing all patients with n stored", "time", sizes, measure)
+    stored = len(json.dumps(result.model_dump(mode="json")))
+    size = (home / "records.sqlite3").stat().st_size
+    print(f"stored assessment: {stored / 1000:.0f} KB of JSON each; database {size / 1e6:.1f} MB for {have} patients")
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        os.environ["NERVEROOT_HOME"] = str(home)
+        os.environ.pop("NERVEROOT_DATABASE_URL", None)
+        notes_curve([125, 250, 500, 1000] if args.quick else [250, 500, 1000, 2000, 4000])
+        documents_curve([25, 50, 100] if args.quick else [50, 100, 200, 400], home)
+        records_curve([100, 200, 400] if args.quick else [250, 500, 1000, 2000], home)
+
+
+if __name__ == "__main__":
+    main()
