@@ -233,6 +233,7 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
 
 
 FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
+_POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 
@@ -250,7 +251,7 @@ class SafetyProfile:
         return cls(tuple(factor_status(case, f) for f in FACTORS), _ckd(case)[1])
 
     def status(self, factor: SafetyFactor) -> Status:
-        return self.statuses[FACTORS.index(factor)]
+        return self.statuses[_POSITION[factor]]
 
     @property
     def key(self) -> str:
@@ -472,13 +473,28 @@ def _option(
     return found
 
 
+PROFILE_CACHE_SIZE = 1024
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
+    OrderedDict()
+)
+
+
 def profile_options(
     profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
     """Every drug's option for one safety profile, most usable first (immutable models, shared between every
-    profile that agrees on the factors a drug reads)."""
+    profile that agrees on the factors a drug reads). The assembled lists are kept for the `PROFILE_CACHE_SIZE`
+    most recent profiles: references only, so an entry is small."""
+    key = (kb.content_hash, profile, jurisdiction)
+    found = _PROFILES.get(key)
+    if found is not None:
+        _PROFILES.move_to_end(key)
+        return found
     pairs = sorted(
         (_option(profile, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
         key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
     )
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+    if len(_PROFILES) > PROFILE_CACHE_SIZE:
+        _PROFILES.popitem(last=False)
+    return found
