@@ -450,18 +450,29 @@ def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK")
     return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
 
 
-OPTION_CACHE_SIZE = 4096
+OPTION_CACHE_SIZE = 512
+"""One entry (the full option and its plan form) holds about 40 KB, so the cache stays under ~20 MB."""
 _OPTIONS: OrderedDict[tuple[object, ...], tuple[DrugOption, PlanDrug]] = OrderedDict()
+_READS: dict[str, tuple[tuple[Drug, tuple[int, ...], bool], ...]] = {}
+
+
+def _reads(kb: KnowledgeBase) -> tuple[tuple[Drug, tuple[int, ...], bool], ...]:
+    """Per drug: the positions in `FACTORS` of its caution factors and whether it has a CKD caution."""
+    if kb.content_hash not in _READS:
+        _READS[kb.content_hash] = tuple(
+            (drug, tuple(_POSITION[c.factor] for c in drug.cautions), any(c.factor == "ckd" for c in drug.cautions))
+            for drug in kb.all("drugs", Drug)
+        )
+    return _READS[kb.content_hash]
 
 
 def _option(
-    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction
+    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, reads: tuple[int, ...], ckd: bool, jurisdiction: Jurisdiction
 ) -> tuple[DrugOption, PlanDrug]:
     """One drug's option for a profile, cached on what it reads: the statuses of the drug's own caution factors
     (and CKD severity when it has a CKD caution). The least recently used of `OPTION_CACHE_SIZE` entries goes."""
-    statuses = tuple(profile.status(c.factor) for c in drug.cautions)
-    severe = profile.severe_ckd if any(c.factor == "ckd" for c in drug.cautions) else None
-    key = (kb.content_hash, drug.id, jurisdiction, statuses, severe)
+    statuses = profile.statuses
+    key = (kb.content_hash, drug.id, jurisdiction, tuple(statuses[i] for i in reads), ckd and profile.severe_ckd)
     found = _OPTIONS.get(key)
     if found is not None:
         _OPTIONS.move_to_end(key)
@@ -473,28 +484,13 @@ def _option(
     return found
 
 
-PROFILE_CACHE_SIZE = 1024
-_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
-    OrderedDict()
-)
-
-
 def profile_options(
     profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
     """Every drug's option for one safety profile, most usable first (immutable models, shared between every
-    profile that agrees on the factors a drug reads). The assembled lists are kept for the `PROFILE_CACHE_SIZE`
-    most recent profiles: references only, so an entry is small."""
-    key = (kb.content_hash, profile, jurisdiction)
-    found = _PROFILES.get(key)
-    if found is not None:
-        _PROFILES.move_to_end(key)
-        return found
+    profile that agrees on the factors a drug reads)."""
     pairs = sorted(
-        (_option(profile, kb, drug, jurisdiction) for drug in kb.all("drugs", Drug)),
+        (_option(profile, kb, drug, reads, ckd, jurisdiction) for drug, reads, ckd in _reads(kb)),
         key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
     )
-    found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
-    if len(_PROFILES) > PROFILE_CACHE_SIZE:
-        _PROFILES.popitem(last=False)
-    return found
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
