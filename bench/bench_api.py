@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200, help="fixed request rate of the open-loop phase")
     parser.add_argument("--rate-seconds", type=float, default=10)
     parser.add_argument("--requests", type=int, default=10_000, help="varied requests of the memory phase")
-    parser.add_argument("--cases", type=int, default=500, help="distinct varied cases in the load")
+    parser.add_argument("--cases", type=int, default=2000, help="distinct varied cases in the load")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -1,5 +1,8 @@
 """Deterministic varied cases for the benchmarks: the vignettes with ages, drug-safety answers and pain scores
-drawn from a seeded generator, so each run sends the same mix of patients and safety profiles."""
+drawn from a seeded generator, so each run sends the same mix of patients and safety profiles.
+
+Each of ten drug-safety answers is unknown (60%), absent (30%) or present (10%), as in notes where most are not
+recorded: thousands of distinct safety profiles, weighted like real ones rather than uniformly."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ SAFETY_FIELDS = (
     "alcohol_use",
 )
 STATUSES = ("present", "absent", "unknown")
+WEIGHTS = (0.1, 0.3, 0.6)
 
 
 def base_cases() -> list[Case]:
@@ -37,7 +41,7 @@ def varied_cases(count: int, seed: int = 16) -> list[Case]:
     out = []
     for n in range(count):
         base = bases[n % len(bases)]
-        safety = {f: rng.choice(STATUSES) for f in SAFETY_FIELDS}
+        safety = {f: rng.choices(STATUSES, WEIGHTS)[0] for f in SAFETY_FIELDS}
         safety["egfr"] = rng.choice([None, rng.randint(10, 120)])
         safety["weight_kg"] = rng.choice([None, float(rng.randint(40, 140))])
         safety["pregnancy"] = "absent"

@@ -110,23 +110,31 @@ def test_the_drug_cache_keys_on_what_changes_the_result(kb: KnowledgeBase) -> No
     assert _profile(drug_safety={"egfr": 45}) != _profile(drug_safety={"egfr": 25})
     assert _profile(drug_safety={"weight_kg": 70}) == _profile(drug_safety={"weight_kg": 90})
     drugs._OPTIONS.clear()
+    drugs._PROFILES.clear()
     for age in range(18, 65):
         for weight in (55, 80, 120):
             drug_options(Case(age=age, drug_safety=DrugSafety(weight_kg=weight, egfr=70 + age % 20)), kb)
     assert len(drugs._OPTIONS) == len(kb.entities["drugs"]), "one entry per drug"
+    assert len(drugs._PROFILES) == 1
     drug_options(Case(age=70, drug_safety=DrugSafety(weight_kg=55, egfr=70)), kb)
     readers = [d for d in kb.entities["drugs"].values() if any(c.factor == "age_65_plus" for c in d.cautions)]
     assert len(drugs._OPTIONS) == len(kb.entities["drugs"]) + len(readers), "only drugs that read the age band"
 
 
+def test_the_profile_cache_never_outlives_the_option_cache(kb: KnowledgeBase) -> None:
+    assert drugs.PROFILE_CACHE_SIZE * len(kb.entities["drugs"]) <= drugs.OPTION_CACHE_SIZE
+
+
 def test_the_drug_cache_is_bounded(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(drugs, "OPTION_CACHE_SIZE", 60)
+    monkeypatch.setattr(drugs, "PROFILE_CACHE_SIZE", 2)
     drugs._OPTIONS.clear()
+    drugs._PROFILES.clear()
     statuses = ("present", "absent", "unknown")
     fields = ("ckd", "liver_disease", "gi_bleed_or_ulcer", "anticoagulant", "heart_failure", "hypertension")
     for n in range(3 ** len(fields)):
         safety = {f: statuses[(n // 3**i) % 3] for i, f in enumerate(fields)}
         drug_options(Case(drug_safety=DrugSafety.model_validate(safety), age=30 + n % 2 * 40), kb)
-    assert len(drugs._OPTIONS) == 60
+    assert (len(drugs._OPTIONS), len(drugs._PROFILES)) == (60, 2)
     case = Case(age=80, drug_safety=DrugSafety(ckd="present", egfr=20))
     assert drug_options(case, kb) == [drugs.assess_drug(SafetyProfile.of(case), kb, d) for d in _ordered(case, kb)]

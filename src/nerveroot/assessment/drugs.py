@@ -450,8 +450,8 @@ def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK")
     return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
 
 
-OPTION_CACHE_SIZE = 512
-"""One entry (the full option and its plan form) holds about 40 KB, so the cache stays under ~20 MB."""
+OPTION_CACHE_SIZE = 2048
+"""One entry (the full option and its plan form) holds about 13 KB, so the cache stays under ~30 MB."""
 _OPTIONS: OrderedDict[tuple[object, ...], tuple[DrugOption, PlanDrug]] = OrderedDict()
 _READS: dict[str, tuple[tuple[Drug, tuple[int, ...], bool], ...]] = {}
 
@@ -484,13 +484,29 @@ def _option(
     return found
 
 
+PROFILE_CACHE_SIZE = 64
+"""Assembled lists for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
+entries than `OPTION_CACHE_SIZE`, so they never keep alive an option the option cache has dropped."""
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
+    OrderedDict()
+)
+
+
 def profile_options(
     profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
     """Every drug's option for one safety profile, most usable first (immutable models, shared between every
     profile that agrees on the factors a drug reads)."""
+    key = (kb.content_hash, profile, jurisdiction)
+    found = _PROFILES.get(key)
+    if found is not None:
+        _PROFILES.move_to_end(key)
+        return found
     pairs = sorted(
         (_option(profile, kb, drug, reads, ckd, jurisdiction) for drug, reads, ckd in _reads(kb)),
         key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
     )
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+    found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+    if len(_PROFILES) > PROFILE_CACHE_SIZE:
+        _PROFILES.popitem(last=False)
+    return found
