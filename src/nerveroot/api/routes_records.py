@@ -5,9 +5,10 @@ The store checks the user's role and patient grants (403 otherwise) and audits e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 
 from nerveroot.api.deps import Actor, Kb, Store
 from nerveroot.api.errors import AUTH, CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND
@@ -35,10 +36,26 @@ def create_patient(body: PatientIn, actor: Actor, store: Store) -> Patient:
     return store.create_patient(actor, body)
 
 
-@router.get("/api/patients", response_model=list[Patient])
-def list_patients(actor: Actor, store: Store) -> list[Patient]:
-    """The patients this user may reach (its own, its care teams'; every patient for an admin)."""
-    return store.list_patients(actor)
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@router.get("/api/patients", response_model=list[Patient], responses=NOT_FOUND)
+def list_patients(
+    actor: Actor,
+    store: Store,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Patients per page.")] = PAGE_SIZE,
+    after: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="Id of the last patient of the previous page.")
+    ] = None,
+) -> list[Patient]:
+    """The patients this user may reach (its own, its care teams'; every patient for an admin), oldest first,
+    one page at a time; a full page carries a `Link: <…>; rel="next"` header to the next one."""
+    page = store.list_patients(actor, limit=limit, after=after)
+    if len(page) == limit:
+        response.headers["Link"] = f'</api/patients?{urlencode({"limit": limit, "after": page[-1].id})}>; rel="next"'
+    return page
 
 
 @router.get("/api/patients/{patient_id}", response_model=Patient, responses=NOT_FOUND)

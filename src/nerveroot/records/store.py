@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, and_, func, or_, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -310,10 +310,23 @@ class RecordStore(Accounts):
             raise ConflictError("a patient with this reference already exists") from exc
         return _patient(row)
 
-    def list_patients(self, actor: Actor) -> list[Patient]:
-        """The patients this actor may reach (every patient for an admin or the operator)."""
+    def list_patients(self, actor: Actor, limit: int | None = None, after: str | None = None) -> list[Patient]:
+        """The patients this actor may reach (every patient for an admin or the operator), oldest first; at most
+        `limit`, starting after the patient `after` (a keyset cursor, stable while patients are added).
+        NotFoundError when `after` names no patient this actor may reach."""
         with self._tx() as s:
-            rows = s.scalars(visible_patients(actor)).all()
+            query = visible_patients(actor)
+            if after is not None:
+                mark = s.scalars(query.where(PatientRow.id == after)).first()
+                if mark is None:
+                    raise NotFoundError("patient", after)
+                query = query.where(
+                    or_(
+                        PatientRow.created_at > mark.created_at,
+                        and_(PatientRow.created_at == mark.created_at, PatientRow.id > mark.id),
+                    )
+                )
+            rows = s.scalars(query.limit(limit)).all()
             self._audit(s, actor, "list", "patient", None)
         return [_patient(r) for r in rows]
 

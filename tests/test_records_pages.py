@@ -1,0 +1,51 @@
+"""GET /api/patients one page at a time: keyset cursor, a Link to the next page, errors naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nerveroot.api.app import create_app
+from nerveroot.api.settings import Settings
+from nerveroot.records import RecordStore
+from test_records_support import BACKENDS, fresh_database
+
+
+@pytest.fixture(params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    with fresh_database(request.param, tmp_path) as url:
+        store = RecordStore(url)
+        token = store.create_token("dr_pages")
+        with TestClient(create_app(Settings(access_log=False, static=False), store=store)) as c:
+            yield c, {"Authorization": f"Bearer {token}"}
+        store.close()
+
+
+def test_pages_follow_the_link_and_cover_every_patient_once(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    made = [c.post("/api/patients", json={"reference": f"P{n}"}, headers=auth).json()["id"] for n in range(7)]
+    seen: list[str] = []
+    url: str | None = "/api/patients?limit=3"
+    pages = 0
+    while url:
+        response = c.get(url, headers=auth)
+        assert response.status_code == 200
+        seen += [p["id"] for p in response.json()]
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+        pages += 1
+    assert seen == made
+    assert pages == 3
+    assert [p["id"] for p in c.get("/api/patients", headers=auth).json()] == made, "default page holds all 7"
+
+
+def test_bad_paging_is_refused_naming_the_field(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    for query, field in (("limit=0", "limit"), ("limit=1001", "limit"), ("after=", "after")):
+        response = c.get(f"/api/patients?{query}", headers=auth)
+        assert response.status_code == 422, query
+        assert response.json()["detail"][0]["loc"] == ["query", field]
+    assert c.get("/api/patients?after=no-such-patient", headers=auth).status_code == 404
