@@ -157,3 +157,10 @@ def test_access_log_escapes_control_characters_and_hides_ids(tmp_path: Path, cap
     assert len(lines) == 2 and all("\n" not in line for line in lines)
     assert lines[0].startswith("GET /nothing\\x0a2026")
     assert re.fullmatch(r"GET /api/patients/\{patient_id\} 401 \d+\.\dms", lines[1])
+
+
+def test_api_docs_are_self_hosted(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "http" not in page.text  # no CDN: every asset is same-origin
+    for asset in ("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css", "/docs/start.js"):
+        assert asset in page.text and client.get(asset).status_code == 200, asset

@@ -175,7 +175,11 @@ def app_for(ehr: StubEhr, kb: KnowledgeBase, tmp_path: Path) -> TestClient:
     app.include_router(routes_cdshooks.router)
     app.include_router(routes_fhir.router)
     app.state.kb = kb
-    settings = EhrSettings(public_url=BASE, issuers=(Issuer(ehr.iss, jwks_url=ehr.jwks_url),), jurisdiction="US")
+    settings = EhrSettings(
+        public_url=BASE,
+        issuers=(Issuer(ehr.iss, jwks_url=ehr.jwks_url, fhir_servers=(ehr.fhir.rstrip("/"),)),),
+        jurisdiction="US",
+    )
     app.state.ehr = EhrRuntime(settings, feedback_url=f"sqlite:///{tmp_path / 'fb.sqlite3'}", today=lambda: TODAY)
     return TestClient(app)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import json
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from nerveroot.api import (
+    docs,
     errors,
     routes_assess,
     routes_cdshooks,
@@ -37,6 +39,7 @@ from nerveroot.api.schemas import NoteIn
 from nerveroot.api.settings import Settings
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.intake.pipeline import pipeline
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.records import RecordStore
@@ -145,15 +148,26 @@ def create_app(settings: Settings | None = None, store: RecordStore | None = Non
         owned = store is None
         app.state.store = RecordStore(config.database_url) if owned else store
         settle_heap(app.state.kb)
+        # The language pipeline builds in the background (seconds): /health and JSON cases answer meanwhile.
+        loop = asyncio.get_running_loop()
+        app.state.language = loop.run_in_executor(None, pipeline, app.state.kb) if config.preload_language else None
         try:
             yield
         finally:
             if owned:
                 app.state.store.close()
 
-    app = FastAPI(title="nerveroot", version=_version(), description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="nerveroot",
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # self-hosted below (no CDN)
+        redoc_url=None,
+    )
     app.state.settings = config
     errors.install(app)
+    docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(InputGate, max_body_bytes=config.max_body_bytes)  # inside CORS: refusals carry its headers

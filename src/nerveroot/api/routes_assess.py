@@ -81,7 +81,10 @@ async def assess_endpoint(
     if isinstance(body, Case):  # a few milliseconds of CPU: cheaper on the loop than a thread hand-off
         require_known_ids(body, kb)
         content = assess_json(body, kb, form)
-    else:  # free-text intake is slower (and loads its language pipeline on first use): keep the loop free
+    else:  # free-text intake is slower: keep the loop free (and wait for the pipeline if it is still loading)
+        language = getattr(request.app.state, "language", None)
+        if language is not None:
+            await language
         content = await run_in_threadpool(assess_json, body, kb, form)
     return Response(content=content, media_type="application/json")
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from nerveroot.ehr.cards import CdsRequest, Discovery, FeedbackRequest
 from nerveroot.ehr.config import EhrRuntime, EhrSettings
+from nerveroot.ehr.jwt import require_fhir_server
 from nerveroot.ehr.services import SERVICES, respond, service
 from nerveroot.errors import AuthError
 from nerveroot.knowledge.base import KnowledgeBase
@@ -55,8 +56,10 @@ def discovery(_: Client) -> Discovery:
 
 
 @router.post("/cds-services/{service_id}")
-def call_service(service_id: str, body: CdsRequest, _: Client, runtime: Runtime, kb: Kb) -> dict[str, Any]:
-    """Cards for one hook call (412 when prefetch is missing and no fhirServer is given)."""
+def call_service(service_id: str, body: CdsRequest, client: Client, runtime: Runtime, kb: Kb) -> dict[str, Any]:
+    """Cards for one hook call (412 when prefetch is missing and no fhirServer is given; 403 for a fhirServer
+    not registered for the client's issuer)."""
+    require_fhir_server(runtime.settings.issuers, client, body.fhirServer, runtime.settings.dev_mode)
     return respond(service_id, body, kb, runtime).to_json()
 
 

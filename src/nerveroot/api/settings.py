@@ -23,6 +23,7 @@ class Settings:
 
     ``cors_origins`` empty means CORS is off (no CORS headers at all); list explicit origins to enable it.
     ``access_log`` logs one path-only line per request (method, route, status, time; never bodies or queries).
+    ``preload_language`` builds the free-text pipeline at start-up, in the background (not on the first note).
     ``max_body_bytes`` caps every request body (413 past it, checked before auth and before reading it all).
     """
 
@@ -31,6 +32,7 @@ class Settings:
     access_log: bool = True
     static: bool = True
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    preload_language: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:

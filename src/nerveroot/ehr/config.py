@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import httpx
@@ -66,7 +66,11 @@ class EhrRuntime:
 
     def __post_init__(self) -> None:
         if self.verifier is None and not self.settings.dev_mode:
-            self.verifier = JwtVerifier(self.settings.issuers)
+            self.verifier = JwtVerifier(self.settings.issuers, replay=self._remember_jti)
+
+    def _remember_jti(self, digest: str, expires: datetime) -> bool:
+        """Used JWT ids live in the records database: shared by every worker, kept across restarts."""
+        return self.feedback().records.remember_jti(digest, expires)
 
     def feedback(self) -> FeedbackStore:
         """The feedback store, opened on first use."""

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from fhir.resources.R4B.resource import Resource
@@ -41,11 +42,12 @@ def tls_context() -> ssl.SSLContext:
 
 
 def fill(template: str, context: dict[str, Any]) -> str | None:
-    """A prefetch template with its context tokens filled; None when a token has no value in the context."""
+    """A prefetch template with its context tokens filled, each value URL-encoded (an id cannot change the path or
+    add parameters); None when a token has no value in the context or the value is only dots."""
     values = {m.group(1): context.get(m.group(1)) for m in _TOKEN.finditer(template)}
-    if any(not isinstance(v, str) or not v for v in values.values()):
+    if any(not isinstance(v, str) or not v.strip(".") for v in values.values()):
         return None
-    return _TOKEN.sub(lambda m: str(values[m.group(1)]), template)
+    return _TOKEN.sub(lambda m: quote(str(values[m.group(1)]), safe=""), template)
 
 
 async def _query(

@@ -24,6 +24,10 @@ from nerveroot.qa.sources import SourceInfo
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 PASSAGE_WORDS = 120
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_PDF_PAGES = 1000
+MAX_TEXT_CHARS = 5_000_000
+"""Ingest limits: a file, a PDF's pages and the text extracted (a small PDF can inflate to far more text)."""
 
 
 class IngestError(NerverootError):
@@ -106,12 +110,10 @@ def read_text(path: Path) -> tuple[str, str]:
     if suffix not in SUFFIXES:
         raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUFFIXES))}")
     if suffix == ".pdf":
-        from pypdf import PdfReader
-
-        reader = PdfReader(str(path))
-        title = str(reader.metadata.title or "") if reader.metadata else ""
-        return title, "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        return _read_pdf(path)
     raw = path.read_text(encoding="utf-8", errors="replace")
+    if len(raw) > MAX_TEXT_CHARS:
+        raise IngestError(f"{path.name}: more than {MAX_TEXT_CHARS:,} characters of text; split the document")
     if suffix in (".html", ".htm"):
         parser = _Text()
         parser.feed(raw)
@@ -120,16 +122,44 @@ def read_text(path: Path) -> tuple[str, str]:
     return (heading[1].strip() if heading else ""), raw
 
 
+def _read_pdf(path: Path) -> tuple[str, str]:
+    """(title, text) of a PDF; a malformed, encrypted or oversized one is an IngestError naming the file."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise IngestError(f"{path.name}: the PDF is encrypted; export an unprotected copy")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise IngestError(f"{path.name}: more than {MAX_PDF_PAGES} pages; split the document")
+        title = str(reader.metadata.title or "") if reader.metadata else ""
+        parts: list[str] = []
+        size = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            size += len(text)
+            if size > MAX_TEXT_CHARS:
+                raise IngestError(f"{path.name}: more than {MAX_TEXT_CHARS:,} characters of text; split the document")
+            parts.append(text)
+    except IngestError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
+        raise IngestError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from exc
+    return title, "\n\n".join(parts)
+
+
 def passages(text: str, words: int = PASSAGE_WORDS) -> list[str]:
-    """Paragraphs merged or split to about `words` words each."""
+    """Paragraphs merged or split to about `words` words each (one pass: linear in the text's length)."""
     out: list[str] = []
     current: list[str] = []
     for para in re.split(r"\n\s*\n", text):
         tokens = re.sub(r"[#*_>`]+", " ", para).split()
-        while tokens:
+        start = 0
+        while start < len(tokens):
             room = words - len(current)
-            current += tokens[:room]
-            tokens = tokens[room:]
+            current += tokens[start : start + room]
+            start += room
             if len(current) >= words:
                 out.append(" ".join(current))
                 current = []
@@ -156,6 +186,8 @@ class DocumentStore:
         """Ingest one file; ingesting the same content twice returns the existing document."""
         if not path.is_file():
             raise IngestError(f"{path}: no such file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise IngestError(f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split the document")
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         for doc in self.list():

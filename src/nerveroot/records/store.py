@@ -9,11 +9,12 @@ import re
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, and_, func, or_, select, text
+from sqlalchemy import Engine, and_, delete, func, or_, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,6 +58,7 @@ from nerveroot.records.tables import (
     CdsFeedbackRow,
     EpisodeRow,
     HealthRow,
+    JtiRow,
     PatientRow,
     ScoreRow,
     utcnow,
@@ -196,7 +198,10 @@ class RecordStore(Accounts):
             self._engine = make_engine(self.url, self.dialect)
             upgrade(self._engine, self._key)
         except (DBAPIError, OSError) as exc:
-            raise classify(exc) or exc from exc
+            storage = classify(exc)
+            if storage is None:
+                raise
+            raise storage from exc
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
 
     @property
@@ -220,7 +225,10 @@ class RecordStore(Accounts):
             with self._sessions.begin() as session:
                 yield session
         except (DBAPIError, OSError) as exc:
-            raise classify(exc) or exc from exc
+            storage = classify(exc)
+            if storage is None:
+                raise
+            raise storage from exc
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -229,7 +237,10 @@ class RecordStore(Accounts):
             with self._sessions() as session:
                 yield session
         except (DBAPIError, OSError) as exc:
-            raise classify(exc) or exc from exc
+            storage = classify(exc)
+            if storage is None:
+                raise
+            raise storage from exc
 
     def _audit(
         self,
@@ -281,6 +292,19 @@ class RecordStore(Accounts):
         if actor is not None:
             require_reach(session, actor, row.patient_id)
         return row
+
+    def remember_jti(self, digest: str, expires: datetime) -> bool:
+        """True the first time a CDS client token (digest of iss and jti) is seen, False for a replay.
+
+        Kept in the database so every worker and every restart shares it; expired entries are swept on the way.
+        """
+        try:
+            with self._tx() as s:
+                s.execute(delete(JtiRow).where(JtiRow.expires_at < utcnow()))
+                s.add(JtiRow(digest=digest, expires_at=expires))
+        except IntegrityError:
+            return False
+        return True
 
     def check_writable(self) -> None:
         """Commit one small write (the health probe row); StorageError when the database cannot take it."""
