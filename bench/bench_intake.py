@@ -1,7 +1,7 @@
 """Free-text intake cost at 100, 1,000 and 10,000 words against medspaCy's own pipeline on the same text.
 
 Run on one core: `taskset -c 0 .venv/bin/python bench/bench_intake.py`. The notes are built from the structured
-renderings of the development cases (/work/data/dev/cases.jsonl when present, else the intake sentence table),
+renderings of the development cases (eval/published/dev.jsonl when present, else the intake sentence table),
 repeated to length; no note text is printed. The baseline is `medspacy.load()` (its default sentence splitter,
 target matcher and ConText) called as `nlp(text)` on the same text in the same run. Growth is linear when the
 10,000-word cost is about ten times the 1,000-word cost.
@@ -24,7 +24,7 @@ from nerveroot.knowledge.loader import default_knowledge
 
 SIZES = (100, 1_000, 10_000)
 ROUNDS = {100: 7, 1_000: 3, 10_000: 1}
-DEV_CASES = Path("/work/data/dev/cases.jsonl")
+DEV_CASES = Path(__file__).resolve().parents[1] / "eval" / "published" / "dev.jsonl"
 
 
 def _corpus() -> list[str]:
