@@ -1,9 +1,8 @@
 """Scoring cited answers on questions written by others (`qa-eval --outside FILE`).
 
 Each row of the JSONL file holds ``question``, ``key_facts`` (3–5 sentences written from a public page),
-``in_scope`` and ``qtype``. Scores: key facts covered in the first 500 words (stem overlap, a first pass to be
-read by a person), whether the lead sentence has the shape of an answer to the question type, citation
-validity, and declines.
+``in_scope`` and ``qtype``. Scores: key facts covered in substance in the first 500 words (`factmatch`),
+whether the lead sentence has the shape of an answer to the question type, citation validity, and declines.
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from nerveroot.qa.answer import AskSettings, QaContext, answer_question
 from nerveroot.qa.cards import Encoder
 from nerveroot.qa.evaluation import citation_checks
+from nerveroot.qa.factmatch import COVER_SHARE, best_match, sentences, windows
 from nerveroot.qa.models import Answer
 from nerveroot.qa.text import tokenize
 
 WORD_LIMIT = 500
-FACT_SHARE = 0.6
-"""A key fact counts as covered when this share of its content words (stemmed) are in the first 500 words."""
 MEANING_FLOOR = 0.7
 """Second pass (with an encoder): a fact also counts when a sentence of the first 500 words is this similar."""
 _SPLIT = re.compile(r"(?<=[.!?;])\s+")
@@ -67,10 +65,9 @@ def first_words(answer: Answer, limit: int = WORD_LIMIT) -> str:
     return " ".join(text.split()[:limit])
 
 
-def fact_covered(fact: str, text_tokens: frozenset[str], share: float = FACT_SHARE) -> bool:
-    """Stem overlap: at least ``share`` of the fact's content words appear in the text."""
-    words = set(tokenize(fact))
-    return bool(words) and len(words & text_tokens) >= share * len(words)
+def fact_covered(fact: str, text: str) -> bool:
+    """The fact is said in substance in some window of up to three sentences of the text (`factmatch`)."""
+    return best_match(fact, windows(sentences(text))).covered
 
 
 def lead_sentence(answer: Answer) -> str:
@@ -161,8 +158,8 @@ def evaluate_outside(ctx: QaContext, items: list[OutsideItem], settings: AskSett
         report.in_scope += 1
         report.answered_in_scope += not answer.abstained
         text = first_words(answer)
-        tokens = frozenset(tokenize(text))
-        found = [f for f in item.key_facts if not answer.abstained and fact_covered(f, tokens)]
+        spans = windows(sentences(text))
+        found = [f for f in item.key_facts if not answer.abstained and best_match(f, spans).covered]
         meant = _by_meaning(encoder, [f for f in item.key_facts if f not in found], text) if encoder else []
         report.facts_found_meaning += len(found) + len(meant)
         lead = lead_sentence(answer) if not answer.abstained else ""
@@ -187,8 +184,8 @@ def evaluate_outside(ctx: QaContext, items: list[OutsideItem], settings: AskSett
 def format_outside(report: OutsideReport) -> str:
     lines = [
         f"outside questions: {report.questions} ({report.in_scope} in scope, {report.out_of_scope} out of scope)",
-        f"key facts in first {WORD_LIMIT} words (stem overlap ≥{FACT_SHARE:.0%}): {report.key_fact_recall:.1%} "
-        f"({report.facts_found}/{report.facts})",
+        f"key facts in first {WORD_LIMIT} words (in substance, window share ≥{COVER_SHARE:.0%}): "
+        f"{report.key_fact_recall:.1%} ({report.facts_found}/{report.facts})",
         *(
             [
                 f"key facts by stem overlap or meaning (MiniLM cosine ≥{MEANING_FLOOR}): {report.meaning_recall:.1%} "
