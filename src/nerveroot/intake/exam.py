@@ -107,6 +107,25 @@ def _reflex_results(text: str) -> list[tuple[int, int, str]]:
     return sorted(graded or hits)
 
 
+def _attributive(doc: Doc, w: _Window) -> list[tuple[int, int, str]]:
+    """A result word straight before a reflex, its attribute: "increased patellar reflexes", "absent L ankle jerk".
+
+    Only words count (an arrow or grade before the reflex belongs to the item before it: "KJ↓ AJ normal"); a side
+    word may stand between.
+    """
+    lo = w.start
+    while lo > max(w.left_lo, w.start - 3) and not doc[lo - 1].is_punct:
+        lo -= 1
+    left = doc[lo : w.start]
+    hits = [h for h in _reflex_results(left.text) if left.text[h[0] : h[1]].isalpha()]
+    if not hits:
+        return []
+    start, end, result = hits[-1]
+    if any(not (pt.SIDE_WORDS.get(x.lower()) or pt.SIDE_LETTERS.get(x)) for x in left.text[end:].split()):
+        return []
+    return [(left.start_char + start, left.start_char + end, result)]
+
+
 _PLURAL_REFLEX = ("jerks", "reflexes", "kjs", "ajs", "knees", "ankles")
 
 
@@ -123,6 +142,8 @@ def read_reflex(state: ParseState, group: list[Mention], w: _Window) -> None:
         own = _reflex_results(m.span.text)
         if own:
             found = [(m.span.start_char + s, m.span.start_char + e, r) for s, e, r in own]
+        elif m is group[0] and _attributive(doc, w):
+            found = _attributive(doc, w)
         else:
             right = doc[w.end : w.right_hi]
             found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]
@@ -174,6 +195,9 @@ def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | No
         if pos:
             return "positive", angle, min(base + pos.start(), m.span.start_char), max(base + pos.end(), m.span.end_char)
     bounds = m.span.start_char, m.span.end_char
+    opener = pt.TEST_FOR.search(doc[m.span.sent.start : m.span.start].text)
+    if opener is not None and m.status == "present":
+        return "positive", angle, m.span.sent.start_char + opener.start(), m.span.end_char
     if pt.TEST_NOT_DONE.search(right.text):
         return None, None, *bounds
     if m.status == "absent":

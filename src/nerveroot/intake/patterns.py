@@ -134,8 +134,11 @@ NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never|without)\s+(?:\w+\s+)?$", r
 
 TEST_POSITIVE = re.compile(
     r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness|"
-    r"brings? on|brought on|recreat\w*|caus\w* (?:leg |buttock |thigh |calf |radicular )?pain)\b"
-    r"|\+ve\b|(?<=\s)\+(?=\s|$|[,.;])",
+    r"brings? on|brought on|recreat\w*|caus\w* (?:leg |buttock |thigh |calf |radicular )?pain|"
+    r"(?:unable|inability|could ?n['’]?t|could not|can['’]?t|cannot|did ?n['’]?t|did not) (?:to )?tolerate|"
+    r"(?:poorly |not )tolerated|(?:made|makes|sent|sends) (?:it|the pain|pain|me|my \w+) (?:\w+ )?(?:shoot\w*|"
+    r"worse|hurt|flare|radiate\w*|go down)|shot (?:down|into|pain))\b"
+    r"|\+ve\b|(?:(?<=\s)|^)\+(?=\s|$|[,.;])",
     re.IGNORECASE,
 )
 TEST_NEGATIVE = re.compile(
@@ -144,6 +147,8 @@ TEST_NEGATIVE = re.compile(
     r"|\bnon-?$",
     re.IGNORECASE,
 )
+TEST_FOR = re.compile(r"\bpositive (?:for|on)\b(?=[^;.]*$)", re.IGNORECASE)
+"""'Tested positive for the slump test and the straight-leg raise': a result that opens a list of tests."""
 TEST_NOT_DONE = re.compile(
     r"\b(?:not (?:done|tested|performed|assessed|examined|possible)|deferred|untested)\b", re.IGNORECASE
 )
@@ -292,7 +297,8 @@ PAIN_SCORE = re.compile(
 )
 
 SENSORY_WORD = re.compile(
-    r"\b(?:numb\w*|tingl\w*|pins and needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|prickl\w*|"
+    r"\b(?:numb\w*|tingl\w*|pins (?:and|n|['’]n['’]|&) needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|"
+    r"prickl\w*|"
     r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
     r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP))\b",
     re.IGNORECASE,

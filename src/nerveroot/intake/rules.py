@@ -28,6 +28,10 @@ MACROS = {
     r"nether regions|perineum|back passage|anus|inner buttocks|fanny)",
     # an MRC grade straight after an abbreviation that is only a movement when graded: "KE 4+/5 L", "HF R 5"
     "%GRADENEXT%": r"\s*(?:(?:l|r|lt|rt|left|right)\.?\s*)?[:=]?\s*[0-5]\s*[+-]?\s*(?:/\s*5)?(?!\d)",
+    # the noun of a named reflex, with an abbreviation in brackets: "jerk", "tendon reflexes", "deep tendon reflexes
+    # (DTRs)", "stretch reflex", "DTRs"
+    "%REFLEXNOUN%": r"(?: (?:deep )?tendon| (?:muscle )?stretch)? (?:jerk|reflex|(?-i:DTR|MSR))(?:es|s)?"
+    r"(?: \((?-i:DTRs?|MSRs?)\))?",
     # a degree or side word that a glued "?" hedges together with the phrase after it: "?mild L EHL weakness"
     "%QWORD%": r"(?:mild|slight|slightly|subtle|early|some|minor|minimal|possible|new|patchy|partial|left|right|lt|rt|"
     r"(?-i:L|R)|bilat\w*|b/l|reduced|weak\w*|decreased|diminished|absent)\b",

@@ -56,11 +56,29 @@ def _items_both(tok: Token) -> bool:
     return any(t.lower_ in ("and", "&", "+") for t in doc[max(0, tok.i - 4) : tok.i - 1])
 
 
+_SENSORY_BEFORE = frozenset({"↓", "↑", "reduced", "decreased", "diminished", "altered", "absent", "impaired", "to"})
+_SENSORY_AFTER = frozenset({"/", "&", "and", "pp", "sensation", "+"})
+
+
+def _light_touch(tok: Token) -> bool:
+    """'LT' in capitals beside a sensory word is light touch, not left: "↓ LT ant thigh R", "LT/PP reduced"."""
+    if tok.text != "LT":
+        return False
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_ if tok.i else ""
+    after = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+    return before in _SENSORY_BEFORE or after in _SENSORY_AFTER
+
+
 def side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
     found = []
     for tok in sent:
         word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
-        sides = None if _is_adverb(tok) else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
+        sides = (
+            None
+            if _is_adverb(tok) or _light_touch(tok)
+            else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
+        )
         if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
             sides = pt.BOTH  # "each side", "either leg"
         if _split_bilateral(tok):

@@ -142,21 +142,27 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
     curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
-    done for symptoms inside the red flags of NESTS_SYMPTOMS. The nested finding keeps the phrase's ConText status.
+    done for symptoms inside the red flags of NESTS_SYMPTOMS, and for body regions inside a symptom phrase ("pain in
+    my groin" is also groin pain). The nested finding keeps the phrase's ConText status.
     """
     out: list[Mention] = []
     for m in mentions:
         out.append(m)
         symptoms_only = bool(set(m.ids) & NESTS_SYMPTOMS)
         strength_only = bool(set(m.ids) & _NESTS_STRENGTH)
-        if m.kind != "other" and not symptoms_only and not strength_only:
+        regions_only = m.kind == "symptom" and not strength_only
+        if m.kind != "other" and not symptoms_only and not strength_only and not regions_only:
             continue
         if symptoms_only and m.status != "present":
             continue
         base, text = m.span.start_char, m.span.text
         hits: list[tuple[int, int, Any]] = []
         for regex, spec in nested_targets():
-            if (symptoms_only and spec.kind != "symptom") or (strength_only and spec.kind != "strength"):
+            if (
+                (symptoms_only and spec.kind != "symptom")
+                or (strength_only and spec.kind != "strength")
+                or (regions_only and spec.kind != "region")
+            ):
                 continue
             hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
         taken: list[tuple[int, int]] = []
