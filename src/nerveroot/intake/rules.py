@@ -135,12 +135,16 @@ def curated_targets() -> tuple[TargetSpec, ...]:
 
 
 @lru_cache(maxsize=1)
+def _compiled_curated() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
+    """Every curated rule compiled once (more rules than the `re` module's cache holds)."""
+    return tuple((re.compile(s.pattern, re.IGNORECASE), s) for s in curated_targets())
+
+
+@lru_cache(maxsize=1)
 def nested_targets() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
     """Curated rules compiled, to look for vocabulary findings inside a longer knowledge-base phrase."""
     return tuple(
-        (re.compile(s.pattern, re.IGNORECASE), s)
-        for s in curated_targets()
-        if s.kind not in ("other", "function", "drug", "drug_class", "procedure")
+        (p, s) for p, s in _compiled_curated() if s.kind not in ("other", "function", "drug", "drug_class", "procedure")
     )
 
 
@@ -176,7 +180,7 @@ def kb_targets(kb: KnowledgeBase) -> tuple[TargetSpec, ...]:
 
     A term that a curated rule already matches in full is left to the curated rule.
     """
-    compiled = [re.compile(s.pattern, re.IGNORECASE) for s in curated_targets()]
+    compiled = [p for p, _ in _compiled_curated()]
     specs: list[TargetSpec] = []
     seen: set[str] = set()
 
