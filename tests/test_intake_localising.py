@@ -53,6 +53,39 @@ def _found(kb: KnowledgeBase, text: str) -> set[tuple[str, str, str | None]]:
         ("Unable to tolerate straight leg raising on the left.", {("slr_positive", "present", "left")}, set()),
         ("That straight leg test made it shoot down my leg.", {("slr_positive", "present", None)}, set()),
         ("Positive for fever; SLR to 85 degrees.", {("slr_positive", "absent", None)}, set()),
+        # strength: a muscle inside a bilateral phrase, a spaced movement name, a bracketed synonym, a repeated side
+        (
+            "Weakness of bilateral quadriceps.",
+            {("weak_knee_extension", "present", "left"), ("weak_knee_extension", "present", "right")},
+            set(),
+        ),
+        ("Right leg: plantar flexion is impaired.", {("weak_ankle_plantarflexion", "present", "right")}, set()),
+        (
+            "Right ankle inversion (tibialis posterior) and right ankle eversion (peronei) 3/5.",
+            {("weak_ankle_inversion", "present", "right"), ("weak_ankle_eversion", "present", "right")},
+            set(),
+        ),
+        (
+            "L TA and R EHL 4/5",
+            {("weak_great_toe_extension", "present", "right")},
+            {("weak_ankle_dorsiflexion", "present", "right")},
+        ),
+        (
+            "EHL 4/5, TA normal",
+            {("weak_great_toe_extension", "present", None)},
+            {("weak_ankle_dorsiflexion", "present", None)},
+        ),
+        ("4/5 strength in the right tibialis anterior.", {("weak_ankle_dorsiflexion", "present", "right")}, set()),
+        (
+            "Deep tendon reflexes were 2+ at the knees and absent at the ankles.",
+            {("patellar_reflex_reduced", "absent", "left"), ("achilles_reflex_reduced", "present", "right")},
+            {("patellar_reflex_reduced", "present", "left")},
+        ),
+        (
+            "Pain down the back of my right leg.",
+            {("pain:posterior_thigh", "present", "right"), ("pain:posterior_calf", "present", "right")},
+            set(),
+        ),
         # regions in clinical and lay words
         (
             "Decreased pinprick over the right anterolateral calf and dorsolateral aspect of the foot.",

@@ -126,6 +126,13 @@ def _attributive(doc: Doc, w: _Window) -> list[tuple[int, int, str]]:
     return [(left.start_char + start, left.start_char + end, result)]
 
 
+def _site_after_value(m: Mention) -> bool:
+    """A reflex named by its site after the value: "2+ at the knees", "absent in both ankles"."""
+    doc = m.span.doc
+    i = m.span.start
+    return i >= 2 and doc[i - 2].lower_ in ("at", "in") and doc[i - 1].lower_ in ("the", "both")
+
+
 _PLURAL_REFLEX = ("jerks", "reflexes", "kjs", "ajs", "knees", "ankles")
 
 
@@ -144,6 +151,9 @@ def read_reflex(state: ParseState, group: list[Mention], w: _Window) -> None:
             found = [(m.span.start_char + s, m.span.start_char + e, r) for s, e, r in own]
         elif m is group[0] and _attributive(doc, w):
             found = _attributive(doc, w)
+        elif _site_after_value(m):  # "reflexes 2+ at the knees and absent at the ankles": the value is before
+            left = doc[max(w.left_lo, w.start - 5) : w.start]
+            found = [(left.start_char + s, left.start_char + e, r) for s, e, r in _reflex_results(left.text)[-1:]]
         else:
             right = doc[w.end : w.right_hi]
             found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]

@@ -59,6 +59,7 @@ WEAK_CUE = re.compile(
     r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|unable|not able|difficulty|"
     r"(?:can|could) no longer|no longer able|"
     r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓|"
+    r"impaired|decreased|diminished|loss of|lost|"
     r"fatigu\w*|tir(?:es|ing|ed)|only (?:\d+|a few|a couple|one|two|three|four|five)|manag\w* only)"
     r"(?:\b|(?<=↓))",
     re.IGNORECASE,

@@ -133,8 +133,9 @@ NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pai
 and "no bilateral leg pain" deny the combination, not back pain or leg pain."""
 
 
-_NESTS_STRENGTH = frozenset({"thigh_wasting"})
-"""Symptoms whose phrase names a muscle: "quads wasting L, power 4-/5" grades the quadriceps."""
+_NESTS_STRENGTH = frozenset({"thigh_wasting", "bilateral_leg_symptoms"})
+"""Findings whose phrase names a muscle: "quads wasting L, power 4-/5" grades the quadriceps, "weakness of bilateral
+quadriceps" is knee extension weakness on both sides."""
 
 
 def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -148,21 +149,17 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         out.append(m)
-        symptoms_only = bool(set(m.ids) & NESTS_SYMPTOMS)
-        strength_only = bool(set(m.ids) & _NESTS_STRENGTH)
-        regions_only = m.kind == "symptom" and not strength_only
-        if m.kind != "other" and not symptoms_only and not strength_only and not regions_only:
+        kinds = {"symptom"} if set(m.ids) & NESTS_SYMPTOMS else set()
+        kinds |= {"strength"} if set(m.ids) & _NESTS_STRENGTH else set()
+        kinds |= {"region"} if m.kind == "symptom" and not kinds else set()
+        if m.kind != "other" and not kinds:
             continue
-        if symptoms_only and m.status != "present":
+        if set(m.ids) & NESTS_SYMPTOMS and m.status != "present":
             continue
         base, text = m.span.start_char, m.span.text
         hits: list[tuple[int, int, Any]] = []
         for regex, spec in nested_targets():
-            if (
-                (symptoms_only and spec.kind != "symptom")
-                or (strength_only and spec.kind != "strength")
-                or (regions_only and spec.kind != "region")
-            ):
+            if kinds and spec.kind not in kinds:
                 continue
             hits += [(base + x.start(), base + x.end(), spec) for x in regex.finditer(text) if x.end() > x.start()]
         taken: list[tuple[int, int]] = []

@@ -15,15 +15,27 @@ from nerveroot.intake.models import FindingStatus
 from nerveroot.intake.sides import nearest_side, side_tokens, sides_for
 from nerveroot.intake.state import JOINERS, Mention
 
+_BRACKETS = {"(", ")", "[", "]"}
+
+
+def _repeated_side(group: list[Mention], gap: Span) -> set[str]:
+    """A side word that repeats the one leading the group joins too: "right inversion and right eversion 3/5"."""
+    doc = gap.doc
+    first = group[0].span.start
+    lead = doc[first - 1].lower_ if first else ""
+    return {lead} if pt.SIDE_WORDS.get(lead) or pt.SIDE_LETTERS.get(doc[first - 1].text if first else "") else set()
+
 
 def exam_groups(mentions: list[Mention]) -> list[list[Mention]]:
-    """Consecutive same-kind structured mentions joined only by 'and', commas or slashes."""
+    """Consecutive same-kind structured mentions joined only by 'and', commas, slashes, a bracketed synonym
+    ("ankle inversion (tibialis posterior)") or the group's own leading side word said again."""
     groups: list[list[Mention]] = []
     for m in mentions:
         if groups:
             last = groups[-1][-1]
             gap = m.span.doc[last.span.end : m.span.start]
-            if last.kind == m.kind and last.span.sent == m.span.sent and all(t.lower_ in JOINERS for t in gap):
+            joiners = JOINERS | _BRACKETS | _repeated_side(groups[-1], gap)
+            if last.kind == m.kind and last.span.sent == m.span.sent and all(t.lower_ in joiners for t in gap):
                 groups[-1].append(m)
                 continue
         groups.append([m])
@@ -58,10 +70,18 @@ def exam_windows(doc: Doc, groups: list[list[Mention]]) -> list[_Window]:
     return out
 
 
+_CLAUSE_MARKS = {",", ";", ":", "."}
+
+
 def _valued(doc: Doc, w: _Window, regex: re.Pattern[str], right_first: bool = True) -> list[tuple[int, re.Match[str]]]:
-    """Matches of a value pattern in the right window, else in the left window (as absolute char offsets)."""
+    """Matches of a value pattern in the right window, else in the left window (as absolute char offsets).
+
+    The left window is the mention's own clause, up to six words: "4/5 strength in the right tibialis anterior" is
+    graded, "EHL 4/5, TA normal" leaves the 4/5 with the EHL.
+    """
     right_start = doc[w.end].idx if w.end < len(doc) else len(doc.text)
-    left_lo = max(w.left_lo, w.start - 4)
+    left_lo = max(w.left_lo, w.start - 6)
+    left_lo = max([left_lo, *(t.i + 1 for t in doc[left_lo : w.start] if t.text in _CLAUSE_MARKS)])
     spots = [(right_start, doc[w.end : w.right_hi].text)] if w.end < w.right_hi else []
     left = [(doc[left_lo].idx, doc[left_lo : w.start].text)] if left_lo < w.start else []
     for base, text in (spots + left) if right_first else (left + spots):
