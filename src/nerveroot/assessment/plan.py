@@ -1,6 +1,18 @@
-"""Stepped care plan: non-drug care first, drug options with patient ceilings, what to avoid, when to seek care."""
+"""Stepped care plan: one stance per treatment, set by the strongest source that addresses this presentation.
+
+For each treatment the lead position is chosen among those that apply to the patient's presentation (nerve root
+pain, its phase, and neurogenic claudication when present): a guideline before a systematic review before a trial,
+NICE NG59 before other guidelines, the most specific population first, and a position against before one for at
+equal rank. Statements about low back pain alone, or about another condition, are indirect for nerve root pain and
+never set the stance. A treatment enters a stage only when its lead is a guideline that offers or considers it; it
+is advised against when its lead advises against it; otherwise (no evidence, experimental, no position) it is left
+out. Items are ordered by stance, then by the standing of the source.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.drugs import plan_drugs
@@ -15,53 +27,95 @@ STAGES = {
     "specialist": "Specialist: surgical opinion when care has failed and imaging matches",
 }
 ADVISED_AGAINST = "not_recommended"
+OFFERED = ("recommended", "consider")
+CHRONIC_DAYS = 84
+"""12 weeks: where NICE NG59 and ACP 2017 separate acute and subacute pain from chronic (persistent) pain."""
+INDIRECT = frozenset({"low_back_pain", "other_condition"})
+_TIER = {"guideline": 0, "systematic_review": 1, "trial": 2}
+_SPECIFIC = {"spinal_stenosis": 0, "sciatica": 1, "low_back_pain_and_sciatica": 2}
+_STANCE = {"recommended": 0, "consider": 1, ADVISED_AGAINST: 2}
 
 
-def _lead(positions: list[Position]) -> Position | None:
-    """The guideline position shown first: NICE, then ACP, then any."""
-    for body in ("NICE", "ACP"):
-        for position in positions:
-            if position.body.startswith(body):
-                return position
-    return positions[0] if positions else None
+@dataclass(frozen=True)
+class Presentation:
+    """What decides which guideline statements apply: the phase (None when the duration is unknown) and whether
+    neurogenic claudication is present."""
+
+    phase: Literal["acute", "chronic"] | None
+    stenosis: bool
+
+    @classmethod
+    def of(cls, case: Case) -> Presentation:
+        phase: Literal["acute", "chronic"] | None = None
+        if case.duration_days is not None:
+            phase = "chronic" if case.duration_days >= CHRONIC_DAYS else "acute"
+        return cls(phase=phase, stenosis=case.status("neurogenic_claudication") == "present")
+
+    def applies(self, position: Position) -> bool:
+        if position.population in INDIRECT or (position.population == "spinal_stenosis" and not self.stenosis):
+            return False
+        return self.phase is None or position.phase in ("any", self.phase)
 
 
-def _item(treatment: Treatment, position: Position | None) -> PlanItem:
-    detail = f"{position.body}: {position.detail}" if position else treatment.description
-    sources = [*(position.sources if position else []), *treatment.sources[:1]]
-    return PlanItem(
-        id=treatment.id,
-        name=treatment.name,
-        detail=detail,
-        stance=position.stance if position else None,
-        sources=sources,
+def _tier(position: Position, kb: KnowledgeBase) -> int:
+    """0 guideline, 1 systematic review, 2 trial, 3 anything else (label, seed, opinion)."""
+    kinds = [kb.sources[c.source].kind for c in position.sources if c.source in kb.sources]
+    return min((_TIER.get(kind, 3) for kind in kinds), default=3)
+
+
+def _rank(position: Position, kb: KnowledgeBase) -> tuple[int, int, int, int]:
+    return (
+        _tier(position, kb),
+        0 if position.body.startswith("NICE") else 1,
+        _SPECIFIC.get(position.population, len(_SPECIFIC)),
+        0 if position.stance == ADVISED_AGAINST else 1,
     )
 
 
-_STATIC: dict[str, tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]] = {}
+def lead(treatment: Treatment, presentation: Presentation, kb: KnowledgeBase) -> Position | None:
+    """The position that sets the treatment's stance for this presentation, or None when none applies."""
+    applicable = [p for p in treatment.positions if presentation.applies(p)]
+    return min(applicable, key=lambda p: _rank(p, kb)) if applicable else None
 
 
-def _static(kb: KnowledgeBase) -> tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]:
-    """The parts of the plan that depend only on the knowledge base, built once per knowledge-base version."""
-    if kb.content_hash not in _STATIC:
-        steps: dict[str, list[PlanItem]] = {stage: [] for stage in STAGES}
-        avoid: list[PlanItem] = []
+def _item(treatment: Treatment, position: Position) -> PlanItem:
+    return PlanItem(
+        id=treatment.id,
+        name=treatment.name,
+        detail=f"{position.body}: {position.detail}",
+        stance=position.stance,
+        sources=[*position.sources, *treatment.sources[:1]],
+    )
+
+
+Static = tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]
+_STATIC: dict[tuple[str, Presentation], Static] = {}
+
+
+def _static(kb: KnowledgeBase, presentation: Presentation) -> Static:
+    """The parts of the plan that depend only on the knowledge base and the presentation, built once each."""
+    key = (kb.content_hash, presentation)
+    if key not in _STATIC:
+        staged: dict[str, list[tuple[tuple[int, ...], PlanItem]]] = {stage: [] for stage in STAGES}
+        avoid: list[tuple[tuple[int, ...], PlanItem]] = []
         for treatment in kb.all("treatments", Treatment):
-            against = next((p for p in treatment.positions if p.stance == ADVISED_AGAINST), None)
-            if against is not None:
-                avoid.append(_item(treatment, against))
+            position = lead(treatment, presentation, kb)
+            if position is None or position.stance not in _STANCE:
                 continue
-            position = _lead(treatment.positions)
-            if treatment.step in steps and (position is None or position.stance in ("recommended", "consider")):
-                steps[treatment.step].append(_item(treatment, position))
+            order = (_STANCE[position.stance], *_rank(position, kb))
+            if position.stance == ADVISED_AGAINST:
+                avoid.append((order, _item(treatment, position)))
+            elif treatment.step in staged and _tier(position, kb) == 0:
+                staged[treatment.step].append((order, _item(treatment, position)))
         seek = tuple(f"{f.name}: {f.action}" for f in kb.all("red_flags", RedFlag) if f.urgency == "emergency")
-        _STATIC[kb.content_hash] = ({k: tuple(v) for k, v in steps.items()}, tuple(avoid), seek)
-    return _STATIC[kb.content_hash]
+        steps = {stage: tuple(i for _, i in sorted(items, key=lambda x: x[0])) for stage, items in staged.items()}
+        _STATIC[key] = (steps, tuple(i for _, i in sorted(avoid, key=lambda x: x[0])), seek)
+    return _STATIC[key]
 
 
 def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None) -> Plan:
     """Build the stepped plan from treatment stances, drug safety and red flags."""
-    base, avoid, seek = _static(kb)
+    base, avoid, seek = _static(kb, Presentation.of(case))
     steps = {stage: list(items) for stage, items in base.items()}
     if startback_treatment:
         steps["two_to_six_weeks"].insert(

@@ -230,13 +230,23 @@ class Test(Record):
     findings: list[Id] = Field(default_factory=list, description="Finding ids this test produces.")
 
 
+Population = Literal["low_back_pain_and_sciatica", "sciatica", "spinal_stenosis", "low_back_pain", "other_condition"]
+Phase = Literal["any", "acute", "chronic"]
+
+
 class Position(Strict):
-    """A guideline body's stance on a treatment or drug."""
+    """A guideline body's stance on a treatment or drug, for the population and phase it addresses."""
 
     body: str = Field(description="e.g. 'NICE NG59 (2020)'.")
     stance: Stance
     detail: str
     sources: Cites
+    population: Population = Field(
+        default="low_back_pain_and_sciatica",
+        description="Who the statement addresses: 'low_back_pain' alone is indirect for nerve root pain; "
+        "'spinal_stenosis' means neurogenic claudication with central canal stenosis.",
+    )
+    phase: Phase = Field(default="any", description="'acute' under 12 weeks, 'chronic' from 12 weeks.")
 
 
 class Treatment(Record):

@@ -1,0 +1,109 @@
+"""The care plan is coherent for every presentation: one stance per treatment, set by the strongest applicable
+source (NICE NG59 first, seeds and low-back-pain-only statements never), ordered by strength, nothing without
+guideline support offered."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
+from nerveroot.assessment.plan import CHRONIC_DAYS, OFFERED, Presentation, lead
+from nerveroot.assessment.result import Plan, PlanItem, PlanStep
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import Cite, Treatment
+
+_STATUS = st.sampled_from(["present", "absent", "unknown"])
+_STANCE_ORDER = {"recommended": 0, "consider": 1}
+
+
+def contradictions(plan: Plan) -> list[str]:
+    """Treatments shown with more than one stance, or more than once, in one plan."""
+    staged = [item for step in plan.steps for item in step.items]
+    problems = [f"{i.id} both offered and advised against" for i in staged if i.id in {a.id for a in plan.avoid}]
+    counts = Counter(i.id for i in [*staged, *plan.avoid])
+    problems += [f"{rid} shown {n} times" for rid, n in counts.items() if n > 1]
+    problems += [f"{i.id} offered with stance {i.stance}" for i in staged if i.stance not in OFFERED]
+    problems += [f"{i.id} advised against with stance {i.stance}" for i in plan.avoid if i.stance != "not_recommended"]
+    return problems
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    flags = draw(st.dictionaries(st.sampled_from(RED_FLAG_KEYS), _STATUS, max_size=4))
+    return Case(
+        age=draw(st.one_of(st.none(), st.integers(16, 95))),
+        duration_days=draw(st.one_of(st.none(), st.integers(0, 3 * 365))),
+        red_flags=flags,
+        symptoms={
+            "neurogenic_claudication": draw(_STATUS),
+            "leg_pain_worse_than_back": draw(_STATUS),
+            "weakness": draw(_STATUS),
+        },
+        pain_score=draw(st.one_of(st.none(), st.integers(0, 10))),
+        drug_safety=DrugSafety(egfr=draw(st.one_of(st.none(), st.integers(5, 120))), anticoagulant=draw(_STATUS)),
+    )
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases())
+def test_no_treatment_is_both_offered_and_advised_against(kb: KnowledgeBase, case: Case) -> None:
+    plan = assess(case, kb).plan
+    assert contradictions(plan) == []
+    presentation = Presentation.of(case)
+    for step in plan.steps:
+        stances = [_STANCE_ORDER[i.stance or ""] for i in step.items]
+        assert stances == sorted(stances), f"{step.stage} is not ordered by strength"
+        for item in step.items:
+            if item.id == "startback_matched_care":
+                continue
+            position = lead(kb.get("treatments", item.id, Treatment), presentation, kb)
+            assert position is not None and position.stance == item.stance
+            assert kb.sources[position.sources[0].source].kind == "guideline", f"{item.id} offered without a guideline"
+            assert position.population not in ("low_back_pain", "other_condition")
+
+
+def test_the_checker_finds_a_contradiction() -> None:
+    cite = [Cite(source="nice_ng59", locator="x")]
+    offered = PlanItem(id="epidural_steroid_injection", name="ESI", detail="", stance="consider", sources=cite)
+    against = offered.model_copy(update={"stance": "not_recommended"})
+    plan = Plan(
+        steps=[PlanStep(stage="specialist", title="", items=[offered])], drugs=[], avoid=[against], seek_care_now=[]
+    )
+    assert contradictions(plan) == [
+        "epidural_steroid_injection both offered and advised against",
+        "epidural_steroid_injection shown 2 times",
+    ]
+
+
+def _ids(plan: Plan) -> tuple[set[str], set[str]]:
+    return {i.id for s in plan.steps for i in s.items}, {i.id for i in plan.avoid}
+
+
+def test_acute_sciatica_considers_an_epidural_as_nice_does(kb: KnowledgeBase) -> None:
+    offered, avoid = _ids(assess(Case(age=40, duration_days=21), kb).plan)
+    assert {"epidural_steroid_injection", "transforaminal_epidural_steroid_injection"} <= offered
+    assert "epidural_steroid_injection" not in avoid
+
+
+def test_neurogenic_claudication_advises_against_every_epidural(kb: KnowledgeBase) -> None:
+    case = Case(age=70, duration_days=200, symptoms={"neurogenic_claudication": "present"})
+    offered, avoid = _ids(assess(case, kb).plan)
+    assert {"epidural_steroid_injection", "transforaminal_epidural_steroid_injection"} <= avoid
+    assert not {"epidural_steroid_injection", "transforaminal_epidural_steroid_injection"} & offered
+
+
+@pytest.mark.parametrize("days", [None, 10, CHRONIC_DAYS + 100])
+def test_nothing_rests_on_low_back_pain_statements_or_seeds_alone(kb: KnowledgeBase, days: int | None) -> None:
+    offered, avoid = _ids(assess(Case(age=50, duration_days=days), kb).plan)
+    # ACP 2017 speaks for these in chronic low back pain only; no guideline supports them for nerve root pain.
+    assert not {"low_level_laser_therapy", "biofeedback", "mbsr"} & offered
+    # NICE NG59 leads: it advises against acupuncture, whatever ACP says about low back pain.
+    assert "acupuncture" in avoid and "acupuncture" not in offered
+    # NICE's advice against fusion concerns back pain alone; padding the plan with six kinds of fusion is gone.
+    assert not {"spinal_fusion", "tlif", "plif", "alif"} & (offered | avoid)
+    assert not {"vitamin_d3", "glucosamine", "platelet_rich_plasma"} & (offered | avoid)
