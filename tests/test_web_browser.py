@@ -323,8 +323,11 @@ def test_nothing_marked_names_no_root(browser: Any, server: Server, device: Any)
     assert not _errors(page)
 
 
-def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any, server: Server) -> None:
-    page = _page(browser, server, DESKTOP, audience="clinician")
+@pytest.mark.parametrize("device", DEVICES)
+def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any, server: Server, device: Any) -> None:
+    page = _page(browser, server, device, audience="clinician")
+    phone = device is PHONE
+    name = "phone" if phone else "desktop"
     nsaids = {d["id"] for d in server.get_json("/api/kb/drugs") if "NSAID" in d["drug_class"]}
     assert page.is_visible("#case-form"), "a clinician can record the encounter while the screens are open"
     _no_to_all_screens(page)
@@ -339,6 +342,8 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     page.fill("#slr-angle-left", "80")
     page.select_option('select[name="gait-heel_walk-left"]', "normal")
     page.select_option("#saddle-exam", "normal")
+    if phone:
+        _zoom(page, "front", "left")
     _region(page, "medial_leg", "left").click()
     page.check('input[name=mark-mode][value="numb"]')
     _region(page, "medial_leg", "left").click()
@@ -350,8 +355,8 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     page.select_option('select[name="sb-8"]', "1")
     for i in range(10):
         page.select_option(f'select[name="odi-{i}"]', "2")
-    _axe(page, "encounter form")
-    _shot(page, "web_gp_encounter_form.png", full=True)
+    _axe(page, f"encounter form ({name})")
+    _shot(page, f"web_gp_{name}_encounter_form.png", full=True)
     page.click("#assess-btn")
     page.locator("#clin-summary").wait_for()
     assert "L4" in page.inner_text("#clin-root")
@@ -363,8 +368,9 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     assert "eGFR 25" in notes and "anticoagulant yes" in notes and "STarT Back" in notes and "ODI 40%" in notes
     assert "Root: L4" in notes
     assert "femoral stretch positive (L)" in notes and "SLR negative (L, 80°)" in notes
-    _axe(page, "clinician result")
-    _shot(page, "web_gp_clinician_summary.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"], "no sideways scroll"
+    _axe(page, f"clinician result ({name})")
+    _shot(page, f"web_gp_{name}_clinician_summary.png")
     page.eval_on_selector_all("#view-clinician details", "els => els.forEach(d => { d.open = true; })")
     refs = page.eval_on_selector_all("#view-clinician a.cite", "els => els.map(e => e.textContent)")
     assert refs and all(r.count("[") == 1 for r in refs)
@@ -383,11 +389,11 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
         ids = (line.get_attribute("data-treatments") or "").split()
         if any(positions.get(i, set()) - {"not_recommended"} for i in ids):
             assert "Sources differ" in line.inner_text(), ids
-    _axe(page, "clinician details open")
-    for title, name in (("Care plan by stage", "plan"), ("Sources", "sources")):
+    _axe(page, f"clinician details open ({name})")
+    for title, part in (("Care plan by stage", "plan"), ("Sources", "sources")):
         fold = page.locator("#view-clinician details.fold", has=page.locator(f"summary:text-is('{title}')"))
         fold.evaluate("e => e.scrollIntoView()")
-        _shot(page, f"web_gp_clinician_{name}.png")
+        _shot(page, f"web_gp_{name}_clinician_{part}.png")
     with page.expect_download() as download:
         page.click("#export-md")
     assert download.value.suggested_filename.endswith(".md")
@@ -400,7 +406,7 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     page.click("#token-form button")
     page.wait_for_selector("#patient-select")
     page.click("text=Add a patient")
-    page.fill("#new-patient-ref", "GP-001")
+    page.fill("#new-patient-ref", f"GP-{name}")
     page.fill("#new-patient-year", "1980")
     page.click("#new-patient-form button")
     page.wait_for_selector("#new-episode-form")
@@ -409,13 +415,13 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     page.wait_for_selector("#save-assessment")
     page.click("#save-assessment")
     page.wait_for_selector("#saved-assessments li")
-    _axe(page, "saved")
+    _axe(page, f"saved ({name})")
     assert page.evaluate("localStorage.getItem('nerveroot.apiToken')") is None
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     page.check('input[name=audience][value="clinician"]')
     page.wait_for_selector("#patient-select")
-    page.select_option("#patient-select", label="GP-001, born 1980")
+    page.select_option("#patient-select", label=f"GP-{name}, born 1980")
     page.select_option("#episode-select", label=page.locator("#episode-select option").nth(1).inner_text())
     page.click("#saved-assessments button.reopen")
     page.locator("#clin-summary").wait_for()
@@ -423,8 +429,8 @@ def test_gp_encounter_egfr_25_apixaban_no_nsaid_saved_and_reopened(browser: Any,
     assert page.input_value('select[name="prov-femoral_stretch-left"]') == "positive"
     offered = page.eval_on_selector_all("#offer-drugs [data-drug]", "els => els.map(e => e.dataset.drug)")
     assert not nsaids & set(offered)
-    _axe(page, "reopened")
-    _shot(page, "web_gp_reopened.png")
+    _axe(page, f"reopened ({name})")
+    _shot(page, f"web_gp_{name}_reopened.png")
     assert not _errors(page)
 
 
