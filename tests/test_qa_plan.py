@@ -111,6 +111,17 @@ def test_trim_keeps_lead_and_fixed_sections(ctx: QaContext) -> None:
     assert len(out[1][1]) == 3
 
 
+def test_a_card_keeps_its_sentences_before_extra_guideline_entries(ctx: QaContext) -> None:
+    card, *others = ctx.statements[:4]
+    text = "One two three. Four five six. Seven eight nine. Ten eleven twelve."
+    planned = [("Guidelines", [(s.text, s) for s in others]), ("Card", [(text, card)])]
+    budget = words(text) + words(others[0].text) + 1
+    kept = trim(planned, "", budget, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}), card_first=True)
+    assert [st.id for _, st in kept[0][1]] == [others[0].id] and kept[1][1][0][0] == text
+    cut = trim(planned, "", budget, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}))
+    assert cut[-1][1][0][0] != text
+
+
 class FakeEncoder:
     """Vectors that make every text most similar to the FAQ about sleep."""
 

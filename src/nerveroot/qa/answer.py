@@ -485,7 +485,13 @@ def assemble(
     planned = [(title, [(text, st) for text, st in entries if text]) for title, entries in planned]
     if not settings.full:
         planned = trim(
-            planned, lead_text, settings.word_budget, lead_ids, frozenset({SEEK_CARE}), frozenset({GUIDELINES})
+            planned,
+            lead_text,
+            settings.word_budget,
+            lead_ids,
+            frozenset({SEEK_CARE}),
+            frozenset({GUIDELINES}),
+            card_first=bool(cards),
         )
     numbering = _Numbering(ctx)
     answer_parts = [f"{text} {''.join(f'[{n}]' for n in numbering.cite(st))}" for text, st in lead]

@@ -123,22 +123,29 @@ def trim(
     keep: frozenset[str],
     fixed: frozenset[str],
     last: frozenset[str] = frozenset(),
+    card_first: bool = False,
 ) -> list[tuple[str, list[Entry]]]:
     """Cut the answer to ``budget`` words: first the last entries of ordinary sections (last section first), then
     the closing sentences of entries the lead rests on (``keep``; two sentences stay), then entries of the
-    sections in ``last`` (guidelines). Sections in ``fixed`` (warning signs) are neither cut nor counted."""
+    sections in ``last`` (guidelines). With ``card_first`` (a card answers the question) the entries of ``last``
+    beyond the first of each go before the card's sentences. Sections in ``fixed`` (warning signs) are neither
+    cut nor counted."""
     out = [(title, list(entries)) for title, entries in sections]
     total = words(lead) + sum(words(text) for title, entries in out if title not in fixed for text, _ in entries)
 
-    def drop(titles: list[str]) -> None:
+    def drop(titles: list[str], spare: int = 0) -> None:
         nonlocal total
         for title, entries in reversed(out):
             if title not in titles:
                 continue
-            while total > budget and (removable := [i for i, (_, st) in enumerate(entries) if st.id not in keep]):
+            while total > budget and (
+                removable := [i for i, (_, st) in enumerate(entries) if st.id not in keep and i >= spare]
+            ):
                 total -= words(entries.pop(removable[-1])[0])
 
     drop([t for t, _ in out if t not in fixed and t not in last])
+    if card_first:
+        drop([t for t, _ in out if t in last], spare=1)
     for _title, entries in reversed(out):
         for i, (text, st) in enumerate(entries):
             sentences = _SENTENCES.split(text)
