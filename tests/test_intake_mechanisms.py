@@ -49,7 +49,7 @@ def test_a_long_note_gives_the_same_findings_with_offsets_into_the_whole_note(kb
         ("CRP 110 mg/L", "crp_mg_l", 110.0, ("raised_inflammatory_markers", "present")),
         ("The ESR is 25 mm/1h (normal: 0-30).", "esr_mm_h", 25.0, ("raised_inflammatory_markers", "absent")),
         ("White blood cell count was 16,100/µL", "wbc_10e9_l", 16.1, ("raised_inflammatory_markers", "present")),
-        ("BP 85/50", "systolic_bp", 85.0, ("hypotension_or_shock", "present")),
+        ("BP 85/50", "systolic_bp", 85.0, ("hypotension", "present")),
         ("PVR 450 ml", "post_void_residual_ml", 450.0, ("bladder_dysfunction", "present")),
     ],
 )

@@ -59,6 +59,8 @@ RED_FLAG_KEYS: tuple[str, ...] = (
     "cold_or_pulseless_leg",
     "abdominal_or_flank_pain",
     "reduced_anal_tone",
+    "hypotension",
+    "collapse_or_syncope",
 )
 HISTORY_KEYS: tuple[str, ...] = (
     "cancer_history",

@@ -103,7 +103,7 @@ _WEAK_WORD = re.compile(r"\bweak|\bparesis\b|\b(?:power|strength)\b", re.IGNOREC
 
 
 def derive_findings(state: ParseState) -> None:
-    """Findings implied by others: bilateral leg symptoms, weakness from a weak movement, numbness."""
+    """Findings implied by others: bilateral leg symptoms, weakness from a weak movement, numbness, back pain."""
     by_id: dict[str, list[ParsedFinding]] = {}
     for f in state.findings:
         by_id.setdefault(f.id, []).append(f)
@@ -116,6 +116,9 @@ def derive_findings(state: ParseState) -> None:
     ]
     if worse and "weakness" not in present:  # "getting weaker by the day" states weakness too
         state.add("weakness", "symptom", "present", None, worse[0].start, worse[0].end)
+    back = [f for f in by_id.get("pain:low_back", []) if f.status == "present"]
+    if back and "back_pain" not in by_id:  # "my lower back is in agony": a painful low back is back pain
+        state.add("back_pain", "symptom", "present", None, back[0].start, back[0].end)
     if "stocking_distribution_numbness" in present and "numbness" not in present:
         f = next(f for f in by_id["stocking_distribution_numbness"] if f.status == "present")
         state.add("numbness", "symptom", "present", None, f.start, f.end)

@@ -237,7 +237,13 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "stable",
         re.compile(
             r"\b(?:not (?:improving|getting (?:any )?better)|no better|(?:has not|hasn['’]?t) (?:improved|changed)|"
-            r"unchanged|stable|no change|static|same as (?:before|last time)|not changed)\b",
+            r"unchanged|stable|no change|static|same as (?:before|last time)|not changed|"
+            r"not (?:settling|settled|easing)|"
+            r"(?:treatment|rx|physio\w*|painkillers|analgesia|medication|tablets) (?:\w+ ){0,2}"
+            r"(?:no help|not help\w*|(?:has |have )?failed|ineffective|unhelpful|"
+            r"(?:did|do|does|has|have)(?:n['’]?t| not) help\w*)|"
+            r"failed (?:conservative|non-?operative|medical|physio\w*)"
+            r"(?: (?:management|treatment|therapy|rx|measures))?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -251,7 +257,8 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "improving",
         re.compile(
-            r"\b(?:improving|getting better|settling|easing(?: off)?|improved|resolving|better than (?:last|before))\b",
+            r"\b(?<!not )(?:improving|getting better|settling|easing(?: off)?|improved|resolving|"
+            r"better than (?:last|before))\b",
             re.IGNORECASE,
         ),
     ),
