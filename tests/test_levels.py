@@ -26,14 +26,14 @@ def _levels(likelihood: dict[str, float], radicular: float) -> tuple[list[RootPr
 
 def test_a_likely_root_lesion_names_its_root_before_the_remainder() -> None:
     levels, loc = _levels({**dict.fromkeys(ROOT_IDS, 1.0), "l4": 20.0}, 0.55)
-    ordered, summary = rank_levels(levels, 0.55, loc)
+    ordered, summary = rank_levels(levels, 0.55, loc, features=False)
     assert max(levels, key=lambda lv: lv.probability).root == "none"  # the single-root comparison would say none
     assert ordered[0].root == "l4" and summary.leading == ["l4"] and not summary.level_uncertain
 
 
 def test_roots_that_cannot_be_separated_lead_together() -> None:
     levels, loc = _levels({**dict.fromkeys(ROOT_IDS, 1.0), "l3": 20.0, "l4": 10.0}, 0.9)
-    ordered, summary = rank_levels(levels, 0.9, loc)
+    ordered, summary = rank_levels(levels, 0.9, loc, features=False)
     assert summary.leading == ["l3", "l4"] and summary.level_uncertain
     assert "L3/L4, level uncertain" in summary.statement
     assert [lv.root for lv in ordered[:2]] == ["l3", "l4"]
@@ -41,14 +41,14 @@ def test_roots_that_cannot_be_separated_lead_together() -> None:
 
 def test_no_root_is_named_without_a_finding_that_tells_roots_apart() -> None:
     levels, loc = _levels(dict.fromkeys(ROOT_IDS, 2.0), 0.7)
-    ordered, summary = rank_levels(levels, 0.7, loc)
+    ordered, summary = rank_levels(levels, 0.7, loc, features=False)
     assert summary.leading == [] and ordered[0].root == "none"
     assert "no finding tells the roots apart" in summary.statement
 
 
 def test_another_cause_more_likely_names_no_root() -> None:
     levels, loc = _levels({**dict.fromkeys(ROOT_IDS, 1.0), "l5": 3.0}, 0.3)
-    ordered, summary = rank_levels(levels, 0.3, loc)
+    ordered, summary = rank_levels(levels, 0.3, loc, features=False)
     assert summary.leading == [] and ordered[0].root == "none"
 
 
@@ -58,7 +58,7 @@ def test_another_cause_more_likely_names_no_root() -> None:
 )
 def test_ranking_keeps_every_level_and_puts_the_leaders_first(likelihood: dict[str, float], radicular: float) -> None:
     levels, loc = _levels(likelihood, radicular)
-    ordered, summary = rank_levels(levels, radicular, loc)
+    ordered, summary = rank_levels(levels, radicular, loc, features=False)
     assert sorted(lv.root for lv in ordered) == sorted(lv.root for lv in levels)
     assert [lv.root for lv in ordered[: len(summary.leading)]] == summary.leading
     assert summary.level_uncertain == (len(summary.leading) > 1)
@@ -66,3 +66,25 @@ def test_ranking_keeps_every_level_and_puts_the_leaders_first(likelihood: dict[s
         assert radicular >= 0.5
     else:
         assert [lv.probability for lv in ordered] == sorted((lv.probability for lv in ordered), reverse=True)
+
+
+def test_a_radicular_feature_without_a_discriminating_finding_ranks_the_commonest_levels_first() -> None:
+    levels, loc = _levels(dict.fromkeys(ROOT_IDS, 1.5), 0.7)
+    ordered, summary = rank_levels(levels, 0.7, loc, features=True)
+    assert max(levels, key=lambda lv: lv.probability).root == "none"
+    assert ordered[0].root == "l5" and summary.leading == ["l5", "s1"] and summary.level_uncertain
+    assert "level uncertain" in summary.statement and "how common" in summary.statement
+
+
+@given(
+    st.dictionaries(st.sampled_from(ROOT_IDS), st.floats(0.05, 20), min_size=6, max_size=6),
+    st.floats(0.0, 1.0),
+)
+def test_with_a_radicular_feature_a_likely_root_lesion_always_names_a_root(
+    likelihood: dict[str, float], radicular: float
+) -> None:
+    levels, loc = _levels(likelihood, radicular)
+    ordered, summary = rank_levels(levels, radicular, loc, features=True)
+    assert bool(summary.leading) == (radicular >= 0.5)
+    if summary.leading:
+        assert ordered[0].root != "none"

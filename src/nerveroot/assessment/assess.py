@@ -8,7 +8,7 @@ from nerveroot.assessment.case import Case
 from nerveroot.assessment.differential import differential
 from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.assessment.instruments import score_odi, score_startback
-from nerveroot.assessment.levels import rank_levels
+from nerveroot.assessment.levels import radicular_features, rank_levels
 from nerveroot.assessment.localise import explain, localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
@@ -54,7 +54,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
             opposing=[],
         )
     )
-    levels, level_summary = rank_levels(levels, rad, loc)
+    levels, level_summary = rank_levels(levels, rad, loc, radicular_features(evidence, loc))
     instruments: dict[str, Any] = {}
     startback_treatment = None
     if case.odi is not None:

@@ -101,6 +101,7 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "activity_avoidance",
     "pain_below_knee",
     "rash",
+    "radiating_leg_pain",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""
@@ -124,6 +125,13 @@ class RegionMark(Strict):
 
     region: str = Field(description="Body-region id, e.g. 'medial_leg'.")
     side: Side
+
+
+class NamedRoot(Strict):
+    """A root the note names as the affected one ("L5 distribution", "pain in the S1 dermatome", "L4 radic")."""
+
+    root: Literal["l1", "l2", "l3", "l4", "l5", "s1"]
+    side: Side | None = None
 
 
 class StrengthTest(Strict):
@@ -251,6 +259,9 @@ class Case(Strict):
     sides: list[Side] = Field(default_factory=list, description="Leg(s) with symptoms.")
     pain_regions: list[RegionMark] = Field(default_factory=list)
     sensory_regions: list[RegionMark] = Field(default_factory=list, description="Numbness or tingling.")
+    named_roots: list[NamedRoot] = Field(
+        default_factory=list, description="Roots or dermatomes the note names as affected (e.g. 'L5 distribution')."
+    )
     strength: list[StrengthTest] = Field(default_factory=list)
     reflexes: list[ReflexTest] = Field(default_factory=list)
     provocative: list[ProvocativeResult] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS, Accuracy, BodyRegion, Condition, Finding, LocaliserDefault, Root
@@ -16,6 +17,8 @@ GROUPS: dict[str, frozenset[str]] = {
 RANKED_ROLES = frozenset({"cause", "type", "mimic", "serious"})
 
 Ratio = tuple[float, str]  # (likelihood ratio, basis)
+NAMED_ROOT: Final = "named_root"
+"""The finding of a root named in the note; its ratio goes to the named root only (see `named_ratios`)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Compiled:
     region_default: dict[str, LocaliserDefault]
     region_names: dict[str, str]
     conditions: tuple[ConditionModel, ...]
+    named: dict[str, Ratio]  # root → ratio when the note names that root
 
 
 def cap(value: float) -> float:
@@ -100,6 +104,20 @@ def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | 
     return ratios
 
 
+def named_ratios(finding: Finding | None, default: LocaliserDefault | None) -> dict[str, Ratio]:
+    """Root → ratio for a note that names that root: the published figure for the root, else the default."""
+    published = {acc.target: acc for acc in finding.accuracy if acc.target in ROOT_IDS} if finding else {}
+    ratios: dict[str, Ratio] = {}
+    for root in ROOT_IDS:
+        acc = published.get(root)
+        value = _published(acc, True) if acc else None
+        if acc and value is not None:
+            ratios[root] = (cap(value), f"published LR {value:.2f} for {root.upper()} ({acc.sources[0].source})")
+        elif default is not None:
+            ratios[root] = (default.lr_positive, f"default for a named root ({default.sources[0].source})")
+    return ratios
+
+
 _CACHE: dict[int, tuple[KnowledgeBase, Compiled]] = {}
 
 
@@ -118,6 +136,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
                 "absent": finding_ratios(f, False, defaults.get(f.category)),
             }
             for f in findings
+            if f.id != NAMED_ROOT
         },
         category={f.id: f.category for f in findings},
         names={f.id: f.name for f in findings},
@@ -141,6 +160,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
             for c in kb.all("conditions", Condition)
             if c.role in RANKED_ROLES
         ),
+        named=named_ratios(next((f for f in findings if f.id == NAMED_ROOT), None), defaults.get(NAMED_ROOT)),
     )
     _CACHE[id(kb)] = (kb, compiled)
     return compiled

@@ -23,6 +23,11 @@ HR_HIGH = 100  # tachycardia: heart rate > 100/min
 RECENT_PROCEDURE_DAYS = 90  # recent_spinal_procedure: a spinal or neuraxial procedure in the last 3 months
 NEW_DEFICIT_DAYS = 14  # new_deficit / deficit_longstanding: a deficit begun within 14 days is new (GIRFT 2023)
 DEFICIT_ONSET_KEYS = ("weakness", "numbness")
+BELOW_KNEE = frozenset(
+    {"medial_leg", "anterior_shin", "lateral_leg", "posterior_calf", "medial_ankle"}
+    | {"dorsum_foot", "great_toe", "lateral_foot", "heel", "sole"}
+)
+"""Body-map regions below the knee (areas leg, ankle and foot in body_regions.yaml; a test keeps them in step)."""
 AGE_BANDS = (("age_under_40", 0, 39), ("age_40_to_59", 40, 59), ("age_60_plus", 60, 200))
 KEY_MOVEMENTS = (
     "hip_flexion",
@@ -102,6 +107,10 @@ def derive_evidence(case: Case) -> Evidence:
         mark(f"{provocation.test}_positive", "present" if positive else "absent", provocation.side)
     if case.sensory_regions:
         mark("numbness", "present")
+    if any(m.region in BELOW_KNEE for m in case.pain_regions):
+        mark("pain_below_knee", "present")  # the sciatica definition's item, read from the body map
+    if case.named_roots:
+        mark("named_root", "present")
     if len(set(case.sides)) == 2:
         mark("bilateral_leg_symptoms", "present")
     elif case.sides:

@@ -3,11 +3,14 @@
 Comparing "not radicular" with each single root lets the remainder beat every root whenever the evidence is split
 between neighbours, although a root lesion is the likelier explanation. So the first question is whether a root
 lesion is more likely than not; only then is the level named, and roots that cannot be separated are named
-together ("L3/L4, level uncertain"). With no finding that tells the roots apart, no root is named.
+together ("L3/L4, level uncertain"). A root is named only with a feature of radicular pain on record (the sciatica
+definition of NICE CKS: dermatomal leg pain below the knee, leg worse than back; or a root sign); with such a
+feature but no finding that tells the roots apart, the levels are ranked by how common they are, as uncertain.
 """
 
 from __future__ import annotations
 
+from nerveroot.assessment.evidence import Evidence
 from nerveroot.assessment.localise import Localisation
 from nerveroot.assessment.result import LevelSummary, RootProbability
 
@@ -20,44 +23,65 @@ DISCRIMINATES = 1.05
 """The findings tell the roots apart when one root's likelihood exceeds another's by more than this factor."""
 
 
+RADICULAR_SYMPTOMS = ("radiating_leg_pain", "pain_below_knee", "leg_pain_worse_than_back")
+"""The history items of the sciatica definition (NICE CKS): leg pain radiating below the knee, worse than back pain."""
+
+
+def radicular_features(evidence: Evidence, loc: Localisation) -> bool:
+    """A feature of radicular pain is recorded: a history item of the sciatica definition, or a finding whose
+    ratio favours some root (a weak movement, a reduced reflex, a nerve tension sign, a dermatomal mark)."""
+    return any(evidence.get(s) == "present" for s in RADICULAR_SYMPTOMS) or any(
+        c.lr > 1 for counted in loc.counted.values() for c in counted
+    )
+
+
 def _localises(loc: Localisation) -> bool:
     values = list(loc.likelihood.values())
     return max(values) > DISCRIMINATES * min(values)
 
 
 def rank_levels(
-    levels: list[RootProbability], radicular: float, loc: Localisation
+    levels: list[RootProbability], radicular: float, loc: Localisation, features: bool
 ) -> tuple[list[RootProbability], LevelSummary]:
-    """Levels in the order a clinician should read them, and the two-stage summary."""
+    """Levels in the order a clinician should read them, and the two-stage summary.
+
+    `features`: a feature of radicular pain is recorded (see `radicular_features`).
+    """
     by_probability = sorted(levels, key=lambda lv: (-lv.probability, lv.root))
     roots = [lv for lv in by_probability if lv.root != "none"]
     if radicular < RADICULAR:
         statement = f"Another cause is more likely than a lumbar root lesion (root lesion {radicular:.0%})."
-        return by_probability, LevelSummary(
-            radicular_probability=round(radicular, 4), leading=[], level_uncertain=False, statement=statement
-        )
-    if not _localises(loc):
+        return by_probability, _summary(radicular, [], statement)
+    localises = _localises(loc)
+    if not localises and not features:
         statement = (
             f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
             "examine strength, reflexes and sensation by root."
         )
-        return by_probability, LevelSummary(
-            radicular_probability=round(radicular, 4), leading=[], level_uncertain=False, statement=statement
-        )
+        return by_probability, _summary(radicular, [], statement)
     top = roots[0].probability
     leading = [lv for lv in roots[:MAX_GROUP] if lv.probability >= SHARES_LEAD * top]
     rest = [lv for lv in by_probability if lv not in leading]
     names = "/".join(lv.label for lv in leading)
     share = sum(lv.probability for lv in leading) / radicular
-    if len(leading) > 1:
+    if not localises:
+        statement = (
+            f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
+            f"by how common each level is, {names}, level uncertain. Examine strength, reflexes and sensation by root."
+        )
+    elif len(leading) > 1:
         statement = (
             f"A root lesion is more likely than not ({radicular:.0%}); {names}, level uncertain ({share:.0%} of it)."
         )
     else:
         statement = f"A root lesion is more likely than not ({radicular:.0%}); {names} leads ({share:.0%} of it)."
-    return [*leading, *rest], LevelSummary(
+    return [*leading, *rest], _summary(radicular, [lv.root for lv in leading], statement)
+
+
+def _summary(radicular: float, leading: list[str], statement: str) -> LevelSummary:
+    return LevelSummary(
         radicular_probability=round(radicular, 4),
-        leading=[lv.root for lv in leading],
+        leading=leading,
         level_uncertain=len(leading) > 1,
         statement=statement,
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from nerveroot.assessment.case import Case, Status
-from nerveroot.assessment.compiled import Compiled, compile_kb
+from nerveroot.assessment.compiled import NAMED_ROOT, Compiled, compile_kb
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
 from nerveroot.assessment.result import EvidenceItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
@@ -61,8 +61,11 @@ def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high
     return low + (high - low) * len(regions & territory) / len(regions)
 
 
-def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[str], sensory: set[str]) -> Localisation:
-    """The numeric core: strongest supporting and opposing ratio per kind of finding, per root."""
+def root_likelihoods(
+    model: Compiled, status: Mapping[str, Status], pain: set[str], sensory: set[str], named: Iterable[str] = ()
+) -> Localisation:
+    """The numeric core: strongest supporting and opposing ratio per kind of finding, per root (`named`: the roots
+    the note names as affected)."""
     candidates: dict[tuple[str, str], list[Counted]] = {}
     for fid, value in status.items():
         if value in UNASSESSED or fid not in model.ratios:
@@ -83,6 +86,12 @@ def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[st
             lr = _region_ratio(regions, territory, default.lr_negative, default.lr_positive)
             basis = f"overlap with the {model.labels[root]} territory ({default.sources[0].source})"
             candidates.setdefault((kind, root), []).append(Counted(kind, kind, name, "present", lr, basis))
+    for root in sorted(set(named) & model.named.keys()):
+        lr, basis = model.named[root]
+        name = f"{model.names.get(NAMED_ROOT, 'root named')}: {model.labels[root]}"
+        candidates.setdefault((NAMED_ROOT, root), []).append(
+            Counted(NAMED_ROOT, NAMED_ROOT, name, "present", lr, basis)
+        )
     likelihood: dict[str, float] = dict.fromkeys(ROOT_IDS, 1.0)
     counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
     for (_, root), items in candidates.items():
@@ -99,7 +108,11 @@ def root_likelihoods(model: Compiled, status: Mapping[str, Status], pain: set[st
 def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
     """Likelihood of each root from every known finding and the body-map marks of a case."""
     return root_likelihoods(
-        compile_kb(kb), evidence.status, {m.region for m in case.pain_regions}, {m.region for m in case.sensory_regions}
+        compile_kb(kb),
+        evidence.status,
+        {m.region for m in case.pain_regions},
+        {m.region for m in case.sensory_regions},
+        {n.root for n in case.named_roots},
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.triage import ORDER
 from nerveroot.errors import InputValidationError, Problem
+from nerveroot.evaluation.calibration import Bin, Pair, brier, calibration_error, reliability
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Urgency
@@ -98,6 +99,12 @@ class Run(BaseModel):
     triage: Urgency
     roots: list[str]
     gold_root_probability: float | None
+    probabilities: dict[str, float] = Field(default_factory=dict, description="Level (root or 'none') → probability.")
+
+    @property
+    def level_pairs(self) -> list[Pair]:
+        """(probability, is a gold root) for every level, "none" included (never right on a radicular case)."""
+        return [(p, level in self.gold.root_levels) for level, p in sorted(self.probabilities.items())]
 
     @property
     def emergency_caught(self) -> bool:
@@ -137,6 +144,13 @@ class Figures(BaseModel):
     localisable: int = Field(description="Radicular cases whose note has a localising finding (labelled blind).")
     localisable_top1: int
     root_brier: float | None = Field(description="Mean (1 - P(gold root))² over radicular cases; lower is better.")
+    level_brier: float | None = Field(
+        default=None, description="Multi-class Brier over all levels (L1-S1 and none) of radicular cases."
+    )
+    calibration_error: float | None = Field(
+        default=None, description="Expected calibration error of the level probabilities of radicular cases."
+    )
+    reliability: list[Bin] = Field(default_factory=list, description="Predicted probability of a level vs observed.")
 
 
 def load_cases(paths: Iterable[Path]) -> list[PublishedCase]:
@@ -172,6 +186,7 @@ def run_case(case: PublishedCase, style: Style, kb: KnowledgeBase) -> Run:
         triage=result.triage.level,
         roots=[lv.root for lv in result.levels],
         gold_root_probability=gold_p,
+        probabilities=probability,
     )
 
 
@@ -180,6 +195,8 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
     radicular = [r for r in runs if r.gold.root_levels]
     localisable = [r for r in radicular if r.localisable]
     briers = [(1 - r.gold_root_probability) ** 2 for r in radicular if r.gold_root_probability is not None]
+    levels = [r.level_pairs for r in radicular if r.probabilities]
+    bins = reliability([pair for case in levels for pair in case])
     return Figures(
         style=style,
         cases=len(runs),
@@ -192,6 +209,9 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
         localisable=len(localisable),
         localisable_top1=sum(r.root_top1 for r in localisable),
         root_brier=round(sum(briers) / len(briers), 3) if briers else None,
+        level_brier=brier(levels),
+        calibration_error=calibration_error(bins),
+        reliability=bins,
     )
 
 
@@ -203,6 +223,23 @@ def evaluate(cases: Sequence[PublishedCase], kb: KnowledgeBase) -> tuple[list[Fi
 
 def _frac(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
+
+
+def _reliability_lines(table: Sequence[Figures]) -> list[str]:
+    """Per note style (not the patient's words): predicted probability of each level against how often it was a
+    gold root, on the radicular cases; then the multi-class Brier score and the expected calibration error."""
+    lines = ["", "Calibration of the level probabilities (radicular cases; every level L1-S1 and 'none' of each case):"]
+    for f in table:
+        if f.style == "lay" or not any(b.count for b in f.reliability):
+            continue
+        cells = [
+            f"{b.lower:.1f}-{b.upper:.1f}: "
+            + (f"{b.predicted:.2f} vs {b.observed:.2f} (n={b.count})" if b.count else "–")
+            for b in f.reliability
+        ]
+        lines.append(f"  {f.style:<11}predicted vs observed  " + " | ".join(cells))
+        lines.append(f"  {'':<11}level Brier {f.level_brier:.3f}   calibration error {f.calibration_error:.3f}")
+    return lines
 
 
 def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -> str:
@@ -223,6 +260,7 @@ def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -
         "root top-1 is strict (\"not radicular\" first is a miss); 'localisable' counts only radicular cases whose "
         "note has a root-localising finding in the blind labels."
     )
+    lines += _reliability_lines(table)
     if misses:
         lines += ["", "Misses (triage unsafe, emergency missed, or strict root miss):"]
         for r in runs:

@@ -70,6 +70,7 @@ from nerveroot.assessment.case import (
     SYMPTOM_KEYS,
     Case,
     DrugSafety,
+    NamedRoot,
     RegionMark,
     Side,
     StrengthTest,
@@ -105,7 +106,7 @@ from nerveroot.intake.state import (
 )
 from nerveroot.intake.windows import exam_groups, exam_windows
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import Root
+from nerveroot.knowledge.models import ROOT_IDS, Root
 
 
 def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
@@ -163,8 +164,14 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
     progressing = any(f.id == "progressive_weakness" and f.status == "present" for f in state.findings)
     if progressing:
         extra["deficit_course"] = "progressing"
+    named = {
+        (str(f.value).lower(), f.side): None
+        for f in state.findings
+        if f.id == "root_distribution" and f.status == "present"
+    }
     return Case(
         sides=list(sides),
+        named_roots=[NamedRoot(root=r, side=s) for r, s in named if r in ROOT_IDS],
         pain_regions=marks("pain:"),
         sensory_regions=marks("sensory:"),
         **unique,

@@ -154,7 +154,17 @@ class RootLink(Strict):
 
 
 FindingCategory = Literal[
-    "symptom", "sign", "reflex", "strength", "sensory", "provocative", "red_flag", "history", "function", "pain_region"
+    "symptom",
+    "sign",
+    "reflex",
+    "strength",
+    "sensory",
+    "provocative",
+    "red_flag",
+    "history",
+    "function",
+    "pain_region",
+    "named_root",
 ]
 
 

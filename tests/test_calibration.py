@@ -1,0 +1,59 @@
+"""Reliability table, calibration error and Brier score of the level probabilities (published-case evaluator)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.evaluation.calibration import brier, calibration_error, reliability
+from nerveroot.evaluation.published import Gold, Run, figures, report
+
+
+def test_bins_hold_mean_prediction_and_observed_share() -> None:
+    table = reliability([(0.1, False), (0.15, True), (0.9, True), (1.0, True), (0.5, False)], bins=5)
+    assert [b.count for b in table] == [2, 0, 1, 0, 2]
+    assert (table[0].predicted, table[0].observed) == (0.125, 0.5)
+    assert (table[4].predicted, table[4].observed) == (0.95, 1.0)
+    assert table[1].predicted is None and table[1].observed is None
+
+
+def test_calibration_error_is_the_weighted_gap() -> None:
+    assert calibration_error(reliability([(0.9, True), (0.9, True)], bins=5)) == pytest.approx(0.1)
+    assert calibration_error(reliability([(0.3, True), (0.3, False)], bins=5)) == pytest.approx(0.2)
+    assert calibration_error(reliability([], bins=5)) is None
+
+
+def test_brier_sums_over_levels_and_averages_over_cases() -> None:
+    assert brier([[(1.0, True), (0.0, False)], [(0.5, True), (0.5, False)]]) == pytest.approx(0.25)
+    assert brier([]) is None
+
+
+def test_bad_probabilities_and_bins_are_refused() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        reliability([(1.2, True)])
+    with pytest.raises(ValueError, match="bins"):
+        reliability([], bins=0)
+
+
+def _run(probabilities: dict[str, float], gold: list[str]) -> Run:
+    return Run(
+        id="x",
+        style="structured",
+        gold=Gold.model_validate({"urgency": "routine", "root_levels": gold}),
+        ambiguous=False,
+        localisable=True,
+        triage="routine",
+        roots=sorted(probabilities, key=lambda k: -probabilities[k]),
+        gold_root_probability=max(probabilities.get(g, 0.0) for g in gold),
+        probabilities=probabilities,
+    )
+
+
+def test_the_published_report_shows_the_reliability_table() -> None:
+    runs = [_run({"l5": 0.7, "s1": 0.2, "none": 0.1}, ["l5"]), _run({"l5": 0.3, "l4": 0.1, "none": 0.6}, ["l4"])]
+    table = figures("structured", runs)
+    # levels: 0.7 right, 0.2 wrong, 0.1 wrong, 0.3 wrong, 0.1 right, 0.6 wrong
+    assert [b.count for b in table.reliability] == [2, 2, 0, 2, 0]
+    assert [b.observed for b in table.reliability if b.count] == [0.5, 0.0, 0.5]
+    assert table.level_brier == pytest.approx(((0.3**2 + 0.2**2 + 0.1**2) + (0.3**2 + 0.9**2 + 0.6**2)) / 2, abs=1e-3)
+    text = report([table], runs, misses=False)
+    assert "Calibration of the level probabilities" in text and "level Brier" in text

@@ -1,0 +1,71 @@
+"""Stage one of localisation (radicular or not) and the root a note names: the sciatica-definition items and the
+clinician's named root or dermatome each carry a sourced ratio, and every one can be switched off to show it acts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case
+from nerveroot.assessment.evidence import BELOW_KNEE, derive_evidence
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import BodyRegion
+
+
+def _case(**fields: Any) -> Case:
+    return Case.model_validate({"age": 45, "sides": ["left"], **fields})
+
+
+def _top(kb: KnowledgeBase, case: Case) -> tuple[str, float]:
+    result = assess(case, kb)
+    return result.levels[0].root, result.level_summary.radicular_probability
+
+
+def test_below_knee_regions_follow_the_body_map(kb: KnowledgeBase) -> None:
+    areas = {r.id for r in kb.all("body_regions", BodyRegion) if r.area in ("leg", "ankle", "foot")}
+    assert areas == BELOW_KNEE
+
+
+def test_pain_marked_below_the_knee_is_the_sciatica_item() -> None:
+    calf = _case(pain_regions=[{"region": "posterior_calf", "side": "left"}])
+    thigh = _case(pain_regions=[{"region": "posterior_thigh", "side": "left"}])
+    numb_calf = _case(sensory_regions=[{"region": "posterior_calf", "side": "left"}])
+    assert derive_evidence(calf).get("pain_below_knee") == "present"
+    assert derive_evidence(thigh).get("pain_below_knee") == "unknown"  # not asked, never read as absent
+    assert derive_evidence(numb_calf).get("pain_below_knee") == "unknown"
+
+
+def test_radiating_leg_pain_makes_a_root_lesion_likelier_and_names_a_level(kb: KnowledgeBase) -> None:
+    plain = _case(symptoms={"back_pain": "present"})
+    radiating = _case(symptoms={"back_pain": "present", "radiating_leg_pain": "present"})
+    (_, rad_plain), (top_rad, rad_rad) = _top(kb, plain), _top(kb, radiating)
+    assert rad_rad > rad_plain
+    assert top_rad != "none"
+
+
+def test_a_named_root_is_read_from_the_note_and_favours_that_root(kb: KnowledgeBase) -> None:
+    case = parse_note("Pain in the left leg in the S1 dermatomal distribution.", kb).case
+    assert [(n.root, n.side) for n in case.named_roots] == [("s1", "left")]
+    result = assess(case, kb)
+    assert result.levels[0].root == "s1"
+    s1 = next(lv for lv in result.levels if lv.root == "s1")
+    assert any(e.finding == "named_root" and "iversen_2013" in e.basis for e in s1.supporting)
+    assert not parse_note("?S1 radiculopathy", kb).case.named_roots  # an uncertain mention names nothing
+
+
+def test_a_named_upper_lumbar_root_uses_the_default_and_does_not_override_the_examination(kb: KnowledgeBase) -> None:
+    named = _case(named_roots=[{"root": "l3", "side": "left"}])
+    l3 = next(lv for lv in assess(named, kb).levels if lv.root == "l3")
+    assert any(e.finding == "named_root" and "default" in e.basis for e in l3.supporting)
+    with_exam = _case(
+        named_roots=[{"root": "l3", "side": "left"}],
+        reflexes=[{"reflex": "achilles", "side": "left", "result": "absent"}],
+        strength=[{"movement": "ankle_plantarflexion", "side": "left", "grade": 3}],
+    )
+    assert _top(kb, with_exam)[0] == "s1"
+
+
+def test_back_pain_alone_names_no_root(kb: KnowledgeBase) -> None:
+    case = Case.model_validate({"age": 45, "symptoms": {"back_pain": "present"}})
+    assert _top(kb, case)[0] == "none"
