@@ -10,7 +10,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from nerveroot.intake import patterns as pt
-from nerveroot.intake.facts import MEDICINE_KINDS
+from nerveroot.intake.durations import read_duration
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.state import ParseState, in_scope_of
@@ -57,28 +57,10 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
                 break
         if "sex" in out:
             break
-    for mt in pt.LAST_UNIT.finditer(text):
-        if not in_scope_of(doc, mt.start(), mt.end(), {"FAMILY", "HYPOTHETICAL"}):
-            unit_days = pt.UNIT_DAYS[mt.group(1).lower()]
-            state.add("duration_days", "course", "present", None, mt.start(), mt.end(), value=unit_days)
-            out["duration_days"] = unit_days
-            break
-    candidates = [(m.start(), m.end(), pt.duration_days(m)) for m in pt.DURATION.finditer(text)]
-    candidates = candidates if "duration_days" not in out else []
-    candidates += [(m.start(), m.end(), pt.since_days(m.group(1), today)) for m in pt.SINCE_DAY.finditer(text)]
-    for start, end, days in sorted(candidates):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        sent = span.sent if span is not None else None
-        history_only = (
-            sent is not None
-            and any(e._.target_rule.metadata["kind"] in ("history", *MEDICINE_KINDS) for e in sent.ents)
-            and not pt.PAIN_WORD.search(sent.text)
-        )
-        if days is None or history_only or days > 36500 or in_scope_of(doc, start, end, {"FAMILY", "HYPOTHETICAL"}):
-            continue
-        out["duration_days"] = days
-        state.add("duration_days", "course", "present", None, start, end, value=days)
-        break
+    duration = read_duration(doc, state.findings, today)
+    if duration is not None:
+        out["duration_days"] = duration.days
+        state.add("duration_days", "course", "present", None, duration.start, duration.end, value=duration.days)
     timing: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None], ...] = (
         ("onset", pt.ONSET, None),
         ("trigger", pt.TRIGGER_SELF, None),

@@ -285,20 +285,6 @@ NUMBER_WORDS = {
     "few": 3,
 }
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365}
-_NUM = r"(\d{1,3}|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr)s?"
-DURATION = re.compile(
-    rf"\b(?:for|over|past|last|since|x|×|about|around|of)\s+(?:the\s+)?(?:last\s+|past\s+)?{_NUM}[\s-]*{_UNIT}\b"
-    rf"|\b{_NUM}[\s-]*{_UNIT}(?:\s+|-)(?:ago|history|hx|of)\b"
-    r"|(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b",
-    re.IGNORECASE,
-)
-LAST_UNIT = re.compile(r"\b(?:over|for|in|during) the (?:last|past) (day|week|fortnight|month|year)\b", re.IGNORECASE)
-SINCE_DAY = re.compile(
-    r"\bsince\s+(?:last\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last week|"
-    r"this morning|last night)\b",
-    re.IGNORECASE,
-)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PAIN_SCORE = re.compile(
     r"(?<![\d/])(\d{1,2})\s*/\s*10\b|\b(?:nrs|vas|pain score)\s*(?:of|is|:|=)?\s*(\d{1,2})\b", re.IGNORECASE
@@ -323,18 +309,6 @@ def number(word: str) -> int:
     """'3' → 3, 'a few' → 3, 'two' → 2."""
     word = " ".join(word.lower().split())
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
-
-
-def duration_days(match: re.Match[str]) -> int | None:
-    """Days in a DURATION match."""
-    groups = match.groups()
-    if groups[4] is not None:
-        per = {"52": 7, "12": 30, "7": 1}[groups[5]]
-        return int(groups[4]) * per
-    count, unit = (groups[0], groups[1]) if groups[0] is not None else (groups[2], groups[3])
-    if count is None or unit is None:
-        return None
-    return number(count) * UNIT_DAYS[unit.lower()]
 
 
 def since_days(word: str, today: date | None) -> int | None:

@@ -1,0 +1,171 @@
+"""How long the presenting complaint has lasted: "for 3 weeks", "a 24-hour history of", "LBP 3/52", "over a 3-day
+period", "it's been 2 days", "since this am", "3 days earlier he injured his back".
+
+A duration counts only when it is the complaint's: the spine, leg pain, numbness or weakness it is said with (the
+Case's duration_days stands for how long the pain has lasted: persistent pain over six weeks). One said of
+something else is left out: weight loss "over 3/12", "a six-month history of diabetes", "urinary hesitancy
+x2/7", "a jab in my back 2 weeks ago" (the injection's date, read in medicines.py). Hours and minutes count as
+whole days (a 12-hour history is day 0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc
+
+from nerveroot.intake import patterns as pt
+from nerveroot.intake.models import ParsedFinding
+
+_NUM = r"(\d{1,3}|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
+_HOURS = {"hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "minute": 1 / 1440, "min": 1 / 1440}
+
+# (regex, where the complaint is): "clause" — said in the same clause; "object" — named after it ("2 weeks of X").
+_SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\b{_NUM}[\s-]*{_UNIT}(?:\s+|-)(?:long\s+)?(?:history|hx|of)\b", re.IGNORECASE), "object"),
+    (
+        re.compile(
+            r"(?:\b(?:for|over|of|past|last|since|about|around|lasting|lasted|been|going on|had (?:it|this) for|"
+            rf"within)\s+|(?:\bx|×)\s*)(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+)?"
+            rf"{_NUM}[\s-]*{_UNIT}\b",
+            re.IGNORECASE,
+        ),
+        "clause",
+    ),
+    (re.compile(rf"\b{_NUM}[\s-]*{_UNIT}(?:['’]s?)?\s+(?:of evolution|duration)\b", re.IGNORECASE), "clause"),
+    (
+        re.compile(
+            rf"\b{_NUM}[\s-]*{_UNIT}\s+(?:ago|earlier|before|prior|previously|back|after (?:the )?onset)\b",
+            re.IGNORECASE,
+        ),
+        "event",
+    ),
+    (re.compile(r"(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b", re.IGNORECASE), "clause"),
+    # a bare time as a list item or a template value: "LBP, 6 weeks", "Duration: 3 weeks"
+    (
+        re.compile(rf"(?:(?<=[:,])|^)\s*{_NUM}[\s-]*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE),
+        "clause",
+    ),
+    (
+        re.compile(r"\b(?:over|for|in|during) the (?:last|past) (day|week|fortnight|month|year)\b", re.IGNORECASE),
+        "clause",
+    ),
+    (
+        re.compile(
+            r"\b(?:since\s+(?:last\s+)?)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+            r"last week|this morning|this am|this a\.m\.|last night)\b",
+            re.IGNORECASE,
+        ),
+        "event",
+    ),
+)
+_FREQUENCY = re.compile(r"\b(?:times|occasions|episodes|falls|attacks)\s+(?:a\s+)?$", re.IGNORECASE)
+"""'3 times in the last month' is how often, not how long."""
+_OBJECT_END = re.compile(
+    r"[;.]|\b(?:who|which|presents?|presented|presenting|is|was|were|has|had|reports?|reported|complains?|"
+    r"believed|thought|related|due)\b",
+    re.IGNORECASE,
+)
+_COMPLAINT = re.compile(
+    r"\b(?:back|spine|spinal|sciatica|leg|legs|buttock|thigh|calf|foot|lbp|radic\w*|weak\w*|injur\w*|hurt\w*|"
+    r"strain\w*|sprain\w*|rash|shingles|symptoms?|sx|numb\w*|tingl\w*|pins (?:and|n|&) needles|par(?:a|ae|e)sthe\w*|"
+    r"walk\w*|weight[- ]?bear\w*|move|moving|mobilis\w*|stand\w*)\b",
+    re.IGNORECASE,
+)
+_ONSET = re.compile(
+    r"\b(?:since|start\w*|began|begun|begin\w*|developed|develop\w*|came on|onset|injur\w*|hurt|lift\w*|fell|"
+    r"fall\w*|twist\w*|strain\w*|slipped|noticed|appeared|woke)\b",
+    re.IGNORECASE,
+)
+"""An event time ("3 days ago", "yesterday") is the complaint's start only with a word of onset beside it: "came to
+the emergency department yesterday" is a visit."""
+_COMPLAINT_KINDS = frozenset({"symptom", "sign", "strength", "reflex", "provocative", "sensory_region", "pain_region"})
+_OTHER_KINDS = frozenset({"red_flag", "history", "procedure", "observation"})
+_CLAUSE = re.compile(r"[,;]|\.(?:\s|$)", re.IGNORECASE)
+_CONJUNCT = re.compile(r"[,;]|\.(?:\s|$)|\band\b", re.IGNORECASE)
+
+
+_FRAGMENT_WORDS = 8
+"""A short fragment naming nothing but a time ("started 10 days ago after gardening") speaks of the complaint."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    start: int
+    end: int
+    days: int
+
+
+def _days(mt: re.Match[str], today: date | None) -> int | None:
+    groups = [g for g in mt.groups() if g is not None]
+    if len(groups) == 1:  # a named day or "the last week"
+        word = groups[0].lower()
+        if word in pt.UNIT_DAYS:
+            return pt.UNIT_DAYS[word]
+        if word in ("this am", "this a.m."):
+            return 0
+        return pt.since_days(word, today)
+    count, unit = groups[0], groups[1]
+    if unit in ("52", "12", "7"):
+        return int(count) * {"52": 7, "12": 30, "7": 1}[unit]
+    unit = unit.lower()
+    if unit in _HOURS:
+        return int(pt.number(count) * _HOURS[unit]) if count.isdigit() or count.lower() in ("a", "an") else None
+    return pt.number(count) * pt.UNIT_DAYS[unit]
+
+
+def _bounds(text: str, start: int, end: int, lo: int, hi: int, marks: re.Pattern[str]) -> tuple[int, int]:
+    """The clause around [start, end) within [lo, hi): between commas, semicolons and full stops (and "and")."""
+    before = [m.end() for m in marks.finditer(text, lo, start)]
+    after = marks.search(text, end, hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _complaint(text: str, findings: list[ParsedFinding], lo: int, hi: int) -> bool | None:
+    """True when [lo, hi) names a complaint, False when it names only something else, None when it names nothing."""
+    inside = [f for f in findings if lo <= f.start < hi and f.status == "present"]
+    if pt.PAIN_WORD.search(text, lo, hi) or _COMPLAINT.search(text, lo, hi):
+        return True
+    if any(f.kind in _COMPLAINT_KINDS for f in inside):
+        return True
+    return False if any(f.kind in _OTHER_KINDS or f.id.startswith("drug") for f in inside) else None
+
+
+def _candidates(doc: Doc, today: date | None) -> Iterator[tuple[int, int, int | None, str]]:
+    for regex, where in _SPANS:
+        for mt in regex.finditer(doc.text):
+            yield mt.start(), mt.end(), _days(mt, today), where
+
+
+def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -> Duration | None:
+    """The first duration in the note that is the complaint's (see the module docstring)."""
+    text = doc.text
+    found = sorted(_candidates(doc, today))
+    for start, end, days, where in found:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if days is None or days > 36500 or span is None or _FREQUENCY.search(text, max(0, start - 30), start):
+            continue
+        sent_lo, sent_hi = span.sent.start_char, span.sent.end_char
+        lo, hi = _bounds(text, start, end, sent_lo, sent_hi, _CONJUNCT)
+        if where == "object":
+            stop = _OBJECT_END.search(text, end, sent_hi)
+            said = _complaint(text, findings, end, stop.start() if stop else sent_hi)
+        else:
+            if where == "event" and not _ONSET.search(text, sent_lo, sent_hi):
+                continue
+            if where == "event" and any(f.kind == "procedure" and sent_lo <= f.start < sent_hi for f in findings):
+                continue  # "had an epidural 3 days ago": the injection's date
+            said = _complaint(text, findings, lo, hi)
+            if said is False:  # "back pain and a fever over the last 2 days": one time for the whole list
+                wide_lo, wide_hi = _bounds(text, start, end, sent_lo, sent_hi, _CLAUSE)
+                alone = sum(wide_lo <= s < wide_hi for s, _, _, _ in found) == 1
+                said = alone and bool(_complaint(text, findings, wide_lo, wide_hi))
+            if said is None:
+                said = _complaint(text, findings, sent_lo, sent_hi)
+        if said or (said is None and where != "object" and len(text[sent_lo:sent_hi].split()) <= _FRAGMENT_WORDS):
+            return Duration(start, end, days)
+    return None
