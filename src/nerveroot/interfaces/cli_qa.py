@@ -41,12 +41,16 @@ def ask_command(
     full: Annotated[bool, typer.Option("--full", help="Everything relevant, not the 150-300-word answer.")] = False,
 ) -> None:
     """Answer a question with cited statements from the knowledge base (or abstain)."""
-    from nerveroot.qa import AskSettings, HttpChatClient, ask, to_json, to_markdown  # index libraries load per command
+    from nerveroot.qa import AskSettings, HttpChatClient, ask_default, to_json, to_markdown  # loaded per command
     from nerveroot.qa.store import DocumentStore
 
     docs = DocumentStore().list() if documents else []
     client = HttpChatClient.from_env() if llm else None
-    answer = ask(question, _kb(), documents=docs, client=client, settings=AskSettings(full=full))
+    try:
+        answer = ask_default(question, documents=docs, client=client, settings=AskSettings(full=full))
+    except KnowledgeValidationError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
     typer.echo(to_json(answer) if fmt == "json" else to_markdown(answer))
 
 

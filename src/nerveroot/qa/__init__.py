@@ -53,6 +53,25 @@ def ask(
     return rephrase(answer, client, drug_names(kb)) if client is not None else answer
 
 
+def ask_default(
+    question: str,
+    *,
+    documents: list[Document] | None = None,
+    settings: AskSettings | None = None,
+    client: ChatClient | None = None,
+) -> Answer:
+    """`ask` over the packaged knowledge base, its built context saved on disk between runs (`snapshot`)."""
+    from nerveroot.knowledge.loader import default_knowledge
+    from nerveroot.qa import snapshot
+
+    docs = documents or []
+    if not snapshot.enabled():
+        return ask(question, default_knowledge(), documents=docs, settings=settings, client=client)
+    ctx = snapshot.load_or_build(docs, lambda: context(default_knowledge(), docs))
+    answer = answer_question(ctx, question, settings)
+    return rephrase(answer, client, drug_names(ctx.kb)) if client is not None else answer
+
+
 def drug_names(kb: KnowledgeBase) -> frozenset[str]:
     """Lower-case names and synonyms of every drug, for checking that a rephrasing names no new medicine."""
     return frozenset(
@@ -76,6 +95,7 @@ __all__ = [
     "Section",
     "Statement",
     "ask",
+    "ask_default",
     "build_corpus",
     "check_sentences",
     "context",

@@ -61,6 +61,8 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 _YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|am)\b")
+_WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
+"""A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
 
 
 @dataclass(frozen=True)
@@ -655,7 +657,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     sentences = _SENTENCE_END.split(body)
     own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
     wanted = (links.focus | links.words) - own
-    yes_no = bool(_YES_NO_QUESTION.match(normalise(question))) or links.verdict
+    asked = normalise(question)
+    yes_no = bool(_YES_NO_QUESTION.match(asked)) or (links.verdict and not _WH_QUESTION.match(asked))
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         n, sentence = item

@@ -1,0 +1,70 @@
+"""A built `QaContext` saved on disk, keyed by the content hash of what it is built from, so `nerveroot ask`
+starts without parsing the knowledge base or indexing it again.
+
+The key covers the knowledge data files, the source of the packages that build the context (`nerveroot.qa`,
+`nerveroot.knowledge`), the ingested documents (id and hash) and the Python version; anything else gives a new
+key and a rebuild. The snapshot lives in ``$NERVEROOT_HOME/cache`` (the data directory of the document store),
+only the newest is kept, and an unreadable one is rebuilt. It is not used with the optional meaning encoder
+(a model is not saved). ``NERVEROOT_SNAPSHOT=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from nerveroot.qa.answer import QaContext
+from nerveroot.qa.store import Document, home
+
+_PACKAGES = ("qa", "knowledge")
+PREFIX = "qa-context-"
+
+
+def snapshot_key(documents: list[Document], data_dir: Path | None = None) -> str:
+    """Hash of the knowledge files, the building code, the documents and the Python version."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(sys.version.encode())
+    files = sorted((data_dir or root / "knowledge" / "data").glob("*.yaml"))
+    files += sorted(p for pkg in _PACKAGES for p in (root / pkg).rglob("*.py"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for doc in documents:
+        digest.update(f"{doc.id}:{doc.sha256}".encode())
+    return digest.hexdigest()[:24]
+
+
+def enabled() -> bool:
+    return os.environ.get("NERVEROOT_SNAPSHOT", "1") != "0" and os.environ.get("NERVEROOT_SEMANTIC") != "1"
+
+
+def load_or_build(documents: list[Document], build: Callable[[], QaContext], cache: Path | None = None) -> QaContext:
+    """The saved context for this key, or ``build()`` saved under it (older snapshots are removed)."""
+    directory = cache or home() / "cache"
+    path = directory / f"{PREFIX}{snapshot_key(documents)}.pickle"
+    if path.exists():
+        try:
+            ctx = pickle.loads(path.read_bytes())
+            if isinstance(ctx, QaContext):
+                return ctx
+        except Exception:
+            pass
+    ctx = build()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob(f"{PREFIX}*.pickle"):
+            old.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as tmp:
+            tmp.write(pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp.name, path)
+    except OSError:  # a read-only home still answers, only slower
+        pass
+    return ctx
+
+
+__all__ = ["PREFIX", "enabled", "load_or_build", "snapshot_key"]
