@@ -67,6 +67,36 @@ def condition_scores(
     return Scores(weight=weight, radicular=radicular / total, fit=fits)
 
 
+@dataclass(frozen=True)
+class _Explained:
+    """A condition's case-independent text: its codes and, per feature, the reason line and its trace entry."""
+
+    cond: Condition
+    icd10: tuple[str, ...]
+    features: tuple[tuple[str, Status, bool, str, TraceEntry], ...]  # finding, when, for (lr ≥ 1), text, trace
+
+
+_EXPLAINED: dict[str, dict[str, _Explained]] = {}
+
+
+def _explained(kb: KnowledgeBase, model: Compiled) -> dict[str, _Explained]:
+    """Per condition id, built once per knowledge base."""
+    found = _EXPLAINED.get(kb.content_hash)
+    if found is None:
+        found = {}
+        for cm in model.conditions:
+            cond = kb.get("conditions", cm.id, Condition)
+            features = []
+            for feature in cond.features:
+                name = model.names.get(feature.finding, feature.finding)
+                text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
+                trace = TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources)
+                features.append((feature.finding, feature.when, feature.lr >= 1, text, trace))
+            found[cm.id] = _Explained(cond, tuple(i.code for i in cond.icd10), tuple(features))
+        _EXPLAINED[kb.content_hash] = found
+    return found
+
+
 def differential(
     status: Mapping[str, Status],
     loc: Localisation,
@@ -80,20 +110,20 @@ def differential(
     scores = condition_scores(model, status, loc, pain, sensory)
     probability = scores.probability()
     must_not_miss = set(suspected)
+    explained = _explained(kb, model)
     items, trace = [], []
     for cm in model.conditions:
-        cond = kb.get("conditions", cm.id, Condition)
+        parts = explained[cm.id]
+        cond = parts.cond
         why: list[str] = []
         against: list[str] = []
         if cm.id in must_not_miss:
             why.append("must not be missed: a red-flag rule for it fired")
-        for feature in cond.features:
-            if status.get(feature.finding) != feature.when:
+        for finding, when, favours, text, entry in parts.features:
+            if status.get(finding) != when:
                 continue
-            name = model.names.get(feature.finding, feature.finding)
-            text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
-            (why if feature.lr >= 1 else against).append(text)
-            trace.append(TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources))
+            (why if favours else against).append(text)
+            trace.append(entry)
         ratio = scores.fit[cm.id]
         if cm.fit_roots:
             label = "/".join(r.upper() for r in cm.fit_roots)
@@ -107,7 +137,7 @@ def differential(
                 id=cond.id,
                 name=cond.name,
                 role=cond.role,
-                icd10=[i.code for i in cond.icd10],
+                icd10=list(parts.icd10),
                 probability=round(probability[cond.id], 4),
                 why=why,
                 against=against,

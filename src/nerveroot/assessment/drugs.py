@@ -116,7 +116,7 @@ class PlanDrug(_DrugView):
     @classmethod
     def of(cls, option: DrugOption) -> PlanDrug:
         fields = {name: getattr(option, name) for name in cls.model_fields if name != "conflict_topics"}
-        return cls.model_construct(**fields, conflict_topics=[c.topic for c in option.conflicts])
+        return cls(**fields, conflict_topics=[c.topic for c in option.conflicts])
 
 
 # ---------------------------------------------------------------- dose text reading
@@ -340,56 +340,97 @@ def _unique(cites: list[Cite]) -> list[Cite]:
     return list(seen.values())
 
 
+@dataclass(frozen=True)
+class _DrugParts:
+    """What one drug's option takes from the knowledge base alone, built once per knowledge base, drug and
+    jurisdiction: the shared pieces are immutable models, so options for different patients can share them."""
+
+    basis: tuple[CeilingBasis, ...]
+    primary: str
+    against_bodies: str | None
+    notes: dict[int | None, dict[tuple[Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]]
+    doses: dict[float | None, tuple[DoseLine, ...]]
+
+
+_PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}
+
+
+def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugParts:
+    key = (kb.content_hash, drug.id, jurisdiction)
+    found = _PARTS.get(key)
+    if found is None:
+        basis = tuple(
+            CeilingBasis(label=f"{m.jurisdiction} maximum", mg_per_day=m.mg_per_day, limit=m.limit, sources=m.sources)
+            for m in jurisdiction_maxima(drug, jurisdiction)
+        )
+        against = sorted({p.body for p in drug.sciatica_positions if p.stance == "not_recommended"})
+        primary = _primary_statement(drug, kb, jurisdiction).text
+        found = _PARTS[key] = _DrugParts(basis, primary, ", ".join(against) if against else None, {}, {})
+    return found
+
+
+def _safety_note(
+    parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect
+) -> tuple[SafetyNote, CeilingBasis | None]:
+    """The note (and any ceiling) of one caution in one state; built once per knowledge base and drug."""
+    by_state = parts.notes.setdefault(index, {})
+    found = by_state.get((state, effect))
+    if found is not None:
+        return found
+    if state == "unknown":
+        note = SafetyNote(
+            factor=caution.factor,
+            factor_status="unknown",
+            effect="check_before_prescribing",
+            detail=f"Not recorded; check before prescribing. If present: {caution.effect}. {caution.detail}",
+            max_mg_per_day=caution.max_mg_per_day,
+            sources=caution.sources,
+        )
+        found = (note, None)
+    else:
+        note = SafetyNote(
+            factor=caution.factor,
+            factor_status="present",
+            effect=effect,
+            detail=caution.detail,
+            max_mg_per_day=caution.max_mg_per_day,
+            sources=caution.sources,
+        )
+        cap = None
+        if caution.max_mg_per_day is not None:
+            cap = CeilingBasis(
+                label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
+            )
+        found = (note, cap)
+    by_state[(state, effect)] = found
+    return found
+
+
 def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK") -> DrugOption:
-    """One drug for one safety profile: status, ceiling with reasons, capped doses and sources."""
-    basis = [
-        CeilingBasis(label=f"{m.jurisdiction} maximum", mg_per_day=m.mg_per_day, limit=m.limit, sources=m.sources)
-        for m in jurisdiction_maxima(drug, jurisdiction)
-    ]
+    """One drug for one safety profile: status, ceiling with reasons, capped doses and sources.
+
+    Assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
+    parts = _parts(kb, drug, jurisdiction)
+    basis = list(parts.basis)
     notes: list[str] = []
     if not basis:
         notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
     safety: list[SafetyNote] = []
-    for caution in drug.cautions:
+    for index, caution in enumerate(drug.cautions):
         factor_state, effect = _applies(profile, caution)
         if factor_state == "absent":
             continue
-        if factor_state == "unknown":
-            safety.append(
-                SafetyNote(
-                    factor=caution.factor,
-                    factor_status="unknown",
-                    effect="check_before_prescribing",
-                    detail=f"Not recorded; check before prescribing. If present: {caution.effect}. {caution.detail}",
-                    max_mg_per_day=caution.max_mg_per_day,
-                    sources=caution.sources,
-                )
-            )
-            continue
-        safety.append(
-            SafetyNote(
-                factor=caution.factor,
-                factor_status="present",
-                effect=effect,
-                detail=caution.detail,
-                max_mg_per_day=caution.max_mg_per_day,
-                sources=caution.sources,
-            )
-        )
-        if caution.max_mg_per_day is not None:
-            basis.append(
-                CeilingBasis(
-                    label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
-                )
-            )
+        note, cap = _safety_note(parts, index, caution, factor_state, effect)
+        safety.append(note)
+        if cap is not None:
+            basis.append(cap)
     ceiling = min((b.mg_per_day for b in basis), default=None)
 
     present = [n for n in safety if n.factor_status == "present"]
-    against = [p for p in drug.sciatica_positions if p.stance == "not_recommended"]
     status: OptionStatus
     if any(n.effect in ("contraindicated", "avoid") for n in present):
         status = "contraindicated"
-    elif against:
+    elif parts.against_bodies is not None:
         status = "advised_against_for_sciatica"
     elif safety:
         status = "use_with_caution"
@@ -398,9 +439,10 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
     if not basis and status == "option":
         status = "use_with_caution"
 
-    doses = [_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses]
-    primary = _primary_statement(drug, kb, jurisdiction)
-    dose: str | None = next(d.text for d in doses if d.original == primary.text)
+    doses = parts.doses.get(ceiling)
+    if doses is None:
+        doses = parts.doses[ceiling] = tuple(_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses)
+    dose: str | None = next(d.text for d in doses if d.original == parts.primary)
     if status == "contraindicated":
         dose = None
         reasons = "; ".join(f"{n.factor} ({n.effect})" for n in present if n.effect in ("contraindicated", "avoid"))
@@ -408,8 +450,9 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
     elif ceiling is None:
         notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
     if status == "advised_against_for_sciatica":
-        bodies = ", ".join(sorted({p.body for p in against}))
-        notes.append(f"Advised against for sciatica ({bodies}); shown for information, not as a recommendation.")
+        notes.append(
+            f"Advised against for sciatica ({parts.against_bodies}); shown for information, not as a recommendation."
+        )
 
     cites: list[Cite] = [*drug.sources]
     for d in doses:
@@ -431,7 +474,7 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
         ceiling_mg_per_day=ceiling,
         ceiling_basis=basis,
         dose=dose,
-        doses=doses,
+        doses=list(doses),
         safety=safety,
         positions=list(drug.sciatica_positions),
         conflicts=list(drug.conflicts),

@@ -14,19 +14,25 @@ from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import predicate_findings
 from nerveroot.knowledge.models import TriageRule
 
-_CACHE: dict[int, tuple[KnowledgeBase, frozenset[str]]] = {}
+_CACHE: dict[int, tuple[KnowledgeBase, frozenset[str], dict[str, tuple[TriageRule, ...]]]] = {}
 
 
-def _feature_findings(kb: KnowledgeBase) -> frozenset[str]:
-    """Findings that some ranked condition weighs when present."""
+def _tables(kb: KnowledgeBase) -> tuple[frozenset[str], dict[str, tuple[TriageRule, ...]]]:
+    """Findings that some ranked condition weighs when present, and per finding the triage rules that read it
+    (in rule order); built once per knowledge base."""
     hit = _CACHE.get(id(kb))
     if hit is not None and hit[0] is kb:
-        return hit[1]
+        return hit[1], hit[2]
     found = frozenset(
         f for c in compile_kb(kb).conditions for f, when, lr in c.features if when == "present" and lr != 1
     )
-    _CACHE[id(kb)] = (kb, found)
-    return found
+    readers: dict[str, list[TriageRule]] = {}
+    for rule in kb.all("triage_rules", TriageRule):
+        for finding in dict.fromkeys(predicate_findings(rule.when)):
+            readers.setdefault(finding, []).append(rule)
+    rules = {f: tuple(r) for f, r in readers.items()}
+    _CACHE[id(kb)] = (kb, found, rules)
+    return found, rules
 
 
 def _changes_a_rule(finding: str, case: Case, evidence: Evidence, tri: Triage, kb: KnowledgeBase) -> bool:
@@ -36,8 +42,7 @@ def _changes_a_rule(finding: str, case: Case, evidence: Evidence, tri: Triage, k
         return True
     return any(
         evaluate(rule.when, evidence, case) != evaluate(rule.when, masked, case)
-        for rule in kb.all("triage_rules", TriageRule)
-        if finding in set(predicate_findings(rule.when))
+        for rule in _tables(kb)[1].get(finding, ())
     )
 
 
@@ -47,7 +52,7 @@ def noted_not_used(
     """Present findings that changed nothing in this assessment (shown to the clinician as noted, not used)."""
     counted = {c.finding for items in loc.counted.values() for c in items}
     cited = {f for reason in tri.reasons for f in reason.findings}
-    used = counted | cited | _feature_findings(kb)
+    used = counted | cited | _tables(kb)[0]
     names = compile_kb(kb).names
     return [
         NotedFinding(finding=f, name=names.get(f, f.replace("_", " ")), status="present")
