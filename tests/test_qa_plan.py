@@ -169,3 +169,13 @@ def test_no_card_prints_a_dose_above_the_ceiling_of_the_one_drug_its_sentence_na
             ]
             if len(named) == 1:
                 assert not exceeds_ceiling(sentence, named[0]), (faq.id, sentence)
+
+
+def test_a_bare_verdict_lead_carries_its_reason(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Will a pinched nerve leave permanent damage?")
+    assert answer.answer.startswith("Usually not.") and len(answer.answer.split("[")[0].split()) > 4
+
+
+def test_a_wh_question_is_not_answered_with_a_yes(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "What causes L4 nerve leg pain after running, and what should I do about it?")
+    assert not answer.answer.lower().startswith(("yes", "usually yes")) and "cause" in answer.answer.lower()

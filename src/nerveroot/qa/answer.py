@@ -668,8 +668,10 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         shape = 3.0 * has_shape(intent.qtype, sentence) + 2.0 * any(has_shape(q, sentence) for q in intent.qtypes[1:])
         return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
 
-    best = max(enumerate(sentences), key=score)[1]
-    return _first_sentence(best) if best == sentences[0] else best
+    n, best = max(enumerate(sentences), key=score)
+    if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why
+        best = f"{best} {sentences[n + 1]}"
+    return _first_sentence(best) if n == 0 else best
 
 
 VERDICT: dict[str, str] = {
