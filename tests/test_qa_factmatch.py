@@ -9,7 +9,8 @@ from nerveroot.qa.outside import fact_covered
 def test_lay_and_clinical_words_fold_onto_one_concept() -> None:
     assert concepts("cannot pee")[-1] == concepts("urinary retention")[0]
     assert concepts("pins and needles") == concepts("tingling") and "emergency" in concepts("go to A&E")
-    assert concepts("six weeks") == concepts("6 weeks") and "1800" in concepts("1.8g daily")
+    assert concepts("six weeks") == concepts("6 weeks") == concepts("week 6") and "1800 mg" in concepts("1.8g daily")
+    assert concepts("4 to 6 weeks") == ("4 week", "6 week") and concepts("after a week") == ("1 week",)
     assert concepts("L4-5") == ("l4", "l5")
 
 
@@ -20,6 +21,7 @@ def test_a_paraphrase_is_covered() -> None:
 
 def test_a_missing_number_is_not_covered() -> None:
     assert not fact_covered("Most people are better within 4 to 6 weeks.", "Most people get better within months.")
+    assert not fact_covered("A slight effect may be felt after 1 week.", "A slight effect was seen at 1 year.")
 
 
 def test_a_negated_fact_needs_a_negation() -> None:

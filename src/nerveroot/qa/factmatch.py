@@ -38,7 +38,7 @@ bowel: poo pooing stool stools faeces feces bowel bowels
 doctor: gp doctor doctors physician provider clinician
 herniat: slipped herniated herniation hernia prolapsed prolapse ruptured bulging
 improve: improve improves improved improvement better ease eases eased settle settles resolve resolves resolved
-    recover recovers recovered recovery subside subsides heal heals
+    recover recovers recovered recovery subside subsides heal heals relieve relieves relieved
 pain: pain painful sore ache aches aching hurt hurts discomfort
 numb: numb numbness anaesthesia anesthesia
 tingle: tingling tingle paraesthesia paresthesia paraesthesiae paresthesias
@@ -150,6 +150,16 @@ _ASIDE = re.compile(r"\([^)]*\)")
 PREFIX = 5
 """A longer word not found as such earns half its weight when a window word shares its first PREFIX letters."""
 _CITATION = re.compile(r"\s*\[\d+\]")
+_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute", "mg", "mcg", "ml", "kg"})
+_TIME_UNIT = r"(days?|weeks?|months?|years?|hours?|minutes?|mg)"
+_RANGE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*{_TIME_UNIT}\b")
+_UNIT_FIRST = re.compile(r"\b(day|week|month|year)\s+(\d+)\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+_GRADE = re.compile(r"\bgrade\s+(iv|v|i{1,3})\b")
+"""Grades in Roman numerals ('grade II') read as numbers."""
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_ONE_UNIT = re.compile(r"\b(?:a|an|one)\s+(day|week|month|year|hour)\b")
+"""'a week' is 1 week, so 'after a week' says 'after 1 week'."""
 
 
 def _groups() -> dict[str, str]:
@@ -178,6 +188,9 @@ def concepts(text: str) -> tuple[str, ...]:
     text = split_levels(_CITATION.sub("", text.lower()).replace("–", "-").replace("’", "'"))
     for phrase, repl in _PHRASES.items():
         text = text.replace(phrase, f" {repl} ")
+    text = _GRADE.sub(lambda m: f"grade {_ROMAN[m[1]]}", text)
+    text = _ONE_UNIT.sub(r"1 \1", _ORDINAL.sub(r"\1", text))
+    text = _UNIT_FIRST.sub(r"\2 \1", _RANGE.sub(r"\1 \3 \2 \3", text))  # '6 to 8 weeks', 'week 8'
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(\d)\s*-\s*(\d)", r"\1 \2", text)
     text = re.sub(r"(?<=\d)\s+%", "%", text)
@@ -188,13 +201,17 @@ def concepts(text: str) -> tuple[str, ...]:
         if word in STOP_WORDS:
             continue
         token = word if word[0].isdigit() or word[-1].isdigit() else _root(word)
-        out.append(_CONCEPT.get(token, token))
+        token = _CONCEPT.get(token, token)
+        if token in _UNITS and out and out[-1][0].isdigit() and out[-1][-1].isdigit():
+            out[-1] = f"{out[-1]} {token}"  # a number goes with its unit: 1 week is not 1 year
+            continue
+        out.append(token)
     return tuple(out)
 
 
 def _weight(token: str) -> float:
     if token[0].isdigit():
-        return 2.0
+        return 3.0 if " " in token else 2.0
     if token in _FILLER:
         return 0.0
     return 0.5 if token in _GENERIC_WORDS else 1.0
