@@ -179,3 +179,10 @@ def test_a_bare_verdict_lead_carries_its_reason(ctx: QaContext) -> None:
 def test_a_wh_question_is_not_answered_with_a_yes(ctx: QaContext) -> None:
     answer = answer_question(ctx, "What causes L4 nerve leg pain after running, and what should I do about it?")
     assert not answer.answer.lower().startswith(("yes", "usually yes")) and "cause" in answer.answer.lower()
+
+
+def test_engine_priors_and_billing_codes_stay_out_of_answers(ctx: QaContext) -> None:
+    text = answer_question(ctx, "What is piriformis syndrome and how does it flare up?").model_dump_json()
+    assert "Approximate prior" not in text and "ICD-10-CM codes" not in text
+    coded = answer_question(ctx, "What is the ICD-10 code for lumbar disc herniation with radiculopathy?")
+    assert "ICD-10-CM codes" in coded.model_dump_json()

@@ -61,6 +61,9 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 _YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|am)\b")
+_ENGINE_ONLY = re.compile(r"(Approximate prior among|nerveroot keeps the default prior)")
+"""Sentences written for the assessment engine (its priors), not for a reader of an answer."""
+_CODES = re.compile(r"\b(icd|codes?|coding|billing)\b", re.IGNORECASE)
 _WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
 """A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
 
@@ -469,6 +472,8 @@ def assemble(
     links = links or ctx.linker.link(question)
     intent = intent or classify(question)
     chosen = _with_cards(ctx, _select(ctx, f"{question} {asked}", hits, links, settings), cards, intent)
+    if not _CODES.search(question):  # billing codes only when asked for
+        chosen = [r for r in chosen if r.statement.field != "icd10"]
     if not wants_disagreement(question):  # a low-grade source is not set against a guideline as an equal
         chosen = [r for r in chosen if r.statement.field != "conflict" or not _low_grade(ctx, r.statement)]
     grouped: dict[str, list[Ranked]] = {}
@@ -556,7 +561,7 @@ def _shown_text(statement: Statement, lead: list[tuple[str, Statement]]) -> str:
     """A card's text without its question and without the sentences already given as the direct answer (the
     whole text when that is all it says)."""
     if statement.kind != "faqs":
-        return statement.text
+        return " ".join(p for p in _SENTENCE_END.split(statement.text) if not _ENGINE_ONLY.match(p))
     body = statement.text.split(" — ", 1)[-1]
     for text, st in lead:
         if st.id == statement.id and text in body:

@@ -95,6 +95,8 @@ stretch: stretch stretches stretching
 """
 _PHRASES = {
     "pins and needles": "tingling",
+    "feeling sick": "nausea",
+    "feel sick": "nausea",
     "a and e": "emergency",
     "a&e": "emergency",
     "accident and emergency": "emergency",
