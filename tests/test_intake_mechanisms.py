@@ -118,7 +118,7 @@ def test_a_named_red_flag_wins_over_a_denied_section(kb: KnowledgeBase) -> None:
 
 
 SAFETY_NET_NOTES = [
-    ("saddle (perineal) anaesthesia", "cauda_equina"),
+    ("his saddle region is odd", "cauda_equina"),
     ("his anal sphincter was odd", "cauda_equina"),
     ("elevated acute phase reactants of unclear type", "infection"),
     ("an aortic problem was mentioned by his GP", "vascular"),
@@ -196,7 +196,7 @@ def test_a_named_radiculopathy_is_a_finding_without_regions(kb: KnowledgeBase) -
 
 
 def test_the_case_carries_the_contract_fields(kb: KnowledgeBase) -> None:
-    note = "R foot drop, progressive. On warfarin; epidural 5 days ago. T 38.5, CRP 120. Saddle (perineal) anaesthesia."
+    note = "R foot drop, progressive. On warfarin; epidural 5 days ago. T 38.5, CRP 120. Saddle area odd."
     case = parse_note(note, kb).case
     assert case.history["anticoagulant_use"] == "present"
     assert case.history["recent_spinal_procedure"] == "present"

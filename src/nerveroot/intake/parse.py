@@ -88,6 +88,7 @@ from nerveroot.intake.facts import (
 )
 from nerveroot.intake.medicines import fuzzy_drugs
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding
+from nerveroot.intake.overlaps import hidden_red_flags
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
 from nerveroot.intake.rules import STRENGTH_PREFIX
@@ -185,7 +186,7 @@ def _read(
 ) -> tuple[ParseState, dict[str, Any]]:
     """Every finding of one stretch of text (a whole short note or one chunk of a long one)."""
     state = ParseState(doc)
-    mentions = drop_saddle_similes(with_nested(doc, read_mentions(doc)))
+    mentions = hidden_red_flags(doc, drop_saddle_similes(with_nested(doc, read_mentions(doc))))
     plain = [m for m in mentions if m.kind not in STRUCTURED_KINDS and m.kind not in ("region", *MEDICINE_KINDS)]
     for m in plain:
         read_plain(state, m)

@@ -20,6 +20,9 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)",
     "%Q%": r"['’]?",
+    # a relative, for family history and for a relative telling the patient's story
+    "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"
+    r"grandpa|granddad|cousin|son|daughter|parent|parents|sibling|siblings|twin|nan|nana)",
     # a sacral dermatome range: "S3–S5", "S2-4", "S3/4/5", "sacral dermatomes"
     "%SACRAL%": r"(?:(?-i:S) ?[2-5] ?(?:[-–/]|to) ?(?-i:S)? ?[2-5](?: ?/ ?(?-i:S)? ?[2-5])*|sacral dermatomes?|"
     r"(?-i:S)[2-5] dermatomes?)",

@@ -3,7 +3,9 @@
 The lexicon (data/red_flag_lexicon.yaml) runs beside the structured parse. Each cue word of a group is settled
 when the parse read one of the group's facts over it as present or absent (or as hypothetical or family, which
 are understood), or when a negation covers it; otherwise its sentence goes to ``to_confirm`` under the group. A
-cue inside safety-netting advice is not listed. Nothing is dropped silently: a red-flag word the rules do not
+cue inside safety-netting advice is not listed. Cues are the lexicon's phrase families, the names of the drug
+classes a group lists (anticoagulants, antiplatelets from medicines.yaml) and misspellings of its key words
+(rapidfuzz). Nothing is dropped silently: a red-flag word the rules do not
 understand still reaches the clinician and keeps the triage from falling below urgent.
 """
 
@@ -17,8 +19,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
+from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
 
 MAX_WORDS = 40
@@ -47,9 +51,45 @@ def _words(alternatives: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
+def _medicine_words(classes: list[str]) -> list[str]:
+    """Drug names and class words of these medicine classes (medicines.yaml), as cue patterns."""
+    data = medicine_data()
+    out = [w for c in classes for w in data["classes"][c]["words"]]
+    for generic, entry in data["drugs"].items():
+        if entry["class"] in classes:
+            out += [re.escape(generic), *(n if "(?" in n else re.escape(n) for n in entry["names"])]
+    return out
+
+
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, re.Pattern[str]]:
-    return {group: _words(spec["cues"]) for group, spec in lexicon()["groups"].items()}
+    return {
+        group: _words([*spec["cues"], *_medicine_words(spec.get("cues_from_medicines", []))])
+        for group, spec in lexicon()["groups"].items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _fuzzy() -> tuple[dict[str, str], frozenset[str], int, int]:
+    spec = lexicon()["fuzzy"]
+    words = {w.lower(): group for group, ws in spec["words"].items() for w in ws}
+    return words, frozenset(spec["ignore"]), int(spec["min_length"]), int(spec["min_score"])
+
+
+def _misspelt(text: str) -> dict[str, list[re.Match[str]]]:
+    """Words close to a red-flag word (same first letter, rapidfuzz ratio), by the word's group; the lexicon's
+    ignore list holds real words that sit close to one ("hypertension")."""
+    words, ignore, min_length, min_score = _fuzzy()
+    out: dict[str, list[re.Match[str]]] = {}
+    for m in re.finditer(r"[^\W\d_]+", text):
+        word = m.group().lower()
+        if len(word) < min_length or word in words or word in ignore:
+            continue
+        best = process.extractOne(word, words.keys(), scorer=fuzz.ratio, score_cutoff=min_score)
+        # an inflection ("fractures" of "fracture") is not a misspelling: the lexicon's own cues decide about it
+        if best and best[0][0] == word[0] and not (word.startswith(best[0]) or best[0].startswith(word)):
+            out.setdefault(words[best[0]], []).append(m)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -114,10 +154,15 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
     active = {g: cues for g, (when, cues) in _conditional().items() if when.search(doc.text)}
     for sent in doc.sents:
         text, base = sent.text, sent.start_char
+        misspelt = _misspelt(text)
         for group, pattern in _cues().items():
             facts = groups[group]["facts"]
             negation_settles = groups[group].get("denial_settles", True)
-            hits = [*pattern.finditer(text), *(active[group].finditer(text) if group in active else ())]
+            hits = [
+                *pattern.finditer(text),
+                *(active[group].finditer(text) if group in active else ()),
+                *misspelt.get(group, ()),
+            ]
             for cue in hits:
                 a, b = base + cue.start(), base + cue.end()
                 if _advice(text[: cue.start()]) or (negation_settles and denied(a, b)):

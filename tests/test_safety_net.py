@@ -1,0 +1,102 @@
+"""Issue 11's safety net: a red-flag mention that the parse does not turn into a present or absent finding is listed
+to confirm under its group, whatever the phrasing family, the spelling or who is telling the story."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nerveroot.intake import parse_note
+from nerveroot.intake.models import Intake
+from nerveroot.intake.safety import lexicon
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.loader import default_knowledge
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+GROUPS: dict[str, list[str]] = lexicon()["fuzzy"]["words"]
+LONG_WORDS = sorted((w, g) for g, words in GROUPS.items() for w in words if len(w) >= 7)
+TEMPLATES = ["Patient reports {} today.", "{}", "Also mentions {} since Monday.", "Query {} - not examined.", "{}?"]
+# Phrase families of lay and clinical shorthand, one or more per group (not the wording of any evaluation item).
+FAMILIES = [
+    ("can't feel when I wipe", "cauda_equina"),
+    ("numb down below", "cauda_equina"),
+    ("wet myself twice", "cauda_equina"),
+    ("PR tone ↓", "cauda_equina"),
+    ("PVR 450", "cauda_equina"),
+    ("retention", "cauda_equina"),
+    ("incontinent of urine", "cauda_equina"),
+    ("saddle anaesthesia", "cauda_equina"),
+    ("perianal numbness", "cauda_equina"),
+    ("sheet-like numbness over the buttocks", "cauda_equina"),
+    ("takes ages to start peeing", "cauda_equina"),
+    ("fevers and rigors", "infection"),
+    ("night sweats", "infection"),
+    ("IVDU", "infection"),
+    ("used IV drugs", "infection"),
+    ("immunosuppressed", "infection"),
+    ("hip joint injection last week", "infection"),
+    ("weight loss", "cancer"),
+    ("Hx breast Ca", "cancer"),
+    ("a lump in my breast", "cancer"),
+    ("had a fall", "fracture"),
+    ("RTC yesterday", "fracture"),
+    ("on apixaban", "haematoma"),
+    ("takes Lixiana", "haematoma"),
+    ("on blood thinners", "haematoma"),
+    ("passed out with the pain", "vascular"),
+    ("leg cold and white", "vascular"),
+    ("foot just flops", "progressive_deficit"),
+    ("legs getting weaker by the day", "progressive_deficit"),
+]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return default_knowledge()
+
+
+def _caught(intake: Intake, group: str) -> bool:
+    """The group's mention is understood (a fact of the group read present or absent) or listed to confirm."""
+    facts = set(lexicon()["groups"][group]["facts"])
+    read = any(f.id in facts and f.status != "unknown" for f in intake.findings)
+    return read or group in {m.group for m in intake.to_confirm}
+
+
+@given(st.sampled_from(FAMILIES), st.sampled_from(TEMPLATES))
+@FAST
+def test_no_phrase_family_is_silently_dropped(kb: KnowledgeBase, family: tuple[str, str], template: str) -> None:
+    text, group = family
+    assert _caught(parse_note(template.format(text), kb), group)
+
+
+@given(st.sampled_from(LONG_WORDS), st.integers(min_value=1, max_value=40), st.sampled_from("aeiouxyz"))
+@FAST
+def test_a_misspelt_red_flag_word_is_listed(kb: KnowledgeBase, pick: tuple[str, str], at: int, letter: str) -> None:
+    word, group = pick
+    i = 1 + at % (len(word) - 1)
+    typo = word[:i] + letter + word[i + 1 :]
+    intake = parse_note(f"Patient mentions {typo} today.", kb)
+    assert typo == word or _caught(intake, group)
+
+
+def test_real_words_near_a_red_flag_word_are_not_listed(kb: KnowledgeBase) -> None:
+    assert not parse_note("PMH: hypertension. Stress fractures of the tibia as a runner.", kb).to_confirm
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("My dad (76) has been wetting and soiling himself.", "bladder_dysfunction"),
+        ("My nan says both legs feel numb.", "bilateral_leg_symptoms"),
+        ("Progressive weakness in his legs bilaterally.", "progressive_weakness"),
+    ],
+)
+def test_red_flags_are_read_when_a_relative_tells_or_a_longer_phrase_overlaps(
+    kb: KnowledgeBase, text: str, finding: str
+) -> None:
+    assert parse_note(text, kb).status(finding) == "present"
+
+
+def test_a_relatives_past_disease_is_still_family_history(kb: KnowledgeBase) -> None:
+    assert parse_note("Mother had breast cancer.", kb).case.status("cancer_history") == "unknown"
