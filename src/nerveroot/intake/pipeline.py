@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nerveroot.intake import snapshot
 from nerveroot.intake.rules import CONTEXT_TYPE, TargetSpec, context_rules, curated_targets, kb_targets
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -26,7 +27,7 @@ except ImportError:  # pragma: no cover - loguru ships with medspaCy
 import medspacy  # noqa: F401  (registers the medspaCy factories)
 from medspacy.common.regex_matcher import RegexMatcher
 from medspacy.common.util import get_token_for_char
-from medspacy.context import ConTextRule
+from medspacy.context import ConText, ConTextRule
 from medspacy.target_matcher import TargetRule
 
 _SENTENCE_END = {".", "!", "?"}
@@ -129,6 +130,16 @@ class _KbKey:
 
 @lru_cache(maxsize=4)
 def _build(handle: _KbKey) -> Language:
+    if not snapshot.enabled():
+        return _make(handle.kb)
+    nlp = snapshot.load_or_build(handle.kb.content_hash, lambda: _make(handle.kb))
+    # A loaded pipeline skips the components' constructors, which register ConText's span and doc attributes.
+    ConText.register_graph_attributes()
+    ConText.register_default_attributes()
+    return nlp
+
+
+def _make(kb: KnowledgeBase) -> Language:
     nlp = spacy.blank("en")
     # Arrows are their own tokens: "KJ↓L", "wt↓" read as "KJ ↓ L", "wt ↓".
     arrows = rf"[{_ARROWS}]"
@@ -139,7 +150,7 @@ def _build(handle: _KbKey) -> Language:
     tokenizer.suffix_search = spacy.util.compile_suffix_regex([*defaults.suffixes, arrows]).search
     nlp.add_pipe("nerveroot_sentences")
     matcher: Any = nlp.add_pipe("medspacy_target_matcher")
-    matcher.add([_target_rule(s) for s in (*curated_targets(), *kb_targets(handle.kb))])
+    matcher.add([_target_rule(s) for s in (*curated_targets(), *kb_targets(kb))])
     context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
     context.add([ConTextRule(**rule) for rule in context_rules()])
     _read_text_once(matcher)
