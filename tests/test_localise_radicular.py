@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.assessment.compiled import compile_kb
+from nerveroot.assessment.differential import condition_scores
 from nerveroot.assessment.evidence import BELOW_KNEE, derive_evidence
+from nerveroot.assessment.localise import localise
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import BodyRegion
 
 
 def _case(**fields: Any) -> Case:
-    return Case.model_validate({"age": 45, "sides": ["left"], **fields})
+    return Case.model_validate({"age": 45, "sides": ["left"]} | fields)
 
 
 def _top(kb: KnowledgeBase, case: Case) -> tuple[str, float]:
@@ -69,3 +74,44 @@ def test_a_named_upper_lumbar_root_uses_the_default_and_does_not_override_the_ex
 def test_back_pain_alone_names_no_root(kb: KnowledgeBase) -> None:
     case = Case.model_validate({"age": 45, "symptoms": {"back_pain": "present"}})
     assert _top(kb, case)[0] == "none"
+
+
+def _fits(kb: KnowledgeBase, case: Case) -> dict[str, float]:
+    evidence = derive_evidence(case)
+    loc = localise(case, evidence, kb)
+    pain = {m.region for m in case.pain_regions}
+    sensory = {m.region for m in case.sensory_regions}
+    return condition_scores(compile_kb(kb), evidence.status, loc, pain, sensory).fit
+
+
+def test_a_peripheral_mimic_is_not_weighed_by_tests_of_a_root_lesion(kb: KnowledgeBase) -> None:
+    base = {
+        "pain_regions": [{"region": "lateral_leg", "side": "left"}],
+        "strength": [{"movement": "ankle_dorsiflexion", "side": "left", "grade": 4}],
+    }
+    plain = _fits(kb, _case(**base))
+    negative_slr = _fits(kb, _case(**base, provocative=[{"test": "slr", "side": "left", "result": "negative"}]))
+    named = _fits(kb, _case(**base, named_roots=[{"root": "l5", "side": "left"}]))
+    # a negative straight-leg raise argues against a root lesion, not against a peroneal palsy; a named root likewise
+    assert negative_slr["disc_herniation"] < plain["disc_herniation"]
+    assert negative_slr["common_peroneal_palsy"] == pytest.approx(plain["common_peroneal_palsy"])
+    assert named["common_peroneal_palsy"] == pytest.approx(plain["common_peroneal_palsy"])
+    assert named["disc_herniation"] > plain["disc_herniation"]
+
+
+def test_femoral_neuropathy_after_hip_surgery_names_no_root(kb: KnowledgeBase) -> None:
+    case = _case(
+        age=66,
+        pain_regions=[{"region": "anterior_thigh", "side": "left"}],
+        sensory_regions=[{"region": "anterior_thigh", "side": "left"}, {"region": "medial_leg", "side": "left"}],
+        strength=[
+            {"movement": "knee_extension", "side": "left", "grade": 4},
+            {"movement": "hip_adduction", "side": "left", "grade": 5},
+        ],
+        reflexes=[{"reflex": "patellar", "side": "left", "result": "reduced"}],
+        provocative=[{"test": "femoral_stretch", "side": "left", "result": "negative"}],
+        history={"pelvic_or_hip_surgery": "present"},
+        symptoms={"back_pain": "absent"},
+    )
+    result = assess(case, kb)
+    assert result.levels[0].root == "none" and result.differential[0].id == "femoral_neuropathy"

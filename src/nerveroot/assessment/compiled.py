@@ -52,6 +52,7 @@ class Compiled:
     region_names: dict[str, str]
     conditions: tuple[ConditionModel, ...]
     named: dict[str, Ratio]  # root → ratio when the note names that root
+    root_lesion_tests: frozenset[str]  # findings that weigh a root lesion against any other cause (see below)
 
 
 def cap(value: float) -> float:
@@ -118,6 +119,22 @@ def named_ratios(finding: Finding | None, default: LocaliserDefault | None) -> d
     return ratios
 
 
+def root_lesion_tests(findings: list[Finding]) -> frozenset[str]:
+    """Findings whose ratios compare a root lesion with any other cause rather than map a root's territory: nerve
+    tension tests, findings with a published figure for radiculopathy as a whole, and a root named in the note.
+    A peripheral-nerve mimic explains a territory but not these, so its fit leaves them out."""
+    return frozenset(
+        f.id
+        for f in findings
+        if f.category == "provocative"
+        or f.id == NAMED_ROOT
+        or any(
+            acc.target == "radiculopathy" and (_published(acc, True) is not None or _published(acc, False) is not None)
+            for acc in f.accuracy
+        )
+    )
+
+
 _CACHE: dict[int, tuple[KnowledgeBase, Compiled]] = {}
 
 
@@ -160,6 +177,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
             for c in kb.all("conditions", Condition)
             if c.role in RANKED_ROLES
         ),
+        root_lesion_tests=root_lesion_tests(findings),
         named=named_ratios(next((f for f in findings if f.id == NAMED_ROOT), None), defaults.get(NAMED_ROOT)),
     )
     _CACHE[id(kb)] = (kb, compiled)

@@ -44,7 +44,12 @@ def region_fit(model: Compiled, cond: ConditionModel, pain: set[str], sensory: s
 
 
 def fit(model: Compiled, cond: ConditionModel, loc: Localisation, pain: set[str], sensory: set[str]) -> float:
-    return loc.marginal(cond.fit_roots) if cond.fit_roots else region_fit(model, cond, pain, sensory)
+    """A radicular cause: the findings' fit to its roots. A peripheral mimic: their fit to the roots whose territory
+    it copies, without the ratios that weigh a root lesion against any other cause (it explains the territory, not
+    a positive nerve tension test or a named root). Any other condition: the marked regions."""
+    if not cond.fit_roots:
+        return region_fit(model, cond, pain, sensory)
+    return loc.marginal(cond.fit_roots, frozenset() if cond.radicular else model.root_lesion_tests)
 
 
 def condition_scores(

@@ -39,7 +39,9 @@ class Localisation:
     likelihood: dict[str, float]
     prior: dict[str, float]
     counted: dict[str, list[Counted]]
-    _marginals: dict[tuple[str, ...], float] = field(default_factory=dict, repr=False, compare=False)
+    _marginals: dict[tuple[tuple[str, ...], frozenset[str]], float] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def posterior(self) -> dict[str, float]:
         """P(root | findings, radicular)."""
@@ -47,14 +49,21 @@ class Localisation:
         total = sum(weights.values()) or 1.0
         return {r: w / total for r, w in weights.items()}
 
-    def marginal(self, roots: Iterable[str] = ROOT_IDS) -> float:
-        """Likelihood of the findings under a root lesion at one of the roots, relative to a non-radicular cause."""
-        key = tuple(roots)
+    def marginal(self, roots: Iterable[str] = ROOT_IDS, leave_out: frozenset[str] = frozenset()) -> float:
+        """Likelihood of the findings under a lesion at one of the roots, relative to a non-radicular cause;
+        `leave_out`: findings whose counted ratios are left out (a peripheral mimic's fit)."""
+        key = (tuple(roots), leave_out)
         if key not in self._marginals:
-            pool = [r for r in key if r in self.prior]
+            pool = [r for r in key[0] if r in self.prior]
             mass = sum(self.prior[r] for r in pool)
-            self._marginals[key] = sum(self.prior[r] * self.likelihood[r] for r in pool) / mass if mass else 1.0
+            weights = (self.prior[r] * self._likelihood(r, leave_out) for r in pool)
+            self._marginals[key] = sum(weights) / mass if mass else 1.0
         return self._marginals[key]
+
+    def _likelihood(self, root: str, leave_out: frozenset[str]) -> float:
+        if not leave_out:
+            return self.likelihood[root]
+        return math.prod(c.lr for c in self.counted[root] if c.finding not in leave_out)
 
 
 def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high: float) -> float:
