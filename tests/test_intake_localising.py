@@ -112,6 +112,24 @@ def _found(kb: KnowledgeBase, text: str) -> set[tuple[str, str, str | None]]:
             set(),
         ),
         ("He has a history of pain in the right buttock.", set(), {("pain:buttock", "present", "right")}),
+        (
+            "A previously healthy woman with a 3 month history of back pain radiating to her left buttock.",
+            {("pain:buttock", "present", "left")},
+            set(),
+        ),
+        ("Severe pain in the right buttock for 15 minutes.", {("pain:buttock", "present", "right")}, set()),
+        # drugs: a name inside a history phrase, abbreviations, combination products read as their parts
+        (
+            "Renal transplant 2019, on tacrolimus/MMF.",
+            {("drug:tacrolimus", "present", None), ("drug:mycophenolate", "present", None)},
+            set(),
+        ),
+        (
+            "Taking naproxen and cocodamol.",
+            {("drug:codeine", "present", None), ("drug:paracetamol", "present", None)},
+            {("drug:co-codamol", "present", None)},
+        ),
+        ("Stopped co-codamol.", set(), {("drug:codeine", "present", None)}),
     ],
 )
 def test_localising_phrasing_families(

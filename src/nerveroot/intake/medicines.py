@@ -123,9 +123,10 @@ def read_drug(span: Span, kind: str, key: str, status: str) -> tuple[list[tuple[
         return findings, updates
     if kind == "drug":
         entry = medicine_data()["drugs"][key]
+        named = entry.get("components", [key])  # a combination product is read as its generic parts
         if status != "present":
-            return [(f"drug:{key}", "drug", status)] if status == "absent" else [], updates
-        findings.append((f"drug:{key}", "drug", "present"))
+            return [(f"drug:{k}", "drug", status) for k in named] if status == "absent" else [], updates
+        findings += [(f"drug:{k}", "drug", "present") for k in named]
         if entry.get("kb"):
             updates["current_drugs"] = [entry["kb"]]
         cls = entry["class"]

@@ -147,7 +147,7 @@ def _compiled_curated() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
 def nested_targets() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
     """Curated rules compiled, to look for vocabulary findings inside a longer knowledge-base phrase."""
     return tuple(
-        (p, s) for p, s in _compiled_curated() if s.kind not in ("other", "function", "drug", "drug_class", "procedure")
+        (p, s) for p, s in _compiled_curated() if s.kind not in ("other", "function", "drug_class", "procedure")
     )
 
 

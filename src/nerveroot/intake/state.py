@@ -129,7 +129,8 @@ def read_mentions(doc: Doc) -> list[Mention]:
 
 NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness"})
 """Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP",
-"increasing weakness in the right foot". Only a present red flag asserts its symptom: "no sudden severe back pain"
+"increasing weakness in the right foot"; the body region inside is read too ("severe pain in the right buttock
+for 15 minutes" is also buttock pain). Only a present red flag asserts its symptom: "no sudden severe back pain"
 and "no bilateral leg pain" deny the combination, not back pain or leg pain."""
 
 
@@ -144,14 +145,16 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
     curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
     done for symptoms inside the red flags of NESTS_SYMPTOMS, and for body regions inside a symptom phrase ("pain in
-    my groin" is also groin pain). The nested finding keeps the phrase's ConText status.
+    my groin" is also groin pain), and for drug names inside a history phrase ("on tacrolimus" is also the drug). The
+    nested finding keeps the phrase's ConText status.
     """
     out: list[Mention] = []
     for m in mentions:
         out.append(m)
-        kinds = {"symptom"} if set(m.ids) & NESTS_SYMPTOMS else set()
+        kinds = {"symptom", "region"} if set(m.ids) & NESTS_SYMPTOMS else set()
         kinds |= {"strength"} if set(m.ids) & _NESTS_STRENGTH else set()
         kinds |= {"region"} if m.kind == "symptom" and not kinds else set()
+        kinds |= {"drug"} if m.kind == "history" else set()
         if m.kind != "other" and not kinds:
             continue
         if set(m.ids) & NESTS_SYMPTOMS and m.status != "present":
