@@ -5,7 +5,7 @@ bilateral leg symptoms and the progressive weakness it also states is lost. Ever
 is run again over the text; a match that reaches past a kept mention it overlaps, and whose finding no mention over
 the same words carries, is added with the ConText status of its own words. A match that overlaps nothing was seen by
 the matcher already; one inside a longer phrase belongs to that phrase unless both are red flags of different groups
-(safety-net lexicon); an overlapping mention of the same finding keeps its own reading.
+(safety-net lexicon); mentions over the same words that already carry all its findings keep their own reading.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def hidden_red_flags(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             if span is None:
                 continue
             over = [m for m in (*mentions, *added) if m.span.start < span.end and span.start < m.span.end]
-            if not over or any(set(spec.ids) & set(m.ids) for m in over):
+            if not over or set(spec.ids) <= {i for m in over for i in m.ids}:
                 continue
             if any(m.span.start <= span.start and span.end <= m.span.end and not _apart(m, spec) for m in over):
                 continue  # words inside a longer phrase belong to it ("fall from a ladder" is not a minor fall)
