@@ -64,8 +64,10 @@ def test_ranking_keeps_every_level_and_puts_the_leaders_first(likelihood: dict[s
     assert summary.level_uncertain == (len(summary.leading) > 1)
     if summary.leading:
         assert radicular >= 0.5
-    else:
-        assert [lv.probability for lv in ordered] == sorted((lv.probability for lv in ordered), reverse=True)
+    else:  # no root named: "not radicular / other cause" first, then the roots by probability
+        assert ordered[0].root == "none"
+        rest = [lv.probability for lv in ordered[1:]]
+        assert rest == sorted(rest, reverse=True)
 
 
 def test_a_radicular_feature_without_a_discriminating_finding_ranks_the_commonest_levels_first() -> None:
@@ -88,3 +90,10 @@ def test_with_a_radicular_feature_a_likely_root_lesion_always_names_a_root(
     assert bool(summary.leading) == (radicular >= 0.5)
     if summary.leading:
         assert ordered[0].root != "none"
+
+
+def test_without_a_named_root_none_leads_even_when_a_single_root_is_likelier() -> None:
+    levels, loc = _levels(dict.fromkeys(ROOT_IDS, 1.0), 0.8)
+    assert max(levels, key=lambda lv: lv.probability).root == "l5"  # 0.8 × 0.42 beats 0.2
+    ordered, summary = rank_levels(levels, 0.8, loc, features=False)
+    assert summary.leading == [] and ordered[0].root == "none" and ordered[1].root == "l5"

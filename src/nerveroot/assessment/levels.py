@@ -58,7 +58,9 @@ def rank_levels(
             f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
             "examine strength, reflexes and sensation by root."
         )
-        return by_probability, _summary(radicular, [], statement)
+        # no root is named, so none is ranked first: the list agrees with the statement
+        unnamed = [lv for lv in by_probability if lv.root == "none"] + roots
+        return unnamed, _summary(radicular, [], statement)
     top = roots[0].probability
     leading = [lv for lv in roots[:MAX_GROUP] if lv.probability >= SHARES_LEAD * top]
     rest = [lv for lv in by_probability if lv not in leading]
