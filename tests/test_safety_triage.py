@@ -42,6 +42,7 @@ def _triage(text: str, kb: KnowledgeBase) -> tuple[str, set[str]]:
         ("2/7 LBP + urinary & faecal incont.", "ces_sphincter_or_saddle"),
         ("LBP and R sciatica. Now straining to PU.", "ces_sphincter_or_saddle"),
         ("Sciatica. Perianal sens ↓.", "ces_sphincter_or_saddle"),
+        ("Sudden ripping pain in my back that went into my tummy.", "aortic_sudden_pain"),
     ],
 )
 def test_emergency_phrase_families(text: str, rule: str, kb: KnowledgeBase) -> None:
