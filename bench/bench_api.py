@@ -38,11 +38,14 @@ PATHS = {"same": SAME_PATH, "app": PATH}
 
 
 def bench_app(bodies: list[bytes]) -> FastAPI:
-    """The real app plus SAME_PATH: it validates the body as /api/assess does and returns the bytes /api/assess
-    gives for it (prepared at start), behind the same middleware — the floor any /api/assess could reach."""
+    """The real app plus SAME_PATH: it validates the body as /api/assess does (schema and known ids) and returns
+    the bytes /api/assess gives for it (prepared at start), behind the same middleware — the floor any
+    /api/assess could reach."""
     from nerveroot.api.app import create_app
+    from nerveroot.api.ids import require_known_ids
     from nerveroot.api.routes_assess import assess_json, read_assess_body
     from nerveroot.api.settings import Settings
+    from nerveroot.assessment.case import Case
     from nerveroot.knowledge.loader import default_knowledge
 
     kb = default_knowledge()
@@ -51,7 +54,9 @@ def bench_app(bodies: list[bytes]) -> FastAPI:
 
     async def same(request: Request) -> Response:
         raw = await request.body()
-        read_assess_body(raw)
+        body = read_assess_body(raw)
+        if isinstance(body, Case):
+            require_known_ids(body, kb)
         return Response(content=answers[raw], media_type="application/json")
 
     app.router.routes.insert(0, APIRoute(SAME_PATH, same, methods=["POST"]))
