@@ -14,6 +14,7 @@ from nerveroot.intake.durations import read_duration
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.state import ParseState, in_scope_of
+from nerveroot.intake.tempo import deficit_course, onset_days
 
 
 def _first(
@@ -61,6 +62,12 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     if duration is not None:
         out["duration_days"] = duration.days
         state.add("duration_days", "course", "present", None, duration.start, duration.end, value=duration.days)
+    onsets = onset_days(doc, state.findings, today)
+    if onsets:
+        out["onset_days"] = onsets
+    course = deficit_course(doc)
+    if course is not None:
+        out["deficit_course"] = course
     timing: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None], ...] = (
         ("onset", pt.ONSET, None),
         ("trigger", pt.TRIGGER_SELF, None),

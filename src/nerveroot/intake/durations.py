@@ -135,16 +135,18 @@ def _complaint(text: str, findings: list[ParsedFinding], lo: int, hi: int) -> bo
     return False if any(f.kind in _OTHER_KINDS or f.id.startswith("drug") for f in inside) else None
 
 
-def _candidates(doc: Doc, today: date | None) -> Iterator[tuple[int, int, int | None, str]]:
+def candidates(doc: Doc, today: date | None) -> Iterator[tuple[int, int, int | None, str]]:
     for regex, where in _SPANS:
         for mt in regex.finditer(doc.text):
             yield mt.start(), mt.end(), _days(mt, today), where
 
 
 def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -> Duration | None:
-    """The first duration in the note that is the complaint's (see the module docstring)."""
+    """The first duration in the note that is the complaint's (see the module docstring); one said with pain first
+    ("numbness since yesterday, leg pain for 3 weeks" has lasted 3 weeks)."""
     text = doc.text
-    found = sorted(_candidates(doc, today))
+    found = sorted(candidates(doc, today))
+    accepted: list[tuple[bool, Duration]] = []
     for start, end, days, where in found:
         span = doc.char_span(start, end, alignment_mode="expand")
         if days is None or days > 36500 or span is None or _FREQUENCY.search(text, max(0, start - 30), start):
@@ -153,7 +155,8 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
         lo, hi = _bounds(text, start, end, sent_lo, sent_hi, _CONJUNCT)
         if where == "object":
             stop = _OBJECT_END.search(text, end, sent_hi)
-            said = _complaint(text, findings, end, stop.start() if stop else sent_hi)
+            lo, hi = end, stop.start() if stop else sent_hi
+            said = _complaint(text, findings, lo, hi)
         else:
             if where == "event" and not _ONSET.search(text, sent_lo, sent_hi):
                 continue
@@ -167,5 +170,8 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
             if said is None:
                 said = _complaint(text, findings, sent_lo, sent_hi)
         if said or (said is None and where != "object" and len(text[sent_lo:sent_hi].split()) <= _FRAGMENT_WORDS):
-            return Duration(start, end, days)
-    return None
+            pain = bool(pt.PAIN_WORD.search(text, lo, hi))
+            accepted.append((pain, Duration(start, end, days)))
+            if pain:
+                break
+    return next((d for pain, d in accepted if pain), accepted[0][1] if accepted else None)

@@ -1,0 +1,105 @@
+"""The tempo of a neurological deficit: how many days ago each finding began (Case.onset_days) and whether the
+deficit is new, progressing, stable or improving (Case.deficit_course).
+
+A finding's onset is a time said in its own clause ("L foot drop x 3/7", "numbness in the shin since yesterday",
+"weakness for 3 weeks"); the time forms are those of durations.py. Weakness, numbness and leg pain are keyed by
+their tempo keys (every weak movement, foot drop and numb region is "weakness" or "numbness"); red flags, history
+items and symptoms by their own key. A deficit's course comes from words about the deficit itself ("new foot drop",
+"weakness unchanged", "power improving"), never from a negated or hypothetical phrase ("no new weakness").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from datetime import date
+
+from spacy.tokens import Doc
+
+from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS, DeficitCourse
+from nerveroot.intake.durations import candidates
+from nerveroot.intake.models import ParsedFinding
+from nerveroot.intake.rules import STRENGTH_PREFIX
+from nerveroot.intake.state import in_scope_of
+
+_DEFICIT = (
+    r"(?:weakness|foot[- ]drop|drop[- ]foot|deficit|neurology|neurological (?:deficit|signs)|numbness|power|strength)"
+)
+_COURSES: tuple[tuple[DeficitCourse, re.Pattern[str]], ...] = (
+    (
+        "new",
+        re.compile(
+            rf"\bnew(?:[- ]onset)? (?:\w+ )?(?:(?:left|right|l|r|bilateral) )?{_DEFICIT}"
+            rf"|\b{_DEFICIT} (?:is |are )?(?:new|of recent onset)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "improving",
+        re.compile(
+            rf"\b{_DEFICIT} (?:is |are |has |have |has been |have been )?(?:improving|improved|recovering|recovered|"
+            rf"getting better|better)\b|\b(?:improving|recovering) {_DEFICIT}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "stable",
+        re.compile(
+            rf"\b{_DEFICIT} (?:is |are |has been |have been |remains |remained )?(?:stable|static|unchanged|the same|"
+            rf"no worse)\b|\b(?:stable|static|unchanged|non-?progressive) {_DEFICIT}",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_CLAUSE = re.compile(r"[,;]|\.(?:\s|$)|\n")
+_ALLOWED = frozenset((*RED_FLAG_KEYS, *HISTORY_KEYS, *SYMPTOM_KEYS))
+_LEG_PAIN = frozenset({"radiating_leg_pain", "pain_below_knee", "leg_pain_worse_than_back"})
+
+
+def _keys(f: ParsedFinding) -> tuple[str, ...]:
+    """The onset_days keys of a finding."""
+    if f.id.startswith(STRENGTH_PREFIX) or f.id in ("foot_drop", "severe_motor_deficit", "weakness"):
+        return ("weakness",)
+    if f.id == "progressive_weakness":
+        return ("progressive_weakness", "weakness")
+    if f.kind == "sensory_region" or f.id in ("numbness", "paresthesia"):
+        return ("numbness",)
+    if f.id in _LEG_PAIN or (f.kind == "pain_region" and not f.id.endswith((":low_back", ":saddle"))):
+        return ("leg_pain",)
+    return (f.id,) if f.id in _ALLOWED and f.kind in ("red_flag", "history", "symptom") else ()
+
+
+_LEG_PAIN_WORDS = re.compile(
+    r"\b(?:sciatica|leg pain|radicular pain|pain (?:down|into|in) (?:the|my|his|her) legs?)\b", re.I
+)
+
+
+def onset_days(doc: Doc, findings: list[ParsedFinding], today: date | None) -> dict[str, int]:
+    """Days since each present finding began, from a time in the finding's own clause."""
+    text = doc.text
+    times = [(s, e, d) for s, e, d, _ in sorted(candidates(doc, today)) if d is not None and d <= 36500]
+    if not times:
+        return {}
+    marks = [m.start() for m in _CLAUSE.finditer(text)]
+    out: dict[str, int] = {}
+    spans = [(f.start, f.end, _keys(f)) for f in findings if f.status == "present"]
+    spans += [(m.start(), m.end(), ("leg_pain",)) for m in _LEG_PAIN_WORDS.finditer(text)]
+    for start, end, keys in sorted(spans):
+        if not keys or all(k in out for k in keys):
+            continue
+        i, j = bisect_left(marks, start), bisect_left(marks, end)
+        lo, hi = (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(text))
+        days = next((d for s, e, d in times if lo <= s and e <= hi), None)
+        for key in keys:
+            if days is not None:
+                out.setdefault(key, days)
+    return out
+
+
+def deficit_course(doc: Doc) -> DeficitCourse | None:
+    """'new', 'improving' or 'stable' from words about the deficit, or None ("progressing" is read as a red flag)."""
+    for course, regex in _COURSES:
+        for mt in regex.finditer(doc.text):
+            if not in_scope_of(doc, mt.start(), mt.end()):
+                return course
+    return None
