@@ -67,8 +67,9 @@ def _status(doc: Doc, span: Span, kind: str) -> tuple[FindingStatus, Qualifier |
 def hidden_red_flags(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """The mentions plus the red-flag and history phrases that an overlapping longer phrase hid."""
     added: list[Mention] = []
+    text = doc.text  # joined anew from the tokens on every access: once, not once per rule
     for regex, spec in _rules():
-        for hit in regex.finditer(doc.text):  # type: ignore[attr-defined]
+        for hit in regex.finditer(text):  # type: ignore[attr-defined]
             if hit.end() <= hit.start():
                 continue
             span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
