@@ -100,3 +100,10 @@ def test_red_flags_are_read_when_a_relative_tells_or_a_longer_phrase_overlaps(
 
 def test_a_relatives_past_disease_is_still_family_history(kb: KnowledgeBase) -> None:
     assert parse_note("Mother had breast cancer.", kb).case.status("cancer_history") == "unknown"
+
+
+def test_a_sign_with_no_side_is_kept_to_confirm(kb: KnowledgeBase) -> None:
+    """A foot drop in a note that names no side cannot enter the Case's strength tests: it is listed, never lost."""
+    intake = parse_note("O/E: severe foot drop, tibialis anterior 0/5.", kb)
+    assert not intake.case.strength
+    assert "progressive_deficit" in {m.group for m in intake.to_confirm}

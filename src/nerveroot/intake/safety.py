@@ -108,6 +108,10 @@ def _hypothetical() -> re.Pattern[str]:
 
 
 def _settles(f: ParsedFinding, facts: list[str]) -> bool:
+    """A finding of the group read over the cue settles it, unless it cannot reach the Case: an examination sign
+    with no side ("severe foot drop" in a note that names no side) is kept to confirm, never dropped."""
+    if f.kind in ("sign", "strength") and f.side is None and f.status == "present":
+        return False
     return f.id in facts and (f.status != "unknown" or f.qualifier in _SETTLED_QUALIFIERS)
 
 
