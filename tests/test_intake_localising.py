@@ -97,6 +97,16 @@ def _found(kb: KnowledgeBase, text: str) -> set[tuple[str, str, str | None]]:
         ("Reduced sensation over the left anteromedial thigh.", {("sensory:anterior_thigh", "present", "left")}, set()),
         ("Pain radiating to the posterior aspect of her left hip.", {("pain:buttock", "present", "left")}, set()),
         ("pins n needles on the top of my foot", {("sensory:dorsum_foot", "present", None)}, set()),
+        (
+            "Decreased sensation over the anteromedial aspect of the right leg.",
+            {("sensory:medial_leg", "present", "right")},
+            set(),
+        ),
+        (
+            "Dysaesthesia in the right L4 distribution.",
+            {("root_distribution", "present", "right"), ("sensory:medial_leg", "present", "right")},
+            set(),
+        ),
         # LT beside a sensory word is light touch, not left
         (
             "↓ LT ant thigh R",

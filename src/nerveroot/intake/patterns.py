@@ -294,7 +294,7 @@ SENSORY_WORD = re.compile(
     r"\b(?:numb\w*|tingl\w*|pins (?:and|n|['’]n['’]|&) needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|"
     r"prickl\w*|"
     r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
-    r"hypo(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP))\b",
+    r"(?:hypo|dys|an)(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP))\b",
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(
