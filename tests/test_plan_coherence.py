@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
+from nerveroot.assessment.drugs import drug_options
 from nerveroot.assessment.plan import CHRONIC_DAYS, OFFERED, Presentation, lead
 from nerveroot.assessment.result import Plan, PlanItem, PlanStep
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import Cite, Treatment
+from nerveroot.knowledge.models import Cite, Drug, Treatment
 
 _STATUS = st.sampled_from(["present", "absent", "unknown"])
 _STANCE_ORDER = {"recommended": 0, "consider": 1}
@@ -107,3 +108,43 @@ def test_nothing_rests_on_low_back_pain_statements_or_seeds_alone(kb: KnowledgeB
     # NICE's advice against fusion concerns back pain alone; padding the plan with six kinds of fusion is gone.
     assert not {"spinal_fusion", "tlif", "plif", "alif"} & (offered | avoid)
     assert not {"vitamin_d3", "glucosamine", "platelet_rich_plasma"} & (offered | avoid)
+
+
+def _ceiling(kb: KnowledgeBase, drug: str, egfr: int | None) -> float | None:
+    case = Case(age=50, drug_safety=DrugSafety(egfr=egfr))
+    return next(o.ceiling_mg_per_day for o in drug_options(case, kb) if o.drug_id == drug)
+
+
+@pytest.mark.parametrize(
+    ("drug", "egfr", "ceiling"),
+    [
+        ("gabapentin", 90, 3600),
+        ("gabapentin", 45, 1400),
+        ("gabapentin", 20, 700),
+        ("gabapentin", 10, 300),
+        ("pregabalin", 45, 300),
+        ("pregabalin", 20, 150),
+        ("tramadol", 45, 400),
+        ("tramadol", 20, 200),
+        ("tizanidine", 20, 2),
+        ("baclofen", 25, 5),
+    ],
+)
+def test_renally_handled_drugs_take_the_label_ceiling_for_the_egfr_band(
+    kb: KnowledgeBase, drug: str, egfr: int, ceiling: float
+) -> None:
+    assert _ceiling(kb, drug, egfr) == ceiling
+
+
+def test_every_drug_with_renal_handling_carries_an_egfr_ceiling_or_caution(kb: KnowledgeBase) -> None:
+    for drug in kb.all("drugs", Drug):
+        text = " ".join([*drug.adverse_serious, *(c.detail for c in drug.cautions), drug.description]).lower()
+        ckd = [c for c in drug.cautions if c.factor == "ckd"]
+        if any(word in text for word in ("renal", "kidney", "creatinine")):
+            assert ckd, f"{drug.id} mentions kidney handling without a CKD caution"
+
+
+def test_unknown_egfr_with_ckd_is_checked_before_prescribing(kb: KnowledgeBase) -> None:
+    case = Case(age=50, drug_safety=DrugSafety(ckd="present"))
+    option = next(o for o in drug_options(case, kb) if o.drug_id == "duloxetine")
+    assert any(n.factor == "ckd" and n.effect == "check_before_prescribing" for n in option.safety)

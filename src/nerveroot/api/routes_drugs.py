@@ -12,10 +12,10 @@ from fastapi import APIRouter, Path, Query
 
 from nerveroot.api.deps import Kb
 from nerveroot.api.errors import ERROR_RESPONSES
-from nerveroot.assessment.drugs import FACTORS, DrugOption, Jurisdiction, SafetyProfile, profile_options
+from nerveroot.assessment.drugs import EGFR_BANDS, FACTORS, DrugOption, Jurisdiction, SafetyProfile, profile_options
 
 router = APIRouter(tags=["assessment"])
-KEY_PATTERN = f"^[pau]{{{len(FACTORS) + 1}}}$"
+KEY_PATTERN = f"^[pau]{{{len(FACTORS)}}}[0-{len(EGFR_BANDS)}u]$"
 
 
 @router.get(
@@ -30,8 +30,8 @@ def drug_profile(
         str,
         Path(
             pattern=KEY_PATTERN,
-            description=f"One letter per safety factor ({', '.join(FACTORS)}), then severe CKD: "
-            "p present, a absent, u unknown.",
+            description=f"One letter per safety factor ({', '.join(FACTORS)}), p present, a absent, u unknown; "
+            f"then the eGFR band: how many of {', '.join(map(str, EGFR_BANDS))} the eGFR reaches (u: none recorded).",
         ),
     ],
     jurisdiction: Annotated[Jurisdiction, Query()] = "UK",

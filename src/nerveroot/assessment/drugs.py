@@ -18,7 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import Caution, Cite, Conflict, DoseStatement, Drug, MaxDose, Position, SafetyFactor
+from nerveroot.knowledge.models import (
+    Caution,
+    Cite,
+    Conflict,
+    DoseStatement,
+    Drug,
+    EgfrThreshold,
+    MaxDose,
+    Position,
+    SafetyFactor,
+)
 
 Jurisdiction = Literal["UK", "US"]
 OptionStatus = Literal["option", "use_with_caution", "contraindicated", "advised_against_for_sciatica"]
@@ -28,6 +38,8 @@ SEVERE_CKD_EGFR = 30
 """eGFR (mL/min/1.73m²) below which CKD is severe; `avoid`/`contraindicated` CKD cautions apply only then."""
 CKD_EGFR = 60
 """eGFR below which CKD is present."""
+EGFR_BANDS: tuple[int, ...] = get_args(EgfrThreshold)
+"""The kidney-function thresholds cautions may name; a profile records which band the eGFR falls in."""
 LOW_BODY_WEIGHT_KG = 50.0
 OLDER_AGE = 65
 
@@ -180,8 +192,15 @@ def _fmt(value: float) -> str:
 
 
 def cap_dose_text(text: str, ceiling: float) -> str:
-    """Rewrite a dose statement so that it allows at most `ceiling` mg in 24 hours."""
+    """Rewrite a dose statement so that it allows at most `ceiling` mg in 24 hours. When even the lowest stated
+    schedule exceeds it, the schedule is replaced by the ceiling alone."""
     parsed = parse_dose(text)
+    if (
+        parsed.per_dose_low is not None
+        and parsed.doses_per_day
+        and parsed.per_dose_low * parsed.doses_per_day > ceiling
+    ):
+        return f"no more than {_fmt(ceiling)} mg in 24 hours for this patient, once daily or divided"
     out = _CAP.sub(
         lambda m: f"{m.group(1)} {_fmt(min(float(m.group(2)), ceiling))} mg{m.group(3) or ''} {m.group(4)}", text
     )
@@ -198,17 +217,12 @@ def cap_dose_text(text: str, ceiling: float) -> str:
 # ---------------------------------------------------------------- patient factors
 
 
-def _ckd(case: Case) -> tuple[Status, Status]:
-    """(CKD status, severe-CKD status) from the eGFR and the CKD flag."""
+def _ckd(case: Case) -> Status:
+    """CKD status from the eGFR and the CKD flag."""
     safety = case.drug_safety
-    egfr = safety.egfr
-    if egfr is not None:
-        ckd: Status = "present" if egfr < CKD_EGFR or safety.ckd == "present" else "absent"
-        severe: Status = "present" if egfr < SEVERE_CKD_EGFR else "absent"
-        return ckd, severe
-    if safety.ckd == "present":
-        return "present", "unknown"
-    return safety.ckd, "absent" if safety.ckd == "absent" else "unknown"
+    if safety.egfr is not None:
+        return "present" if safety.egfr < CKD_EGFR or safety.ckd == "present" else "absent"
+    return safety.ckd
 
 
 def factor_status(case: Case, factor: SafetyFactor) -> Status:
@@ -217,7 +231,7 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
     if factor == "age_65_plus":
         return "unknown" if case.age is None else ("present" if case.age >= OLDER_AGE else "absent")
     if factor == "ckd":
-        return _ckd(case)[0]
+        return _ckd(case)
     if factor == "pregnancy_third_trimester":
         if safety.pregnancy == "absent" or safety.trimester in (1, 2):
             return "absent"
@@ -240,36 +254,57 @@ _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 
 @dataclass(frozen=True)
 class SafetyProfile:
-    """All a drug option depends on: the status of each safety factor (the age only as its band) and whether
-    CKD is severe. Patients with the same profile get the same options, so this is the cache key."""
+    """All a drug option depends on: the status of each safety factor (the age only as its band) and the eGFR
+    band. Patients with the same profile get the same options, so this is the cache key."""
 
     statuses: tuple[Status, ...]
-    severe_ckd: Status
+    egfr_band: int | None
+    """How many of `EGFR_BANDS` the eGFR reaches (0: below the lowest); None when no eGFR is recorded."""
 
     @classmethod
     def of(cls, case: Case) -> SafetyProfile:
-        return cls(tuple(factor_status(case, f) for f in FACTORS), _ckd(case)[1])
+        egfr = case.drug_safety.egfr
+        band = None if egfr is None else sum(egfr >= t for t in EGFR_BANDS)
+        return cls(tuple(factor_status(case, f) for f in FACTORS), band)
 
     def status(self, factor: SafetyFactor) -> Status:
         return self.statuses[_POSITION[factor]]
 
+    def egfr_below(self, threshold: int) -> Status:
+        """Whether the eGFR is below `threshold` (one of `EGFR_BANDS`); without an eGFR, 'absent' only when CKD
+        is recorded absent (every threshold is at most the CKD threshold)."""
+        if self.egfr_band is not None:
+            return "present" if self.egfr_band <= EGFR_BANDS.index(threshold) else "absent"
+        return "absent" if self.status("ckd") == "absent" else "unknown"
+
+    @property
+    def severe_ckd(self) -> Status:
+        return self.egfr_below(SEVERE_CKD_EGFR)
+
     @property
     def key(self) -> str:
-        """A short stable code, one letter per factor in `FACTORS` order then severe CKD (p/a/u)."""
-        return "".join(_CODE[s] for s in (*self.statuses, self.severe_ckd))
+        """A short stable code, one letter per factor in `FACTORS` order (p/a/u), then the eGFR band as a digit
+        (u when no eGFR is recorded)."""
+        band = "u" if self.egfr_band is None else str(self.egfr_band)
+        return "".join(_CODE[s] for s in self.statuses) + band
 
     @classmethod
     def from_key(cls, key: str) -> SafetyProfile:
         """The profile a `key` names; ValueError when it is not one."""
-        if len(key) != len(FACTORS) + 1 or any(c not in _DECODE for c in key):
-            raise ValueError(f"a profile key is {len(FACTORS) + 1} letters from p, a, u")
-        return cls(tuple(_DECODE[c] for c in key[:-1]), _DECODE[key[-1]])
+        bands = {"u", *(str(i) for i in range(len(EGFR_BANDS) + 1))}
+        if len(key) != len(FACTORS) + 1 or any(c not in _DECODE for c in key[:-1]) or key[-1] not in bands:
+            raise ValueError(
+                f"a profile key is {len(FACTORS)} letters from p, a, u, then an eGFR band 0-{len(EGFR_BANDS)} or u"
+            )
+        return cls(tuple(_DECODE[c] for c in key[:-1]), None if key[-1] == "u" else int(key[-1]))
 
 
 def _applies(profile: SafetyProfile, caution: Caution) -> tuple[Status, NoteEffect]:
     """Status of the caution's factor for this profile and the effect to apply (CKD severity handled here)."""
-    status = profile.status(caution.factor)
     effect: NoteEffect = caution.effect
+    if caution.factor == "ckd" and caution.egfr_below is not None:
+        return profile.egfr_below(caution.egfr_below), effect
+    status = profile.status(caution.factor)
     if caution.factor == "ckd" and status == "present" and effect in ("avoid", "contraindicated"):
         if profile.severe_ckd == "absent":
             effect = "caution"
@@ -515,7 +550,13 @@ def _option(
     """One drug's option for a profile, cached on what it reads: the statuses of the drug's own caution factors
     (and CKD severity when it has a CKD caution). The least recently used of `OPTION_CACHE_SIZE` entries goes."""
     statuses = profile.statuses
-    key = (kb.content_hash, drug.id, jurisdiction, tuple(statuses[i] for i in reads), ckd and profile.severe_ckd)
+    key = (
+        kb.content_hash,
+        drug.id,
+        jurisdiction,
+        tuple(statuses[i] for i in reads),
+        profile.egfr_band if ckd else None,
+    )
     found = _OPTIONS.get(key)
     if found is not None:
         _OPTIONS.move_to_end(key)

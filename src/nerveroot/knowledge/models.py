@@ -320,12 +320,21 @@ class MaxDose(Strict):
     sources: Cites
 
 
+EgfrThreshold = Literal[15, 25, 30, 50, 60, 80]
+"""The kidney-function bands labels and the BNF use to set doses (mL/min/1.73m² or mL/min)."""
+
+
 class Caution(Strict):
     """How a patient factor changes use of a drug."""
 
     factor: SafetyFactor
     effect: Literal["contraindicated", "avoid", "reduce_dose", "caution"]
     max_mg_per_day: float | None = Field(default=None, gt=0, description="Lower ceiling that applies, if any.")
+    egfr_below: EgfrThreshold | None = Field(
+        default=None,
+        description="For a 'ckd' caution: applies only when eGFR (or the label's creatinine clearance) is below this, "
+        "in mL/min; without it the caution applies to any chronic kidney disease (eGFR below 60).",
+    )
     detail: str
     sources: Cites
 

@@ -55,8 +55,17 @@ export function stagedPlan(plan) {
   };
 }
 
+/** Statements about low back pain alone (or another condition) are indirect for nerve root pain. */
+export const isIndirect = (position) => position.population === "low_back_pain" || position.population === "other_condition";
+
+/** "ACP 2017 (low back pain only, chronic)" for an indirect or phase-limited statement, else the body. */
+export function positionBody(position) {
+  const scope = [isIndirect(position) ? "low back pain only" : null, position.phase && position.phase !== "any" ? position.phase : null].filter(Boolean);
+  return scope.length ? `${position.body} (${scope.join(", ")})` : position.body;
+}
+
 function bestStance(drug) {
-  const ranks = drug.positions.map((p) => (p.stance === "not_recommended" ? RANK_NONE + 1 : STANCE_RANK[p.stance] ?? RANK_NONE));
+  const ranks = drug.positions.filter((p) => !isIndirect(p)).map((p) => (p.stance === "not_recommended" ? RANK_NONE + 1 : STANCE_RANK[p.stance] ?? RANK_NONE));
   return ranks.length ? Math.min(...ranks) : RANK_NONE;
 }
 
@@ -76,6 +85,12 @@ export function presentFactors(drug) {
   return drug.safety.filter((s) => s.factor_status === "present");
 }
 
+/** The patient's daily ceiling; when a factor of theirs lowers the dose without a figure, the label maximum is
+ * not presented as theirs. */
 export function ceilingText(drug) {
-  return drug.ceiling_mg_per_day ? `max ${drug.ceiling_mg_per_day} ${drug.dose_unit}/day for this patient` : "no daily ceiling recorded";
+  const lower = presentFactors(drug).some((s) => s.effect === "reduce_dose" && !s.max_mg_per_day);
+  if (!drug.ceiling_mg_per_day) return lower ? "no daily ceiling recorded; use a lower dose for this patient" : "no daily ceiling recorded";
+  return lower
+    ? `label maximum ${drug.ceiling_mg_per_day} ${drug.dose_unit}/day; use a lower dose for this patient`
+    : `max ${drug.ceiling_mg_per_day} ${drug.dose_unit}/day for this patient`;
 }

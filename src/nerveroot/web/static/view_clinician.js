@@ -3,7 +3,7 @@
 // copy-to-notes text.
 
 import { h, words, percent } from "./dom.js";
-import { STANCES, DRUG_STATUS, SAFETY_EFFECT, stagedPlan, drugGroups, presentFactors, ceilingText } from "./plan.js";
+import { STANCES, DRUG_STATUS, SAFETY_EFFECT, stagedPlan, drugGroups, presentFactors, ceilingText, positionBody, isIndirect } from "./plan.js";
 
 export const LEVELS = {
   emergency: "Emergency",
@@ -60,7 +60,7 @@ export function withoutLevel(summaryText, level) {
 
 function drugLine(drug, cites) {
   const limits = presentFactors(drug).map((s) => `${factorName(s.factor)}: ${SAFETY_EFFECT[s.effect] || words(s.effect)}`);
-  const positions = drug.positions.map((p) => `${p.body}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
+  const positions = drug.positions.map((p) => `${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
   return h("li", { "data-drug": drug.drug_id },
     h("strong", {}, drug.name), ` (${drug.drug_class}): ${drug.dose}; `, h("span", { class: "ceiling" }, ceilingText(drug)),
     limits.length ? h("span", { class: "detail" }, `. For this patient: ${limits.join("; ")}`) : null,
@@ -92,8 +92,10 @@ function summary(result, ctx) {
         `${d.name} (${percent(d.probability)}, ${words(d.role)})`)))),
       h("dt", {}, "Imaging"),
       h("dd", {}, h("strong", {}, w.imaging_now ? "Now" : "Not now"), `: ${w.imaging_rule}.`, cites.links(w.imaging_sources)),
-      h("dt", {}, "First-line options"),
+      h("dt", {}, "Medicine options"),
       h("dd", {},
+        drugs.offer.length && drugs.offer.every((d) => !d.positions.some((p) => !isIndirect(p) && (p.stance === "recommended" || p.stance === "consider")))
+          ? h("p", { class: "detail", id: "no-drug-guidance" }, "No guideline recommends a medicine for sciatica itself; these are possible for this patient.") : null,
         drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites))) : h("p", {}, "No medicine option for this patient."),
         drugs.unsuitable.length ? h("p", { id: "unsuitable-drugs" }, h("strong", {}, "Not suitable for this patient: "),
           drugs.unsuitable.map((d) => `${d.name} (${presentFactors(d).filter((s) => s.effect === "contraindicated" || s.effect === "avoid").map((s) => factorName(s.factor)).join(", ") || "see details"})`).join("; "), ".") : null)),
@@ -182,7 +184,7 @@ function otherPositions(group, positions, cites) {
   const others = group.items.flatMap((i) => positions(i.id)).filter((p) => p.stance !== group.stance);
   if (!others.length) return null;
   return h("ul", { class: "detail other-positions" }, others.map((p) => h("li", {},
-    `Sources differ: ${p.body}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}. ${p.detail}`, cites.links(p.sources))));
+    `Sources differ: ${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}. ${p.detail}`, cites.links(p.sources))));
 }
 
 function planDetails(plan, cites, positions) {
