@@ -8,7 +8,7 @@ from nerveroot.assessment import differential as differential_module
 from nerveroot.assessment import drugs
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case, DrugSafety
-from nerveroot.assessment.drugs import FACTORS, SafetyProfile, assess_drug
+from nerveroot.assessment.drugs import EGFR_BANDS, FACTORS, SafetyProfile, assess_drug
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Drug
 
@@ -18,7 +18,7 @@ STATUSES = ("present", "absent", "unknown")
 def _profiles(count: int) -> list[SafetyProfile]:
     rng = random.Random(7)
     return [
-        SafetyProfile(tuple(rng.choice(STATUSES) for _ in FACTORS), rng.choice(STATUSES))  # type: ignore[arg-type]
+        SafetyProfile(tuple(rng.choice(STATUSES) for _ in FACTORS), rng.choice([None, *range(len(EGFR_BANDS) + 1)]))  # type: ignore[arg-type]
         for _ in range(count)
     ]
 

@@ -320,7 +320,7 @@ class MaxDose(Strict):
     sources: Cites
 
 
-EgfrThreshold = Literal[15, 25, 30, 50, 60, 80]
+EgfrThreshold = Literal[15, 25, 30, 60]
 """The kidney-function bands labels and the BNF use to set doses (mL/min/1.73m² or mL/min)."""
 
 
