@@ -86,6 +86,14 @@ def _found(kb: KnowledgeBase, text: str) -> set[tuple[str, str, str | None]]:
             {("pain:posterior_thigh", "present", "right"), ("pain:posterior_calf", "present", "right")},
             set(),
         ),
+        # an inability is weakness, not a denial; verb forms of a movement
+        (
+            "She could not walk on her toes on the right side.",
+            {("weak_ankle_plantarflexion", "present", "right")},
+            set(),
+        ),
+        ("He could not dorsiflex the right ankle.", {("weak_ankle_dorsiflexion", "present", "right")}, set()),
+        ("No weakness of dorsiflexion.", {("weak_ankle_dorsiflexion", "absent", None)}, set()),
         # regions in clinical and lay words
         (
             "Decreased pinprick over the right anterolateral calf and dorsolateral aspect of the foot.",

@@ -42,6 +42,10 @@ def read_grade_changes(state: ParseState) -> None:
                 state.add("progressive_weakness", "red_flag", "present", None, mt.start(), mt.end())
 
 
+_INABLE = re.compile(
+    r"\b(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|inability to)(?: \w+)?$",
+    re.IGNORECASE,
+)
 _STRENGTH_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
     ("present", pt.WEAK_CUE),
     ("absent", pt.STRONG_CUE),
@@ -73,7 +77,9 @@ def read_strength(state: ParseState, group: list[Mention], w: _Window) -> None:
                                 state.add("foot_drop", "sign", "present", None, start, end, side, grade)
             continue
         cue_status: FindingStatus | None = None
-        if m.status == "absent":
+        if _INABLE.search(doc[max(w.left_lo, m.span.start - 3) : m.span.start].text):
+            cue_status = "present"  # "could not dorsiflex the ankle": an inability, not a denial
+        elif m.status == "absent":
             cue_status = "absent"
         elif pt.WEAK_CUE.search(m.span.text):
             cue_status = "present"
