@@ -221,6 +221,9 @@ def test_not_sure_on_cauda_equina_means_same_day(browser: Any, server: Server, d
     _shot(page, f"web_{name}_ces_not_sure.png")
     # The follow-up items of the screen come next, one at a time; "don't know" keeps the same-day advice.
     assert _question(page) == "rf_saddle"
+    assert _in_viewport(page, '#interview button[data-answer="yes"]'), "the next question's answers are on screen"
+    assert "cauda equina" in page.inner_text("#same-day")
+    _shot(page, f"web_{name}_ces_not_sure_next.png")
     while _settled(page) == "question":
         has_dont_know = page.locator('button[data-answer="don\'t know"]').count()
         is_screen = page.locator('button[data-answer="no to all"]').count()

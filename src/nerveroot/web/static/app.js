@@ -60,6 +60,15 @@ function renderEmergency() {
   box.focus({ preventScroll: true });
 }
 
+/** What was left unsure: the condition's name when several signs of one emergency are unsure (a long list would
+ * push the next question off a phone's screen), else the signs themselves. */
+function unsureText(findings, phrases) {
+  const groupsOf = (f) => new Set(state.redFlags.filter((r) => (r.findings || []).includes(f)).map((r) => r.group));
+  const shared = findings.map(groupsOf).reduce((a, b) => new Set([...a].filter((g) => b.has(g))));
+  const condition = shared.size ? groupCondition([...shared][0]) : null;
+  return condition && phrases.length > 2 ? `You were not sure about some of the signs of ${condition}.` : `You were not sure about: ${phrases.join("; ")}.`;
+}
+
 function renderSameDay() {
   const box = $("same-day");
   if (state.emergency || !state.unsure.length) {
@@ -72,10 +81,10 @@ function renderSameDay() {
   fill(box,
     h("p", { class: "alert-kicker" }, "Today"),
     h("p", { class: "alert-title", id: "same-day-instruction" }, where.sameDay),
-    h("p", {}, `You were not sure about: ${phrases.join("; ")}. A clinician needs to check this with you today.`),
-    h("p", {}, `If you do have any of these, ${where.emergency.charAt(0).toLowerCase()}${where.emergency.slice(1)}`));
+    h("p", {}, `${unsureText(state.unsure, phrases)} A clinician needs to check this with you today.`),
+    h("p", {}, `If you find you do have any of these signs, ${where.emergency.charAt(0).toLowerCase()}${where.emergency.slice(1)}`));
   box.hidden = false;
-  if (appearing) window.scrollTo(0, 0); // the next question follows just below it
+  if (appearing) box.scrollIntoView({ block: "start" }); // the next question follows just below it, on a phone too
 }
 
 // ---- body map -----------------------------------------------------------------------------------------
