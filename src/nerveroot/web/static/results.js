@@ -85,6 +85,7 @@ export async function renderResult(container, result, ctx) {
     ...ctx,
     cites,
     about: (id) => (byId[id] ? byId[id].description : ""),
+    category: (id) => (byId[id] ? byId[id].category : ""),
     positions: (id) => (byId[id] && byId[id].positions) || [],
   };
   const status = h("p", { class: "detail", role: "status", id: "result-status" });

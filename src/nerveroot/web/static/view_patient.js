@@ -16,11 +16,13 @@ export function patientAction(level, help, sameDay) {
   return { tone: "self-care", title: "You can look after this yourself for now.", text: "Follow the steps below, and get help if anything on the warning list happens." };
 }
 
-function selfCare(plan) {
+/** Steps the person takes themselves: offered first-stage items, leaving out education (advice a clinician
+ * gives, described in a clinician's words). */
+function selfCare(plan, ctx) {
   const first = plan.steps.find((s) => s.stage === "first_days") || plan.steps[0];
   if (!first) return [];
   return groupItems(first.items).filter((g) => g.stance === "recommended" || g.stance === "consider")
-    .flatMap((g) => g.items).slice(0, SELF_CARE_STEPS);
+    .flatMap((g) => g.items).filter((i) => ctx.category(i.id) !== "education").slice(0, SELF_CARE_STEPS);
 }
 
 /** "Name: what it is." with the first sentence of the knowledge base's description. */
@@ -44,7 +46,7 @@ function rootSentence(result) {
 /** On-screen patient view. */
 export function patientView(result, ctx) {
   const action = patientAction(result.triage.level, ctx.help, ctx.sameDay);
-  const steps = selfCare(result.plan);
+  const steps = selfCare(result.plan, ctx);
   return h("div", { class: "view view-patient", id: "view-patient" },
     h("div", { class: `action action-${action.tone}`, id: "patient-action", "data-level": result.triage.level, tabindex: "-1" },
       h("p", { class: "action-title" }, action.title), h("p", {}, action.text)),
@@ -70,7 +72,7 @@ function marksList(ctx) {
 /** The printable handout (hidden on screen, the only thing printed). */
 export function handout(result, ctx) {
   const action = patientAction(result.triage.level, ctx.help, ctx.sameDay);
-  const steps = selfCare(result.plan);
+  const steps = selfCare(result.plan, ctx);
   const today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   return h("section", { id: "handout", class: "handout", "aria-label": "Printable handout" },
     h("h2", {}, "Your back and leg pain: what to do"),
