@@ -80,6 +80,19 @@ def test_a_misspelt_red_flag_word_is_listed(kb: KnowledgeBase, pick: tuple[str, 
     assert typo == word or _caught(intake, group)
 
 
+@pytest.mark.slow
+def test_every_interior_one_letter_misspelling_of_a_long_red_flag_word_is_listed(kb: KnowledgeBase) -> None:
+    missed = [
+        typo
+        for word, group in LONG_WORDS
+        for i in range(1, len(word) - 1)
+        for letter in "aeiouxyz"
+        if (typo := word[:i] + letter + word[i + 1 :]) != word
+        and not _caught(parse_note(f"Patient mentions {typo} today.", kb), group)
+    ]
+    assert not missed
+
+
 def test_real_words_near_a_red_flag_word_are_not_listed(kb: KnowledgeBase) -> None:
     assert not parse_note("PMH: hypertension. Stress fractures of the tibia as a runner.", kb).to_confirm
 
