@@ -9,7 +9,6 @@ Runs in a temporary NERVEROOT_HOME; reports, never asserts. No note text is prin
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from gen_notes import note
+from varied import varied_cases
 
 
 def seconds(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -99,31 +99,41 @@ def documents_curve(sizes: list[int], home: Path) -> None:
 
 
 def records_curve(sizes: list[int], home: Path) -> None:
+    from sqlalchemy import func, select
+
     from nerveroot.assessment.assess import assess
-    from nerveroot.assessment.case import Case
     from nerveroot.knowledge.loader import default_knowledge
     from nerveroot.records import RecordStore
     from nerveroot.records.models import EpisodeIn, PatientIn
+    from nerveroot.records.tables import AssessmentDictionaryRow, AssessmentRow
 
     kb = default_knowledge()
     store = RecordStore(f"sqlite:///{home / 'records.sqlite3'}")
-    case = Case(age=50, sides=["left"])
-    result = assess(case, kb)
-    have = 0
+    cases = varied_cases(sizes[-1])
+    have, full = 0, 0
 
     def measure(n: int) -> float:
-        nonlocal have
+        nonlocal have, full
         while have < n:
+            case = cases[have]
+            result = assess(case, kb)
+            full += len(result.model_dump_json())
             patient = store.create_patient("bench", PatientIn(reference=f"B{have}"))
             episode = store.create_episode("bench", patient.id, EpisodeIn(title="sciatica"))
-            store.add_assessment("bench", episode.id, case, result)
+            store.add_assessment("bench", episode.id, case, result, kb)
             have += 1
         return seconds(lambda: store.list_patients("bench"))
 
     curve("records: listing all patients with n stored", "time", sizes, measure)
-    stored = len(json.dumps(result.model_dump(mode="json")))
+    with store.engine.connect() as conn:
+        body = conn.scalar(select(func.sum(func.length(AssessmentRow.body)))) or 0
+        shared = conn.scalar(select(func.sum(func.length(AssessmentDictionaryRow.body)))) or 0
     size = (home / "records.sqlite3").stat().st_size
-    print(f"stored assessment: {stored / 1000:.0f} KB of JSON each; database {size / 1e6:.1f} MB for {have} patients")
+    print(
+        f"stored assessment ({have} varied cases): {full / have / 1000:.0f} KB of JSON each, stored in "
+        f"{body / have / 1000:.1f} KB (+ {shared / 1000:.0f} KB once per knowledge base); "
+        f"database {size / 1e6:.1f} MB for {have} patients"
+    )
     store.close()
 
 

@@ -45,6 +45,7 @@ RECORD_TABLES = {
     "patient_access",
     "cds_jti",
     "health_check",
+    "assessment_dictionaries",
 }
 AUDIT_COLUMNS = {"id", "actor", "action", "entity", "entity_id", "at", "seq", "outcome", "origin", "prev_hash", "hash"}
 EMPTY = {"patients": 0, "episodes": 0, "assessments": 0, "scores": 0, "audit_log": 0, "cds_feedback": 0}

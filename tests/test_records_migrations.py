@@ -109,8 +109,8 @@ def _schema_matches_models(url: str) -> list[Any]:
     return diff
 
 
-def test_head_is_the_users_and_audit_chain_revision() -> None:
-    assert head_revision() == "0003"
+def test_head_is_the_compact_assessments_revision() -> None:
+    assert head_revision() == "0004"
 
 
 @pytest.mark.parametrize("records_first", [True, False], ids=["records-then-feedback", "feedback-only"])

@@ -92,7 +92,7 @@ def get_episode(episode_id: str, actor: Actor, store: Store) -> EpisodeDetail:
 def add_assessment(episode_id: str, body: AssessmentIn, actor: Actor, store: Store, kb: Kb) -> StoredAssessment:
     """Assess the case now and store the case with its assessment in the episode."""
     require_known_ids(body.case, kb, "body.case")
-    return store.add_assessment(actor, episode_id, body.case, assess(body.case, kb))
+    return store.add_assessment(actor, episode_id, body.case, assess(body.case, kb), kb)
 
 
 @router.post("/api/episodes/{episode_id}/scores", status_code=201, response_model=Score, responses=_WRITE)

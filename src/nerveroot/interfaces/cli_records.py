@@ -165,6 +165,8 @@ def export_command(path: Annotated[Path, typer.Argument(help="JSON file to write
 
 def import_command(path: Annotated[Path, typer.Argument(help="A file written by `nerveroot export`.")]) -> None:
     """Restore a backup into a database that holds no patient records yet (all or nothing)."""
+    from nerveroot.knowledge.loader import default_knowledge
+
     with _store() as store:
-        rows = store.import_all(path)
+        rows = store.import_all(path, kb=default_knowledge())
     typer.echo(f"Restored {rows} rows from {path}.")

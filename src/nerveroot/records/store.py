@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import Engine, and_, delete, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +23,7 @@ from nerveroot.assessment.case import Case
 from nerveroot.assessment.instruments import score_odi, score_startback
 from nerveroot.assessment.result import Assessment
 from nerveroot.errors import ConflictError, ForbiddenError, InputValidationError, NotFoundError, Problem
-from nerveroot.records import audit, backup
+from nerveroot.records import audit, backup, compact
 from nerveroot.records.access import (
     Actor,
     actor_name,
@@ -53,6 +54,7 @@ from nerveroot.records.settings import database_url, dialect_of, normalise_url
 from nerveroot.records.storage import classify
 from nerveroot.records.tables import (
     ACTOR_LENGTH,
+    AssessmentDictionaryRow,
     AssessmentRow,
     AuditRow,
     CdsFeedbackRow,
@@ -69,6 +71,9 @@ RECORD_TABLES = (PatientRow, EpisodeRow, AssessmentRow, ScoreRow)
 IMPORT_TABLES = (*RECORD_TABLES, CdsFeedbackRow)
 """Tables that must be empty before an import (feedback keeps its integer ids, which would clash)."""
 
+
+if TYPE_CHECKING:
+    from nerveroot.knowledge.base import KnowledgeBase
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 __all__ = ["RecordStore", "hash_token", "new_id", "score_values"]
@@ -95,7 +100,7 @@ def _episode(row: EpisodeRow) -> Episode:
     )
 
 
-def _assessment(row: AssessmentRow) -> StoredAssessment:
+def _stored(row: AssessmentRow, assessment: dict[str, Any]) -> StoredAssessment:
     return StoredAssessment(
         id=row.id,
         episode_id=row.episode_id,
@@ -105,8 +110,15 @@ def _assessment(row: AssessmentRow) -> StoredAssessment:
         top_condition=row.top_condition,
         kb_version=row.kb_version,
         case=row.case,
-        assessment=row.assessment,
+        assessment=assessment,
     )
+
+
+def _row(stored: StoredAssessment, shared: compact.Dictionary | None) -> AssessmentRow:
+    """A row for a restored assessment (a backup carries the full JSON), compacted against `shared` if given."""
+    fields = stored.model_dump(exclude={"assessment"})
+    body = compact.pack(stored.assessment, shared)
+    return AssessmentRow(**fields, body=body, dictionary=None if shared is None else shared.digest)
 
 
 def _score(row: ScoreRow) -> Score:
@@ -392,7 +404,7 @@ class RecordStore(Accounts):
         ).all()
         return EpisodeDetail(
             **_episode(row).model_dump(),
-            assessments=[_assessment(a) for a in assessments],
+            assessments=[self._assessment(s, a) for a in assessments],
             scores=[_score(x) for x in scores],
         )
 
@@ -404,12 +416,20 @@ class RecordStore(Accounts):
 
     # --- assessments and scores ---------------------------------------------------------------------------
 
-    def add_assessment(self, actor: Actor, episode_id: str, case: Case, assessment: Assessment) -> StoredAssessment:
-        """Keep the Case and Assessment JSON with summary columns (triage level, top root and condition)."""
+    def add_assessment(
+        self, actor: Actor, episode_id: str, case: Case, assessment: Assessment, kb: KnowledgeBase | None = None
+    ) -> StoredAssessment:
+        """Keep the Case and Assessment JSON with summary columns (triage level, top root and condition); the
+        Assessment is stored compact (nerveroot.records.compact), against `kb`'s dictionary when it is the
+        knowledge base that made it."""
         top_condition = assessment.differential[0].id if assessment.differential else None
         top_root = assessment.levels[0].root if assessment.levels else "none"
+        shared = compact.reference(kb) if kb is not None and kb.content_hash == assessment.kb_content_hash else None
+        data = assessment.model_dump(mode="json")
+        body = compact.pack(data, shared)
         with self._attempt(actor, "create", "assessment", episode_id) as s:
             self._need_episode(s, episode_id, actor)
+            self._keep_dictionary(s, shared)
             row = AssessmentRow(
                 id=new_id(),
                 episode_id=episode_id,
@@ -419,11 +439,34 @@ class RecordStore(Accounts):
                 top_condition=top_condition,
                 kb_version=assessment.kb_version,
                 case=case.model_dump(mode="json"),
-                assessment=assessment.model_dump(mode="json"),
+                body=body,
+                dictionary=None if shared is None else shared.digest,
             )
             s.add(row)
             self._audit(s, actor, "create", "assessment", row.id)
-        return _assessment(row)
+        return _stored(row, data)
+
+    def _keep_dictionary(self, s: Session, shared: compact.Dictionary | None) -> None:
+        """Store a dictionary once (a concurrent writer of the same one is no conflict: same digest, same bytes)."""
+        if shared is None or s.get(AssessmentDictionaryRow, shared.digest) is not None:
+            return
+        values = {"digest": shared.digest, "body": compact.pack_raw(shared.raw), "created_at": utcnow()}
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        s.execute(dialect.insert(AssessmentDictionaryRow).values(**values).on_conflict_do_nothing())
+
+    def _assessment(self, s: Session, row: AssessmentRow) -> StoredAssessment:
+        shared = None
+        if row.dictionary is not None:
+            shared = compact.known(row.dictionary)
+            if shared is None:
+                stored = s.get(AssessmentDictionaryRow, row.dictionary)
+                if stored is None:  # the foreign key makes this unreachable
+                    raise LookupError(f"assessment {row.id}: its dictionary is missing")
+                shared = compact.dictionary(compact.unpack_raw(stored.body))
+                if shared.digest != row.dictionary:
+                    raise ValueError(f"assessment {row.id}: its dictionary does not match its digest")
+                compact.remember(shared)
+        return _stored(row, compact.unpack(row.body, shared))
 
     def add_score(self, actor: Actor, episode_id: str, data: ScoreIn) -> Score:
         value, detail = score_values(data)
@@ -517,7 +560,9 @@ class RecordStore(Accounts):
             tables = backup.BackupTables(
                 patients=[_patient(r) for r in s.scalars(select(PatientRow).order_by(PatientRow.id))],
                 episodes=[_episode(r) for r in s.scalars(select(EpisodeRow).order_by(EpisodeRow.id))],
-                assessments=[_assessment(r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))],
+                assessments=[
+                    self._assessment(s, r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))
+                ],
                 scores=[_score(r) for r in s.scalars(select(ScoreRow).order_by(ScoreRow.id))],
                 audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))],
                 cds_feedback=[_feedback(r) for r in s.scalars(select(CdsFeedbackRow).order_by(CdsFeedbackRow.id))],
@@ -526,8 +571,9 @@ class RecordStore(Accounts):
         backup.write_atomic(path, backup.dump(data))
         return tables.row_count()
 
-    def import_all(self, path: Path, *, actor: str = "cli") -> int:
+    def import_all(self, path: Path, *, actor: str = "cli", kb: KnowledgeBase | None = None) -> int:
         """Restore a backup into a database without patient data or feedback, in one transaction; returns rows.
+        Assessments made with `kb` are stored against its dictionary (nerveroot.records.compact).
 
         The file's audit rows are appended to this database's chain (marked as imported), never written over it;
         a format-3 file's own chain must verify with this deployment's audit key, so forged rows are refused.
@@ -563,7 +609,14 @@ class RecordStore(Accounts):
                 s.flush()
                 s.add_all(EpisodeRow(**e.model_dump()) for e in t.episodes)
                 s.flush()
-                s.add_all(AssessmentRow(**a.model_dump()) for a in t.assessments)
+                shared = None if kb is None else compact.reference(kb)
+                self._keep_dictionary(s, shared)
+                s.add_all(
+                    _row(
+                        a, shared if kb is not None and a.assessment.get("kb_content_hash") == kb.content_hash else None
+                    )
+                    for a in t.assessments
+                )
                 s.add_all(ScoreRow(**x.model_dump()) for x in t.scores)
                 s.add_all(CdsFeedbackRow(**f.model_dump()) for f in t.cds_feedback)
                 s.flush()

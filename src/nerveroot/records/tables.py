@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -96,7 +97,21 @@ class AssessmentRow(Base):
     top_condition: Mapped[str | None] = mapped_column(String(100))
     kb_version: Mapped[str] = mapped_column(String(64))
     case: Mapped[dict[str, Any]]
-    assessment: Mapped[dict[str, Any]]
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    """The Assessment JSON, compressed (nerveroot.records.compact)."""
+    dictionary: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("assessment_dictionaries.digest", ondelete="RESTRICT")
+    )
+
+
+class AssessmentDictionaryRow(Base):
+    """What assessments of one knowledge base share (a reference assessment's JSON), named by its SHA-256."""
+
+    __tablename__ = "assessment_dictionaries"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class ScoreRow(Base):
