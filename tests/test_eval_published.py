@@ -65,3 +65,16 @@ def test_bad_lines_are_named_by_file_line_and_field(tmp_path: Path) -> None:
         load_cases([path])
     paths = [p.path for p in caught.value.problems]
     assert paths[0] == f"{path}:2" and paths[1] == f"{path}:3.gold.urgency"
+
+
+def test_a_mimic_is_told_apart_only_when_no_root_is_named_first() -> None:
+    runs = [
+        _run("routine", "routine", ["none", "l5"], [], diagnosis_category="mimic_peripheral_nerve"),
+        _run("routine", "routine", ["l5", "none"], [], diagnosis_category="mimic_peripheral_nerve"),
+        _run("routine", "routine", ["l5", "none"], [], diagnosis_category="cauda_equina"),
+    ]
+    table = figures("structured", runs)
+    assert (table.mimics, table.mimics_told_apart) == (2, 1)
+    text = report([table], runs)
+    assert "mimics told apart (no root named first): structured 1/2 (50%)" in text
+    assert text.count("mimic named root l5") == 1

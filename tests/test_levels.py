@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nerveroot.assessment.levels import rank_levels
-from nerveroot.assessment.localise import Localisation
+from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.levels import radicular_features, rank_levels
+from nerveroot.assessment.localise import Counted, Localisation
 from nerveroot.assessment.result import RootProbability
 from nerveroot.knowledge.models import ROOT_IDS
 
@@ -26,14 +27,14 @@ def _levels(likelihood: dict[str, float], radicular: float) -> tuple[list[RootPr
 
 def test_a_likely_root_lesion_names_its_root_before_the_remainder() -> None:
     levels, loc = _levels({**dict.fromkeys(ROOT_IDS, 1.0), "l4": 20.0}, 0.55)
-    ordered, summary = rank_levels(levels, 0.55, loc, features=False)
+    ordered, summary = rank_levels(levels, 0.55, loc, features=True)
     assert max(levels, key=lambda lv: lv.probability).root == "none"  # the single-root comparison would say none
     assert ordered[0].root == "l4" and summary.leading == ["l4"] and not summary.level_uncertain
 
 
 def test_roots_that_cannot_be_separated_lead_together() -> None:
     levels, loc = _levels({**dict.fromkeys(ROOT_IDS, 1.0), "l3": 20.0, "l4": 10.0}, 0.9)
-    ordered, summary = rank_levels(levels, 0.9, loc, features=False)
+    ordered, summary = rank_levels(levels, 0.9, loc, features=True)
     assert summary.leading == ["l3", "l4"] and summary.level_uncertain
     assert "L3/L4, level uncertain" in summary.statement
     assert [lv.root for lv in ordered[:2]] == ["l3", "l4"]
@@ -97,3 +98,26 @@ def test_without_a_named_root_none_leads_even_when_a_single_root_is_likelier() -
     assert max(levels, key=lambda lv: lv.probability).root == "l5"  # 0.8 × 0.42 beats 0.2
     ordered, summary = rank_levels(levels, 0.8, loc, features=False)
     assert summary.leading == [] and ordered[0].root == "none" and ordered[1].root == "l5"
+
+
+@given(
+    st.dictionaries(st.sampled_from(ROOT_IDS), st.floats(0.05, 20), min_size=6, max_size=6),
+    st.floats(0.0, 1.0),
+)
+def test_without_a_radicular_feature_no_root_is_named_whatever_the_ratios(
+    likelihood: dict[str, float], radicular: float
+) -> None:
+    levels, loc = _levels(likelihood, radicular)
+    ordered, summary = rank_levels(levels, radicular, loc, features=False)
+    assert summary.leading == [] and ordered[0].root == "none"
+
+
+def test_pain_marked_only_above_the_knee_is_not_a_radicular_feature() -> None:
+    thigh = Counted("pain_region", "pain_region", "pain in front of thigh", "present", 3.0, "overlap")
+    reflex = Counted("reflex", "patellar_reflex_reduced", "reduced knee jerk", "present", 3.0, "default")
+    counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
+    loc = Localisation(likelihood=dict.fromkeys(ROOT_IDS, 1.0), prior=PRIOR, counted={**counted, "l3": [thigh]})
+    assert not radicular_features(Evidence(status={}), loc)
+    assert radicular_features(Evidence(status={"pain_below_knee": "present"}), loc)
+    signed = Localisation(likelihood=dict.fromkeys(ROOT_IDS, 1.0), prior=PRIOR, counted={**counted, "l4": [reflex]})
+    assert radicular_features(Evidence(status={}), signed)

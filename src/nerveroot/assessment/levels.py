@@ -29,9 +29,13 @@ RADICULAR_SYMPTOMS = ("radiating_leg_pain", "pain_below_knee", "leg_pain_worse_t
 
 def radicular_features(evidence: Evidence, loc: Localisation) -> bool:
     """A feature of radicular pain is recorded: a history item of the sciatica definition, or a finding whose
-    ratio favours some root (a weak movement, a reduced reflex, a nerve tension sign, a dermatomal mark)."""
+    ratio favours some root (a weak movement, a reduced reflex, a nerve tension sign, a dermatomal numbness mark).
+
+    Pain marked only above the knee is not such a feature: somatic referred pain from the spine, the sacroiliac
+    joint or the hip also reaches the buttock and thigh, so the sciatica definition asks for pain below the knee
+    (read from the body map as `pain_below_knee`) or a radiating quality."""
     return any(evidence.get(s) == "present" for s in RADICULAR_SYMPTOMS) or any(
-        c.lr > 1 for counted in loc.counted.values() for c in counted
+        c.lr > 1 and c.kind != "pain_region" for counted in loc.counted.values() for c in counted
     )
 
 
@@ -53,10 +57,11 @@ def rank_levels(
         statement = f"Another cause is more likely than a lumbar root lesion (root lesion {radicular:.0%})."
         return by_probability, _summary(radicular, [], statement)
     localises = _localises(loc)
-    if not localises and not features:
+    if not features:
         statement = (
-            f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
-            "examine strength, reflexes and sensation by root."
+            f"A root lesion is more likely than not ({radicular:.0%}), but no feature of radicular pain is recorded "
+            "(pain below the knee, leg pain worse than back pain, a root sign or dermatomal numbness) and no finding "
+            "tells the roots apart: examine strength, reflexes, sensation and nerve tension by root."
         )
         # no root is named, so none is ranked first: the list agrees with the statement
         unnamed = [lv for lv in by_probability if lv.root == "none"] + roots

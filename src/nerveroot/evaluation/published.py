@@ -41,6 +41,12 @@ class Gold(BaseModel):
     urgency_acceptable: list[Urgency] = Field(default_factory=list)
     root_levels: list[str] = Field(default_factory=list)
     diagnosis: str = ""
+    diagnosis_category: str = ""
+
+    @property
+    def mimic(self) -> bool:
+        """A condition that imitates a root lesion (peripheral nerve, joint, other): no root should be named."""
+        return not self.root_levels and self.diagnosis_category.startswith("mimic")
 
     @field_validator("urgency", mode="before")
     @classmethod
@@ -123,6 +129,11 @@ class Run(BaseModel):
         return self.triage in self.acceptable or ORDER[self.triage] >= ORDER[self.gold.urgency]
 
     @property
+    def told_apart(self) -> bool:
+        """A mimic with "not radicular" ranked first (no root named)."""
+        return bool(self.roots) and self.roots[0] == "none"
+
+    @property
     def root_top1(self) -> bool:
         """Strict: the first-ranked root must be a gold root ("none" first is a miss)."""
         return bool(self.roots) and self.roots[0] in self.gold.root_levels
@@ -151,6 +162,8 @@ class Figures(BaseModel):
         default=None, description="Expected calibration error of the level probabilities of radicular cases."
     )
     reliability: list[Bin] = Field(default_factory=list, description="Predicted probability of a level vs observed.")
+    mimics: int = Field(default=0, description="Cases of a mimic (peripheral nerve, joint or other), no root proven.")
+    mimics_told_apart: int = Field(default=0, description="Mimic cases with 'not radicular' ranked first.")
 
 
 def load_cases(paths: Iterable[Path]) -> list[PublishedCase]:
@@ -197,6 +210,7 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
     briers = [(1 - r.gold_root_probability) ** 2 for r in radicular if r.gold_root_probability is not None]
     levels = [r.level_pairs for r in radicular if r.probabilities]
     bins = reliability([pair for case in levels for pair in case])
+    mimics = [r for r in runs if r.gold.mimic]
     return Figures(
         style=style,
         cases=len(runs),
@@ -212,6 +226,8 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
         level_brier=brier(levels),
         calibration_error=calibration_error(bins),
         reliability=bins,
+        mimics=len(mimics),
+        mimics_told_apart=sum(r.told_apart for r in mimics),
     )
 
 
@@ -256,6 +272,9 @@ def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -
             f"{f.style:<11}{f.cases:>6}  {_frac(f.emergencies_caught, f.emergencies):<16}{_frac(f.safe, f.cases):<16}"
             f"{_frac(f.exact, f.cases):<16}{root:<20}{local:<16}{brier:>10}"
         )
+    told = [f"{f.style} {_frac(f.mimics_told_apart, f.mimics)}" for f in table if f.style != "lay" and f.mimics]
+    if told:
+        lines.append("mimics told apart (no root named first): " + ", ".join(told))
     lines.append(
         "root top-1 is strict (\"not radicular\" first is a miss); 'localisable' counts only radicular cases whose "
         "note has a root-localising finding in the blind labels."
@@ -271,6 +290,8 @@ def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -
                 problems.append(f"under-triage {r.triage} < {r.gold.urgency}")
             if r.style != "lay" and r.gold.root_levels and not r.root_top1:
                 problems.append(f"root {r.roots[0] if r.roots else '-'} (gold {'/'.join(r.gold.root_levels)})")
+            if r.style != "lay" and r.gold.mimic and not r.told_apart:
+                problems.append(f"mimic named root {r.roots[0] if r.roots else '-'}")
             if problems:
                 lines.append(f"  {r.id} [{r.style}]: " + "; ".join(problems))
     return "\n".join(lines)
