@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -507,3 +508,72 @@ def test_no_external_requests(browser: Any, server: Server) -> None:
     page.wait_for_selector("body[data-ready=true]")
     assert len(urls) > 3, urls
     assert all(u.startswith(server.url) for u in urls), [u for u in urls if not u.startswith(server.url)]
+
+
+GP_NOTE = "52M LBP 3/52 radiating down L leg to medial shin, KJ ↓ L, SLR +ve L 40°, no B/B sx, on apixaban, eGFR 28"
+PHYSIO_NOTE = (
+    "S/O: 34F runner, 2/52 R buttock and posterolateral thigh/lateral calf pain into dorsum of foot. O/E: EHL 4/5 R, "
+    "ankle jerk normal, SLR R 50° reproduces leg pain, slump +ve R. No saddle anaesthesia, B&B normal."
+)
+RAW_ID = r"(?m)\b[a-z]+_[a-z_]+\b|^(?:drug|pain|sensory|observation|procedure):|: (?:present|absent|unknown)\b"
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("note", [pytest.param(GP_NOTE, id="gp"), pytest.param(PHYSIO_NOTE, id="physio")])
+def test_a_typed_note_reads_in_words_and_the_summary_stays_short(
+    browser: Any, server: Server, device: Any, note: str
+) -> None:
+    """A clinician's shorthand note, assessed before the screens are answered: what was read is listed in words
+    (no finding ids or status codes), the unasked warning signs are counted by group with the list folded, the
+    medicines lead with those a guideline supports (no strong opioid first), and the exercise advice is stated once."""
+
+    page = _page(browser, server, device, audience="clinician")
+    name = ("phone" if device is PHONE else "desktop") + ("_gp" if note is GP_NOTE else "_physio")
+    page.fill("#note-text", note)
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    summary = page.locator("#not-assessed-summary")
+    counted = r"Not assessed: \d+ warning signs?, \d+ of which could make this an emergency"
+    assert re.search(counted, summary.inner_text())
+    assert not page.locator("#not-assessed-summary details").evaluate("d => d.open"), "the list of signs is folded"
+    box = summary.bounding_box()
+    assert box and box["height"] < device["viewport"]["height"] / 3, "the unasked signs leave room for the rest"
+    _axe(page, f"clinician summary from a note ({name})")
+    _shot(page, f"web_{name}_note_summary.png")
+    offered = page.eval_on_selector_all("#offer-drugs [data-drug]", "els => els.map(e => e.dataset.drug)")
+    assert offered and offered[0] not in ("morphine", "tramadol", "codeine_paracetamol", "hydrocodone_paracetamol")
+    page.eval_on_selector_all("#view-clinician details", "els => els.forEach(d => { d.open = true; })")
+    read = page.inner_text("#note-findings")
+    assert not re.search(RAW_ID, read), read
+    if note is GP_NOTE:
+        assert "Reduced patellar reflex (left): yes" in read and "Duration: 21 days" in read
+        assert "Medicine: apixaban" in read
+    plan = page.locator("#view-clinician .plan-step li").all_inner_texts()
+    assert sum("group exercise programme" in line for line in plan) == 1, "one statement, one line"
+    # Acute sciatica (3 and 2 weeks): NICE advises against opioids only once sciatica is chronic.
+    against = page.eval_on_selector_all("#view-clinician [data-drug]", "els => els.map(e => e.textContent)")
+    assert not [t for t in against if t.startswith("Tramadol") and "Advised against" in t]
+    page.locator("#note-findings").scroll_into_view_if_needed()
+    _axe(page, f"note findings ({name})")
+    _shot(page, f"web_{name}_note_findings.png")
+    assert not _errors(page)
+
+
+def test_patient_is_told_what_to_do_about_unasked_questions(browser: Any, server: Server) -> None:
+    """Questions the page could not ask come with what to do about them, and self-care steps are the person's own
+    first-days steps even though the plan states the exercise advice once, in weeks 2 to 6."""
+    page = _page(browser, server, PHONE)
+    _no_to_all_screens(page)
+    _mark_l4(page, phone=True)
+    page.fill("#duration", "9")
+    page.click("#assess-btn")
+    page.locator("#patient-action").wait_for()
+    steps = page.inner_text("#self-care")
+    assert "Aerobic exercise" in steps and "Pilates" not in steps and "Physiotherapy" not in steps
+    if page.locator("#not-assessed").count():
+        advice = page.inner_text("#not-assessed-advice")
+        assert "speak to a clinician today" in advice and "NHS 111" in advice
+        page.locator("#not-assessed").scroll_into_view_if_needed()
+    _axe(page, "patient result with unasked questions (phone)")
+    _shot(page, "web_phone_patient_unasked.png")
+    assert not _errors(page)

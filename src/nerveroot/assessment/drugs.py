@@ -31,9 +31,13 @@ from nerveroot.knowledge.models import (
 )
 
 Jurisdiction = Literal["UK", "US"]
+Phase = Literal["acute", "chronic"] | None
+"""The phase of the presentation; None when the duration is unknown (then advice for every phase applies)."""
 OptionStatus = Literal["option", "use_with_caution", "contraindicated", "advised_against_for_sciatica"]
 NoteEffect = Literal["contraindicated", "avoid", "reduce_dose", "caution", "check_before_prescribing"]
 
+CHRONIC_DAYS = 84
+"""12 weeks: where NICE NG59 and ACP 2017 separate acute and subacute pain from chronic (persistent) pain."""
 SEVERE_CKD_EGFR = 30
 """eGFR (mL/min/1.73m²) below which CKD is severe; `avoid`/`contraindicated` CKD cautions apply only then."""
 CKD_EGFR = 60
@@ -42,6 +46,19 @@ EGFR_BANDS: tuple[int, ...] = get_args(EgfrThreshold)
 """The kidney-function thresholds cautions may name; a profile records which band the eGFR falls in."""
 LOW_BODY_WEIGHT_KG = 50.0
 OLDER_AGE = 65
+
+
+def phase_of(case: Case) -> Phase:
+    """'chronic' from `CHRONIC_DAYS`, 'acute' before, None when the duration is not recorded."""
+    if case.duration_days is None:
+        return None
+    return "chronic" if case.duration_days >= CHRONIC_DAYS else "acute"
+
+
+def in_phase(position: Position, phase: Phase) -> bool:
+    """Whether a position speaks to this phase (every position does when the phase is unknown)."""
+    return phase is None or position.phase in ("any", phase)
+
 
 _JURISDICTION_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": ("UK", "label"), "US": ("US_Rx", "label")}
 _FALLBACK_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": (), "US": ("US_OTC",)}
@@ -382,12 +399,23 @@ class _DrugParts:
 
     basis: tuple[CeilingBasis, ...]
     primary: str
-    against_bodies: str | None
+    against_bodies: dict[Phase, str | None]
     notes: dict[int | None, dict[tuple[Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]]
     doses: dict[float | None, tuple[DoseLine, ...]]
 
 
 _PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}
+
+
+def _against(drug: Drug, phase: Phase) -> str | None:
+    """The bodies advising against the drug for sciatica in this phase ('NICE NG59 (2020), chronic sciatica' when
+    the advice is for one phase only), or None."""
+    bodies = {
+        p.body + (f", {p.phase} sciatica" if p.phase != "any" else "")
+        for p in drug.sciatica_positions
+        if p.stance == "not_recommended" and in_phase(p, phase)
+    }
+    return ", ".join(sorted(bodies)) if bodies else None
 
 
 def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugParts:
@@ -398,9 +426,10 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
             CeilingBasis(label=f"{m.jurisdiction} maximum", mg_per_day=m.mg_per_day, limit=m.limit, sources=m.sources)
             for m in jurisdiction_maxima(drug, jurisdiction)
         )
-        against = sorted({p.body for p in drug.sciatica_positions if p.stance == "not_recommended"})
+        phases: tuple[Phase, ...] = (None, "acute", "chronic")
+        against = {phase: _against(drug, phase) for phase in phases}
         primary = _primary_statement(drug, kb, jurisdiction).text
-        found = _PARTS[key] = _DrugParts(basis, primary, ", ".join(against) if against else None, {}, {})
+        found = _PARTS[key] = _DrugParts(basis, primary, against, {}, {})
     return found
 
 
@@ -441,11 +470,14 @@ def _safety_note(
     return found
 
 
-def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK") -> DrugOption:
-    """One drug for one safety profile: status, ceiling with reasons, capped doses and sources.
+def assess_drug(
+    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK", phase: Phase = None
+) -> DrugOption:
+    """One drug for one safety profile and phase: status, ceiling with reasons, capped doses and sources.
 
     Assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
     parts = _parts(kb, drug, jurisdiction)
+    against = parts.against_bodies[phase]
     basis = list(parts.basis)
     notes: list[str] = []
     if not basis:
@@ -465,7 +497,7 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
     status: OptionStatus
     if any(n.effect in ("contraindicated", "avoid") for n in present):
         status = "contraindicated"
-    elif parts.against_bodies is not None:
+    elif against is not None:
         status = "advised_against_for_sciatica"
     elif safety:
         status = "use_with_caution"
@@ -485,9 +517,7 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
     elif ceiling is None:
         notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
     if status == "advised_against_for_sciatica":
-        notes.append(
-            f"Advised against for sciatica ({parts.against_bodies}); shown for information, not as a recommendation."
-        )
+        notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
     cites: list[Cite] = [*drug.sources]
     for d in doses:
@@ -520,12 +550,12 @@ def assess_drug(profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdict
 
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
     """Every drug in the knowledge base assessed for this case, most usable first."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[0])
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction, phase_of(case))[0])
 
 
 def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
     """The drug options of `drug_options` in the shorter form a care plan carries."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction, phase_of(case))[1])
 
 
 OPTION_CACHE_SIZE = 2048
@@ -544,11 +574,24 @@ def _reads(kb: KnowledgeBase) -> tuple[tuple[Drug, tuple[int, ...], bool], ...]:
     return _READS[kb.content_hash]
 
 
+def _phased(kb: KnowledgeBase, drug: Drug) -> bool:
+    """Whether the advice against the drug differs between the acute and chronic phase."""
+    parts = _parts(kb, drug, "UK")
+    return parts.against_bodies["acute"] != parts.against_bodies["chronic"]
+
+
 def _option(
-    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, reads: tuple[int, ...], ckd: bool, jurisdiction: Jurisdiction
+    profile: SafetyProfile,
+    kb: KnowledgeBase,
+    drug: Drug,
+    reads: tuple[int, ...],
+    ckd: bool,
+    jurisdiction: Jurisdiction,
+    phase: Phase,
 ) -> tuple[DrugOption, PlanDrug]:
-    """One drug's option for a profile, cached on what it reads: the statuses of the drug's own caution factors
-    (and CKD severity when it has a CKD caution). The least recently used of `OPTION_CACHE_SIZE` entries goes."""
+    """One drug's option for a profile and phase, cached on what it reads: the statuses of the drug's own caution
+    factors (and CKD severity when it has a CKD caution), and the phase only for a drug whose advice differs by
+    phase. The least recently used of `OPTION_CACHE_SIZE` entries goes."""
     statuses = profile.statuses
     key = (
         kb.content_hash,
@@ -556,12 +599,13 @@ def _option(
         jurisdiction,
         tuple(statuses[i] for i in reads),
         profile.egfr_band if ckd else None,
+        phase if _phased(kb, drug) else None,
     )
     found = _OPTIONS.get(key)
     if found is not None:
         _OPTIONS.move_to_end(key)
         return found
-    option = assess_drug(profile, kb, drug, jurisdiction)
+    option = assess_drug(profile, kb, drug, jurisdiction, phase if _phased(kb, drug) else None)
     found = _OPTIONS[key] = (option, PlanDrug.of(option))
     if len(_OPTIONS) > OPTION_CACHE_SIZE:
         _OPTIONS.popitem(last=False)
@@ -571,23 +615,23 @@ def _option(
 PROFILE_CACHE_SIZE = 64
 """Assembled lists for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
 entries than `OPTION_CACHE_SIZE`, so they never keep alive an option the option cache has dropped."""
-_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str, Phase], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
     OrderedDict()
 )
 
 
 def profile_options(
-    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
+    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK", phase: Phase = None
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
-    """Every drug's option for one safety profile, most usable first (immutable models, shared between every
-    profile that agrees on the factors a drug reads)."""
-    key = (kb.content_hash, profile, jurisdiction)
+    """Every drug's option for one safety profile and phase, most usable first (immutable models, shared between
+    every profile that agrees on the factors a drug reads)."""
+    key = (kb.content_hash, profile, jurisdiction, phase)
     found = _PROFILES.get(key)
     if found is not None:
         _PROFILES.move_to_end(key)
         return found
     pairs = sorted(
-        (_option(profile, kb, drug, reads, ckd, jurisdiction) for drug, reads, ckd in _reads(kb)),
+        (_option(profile, kb, drug, reads, ckd, jurisdiction, phase) for drug, reads, ckd in _reads(kb)),
         key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
     )
     found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))

@@ -6,16 +6,20 @@ NICE NG59 before other guidelines, the most specific population first, and a pos
 equal rank. Statements about low back pain alone, or about another condition, are indirect for nerve root pain and
 never set the stance. A treatment enters a stage only when its lead is a guideline that offers or considers it; it
 is advised against when its lead advises against it; otherwise (no evidence, experimental, no position) it is left
-out. Items are ordered by stance, then by the standing of the source.
+out. Treatments that rest on one statement (one NICE recommendation on exercise covers aerobic, stretching and
+mind-body programmes alike) are offered together in one stage, the stage most of them belong to (the earlier on a
+tie), so the same advice is never repeated from stage to stage. Items are ordered by stance, then by the standing
+of the source.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.drugs import plan_drugs
+from nerveroot.assessment.drugs import phase_of, plan_drugs
 from nerveroot.assessment.result import Plan, PlanItem, PlanStep, Triage
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Position, RedFlag, Treatment
@@ -28,8 +32,6 @@ STAGES = {
 }
 ADVISED_AGAINST = "not_recommended"
 OFFERED = ("recommended", "consider")
-CHRONIC_DAYS = 84
-"""12 weeks: where NICE NG59 and ACP 2017 separate acute and subacute pain from chronic (persistent) pain."""
 INDIRECT = frozenset({"low_back_pain", "other_condition"})
 _TIER = {"guideline": 0, "systematic_review": 1, "trial": 2}
 _SPECIFIC = {"spinal_stenosis": 0, "sciatica": 1, "low_back_pain_and_sciatica": 2}
@@ -46,10 +48,7 @@ class Presentation:
 
     @classmethod
     def of(cls, case: Case) -> Presentation:
-        phase: Literal["acute", "chronic"] | None = None
-        if case.duration_days is not None:
-            phase = "chronic" if case.duration_days >= CHRONIC_DAYS else "acute"
-        return cls(phase=phase, stenosis=case.status("neurogenic_claudication") == "present")
+        return cls(phase=phase_of(case), stenosis=case.status("neurogenic_claudication") == "present")
 
     def applies(self, position: Position) -> bool:
         if position.population in INDIRECT or (position.population == "spinal_stenosis" and not self.stenosis):
@@ -88,6 +87,14 @@ def _item(treatment: Treatment, position: Position) -> PlanItem:
     )
 
 
+def _stage_of(item: PlanItem, offered: list[tuple[str, tuple[int, ...], PlanItem]]) -> str:
+    """The stage of the treatments resting on the same statement as `item` that most of them belong to (the
+    earliest on a tie): one statement, one stage."""
+    stages = Counter(step for step, _, other in offered if (other.stance, other.detail) == (item.stance, item.detail))
+    order = list(STAGES)
+    return min(stages, key=lambda stage: (-stages[stage], order.index(stage)))
+
+
 Static = tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]
 _STATIC: dict[tuple[str, Presentation], Static] = {}
 
@@ -98,15 +105,18 @@ def _static(kb: KnowledgeBase, presentation: Presentation) -> Static:
     if key not in _STATIC:
         staged: dict[str, list[tuple[tuple[int, ...], PlanItem]]] = {stage: [] for stage in STAGES}
         avoid: list[tuple[tuple[int, ...], PlanItem]] = []
+        offered: list[tuple[str, tuple[int, ...], PlanItem]] = []
         for treatment in kb.all("treatments", Treatment):
             position = lead(treatment, presentation, kb)
             if position is None or position.stance not in _STANCE:
                 continue
-            order = (_STANCE[position.stance], *_rank(position, kb))
+            order: tuple[int, ...] = (_STANCE[position.stance], *_rank(position, kb))
             if position.stance == ADVISED_AGAINST:
                 avoid.append((order, _item(treatment, position)))
             elif treatment.step in staged and _tier(position, kb) == 0:
-                staged[treatment.step].append((order, _item(treatment, position)))
+                offered.append((treatment.step, order, _item(treatment, position)))
+        for _, rank, item in offered:
+            staged[_stage_of(item, offered)].append((rank, item))
         seek = tuple(f"{f.name}: {f.action}" for f in kb.all("red_flags", RedFlag) if f.urgency == "emergency")
         steps = {stage: tuple(i for _, i in sorted(items, key=lambda x: x[0])) for stage, items in staged.items()}
         _STATIC[key] = (steps, tuple(i for _, i in sorted(avoid, key=lambda x: x[0])), seek)

@@ -64,15 +64,34 @@ export function positionBody(position) {
   return scope.length ? `${position.body} (${scope.join(", ")})` : position.body;
 }
 
-function bestStance(drug) {
-  const ranks = drug.positions.filter((p) => !isIndirect(p)).map((p) => (p.stance === "not_recommended" ? RANK_NONE + 1 : STANCE_RANK[p.stance] ?? RANK_NONE));
-  return ranks.length ? Math.min(...ranks) : RANK_NONE;
+/** "acute" under 12 weeks, "chronic" from 12 weeks, null when the duration is not recorded (as the engine). */
+export const CHRONIC_DAYS = 84;
+export function phaseOf(caseData) {
+  const days = caseData ? caseData.duration_days : null;
+  return days === null || days === undefined ? null : days >= CHRONIC_DAYS ? "chronic" : "acute";
+}
+
+/** Whether a position speaks to this phase (every one does when the phase is unknown). */
+export const inPhase = (position, phase) => !phase || !position.phase || position.phase === "any" || position.phase === phase;
+
+const offers = (p) => p.stance === "recommended" || p.stance === "consider";
+
+/** How well a drug is supported for this phase, as the care plan ranks treatments: the lead statement on nerve root
+ * pain (NICE first) when it offers or considers the drug, else a statement doing so for low back pain only, else
+ * none. A lead with no recommendation is not outranked by a general statement on how to prescribe. */
+export function support(drug, phase) {
+  const applicable = drug.positions.filter((p) => inPhase(p, phase));
+  const direct = applicable.filter((p) => !isIndirect(p));
+  const lead = direct.find((p) => p.body.startsWith("NICE")) || direct[0];
+  if (lead && offers(lead)) return STANCE_RANK[lead.stance];
+  const indirect = applicable.filter((p) => isIndirect(p) && offers(p)).map((p) => STANCE_RANK[p.stance] + 2);
+  return indirect.length ? Math.min(...indirect) : RANK_NONE;
 }
 
 /** Drugs: offer (option / use with care, best-supported first), unsuitable for this patient, advised against. */
-export function drugGroups(drugs) {
+export function drugGroups(drugs, phase = null) {
   const offer = drugs.filter((d) => d.status === "option" || d.status === "use_with_caution")
-    .sort((a, b) => bestStance(a) - bestStance(b) || (a.status === "option" ? -1 : 0) - (b.status === "option" ? -1 : 0));
+    .sort((a, b) => support(a, phase) - support(b, phase) || (a.status === "option" ? -1 : 0) - (b.status === "option" ? -1 : 0));
   return {
     offer,
     unsuitable: drugs.filter((d) => d.status === "contraindicated"),

@@ -69,6 +69,9 @@ function notAssessedPart(result, ctx) {
   if (!items.length) return null;
   return h("section", { class: "card not-assessed", id: "not-assessed" },
     h("h3", {}, ctx.audience === "clinician" ? "Not assessed: these could raise the urgency" : "A few more safety questions"),
+    ctx.audience === "clinician" ? null : h("p", { id: "not-assessed-advice" },
+      "These were not asked, and the answers could change what you should do. If any of them is a problem for you, or you are not sure, ",
+      h("strong", {}, `speak to a clinician today (${ctx.help.sameDayShort.replace(/ today$/, "")})`), "."),
     h("ul", {}, items.map((n) => h("li", {}, n.question, ctx.canAnswer(n.findings) ? h("div", { class: "answers small" },
       [["present", "Yes"], ["absent", "No"]].map(([status, text]) => h("button", {
         type: "button", class: "answer", "data-red-flag": n.red_flag, "data-status": status,
@@ -78,7 +81,9 @@ function notAssessedPart(result, ctx) {
 
 /** Render both views into `container`; the one for the current audience is shown. */
 export async function renderResult(container, result, ctx) {
-  const [sources, treatments] = await Promise.all([sourcesById(), kb("treatments").catch(() => [])]);
+  const [sources, treatments, findings, drugs] = await Promise.all([sourcesById(), kb("treatments").catch(() => []),
+    kb("findings").catch(() => []), kb("drugs").catch(() => [])]);
+  const named = (list) => Object.fromEntries(list.map((r) => [r.id, r.name]));
   const cites = new Citations(sources);
   const byId = Object.fromEntries(treatments.map((t) => [t.id, t]));
   const full = {
@@ -86,7 +91,9 @@ export async function renderResult(container, result, ctx) {
     cites,
     about: (id) => (byId[id] ? byId[id].description : ""),
     category: (id) => (byId[id] ? byId[id].category : ""),
+    step: (id) => (byId[id] ? byId[id].step : ""),
     positions: (id) => (byId[id] && byId[id].positions) || [],
+    labels: { regions: ctx.names, findings: named(findings), drugs: named(drugs) },
   };
   const status = h("p", { class: "detail", role: "status", id: "result-status" });
   const views = ctx.audience === "clinician"

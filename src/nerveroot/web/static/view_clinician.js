@@ -3,7 +3,8 @@
 // copy-to-notes text.
 
 import { h, words, percent } from "./dom.js";
-import { STANCES, DRUG_STATUS, SAFETY_EFFECT, stagedPlan, drugGroups, presentFactors, ceilingText, positionBody, isIndirect } from "./plan.js";
+import { findingsList } from "./findings.js";
+import { STANCES, DRUG_STATUS, SAFETY_EFFECT, stagedPlan, drugGroups, presentFactors, ceilingText, positionBody, phaseOf, inPhase, support } from "./plan.js";
 
 export const LEVELS = {
   emergency: "Emergency",
@@ -51,6 +52,40 @@ function evidenceText(e, names) {
 
 const SUMMARY_DRUGS = 6;
 
+const GROUPS = {
+  cauda_equina: "cauda equina",
+  progressive_deficit: "worsening nerve deficit",
+  infection: "infection",
+  cancer: "cancer",
+  fracture: "fracture",
+  inflammatory: "inflammatory disease",
+  vascular: "vascular",
+  haematoma: "bleed",
+};
+const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2, self_care: 3 };
+
+/** Warning signs nobody asked about: how many, how many could make it an emergency, by group; each one named in
+ * a fold (emergency-level first), so a long list never buries the triage. */
+function notAssessedLine(items) {
+  if (!items.length) return null;
+  const emergency = items.filter((n) => n.could_raise_to === "emergency").length;
+  const groups = new Map();
+  for (const n of [...items].sort((a, b) => (URGENCY_RANK[a.could_raise_to] ?? 9) - (URGENCY_RANK[b.could_raise_to] ?? 9))) {
+    if (!groups.has(n.group)) groups.set(n.group, []);
+    groups.get(n.group).push(n);
+  }
+  const count = (n) => `${n} warning sign${n === 1 ? "" : "s"}`;
+  return h("div", { class: "not-assessed-line", id: "not-assessed-summary" },
+    h("p", {}, h("strong", {}, `Not assessed: ${count(items.length)}`),
+      emergency ? `, ${emergency} of which could make this an emergency` : "",
+      ` (${[...groups.entries()].map(([g, list]) => `${GROUPS[g] || words(g)} ${list.length}`).join(", ")}). Ask before relying on this level.`),
+    h("details", { class: "not-assessed-list" }, h("summary", {}, "Which ones"),
+      h("ul", {}, [...groups.entries()].map(([g, list]) => h("li", {}, h("strong", {}, `${capitalise(GROUPS[g] || words(g))}: `),
+        list.map((n) => `${n.name}${n.could_raise_to === "emergency" ? " (emergency)" : ""}`).join("; "))))));
+}
+
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** "Urgent: to be seen within days." -> "To be seen within days." (the level is already named). */
 export function withoutLevel(summaryText, level) {
   const match = /^([A-Za-z -]+):\s*(.+)$/.exec(summaryText);
@@ -58,21 +93,22 @@ export function withoutLevel(summaryText, level) {
   return match[2].charAt(0).toUpperCase() + match[2].slice(1);
 }
 
-function drugLine(drug, cites) {
+function drugLine(drug, cites, phase) {
   const limits = presentFactors(drug).map((s) => `${factorName(s.factor)}: ${SAFETY_EFFECT[s.effect] || words(s.effect)}`);
-  const positions = drug.positions.map((p) => `${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
+  const positions = drug.positions.filter((p) => inPhase(p, phase)).map((p) => `${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
   return h("li", { "data-drug": drug.drug_id },
     h("strong", {}, drug.name), ` (${drug.drug_class}): ${drug.dose}; `, h("span", { class: "ceiling" }, ceilingText(drug)),
     limits.length ? h("span", { class: "detail" }, `. For this patient: ${limits.join("; ")}`) : null,
     positions ? h("span", { class: "detail" }, `. ${positions}`) : null,
-    cites.links(drug.positions.flatMap((p) => p.sources)));
+    cites.links(drug.positions.filter((p) => inPhase(p, phase)).flatMap((p) => p.sources)));
 }
 
 function summary(result, ctx) {
   const { cites, names } = ctx;
   const t = result.triage;
   const lead = leadingRoot(result);
-  const drugs = drugGroups(result.plan.drugs);
+  const phase = phaseOf(ctx.caseData);
+  const drugs = drugGroups(result.plan.drugs, phase);
   const w = result.workup;
   return h("section", { class: "summary card", id: "clin-summary", "aria-labelledby": "clin-summary-title" },
     h("h3", { id: "clin-summary-title" }, "Summary"),
@@ -80,8 +116,7 @@ function summary(result, ctx) {
       h("dt", {}, "Triage"),
       h("dd", { "data-level": t.level }, h("strong", {}, LEVELS[t.level] || t.level), `. ${withoutLevel(t.summary, t.level)}`,
         t.reasons.length ? h("ul", {}, t.reasons.map((r) => h("li", {}, h("strong", {}, r.name), `: ${r.advice}`, cites.links(r.sources)))) : null,
-        t.not_assessed.length ? h("p", { class: "not-assessed-line" },
-          `Not assessed (could raise the level): ${t.not_assessed.map((n) => n.name).join("; ")}.`) : null),
+        notAssessedLine(t.not_assessed)),
       h("dt", {}, "Root"),
       h("dd", { id: "clin-root" }, lead
         ? [h("strong", {}, `${lead.label} (${percent(lead.probability)})`), ": ",
@@ -94,9 +129,9 @@ function summary(result, ctx) {
       h("dd", {}, h("strong", {}, w.imaging_now ? "Now" : "Not now"), `: ${w.imaging_rule}.`, cites.links(w.imaging_sources)),
       h("dt", {}, "Medicine options"),
       h("dd", {},
-        drugs.offer.length && drugs.offer.every((d) => !d.positions.some((p) => !isIndirect(p) && (p.stance === "recommended" || p.stance === "consider")))
+        drugs.offer.length && drugs.offer.every((d) => support(d, phase) > 1)
           ? h("p", { class: "detail", id: "no-drug-guidance" }, "No guideline recommends a medicine for sciatica itself; these are possible for this patient.") : null,
-        drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites))) : h("p", {}, "No medicine option for this patient."),
+        drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites, phase))) : h("p", {}, "No medicine option for this patient."),
         drugs.unsuitable.length ? h("p", { id: "unsuitable-drugs" }, h("strong", {}, "Not suitable for this patient: "),
           drugs.unsuitable.map((d) => `${d.name} (${presentFactors(d).filter((s) => s.effect === "contraindicated" || s.effect === "avoid").map((s) => factorName(s.factor)).join(", ") || "see details"})`).join("; "), ".") : null)),
     h("div", { class: "result-actions" },
@@ -126,7 +161,7 @@ function examText(data, names) {
 export function notesText(result, { names, caseData, disagreements }) {
   const t = result.triage;
   const lead = leadingRoot(result);
-  const drugs = drugGroups(result.plan.drugs);
+  const drugs = drugGroups(result.plan.drugs, phaseOf(caseData));
   const w = result.workup;
   const lines = [
     `nerveroot assessment ${new Date().toISOString().slice(0, 10)}`,
@@ -200,12 +235,17 @@ function planDetails(plan, cites, positions) {
   ];
 }
 
-function drugDetails(drugs, cites) {
-  const groups = drugGroups(drugs);
+/** A drug's safety notes, each said once (two cautions on one factor, e.g. two eGFR bands, read the same here). */
+function safetyLines(drug) {
+  return [...new Set(drug.safety.map((s) =>
+    `${factorName(s.factor)} (${s.factor_status === "present" ? "present" : "not recorded"}): ${SAFETY_EFFECT[s.effect] || words(s.effect)}.`))];
+}
+
+function drugDetails(drugs, cites, phase) {
+  const groups = drugGroups(drugs, phase);
   const block = (title, list) => (list.length ? [h("h4", {}, title), h("ul", { class: "plan" }, list.map((d) => h("li", { "data-drug": d.drug_id },
     h("strong", {}, d.name), ` (${d.drug_class}) — ${DRUG_STATUS[d.status]}. ${d.dose}; ${ceilingText(d)}.`, cites.links(d.sources),
-    d.safety.length ? h("ul", { class: "detail" }, d.safety.map((s) => h("li", {},
-      `${factorName(s.factor)} (${s.factor_status === "present" ? "present" : "not recorded"}): ${SAFETY_EFFECT[s.effect] || words(s.effect)}.`))) : null)))] : null);
+    d.safety.length ? h("ul", { class: "detail" }, safetyLines(d).map((line) => h("li", {}, line))) : null)))] : null);
   return [block("Options for this patient", groups.offer), block("Not suitable for this patient", groups.unsuitable),
     block("Advised against for sciatica", groups.against)];
 }
@@ -216,9 +256,7 @@ export function clinicianView(result, ctx) {
   const lead = [...result.levels].sort((a, b) => b.probability - a.probability)[0];
   return h("div", { class: "view view-clinician", id: "view-clinician" },
     summary(result, ctx),
-    ctx.findings && ctx.findings.length ? folded("What was read from the note",
-      h("ul", { class: "findings" }, ctx.findings.map((f) => h("li", {}, `${regionNames(words(f.id.replace(/^(pain|sensory):/, "")), names)}: ${f.status}${f.side ? ` (${f.side})` : ""} `,
-        f.text_span ? h("q", { class: "detail" }, f.text_span) : null)))) : null,
+    ctx.findings && ctx.findings.length ? folded("What was read from the note", findingsList(ctx.findings, ctx.labels)) : null,
     ctx.disagreements && ctx.disagreements.length ? h("p", { class: "notice", id: "disagreements" },
       `The note and the form disagreed on ${ctx.disagreements.map((d) => words(d.path.split(".").pop())).join(", ")}; the “present” reading was kept.`) : null,
     folded("Root level: probabilities and evidence",
@@ -235,7 +273,7 @@ export function clinicianView(result, ctx) {
     folded("Tests", h("p", {}, result.workup.imaging_detail, ctx.cites.links(result.workup.imaging_sources)),
       result.workup.tests.length ? h("ul", {}, result.workup.tests.map((t) => h("li", {}, h("strong", {}, t.name), ` (${words(t.timing)}): ${t.why}`, cites.links(t.sources)))) : null),
     folded("Care plan by stage", planDetails(result.plan, cites, ctx.positions || (() => []))),
-    folded("Medicines", drugDetails(result.plan.drugs, cites)),
+    folded("Medicines", drugDetails(result.plan.drugs, cites, phaseOf(ctx.caseData))),
     Object.keys(result.instruments || {}).length ? folded("Questionnaires", h("ul", {},
       result.instruments.odi ? h("li", { id: "odi-result" }, `ODI: ${result.instruments.odi.percent}% (${result.instruments.odi.band})`) : null,
       result.instruments.startback ? h("li", { id: "startback-result" }, `STarT Back: ${result.instruments.startback.total}/9, ${result.instruments.startback.group} risk. ${result.instruments.startback.treatment}`) : null)) : null,

@@ -16,13 +16,15 @@ export function patientAction(level, help, sameDay) {
   return { tone: "self-care", title: "You can look after this yourself for now.", text: "Follow the steps below, and get help if anything on the warning list happens." };
 }
 
-/** Steps the person takes themselves: offered first-stage items, leaving out education (advice a clinician
- * gives, described in a clinician's words). */
+/** Steps the person takes themselves: offered items the knowledge base places in the first days (wherever the
+ * plan shows the recommendation they rest on), leaving out education (advice a clinician gives, described in a
+ * clinician's words). */
 function selfCare(plan, ctx) {
-  const first = plan.steps.find((s) => s.stage === "first_days") || plan.steps[0];
-  if (!first) return [];
-  return groupItems(first.items).filter((g) => g.stance === "recommended" || g.stance === "consider")
-    .flatMap((g) => g.items).filter((i) => ctx.category(i.id) !== "education").slice(0, SELF_CARE_STEPS);
+  return plan.steps.flatMap((step) => groupItems(step.items))
+    .filter((g) => g.stance === "recommended" || g.stance === "consider")
+    .flatMap((g) => g.items)
+    .filter((i) => ctx.step(i.id) === "first_days" && ctx.category(i.id) !== "education")
+    .slice(0, SELF_CARE_STEPS);
 }
 
 /** "Name: what it is." with the first sentence of the knowledge base's description. */
