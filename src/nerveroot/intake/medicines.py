@@ -27,7 +27,8 @@ RECENT_DAYS = 90
 """Spinal procedures within about three months count as recent for infection and haematoma risk (clinical.md)."""
 _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
-    r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of)\b|\bpost-",
+    r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of|now|twice|"
+    r"repeat(?:ed)?)\b|\bpost-|\b\d\s?x\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")
@@ -150,6 +151,6 @@ def read_procedure(span: Span, kind: str, status: str, today: date | None) -> tu
         return None, "absent"
     if status != "present" or not _DONE.search(clause):
         return None, "unknown"
-    days = days_ago(clause, today)
+    days = days_ago(clause, today, bare=True)
     recent = (days is not None and days <= RECENT_DAYS) or (days is None and kind != "spinal_surgery")
     return {"kind": kind, "days_ago": days}, "present" if recent else "unknown"

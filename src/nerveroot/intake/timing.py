@@ -16,6 +16,8 @@ _AGO = re.compile(
     r"|(?<![\d/])(\d{1,2})\s*/\s*(52|12|7)\s*(?:ago|earlier|before|prior|post|after|previously)",
     re.IGNORECASE,
 )
+# A bare clinical fraction beside a procedure ("s/p discectomy 2/52") is the time since it; "1/52 apart" is not.
+_BARE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(52|12|7)(?![\d/])(?!\s*apart)")
 _NAMED = re.compile(
     r"\b(yesterday|last night|this morning|today|the day before|the previous day|last week|last month|"
     r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -33,8 +35,9 @@ _FIXED = {
 }
 
 
-def days_ago(text: str, today: date | None = None) -> int | None:
-    """Days between an event named in ``text`` and the note, or None when the clause gives no time."""
+def days_ago(text: str, today: date | None = None, bare: bool = False) -> int | None:
+    """Days between an event named in ``text`` and the note, or None when the clause gives no time. With ``bare``
+    (a procedure's clause), a fraction without "ago" ("s/p L4-5 fusion 8/52") is read as the time since."""
     mt = _AGO.search(text)
     if mt:
         if mt.group(3):
@@ -49,4 +52,7 @@ def days_ago(text: str, today: date | None = None) -> int | None:
         if word in _FIXED:
             return _FIXED[word]
         return pt.since_days(word.removeprefix("last "), today)
+    bare_mt = _BARE.search(text) if bare else None
+    if bare_mt:
+        return int(bare_mt.group(1)) * {"52": 7, "12": 30, "7": 1}[bare_mt.group(2)]
     return None
