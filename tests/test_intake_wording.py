@@ -43,11 +43,15 @@ def test_wording_families(kb: KnowledgeBase, text: str, finding: str, status: st
 
 @pytest.mark.parametrize(
     ("text", "days"),
-    [("s/p discectomy 2/52", 14), ("s/p L4-5 laminectomy + fusion 8/52", 56), ("R L5-S1 TFESI, now unable to mobilise", None)],
+    [
+        ("s/p discectomy 2/52", 14),
+        ("s/p L4-5 laminectomy + fusion 8/52", 56),
+        ("R L5-S1 TFESI, now unable to mobilise", None),
+    ],
 )
 def test_a_procedure_with_a_bare_date_or_a_now_happened(kb: KnowledgeBase, text: str, days: int | None) -> None:
     intake = parse_note(text, kb)
     assert intake.case.red_flags.get("recent_spinal_procedure") == "present" or any(
         f.id == "recent_spinal_procedure" and f.status == "present" for f in intake.findings
     )
-    assert [f.value for f in intake.findings if f.id.startswith("procedure:")][0] == days
+    assert next(f.value for f in intake.findings if f.id.startswith("procedure:")) == days
