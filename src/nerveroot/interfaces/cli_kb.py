@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from nerveroot.errors import UnknownEntityError
-from nerveroot.interfaces.kb_render import render_entity
+from nerveroot.interfaces.kb_render import render_entity, render_source
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.knowledge.schemas import write_schemas
@@ -34,9 +34,12 @@ def _source_line(kb: KnowledgeBase, source_id: str, locator: str) -> str:
 
 
 @kb_app.command("show")
-def show(name: Annotated[str, typer.Argument(help="Entity id, name, synonym or lay term.")]) -> None:
-    """Show one entity, readable, with its sources."""
+def show(name: Annotated[str, typer.Argument(help="Entity id, name, synonym, lay term or source id.")]) -> None:
+    """Show one entity (or source), readable, with its sources."""
     kb = default_knowledge()
+    if name in kb.sources:
+        console.print(render_source(kb, name), markup=False, highlight=False)
+        return
     try:
         kind, record = kb.find(name)
     except UnknownEntityError as exc:
