@@ -55,3 +55,72 @@ def test_a_procedure_with_a_bare_date_or_a_now_happened(kb: KnowledgeBase, text:
         f.id == "recent_spinal_procedure" and f.status == "present" for f in intake.findings
     )
     assert next(f.value for f in intake.findings if f.id.startswith("procedure:")) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "side", "status"),
+    [
+        (
+            "Left lower extremity 5/5 plantar flexion, 4+/5 dorsi-flexion, 5/5 quadriceps.",
+            "weak_ankle_dorsiflexion",
+            "left",
+            "present",
+        ),
+        (
+            "Left lower extremity 5/5 plantar flexion, 4+/5 dorsi-flexion, 5/5 quadriceps.",
+            "weak_ankle_plantarflexion",
+            "left",
+            "absent",
+        ),
+        ("TA 4/5, EHL 3/5 R", "weak_ankle_dorsiflexion", "right", "present"),
+        ("she was unable to dorsiflex her right foot or great toe", "weak_great_toe_extension", "right", "present"),
+        ("now I can't lift my right thigh properly", "weak_hip_flexion", "right", "present"),
+        ("her foot occasionally catching on the ground while walking", "foot_drop", None, "present"),
+        ("Deep tendon reflexes were absent in his legs", "patellar_reflex_reduced", "left", "present"),
+        ("↓ sens lat calf + dorsum foot", "sensory:dorsum_foot", None, "present"),
+        ("denies trauma, fever, B&B incont", "bladder_dysfunction", None, "absent"),
+    ],
+)
+def test_exam_wording(kb: KnowledgeBase, text: str, finding: str, side: str | None, status: str) -> None:
+    statuses = {f.status for f in parse_note(text, kb).findings if f.id == finding and (side is None or f.side == side)}
+    assert status in statuses
+
+
+@pytest.mark.parametrize(
+    ("text", "root"),
+    [
+        ("↓ sens S1 derm R", "S1"),
+        ("a right lumbosciatica of type L5", "L5"),
+        ("vesicular rash in the L2/3 region", "L2"),
+    ],
+)
+def test_a_root_named_by_abbreviation_or_after_sciatica(kb: KnowledgeBase, text: str, root: str) -> None:
+    assert any(f.id == "root_distribution" and f.value == root for f in parse_note(text, kb).findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("sudden severe R buttock pain 30 min, pulses absent", 0),
+        ("dull low back pain since 5–6 weeks", 38),
+        ("43M, LBP radiating down L leg x2y, worse last 10/7", 730),
+        ("EHL 2/5 L, stable x6/52 per last visit", None),
+        ("After 17 days of antibiotic therapy the back pain worsened", None),
+        ("two epidural injections for sciatica 1/52 apart", None),
+        ("After 10 days, she presented with worsened low back pain", None),
+    ],
+)
+def test_duration_of_the_complaint_not_of_a_state_or_treatment(kb: KnowledgeBase, text: str, days: int | None) -> None:
+    assert parse_note(text, kb).case.duration_days == days
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Facet joint injection was done using methylprednisolone acetate", None),
+        ("recently treated with a methylprednisolone dosepack", None),
+        ("on prednisolone 10 mg daily for polymyalgia", "present"),
+    ],
+)
+def test_a_single_steroid_dose_is_not_long_term_use(kb: KnowledgeBase, text: str, status: str | None) -> None:
+    assert _status(kb, text, "long_term_steroids") == status

@@ -14,8 +14,8 @@ from nerveroot.intake import patterns as pt
 
 _ROOT = re.compile(
     r"(?<![\w/-])(?-i:([LS])\s?([1-5]))(?:\s?(?:/|-|and|or)\s?(?-i:[LS])?\s?[1-5])?\s*"
-    r"(?:nerve\s)?(?:root\s)?(distribution|dist\.?|dermatom(?:e|es|al)|radiculopathy|radic\.?|root|territory|"
-    r"myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness)(?!\w)",
+    r"(?:nerve\s)?(?:root\s)?(distribution|dist\.?|dermatom(?:e|es|al)|derm\.?|region|area|radiculopathy|radic\.?|root|"
+    r"territory|myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness|(?:lumbo)?sciatica)(?!\w)",
     re.IGNORECASE,
 )
 _NERVE = re.compile(
@@ -25,7 +25,11 @@ _NERVE = re.compile(
 )
 
 
-_DIAGNOSIS = re.compile(r"radic|root|myotome", re.IGNORECASE)
+_DIAGNOSIS = re.compile(r"radic|root|myotome|(?:lumbo)?sciatica", re.IGNORECASE)
+# Sciatica named after its root: "lumbosciatica of type L5", "sciatica in the S1 territory".
+_ROOT_AFTER = re.compile(
+    r"\b(?:lumbo)?sciatica (?:of |in )?(?:type |the )?(?-i:([LS])\s?([1-5]))(?![\w/-])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ def named_areas(sentence: str, base: int = 0) -> Iterator[NamedArea]:
         root = (mt.group(1) + mt.group(2)).lower()
         marks = not _DIAGNOSIS.match(mt.group(3))
         yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), marks)
+    for mt in _ROOT_AFTER.finditer(sentence):
+        root = (mt.group(1) + mt.group(2)).lower()
+        yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), False)
     for mt in _NERVE.finditer(sentence):
         name = mt.group(1).lower().replace("common ", "").replace("fibular", "peroneal")
         yield NamedArea("nerve", name, base + mt.start(), base + mt.end(), frozenset(modes), False)

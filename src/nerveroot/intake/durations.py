@@ -20,8 +20,11 @@ from spacy.tokens import Doc
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import ParsedFinding
 
-_NUM = r"(\d{1,3}|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
+_NUM = (
+    r"(\d{1,3}(?:\s*[-–]\s*\d{1,3})?|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve)"
+)
+_UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
 _HOURS = {"hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "minute": 1 / 1440, "min": 1 / 1440}
 
 # (regex, where the complaint is): "clause" — said in the same clause; "object" — named after it ("2 weeks of X").
@@ -30,7 +33,8 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"(?:\b(?:for|over|of|past|last|since|about|around|lasting|lasted|been|going on|had (?:it|this) for|"
-            rf"within)\s+|(?:\bx|×)\s*)(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+)?"
+            rf"within)\s+|(?:\bx|×)\s*)(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|"
+            r"approximately\s+|approx\.?\s+|~\s*)?"
             rf"{_NUM}[\s-]*{_UNIT}\b",
             re.IGNORECASE,
         ),
@@ -45,6 +49,8 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         "event",
     ),
     (re.compile(r"(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b", re.IGNORECASE), "clause"),
+    # a time straight after the complaint, ending its clause: "R buttock pain 30 min, …", "unable to walk 1h"
+    (re.compile(rf"(?<=[a-z] )(\d{{1,3}})\s*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE), "bare"),
     # a bare time as a list item or a template value: "LBP, 6 weeks", "Duration: 3 weeks"
     (
         re.compile(rf"(?:(?<=[:,])|^)\s*{_NUM}[\s-]*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE),
@@ -63,6 +69,22 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         "event",
     ),
 )
+_NOT_COURSE_BEFORE = re.compile(
+    r"\b(?:stable|unchanged|static|relief|relieved|better|improved|eased|settled|diagnosed|respond\w*|span of|"
+    r"interval of)\b[^.;,]{0,30}$",
+    re.IGNORECASE,
+)
+_NOT_COURSE_AFTER = re.compile(
+    r"\s*(?:apart|between (?:them|the|each)|"
+    r"of (?:\w+ )?(?:antibiotics?|antibiotic therapy|treatment|therapy|physio\w*))",
+    re.IGNORECASE,
+)
+"""A time said of a state or a treatment is not how long the complaint has lasted: "stable for 6 weeks", "relief for
+2 days", "diagnosed 10 years ago", "two injections 1/52 apart", "17 days of antibiotic therapy"."""
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:after|for|over|within|in|of|about|around|past|last|than|by|at|to|the|a|nearly|almost|approx\w*)\s*$",
+    re.IGNORECASE,
+)
 _FREQUENCY = re.compile(r"\b(?:times|occasions|episodes|falls|attacks)\s+(?:a\s+)?$", re.IGNORECASE)
 """'3 times in the last month' is how often, not how long."""
 _OBJECT_END = re.compile(
@@ -78,7 +100,7 @@ _COMPLAINT = re.compile(
 )
 _ONSET = re.compile(
     r"\b(?:since|start\w*|began|begun|begin\w*|developed|develop\w*|came on|onset|injur\w*|hurt|lift\w*|fell|"
-    r"fall\w*|twist\w*|strain\w*|slipped|noticed|appeared|woke)\b",
+    r"fall\w*|twist\w*|strain\w*|slipped|noticed|appeared|woke|sudden(?:ly)?|gave way)\b",
     re.IGNORECASE,
 )
 """An event time ("3 days ago", "yesterday") is the complaint's start only with a word of onset beside it: "came to
@@ -110,6 +132,9 @@ def _days(mt: re.Match[str], today: date | None) -> int | None:
             return 0
         return pt.since_days(word, today)
     count, unit = groups[0], groups[1]
+    if re.search(r"\d\s*[-–]\s*\d", count):  # a range, "5–6 weeks": its middle
+        low, high = (int(n) for n in re.split(r"\s*[-–]\s*", count))
+        return round((low + high) / 2 * pt.UNIT_DAYS.get(unit.lower(), 0)) or None
     if unit in ("52", "12", "7"):
         return int(count) * {"52": 7, "12": 30, "7": 1}[unit]
     unit = unit.lower()
@@ -145,12 +170,20 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
     """The first duration in the note that is the complaint's (see the module docstring); one said with pain first
     ("numbness since yesterday, leg pain for 3 weeks" has lasted 3 weeks)."""
     text = doc.text
-    found = sorted(candidates(doc, today))
+    found = sorted(set(candidates(doc, today)))
+    found = [c for c in found if c[3] != "bare" or not any(o[3] != "bare" and o[0] <= c[0] < o[1] for o in found)]
     accepted: list[tuple[bool, Duration]] = []
     for start, end, days, where in found:
         span = doc.char_span(start, end, alignment_mode="expand")
         if days is None or days > 36500 or span is None or _FREQUENCY.search(text, max(0, start - 30), start):
             continue
+        tail = end - 2 if text[start:end].lower().endswith("of") else end  # "17 days of antibiotic therapy"
+        if _NOT_COURSE_BEFORE.search(text, max(0, start - 40), start) or _NOT_COURSE_AFTER.match(text, tail):
+            continue
+        if where == "bare":  # "pain 30 min", not "after 10 days" (a time word's own pattern reads that)
+            if _PREPOSITION_BEFORE.search(text, max(0, start - 20), start):
+                continue
+            where = "clause"
         sent_lo, sent_hi = span.sent.start_char, span.sent.end_char
         lo, hi = _bounds(text, start, end, sent_lo, sent_hi, _CONJUNCT)
         if where == "object":

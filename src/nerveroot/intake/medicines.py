@@ -135,6 +135,9 @@ def read_drug(span: Span, kind: str, key: str, status: str) -> tuple[list[tuple[
         cls = key
         if status == "unknown":
             return findings, updates
+    not_when = medicine_data()["classes"][cls].get("not_when")
+    if not_when and re.search("|".join(not_when), _clause(span), re.IGNORECASE):
+        return findings, updates
     for fact in _facts(cls):
         table, name = fact.split(".")
         if table == "history":

@@ -285,7 +285,7 @@ NUMBER_WORDS = {
     "a couple": 2,
     "few": 3,
 }
-UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365}
+UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365, "y": 365}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PAIN_SCORE = re.compile(
     r"(?<![\d/])(\d{1,2})\s*/\s*10\b|\b(?:nrs|vas|pain score)\s*(?:of|is|:|=)?\s*(\d{1,2})\b", re.IGNORECASE
@@ -295,7 +295,7 @@ SENSORY_WORD = re.compile(
     r"\b(?:numb\w*|tingl\w*|pins (?:and|n|['’]n['’]|&) needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|"
     r"prickl\w*|"
     r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
-    r"(?:hypo|dys|an)(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP))\b",
+    r"(?:hypo|dys|an)(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP)|sens\.?(?= ))\b",
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(
@@ -328,7 +328,7 @@ def since_days(word: str, today: date | None) -> int | None:
 # the nearest word that judges it: impaired → the red flag is present, normal → absent, neither → not read.
 FUNCTION_IMPAIRED = re.compile(
     r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
-    r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|incont|retention|numb|dull|"
+    r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|numb|dull|"
     r"deranged|compromised|unsteady|ataxic|broad[- ]based|wide[- ]based|shuffling|spastic|wobbly|staggering|"
     r"unbalanced|high[- ]stepping|steppage|down(?: by)?(?= ~?\d)|dropping|falling|leaking|retaining)\b",
     re.IGNORECASE,

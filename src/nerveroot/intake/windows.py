@@ -137,7 +137,8 @@ def _ordered_sides(text: str, count: int) -> list[tuple[Side, ...]]:
 
 def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, int, int]]:
     """MRC grades around a group as (char start, char end, grade): n/5 first, else a bare digit just after it."""
-    found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in _valued(doc, w, pt.GRADE)]
+    valued = _valued(doc, w, pt.GRADE, right_first=not _grade_first(doc, w))
+    found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in valued]
     current = [g for g in found if not _earlier_grade(doc, w, g[0], g[1])]
     if current:  # "TA now 3/5 (was 4/5 on Monday)", "from 4/5 to 3/5": only the current grade is the exam
         found = current
@@ -148,6 +149,17 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     if bare is None:
         return []
     return [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+
+
+_ENDS_WITH_GRADE = re.compile(rf"(?:{pt.GRADE.pattern})\s*$", pt.GRADE.flags)
+
+
+def _grade_first(doc: Doc, w: _Window) -> bool:
+    """A list written grade first ("5/5 plantar flexion, 4+/5 dorsiflexion"): the grade just before the group is its
+    own, and the grade at the end of its right window belongs to the next item."""
+    left = doc[max(w.left_lo, w.start - 6) : w.start].text
+    right = doc[w.end : w.right_hi].text.strip(" .,;")
+    return bool(_ENDS_WITH_GRADE.search(left)) and (not right or bool(_ENDS_WITH_GRADE.search(right)))
 
 
 def _earlier_grade(doc: Doc, w: _Window, start: int, end: int) -> bool:
