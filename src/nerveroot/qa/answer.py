@@ -64,6 +64,7 @@ _YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|
 _ENGINE_ONLY = re.compile(r"(Approximate prior among|nerveroot keeps the default prior)")
 """Sentences written for the assessment engine (its priors), not for a reader of an answer."""
 _CODES = re.compile(r"\b(icd|codes?|coding|billing)\b", re.IGNORECASE)
+_PREGNANCY = re.compile(r"\b(pregnan\w*|breast ?feed\w*)", re.IGNORECASE)
 _WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
 """A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
 
@@ -107,6 +108,8 @@ class QaContext:
     """FAQ record id → its statement."""
     card_names: dict[str, frozenset[Key]] = field(default_factory=dict)
     """FAQ record id → the drugs, treatments and tests its answer names."""
+    card_drugs: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the drugs its own title and main question name (a card about one medicine)."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -142,8 +145,23 @@ class QaContext:
             )
             for rid, s in faqs.items()
         }
+        card_drugs = {
+            rid: frozenset(k for k in linker.link(f"{record.name}. {record.question}").direct if k[0] == "drugs")
+            for rid, record in kb.entities.get("faqs", {}).items()
+        }
         return cls(
-            kb, statements, index, sources, frozenset(terms), linker, faq_names, faq_topics, cards, faqs, card_names
+            kb,
+            statements,
+            index,
+            sources,
+            frozenset(terms),
+            linker,
+            faq_names,
+            faq_topics,
+            cards,
+            faqs,
+            card_names,
+            card_drugs,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
@@ -620,6 +638,8 @@ def _lead(
     drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
     if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: _low_grade(ctx, s))):
         return [(_first_sentence(st.text), st) for st in doses]
+    if intent.qtype == "pregnancy":  # the cautions about pregnancy and breastfeeding, when the drug has them
+        drug_facts = [s for s in drug_facts if _PREGNANCY.search(s.text)] or drug_facts
     if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):
         return [(short(st), st) for st in cautions]
     if intent.qtype == "when_where_seek_care" and SEEK_CARE in grouped:
@@ -642,6 +662,7 @@ def _lead(
 
 def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Statement]]:
     """The guideline stance on each of the first two things named, or on one thing with a contrary stance."""
+    stances = _firm_first(stances)
     subjects = list(dict.fromkeys(r.statement.record_id for r in stances))
     if len(subjects) > 1:  # one stance on each of the first two things named
         picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
@@ -654,6 +675,26 @@ def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Stateme
     return out
 
 
+def _firm_first(stances: list[Ranked]) -> list[Ranked]:
+    """When a guideline body makes no recommendation on a thing for this population but says yes or no to it for
+    a neighbouring one (NICE: nothing on paracetamol for sciatica, 'not on its own' for back pain), its firm
+    statement leads, since silence tells a reader nothing."""
+    if not stances or _direction(stances[0].statement) != 0:
+        return stances
+    family = (stances[0].statement.body or "").split(" ")[0]
+    firm = next(
+        (
+            r
+            for r in stances[1:]
+            if r.statement.record_id == stances[0].statement.record_id
+            and _direction(r.statement) != 0
+            and (r.statement.body or "").split(" ")[0] == family
+        ),
+        None,
+    )
+    return stances if firm is None else [firm, *(r for r in stances if r is not firm)]
+
+
 def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: Intent, question: str) -> str:
     """The sentence of a card that answers this question: most of the question's words that the card's own
     question does not hold (idf-weighted), plus the shape its type needs (a time for 'how long', a dose for
@@ -661,6 +702,7 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     own_question, _, body = statement.text.partition(" — ")
     sentences = _SENTENCE_END.split(body)
     own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
+    own |= {w for t in own for w in ctx.index.expansions.get((t,), set())}  # 'emergency' also covers 'urgent'
     wanted = (links.focus | links.words) - own
     asked = normalise(question)
     yes_no = bool(_YES_NO_QUESTION.match(asked)) or (links.verdict and not _WH_QUESTION.match(asked))
@@ -670,7 +712,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         tokens = set(tokenize(sentence))
         overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
         verdict = yes_no and bool(_YES_NO.match(sentence))
-        shape = 3.0 * has_shape(intent.qtype, sentence) + 2.0 * any(has_shape(q, sentence) for q in intent.qtypes[1:])
+        shape = 3.0 * has_shape(intent.qtype, sentence, asked) + 2.0 * any(
+            has_shape(q, sentence, asked) for q in intent.qtypes[1:]
+        )
         return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
 
     n, best = max(enumerate(sentences), key=score)
@@ -759,6 +803,17 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     return answer
 
 
+_GENERIC_CLASS = frozenset({"drug", "agent", "non", "anti", "oral", "analgesic", "agonist", "combination"})
+
+
+def _names_class(ctx: QaContext, drugs: frozenset[Key], tokens: list[str]) -> bool:
+    """True when the question names the drug class of one of ``drugs`` ('anti-inflammatories' for an NSAID)."""
+    records = ctx.kb.entities.get("drugs", {})
+    classes = {t for _, rid in drugs if rid in records for t in tokenize(getattr(records[rid], "drug_class", ""))}
+    classes |= {w for t in classes for w in ctx.index.expansions.get((t,), set())}  # 'nsaid' → 'anti inflammatory'
+    return bool((classes - _GENERIC_CLASS) & set(tokens))
+
+
 def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals: str = "fused") -> list[str]:
     """The card answering the question, and a second card for a second part that asks something else.
 
@@ -798,6 +853,8 @@ def _card(
         drugs = [k for k in named if k[0] == "drugs"]
         if drugs:
             return ctx.linker.mentions(drugs, names)
+        if (own := ctx.card_drugs.get(faq_id)) and not _names_class(ctx, own, tokens):
+            return False  # a card about one medicine answers questions naming it or its class
         return not named or ctx.linker.mentions(named, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None

@@ -35,7 +35,16 @@ SHAPES: dict[str, re.Pattern[str]] = {
 """What the answer to a question type looks like (a time, a dose, an action, a verdict)."""
 
 
-def has_shape(qtype: str, sentence: str) -> bool:
+ROUTINE_CARE = re.compile(r"\b(see|ask|call|contact|speak to|book) (a |your )?(gp|doctor|physio\w*|pharmacist)\b", re.I)
+"""The answer to 'when should I see a doctor' (a routine visit), as against 'when is it an emergency'."""
+_URGENT_ASK = re.compile(r"a ?& ?e|\b999\b|emergenc\w*|ambulance|hospital|urgent\w*|immediate\w*", re.I)
+
+
+def has_shape(qtype: str, sentence: str, question: str = "") -> bool:
+    """True when ``sentence`` looks like an answer to a ``qtype`` question (a routine visit when ``question``
+    asks when to see a doctor without asking about an emergency)."""
+    if qtype == "when_where_seek_care" and ROUTINE_CARE.search(question) and not _URGENT_ASK.search(question):
+        return bool(ROUTINE_CARE.search(sentence))
     pattern = SHAPES.get(qtype)
     return bool(pattern and pattern.search(sentence))
 
@@ -52,6 +61,8 @@ class CardRule:
     similarity_agree: float = 0.62
     similarity_any: float = 0.78
     candidates: int = 4
+    coverage_margin: float = 0.1
+    """A passing card ranked lower is chosen over the first when it holds this much more of the question."""
 
 
 def choose_card(
@@ -69,17 +80,21 @@ def choose_card(
     when the question names a drug, test, treatment or condition the card does not mention."""
     rule = rule or CardRule()
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
+    passing: list[tuple[float, str]] = []
     for n, hit in enumerate(ranked):
         if not names_match(hit.faq_id):
             continue
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)
         floor = rule.coverage_top if n == 0 else rule.coverage_agree
-        if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
-            return hit.faq_id
-        if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
-            return hit.faq_id
-    return None
+        if (agree and (share >= floor or hit.similarity >= rule.similarity_agree)) or (
+            share >= rule.coverage_any or hit.similarity >= rule.similarity_any
+        ):
+            passing.append((share, hit.faq_id))
+    if not passing:
+        return None
+    best = max(share for share, _ in passing)  # a lower-ranked card holding clearly more of the question wins
+    return next(rid for share, rid in passing if share >= best - rule.coverage_margin)
 
 
 def wants_disagreement(question: str) -> bool:
@@ -94,11 +109,19 @@ def dose_lead(statements: Sequence[Statement], low_grade: Callable[[Statement], 
     return [*doses[:1], *ceilings[:1]]
 
 
-def caution_lead(statements: Sequence[Statement]) -> list[Statement]:
-    """For a 'who should not take' question: the cautions that say avoid or contraindicated, first."""
+def caution_lead(statements: Sequence[Statement], most: int = 4) -> list[Statement]:
+    """For a 'who should not take' question: one caution per group of people (the firm ones, avoid or
+    contraindicated, first), up to ``most``."""
     cautions = [s for s in statements if s.field == "caution"]
     firm = [s for s in cautions if re.search(r": (avoid|contraindicated|do not use)\b", s.text)]
-    return (firm or cautions)[:2]
+    out: list[Statement] = []
+    seen: set[str] = set()
+    for statement in [*firm, *(s for s in cautions if s not in firm)]:
+        who = short(statement).split(":", 1)[0]
+        if who not in seen:
+            seen.add(who)
+            out.append(statement)
+    return out[:most]
 
 
 def short(statement: Statement) -> str:

@@ -31,6 +31,8 @@ def stem(word: str) -> str:
             return word[: -len(suffix)] + repl
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
         word = word[:-1]
+    if word.endswith("ancy") and len(word) >= 7:  # 'pregnancy' meets 'pregnant'
+        return word[:-4] + "ant"
     if word.endswith(("tion", "sion")) and len(word) >= 7:
         return word[:-3]
     for suffix in ("ingly", "edly", "ing", "ed", "ly"):
