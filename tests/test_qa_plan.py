@@ -186,3 +186,28 @@ def test_engine_priors_and_billing_codes_stay_out_of_answers(ctx: QaContext) -> 
     assert "Approximate prior" not in text and "ICD-10-CM codes" not in text
     coded = answer_question(ctx, "What is the ICD-10 code for lumbar disc herniation with radiculopathy?")
     assert "ICD-10-CM codes" in coded.model_dump_json()
+
+
+def test_a_card_about_one_medicine_does_not_answer_a_question_naming_none(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "How long until my sciatica begins to settle?")
+    assert answer.answer and "mg" not in answer.answer.split(".")[0]
+    named = answer_question(ctx, "Who cannot take anti-inflammatories?")
+    assert "stomach" in named.answer.lower(), "a drug-class word still reaches the card about that class"
+
+
+def test_who_should_not_take_without_a_card_names_several_groups(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Who shouldn't take duloxetine?")
+    assert answer.answer.count("Duloxetine with") >= 3
+
+
+def test_a_guideline_silent_on_sciatica_yields_to_its_firm_stance_on_back_pain(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Is paracetamol on its own worth taking for sciatica?").answer
+    assert not lead.startswith("Uncertain") and "on its own" in lead
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [("When should I get my sciatica checked by a doctor?", "See a GP"), ("When is sciatica an emergency?", "A&E")],
+)
+def test_routine_and_emergency_care_questions_lead_differently(ctx: QaContext, question: str, wanted: str) -> None:
+    assert wanted in answer_question(ctx, question).answer.split(". ")[0]

@@ -37,13 +37,14 @@ SHAPES: dict[str, re.Pattern[str]] = {
 
 ROUTINE_CARE = re.compile(r"\b(see|ask|call|contact|speak to|book) (a |your )?(gp|doctor|physio\w*|pharmacist)\b", re.I)
 """The answer to 'when should I see a doctor' (a routine visit), as against 'when is it an emergency'."""
+_CLINICIAN = re.compile(r"\b(gp|doctor|physio\w*|pharmacist)\b", re.I)
 _URGENT_ASK = re.compile(r"a ?& ?e|\b999\b|emergenc\w*|ambulance|hospital|urgent\w*|immediate\w*", re.I)
 
 
 def has_shape(qtype: str, sentence: str, question: str = "") -> bool:
     """True when ``sentence`` looks like an answer to a ``qtype`` question (a routine visit when ``question``
     asks when to see a doctor without asking about an emergency)."""
-    if qtype == "when_where_seek_care" and ROUTINE_CARE.search(question) and not _URGENT_ASK.search(question):
+    if qtype == "when_where_seek_care" and _CLINICIAN.search(question) and not _URGENT_ASK.search(question):
         return bool(ROUTINE_CARE.search(sentence))
     pattern = SHAPES.get(qtype)
     return bool(pattern and pattern.search(sentence))
