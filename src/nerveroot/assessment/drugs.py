@@ -33,6 +33,8 @@ from nerveroot.knowledge.models import (
 Jurisdiction = Literal["UK", "US"]
 Phase = Literal["acute", "chronic"] | None
 """The phase of the presentation; None when the duration is unknown (then advice for every phase applies)."""
+INDIRECT = frozenset({"low_back_pain", "other_condition"})
+"""Populations of a guideline position that are indirect for lumbar root pain (back pain alone, other conditions)."""
 OptionStatus = Literal["option", "use_with_caution", "contraindicated", "advised_against_for_sciatica"]
 NoteEffect = Literal["contraindicated", "avoid", "reduce_dose", "caution", "check_before_prescribing"]
 
@@ -413,8 +415,8 @@ def _against(drug: Drug, phase: Phase) -> str | None:
     bodies = {
         p.body + (f", {p.phase} sciatica" if p.phase != "any" else "")
         for p in drug.sciatica_positions
-        if p.stance == "not_recommended" and in_phase(p, phase)
-    }
+        if p.stance == "not_recommended" and in_phase(p, phase) and p.population not in INDIRECT
+    }  # a stance on back pain alone is indirect for root pain and does not advise against the drug here
     return ", ".join(sorted(bodies)) if bodies else None
 
 

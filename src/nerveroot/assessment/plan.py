@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.drugs import phase_of, plan_drugs
+from nerveroot.assessment.drugs import INDIRECT, phase_of, plan_drugs
 from nerveroot.assessment.result import Plan, PlanItem, PlanStep, Triage
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Position, RedFlag, Treatment
@@ -32,7 +32,6 @@ STAGES = {
 }
 ADVISED_AGAINST = "not_recommended"
 OFFERED = ("recommended", "consider")
-INDIRECT = frozenset({"low_back_pain", "other_condition"})
 _TIER = {"guideline": 0, "systematic_review": 1, "trial": 2}
 _SPECIFIC = {"spinal_stenosis": 0, "sciatica": 1, "low_back_pain_and_sciatica": 2}
 _STANCE = {"recommended": 0, "consider": 1, ADVISED_AGAINST: 2}
