@@ -238,7 +238,8 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "stable",
         re.compile(
             r"\b(?:not (?:improving|getting (?:any )?better)|no better|(?:has not|hasn['’]?t) (?:improved|changed)|"
-            r"unchanged|stable|no change|static|same as (?:before|last time)|not changed|"
+            r"unchanged|(?<!dynamically )(?<!\bhd )(?<!obs )(?<!vitals )(?<!clinically )stable|"
+            r"no change|static|same as (?:before|last time)|not changed|"
             r"not (?:settling|settled|easing)|"
             r"(?:treatment|rx|physio\w*|painkillers|analgesia|medication|tablets) (?:\w+ ){0,2}"
             r"(?:no help|not help\w*|(?:has |have )?failed|ineffective|unhelpful|"
