@@ -230,9 +230,15 @@ def _read(
     read_grade_changes(state)
     derive_findings(state)
     extra = read_demographics(state, today)
-    state.to_confirm = unsettled(doc, state.findings, lambda a, b: in_scope_of(doc, a, b, {"NEGATED_EXISTENCE"}))
+    state.to_confirm = unsettled(doc, state.findings, lambda a, b: _denied(state, a, b))
     state.unparsed = unparsed(doc, state.findings)
     return state, extra
+
+
+def _denied(state: ParseState, start: int, end: int) -> bool:
+    """A negation covers these words and no finding read over them is questioned ("no fever, leg weakness?")."""
+    questioned = any(f.qualifier == "possible" and f.start < end and start < f.end for f in state.findings)
+    return not questioned and in_scope_of(state.doc, start, end, {"NEGATED_EXISTENCE"})
 
 
 def _shifted(state: ParseState, offset: int) -> list[ParsedFinding]:

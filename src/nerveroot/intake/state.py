@@ -96,16 +96,62 @@ _RECENCY_BOUND = frozenset({"recent_infection", "minor_trauma"})
 """History items that only count when recent: "a chest infection years ago" is not a recent infection."""
 
 
+_LIST_WORDS = frozenset({"and", "or", "nor", "&", "/", "+", ",", "l", "r", "lt", "rt", "left", "right", "both", "bilateral"})
+"""Words that may join the items of one list ("SLR, FNST L and R negative")."""
+
+_CES_FACTS = frozenset(
+    {"bladder_dysfunction", "bowel_dysfunction", "saddle_anaesthesia", "sexual_dysfunction", "reduced_anal_tone"}
+)
+
+
+def _same_list(kind: str, ids: tuple[str, ...], other: Span) -> bool:
+    meta: dict[str, Any] = other._.target_rule.metadata
+    return meta["kind"] == kind or bool(set(ids) & _CES_FACTS and set(meta["ids"]) & _CES_FACTS)
+
+
+def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool:
+    """Whether a modifier after the finding ("normal", "intact", "negative", "?") reaches back to it.
+
+    Beyond a comma such a word describes the item just before it ("saddle numbness, reflexes normal"; "L leg
+    weakness, sensation intact"), unless the words after the comma are more items of the same list ("SLR, FNST
+    negative"; "B/B, saddle normal"): the earlier finding then keeps its own status.
+    """
+    first = modifier.modifier_span[0]
+    if modifier.direction.upper() != "BACKWARD" or first < span.end:
+        return True
+    doc = span.doc
+    commas = [t.i for t in doc[span.end : first] if t.text == ","]
+    if not commas:
+        return True
+    items = [e for e in doc.ents if commas[-1] < e.start and e.end <= first]
+    covered = {i for e in items for i in range(e.start, e.end)}
+    joined = all(t.i in covered or t.lower_ in _LIST_WORDS for t in doc[commas[-1] + 1 : first])
+    return joined and bool(items) and all(_same_list(kind, ids, e) for e in items)
+
+
+def _distance(span: Span, modifier: Any) -> int:
+    start, end = modifier.modifier_span
+    return start - span.end if start >= span.end else max(0, span.start - end)
+
+
 def _context(span: Span, kind: str, ids: tuple[str, ...] = ()) -> tuple[FindingStatus, Qualifier | None]:
     # A modifier inside the phrase is part of it ("can no longer reach a climax"); medspaCy's overlap test misses
     # a modifier that starts after the phrase does, so such modifiers are dropped here.
-    categories = {
-        m.category for m in span._.modifiers if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end)
-    }
+    modifiers = [
+        m
+        for m in span._.modifiers
+        if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end) and _reaches(span, kind, ids, m)
+    ]
+    categories = {m.category for m in modifiers}
     if "FAMILY" in categories:
         return "unknown", "family"
     if "HYPOTHETICAL" in categories:
         return "unknown", "hypothetical"
+    if "NEGATED_EXISTENCE" in categories and "POSSIBLE_EXISTENCE" in categories:
+        # Denied and questioned ("no fever, bilateral leg weakness?"): the nearer word decides, a tie is doubt.
+        nearest = {c: min(_distance(span, m) for m in modifiers if m.category == c) for c in categories}
+        if nearest["POSSIBLE_EXISTENCE"] <= nearest["NEGATED_EXISTENCE"]:
+            return "unknown", "possible"
     if "NEGATED_EXISTENCE" in categories:
         return "absent", "negated"
     if "POSSIBLE_EXISTENCE" in categories:
