@@ -96,7 +96,9 @@ _RECENCY_BOUND = frozenset({"recent_infection", "minor_trauma"})
 """History items that only count when recent: "a chest infection years ago" is not a recent infection."""
 
 
-_LIST_WORDS = frozenset({"and", "or", "nor", "&", "/", "+", ",", "l", "r", "lt", "rt", "left", "right", "both", "bilateral"})
+_LIST_WORDS = frozenset(
+    {"and", "or", "nor", "&", "/", "+", ",", "l", "r", "lt", "rt", "left", "right", "both", "bilateral"}
+)
 """Words that may join the items of one list ("SLR, FNST L and R negative")."""
 
 _CES_FACTS = frozenset(
