@@ -550,6 +550,9 @@ def test_a_typed_note_reads_in_words_and_the_summary_stays_short(
         assert "Medicine: apixaban" in read
     plan = page.locator("#view-clinician .plan-step li").all_inner_texts()
     assert sum("group exercise programme" in line for line in plan) == 1, "one statement, one line"
+    exercise = page.locator("#view-clinician li[data-treatments~=pilates]")
+    assert exercise.locator("strong").inner_text().count(",") <= 2, "a few names shown, the rest folded"
+    assert "Pilates" in exercise.locator("details.more-names").inner_text()
     # Acute sciatica (3 and 2 weeks): NICE advises against opioids only once sciatica is chronic.
     against = page.eval_on_selector_all("#view-clinician [data-drug]", "els => els.map(e => e.textContent)")
     assert not [t for t in against if t.startswith("Tramadol") and "Advised against" in t]
@@ -576,4 +579,31 @@ def test_patient_is_told_what_to_do_about_unasked_questions(browser: Any, server
         page.locator("#not-assessed").scroll_into_view_if_needed()
     _axe(page, "patient result with unasked questions (phone)")
     _shot(page, "web_phone_patient_unasked.png")
+    assert not _errors(page)
+
+
+CES_NOTE = "48F 2/7 severe LBP and bilateral sciatica, new saddle anaesthesia and urinary retention, PR tone reduced."
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, server: Server, device: Any) -> None:
+    """An emergency read from a clinician's note shows the same top-of-page instruction as an emergency answer
+    in the interview; a corrected note that is no emergency takes it away."""
+    page = _page(browser, server, device, audience="clinician")
+    name = "phone" if device is PHONE else "desktop"
+    page.fill("#note-text", CES_NOTE)
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    assert page.get_attribute("#clin-summary dd[data-level]", "data-level") == "emergency"
+    assert page.is_visible("#emergency") and page.get_attribute("#emergency", "role") == "alert"
+    assert "999" in page.inner_text("#emergency-instruction")
+    assert "cauda equina" in page.inner_text("#emergency").lower()
+    page.evaluate("window.scrollTo(0, 0)")
+    assert _in_viewport(page, "#emergency-instruction")
+    _axe(page, f"emergency from a note ({name})")
+    _shot(page, f"web_{name}_note_emergency_top.png")
+    page.fill("#note-text", "45M 3/52 L leg pain to the medial shin, no saddle anaesthesia, bladder and bowels normal.")
+    page.click("#assess-btn")
+    page.wait_for_selector("#clin-summary dd[data-level]:not([data-level=emergency])")
+    assert not page.is_visible("#emergency")
     assert not _errors(page)

@@ -33,7 +33,7 @@ function groupCondition(group) {
   return names[0] || null;
 }
 
-function renderEmergency() {
+function renderEmergency(scroll = true) {
   const box = $("emergency");
   const info = state.emergency;
   if (!info) {
@@ -56,8 +56,20 @@ function renderEmergency() {
     clinician() && !q && info.reasons.length ? h("ul", {}, info.reasons.map((r) => h("li", {}, r.advice))) : null);
   box.hidden = false;
   $("same-day").hidden = true;
+  if (!scroll) return;
   window.scrollTo(0, 0);
   box.focus({ preventScroll: true });
+}
+
+/** An emergency result (from a note, the form or the EHR) puts its instruction at the top of the page, as an
+ * emergency answer in the interview does; a later result that is not an emergency takes it away again. */
+function emergencyFromResult(result) {
+  if (state.emergency && !state.emergency.fromResult) return; // the interview's own stop stays as it is
+  state.emergency = result.triage.level === "emergency"
+    ? { question: null, reasons: result.triage.reasons.filter((r) => r.level === "emergency"), fromResult: true }
+    : null;
+  renderEmergency(false);
+  renderSameDay();
 }
 
 /** What was left unsure: the condition's name when several signs of one emergency are unsure (a long list would
@@ -193,6 +205,7 @@ function currentCase() {
 async function showResult(result, extra = {}) {
   state.result = result;
   Object.assign(state, extra);
+  emergencyFromResult(result);
   $("result").hidden = false;
   await renderResult($("result-body"), result, {
     names: state.names,

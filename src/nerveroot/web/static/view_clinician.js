@@ -222,12 +222,23 @@ function otherPositions(group, positions, cites) {
     `Sources differ: ${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}. ${p.detail}`, cites.links(p.sources))));
 }
 
+const NAMES_SHOWN = 3;
+
+/** Treatments resting on one statement: the first few by name, the rest folded below the statement ("all 11"),
+ * so one line of advice is not padded with every kind of exercise or operation. */
+const shownNames = (list) => (list.length <= NAMES_SHOWN + 1 ? list.join(", ") : `${list.slice(0, NAMES_SHOWN).join(", ")} and others`);
+
+function moreNames(list) {
+  if (list.length <= NAMES_SHOWN + 1) return null;
+  return h("details", { class: "more-names" }, h("summary", {}, `All ${list.length} covered by this statement`), h("p", {}, list.join(", ")));
+}
+
 function planDetails(plan, cites, positions) {
   const staged = stagedPlan(plan);
   const groupLine = (g) => h("li", { "data-treatments": g.items.map((i) => i.id).join(" "), "data-stance": g.stance || "" },
     g.stance ? h("span", { class: `stance stance-${g.stance}` }, STANCES[g.stance] || words(g.stance)) : null, " ",
-    h("strong", {}, g.items.map((i) => i.name).join(", ")),
-    h("span", { class: "detail" }, `: ${g.detail}`), cites.links(g.sources),
+    h("strong", {}, shownNames(g.items.map((i) => i.name))),
+    h("span", { class: "detail" }, `: ${g.detail}`), cites.links(g.sources), moreNames(g.items.map((i) => i.name)),
     g.stance === "not_recommended" ? otherPositions(g, positions, cites) : null);
   return [
     staged.steps.map((step) => h("div", { class: "plan-step" }, h("h4", {}, step.title), h("ul", { class: "plan" }, step.groups.map(groupLine)))),
