@@ -121,3 +121,20 @@ def test_pain_marked_only_above_the_knee_is_not_a_radicular_feature() -> None:
     assert radicular_features(Evidence(status={"pain_below_knee": "present"}), loc)
     signed = Localisation(likelihood=dict.fromkeys(ROOT_IDS, 1.0), prior=PRIOR, counted={**counted, "l4": [reflex]})
     assert radicular_features(Evidence(status={}), signed)
+
+
+def test_a_commoner_root_that_no_finding_supports_is_not_named_ahead_of_a_supported_one() -> None:
+    reflex = Counted("reflex", "patellar_reflex_reduced", "reduced knee jerk", "present", 3.0, "default")
+    counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
+    likelihood = {**dict.fromkeys(ROOT_IDS, 1.0), "l4": 3.0}
+    loc = Localisation(likelihood=likelihood, prior=PRIOR, counted={**counted, "l4": [reflex]})
+    post = loc.posterior()
+    levels = [
+        RootProbability(root=r, label=r.upper(), probability=round(0.8 * post[r], 4), supporting=[], opposing=[])
+        for r in ROOT_IDS
+    ]
+    levels.append(RootProbability(root="none", label="none", probability=0.2, supporting=[], opposing=[]))
+    assert max(levels, key=lambda lv: lv.probability).root == "l5"  # the base rate alone favours L5
+    ordered, summary = rank_levels(levels, 0.8, loc, features=True)
+    assert ordered[0].root == "l4" and summary.leading == ["l4"]
+    assert "no recorded finding points to it" in summary.statement

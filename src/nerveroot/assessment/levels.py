@@ -6,6 +6,8 @@ lesion is more likely than not; only then is the level named, and roots that can
 together ("L3/L4, level uncertain"). A root is named only with a feature of radicular pain on record (the sciatica
 definition of NICE CKS: dermatomal leg pain below the knee, leg worse than back; or a root sign); with such a
 feature but no finding that tells the roots apart, the levels are ranked by how common they are, as uncertain.
+When findings do tell the roots apart, only roots that some finding points to are named: a commoner root that no
+finding supports is not put ahead of them on its base rate alone (its probability is still shown).
 """
 
 from __future__ import annotations
@@ -66,11 +68,15 @@ def rank_levels(
         # no root is named, so none is ranked first: the list agrees with the statement
         unnamed = [lv for lv in by_probability if lv.root == "none"] + roots
         return unnamed, _summary(radicular, [], statement)
-    top = roots[0].probability
-    leading = [lv for lv in roots[:MAX_GROUP] if lv.probability >= SHARES_LEAD * top]
+    supported = _pointed_to(loc) if localises else set()
+    pointed = [lv for lv in roots if lv.root in supported]
+    candidates = pointed or roots
+    top = candidates[0].probability
+    leading = [lv for lv in candidates[:MAX_GROUP] if lv.probability >= SHARES_LEAD * top]
     rest = [lv for lv in by_probability if lv not in leading]
     names = "/".join(lv.label for lv in leading)
     share = sum(lv.probability for lv in leading) / radicular
+    commoner = [lv.label for lv in roots if lv.probability > top and lv not in leading]
     if not localises:
         statement = (
             f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
@@ -82,7 +88,25 @@ def rank_levels(
         )
     else:
         statement = f"A root lesion is more likely than not ({radicular:.0%}); {names} leads ({share:.0%} of it)."
+    if commoner:
+        statement += f" {'/'.join(commoner)} is commoner, but no recorded finding points to it."
     return [*leading, *rest], _summary(radicular, [lv.root for lv in leading], statement)
+
+
+def _pointed_to(loc: Localisation) -> set[str]:
+    """Roots that some recorded finding favours over another root: a counted ratio above 1 that is higher than the
+    same finding's ratio for some other root (a ratio shared by every root, such as radiating leg pain, does not
+    point to any one of them)."""
+    ratios: dict[str, dict[str, float]] = {}
+    for root, items in loc.counted.items():
+        for c in items:
+            ratios.setdefault(c.finding, {})[root] = c.lr
+    return {
+        root
+        for by_root in ratios.values()
+        for root, lr in by_root.items()
+        if lr > 1 and lr > min(by_root.get(r, 1.0) for r in loc.counted)
+    }
 
 
 def _summary(radicular: float, leading: list[str], statement: str) -> LevelSummary:
