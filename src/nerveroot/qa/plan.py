@@ -62,8 +62,6 @@ class CardRule:
     similarity_agree: float = 0.62
     similarity_any: float = 0.78
     candidates: int = 4
-    coverage_margin: float = 0.1
-    """A passing card ranked lower is chosen over the first when it holds this much more of the question."""
 
 
 def choose_card(
@@ -81,21 +79,17 @@ def choose_card(
     when the question names a drug, test, treatment or condition the card does not mention."""
     rule = rule or CardRule()
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
-    passing: list[tuple[float, str]] = []
     for n, hit in enumerate(ranked):
         if not names_match(hit.faq_id):
             continue
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)
         floor = rule.coverage_top if n == 0 else rule.coverage_agree
-        if (agree and (share >= floor or hit.similarity >= rule.similarity_agree)) or (
-            share >= rule.coverage_any or hit.similarity >= rule.similarity_any
-        ):
-            passing.append((share, hit.faq_id))
-    if not passing:
-        return None
-    best = max(share for share, _ in passing)  # a lower-ranked card holding clearly more of the question wins
-    return next(rid for share, rid in passing if share >= best - rule.coverage_margin)
+        if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
+            return hit.faq_id
+        if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
+            return hit.faq_id
+    return None
 
 
 def wants_disagreement(question: str) -> bool:
