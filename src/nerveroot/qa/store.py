@@ -11,7 +11,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -171,16 +173,88 @@ def passages(text: str, words: int = PASSAGE_WORDS) -> list[str]:
     return out
 
 
+_Stamp = tuple[int, int, int]
+_READ: dict[str, dict[str, tuple[_Stamp, Document]]] = {}
+"""Documents already parsed in this process, per folder and file name, with the (inode, size, mtime) they were
+read at. A document file is written once (atomically, by rename) and never changed in place, so an unchanged
+stamp is an unchanged document: listing, adding and /api/ask parse only files that are new since the last look."""
+
+_LISTED: dict[str, tuple[_Stamp, float, list[Document]]] = {}
+"""The last listing per folder: the folder's (inode, size, mtime) and the time it was taken."""
+SETTLED_SECONDS = 1.0
+"""A folder's mtime moves on every file added, renamed or removed, but only in clock ticks: a listing is reused
+only if it was taken this long after the folder's last change, so a change in the same tick is never missed."""
+
+
+def _read(path: str, known: dict[str, tuple[_Stamp, Document]]) -> Document | None:
+    """The document in `path` (parsed once per version of the file); None if there is none."""
+    try:
+        info = os.stat(path)
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        name = os.path.basename(path)
+        seen = known.get(name)
+        if seen is not None and seen[0] == stamp:
+            return seen[1]
+        with open(path, "rb") as handle:
+            doc = Document.model_validate_json(handle.read())
+    except FileNotFoundError:
+        return None
+    known[name] = (stamp, doc)
+    return doc
+
+
 class DocumentStore:
-    """The user's ingested documents."""
+    """The user's ingested documents: `<id>.json` each, and `sha256/<digest>` naming the document with that
+    content, so adding one reads no other document (its cost does not grow with the number stored)."""
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or home()) / "documents"
+        self._digests = self.root / "sha256"
+        self._known = _READ.setdefault(str(self.root), {})
 
     def list(self) -> list[Document]:
-        if not self.root.is_dir():
+        """Every stored document, by file name. Unchanged folder since a listing taken safely after its last
+        change: that listing (one stat); otherwise each file is parsed only when new or replaced (see `_READ`)."""
+        folder = str(self.root)
+        try:
+            info = os.stat(folder)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return [Document.model_validate_json(p.read_text(encoding="utf-8")) for p in sorted(self.root.glob("*.json"))]
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        listed = _LISTED.get(folder)
+        if listed is not None and listed[0] == stamp and listed[1] - info.st_mtime > SETTLED_SECONDS:
+            return list(listed[2])
+        taken = time.time()
+        with os.scandir(folder) as found:
+            names = sorted(e.name for e in found if e.name.endswith(".json") and not e.name.startswith("."))
+        for gone in set(self._known).difference(names):
+            self._known.pop(gone, None)
+        docs = [doc for doc in (_read(os.path.join(folder, n), self._known) for n in names) if doc is not None]
+        _LISTED[folder] = (stamp, taken, docs)
+        return list(docs)
+
+    def _with_digest(self, digest: str) -> Document | None:
+        """The stored document with this content, if any (a marker left by an interrupted add or a removal that
+        no longer names a document with this digest counts as none)."""
+        self._index_digests()
+        try:
+            doc_id = (self._digests / digest).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        doc = _read(str(self.root / f"{doc_id}.json"), self._known) if re.fullmatch(r"doc_[a-z0-9_]+", doc_id) else None
+        return doc if doc is not None and doc.sha256 == digest else None
+
+    def _index_digests(self) -> None:
+        """Documents stored before the digest markers existed get theirs, all at once (one rename)."""
+        if self._digests.is_dir() or not self.root.is_dir():
+            return
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".tmp_sha256_"))
+        for doc in self.list():
+            (staging / doc.sha256).write_text(doc.id, encoding="utf-8")
+        try:
+            staging.rename(self._digests)
+        except OSError:  # another process indexed them first
+            shutil.rmtree(staging, ignore_errors=True)
 
     def add(self, path: Path) -> Document:
         """Ingest one file; ingesting the same content twice returns the existing document."""
@@ -190,17 +264,15 @@ class DocumentStore:
             raise IngestError(f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split the document")
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        for doc in self.list():
-            if doc.sha256 == digest:
-                return doc
+        if (same := self._with_digest(digest)) is not None:
+            return same
         title, text = read_text(path)
         parts = passages(text)
         if not parts:
             raise IngestError(f"{path.name}: no text could be extracted")
         base = f"doc_{slug(path.stem)}"
-        existing = {d.id for d in self.list()}
         doc_id, n = base, 2
-        while doc_id in existing:
+        while (self.root / f"{doc_id}.json").exists():
             doc_id, n = f"{base}_{n}", n + 1
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
         doc = Document(
@@ -212,18 +284,25 @@ class DocumentStore:
             sha256=digest,
             passages=parts,
         )
-        self._write(self.root / f"{doc_id}.json", doc.model_dump_json(indent=1))
+        target = self.root / f"{doc_id}.json"
+        self._write(target, doc.model_dump_json(indent=1))
+        info = target.stat()
+        self._known[target.name] = ((info.st_ino, info.st_size, info.st_mtime_ns), doc)
+        self._write(self._digests / digest, doc_id)
         return doc
 
     def remove(self, doc_id: str) -> None:
         target = self.root / f"{doc_id}.json"
         if not re.fullmatch(r"doc_[a-z0-9_]+", doc_id) or not target.is_file():
             raise IngestError(f"no ingested document with id {doc_id!r}")
+        doc = _read(str(target), self._known)
         target.unlink()
+        if doc is not None:
+            (self._digests / doc.sha256).unlink(missing_ok=True)
 
     def _write(self, target: Path, text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp_", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp_", suffix=target.suffix)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
