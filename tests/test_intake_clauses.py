@@ -58,3 +58,10 @@ def test_a_questioned_red_flag_after_a_denial_is_kept_to_confirm(kb: KnowledgeBa
     assert intake.status("bilateral_leg_symptoms") != "absent"
     assert intake.to_confirm
     assert assess(intake.case, kb).triage.level in ("urgent", "emergency")
+
+
+def test_absent_after_a_reflex_denies_nothing_that_follows(kb: KnowledgeBase) -> None:
+    intake = parse_note("Ankle jerk absent L, PF 4/5 L, SLR L 35 deg, slump +ve.", kb)
+    assert intake.status("achilles_reflex_reduced", "left") == "present"
+    assert intake.status("slr_positive", "left") == "present"
+    assert intake.status("slump_positive", "left") == "present"
