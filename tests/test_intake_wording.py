@@ -22,7 +22,7 @@ def _status(kb: KnowledgeBase, text: str, finding: str) -> str | None:
         ("no radiation, known OP", "osteoporosis", "present"),
         ("weakness of his legs that progressed to paralysis of both legs", "progressive_weakness", "present"),
         ("new R foot drop D4", "progressive_weakness", None),
-        ("no new weakness, gait steady", "progressive_weakness", None),
+        ("no new weakness, gait steady", "progressive_weakness", "absent"),
         ("noted an inability to move her bilateral lower extremities", "bilateral_leg_symptoms", "present"),
         ("right greater than left leg pain", "bilateral_leg_symptoms", "present"),
         ("can't move either leg", "unable_to_walk", "present"),
@@ -124,3 +124,29 @@ def test_duration_of_the_complaint_not_of_a_state_or_treatment(kb: KnowledgeBase
 )
 def test_a_single_steroid_dose_is_not_long_term_use(kb: KnowledgeBase, text: str, status: str | None) -> None:
     assert _status(kb, text, "long_term_steroids") == status
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "status"),
+    [
+        ("LBP radiating down L leg", "radiating_leg_pain", "present"),
+        ("EHL 2/5 L, stable x6/52 per last visit", "progressive_weakness", "absent"),
+        ("no new weakness, gait steady", "progressive_weakness", "absent"),
+        ("DP/PT palpable", "cold_or_pulseless_leg", "absent"),
+        ("Clinical examination including digital rectal examination (DRE) was normal.", "reduced_anal_tone", "absent"),
+        ("She did not report any disturbance of sphincter function.", "bowel_dysfunction", "absent"),
+        ("no fall, no fever", "minor_trauma", "absent"),
+        ("EHL + FHL 3/5 bilat", "bilateral_leg_symptoms", "present"),
+        ("EHL 3/5 R, 5/5 L", "bilateral_leg_symptoms", None),
+    ],
+)
+def test_more_wording_families(kb: KnowledgeBase, text: str, finding: str, status: str | None) -> None:
+    assert _status(kb, text, finding) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [("SLR R 60°, EHL 3/5 bilat, ↓ sens S1 derm R", "right"), ("L5 dermatome on the left, R leg fine", "left")],
+)
+def test_a_named_area_takes_the_side_said_just_after_it(kb: KnowledgeBase, text: str, side: str) -> None:
+    assert {f.side for f in parse_note(text, kb).findings if f.id == "root_distribution"} == {side}

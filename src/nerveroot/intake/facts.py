@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from spacy.tokens import Doc, Span
+
+from nerveroot.assessment.case import Side
 from nerveroot.intake.areas import named_areas
 from nerveroot.intake.medicines import read_drug, read_procedure
 from nerveroot.intake.models import FindingStatus, Qualifier
-from nerveroot.intake.sides import sides_for
+from nerveroot.intake.sides import side_tokens, sides_for
 from nerveroot.intake.state import Mention, ParseState, in_scope_of
 from nerveroot.intake.values import readings
 
@@ -63,6 +66,23 @@ RootRegions = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 """Root id → (sensory regions, pain regions), from the knowledge base."""
 
 
+def _area_sides(doc: Doc, span: Span) -> tuple[Side, ...]:
+    """A named area's side: one said just after it ("S1 derm R", "L5 dermatome on the right"), else its clause's,
+    else its sentence's."""
+    sent = span.sent
+    after = doc[span.end : min(span.end + 3, sent.end)]
+    cut = next((t.i for t in after if t.text in _CLAUSE_MARKS), after.end)
+    said_after = side_tokens(doc[span.end : cut])
+    if said_after:
+        return said_after[0][1]
+    lo = max([sent.start, *(t.i + 1 for t in doc[sent.start : span.start] if t.text in _CLAUSE_MARKS)])
+    hi = min([sent.end, *(t.i for t in doc[span.end : sent.end] if t.text in _CLAUSE_MARKS)])
+    return sides_for(doc, span, lo, hi, ())
+
+
+_CLAUSE_MARKS = {",", ";"}
+
+
 def read_named_areas(state: ParseState, roots: RootRegions) -> None:
     """Named roots and nerve territories (areas.py): a finding each; a numb or tingling named dermatome also marks
     the root's sensory regions.
@@ -80,7 +100,7 @@ def read_named_areas(state: ParseState, roots: RootRegions) -> None:
             )
             if status == "present" and in_scope_of(doc, area.start, area.end):
                 status = "unknown"
-            sides = sides_for(doc, span, sent.start, sent.end, ()) or (None,)
+            sides = _area_sides(doc, span) or (None,)
             fid = "root_distribution" if area.kind == "root" else "nerve_territory"
             for side in sides:
                 state.add(fid, "other", status, None, area.start, area.end, side, value=area.name.upper())
