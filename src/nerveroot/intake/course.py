@@ -114,7 +114,7 @@ def derive_findings(state: ParseState) -> None:
     leg = [
         f
         for f in state.findings
-        if (f.kind in ("sensory_region", "pain_region") or f.id.startswith(STRENGTH_PREFIX))
+        if f.kind in ("sensory_region", "pain_region")
         and f.status == "present"
         and f.side
         and not f.id.endswith((":low_back", ":saddle", ":buttock"))
