@@ -37,6 +37,7 @@ def ctx() -> QaContext:
         ("Is hip arthritis different from sciatica?", "other"),
         ("What is the difference between a bulge and a herniation?", "x_vs_y"),
         ("Does acupuncture help sciatica?", "is_x_recommended"),
+        ("What side effects does tramadol have?", "side_effects"),
     ],
 )
 def test_question_types(question: str, qtype: str) -> None:
@@ -211,3 +212,7 @@ def test_a_guideline_silent_on_sciatica_yields_to_its_firm_stance_on_back_pain(c
 )
 def test_routine_and_emergency_care_questions_lead_differently(ctx: QaContext, question: str, wanted: str) -> None:
     assert wanted in answer_question(ctx, question).answer.split(". ")[0]
+
+
+def test_side_effect_question_without_a_card_leads_with_the_side_effects(ctx: QaContext) -> None:
+    assert answer_question(ctx, "What side effects does tramadol have?").answer.startswith("Common side effects of")

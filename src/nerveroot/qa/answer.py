@@ -640,6 +640,8 @@ def _lead(
         return [(_first_sentence(st.text), st) for st in doses]
     if intent.qtype == "pregnancy":  # the cautions about pregnancy and breastfeeding, when the drug has them
         drug_facts = [s for s in drug_facts if _PREGNANCY.search(s.text)] or drug_facts
+    if intent.qtype == "side_effects" and (effects := [s for s in drug_facts if s.field == "adverse_effects"]):
+        return [(effects[0].text, effects[0])]
     if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):
         return [(short(st), st) for st in cautions]
     if intent.qtype == "when_where_seek_care" and SEEK_CARE in grouped:
@@ -703,7 +705,7 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     sentences = _SENTENCE_END.split(body)
     own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
     own |= {w for t in own for w in ctx.index.expansions.get((t,), set())}  # 'emergency' also covers 'urgent'
-    wanted = (links.focus | links.words) - own
+    wanted = (links.focus | links.words | set(tokenize(question))) - own
     asked = normalise(question)
     yes_no = bool(_YES_NO_QUESTION.match(asked)) or (links.verdict and not _WH_QUESTION.match(asked))
 
@@ -765,19 +767,24 @@ def _section_order(grouped: dict[str, list[Ranked]], intent: Intent | None = Non
         (t for t in grouped if t.startswith(RESEARCH)),
         key=lambda t: THEME_ORDER.index(t.split(": ", 1)[1]) if t.split(": ", 1)[1] in THEME_ORDER else 99,
     )
-    drug_first = intent is not None and intent.qtype in ("dose", "who_should_not_take", "pregnancy")
+    drug_first = intent is not None and intent.qtype in DRUG_QTYPES
     head = [t for t in (GUIDELINES, PLAIN, DOSING if drug_first else "") if t in grouped]
     tail = [t for t in (DOSING, DISAGREE, PATIENT, DOCUMENTS, SEEK_CARE) if t in grouped and t not in head]
     return head + research + tail
 
 
-NOT_VERDICT = frozenset({"dose", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"})
+NOT_VERDICT = frozenset(
+    {"dose", "side_effects", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"}
+)
 """Question types whose 'should I …' wording does not ask for a guideline verdict ('when should I take it')."""
 NAMED_KINDS = ("drugs", "tests", "treatments", "conditions", "red_flags")
 """Kinds of record that, when a question names one, an FAQ's own questions must name too."""
+CORE_CONDITIONS = frozenset({("conditions", "disc_herniation")})
+"""What nearly every card is about (a disc pressing on a root): a card need not name it to answer a question that
+does ('will my strength come back after a disc herniation')."""
 CARD_BODY_WEIGHT = 0.5
 """A question word found only in a card's answer (not its questions) counts half towards choosing the card."""
-DRUG_QTYPES = frozenset({"dose", "who_should_not_take", "pregnancy"})
+DRUG_QTYPES = frozenset({"dose", "side_effects", "who_should_not_take", "pregnancy"})
 """Question types about taking a medicine: its dose, cautions and safety facts belong in the answer."""
 
 
@@ -855,7 +862,8 @@ def _card(
             return ctx.linker.mentions(drugs, names)
         if (own := ctx.card_drugs.get(faq_id)) and not _names_class(ctx, own, tokens):
             return False  # a card about one medicine answers questions naming it or its class
-        return not named or ctx.linker.mentions(named, names | ctx.tokens(faq[faq_id]))
+        specific = [k for k in named if k not in CORE_CONDITIONS]
+        return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None
     return choose_card(ctx.cards, intent, question, coverage, names_match, rule, signals)

@@ -12,6 +12,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum"),
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
+    ("side_effects", r"side ?effects?|adverse (effects?|reactions?)|what (problems|reactions) can \w+ cause"),
     ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
      r"how often (can|should|do) i take|when should i take"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"

@@ -25,6 +25,7 @@ SHAPES: dict[str, re.Pattern[str]] = {
     "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
     "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),
     "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
+    "side_effects": re.compile(r"side effects?|\bcommon(est)?\b.*\b(are|is|include)\b", re.I),
     "who_should_not_take": re.compile(r"^(do not|don't|avoid|check with|ask)\b|\bif you (have|are|take|drink)\b", re.I),
     "self_care": re.compile(
         r"^(at home|keep|stay|try|use|lie|sleep|sit|avoid|do not|don't|take|hold|put|break up|stand|walk|wear)\b"
