@@ -607,3 +607,30 @@ def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, serv
     page.wait_for_selector("#clin-summary dd[data-level]:not([data-level=emergency])")
     assert not page.is_visible("#emergency")
     assert not _errors(page)
+
+
+def test_unasked_warning_signs_are_asked_in_their_own_words(browser: Any, server: Server) -> None:
+    """A red flag left unassessed is asked with the catalogue's own question for its one remaining sign, so 'yes'
+    means the sign is there ('Are you able to walk, or…?' answered 'yes' once meant 'cannot walk'); one question is
+    shown once even when two red flags wait on it; an answer reassesses, and a 'yes' to an emergency sign puts the
+    emergency instruction on top."""
+    page = _page(browser, server, DESKTOP, audience="clinician")
+    page.fill("#note-text", PHYSIO_NOTE)
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    page.check('input[name=audience][value="patient"]')
+    walk = page.locator('#not-assessed li[data-red-flag="unable_to_walk_flag"]')
+    assert walk.inner_text().startswith("Have your legs become so weak or numb that you cannot stand or walk?")
+    questions = page.eval_on_selector_all("#not-assessed li", "els => els.map(e => e.firstChild.textContent)")
+    assert len(questions) == len(set(questions)), "each question once"
+    _axe(page, "unasked signs with answers (desktop)")
+    page.locator("#not-assessed").scroll_into_view_if_needed()
+    _shot(page, "web_desktop_unasked_signs.png")
+    walk.locator('button[data-answer="no"]').click()
+    page.wait_for_selector('#not-assessed li[data-red-flag="unable_to_walk_flag"]', state="detached")
+    assert not page.is_visible("#emergency")
+    page.locator('#not-assessed li[data-red-flag="acute_limb_ischaemia_flag"] button[data-answer="yes"]').click()
+    page.locator("#emergency").wait_for()
+    assert "999" in page.inner_text("#emergency-instruction")
+    assert page.get_attribute("#patient-action", "data-level") == "emergency"
+    assert not _errors(page)

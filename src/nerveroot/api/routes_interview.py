@@ -61,6 +61,18 @@ def next_endpoint(body: NextIn, kb: Kb) -> NextOut:
     )
 
 
+@router.get(
+    "/api/interview/questions",
+    summary="The question catalogue",
+    response_model=list[QuestionOut],
+    responses=ERROR_RESPONSES,
+)
+def questions_endpoint(audience: Audience = "patient") -> list[QuestionOut]:
+    """Every question of the catalogue in the audience's wording, so one item can be asked on its own (a red flag
+    the result lists as not assessed) and answered through /api/interview/answer."""
+    return [question_out(q, audience) for q in default_questions()]
+
+
 @router.post("/api/interview/answer", summary="Record an answer", response_model=CaseOut, responses=ERROR_RESPONSES)
 def answer_endpoint(body: AnswerIn, kb: Kb) -> CaseOut:
     """Write one answer onto a copy of the case ("don't know" leaves the item unknown)."""

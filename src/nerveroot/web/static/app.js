@@ -4,7 +4,7 @@
 import { get, post, kb, token } from "./api.js";
 import { h, fill } from "./dom.js";
 import { drawBodyMap, markLabel } from "./bodymap.js";
-import { SafetyInterview, splitScreen } from "./interview.js";
+import { SafetyInterview, splitScreen, LABELS } from "./interview.js";
 import { setupLocale, help } from "./locale.js";
 import { vocabulary, renderForm, buildCase, fillForm } from "./form.js";
 import { renderResult } from "./results.js";
@@ -18,7 +18,7 @@ const marks = new Map(); // "region|side" -> {pain, numb}
 const state = {
   regions: [], names: {}, redFlags: [], vocab: null, map: null, zoom: null,
   interview: null, interviewCase: {}, emergency: null, unsure: [],
-  result: null, caseData: null, findings: [], disagreements: [],
+  result: null, caseData: null, findings: [], disagreements: [], catalogue: { patient: [], clinician: [] },
 };
 
 const audience = () => document.body.dataset.audience;
@@ -219,8 +219,9 @@ async function showResult(result, extra = {}) {
     sameDay: state.unsure.length > 0,
     help: help(),
     audience: audience(),
+    questionFor: questionFor,
+    answerLabel: (choice) => LABELS[choice] || choice,
     onAnswer: answerNotAssessed,
-    canAnswer: (findings) => findings.length === 1 && Boolean(tableOf(findings[0])),
   });
 }
 
@@ -237,7 +238,7 @@ async function assessNow() {
   button.disabled = true;
   $("assess-hint").textContent = "Working it out…";
   try {
-    const body = { text: clinician() ? $("note-text").value : "", case: currentCase() };
+    const body = { text: $("note-text").value, case: currentCase() }; // a note typed for this encounter stays in it in either view
     const out = await post("/api/encounter", body);
     await showResult(out.assessment, { caseData: out.case, findings: out.findings, disagreements: out.disagreements });
     $("assess-hint").textContent = "";
@@ -255,18 +256,25 @@ async function assessNow() {
   }
 }
 
-function tableOf(finding) {
-  return ["red_flags", "history", "symptoms"].find((t) => state.vocab[t].has(finding)) || null;
+/** The catalogue's own question for a red flag the result lists as not assessed, when one item is left to ask: its
+ * wording is the question answered (yes means the sign is there), unlike the red flag's open question. */
+function questionFor(notAssessed) {
+  if (notAssessed.findings.length !== 1) return null;
+  const list = state.catalogue[audience()] || [];
+  const askable = (q) => !q.group && !q.exam && (q.kind === "red_flag" || q.kind === "history");
+  return list.find((q) => askable(q) && q.target === notAssessed.findings[0]) || null;
 }
 
-/** A red flag nobody assessed, answered from the result: update the case and assess again. */
-async function answerNotAssessed(findings, status) {
-  const next = { ...state.interviewCase };
-  for (const finding of findings) {
-    const table = tableOf(finding);
-    if (table) next[table] = { ...(next[table] || {}), [finding]: status };
-  }
-  state.interviewCase = next;
+/** A red flag nobody assessed, answered from the result through the interview's own answer rules; "not sure" on
+ * an emergency-level sign asks for a clinician today, as it does in the interview. Then assess again. */
+async function answerNotAssessed(question, choice) {
+  const reply = await post("/api/interview/answer", { case: state.interviewCase, question_id: question.id, answer: choice });
+  state.interviewCase = reply.case;
+  const unsure = new Set(state.unsure.filter((f) => f !== question.target));
+  const emergency = state.redFlags.some((r) => r.urgency === "emergency" && r.findings.includes(question.target));
+  if (emergency && (choice === "not sure" || choice === "don't know")) unsure.add(question.target);
+  state.unsure = [...unsure];
+  renderSameDay();
   await assessNow();
 }
 
@@ -343,8 +351,10 @@ function startInterview(initial = {}) {
 
 async function start() {
   try {
-    const [regions, redFlags, openapi, instruments] = await Promise.all([
-      kb("body_regions"), kb("red_flags"), get("/openapi.json"), kb("instruments")]);
+    const [regions, redFlags, openapi, instruments, patientQs, clinicianQs] = await Promise.all([
+      kb("body_regions"), kb("red_flags"), get("/openapi.json"), kb("instruments"),
+      get("/api/interview/questions?audience=patient"), get("/api/interview/questions?audience=clinician")]);
+    state.catalogue = { patient: patientQs, clinician: clinicianQs };
     state.regions = regions;
     state.names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
     state.redFlags = redFlags;

@@ -4,7 +4,7 @@
 import { post } from "./api.js";
 import { h, fill } from "./dom.js";
 
-const LABELS = {
+export const LABELS = {
   "no to all": "No, none of these",
   yes: "Yes",
   "not sure": "Not sure",

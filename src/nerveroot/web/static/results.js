@@ -67,16 +67,22 @@ async function exportAs(fmt, caseData, status) {
 function notAssessedPart(result, ctx) {
   const items = result.triage.not_assessed;
   if (!items.length) return null;
+  const asked = new Set();
   return h("section", { class: "card not-assessed", id: "not-assessed" },
     h("h3", {}, ctx.audience === "clinician" ? "Not assessed: these could raise the urgency" : "A few more safety questions"),
     ctx.audience === "clinician" ? null : h("p", { id: "not-assessed-advice" },
       "These were not asked, and the answers could change what you should do. If any of them is a problem for you, or you are not sure, ",
       h("strong", {}, `speak to a clinician today (${ctx.help.sameDayShort.replace(/ today$/, "")})`), "."),
-    h("ul", {}, items.map((n) => h("li", {}, n.question, ctx.canAnswer(n.findings) ? h("div", { class: "answers small" },
-      [["present", "Yes"], ["absent", "No"]].map(([status, text]) => h("button", {
-        type: "button", class: "answer", "data-red-flag": n.red_flag, "data-status": status,
-        onclick: () => ctx.onAnswer(n.findings, status),
-      }, text))) : null))));
+    h("ul", {}, items.map((n) => {
+      const q = ctx.questionFor(n);
+      if (q && asked.has(q.id)) return null; // one question answers both red flags that wait on it
+      if (q) asked.add(q.id);
+      return h("li", { "data-red-flag": n.red_flag }, q ? q.wording : n.question, q ? h("div", { class: "answers small" },
+        q.choices.map((choice) => h("button", {
+          type: "button", class: "answer", "data-question": q.id, "data-answer": choice,
+          onclick: () => ctx.onAnswer(q, choice),
+        }, ctx.answerLabel(choice)))) : null);
+    })));
 }
 
 /** Render both views into `container`; the one for the current audience is shown. */
