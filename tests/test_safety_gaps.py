@@ -61,6 +61,19 @@ def test_a_fall_from_age_65_with_back_pain_is_assessed_the_same_day(
     assert ("trauma_older_adult" in _rules(case, kb)[1]) is fires
 
 
+@pytest.mark.parametrize(
+    ("history", "fires"), [("osteoporosis", True), ("long_term_steroids", True), ("diabetes", False)]
+)
+def test_lifting_with_fragile_bone_raises_a_fracture(history: str, fires: bool, kb: KnowledgeBase) -> None:
+    """CKS: minor trauma, or even strenuous lifting, in someone with osteoporosis or on steroids."""
+    case = Case(trigger="lifting", history={history: "present"}, symptoms={"back_pain": "present"})
+    assert ("fracture_suspected" in _rules(case, kb)[1]) is fires
+
+
+def test_arteritis_is_not_a_limb_artery_word(kb: KnowledgeBase) -> None:
+    assert "vascular" not in {m.group for m in parse_note("PMH: giant cell arteritis.", kb).to_confirm}
+
+
 def test_new_tingling_on_an_anticoagulant_is_a_possible_bleed(kb: KnowledgeBase) -> None:
     case = Case(history={"anticoagulant_use": "present"}, symptoms={"paresthesia": "present"})
     level, rules = _rules(case, kb)

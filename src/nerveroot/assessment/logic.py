@@ -71,6 +71,8 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         return _known(case.pain_score, case.pain_score is not None and case.pain_score >= arg)
     if op == "course":
         return None if case.course == "unknown" else case.course == arg
+    if op == "trigger":  # what set the pain off, as the note or the person tells it
+        return None if case.trigger == "unknown" else case.trigger == arg
     raise ValueError(f"unknown condition operator {op!r}")
 
 

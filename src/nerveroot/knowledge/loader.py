@@ -79,6 +79,7 @@ _FACT_KEYS = {
     "duration_at_least",
     "duration_under",
     "course",
+    "trigger",
     "pain_at_least",
     "mentioned",
     "onsets_over",

@@ -424,7 +424,7 @@ Predicate = str | dict[str, Any]
 {unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
 {onsets_over: [[items], days]} (every present item began more than `days` ago),
 {age_at_least: n},
-{duration_at_least: days}, {duration_under: days}, {course: value}, {pain_at_least: n}."""
+{duration_at_least: days}, {duration_under: days}, {course: value}, {trigger: value}, {pain_at_least: n}."""
 
 
 class TriageRule(Record):
