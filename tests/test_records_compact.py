@@ -15,7 +15,8 @@ from sqlalchemy import JSON, String, column, create_engine, insert, select, tabl
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case, RegionMark
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.records import EpisodeIn, PatientIn, RecordStore, compact
+from nerveroot.records import EpisodeIn, PatientIn, RecordStore, backup, compact
+from nerveroot.records import store as store_module
 from nerveroot.records.engine import make_engine
 from nerveroot.records.migrate import alembic_config
 from nerveroot.records.settings import dialect_of
@@ -142,3 +143,22 @@ def test_data_that_would_not_read_back_is_refused() -> None:
     with pytest.raises(ValueError, match="nothing was stored"):
         compact.pack({"probability": float("nan")}, None)
     assert compact.unpack(compact.pack({"a": [1, 0.1, None, "é"]}, None), None) == {"a": [1, 0.1, None, "é"]}
+
+
+def test_export_written_a_page_at_a_time_restores_every_row(
+    url: str, kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "EXPORT_PAGE", 2)  # several pages per table
+    with RecordStore(url) as store:
+        patients = [store.create_patient("a", PatientIn(reference=f"R{n}")).id for n in range(5)]
+        for n, patient_id in enumerate(patients):
+            episode = store.create_episode("a", patient_id, EpisodeIn(title=f"t{n}"))
+            store.add_assessment("a", episode.id, CASES[n % 2], assess(CASES[n % 2], kb), kb)
+        before = [store.export_patient("a", p)["episodes"] for p in patients]
+        rows = store.export_all(tmp_path / "backup.json")
+    data = backup.load(tmp_path / "backup.json")
+    assert rows == data.tables.row_count()
+    assert [len(data.tables.patients), len(data.tables.episodes), len(data.tables.assessments)] == [5, 5, 5]
+    with fresh_database(dialect_of(url), tmp_path) as target_url, RecordStore(target_url) as target:
+        assert target.import_all(tmp_path / "backup.json", kb=kb) == rows
+        assert [target.export_patient("a", p)["episodes"] for p in patients] == before

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import to_json
 
 from nerveroot.errors import InputValidationError, Problem
 from nerveroot.records.models import AuditEntry, CdsFeedback, Episode, Patient, Score, StoredAssessment
@@ -66,15 +67,17 @@ class Backup(BaseModel):
         return self
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file beside `path` (mode 0600), fsync it, rename over `path`, then fsync the directory."""
+def write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to a temp file beside `path` (mode 0600), fsync it, rename over `path`, then fsync the
+    directory: a reader sees the old file or the whole new one, never a part."""
     parent = path.parent
     if not parent.is_dir():
         raise InputValidationError([Problem(str(path), "the folder does not exist")])
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -88,8 +91,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def dump(backup: Backup) -> bytes:
-    return json.dumps(backup.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
+def stream(schema_revision: str, exported_at: datetime, tables: dict[str, Iterable[BaseModel]]) -> Iterator[bytes]:
+    """A backup file (the `Backup` format, one row a line) written as the rows come: memory stays flat however
+    large the tables are. `tables` must name every table of `BackupTables`, in any order."""
+    head = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_revision": schema_revision,
+        "exported_at": exported_at,
+        "excluded": [EXCLUDED],
+    }
+    yield b"{\n" + b"".join(b" " + to_json(k) + b": " + to_json(v) + b",\n" for k, v in head.items())
+    yield b' "tables": {'
+    for i, (name, rows) in enumerate(tables.items()):
+        yield (b"," if i else b"") + b"\n  " + to_json(name) + b": ["
+        for j, row in enumerate(rows):
+            yield (b",\n   " if j else b"\n   ") + row.model_dump_json().encode("utf-8")
+        yield b"\n  ]"
+    yield b"\n }\n}\n"
 
 
 def load(path: Path) -> Backup:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import Engine, and_, delete, func, or_, select, text
+from pydantic import BaseModel
+from sqlalchemy import Engine, Select, and_, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,6 +71,8 @@ RECORD_TABLES = (PatientRow, EpisodeRow, AssessmentRow, ScoreRow)
 """Tables holding patient data, parents first (the order of import)."""
 IMPORT_TABLES = (*RECORD_TABLES, CdsFeedbackRow)
 """Tables that must be empty before an import (feedback keeps its integer ids, which would clash)."""
+EXPORT_PAGE = 500
+"""Rows read at a time by `export_all`."""
 
 
 if TYPE_CHECKING:
@@ -552,24 +555,32 @@ class RecordStore(Accounts):
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def export_all(self, path: Path, *, actor: str = "cli") -> int:
-        """Write every table except API tokens to `path` atomically; returns the number of rows written."""
+        """Write every table except API tokens to `path` atomically, from one snapshot, a page of rows at a time
+        (memory does not grow with the database); returns the number of rows written."""
+        written = 0
+
+        def rows(query: Select[Any], convert: Callable[[Any], BaseModel]) -> Iterator[BaseModel]:
+            nonlocal written
+            for page in s.scalars(query.execution_options(yield_per=EXPORT_PAGE)).partitions():
+                for row in page:
+                    written += 1
+                    yield convert(row)
+                    s.expunge(row)  # keep no row once written
+
         with self._tx() as s:
             self._snapshot(s)
             self._audit(s, actor, "export", "database", None)
             s.flush()
-            tables = backup.BackupTables(
-                patients=[_patient(r) for r in s.scalars(select(PatientRow).order_by(PatientRow.id))],
-                episodes=[_episode(r) for r in s.scalars(select(EpisodeRow).order_by(EpisodeRow.id))],
-                assessments=[
-                    self._assessment(s, r) for r in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))
-                ],
-                scores=[_score(r) for r in s.scalars(select(ScoreRow).order_by(ScoreRow.id))],
-                audit_log=[_audit_entry(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))],
-                cds_feedback=[_feedback(r) for r in s.scalars(select(CdsFeedbackRow).order_by(CdsFeedbackRow.id))],
-            )
-        data = backup.Backup(schema_revision=head_revision(), exported_at=utcnow(), tables=tables)
-        backup.write_atomic(path, backup.dump(data))
-        return tables.row_count()
+            tables: dict[str, Iterable[BaseModel]] = {
+                "patients": rows(select(PatientRow).order_by(PatientRow.id), _patient),
+                "episodes": rows(select(EpisodeRow).order_by(EpisodeRow.id), _episode),
+                "assessments": rows(select(AssessmentRow).order_by(AssessmentRow.id), lambda r: self._assessment(s, r)),
+                "scores": rows(select(ScoreRow).order_by(ScoreRow.id), _score),
+                "audit_log": rows(select(AuditRow).order_by(AuditRow.seq), _audit_entry),
+                "cds_feedback": rows(select(CdsFeedbackRow).order_by(CdsFeedbackRow.id), _feedback),
+            }
+            backup.write_atomic(path, backup.stream(head_revision(), utcnow(), tables))
+        return written
 
     def import_all(self, path: Path, *, actor: str = "cli", kb: KnowledgeBase | None = None) -> int:
         """Restore a backup into a database without patient data or feedback, in one transaction; returns rows.
