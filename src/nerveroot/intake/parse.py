@@ -75,6 +75,7 @@ from nerveroot.assessment.case import (
     Side,
     StrengthTest,
 )
+from nerveroot.assessment.evidence import BELOW_KNEE
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.course import derive_findings, read_demographics
 from nerveroot.intake.exam import read_function, read_grade_changes, read_provocative, read_reflex, read_strength
@@ -140,6 +141,12 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
             fs = [f.status for f in state.findings if f.id == key and f.status != "unknown"]
             if fs:
                 tables[table][key] = _merge_status(iter(fs))
+    # A leg region marked with no side cannot enter the body map, but still says the pain reaches below the knee.
+    if "pain_below_knee" not in tables["symptoms"] and any(
+        f.id.startswith("pain:") and f.status == "present" and f.side is None and f.id[5:] in BELOW_KNEE
+        for f in state.findings
+    ):
+        tables["symptoms"]["pain_below_knee"] = "present"
 
     def marks(prefix: str) -> list[RegionMark]:
         seen: dict[tuple[str, Side], None] = {}
