@@ -148,3 +148,18 @@ def test_more_wording_families(kb: KnowledgeBase, text: str, finding: str, statu
 )
 def test_a_named_area_takes_the_side_said_just_after_it(kb: KnowledgeBase, text: str, side: str) -> None:
     assert {f.side for f in parse_note(text, kb).findings if f.id == "root_distribution"} == {side}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("her temperature, pulse, respiratory rate and blood pressure were all normal", "fever"),
+        ("He denies any bladder or bowel disturbances.", "bowel_dysfunction"),
+        ("no S/S CES", "saddle_anaesthesia"),
+        ("mobilising independently, gait normal", "unable_to_walk"),
+        ("a 23-year-old immunocompetent woman", "immunosuppression"),
+        ("no wt loss, no night pain, no hx Ca", "cancer_history"),
+    ],
+)
+def test_denial_families(kb: KnowledgeBase, text: str, finding: str) -> None:
+    assert _status(kb, text, finding) == "absent"
