@@ -634,3 +634,22 @@ def test_unasked_warning_signs_are_asked_in_their_own_words(browser: Any, server
     assert "999" in page.inner_text("#emergency-instruction")
     assert page.get_attribute("#patient-action", "data-level") == "emergency"
     assert not _errors(page)
+
+
+def test_unsure_saddle_sensation_from_the_record_means_today(browser: Any, server: Server) -> None:
+    """'Unsure' on a cauda equina sign recorded outside the interview (the EHR, the form or a note) gives the same
+    same-day action in the patient's view as 'not sure' in the interview."""
+    case = {"age": 40, "duration_days": 10, "red_flags": {"saddle_anaesthesia": "unsure"}}
+    encoded = base64.urlsafe_b64encode(json.dumps(case).encode()).decode().rstrip("=")
+    ctx = browser.new_context(base_url=server.url, **DESKTOP)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    page = ctx.new_page()
+    page.goto(f"/#case={encoded}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    page.check('input[name=audience][value="patient"]')
+    action = page.locator("#patient-action")
+    action.wait_for()
+    assert "NHS 111" in action.inner_text() and "few days" not in action.inner_text()
+    _axe(page, "same-day from the record")

@@ -216,7 +216,9 @@ async function showResult(result, extra = {}) {
     disagreements: state.disagreements,
     answers: state.interview ? state.interview.answers : [],
     warningSigns: warningSigns(),
-    sameDay: state.unsure.length > 0,
+    // "Not sure" on a sign that could make it an emergency means a clinician today, whether the interview, the
+    // form, a note or the EHR recorded it.
+    sameDay: state.unsure.length > 0 || result.triage.not_assessed.some((n) => n.unsure.length && n.could_raise_to === "emergency"),
     help: help(),
     audience: audience(),
     questionFor: questionFor,
