@@ -59,6 +59,8 @@ def test_a_fall_from_age_65_with_back_pain_is_assessed_the_same_day(
 ) -> None:
     case = Case(age=age, duration_days=days, history={"minor_trauma": "present"}, symptoms={"back_pain": "present"})
     assert ("trauma_older_adult" in _rules(case, kb)[1]) is fires
+    injured_months_ago = case.model_copy(update={"duration_days": None, "onset_days": {"minor_trauma": 150}})
+    assert "trauma_older_adult" not in _rules(injured_months_ago, kb)[1]
 
 
 @pytest.mark.parametrize(
@@ -108,6 +110,8 @@ def test_an_unread_cauda_equina_mention_is_a_same_day_emergency(kb: KnowledgeBas
         ("BP 90/55 on arrival.", "red_flags", "hypotension"),
         ("Slipped, no head injury, and now unable to walk.", "red_flags", "unable_to_walk"),
         ("Fell 2-3 m onto concrete.", "red_flags", "major_trauma"),
+        ("It aches right down low in my back.", "symptoms", "back_pain"),
+        ("Mech fall 2/7 ago, now LBP.", "history", "minor_trauma"),
     ],
 )
 def test_red_flag_wordings_are_read(text: str, key: str, finding: str, kb: KnowledgeBase) -> None:
