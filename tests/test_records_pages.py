@@ -49,3 +49,29 @@ def test_bad_paging_is_refused_naming_the_field(client: tuple[TestClient, dict[s
         assert response.status_code == 422, query
         assert response.json()["detail"][0]["loc"] == ["query", field]
     assert c.get("/api/patients?after=no-such-patient", headers=auth).status_code == 404
+
+
+def test_episode_pages_follow_the_link_and_cover_every_episode_once(
+    client: tuple[TestClient, dict[str, str]],
+) -> None:
+    c, auth = client
+    patient = c.post("/api/patients", json={"reference": "E"}, headers=auth).json()["id"]
+    other = c.post("/api/patients", json={"reference": "F"}, headers=auth).json()["id"]
+    made = [
+        c.post(f"/api/patients/{patient}/episodes", json={"title": f"e{n}"}, headers=auth).json()["id"]
+        for n in range(5)
+    ]
+    foreign = c.post(f"/api/patients/{other}/episodes", json={"title": "x"}, headers=auth).json()["id"]
+    seen: list[str] = []
+    url: str | None = f"/api/patients/{patient}/episodes?limit=2"
+    while url:
+        response = c.get(url, headers=auth)
+        assert response.status_code == 200
+        seen += [e["id"] for e in response.json()]
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+    assert seen == made
+    assert [e["id"] for e in c.get(f"/api/patients/{patient}/episodes", headers=auth).json()] == made
+    assert c.get(f"/api/patients/{patient}/episodes?after={foreign}", headers=auth).status_code == 404
+    response = c.get(f"/api/patients/{patient}/episodes?limit=0", headers=auth)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -6,7 +6,7 @@ The store checks the user's role and patient grants (403 otherwise) and audits e
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Response
 
@@ -70,8 +70,23 @@ def create_episode(patient_id: str, body: EpisodeIn, actor: Actor, store: Store)
 
 
 @router.get("/api/patients/{patient_id}/episodes", response_model=list[Episode], responses=NOT_FOUND)
-def list_episodes(patient_id: str, actor: Actor, store: Store) -> list[Episode]:
-    return store.list_episodes(actor, patient_id)
+def list_episodes(
+    patient_id: str,
+    actor: Actor,
+    store: Store,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Episodes per page.")] = PAGE_SIZE,
+    after: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="Id of the last episode of the previous page.")
+    ] = None,
+) -> list[Episode]:
+    """A patient's episodes, oldest first, one page at a time; a full page carries a `Link: <…>; rel="next"`
+    header to the next one."""
+    page = store.list_episodes(actor, patient_id, limit=limit, after=after)
+    if len(page) == limit:
+        query = urlencode({"limit": limit, "after": page[-1].id})
+        response.headers["Link"] = f'</api/patients/{quote(patient_id, safe="")}/episodes?{query}>; rel="next"'
+    return page
 
 
 @router.get("/api/patients/{patient_id}/export", response_model=dict[str, Any], responses=NOT_FOUND)

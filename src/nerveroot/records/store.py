@@ -383,14 +383,29 @@ class RecordStore(Accounts):
             self._audit(s, actor, "create", "episode", row.id)
         return _episode(row)
 
-    def list_episodes(self, actor: Actor, patient_id: str) -> list[Episode]:
+    def list_episodes(
+        self, actor: Actor, patient_id: str, limit: int | None = None, after: str | None = None
+    ) -> list[Episode]:
+        """A patient's episodes, oldest first; at most `limit`, starting after the episode `after` (a keyset
+        cursor, as for patients). NotFoundError when `after` names no episode of this patient."""
         with self._attempt(actor, "list", "episode", patient_id) as s:
             self._need_patient(s, patient_id, actor)
-            rows = s.scalars(
+            query = (
                 select(EpisodeRow)
                 .where(EpisodeRow.patient_id == patient_id)
                 .order_by(EpisodeRow.created_at, EpisodeRow.id)
-            ).all()
+            )
+            if after is not None:
+                mark = s.get(EpisodeRow, after)
+                if mark is None or mark.patient_id != patient_id:
+                    raise NotFoundError("episode", after)
+                query = query.where(
+                    or_(
+                        EpisodeRow.created_at > mark.created_at,
+                        and_(EpisodeRow.created_at == mark.created_at, EpisodeRow.id > mark.id),
+                    )
+                )
+            rows = s.scalars(query.limit(limit)).all()
             self._audit(s, actor, "list", "episode", patient_id)
         return [_episode(r) for r in rows]
 
