@@ -110,6 +110,8 @@ class QaContext:
     """FAQ record id → the drugs, treatments and tests its answer names."""
     card_drugs: dict[str, frozenset[Key]] = field(default_factory=dict)
     """FAQ record id → the drugs its own title and main question name (a card about one medicine)."""
+    card_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    """FAQ record id → the words of its drugs' class ('nsaid', 'anti', 'inflammatory' …), minus generic ones."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -149,6 +151,12 @@ class QaContext:
             rid: frozenset(k for k in linker.link(f"{record.name}. {record.question}").direct if k[0] == "drugs")
             for rid, record in kb.entities.get("faqs", {}).items()
         }
+        drugs = kb.entities.get("drugs", {})
+        card_classes = {
+            rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
+            for rid, keys in card_drugs.items()
+            if keys
+        }
         return cls(
             kb,
             statements,
@@ -162,6 +170,7 @@ class QaContext:
             faqs,
             card_names,
             card_drugs,
+            card_classes,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
@@ -813,12 +822,11 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
 _GENERIC_CLASS = frozenset({"drug", "agent", "non", "anti", "oral", "analgesic", "agonist", "combination"})
 
 
-def _names_class(ctx: QaContext, drugs: frozenset[Key], tokens: list[str]) -> bool:
-    """True when the question names the drug class of one of ``drugs`` ('anti-inflammatories' for an NSAID)."""
-    records = ctx.kb.entities.get("drugs", {})
-    classes = {t for _, rid in drugs if rid in records for t in tokenize(getattr(records[rid], "drug_class", ""))}
-    classes |= {w for t in classes for w in ctx.index.expansions.get((t,), set())}  # 'nsaid' → 'anti inflammatory'
-    return bool((classes - _GENERIC_CLASS) & set(tokens))
+def _class_words(index: StatementIndex, classes: Sequence[str]) -> frozenset[str]:
+    """The words naming drug classes, with their lay expansions ('nsaid' → 'anti inflammatory'), minus generic ones."""
+    words = {t for text in classes for t in tokenize(text)}
+    words |= {w for t in words for w in index.expansions.get((t,), set())}
+    return frozenset(words - _GENERIC_CLASS)
 
 
 def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals: str = "fused") -> list[str]:
@@ -860,7 +868,7 @@ def _card(
         drugs = [k for k in named if k[0] == "drugs"]
         if drugs:
             return ctx.linker.mentions(drugs, names)
-        if (own := ctx.card_drugs.get(faq_id)) and not _names_class(ctx, own, tokens):
+        if ctx.card_drugs.get(faq_id) and not ctx.card_classes.get(faq_id, frozenset()) & set(tokens):
             return False  # a card about one medicine answers questions naming it or its class
         specific = [k for k in named if k not in CORE_CONDITIONS]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
