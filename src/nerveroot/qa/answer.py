@@ -148,7 +148,7 @@ class QaContext:
             for rid, s in faqs.items()
         }
         card_drugs = {
-            rid: frozenset(k for k in linker.link(f"{record.name}. {record.question}").direct if k[0] == "drugs")
+            rid: frozenset(k for k in linker.link(_own_question(record)).direct if k[0] == "drugs")
             for rid, record in kb.entities.get("faqs", {}).items()
         }
         drugs = kb.entities.get("drugs", {})
@@ -820,6 +820,11 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
 
 
 _GENERIC_CLASS = frozenset({"drug", "agent", "non", "anti", "oral", "analgesic", "agonist", "combination"})
+
+
+def _own_question(record: object) -> str:
+    """A card's title and main question (not its paraphrases)."""
+    return f"{getattr(record, 'name', '')}. {getattr(record, 'question', '')}"
 
 
 def _class_words(index: StatementIndex, classes: Sequence[str]) -> frozenset[str]:

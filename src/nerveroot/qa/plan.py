@@ -21,7 +21,9 @@ _DISAGREEMENT = re.compile(
 
 
 SHAPES: dict[str, re.Pattern[str]] = {
-    "duration_prognosis": re.compile(r"\b(\d+|a few|several)( to \d+)? (days?|weeks?|months?|years?)\b", re.I),
+    "duration_prognosis": re.compile(
+        r"\b(\d+|a few|several)( to \d+)? (minutes?|hours?|days?|weeks?|months?|years?)\b", re.I
+    ),
     "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
     "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),
     "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
