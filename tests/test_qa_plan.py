@@ -92,6 +92,12 @@ def test_dose_question_without_a_card_leads_with_the_dose_and_ceiling(ctx: QaCon
     assert "4000 mg" in answer.answer
 
 
+def test_a_yes_about_other_drugs_does_not_lead(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Can I take ibuprofen and naproxen together?")
+    lead = answer.answer.split("[")[0]
+    assert "naproxen" in lead and not lead.startswith("Yes")
+
+
 def test_default_answer_keeps_to_the_budget_and_full_lifts_it(ctx: QaContext) -> None:
     question = "Is surgery better than physiotherapy for a herniated disc?"
     short = answer_question(ctx, question)

@@ -717,12 +717,17 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     wanted = (links.focus | links.words | set(tokenize(question))) - own
     asked = normalise(question)
     yes_no = bool(_YES_NO_QUESTION.match(asked)) or (links.verdict and not _WH_QUESTION.match(asked))
+    # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
+    # card's own question ("ibuprofen and naproxen together?" on a card opening "Yes: paracetamol and ibuprofen").
+    named = {t for _, record in links.specific for t in tokenize(record.replace("_", " "))}
+    specific = wanted & named & set(tokenize(body))
+    key = max(specific, key=lambda t: (ctx.index.idf(t), t), default=None)
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         n, sentence = item
         tokens = set(tokenize(sentence))
         overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
-        verdict = yes_no and bool(_YES_NO.match(sentence))
+        verdict = yes_no and bool(_YES_NO.match(sentence)) and (key is None or key in tokens)
         shape = 3.0 * has_shape(intent.qtype, sentence, asked) + 2.0 * any(
             has_shape(q, sentence, asked) for q in intent.qtypes[1:]
         )
