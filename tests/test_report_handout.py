@@ -21,3 +21,12 @@ def test_routine_handout_keeps_self_care(kb: KnowledgeBase) -> None:
     case = Case.model_validate({"red_flags": {"saddle_anaesthesia": "absent", "bladder_dysfunction": "absent"}})
     text = patient_handout(assess(case, kb), kb)
     assert "## Do this now" not in text and "## What helps" in text
+
+
+def test_handout_keeps_the_first_days_steps_when_the_plan_states_exercise_once(kb: KnowledgeBase) -> None:
+    """The exercise recommendation is offered once, in weeks 2 to 6; walking and stretching stay the person's
+    first steps in the handout."""
+    text = patient_handout(assess(Case(age=38, duration_days=9), kb), kb)
+    helps = text.split("## What helps")[1].split("##")[0]
+    assert "Aerobic exercise" in helps and "Stretching exercises" in helps
+    assert helps.index("Aerobic exercise") < helps.index("Return-to-work support")

@@ -132,6 +132,19 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     return "\n".join(out) + "\n"
 
 
+HELPS_SHOWN = 8
+
+
+def _helps(a: Assessment, kb: KnowledgeBase) -> list[PlanItem]:
+    """What the person can do: the plan's first-days steps (wherever the plan states the advice they rest on), then
+    the first items of the first two stages."""
+    treatments = kb.entities.get("treatments", {})
+    offered = [i for step in a.plan.steps for i in step.items]
+    own = [i for i in offered if i.id in treatments and getattr(treatments[i.id], "step", None) == "first_days"]
+    rest = [i for step in a.plan.steps[:2] for i in step.items[:4] if i not in own]
+    return [*own, *rest][:HELPS_SHOWN]
+
+
 def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
     """Plain-language handout: what this probably is, what to do, and when to seek care now."""
     refs = Citations(kb)
@@ -169,9 +182,8 @@ def patient_handout(a: Assessment, kb: KnowledgeBase) -> str:
         out += ["", f"_{a.disclaimer}_"]
         return "\n".join(out) + "\n"
     out += ["", "## What helps"]
-    for step in a.plan.steps[:2]:
-        for item in step.items[:4]:
-            out.append(f"- {item.name} {refs.mark(item.sources)}")
+    for item in _helps(a, kb):
+        out.append(f"- {item.name} {refs.mark(item.sources)}")
     out += [
         "- Keep moving gently; long bed rest slows recovery.",
         "- Most nerve pain from the back settles over weeks to a few months.",
