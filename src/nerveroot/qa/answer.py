@@ -65,6 +65,8 @@ _ENGINE_ONLY = re.compile(r"(Approximate prior among|nerveroot keeps the default
 """Sentences written for the assessment engine (its priors), not for a reader of an answer."""
 _CODES = re.compile(r"\b(icd|codes?|coding|billing)\b", re.IGNORECASE)
 _PREGNANCY = re.compile(r"\b(pregnan\w*|breast ?feed\w*)", re.IGNORECASE)
+_LIKELIHOOD = re.compile(r"\b(chances?|likel(y|ihood)|odds)\b")
+"""'What are the chances …', 'is it likely …': a question that wants a verdict or a figure, like a yes/no one."""
 _WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
 """A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
 
@@ -716,7 +718,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     own |= {w for t in own for w in ctx.index.expansions.get((t,), set())}  # 'emergency' also covers 'urgent'
     wanted = (links.focus | links.words | set(tokenize(question))) - own
     asked = normalise(question)
-    yes_no = bool(_YES_NO_QUESTION.match(asked)) or (links.verdict and not _WH_QUESTION.match(asked))
+    yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked)) or (
+        links.verdict and not _WH_QUESTION.match(asked)
+    )
     # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
     # card's own question ("ibuprofen and naproxen together?" on a card opening "Yes: paracetamol and ibuprofen").
     named = {t for _, record in links.specific for t in tokenize(record.replace("_", " "))}
