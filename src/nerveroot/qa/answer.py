@@ -740,6 +740,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     n, best = max(enumerate(sentences), key=score)
     if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why
         best = f"{best} {sentences[n + 1]}"
+    elif n == 1 and yes_no and len(sentences[0].split()) < 4 and _YES_NO.match(sentences[0]):
+        best = f"{sentences[0]} {best}"  # and the sentence that says why keeps its 'Usually not.'
+        n = 0
     return _first_sentence(best) if n == 0 else best
 
 
