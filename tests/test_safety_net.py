@@ -120,3 +120,23 @@ def test_a_sign_with_no_side_is_kept_to_confirm(kb: KnowledgeBase) -> None:
     intake = parse_note("O/E: severe foot drop, tibialis anterior 0/5.", kb)
     assert not intake.case.strength
     assert "progressive_deficit" in {m.group for m in intake.to_confirm}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CES screen negative.",
+        "CES negative.",
+        "PR not done.",
+        "Saddle sensation not tested.",
+        "Bladder scan 50ml post void.",
+    ],
+)
+def test_a_screen_denied_an_exam_not_done_or_a_normal_measure_is_not_a_mention_to_confirm(
+    kb: KnowledgeBase, text: str
+) -> None:
+    assert not parse_note(text, kb).to_confirm
+
+
+def test_a_high_post_void_residual_is_retention(kb: KnowledgeBase) -> None:
+    assert parse_note("Bladder scan 650ml post void.", kb).status("bladder_dysfunction") == "present"

@@ -125,6 +125,26 @@ def _quote(text: str, start: int, end: int, cue_start: int) -> tuple[str, int, i
     return " ".join(w.group() for w in chosen), start + chosen[0].start(), start + chosen[-1].end()
 
 
+_NOT_DONE = re.compile(
+    r"^[ \t]*(?:[\w/]+[ \t]+){0,2}?(?:(?:was |were |is )?not "
+    r"(?:done|performed|examined|assessed|tested|checked|carried out)|declined|deferred|refused)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
+"""An examination not done ("PR not performed", "saddle sensation not tested") leaves its red flag not assessed,
+which the triage lists with the question to ask; it is not a mention to confirm."""
+
+
+def _measured(text: str, cue: re.Match[str], base: int, findings: list[ParsedFinding], facts: list[str]) -> bool:
+    """A measured value of the group in the same clause explains the cue ("bladder scan 50 ml post void")."""
+    for f in findings:
+        if f.id.startswith("observation:") and f.id in facts:
+            lo, hi = sorted((f.start - base, cue.start()))
+            if lo >= 0 and not re.search(r"[,;.]\s", text[lo:hi]):
+                return True
+    return False
+
+
 def _advice(before: str) -> bool:
     """Whether the words just before a cue make it safety-netting advice ("return if any bladder problems")."""
     clause = re.split(r"[,;:()]|\s[-–]\s", before)[-1]
@@ -170,6 +190,11 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
             for cue in hits:
                 a, b = base + cue.start(), base + cue.end()
                 if _advice(text[: cue.start()]) or (negation_settles and denied(a, b)):
+                    continue
+                not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
+                    re.split(r"[,;]", text[: cue.start()])[-1]
+                )
+                if not_done or _measured(text, cue, base, findings, facts):
                     continue
                 if any(_settles(f, facts) and f.start < b and a < f.end for f in findings):
                     continue

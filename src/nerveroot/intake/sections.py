@@ -26,7 +26,10 @@ def _lines() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     out = []
     for spec in _data()["sections"].values():
         header = "|".join(spec["headers"])
-        pattern = rf"(?:^|(?<=[\n|;.]))[ \t]*(?:{header})[ \t]*[:=-][ \t]*(?:{denial})[ \t]*\.?[ \t]*(?=$|[\n|;])"
+        # "CES screen: negative", and without the colon "CES screen negative", "Red flags nil"
+        pattern = (
+            rf"(?:^|(?<=[\n|;.]))[ \t]*(?:{header})(?:[ \t]*[:=-][ \t]*|[ \t]+)(?:{denial})[ \t]*\.?[ \t]*(?=$|[\n|;])"
+        )
         out.append((re.compile(pattern, re.IGNORECASE | re.MULTILINE), tuple(spec["absent"])))
     return out
 

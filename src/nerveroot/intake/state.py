@@ -132,7 +132,7 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
 
 
 def _distance(span: Span, modifier: Any) -> int:
-    start, end = modifier.modifier_span
+    start, end = (int(i) for i in modifier.modifier_span)
     return start - span.end if start >= span.end else max(0, span.start - end)
 
 
