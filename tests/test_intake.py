@@ -298,3 +298,12 @@ def test_cli_commands() -> None:
     result = runner.invoke(app, ["intake", "45 yo man, no bladder problems, EHL 4/5 on the right."])
     assert result.exit_code == 0, result.output
     assert '"bladder_dysfunction": "absent"' in result.output and '"great_toe_extension"' in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "egfr"),
+    [("On apixaban, eGFR 28.", 28), ("CKD3, eGFR 45 ml/min/1.73m2.", 45), ("GFR 60 in May, eGFR 38 today.", 38)],
+)
+def test_an_egfr_in_a_note_sets_the_drug_safety_factor(kb: KnowledgeBase, text: str, egfr: int) -> None:
+    safety = parse_note(text, kb).case.drug_safety
+    assert safety is not None and safety.egfr == egfr

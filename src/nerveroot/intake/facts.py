@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -45,7 +46,9 @@ def read_medicine(state: ParseState, m: Mention, today: date | None) -> None:
             state.drug_safety[key] = value
 
 
-LOWEST_WORST = frozenset({"systolic_bp"})
+LOWEST_WORST = frozenset({"systolic_bp", "egfr"})
+DRUG_SAFETY_MEASURES = frozenset({"egfr"})
+"""Measures that set a drug-safety factor (the lowest eGFR sets the renal dose ceilings), not a vital sign."""
 
 
 def read_values(state: ParseState) -> None:
@@ -54,9 +57,11 @@ def read_values(state: ParseState) -> None:
         if in_scope_of(state.doc, r.start, r.end):
             continue
         if r.value is not None:
-            old = state.observations.get(r.measure)
+            table: dict[str, Any] = state.drug_safety if r.measure in DRUG_SAFETY_MEASURES else state.observations
+            old = table.get(r.measure)
             worse = min if r.measure in LOWEST_WORST else max
-            state.observations[r.measure] = r.value if old is None else worse(old, r.value)
+            value = round(r.value) if r.measure in DRUG_SAFETY_MEASURES else r.value
+            table[r.measure] = value if old is None else worse(old, value)
             state.add(f"observation:{r.measure}", "observation", "present", None, r.start, r.end, value=str(r.value))
         for fid, status in r.findings:
             state.add(fid, "red_flag", status, None, r.start, r.end)  # type: ignore[arg-type]

@@ -292,6 +292,8 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
             for key, value in state.drug_safety.items():
                 if key == "current_drugs":
                     whole.drug_safety.setdefault(key, []).extend(value)
+                elif key in LOWEST_WORST and key in whole.drug_safety:
+                    whole.drug_safety[key] = min(whole.drug_safety[key], value)
                 elif whole.drug_safety.get(key) != "present":
                     whole.drug_safety[key] = value
         for key, value in found.items():
