@@ -48,9 +48,14 @@ class CardIndex:
     qtypes: dict[str, frozenset[str]]
     encoder: Encoder | None = None
     _bm25: bm25s.BM25 = field(init=False, repr=False)
+    _ids: list[str] = field(init=False, repr=False)
+    _owner: npt.NDArray[np.intp] = field(init=False, repr=False)
     _vectors: npt.NDArray[np.float32] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
+        self._ids = list(dict.fromkeys(rid for rid, _ in self.variants))
+        position = {rid: i for i, rid in enumerate(self._ids)}
+        self._owner = np.array([position[rid] for rid, _ in self.variants], dtype=np.intp)
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(text) or [""] for _, text in self.variants], show_progress=False)
         if self.encoder is not None and self.variants:
@@ -70,12 +75,10 @@ class CardIndex:
         tokens = [t for t in tokenize(question) if t in self._bm25.vocab_dict]
         if not tokens:
             return {}
-        scores = self._bm25.get_scores(tokens)
-        best: dict[str, float] = {}
-        for (rid, _), score in zip(self.variants, scores, strict=True):
-            if score > 0 and score > best.get(rid, 0.0):
-                best[rid] = float(score)
-        return best
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
+        best = np.zeros(len(self._ids))
+        np.maximum.at(best, self._owner, scores)  # each card's best-scoring paraphrase
+        return {self._ids[i]: float(best[i]) for i in np.flatnonzero(best > 0)}
 
     def _semantic(self, question: str) -> dict[str, float]:
         if self.encoder is None or self._vectors is None:
