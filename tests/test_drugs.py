@@ -20,6 +20,7 @@ from nerveroot.assessment.drugs import (
     jurisdiction_maxima,
     max_daily_dose,
     parse_dose,
+    support_rank,
 )
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Drug, Source
@@ -385,3 +386,21 @@ def test_present_contraindication_always_removes_the_drug(
             if direct or third:
                 assert option.status == "contraindicated", (option.drug_id, caution.factor)
                 assert option.dose is None
+
+
+def test_a_present_caution_orders_a_drug_after_equally_supported_ones(drug_kb: KnowledgeBase) -> None:
+    """On an anticoagulant with no eGFR recorded, NSAIDs (present bleeding caution) follow the drugs of the same
+    support that carry none of this patient's cautions; the caution itself is unchanged."""
+    case = Case(age=52, duration_days=21, drug_safety={"anticoagulant": "present"})
+    options = drug_options(case, drug_kb)
+    offered = [o for o in options if o.status in ("option", "use_with_caution")]
+    assert offered == options[: len(offered)], "offered drugs lead the list"
+    cautioned = lambda o: any(n.factor_status == "present" for n in o.safety)  # noqa: E731
+    ranks = [(support_rank(o.positions, "acute"), cautioned(o)) for o in offered]
+    assert ranks == sorted(ranks), ranks
+    assert any(c for _, c in ranks) and any(not c for _, c in ranks)
+    nsaid = _option(drug_kb, case, "celecoxib")
+    assert nsaid.status == "use_with_caution"
+    assert [n.effect for n in nsaid.safety if n.factor == "anticoagulant"] == ["caution"]
+    same = [o for o in offered if support_rank(o.positions, "acute") == support_rank(nsaid.positions, "acute")]
+    assert not cautioned(same[0]) and same.index(nsaid) > 0

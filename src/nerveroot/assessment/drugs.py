@@ -68,12 +68,17 @@ _JURISDICTION_SOURCES: dict[Jurisdiction, frozenset[str]] = {
     "UK": frozenset({"bnf", "nhs_medicines"}),
     "US": frozenset({"drug_labels_us", "fda_nsaid_labels", "us_otc_drug_facts"}),
 }
-_STATUS_ORDER: dict[OptionStatus, int] = {
+_GROUP_ORDER: dict[OptionStatus, int] = {
     "option": 0,
-    "use_with_caution": 1,
-    "advised_against_for_sciatica": 2,
-    "contraindicated": 3,
+    "use_with_caution": 0,
+    "advised_against_for_sciatica": 1,
+    "contraindicated": 2,
 }
+"""Offered drugs (option or use with care) first, then those advised against, then those unsuitable."""
+_STANCE_RANK: dict[str, int] = {"recommended": 0, "consider": 1}
+_INDIRECT_RANK = 2
+"""A statement offering the drug for low back pain alone ranks after any direct one (recommended 2, consider 3)."""
+_RANK_NONE = 5
 
 
 class Strict(BaseModel):
@@ -550,6 +555,39 @@ def assess_drug(
     )
 
 
+def support_rank(positions: list[Position], phase: Phase) -> int:
+    """How well a drug is supported for this phase, as the care plan ranks treatments (lower is stronger): the
+    lead statement on nerve root pain (NICE first) when it recommends (0) or considers (1) the drug, else the best
+    statement doing so for low back pain only (2, 3), else none (5). A lead with no recommendation is not
+    outranked by a general statement."""
+    applicable = [p for p in positions if in_phase(p, phase)]
+    direct = [p for p in applicable if p.population not in INDIRECT]
+    lead = next((p for p in direct if p.body.startswith("NICE")), direct[0] if direct else None)
+    if lead is not None and lead.stance in _STANCE_RANK:
+        return _STANCE_RANK[lead.stance]
+    indirect = [
+        _STANCE_RANK[p.stance] + _INDIRECT_RANK
+        for p in applicable
+        if p.population in INDIRECT and p.stance in _STANCE_RANK
+    ]
+    return min(indirect, default=_RANK_NONE)
+
+
+def option_order(option: _DrugView, phase: Phase) -> tuple[int, int, bool, bool, str]:
+    """The one order of drug options (engine, care plan, web summary, reports): offered before advised against
+    before unsuitable; then by support for this phase; at the same support, a drug with none of this patient's
+    cautions present before one with a present caution (bleeding, kidney, ...), then an option before one needing
+    a check; then by name."""
+    present = any(n.factor_status == "present" for n in option.safety)
+    return (
+        _GROUP_ORDER[option.status],
+        support_rank(option.positions, phase),
+        present,
+        option.status != "option",
+        option.name,
+    )
+
+
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
     """Every drug in the knowledge base assessed for this case, most usable first."""
     return list(profile_options(SafetyProfile.of(case), kb, jurisdiction, phase_of(case))[0])
@@ -634,7 +672,7 @@ def profile_options(
         return found
     pairs = sorted(
         (_option(profile, kb, drug, reads, ckd, jurisdiction, phase) for drug, reads, ckd in _reads(kb)),
-        key=lambda pair: (_STATUS_ORDER[pair[0].status], pair[0].name),
+        key=lambda pair: option_order(pair[0], phase),
     )
     found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
     if len(_PROFILES) > PROFILE_CACHE_SIZE:

@@ -88,10 +88,10 @@ export function support(drug, phase) {
   return indirect.length ? Math.min(...indirect) : RANK_NONE;
 }
 
-/** Drugs: offer (option / use with care, best-supported first), unsuitable for this patient, advised against. */
-export function drugGroups(drugs, phase = null) {
-  const offer = drugs.filter((d) => d.status === "option" || d.status === "use_with_caution")
-    .sort((a, b) => support(a, phase) - support(b, phase) || (a.status === "option" ? -1 : 0) - (b.status === "option" ? -1 : 0));
+/** Drugs: offer (option / use with care), unsuitable for this patient, advised against, each in the engine's one
+ * order (`option_order`: best-supported first; at the same support, none of the patient's cautions present first). */
+export function drugGroups(drugs) {
+  const offer = drugs.filter((d) => d.status === "option" || d.status === "use_with_caution");
   return {
     offer,
     unsuitable: drugs.filter((d) => d.status === "contraindicated"),

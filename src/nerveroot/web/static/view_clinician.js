@@ -93,12 +93,16 @@ export function withoutLevel(summaryText, level) {
   return match[2].charAt(0).toUpperCase() + match[2].slice(1);
 }
 
+/** This patient's present cautions on a drug, e.g. ["anticoagulant: use with care"]. */
+const cautions = (drug) => [...new Set(presentFactors(drug).map((s) => `${factorName(s.factor)}: ${SAFETY_EFFECT[s.effect] || words(s.effect)}`))];
+const cautionText = (drug) => (cautions(drug).length ? ` (${cautions(drug).join("; ")})` : "");
+
 function drugLine(drug, cites, phase) {
-  const limits = presentFactors(drug).map((s) => `${factorName(s.factor)}: ${SAFETY_EFFECT[s.effect] || words(s.effect)}`);
+  const limits = cautions(drug);
   const positions = drug.positions.filter((p) => inPhase(p, phase)).map((p) => `${positionBody(p)}: ${(STANCES[p.stance] || words(p.stance)).toLowerCase()}`).join("; ");
   return h("li", { "data-drug": drug.drug_id },
-    h("strong", {}, drug.name), ` (${drug.drug_class}): ${drug.dose}; `, h("span", { class: "ceiling" }, ceilingText(drug)),
-    limits.length ? h("span", { class: "detail" }, `. For this patient: ${limits.join("; ")}`) : null,
+    h("strong", {}, drug.name), limits.length ? [" — ", h("em", { class: "caution" }, `for this patient: ${limits.join("; ")}`)] : null,
+    ` (${drug.drug_class}): ${drug.dose}; `, h("span", { class: "ceiling" }, ceilingText(drug)),
     positions ? h("span", { class: "detail" }, `. ${positions}`) : null,
     cites.links(drug.positions.filter((p) => inPhase(p, phase)).flatMap((p) => p.sources)));
 }
@@ -108,7 +112,7 @@ function summary(result, ctx) {
   const t = result.triage;
   const lead = leadingRoot(result);
   const phase = phaseOf(ctx.caseData);
-  const drugs = drugGroups(result.plan.drugs, phase);
+  const drugs = drugGroups(result.plan.drugs);
   const w = result.workup;
   return h("section", { class: "summary card", id: "clin-summary", "aria-labelledby": "clin-summary-title" },
     h("h3", { id: "clin-summary-title" }, "Summary"),
@@ -161,7 +165,7 @@ function examText(data, names) {
 export function notesText(result, { names, caseData, disagreements }) {
   const t = result.triage;
   const lead = leadingRoot(result);
-  const drugs = drugGroups(result.plan.drugs, phaseOf(caseData));
+  const drugs = drugGroups(result.plan.drugs);
   const w = result.workup;
   const lines = [
     `nerveroot assessment ${new Date().toISOString().slice(0, 10)}`,
@@ -173,7 +177,7 @@ export function notesText(result, { names, caseData, disagreements }) {
     : "Root: cannot localise from the findings given.");
   lines.push(`Causes: ${result.differential.slice(0, 3).map((d) => `${d.name} ${percent(d.probability)}`).join("; ")}.`);
   lines.push(`Imaging: ${w.imaging_now ? "now" : "not now"} (${w.imaging_rule}).`);
-  if (drugs.offer.length) lines.push(`Options: ${drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => `${d.name} ${ceilingText(d)}`).join("; ")}.`);
+  if (drugs.offer.length) lines.push(`Options: ${drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => `${d.name}${cautionText(d)} ${ceilingText(d)}`).join("; ")}.`);
   if (drugs.unsuitable.length) lines.push(`Not suitable: ${drugs.unsuitable.map((d) => d.name).join(", ")}.`);
   const exam = caseData ? examText(caseData, names) : "";
   if (exam) lines.push(exam);
@@ -252,8 +256,8 @@ function safetyLines(drug) {
     `${factorName(s.factor)} (${s.factor_status === "present" ? "present" : "not recorded"}): ${SAFETY_EFFECT[s.effect] || words(s.effect)}.`))];
 }
 
-function drugDetails(drugs, cites, phase) {
-  const groups = drugGroups(drugs, phase);
+function drugDetails(drugs, cites) {
+  const groups = drugGroups(drugs);
   const block = (title, list) => (list.length ? [h("h4", {}, title), h("ul", { class: "plan" }, list.map((d) => h("li", { "data-drug": d.drug_id },
     h("strong", {}, d.name), ` (${d.drug_class}) — ${DRUG_STATUS[d.status]}. ${d.dose}; ${ceilingText(d)}.`, cites.links(d.sources),
     d.safety.length ? h("ul", { class: "detail" }, safetyLines(d).map((line) => h("li", {}, line))) : null)))] : null);
@@ -284,7 +288,7 @@ export function clinicianView(result, ctx) {
     folded("Tests", h("p", {}, result.workup.imaging_detail, ctx.cites.links(result.workup.imaging_sources)),
       result.workup.tests.length ? h("ul", {}, result.workup.tests.map((t) => h("li", {}, h("strong", {}, t.name), ` (${words(t.timing)}): ${t.why}`, cites.links(t.sources)))) : null),
     folded("Care plan by stage", planDetails(result.plan, cites, ctx.positions || (() => []))),
-    folded("Medicines", drugDetails(result.plan.drugs, cites, phaseOf(ctx.caseData))),
+    folded("Medicines", drugDetails(result.plan.drugs, cites)),
     Object.keys(result.instruments || {}).length ? folded("Questionnaires", h("ul", {},
       result.instruments.odi ? h("li", { id: "odi-result" }, `ODI: ${result.instruments.odi.percent}% (${result.instruments.odi.band})`) : null,
       result.instruments.startback ? h("li", { id: "startback-result" }, `STarT Back: ${result.instruments.startback.total}/9, ${result.instruments.startback.group} risk. ${result.instruments.startback.treatment}`) : null)) : null,
