@@ -140,3 +140,10 @@ def test_a_screen_denied_an_exam_not_done_or_a_normal_measure_is_not_a_mention_t
 
 def test_a_high_post_void_residual_is_retention(kb: KnowledgeBase) -> None:
     assert parse_note("Bladder scan 650ml post void.", kb).status("bladder_dysfunction") == "present"
+
+
+@pytest.mark.parametrize("text", ["Hx bowel ca 2019, back pain worse at night.", "PMH: bladder cancer, treated."])
+def test_a_red_flag_word_inside_another_finding_is_not_a_mention(kb: KnowledgeBase, text: str) -> None:
+    intake = parse_note(text, kb)
+    assert intake.status("cancer_history") == "present"
+    assert "cauda_equina" not in {m.group for m in intake.to_confirm}

@@ -43,6 +43,7 @@ def _triage(text: str, kb: KnowledgeBase) -> tuple[str, set[str]]:
         ("LBP and R sciatica. Now straining to PU.", "ces_sphincter_or_saddle"),
         ("Sciatica. Perianal sens ↓.", "ces_sphincter_or_saddle"),
         ("Sudden ripping pain in my back that went into my tummy.", "aortic_sudden_pain"),
+        ("My dad (81) has back pain, his tummy hurts and he is clammy.", "aortic_shock_mention"),
         # fever with root pain, not only back pain; fever after a spinal procedure (Darouiche 2006)
         ("IVDU. Febrile, pain down the back of my calf.", "infection_risk_with_markers_or_deficit"),
         ("Spinal injection 1/52 ago, now T 38.4.", "infection_risk_with_markers_or_deficit"),

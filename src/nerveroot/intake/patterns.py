@@ -166,6 +166,10 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\baged?\s*(\d{2,3})\b",
         r"\bi(?:['’]?m| am)\s+(\d{2,3})\b(?!\s*(?:kg|%|cm|lbs?|/))",
         r"(?<![\d/])(\d{2,3})\s?(?-i:M|F)\b",
+        # the person told about, with the age after the word: "my husband (72)", "my dad, 76,"
+        r"\b(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|grandad|"
+        r"grandpa|grandfather|grandmother|brother|sister|patient|pt|man|woman|lady|gentleman)\s*(?:\(\s*|,\s*)"
+        r"(\d{2,3})\s*(?:\)|,)",
     )
 )
 SEX_FEMALE = re.compile(r"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|(?<=\d)\s?(?-i:F)\b", re.IGNORECASE)

@@ -198,6 +198,14 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                     continue
                 if any(_settles(f, facts) and f.start < b and a < f.end for f in findings):
                     continue
+                if any(
+                    f.id not in facts
+                    and f.status != "unknown"
+                    and f.start <= a < b <= f.end
+                    and f.end - f.start > b - a
+                    for f in findings
+                ):
+                    continue  # the word is part of a longer phrase of another finding ("bowel ca", "bladder cancer")
                 quote, start, end = _quote(doc.text, sent.start_char, sent.end_char, a)
                 out.append(Unsettled(group, quote, start, end))
                 break
