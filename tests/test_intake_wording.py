@@ -35,6 +35,11 @@ def _status(kb: KnowledgeBase, text: str, finding: str) -> str | None:
         ("increased body temperature (37.8)", "fever", "present"),
         ("petechiae erupted along the right leg", "rash", "present"),
         ("recurrent abdominal liposarcoma under chemotherapy", "cancer_history", "present"),
+        ("LBP radiating down L leg, P/N dorsum foot", "paresthesia", "present"),
+        ("LBP radiating down L leg, P/N dorsum foot", "sensory:dorsum_foot", "present"),
+        ("LBP radiating down L leg, P/N dorsum foot", "pain:dorsum_foot", None),
+        ("R leg pain into calf. P&N dorsum of foot", "sensory:dorsum_foot", "present"),
+        ("LBP, no P&N", "paresthesia", "absent"),
     ],
 )
 def test_wording_families(kb: KnowledgeBase, text: str, finding: str, status: str | None) -> None:

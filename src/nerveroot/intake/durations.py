@@ -95,7 +95,7 @@ _OBJECT_END = re.compile(
 _COMPLAINT = re.compile(
     r"\b(?:back|spine|spinal|sciatica|leg|legs|buttock|thigh|calf|foot|lbp|radic\w*|weak\w*|injur\w*|hurt\w*|"
     r"strain\w*|sprain\w*|rash|shingles|symptoms?|sx|numb\w*|tingl\w*|pins (?:and|n|&) needles|par(?:a|ae|e)sthe\w*|"
-    r"walk\w*|weight[- ]?bear\w*|move|moving|mobilis\w*|stand\w*)\b",
+    r"(?-i:P ?[/&] ?N)|walk\w*|weight[- ]?bear\w*|move|moving|mobilis\w*|stand\w*)\b",
     re.IGNORECASE,
 )
 _ONSET = re.compile(
