@@ -50,8 +50,13 @@ def test_summary_is_small_and_keeps_everything_about_the_patient(
     summary = AssessSummary.model_validate_json(response.content).model_dump(mode="json", by_alias=True)
     full = client.post("/api/assess?form=full", json=body).json()
     assert full == assess(case, kb).model_dump(mode="json")
-    for part in ("triage", "levels", "workup", "sides", "instruments", "kb_content_hash"):
+    for part in ("levels", "workup", "sides", "instruments", "kb_content_hash"):
         assert summary[part] == full[part], part
+    # the triage whole, each reason's rationale (the same for every patient) by reference to its rule
+    rationales = {r["rule"]: r.pop("rationale") for r in full["triage"]["reasons"]}
+    assert summary["triage"] == full["triage"]
+    for rule, rationale in rationales.items():
+        assert client.get(f"/api/kb/triage_rules/{rule}").json()["rationale"] == rationale
     listed = {d["id"]: d for d in summary["differential"]}
     others = {d["id"]: d for d in summary["differential_other"]}
     assert len(listed) + len(others) == len(full["differential"])

@@ -1,6 +1,7 @@
 """The two forms of an /api/assess answer, as bytes: the summary (default) and the full Assessment.
 
-The summary keeps everything about the patient — triage with every reason and every red flag not assessed, root
+The summary keeps everything about the patient — triage with every reason (rule, findings, advice and citations;
+the rule's rationale, the same for every patient, by reference) and every red flag not assessed, root
 probabilities with their evidence, workup, instruments, and the differential with its reasons (conditions below
 1% by name, code and probability only) — and names the case-independent parts instead of repeating them: plan
 items by id and stance (their text and citations are in the knowledge base and the full form) and the drug
@@ -64,7 +65,7 @@ def summary(
         "case_id": a.case_id,
         "kb_version": a.kb_version,
         "kb_content_hash": a.kb_content_hash,
-        "triage": a.triage.model_dump(mode="json"),
+        "triage": a.triage.model_dump(mode="json", exclude={"reasons": {"__all__": {"rationale"}}}),
         "levels": [lv.model_dump(mode="json") for lv in a.levels],
         "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,

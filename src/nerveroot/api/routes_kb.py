@@ -25,6 +25,7 @@ KINDS: tuple[str, ...] = (
     "prevention",
     "faqs",
     "instruments",
+    "triage_rules",
 )
 
 router = APIRouter(tags=["knowledge"])

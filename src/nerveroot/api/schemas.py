@@ -13,6 +13,7 @@ from nerveroot.assessment.result import (
     LevelSummary,
     NotAssessed,
     RootProbability,
+    ToConfirm,
     Triage,
     Workup,
 )
@@ -99,6 +100,27 @@ class PlanSummary(BaseModel):
     seek_care_now: list[str]
 
 
+class TriageReasonBrief(BaseModel):
+    """A rule that fired, as the full form gives it but without its rationale (the same for every patient:
+    the full form or /api/kb/triage_rules/{rule})."""
+
+    rule: str = Field(description="Triage rule id (rationale: the full form or /api/kb/triage_rules/{rule}).")
+    name: str
+    group: str
+    level: Urgency
+    findings: list[str]
+    advice: str
+    sources: list[Cite]
+
+
+class TriageSummary(BaseModel):
+    level: Urgency
+    reasons: list[TriageReasonBrief]
+    not_assessed: list[NotAssessed]
+    to_confirm: list[ToConfirm]
+    summary: str
+
+
 class ConditionBrief(BaseModel):
     id: str
     name: str
@@ -115,7 +137,7 @@ class AssessSummary(BaseModel):
     case_id: str | None
     kb_version: str
     kb_content_hash: str
-    triage: Triage
+    triage: TriageSummary
     levels: list[RootProbability]
     level_summary: LevelSummary
     sides: list[str]

@@ -61,6 +61,7 @@ RED_FLAG_KEYS: tuple[str, ...] = (
     "reduced_anal_tone",
     "hypotension",
     "collapse_or_syncope",
+    "raised_inflammatory_markers",
 )
 HISTORY_KEYS: tuple[str, ...] = (
     "cancer_history",
