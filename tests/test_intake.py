@@ -307,3 +307,23 @@ def test_cli_commands() -> None:
 def test_an_egfr_in_a_note_sets_the_drug_safety_factor(kb: KnowledgeBase, text: str, egfr: int) -> None:
     safety = parse_note(text, kb).case.drug_safety
     assert safety is not None and safety.egfr == egfr
+
+
+@pytest.mark.parametrize(
+    ("text", "pregnancy", "trimester", "breastfeeding"),
+    [
+        ("30F, 28/40 pregnant, L sciatica 2/52.", "present", 3, "unknown"),
+        ("I'm 8 months pregnant and my leg hurts.", "present", 3, "unknown"),
+        ("G2P1, 16 weeks pregnant.", "present", 2, "unknown"),
+        ("Not pregnant. Sciatica.", "absent", None, "unknown"),
+        ("Urine hCG -ve, sciatica.", "absent", None, "unknown"),
+        ("Might be pregnant, sciatica.", "unknown", None, "unknown"),
+        ("Had a baby 6 weeks ago, breastfeeding.", "unknown", None, "present"),
+    ],
+)
+def test_pregnancy_and_breastfeeding_set_the_drug_safety_factors(
+    kb: KnowledgeBase, text: str, pregnancy: str, trimester: int | None, breastfeeding: str
+) -> None:
+    safety = parse_note(text, kb).case.drug_safety
+    assert safety is not None
+    assert (safety.pregnancy, safety.trimester, safety.breastfeeding) == (pregnancy, trimester, breastfeeding)

@@ -92,6 +92,7 @@ from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnder
 from nerveroot.intake.overlaps import hidden_red_flags
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
+from nerveroot.intake.pregnancy import read_pregnancy
 from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.safety import unparsed, unsettled
 from nerveroot.intake.sections import denied_sections
@@ -206,6 +207,7 @@ def _read(
         status = "unknown" if status == "present" and in_scope_of(doc, a, b) else status
         read_medicine(state, Mention(span, "drug", (generic,), status, None, None), today)
     read_values(state)
+    read_pregnancy(state)
     read_named_areas(state, roots)
     for fid, start, end in denied_sections(doc.text):
         kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "history"
