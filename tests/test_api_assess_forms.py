@@ -84,6 +84,24 @@ def test_the_profile_link_gives_the_full_drug_options(client: TestClient, kb: Kn
     assert us == [o.model_dump(mode="json") for o in drug_options(case, kb, "US")]
 
 
+def test_the_profile_link_keeps_the_phase(client: TestClient, kb: KnowledgeBase) -> None:
+    """NICE advises against opioids for chronic sciatica only: the linked options follow the assessment's phase."""
+    statuses = {}
+    for days in (21, 120):
+        case = Case(age=52, duration_days=days)
+        summary = client.post("/api/assess", json=case.model_dump(mode="json")).json()
+        linked = client.get(summary["plan"]["drugs"]["href"]).json()
+        assert linked == [o.model_dump(mode="json") for o in drug_options(case, kb)]
+        brief = {d["drug_id"]: d["status"] for d in summary["plan"]["drugs"]["options"]}
+        assert {o["drug_id"]: o["status"] for o in linked} == brief
+        statuses[days] = {o["drug_id"]: o["status"] for o in linked}
+    assert statuses[21]["tramadol"] != "advised_against_for_sciatica"
+    assert statuses[120]["tramadol"] == "advised_against_for_sciatica"
+    old_key = SafetyProfile.of(Case(age=52, duration_days=21)).key[:-1]
+    unphased = {o["drug_id"]: o["status"] for o in client.get(f"/api/drugs/profile/{old_key}").json()}
+    assert unphased["tramadol"] == "advised_against_for_sciatica", "without a phase, every phase's advice applies"
+
+
 @pytest.mark.parametrize("key", ["x", "p" * (len(FACTORS) + 2), "q" * (len(FACTORS) + 1)])
 def test_a_bad_profile_key_is_a_422_naming_it(client: TestClient, key: str) -> None:
     response = client.get(f"/api/drugs/profile/{key}")

@@ -1,4 +1,4 @@
-"""GET /api/drugs/profile/{key}: every drug option, in full, for one drug-safety profile.
+"""GET /api/drugs/profile/{key}: every drug option, in full, for one drug-safety profile and phase.
 
 The /api/assess summary names its drug options by profile key and links here; the key encodes the profile
 itself, so any worker answers it without shared state.
@@ -15,7 +15,7 @@ from nerveroot.api.errors import ERROR_RESPONSES
 from nerveroot.assessment.drugs import EGFR_BANDS, FACTORS, DrugOption, Jurisdiction, SafetyProfile, profile_options
 
 router = APIRouter(tags=["assessment"])
-KEY_PATTERN = f"^[pau]{{{len(FACTORS)}}}[0-{len(EGFR_BANDS)}u]$"
+KEY_PATTERN = f"^[pau]{{{len(FACTORS)}}}[0-{len(EGFR_BANDS)}u][acu]?$"
 
 
 @router.get(
@@ -31,7 +31,9 @@ def drug_profile(
         Path(
             pattern=KEY_PATTERN,
             description=f"One letter per safety factor ({', '.join(FACTORS)}), p present, a absent, u unknown; "
-            f"then the eGFR band: how many of {', '.join(map(str, EGFR_BANDS))} the eGFR reaches (u: none recorded).",
+            f"then the eGFR band: how many of {', '.join(map(str, EGFR_BANDS))} the eGFR reaches (u: none recorded); "
+            "then the phase: a acute (under 12 weeks), c chronic, u unknown (also when left out: every phase's "
+            "advice applies).",
         ),
     ],
     jurisdiction: Annotated[Jurisdiction, Query()] = "UK",

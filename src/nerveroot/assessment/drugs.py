@@ -274,22 +274,26 @@ FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
 _POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
+_PHASE_CODE: dict[Phase, str] = {"acute": "a", "chronic": "c", None: "u"}
+_PHASE_DECODE: dict[str, Phase] = {v: k for k, v in _PHASE_CODE.items()}
 
 
 @dataclass(frozen=True)
 class SafetyProfile:
-    """All a drug option depends on: the status of each safety factor (the age only as its band) and the eGFR
-    band. Patients with the same profile get the same options, so this is the cache key."""
+    """All a drug option depends on: the status of each safety factor (the age only as its band), the eGFR
+    band and the phase (advice against a drug may hold for one phase only). Patients with the same profile get
+    the same options, so this is the cache key."""
 
     statuses: tuple[Status, ...]
     egfr_band: int | None
     """How many of `EGFR_BANDS` the eGFR reaches (0: below the lowest); None when no eGFR is recorded."""
+    phase: Phase = None
 
     @classmethod
     def of(cls, case: Case) -> SafetyProfile:
         egfr = case.drug_safety.egfr
         band = None if egfr is None else sum(egfr >= t for t in EGFR_BANDS)
-        return cls(tuple(factor_status(case, f) for f in FACTORS), band)
+        return cls(tuple(factor_status(case, f) for f in FACTORS), band, phase_of(case))
 
     def status(self, factor: SafetyFactor) -> Status:
         return self.statuses[_POSITION[factor]]
@@ -308,19 +312,26 @@ class SafetyProfile:
     @property
     def key(self) -> str:
         """A short stable code, one letter per factor in `FACTORS` order (p/a/u), then the eGFR band as a digit
-        (u when no eGFR is recorded)."""
+        (u when no eGFR is recorded), then the phase (a acute, c chronic, u unknown)."""
         band = "u" if self.egfr_band is None else str(self.egfr_band)
-        return "".join(_CODE[s] for s in self.statuses) + band
+        return "".join(_CODE[s] for s in self.statuses) + band + _PHASE_CODE[self.phase]
 
     @classmethod
     def from_key(cls, key: str) -> SafetyProfile:
-        """The profile a `key` names; ValueError when it is not one."""
+        """The profile a `key` names (without the phase letter: phase unknown); ValueError when it is not one."""
         bands = {"u", *(str(i) for i in range(len(EGFR_BANDS) + 1))}
-        if len(key) != len(FACTORS) + 1 or any(c not in _DECODE for c in key[:-1]) or key[-1] not in bands:
+        factors, band, phase = key[: len(FACTORS)], key[len(FACTORS) : len(FACTORS) + 1], key[len(FACTORS) + 1 :]
+        if (
+            any(c not in _DECODE for c in factors)
+            or len(factors) != len(FACTORS)
+            or band not in bands
+            or (phase not in ("", *_PHASE_DECODE))
+        ):
             raise ValueError(
-                f"a profile key is {len(FACTORS)} letters from p, a, u, then an eGFR band 0-{len(EGFR_BANDS)} or u"
+                f"a profile key is {len(FACTORS)} letters from p, a, u, then an eGFR band 0-{len(EGFR_BANDS)} or u, "
+                "then the phase a (acute), c (chronic) or u (unknown)"
             )
-        return cls(tuple(_DECODE[c] for c in key[:-1]), None if key[-1] == "u" else int(key[-1]))
+        return cls(tuple(_DECODE[c] for c in factors), None if band == "u" else int(band), _PHASE_DECODE.get(phase))
 
 
 def _applies(profile: SafetyProfile, caution: Caution) -> tuple[Status, NoteEffect]:
@@ -590,12 +601,12 @@ def option_order(option: _DrugView, phase: Phase) -> tuple[int, int, bool, bool,
 
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
     """Every drug in the knowledge base assessed for this case, most usable first."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction, phase_of(case))[0])
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[0])
 
 
 def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
     """The drug options of `drug_options` in the shorter form a care plan carries."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction, phase_of(case))[1])
+    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
 
 
 OPTION_CACHE_SIZE = 2048
@@ -655,17 +666,18 @@ def _option(
 PROFILE_CACHE_SIZE = 64
 """Assembled lists for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
 entries than `OPTION_CACHE_SIZE`, so they never keep alive an option the option cache has dropped."""
-_PROFILES: OrderedDict[tuple[str, SafetyProfile, str, Phase], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
     OrderedDict()
 )
 
 
 def profile_options(
-    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK", phase: Phase = None
+    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
-    """Every drug's option for one safety profile and phase, most usable first (immutable models, shared between
-    every profile that agrees on the factors a drug reads)."""
-    key = (kb.content_hash, profile, jurisdiction, phase)
+    """Every drug's option for one safety profile (with its phase), most usable first (immutable models, shared
+    between every profile that agrees on the factors a drug reads)."""
+    phase = profile.phase
+    key = (kb.content_hash, profile, jurisdiction)
     found = _PROFILES.get(key)
     if found is not None:
         _PROFILES.move_to_end(key)
