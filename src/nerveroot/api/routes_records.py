@@ -40,6 +40,12 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
+def _next_link(response: Response, path: str, limit: int, page: list[Patient] | list[Episode]) -> None:
+    """A full page carries a `Link: <…>; rel="next"` header to the page after its last item."""
+    if len(page) == limit:
+        response.headers["Link"] = f'<{path}?{urlencode({"limit": limit, "after": page[-1].id})}>; rel="next"'
+
+
 @router.get("/api/patients", response_model=list[Patient], responses=NOT_FOUND)
 def list_patients(
     actor: Actor,
@@ -53,8 +59,7 @@ def list_patients(
     """The patients this user may reach (its own, its care teams'; every patient for an admin), oldest first,
     one page at a time; a full page carries a `Link: <…>; rel="next"` header to the next one."""
     page = store.list_patients(actor, limit=limit, after=after)
-    if len(page) == limit:
-        response.headers["Link"] = f'</api/patients?{urlencode({"limit": limit, "after": page[-1].id})}>; rel="next"'
+    _next_link(response, "/api/patients", limit, page)
     return page
 
 
@@ -83,9 +88,7 @@ def list_episodes(
     """A patient's episodes, oldest first, one page at a time; a full page carries a `Link: <…>; rel="next"`
     header to the next one."""
     page = store.list_episodes(actor, patient_id, limit=limit, after=after)
-    if len(page) == limit:
-        query = urlencode({"limit": limit, "after": page[-1].id})
-        response.headers["Link"] = f'</api/patients/{quote(patient_id, safe="")}/episodes?{query}>; rel="next"'
+    _next_link(response, f"/api/patients/{quote(patient_id, safe='')}/episodes", limit, page)
     return page
 
 

@@ -41,10 +41,10 @@ def _trimester(weeks: float) -> int:
 def read_pregnancy(state: ParseState) -> None:
     """Set drug_safety pregnancy, trimester and breastfeeding from the note, each with its source words."""
     text = state.doc.text
-    for mt in _TEST_NEGATIVE.finditer(text):
-        state.drug_safety.setdefault("pregnancy", "absent")
-        state.add("pregnancy", "other", "absent", "negated", mt.start(), mt.end())
     tested = [(m.start(), m.end()) for m in _TEST_NEGATIVE.finditer(text)]
+    for start, end in tested:
+        state.drug_safety.setdefault("pregnancy", "absent")
+        state.add("pregnancy", "other", "absent", "negated", start, end)
     for mt in _PREGNANT.finditer(text):
         if any(a <= mt.start() < b for a, b in tested):
             continue

@@ -91,6 +91,11 @@ def audited_id(value: str | None) -> str | None:
     return value if value is not None and _UUID.match(value) else None
 
 
+def _after(table: type[PatientRow] | type[EpisodeRow], mark: PatientRow | EpisodeRow) -> Any:
+    """Keyset cursor: rows after `mark` in (created_at, id) order."""
+    return or_(table.created_at > mark.created_at, and_(table.created_at == mark.created_at, table.id > mark.id))
+
+
 def _patient(row: PatientRow) -> Patient:
     return Patient(
         id=row.id, reference=row.reference, year_of_birth=row.year_of_birth, sex=row.sex, created_at=row.created_at
@@ -359,12 +364,7 @@ class RecordStore(Accounts):
                 mark = s.scalars(query.where(PatientRow.id == after)).first()
                 if mark is None:
                     raise NotFoundError("patient", after)
-                query = query.where(
-                    or_(
-                        PatientRow.created_at > mark.created_at,
-                        and_(PatientRow.created_at == mark.created_at, PatientRow.id > mark.id),
-                    )
-                )
+                query = query.where(_after(PatientRow, mark))
             rows = s.scalars(query.limit(limit)).all()
             self._audit(s, actor, "list", "patient", None)
         return [_patient(r) for r in rows]
@@ -399,12 +399,7 @@ class RecordStore(Accounts):
                 mark = s.get(EpisodeRow, after)
                 if mark is None or mark.patient_id != patient_id:
                     raise NotFoundError("episode", after)
-                query = query.where(
-                    or_(
-                        EpisodeRow.created_at > mark.created_at,
-                        and_(EpisodeRow.created_at == mark.created_at, EpisodeRow.id > mark.id),
-                    )
-                )
+                query = query.where(_after(EpisodeRow, mark))
             rows = s.scalars(query.limit(limit)).all()
             self._audit(s, actor, "list", "episode", patient_id)
         return [_episode(r) for r in rows]
