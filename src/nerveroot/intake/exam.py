@@ -199,6 +199,8 @@ def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | No
     right = doc[w.end : w.right_hi]
     left = _left_clause(doc, w)
     angle_match = pt.ANGLE.search(right.text)
+    if angle_match is None and tests_take_angles(m):
+        angle_match = pt.ANGLE_BARE.search(right.text)
     angle = int(angle_match.group(1) or angle_match.group(2)) if angle_match else None
     angle = angle if angle is not None and angle <= 120 else None
     left_neg = pt.TEST_NEGATIVE.search(left.text)
@@ -261,7 +263,9 @@ def _per_side_results(doc: Doc, m: Mention, w: _Window, limit: int) -> list[tupl
         ]
     angles = [(x.start(), x.end(), int(x.group(1) or x.group(2))) for x in pt.ANGLE.finditer(right.text)]
     if not angles and tests_take_angles(m):
-        angles = [(x.start(1), x.end(), int(x.group(1))) for x in pt.ANGLE_AFTER_SIDE.finditer(right.text)]
+        found = {x.start(1): x for x in pt.ANGLE_AFTER_SIDE.finditer(right.text)}
+        found |= {x.start(1): x for x in pt.ANGLE_BEFORE_SIDE.finditer(right.text) if x.start(1) not in found}
+        angles = [(start, x.end(1), int(x.group(1))) for start, x in sorted(found.items())]
     for x_start, x_end, degrees in angles:
         if 10 <= degrees <= 120:
             verdict = "positive" if degrees < pt.SLR_POSITIVE_BELOW else "negative"
