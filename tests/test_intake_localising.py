@@ -55,7 +55,11 @@ def _found(kb: KnowledgeBase, text: str) -> set[tuple[str, str, str | None]]:
         ("Positive for fever; SLR to 85 degrees.", {("slr_positive", "absent", None)}, set()),
         ("O/E SLR 35 L, DTRs symmetrical.", {("slr_positive", "present", "left")}, set()),
         ("SLR rt 45", {("slr_positive", "present", "right")}, set()),
-        ("Straight leg raise: 50 R, 90 L", {("slr_positive", "present", "right"), ("slr_positive", "absent", "left")}, set()),
+        (
+            "Straight leg raise: 50 R, 90 L",
+            {("slr_positive", "present", "right"), ("slr_positive", "absent", "left")},
+            set(),
+        ),
         ("SLR 3/52 ago was positive", set(), {("slr_positive", "absent", None)}),
         # strength: a muscle inside a bilateral phrase, a spaced movement name, a bracketed synonym, a repeated side
         (

@@ -353,7 +353,9 @@ FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 """Judging words that hold only for one finding (impaired, normal): a tender thoracic spine is thoracic pain."""
 ANGLE_BARE = re.compile(
-    r"^\s*[:=]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*[:=]?\s*)?(?:(?:to|at)\s+)?(\d{2,3})(?![\d/%]|\.\d|\s*(?:mm|cm|kg|ml|%|/|years?|yrs?|y/?o))", re.IGNORECASE
+    r"^\s*[:=]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*[:=]?\s*)?(?:(?:to|at)\s+)?"
+    r"(\d{2,3})(?![\d/%]|\.\d|\s*(?:mm|cm|kg|ml|%|/|years?|yrs?|y/?o))",
+    re.IGNORECASE,
 )
 """A bare number straight after a straight-leg-raise name (or its side) is its angle: "SLR 40 R", "SLR R 40"."""
 ANGLE_BEFORE_SIDE = re.compile(r"(?<![\d/.])(\d{2,3})\s*(?:on\s+(?:the\s+)?)?(?:l|r|lt|rt|left|right)\b", re.IGNORECASE)
