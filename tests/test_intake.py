@@ -263,6 +263,14 @@ def test_straight_leg_raise_per_side(kb: KnowledgeBase) -> None:
 def test_demographics_and_relative_dates(kb: KnowledgeBase) -> None:
     case = parse_note("38F, leg pain since Monday after lifting a box.", kb, today=datetime.date(2026, 11, 19)).case
     assert (case.age, case.sex, case.duration_days, case.trigger) == (38, "female", 3, "lifting")
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("My gran is 84 and her leg hurts.", 84), ("my husband's 67, sciatica again", 67), ("My son is 12 weeks in.", None)],
+)
+def test_a_relatives_age_told_by_the_writer(kb: KnowledgeBase, text: str, age: int | None) -> None:
+    assert parse_note(text, kb).case.age == age
     assert parse_note("Leg pain since Monday.", kb).case.duration_days is None
 
 
