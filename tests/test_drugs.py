@@ -389,9 +389,9 @@ def test_present_contraindication_always_removes_the_drug(
 
 
 def test_a_present_caution_orders_a_drug_after_equally_supported_ones(drug_kb: KnowledgeBase) -> None:
-    """On an anticoagulant with no eGFR recorded, NSAIDs (present bleeding caution) follow the drugs of the same
-    support that carry none of this patient's cautions; the caution itself is unchanged."""
-    case = Case(age=52, duration_days=21, drug_safety={"anticoagulant": "present"})
+    """With high blood pressure and no eGFR recorded, NSAIDs (present blood-pressure caution) follow the drugs of
+    the same support that carry none of this patient's cautions; the caution itself is unchanged."""
+    case = Case(age=52, duration_days=21, drug_safety={"hypertension": "present"})
     options = drug_options(case, drug_kb)
     offered = [o for o in options if o.status in ("option", "use_with_caution")]
     assert offered == options[: len(offered)], "offered drugs lead the list"
@@ -401,6 +401,15 @@ def test_a_present_caution_orders_a_drug_after_equally_supported_ones(drug_kb: K
     assert any(c for _, c in ranks) and any(not c for _, c in ranks)
     nsaid = _option(drug_kb, case, "celecoxib")
     assert nsaid.status == "use_with_caution"
-    assert [n.effect for n in nsaid.safety if n.factor == "anticoagulant"] == ["caution"]
+    assert [n.effect for n in nsaid.safety if n.factor == "hypertension"] == ["caution"]
     same = [o for o in offered if support_rank(o.positions, "acute") == support_rank(nsaid.positions, "acute")]
     assert not cautioned(same[0]) and same.index(nsaid) > 0
+
+
+def test_no_nsaid_is_offered_with_an_anticoagulant(drug_kb: KnowledgeBase) -> None:
+    """NSAIDs with an anticoagulant are avoided where possible (bleeding); paracetamol stays an option."""
+    case = Case(age=52, duration_days=21, drug_safety={"anticoagulant": "present"})
+    for drug in ("ibuprofen", "naproxen", "celecoxib", "diclofenac"):
+        option = _option(drug_kb, case, drug)
+        assert option.status == "contraindicated" and option.dose is None, drug
+    assert _option(drug_kb, case, "paracetamol").status in ("option", "use_with_caution")

@@ -267,7 +267,11 @@ def test_demographics_and_relative_dates(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     ("text", "age"),
-    [("My gran is 84 and her leg hurts.", 84), ("my husband's 67, sciatica again", 67), ("My son is 12 weeks in.", None)],
+    [
+        ("My gran is 84 and her leg hurts.", 84),
+        ("my husband's 67, sciatica again", 67),
+        ("My son is 12 weeks in.", None),
+    ],
 )
 def test_a_relatives_age_told_by_the_writer(kb: KnowledgeBase, text: str, age: int | None) -> None:
     assert parse_note(text, kb).case.age == age
