@@ -11,6 +11,7 @@ from nerveroot.qa.cards import CardIndex, Encoder
 from nerveroot.qa.corpus import KIND_LABEL, STANCE_LABEL, Statement, build_corpus
 from nerveroot.qa.index import LAY_TERMS, Hit, StatementIndex
 from nerveroot.qa.intent import Intent, classify, split_parts
+from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.link import TOPIC_KINDS, EntityLinker, Key, Links, topics_of
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section
 from nerveroot.qa.plan import (
@@ -141,7 +142,7 @@ class QaContext:
         faq_topics = {rid: topics_of(" ".join(aliases(record))) for rid, record in kb.entities.get("faqs", {}).items()}
         index = StatementIndex.from_kb(kb, statements)
         linker = EntityLinker(kb, LAY_TERMS)
-        cards = CardIndex.from_kb(kb, encoder)
+        cards = CardIndex.from_kb(kb, encoder, index.expand)
         faqs = {s.record_id: s for s in statements if s.kind == "faqs" and s.field == "answer"}
         card_names = {
             rid: frozenset(
@@ -815,6 +816,7 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     scope = check_scope(question, ctx.known_terms)
     if not scope.in_scope:
         return abstain(ctx, question, scope.reason)
+    asked_as, question = question, lexicon().rewrite(question)  # 'straight away' is not a straight leg raise
     intent = classify(question)
     links = ctx.linker.link(question)
     if intent.asks(*DRUG_QTYPES) and any(k[0] == "drugs" for k in links.specific):
@@ -824,11 +826,11 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     hits = ctx.index.search(f"{question} {asked}", settings.candidates)
     weak = not hits or max(ctx.index.coverage(question, h.statement) for h in hits[:5]) < settings.min_coverage
     if weak and not cards:
-        return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
+        return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
     answer = assemble(ctx, question, hits, settings, links, asked, intent, cards)
     if not answer.answer:  # nothing on the question itself survived (at most generic warning signs)
-        return abstain(ctx, question, "the knowledge base holds no statement that answers it well enough to cite")
-    return answer
+        return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
+    return answer.model_copy(update={"question": asked_as})
 
 
 _GENERIC_CLASS = frozenset({"drug", "agent", "non", "anti", "oral", "analgesic", "agonist", "combination"})

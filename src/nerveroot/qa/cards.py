@@ -1,9 +1,10 @@
-"""Which common-question card (FAQ) answers a question: BM25 over the cards' own questions and paraphrases, an
-optional meaning signal (sentence embeddings), fused by reciprocal rank, and checked against the question type."""
+"""Which common-question card (FAQ) answers a question: BM25 over the cards' own questions and paraphrases, the
+same with the question's lay terms expanded (`lexicon.yaml`), an optional meaning signal (sentence embeddings),
+fused by reciprocal rank, and checked against the question type and the card's facets (pregnancy, running …)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -13,6 +14,7 @@ import numpy.typing as npt
 
 from nerveroot.knowledge.base import KnowledgeBase, aliases
 from nerveroot.qa.intent import Intent, classify
+from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.text import tokenize
 
 RRF_K = 60
@@ -47,6 +49,10 @@ class CardIndex:
     """(faq id, one question or paraphrase of it)."""
     qtypes: dict[str, frozenset[str]]
     encoder: Encoder | None = None
+    expand: Callable[[list[str]], list[str]] | None = None
+    """Lay-term expansion of a question's tokens (a second lexical signal); None leaves it out."""
+    facets: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Card → the facets (pregnancy, running …) every one of its own questions names."""
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _ids: list[str] = field(init=False, repr=False)
     _owner: npt.NDArray[np.intp] = field(init=False, repr=False)
@@ -62,17 +68,32 @@ class CardIndex:
             self._vectors = self.encoder.encode([text for _, text in self.variants])
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase, encoder: Encoder | None = None) -> CardIndex:
+    def from_kb(
+        cls, kb: KnowledgeBase, encoder: Encoder | None = None, expand: Callable[[list[str]], list[str]] | None = None
+    ) -> CardIndex:
         variants: list[tuple[str, str]] = []
         qtypes: dict[str, frozenset[str]] = {}
+        facets: dict[str, frozenset[str]] = {}
+        lex = lexicon()
         for rid, record in kb.entities.get("faqs", {}).items():
             names = list(dict.fromkeys(aliases(record)))
             variants += [(rid, name) for name in names]
             qtypes[rid] = frozenset(q for name in names for q in classify(name).qtypes)
-        return cls(variants, qtypes, encoder)
+            facets[rid] = frozenset.intersection(*(lex.facets_of(tokenize(name)) for name in names))
+        return cls(variants, qtypes, encoder, expand, facets)
 
-    def _lexical(self, question: str) -> dict[str, float]:
-        tokens = [t for t in tokenize(question) if t in self._bm25.vocab_dict]
+    def narrower(self, faq_id: str, question: str) -> bool:
+        """True when the card is about a population or activity (pregnancy, running …) the question does not name."""
+        facets = self.facets.get(faq_id, frozenset())
+        return bool(facets) and not facets <= lexicon().facets_of(tokenize(question))
+
+    def _lexical(self, question: str, expanded: bool = False) -> dict[str, float]:
+        tokens = tokenize(question)
+        if expanded:
+            if self.expand is None:
+                return {}
+            tokens += self.expand(tokens)
+        tokens = [t for t in tokens if t in self._bm25.vocab_dict]
         if not tokens:
             return {}
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
@@ -92,14 +113,19 @@ class CardIndex:
     def rank(self, question: str, k: int = 5, *, lexical: bool = True, semantic: bool = True) -> list[CardHit]:
         """The k best cards by reciprocal rank fusion of the signals switched on."""
         lex = self._lexical(question) if lexical else {}
+        wide = self._lexical(question, expanded=True) if lexical else {}
         sem = self._semantic(question) if semantic else {}
-        lex_rank = {rid: i for i, rid in enumerate(sorted(lex, key=lambda r: (-lex[r], r)), 1)}
-        sem_rank = {rid: i for i, rid in enumerate(sorted(sem, key=lambda r: (-sem[r], r)), 1)}
+        lex_rank, wide_rank, sem_rank = (
+            {rid: i for i, rid in enumerate(sorted(scores, key=lambda r: (-scores[r], r)), 1)}
+            for scores in (lex, wide, sem)
+        )
+        signals = (lex_rank, wide_rank, sem_rank)
         fused = {
-            rid: sum(1 / (RRF_K + ranks[rid]) for ranks in (lex_rank, sem_rank) if rid in ranks)
-            for rid in set(lex_rank) | set(sem_rank)
+            rid: sum(1 / (RRF_K + ranks[rid]) for ranks in signals if rid in ranks)
+            for rid in set(lex_rank) | set(wide_rank) | set(sem_rank)
         }
-        order = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+        # on a tie the question's own words decide (expansion words count for less)
+        order = sorted(fused, key=lambda r: (-fused[r], lex_rank.get(r, len(lex_rank) + 1), r))[:k]
         return [CardHit(r, fused[r], lex_rank.get(r), sem_rank.get(r), sem.get(r, 0.0)) for r in order]
 
     def agrees(self, faq_id: str, intent: Intent) -> bool:

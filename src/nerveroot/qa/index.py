@@ -14,61 +14,11 @@ import numpy.typing as npt
 
 from nerveroot.knowledge.base import KnowledgeBase, aliases
 from nerveroot.qa.corpus import KIND_LABEL, Statement
+from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.text import tokenize
 
-LAY_TERMS: dict[str, str] = {
-    "sciatica": "radiculopathy radicular leg pain nerve root",
-    "radiculopathy": "sciatica radicular nerve root",
-    "pinched nerve": "nerve root compression radiculopathy",
-    "trapped nerve": "nerve root compression radiculopathy",
-    "slipped disc": "disc herniation herniated prolapse",
-    "bulging disc": "disc herniation protrusion",
-    "pins and needles": "paresthesia tingling",
-    "tingling": "paresthesia",
-    "numb": "numbness sensory loss",
-    "weak": "weakness",
-    "pee": "bladder urinary",
-    "wee": "bladder urinary",
-    "poo": "bowel",
-    "painkiller": "analgesic paracetamol ibuprofen",
-    "painkillers": "analgesic paracetamol ibuprofen",
-    "anti inflammatory": "nsaid ibuprofen naproxen",
-    "x ray": "radiograph imaging",
-    "scan": "mri imaging",
-    "mri": "magnetic resonance imaging",
-    "shot": "injection",
-    "jab": "injection",
-    "operation": "surgery",
-    "arthritis": "osteoarthritis",
-    "heal": "recovery recover settle improve",
-    "recover": "recovery heal settle improve",
-    "cause": "causes caused compression compress",
-    "dose": "mg maximum daily",
-    "how much": "dose maximum mg",
-    "maximum": "max daily ceiling",
-    "safe": "caution contraindicated avoid",
-    "kidney": "ckd renal",
-    "pregnant": "pregnancy",
-    "blood thinner": "anticoagulant",
-    "stomach ulcer": "gi bleed ulcer",
-    "emergency": "red flag urgent emergency",
-    "a e": "emergency",
-    "when to see a doctor": "red flag urgent referral",
-    "thigh": "anterior thigh",
-    "shin": "anterior shin medial leg",
-    "foot drop": "dorsiflexion weakness",
-    "exercise": "exercise physical activity",
-    "stretch": "stretching exercise",
-    "physio": "physiotherapy physical therapy",
-    "chiropractor": "spinal manipulation",
-    "gabapentinoid": "gabapentin pregabalin",
-    "gabapentinoids": "gabapentin pregabalin",
-    "steroid": "corticosteroid",
-    "steroids": "corticosteroid",
-    "nsaid": "ibuprofen naproxen anti inflammatory",
-    "nsaids": "ibuprofen naproxen anti inflammatory",
-}
-"""Built-in lay and professional synonyms, added to those the knowledge base records on each entity."""
+LAY_TERMS: dict[str, str] = lexicon().lay_terms
+"""Lay and professional synonyms (`lexicon.yaml`), added to those the knowledge base records on each entity."""
 
 EXPANSION_WEIGHT = 0.4
 """Weight of expansion terms relative to the words of the question."""

@@ -42,6 +42,14 @@ QTYPES: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 """Question types in order of precedence: the first that matches is the main type."""
 
+NATURAL_HISTORY = re.compile(
+    r"\b(settl|go(es)? away|get(s)? better|heal|recover|resolv|improv|clear(s)? up|eas)\w* (up |down )?"
+    r"(on (its|their) own|by itself|without (surgery|an? operation|treatment|injections?))"
+    r"|\bnatural (course|history)\b|\b(won t|will not|not) (need|have) (an? )?(operation|surgery)"
+    r"|\b(chances?|likely|odds)\b.{0,30}\b(settl|go(es)? away|get(s)? better|recover|resolv|improv)\w*"
+)
+"""A question about the natural course ('will it settle without surgery?') asks for the outlook first, even
+when it names surgery or treatment."""
 _PATTERNS = [(name, re.compile(rf"(?:{pattern})")) for name, pattern in QTYPES]
 _PARTS = re.compile(r"(?<=[?])\s+|\s+(?:and|also|plus)\s+(?=(?:what|how|when|which|who|is|are|can|does|do|should)\b)")
 
@@ -63,7 +71,10 @@ class Intent:
 def classify(question: str) -> Intent:
     """The question types of a question, in precedence order."""
     text = normalise(question.replace("&", " and "))
-    return Intent(tuple(name for name, pattern in _PATTERNS if pattern.search(text)))
+    names = [name for name, pattern in _PATTERNS if pattern.search(text)]
+    if NATURAL_HISTORY.search(text):
+        names = ["duration_prognosis", *(n for n in names if n != "duration_prognosis")]
+    return Intent(tuple(names))
 
 
 def split_parts(question: str) -> list[str]:
@@ -79,4 +90,4 @@ def split_parts(question: str) -> list[str]:
     return merged or [question]
 
 
-__all__ = ["QTYPES", "Intent", "classify", "split_parts"]
+__all__ = ["NATURAL_HISTORY", "QTYPES", "Intent", "classify", "split_parts"]

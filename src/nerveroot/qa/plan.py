@@ -83,7 +83,7 @@ def choose_card(
     rule = rule or CardRule()
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
     for n, hit in enumerate(ranked):
-        if not names_match(hit.faq_id):
+        if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question):
             continue
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)

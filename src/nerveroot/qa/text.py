@@ -16,9 +16,11 @@ _STOP = """a about above after again against all am an and any are as at be beca
     once only or other our ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were what when where which
     while who whom why will with would you your yours yourself yourselves get got im ive id cant dont doesnt isnt
-    also may might much many one s t"""
+    also may might much many one s t won ve ll"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
 """Function words dropped from queries and indexed text."""
+_IRREGULAR = {"goes": "go", "gone": "go", "went": "go", "lying": "lie", "lies": "lie"}
+"""Irregular forms the suffix rules would mangle ('goes' is not 'goe')."""
 
 
 @lru_cache(maxsize=65536)
@@ -26,6 +28,8 @@ def stem(word: str) -> str:
     """Strip common English inflections so 'running' matches 'run' and 'injections' matches 'injection'."""
     if len(word) <= 3 or word.isdigit() or any(c.isdigit() for c in word):
         return word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + repl

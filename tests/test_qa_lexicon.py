@@ -1,0 +1,73 @@
+"""Question vocabulary (issue 12): idioms, facets, natural-history questions, contractions and report words."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.knowledge.loader import default_knowledge
+from nerveroot.qa import QaContext, context
+from nerveroot.qa.answer import _cards, answer_question
+from nerveroot.qa.intent import classify
+from nerveroot.qa.lexicon import lexicon
+from nerveroot.qa.scope import check_scope
+from nerveroot.qa.text import tokenize
+
+
+@pytest.fixture(scope="module")
+def ctx() -> QaContext:
+    return context(default_knowledge())
+
+
+def _card_for(ctx: QaContext, question: str) -> list[str]:
+    question = lexicon().rewrite(question)
+    return _cards(ctx, question, classify(question), ctx.linker.link(question))
+
+
+def test_idioms_are_rewritten_before_reading() -> None:
+    assert lexicon().rewrite("Do I need to see someone Straight Away?") == "Do I need to see someone immediately?"
+    assert "foot drop" in lexicon().rewrite("my foot is slapping, drop foot they said")
+
+
+def test_an_idiom_does_not_name_a_test(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "My sciatica is awful, should I get help straight away?")
+    assert "straight leg raise" not in answer.answer.lower()
+
+
+def test_a_lay_description_of_foot_drop_is_answered_as_foot_drop(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "My foot slaps on the floor when I walk with my sciatica, is that serious?").answer
+    assert "foot drop" in lead.lower() and "ischaemia" not in lead.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("Is an X-ray of my lower back worth having for sciatica?", "pregnancy"),
+        ("which exercises are good for pain from the L4 root", "running"),
+    ],
+)
+def test_a_card_for_a_narrower_group_needs_the_question_to_name_it(ctx: QaContext, question: str, facet: str) -> None:
+    chosen = _card_for(ctx, question)
+    assert all(facet not in ctx.cards.facets.get(card, frozenset()) for card in chosen)
+    assert ctx.cards.narrower("faq_pregnancy_imaging", "Is an MRI safe for my sciatica?")
+    assert not ctx.cards.narrower("faq_pregnancy_imaging", "Is an MRI safe when I am pregnant?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is my sciatica likely to clear up without an operation?",
+        "Why will I probably not need surgery for my slipped disc?",
+        "Will the leg pain go away on its own?",
+    ],
+)
+def test_natural_history_questions_ask_for_the_outlook_first(question: str) -> None:
+    assert classify(question).qtype == "duration_prognosis"
+
+
+def test_contraction_remnants_and_irregular_verbs_are_not_words() -> None:
+    assert tokenize("I've heard it won't last; it goes away") == ["heard", "last", "go", "away"]
+
+
+@pytest.mark.parametrize("question", ["What does foraminal narrowing mean?", "Is a 3 mm protrusion a lot?"])
+def test_report_words_are_in_scope(question: str) -> None:
+    assert check_scope(question).in_scope
