@@ -71,3 +71,9 @@ def test_contraction_remnants_and_irregular_verbs_are_not_words() -> None:
 @pytest.mark.parametrize("question", ["What does foraminal narrowing mean?", "Is a 3 mm protrusion a lot?"])
 def test_report_words_are_in_scope(question: str) -> None:
     assert check_scope(question).in_scope
+
+
+def test_a_card_verdict_leads_when_the_guideline_row_cannot_be_said_plainly(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Does someone with mild sciatica need a scan?").answer
+    assert not lead.startswith("Not routinely. MRI of the lumbar spine —")
+    assert lead.lower().startswith(("usually not", "no", "not"))

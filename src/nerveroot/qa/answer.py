@@ -641,11 +641,14 @@ def _lead(
     ]
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
-    if stances and (asks_verdict or broad):
+    cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
+    card_lead = [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    # a stance that cannot be said plainly (a test's indication row) gives way to the card's own verdict
+    plain_verdict = bool(card_lead) and bool(_YES_NO.match(card_lead[0][0]))
+    if stances and (asks_verdict or broad) and not (plain_verdict and not _firm_first(stances)[0].statement.body):
         return _stance_lead(stances, links)
-    if carded and PLAIN in grouped:
-        cards = [r.statement for r in grouped[PLAIN] if r.tier < 0]
-        return [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    if card_lead:
+        return card_lead
     drugs = [k for k in sorted(links.specific, key=links.tier) if k[0] == "drugs"][:1]
     drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
     if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: _low_grade(ctx, s))):
