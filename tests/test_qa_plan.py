@@ -87,6 +87,15 @@ def test_seek_care_question_leads_with_the_action(ctx: QaContext) -> None:
     assert any(s.title == SEEK_CARE for s in answer.sections)
 
 
+def test_the_general_warning_list_starts_with_cauda_equina_signs(ctx: QaContext) -> None:
+    """With no red flag chosen for the question, the emergency signs come in clinical order (saddle, bladder,
+    bowel first), never in id order, and no raw record id is printed."""
+    answer = answer_question(ctx, "When should I worry about my sciatica and go to hospital?")
+    care = next(s for s in answer.sections if s.title == SEEK_CARE)
+    assert "cauda equina" in care.statements[0].text.lower()
+    assert not any("_" in s.text for s in care.statements)
+
+
 def test_dose_question_without_a_card_leads_with_the_dose_and_ceiling(ctx: QaContext) -> None:
     answer = answer_question(ctx, "How much paracetamol can I take in a day?")
     assert "4000 mg" in answer.answer

@@ -433,11 +433,12 @@ def _care(
     names_care = any(k[0] in ("drugs", "treatments", "tests") for k in links.specific)
     urgent = "care" in links.topics or (intent is not None and intent.qtype == "when_where_seek_care")
     if not flagged and (urgent or (_CARE_WORDS.search(normalise(question)) and not names_care)):
-        flagged = [
-            Ranked(s, 0.0, 3, 3, ctx.strength(s))
-            for s in ctx.statements
-            if s.kind == "red_flags" and s.field == "action" and s.urgency == "emergency"
+        order = {rid: n for n, rid in enumerate(ctx.kb.entities.get("red_flags", {}))}  # the file's clinical order
+        emergencies = [
+            s for s in ctx.statements if s.kind == "red_flags" and s.field == "action" and s.urgency == "emergency"
         ]
+        emergencies.sort(key=lambda s: order.get(s.record_id, len(order)))
+        flagged = [Ranked(s, 0.0, 3, 3, ctx.strength(s)) for s in emergencies]
     return flagged[: settings.max_red_flags]
 
 
