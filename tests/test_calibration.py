@@ -57,3 +57,32 @@ def test_the_published_report_shows_the_reliability_table() -> None:
     assert table.level_brier == pytest.approx(((0.3**2 + 0.2**2 + 0.1**2) + (0.3**2 + 0.9**2 + 0.6**2)) / 2, abs=1e-3)
     text = report([table], runs, misses=False)
     assert "Calibration of the level probabilities" in text and "level Brier" in text
+
+
+def test_each_stage_is_measured_on_its_own_cases() -> None:
+    radicular = _run({"l5": 0.45, "s1": 0.15, "none": 0.4}, ["s1"])
+    mimic = Run(
+        **{
+            **radicular.model_dump(),
+            "gold": Gold.model_validate({"urgency": "routine", "diagnosis_category": "mimic_x"}),
+        }
+    )
+    other = Run(**{**radicular.model_dump(), "gold": Gold.model_validate({"urgency": "emergency"})})
+    assert radicular.radicular_pairs == [(pytest.approx(0.6), True)] and mimic.radicular_pairs == [
+        (pytest.approx(0.6), False)
+    ]
+    assert other.radicular_pairs == [] and mimic.root_pairs == []
+    shares = dict(zip(("l1", "l2", "l3", "l4", "l5", "s1"), radicular.root_pairs, strict=True))
+    assert shares["l5"] == (pytest.approx(0.75), False) and shares["s1"] == (pytest.approx(0.25), True)
+    table = figures("structured", [radicular, mimic, other])
+    assert table.radicular_stage is not None and table.radicular_stage.cases == 2
+    assert table.radicular_stage.brier == pytest.approx((0.4**2 + 0.6**2) / 2, abs=1e-3)
+    assert table.root_stage is not None and table.root_stage.cases == 1
+    assert table.root_stage.brier == pytest.approx(0.75**2 + 0.75**2, abs=1e-3)
+    assert "stage 1  n=2" in report([table], [radicular, mimic, other], misses=False)
+
+
+def test_a_gold_root_in_a_level_uncertain_group_counts_as_in_the_lead_but_not_as_strict_top1() -> None:
+    run = Run(**{**_run({"l4": 0.5, "l3": 0.4, "none": 0.1}, ["l3"]).model_dump(), "leading": ["l4", "l3"]})
+    table = figures("structured", [run])
+    assert (table.root_top1, table.root_in_lead) == (0, 1)

@@ -1,7 +1,9 @@
 """Reliability of predicted probabilities: binned predicted probability against observed frequency, and Brier.
 
 Each pair is one predicted probability (of one level for one case) and whether that level was right. A model is
-calibrated when, among levels given about 30%, about 30% are right.
+calibrated when, among levels given about 30%, about 30% are right. Localisation has two stages, each measured
+on its own (`stage`): is a root lesion the cause (radicular cases against mimics), and, given that it is, which
+root (the share of the root-lesion probability each root gets, on radicular cases).
 """
 
 from __future__ import annotations
@@ -61,3 +63,21 @@ def brier(cases: Sequence[Sequence[Pair]]) -> float | None:
     if not cases:
         return None
     return round(sum(sum((p - hit) ** 2 for p, hit in case) for case in cases) / len(cases), 3)
+
+
+class Stage(BaseModel):
+    """Calibration of one stage of localisation: its reliability table, Brier score and calibration error."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cases: int
+    brier: float | None
+    calibration_error: float | None
+    reliability: list[Bin]
+
+
+def stage(cases: Sequence[Sequence[Pair]], bins: int = 5) -> Stage:
+    """One stage's figures from the (probability, outcome) pairs of each case: a binary stage gives one pair per
+    case, a multi-class stage one per class."""
+    table = reliability([pair for case in cases for pair in case], bins)
+    return Stage(cases=len(cases), brier=brier(cases), calibration_error=calibration_error(table), reliability=table)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.triage import ORDER
 from nerveroot.errors import InputValidationError, Problem
-from nerveroot.evaluation.calibration import Bin, Pair, brier, calibration_error, reliability
+from nerveroot.evaluation.calibration import Bin, Pair, Stage, brier, calibration_error, reliability, stage
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Urgency
@@ -106,11 +106,32 @@ class Run(BaseModel):
     roots: list[str]
     gold_root_probability: float | None
     probabilities: dict[str, float] = Field(default_factory=dict, description="Level (root or 'none') → probability.")
+    leading: list[str] = Field(default_factory=list, description="Roots named as leading (several: level uncertain).")
 
     @property
     def level_pairs(self) -> list[Pair]:
         """(probability, is a gold root) for every level, "none" included (never right on a radicular case)."""
         return [(p, level in self.gold.root_levels) for level, p in sorted(self.probabilities.items())]
+
+    @property
+    def radicular_pairs(self) -> list[Pair]:
+        """Stage one: (P(root lesion), a root was proven) on a radicular case or a mimic; empty on any other case."""
+        if not self.probabilities or not (self.gold.root_levels or self.gold.mimic):
+            return []
+        return [(1 - self.probabilities.get("none", 0.0), bool(self.gold.root_levels))]
+
+    @property
+    def root_pairs(self) -> list[Pair]:
+        """Stage two, on a radicular case: (each root's share of the root-lesion probability, is a gold root)."""
+        radicular = 1 - self.probabilities.get("none", 1.0)
+        if not self.gold.root_levels or radicular <= 0:
+            return []
+        return [(min(1.0, self.probabilities.get(r, 0.0) / radicular), r in self.gold.root_levels) for r in ROOTS]
+
+    @property
+    def in_lead(self) -> bool:
+        """A gold root is among the roots named as leading (alone or as 'level uncertain')."""
+        return bool(set(self.leading) & set(self.gold.root_levels))
 
     @property
     def emergency_caught(self) -> bool:
@@ -164,6 +185,9 @@ class Figures(BaseModel):
     reliability: list[Bin] = Field(default_factory=list, description="Predicted probability of a level vs observed.")
     mimics: int = Field(default=0, description="Cases of a mimic (peripheral nerve, joint or other), no root proven.")
     mimics_told_apart: int = Field(default=0, description="Mimic cases with 'not radicular' ranked first.")
+    root_in_lead: int = Field(default=0, description="Radicular cases with a gold root among the roots named leading.")
+    radicular_stage: Stage | None = Field(default=None, description="Root lesion or not (radicular and mimic cases).")
+    root_stage: Stage | None = Field(default=None, description="Which root, given a root lesion (radicular cases).")
 
 
 def load_cases(paths: Iterable[Path]) -> list[PublishedCase]:
@@ -200,6 +224,7 @@ def run_case(case: PublishedCase, style: Style, kb: KnowledgeBase) -> Run:
         roots=[lv.root for lv in result.levels],
         gold_root_probability=gold_p,
         probabilities=probability,
+        leading=result.level_summary.leading,
     )
 
 
@@ -228,6 +253,9 @@ def figures(style: Style, runs: Sequence[Run]) -> Figures:
         reliability=bins,
         mimics=len(mimics),
         mimics_told_apart=sum(r.told_apart for r in mimics),
+        root_in_lead=sum(r.in_lead for r in radicular),
+        radicular_stage=stage([r.radicular_pairs for r in runs if r.radicular_pairs]),
+        root_stage=stage([r.root_pairs for r in radicular if r.root_pairs]),
     )
 
 
@@ -243,19 +271,36 @@ def _frac(part: int, whole: int) -> str:
 
 def _reliability_lines(table: Sequence[Figures]) -> list[str]:
     """Per note style (not the patient's words): predicted probability of each level against how often it was a
-    gold root, on the radicular cases; then the multi-class Brier score and the expected calibration error."""
+    gold root, on the radicular cases, with the multi-class Brier score and the expected calibration error; then
+    the same for each stage of localisation on its own."""
     lines = ["", "Calibration of the level probabilities (radicular cases; every level L1-S1 and 'none' of each case):"]
     for f in table:
         if f.style == "lay" or not any(b.count for b in f.reliability):
             continue
-        cells = [
-            f"{b.lower:.1f}-{b.upper:.1f}: "
-            + (f"{b.predicted:.2f} vs {b.observed:.2f} (n={b.count})" if b.count else "–")
-            for b in f.reliability
-        ]
-        lines.append(f"  {f.style:<11}predicted vs observed  " + " | ".join(cells))
+        lines.append(f"  {f.style:<11}predicted vs observed  " + _cells(f.reliability))
         lines.append(f"  {'':<11}level Brier {f.level_brier:.3f}   calibration error {f.calibration_error:.3f}")
+    lines += [
+        "",
+        "Calibration by stage (stage 1: root lesion or not, on radicular and mimic cases; stage 2: which root, "
+        "each root's share of the root-lesion probability, on radicular cases):",
+    ]
+    for f in table:
+        for name, measured in (("stage 1", f.radicular_stage), ("stage 2", f.root_stage)):
+            if f.style != "lay" and measured and measured.cases:
+                lines.append(
+                    f"  {f.style:<11}{name}  n={measured.cases:<4}Brier {measured.brier:.3f}  "
+                    f"calibration error {measured.calibration_error:.3f}  " + _cells(measured.reliability)
+                )
     return lines
+
+
+def _cells(bins: Sequence[Bin]) -> str:
+    """Predicted vs observed in each band that holds a prediction."""
+    return " | ".join(
+        f"{b.lower:.1f}-{b.upper:.1f}: {b.predicted:.2f} vs {b.observed:.2f} (n={b.count})"
+        for b in bins
+        if b.count and b.predicted is not None and b.observed is not None
+    )
 
 
 def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -> str:
@@ -275,6 +320,9 @@ def report(table: Sequence[Figures], runs: Sequence[Run], misses: bool = True) -
     told = [f"{f.style} {_frac(f.mimics_told_apart, f.mimics)}" for f in table if f.style != "lay" and f.mimics]
     if told:
         lines.append("mimics told apart (no root named first): " + ", ".join(told))
+    lead = [f"{f.style} {_frac(f.root_in_lead, f.radicular)}" for f in table if f.style != "lay" and f.radicular]
+    if lead:
+        lines.append("gold root among the roots named leading (a 'level uncertain' group counts): " + ", ".join(lead))
     lines.append(
         "root top-1 is strict (\"not radicular\" first is a miss); 'localisable' counts only radicular cases whose "
         "note has a root-localising finding in the blind labels."
