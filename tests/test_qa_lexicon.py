@@ -77,3 +77,29 @@ def test_a_card_verdict_leads_when_the_guideline_row_cannot_be_said_plainly(ctx:
     lead = answer_question(ctx, "Does someone with mild sciatica need a scan?").answer
     assert not lead.startswith("Not routinely. MRI of the lumbar spine —")
     assert lead.lower().startswith(("usually not", "no", "not"))
+
+
+def test_a_silent_final_e_does_not_split_a_word_family() -> None:
+    assert len(set(tokenize("cause caused causes causing"))) == 1
+    assert tokenize("knee knees") == ["knee", "knee"]
+
+
+def test_a_fallback_guideline_lead_states_the_stance_not_its_label(ctx: QaContext) -> None:
+    lead = answer_question(
+        ctx, "I tried exercises for six months and I still have sciatica, is surgery the next step?"
+    ).answer
+    assert not lead.split("[")[0].rstrip().endswith("(conditional recommendation).")
+
+
+def test_a_placeholder_body_is_not_read_as_a_guideline_finding(ctx: QaContext) -> None:
+    from nerveroot.qa.answer import _stance_sentence
+
+    placeholders = [s for s in ctx.statements if s.body == "No guideline position" and s.subject and s.stance]
+    assert placeholders
+    for statement in placeholders[:5]:
+        assert _stance_sentence(statement, verdict=False).startswith("No guideline takes a position on")
+
+
+def test_gym_slang_is_read_as_exercise_not_work(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "can I do ab work with a trapped nerve in my back").answer
+    assert "at work" not in lead.lower() and "exercise" in lead.lower()

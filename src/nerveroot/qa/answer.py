@@ -665,8 +665,9 @@ def _lead(
     if PLAIN in grouped:
         faq = grouped[PLAIN][0].statement
         return [(_first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
-    if GUIDELINES in grouped:
-        return [(_first_sentence(grouped[GUIDELINES][0].statement.text), grouped[GUIDELINES][0].statement)]
+    if GUIDELINES in grouped:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
+        top = grouped[GUIDELINES][0].statement
+        return [(_stance_sentence(top, verdict=False) if top.stance else _first_sentence(top.text), top)]
     kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
     described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
     if described:  # what a named thing is, in two sentences
@@ -784,6 +785,8 @@ def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "", m
         subject = statement.subject
         if subject[1:2].islower():  # 'Gabapentin' → 'gabapentin'; 'MRI …' stays
             subject = subject[0].lower() + subject[1:]
+        if statement.body.startswith("No guideline"):  # a placeholder body, not a guideline that found something
+            return f"{head}No guideline takes a position on {subject}: {detail}"
         return f"{head}{statement.body} {STANCE_VERB[stance]} {subject}: {detail}"
     return f"{head}{_first_sentence(statement.text)}"
 
