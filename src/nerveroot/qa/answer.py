@@ -643,7 +643,7 @@ def _lead(
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
-    card_lead = [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    card_lead = _part_sentences(ctx, cards, links, intent, question)
     # a stance that cannot be said plainly (a test's indication row) gives way to the card's own verdict
     plain_verdict = bool(card_lead) and bool(_YES_NO.match(card_lead[0][0]))
     if stances and (asks_verdict or broad) and not (plain_verdict and not _firm_first(stances)[0].statement.body):
@@ -677,6 +677,24 @@ def _lead(
         statement = kept[0].statement
         return [(_first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
+
+
+def _part_sentences(
+    ctx: QaContext, cards: list[Statement], links: Links, intent: Intent, question: str
+) -> list[tuple[str, Statement]]:
+    """The card sentence answering each part of the question in turn ('How long does it take to work, and when
+    do I take it?': the time, then the timing), the n-th part from the n-th card (the last card for later parts)."""
+    parts = split_parts(question)
+    if len(parts) < 2:
+        chosen = [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    else:
+        chosen = []
+        for n, part in enumerate(parts[:2] if cards else []):
+            card = cards[min(n, len(cards) - 1)]
+            text = _card_sentence(ctx, card, ctx.linker.link(part), classify(part), part)
+            if all(text not in seen for seen, _ in chosen):
+                chosen.append((text, card))
+    return [(_with_subject(ctx, text, links, card), card) for text, card in chosen]
 
 
 def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Statement]]:
@@ -750,6 +768,21 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         best = f"{sentences[0]} {best}"  # and the sentence that says why keeps its 'Usually not.'
         n = 0
     return _first_sentence(best) if n == 0 else best
+
+
+_PRONOUN = re.compile(r"^It (?=is\b|can\b|may\b|usually\b|often\b|was\b)")
+
+
+def _with_subject(ctx: QaContext, sentence: str, links: Links, card: Statement) -> str:
+    """A lead opening 'It is …' names its subject when the question names one thing the card's own questions
+    name too ('It is burning …' → 'Meralgia paresthetica is burning …'); a lead stands without its card."""
+    named = [k for k in links.specific if k[0] in NAMED_KINDS]
+    if len(named) != 1 or not _PRONOUN.match(sentence):
+        return sentence
+    record = ctx.kb.entities.get(named[0][0], {}).get(named[0][1])
+    if record is None or not ctx.linker.mentions(named, ctx.faq_names.get(card.record_id, frozenset())):
+        return sentence
+    return _PRONOUN.sub(f"{record.name} ", sentence, count=1)
 
 
 VERDICT: dict[str, str] = {

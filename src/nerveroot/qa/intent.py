@@ -29,8 +29,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
     ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|\b[ls][1-5]\b.*\b(pain|root|go)\b|"
      r"\b[ls][1-5] radiculopathy"),
-    ("duration_prognosis", r"how long|take to work|\blast\b|go away|get better|recover\w*|prognosis|outlook|"
-     r"permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
+    ("duration_prognosis", r"how long|take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
+     r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*"),
     ("self_care", r"at home|self[- ]?care|can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"

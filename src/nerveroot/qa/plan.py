@@ -22,7 +22,14 @@ _DISAGREEMENT = re.compile(
 
 SHAPES: dict[str, re.Pattern[str]] = {
     "duration_prognosis": re.compile(
-        r"\b(\d+|a few|several)( to \d+)? (minutes?|hours?|days?|weeks?|months?|years?)\b", re.I
+        r"\b(\d+|a few|several)( to \d+)? (minutes?|hours?|days?|weeks?|months?|years?)\b"
+        r"|\b(about|within|after|over|for|takes?|in) (a|an|one) (hour|week|fortnight|month|year)\b",
+        re.I,
+    ),
+    "cause": re.compile(
+        r"\b(caused by|due to|(usual|commonest|most common) cause|(often|usually) from|from (pressure|"
+        r"compression|a (disc|slipped|herniated|bulging)))\b",
+        re.I,
     ),
     "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
     "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),

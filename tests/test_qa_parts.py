@@ -1,0 +1,39 @@
+"""Multi-part questions answered part by part, answer shapes and leads that name their subject (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.knowledge.loader import default_knowledge
+from nerveroot.qa import QaContext, context
+from nerveroot.qa.answer import answer_question
+from nerveroot.qa.plan import has_shape
+
+
+@pytest.fixture(scope="module")
+def ctx() -> QaContext:
+    return context(default_knowledge())
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_sentence(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "When does duloxetine start easing nerve pain, and what time of day do I take it?")
+    first, _, rest = lead.answer.partition("]")
+    assert "week" in first and "morning" in rest
+
+
+@pytest.mark.parametrize(
+    ("qtype", "sentence", "shaped"),
+    [
+        ("duration_prognosis", "Some relief may come after about a week.", True),
+        ("duration_prognosis", "Take 60 mg a day.", False),
+        ("cause", "It comes from pressure on a skin nerve under the groin ligament.", True),
+        ("cause", "Because the nerve has no motor fibres there is no weakness.", False),
+    ],
+)
+def test_answer_shapes(qtype: str, sentence: str, shaped: bool) -> None:
+    assert has_shape(qtype, sentence) is shaped
+
+
+def test_a_lead_opening_with_it_names_what_was_asked_about(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Why do people get meralgia paresthetica?").answer
+    assert lead.startswith("Meralgia paresthetica")
