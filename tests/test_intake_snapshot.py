@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date
 from pathlib import Path
@@ -64,3 +65,17 @@ def test_another_key_an_unreadable_or_untrusted_snapshot_is_rebuilt(tmp_path: Pa
     path.write_bytes(b"not a pickle")
     path.chmod(0o600)
     assert snapshot.load_or_build("another knowledge base", lambda: built, tmp_path) is built
+
+
+def test_saved_regular_expressions_equal_fresh_compiles(tmp_path: Path, kb: KnowledgeBase) -> None:
+    cache = tmp_path / "cache"
+    snapshot.load_or_build(kb.content_hash, lambda: pipeline(kb), cache)
+    loaded = snapshot.load_or_build(kb.content_hash, _never, cache)
+    saved = [
+        p
+        for name in ("medspacy_target_matcher", "medspacy_context")
+        for ps in module._regex_matcher(loaded.get_pipe(name))._patterns.values()
+        for p in ps
+    ]
+    assert len(saved) > 500
+    assert all(p == re.compile(p.pattern, p.flags) for p in saved)

@@ -25,3 +25,14 @@ def test_assessing_a_json_case_needs_no_language_pipeline_or_database() -> None:
         "assert r.exit_code == 0"
     )
     assert _imported_after(code) & {"spacy", "medspacy", "sqlalchemy", "fastapi"} == set()
+
+
+def test_reading_notes_skips_the_spacy_command_line_and_quickumls_yet_both_still_load() -> None:
+    code = (
+        "import sys\nimport nerveroot.intake\n"
+        "skipped = [m for m in ('spacy.cli', 'quickumls', 'nltk', 'requests') if m in sys.modules]\n"
+        "assert skipped == [], skipped\n"
+        "import spacy\nassert spacy.info()['spacy_version'] == spacy.__version__\n"
+        "from quickumls.spacy_component import SpacyQuickUMLS"
+    )
+    assert _imported_after(code) >= {"spacy", "medspacy"}

@@ -1,6 +1,10 @@
 """Free-text intake: clinical notes and patients' own words → a Case and findings with their source words."""
 
-from nerveroot.intake.models import Intake, ParsedFinding
-from nerveroot.intake.parse import parse_note
+from nerveroot.intake.lean_imports import import_language_libraries
+
+import_language_libraries()
+
+from nerveroot.intake.models import Intake, ParsedFinding  # noqa: E402
+from nerveroot.intake.parse import parse_note  # noqa: E402
 
 __all__ = ["Intake", "ParsedFinding", "parse_note"]

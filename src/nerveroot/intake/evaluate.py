@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from nerveroot.assessment.case import (
     HISTORY_KEYS,
     RED_FLAG_KEYS,
@@ -21,6 +19,7 @@ from nerveroot.assessment.case import (
 from nerveroot.intake.models import Intake
 from nerveroot.intake.parse import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.yaml_io import load_yaml
 
 Key = tuple[str, str, str | None]  # finding id, status, side
 DEFAULT_TABLE = Path(__file__).resolve().parents[3] / "tests" / "data" / "intake_sentences.yaml"
@@ -133,7 +132,7 @@ def _tally(score: Score, predicted: set[Key], expected: set[Key], keep: Callable
 
 
 def load_table(path: Path = DEFAULT_TABLE) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError(f"{path} must hold a list of sentences")
     return data

@@ -17,11 +17,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
 
 from nerveroot.intake.timing import days_ago
+from nerveroot.knowledge.yaml_io import load_yaml
 
 RECENT_DAYS = 90
 """Spinal procedures within about three months count as recent for infection and haematoma risk (clinical.md)."""
@@ -37,7 +37,7 @@ _CLAUSE = re.compile(r"[;.]\s|\n")
 @lru_cache(maxsize=1)
 def medicine_data() -> dict[str, Any]:
     path = resources.files("nerveroot.intake") / "data" / "medicines.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -17,13 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nerveroot.intake.evaluate import Score
 from nerveroot.intake.medicines import generic_name
 from nerveroot.intake.models import Intake
 from nerveroot.intake.parse import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.yaml_io import load_yaml
 
 SIDES = ("left", "right")
 Label = tuple[str, str | None]  # label stem, side
@@ -33,7 +32,7 @@ Label = tuple[str, str | None]  # label stem, side
 def label_map() -> dict[str, Any]:
     """The label-to-finding table (data/outside_labels.yaml)."""
     text = resources.files("nerveroot.intake").joinpath("data/outside_labels.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 

@@ -14,7 +14,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nerveroot.intake import snapshot
-from nerveroot.intake.rules import CONTEXT_TYPE, TargetSpec, context_rules, curated_targets, kb_targets
+from nerveroot.intake.rules import (
+    CONTEXT_TYPE,
+    TargetSpec,
+    context_rules,
+    curated_targets,
+    kb_targets,
+    share_compiled,
+)
 from nerveroot.knowledge.base import KnowledgeBase
 
 try:  # PyRuSH (imported by medspaCy) logs sentence text through loguru; keep it silent.
@@ -97,10 +104,14 @@ class _OneTextRegexMatcher(RegexMatcher):  # type: ignore[misc]
         return matches
 
 
+def _regex_matcher(component: Any) -> Any:
+    """The regex matcher inside a medspaCy component's matcher."""
+    return getattr(component, f"_{type(component).__name__}__matcher")._MedspacyMatcher__regex_matcher
+
+
 def _read_text_once(component: Any) -> None:
     """Give a medspaCy component's inner matcher the regex matcher above (same state, one text per call)."""
-    inner = getattr(component, f"_{type(component).__name__}__matcher")
-    regex = inner._MedspacyMatcher__regex_matcher
+    regex = _regex_matcher(component)
     if type(regex) is not RegexMatcher:
         raise TypeError(f"unexpected medspaCy regex matcher {type(regex).__name__}")
     regex.__class__ = _OneTextRegexMatcher
@@ -136,6 +147,8 @@ def _build(handle: _KbKey) -> Language:
     # A loaded pipeline skips the components' constructors, which register ConText's span and doc attributes.
     ConText.register_graph_attributes()
     ConText.register_default_attributes()
+    # The matcher's curated patterns were compiled while loading; the nested-phrase search reuses them.
+    share_compiled(p for ps in _regex_matcher(nlp.get_pipe("medspacy_target_matcher"))._patterns.values() for p in ps)
     return nlp
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS
 from nerveroot.intake.medicines import medicine_rules
 from nerveroot.knowledge.base import KnowledgeBase, normalise
 from nerveroot.knowledge.models import BodyRegion, Finding
+from nerveroot.knowledge.yaml_io import load_yaml
 
 MACROS = {
     "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right|lt|rt|l|r)\.?)?",
@@ -101,7 +101,7 @@ def expand(pattern: str) -> str:
 
 def _data(name: str) -> Any:
     path = resources.files("nerveroot.intake") / "data" / name
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 def _kind_of(finding_id: str) -> tuple[str, str]:
@@ -137,10 +137,23 @@ def curated_targets() -> tuple[TargetSpec, ...]:
     return tuple(specs)
 
 
+_SHARED: dict[tuple[str, int], re.Pattern[str]] = {}
+"""Curated patterns already compiled by the loaded pipeline's matcher, by (pattern, flags)."""
+
+
+def share_compiled(patterns: Iterable[re.Pattern[str]]) -> None:
+    """Offer patterns compiled elsewhere (a pipeline loaded from its snapshot) so each rule is compiled once."""
+    _SHARED.update(((p.pattern, p.flags), p) for p in patterns)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return _SHARED.get((pattern, re.IGNORECASE | re.UNICODE)) or re.compile(pattern, re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _compiled_curated() -> tuple[tuple[re.Pattern[str], TargetSpec], ...]:
     """Every curated rule compiled once (more rules than the `re` module's cache holds)."""
-    return tuple((re.compile(s.pattern, re.IGNORECASE), s) for s in curated_targets())
+    return tuple((_compile(s.pattern), s) for s in curated_targets())
 
 
 @lru_cache(maxsize=1)

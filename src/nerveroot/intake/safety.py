@@ -18,12 +18,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
+from nerveroot.knowledge.yaml_io import load_yaml
 
 MAX_WORDS = 40
 """Longest quotation kept for one item (words around the cue)."""
@@ -43,7 +43,7 @@ class Unsettled:
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     path = resources.files("nerveroot.intake") / "data" / "red_flag_lexicon.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

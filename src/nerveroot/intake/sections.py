@@ -10,13 +10,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from nerveroot.knowledge.yaml_io import load_yaml
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
     path = resources.files("nerveroot.intake") / "data" / "sections.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

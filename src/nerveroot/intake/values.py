@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from nerveroot.knowledge.yaml_io import load_yaml
 
 _LINK = (
     r"\s*(?:(?:\([^)\d]{1,12}\)|\(|level|levels|count|value|reading|rate|of|was|is|were|are|at|measured|:|=|-|,|"
@@ -51,7 +51,7 @@ class Reading:
 @lru_cache(maxsize=1)
 def measures() -> dict[str, Any]:
     path = resources.files("nerveroot.intake") / "data" / "measures.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -1,0 +1,48 @@
+"""Import spaCy and medSpaCy without the parts intake never runs (about a second of each `--text` start).
+
+`import spacy` imports its command line (`spacy.cli`: typer, requests, langcodes, the model downloader) only to
+expose `spacy.info`; `import medspacy` imports QuickUMLS (and with it NLTK) only to register the
+`medspacy_quickumls` factory, which this pipeline does not use. While the two packages are first imported,
+those modules are stand-ins; afterwards the stand-ins are removed, so a later `import spacy.cli` or
+`import quickumls` loads the real modules. `spacy.info` still works (it loads the command line when called).
+Nothing is skipped when either package is already imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from types import ModuleType
+from typing import Any
+
+_SPACY_CLI = ("spacy.cli", "spacy.cli.info")
+_QUICKUMLS = ("quickumls", "quickumls.spacy_component")
+
+
+def _info(*args: Any, **kwargs: Any) -> Any:
+    """spaCy's `info`, its command line loaded on first call."""
+    return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+
+def _stand_ins(parent: str, child: str) -> dict[str, ModuleType]:
+    outer, inner = ModuleType(parent), ModuleType(child)
+    setattr(outer, child.rsplit(".", 1)[1], inner)
+    return {parent: outer, child: inner}
+
+
+def import_language_libraries() -> None:
+    """Import spacy and medspacy (registering medSpaCy's factories), skipping the unused parts above."""
+    stand_ins: dict[str, ModuleType] = {}
+    if "spacy" not in sys.modules:
+        stand_ins |= _stand_ins(*_SPACY_CLI)
+        stand_ins["spacy.cli.info"].info = _info  # type: ignore[attr-defined]
+    if "medspacy" not in sys.modules and "quickumls" not in sys.modules:
+        stand_ins |= _stand_ins(*_QUICKUMLS)
+    sys.modules.update(stand_ins)
+    try:
+        import medspacy  # noqa: F401
+        import spacy  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
