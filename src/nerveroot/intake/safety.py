@@ -130,6 +130,11 @@ _NOT_DONE = re.compile(
     r"(?:done|performed|examined|assessed|tested|checked|carried out)|declined|deferred|refused)\b",
     re.IGNORECASE,
 )
+_ASSERTED = re.compile(
+    r"^[ \t]*(?:[:=][ \t]*)?(?:↑|⇑|raised|elevated|high|increased|positive|\+ve|present|abnormal)(?!\w)", re.IGNORECASE
+)
+"""A positive verdict written straight after a word is its own ("no trauma, WCC nl, ESR/CRP ↑"): a negation earlier
+in the list does not settle it."""
 _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
 """An examination not done ("PR not performed", "saddle sensation not tested") leaves its red flag not assessed,
 which the triage lists with the question to ask; it is not a mention to confirm."""
@@ -189,7 +194,8 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
             ]
             for cue in hits:
                 a, b = base + cue.start(), base + cue.end()
-                if _advice(text[: cue.start()]) or (negation_settles and denied(a, b)):
+                asserted = _ASSERTED.match(text[cue.end() :])
+                if _advice(text[: cue.start()]) or (negation_settles and denied(a, b) and not asserted):
                     continue
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]
