@@ -12,7 +12,7 @@ from nerveroot.intake.areas import named_areas
 from nerveroot.intake.medicines import read_drug, read_procedure
 from nerveroot.intake.models import FindingStatus, Qualifier
 from nerveroot.intake.sides import side_tokens, sides_for
-from nerveroot.intake.state import Mention, ParseState, in_scope_of
+from nerveroot.intake.state import Mention, ParseState, denied_in_item, in_scope_of
 from nerveroot.intake.values import readings
 
 MEDICINE_KINDS = ("drug", "drug_class", "procedure")
@@ -51,10 +51,15 @@ DRUG_SAFETY_MEASURES = frozenset({"egfr"})
 """Measures that set a drug-safety factor (the lowest eGFR sets the renal dose ceilings), not a vital sign."""
 
 
+_UNASSERTED = {"FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+
+
 def read_values(state: ParseState) -> None:
-    """Measured values (values.py): the worst reading of each measure, and the findings the readings give."""
+    """Measured values (values.py): the worst reading of each measure, and the findings the readings give. A number
+    is its own verdict: a negation earlier in a list ("no foot pulses, CRP 118") does not deny it; a negation in its
+    own item ("no fever 38.9") or a hedge does."""
     for r in readings(state.doc.text):
-        if in_scope_of(state.doc, r.start, r.end):
+        if in_scope_of(state.doc, r.start, r.end, _UNASSERTED) or denied_in_item(state.doc, r.start, r.end):
             continue
         if r.value is not None:
             table: dict[str, Any] = state.drug_safety if r.measure in DRUG_SAFETY_MEASURES else state.observations

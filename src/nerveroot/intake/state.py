@@ -131,6 +131,18 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
     return joined and bool(items) and all(_same_list(kind, ids, e) for e in items)
 
 
+_SELF_ASSERTED = re.compile(r"(?:↑|⇑|\b(?:raised|elevated|high|positive)|\+ve)\s*$", re.IGNORECASE)
+
+
+def _list_denial_spent(span: Span, modifier: Any) -> bool:
+    """A list item with its own positive verdict ("no trauma, apyrexial, WCC nl, ESR/CRP ↑") is not denied by a
+    negation earlier in the list: the negation stops at the comma before it."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > span.start:
+        return False
+    between = span.doc[modifier.modifier_span[1] : span.start]
+    return any(t.text == "," for t in between) and bool(_SELF_ASSERTED.search(span.text))
+
+
 def _distance(span: Span, modifier: Any) -> int:
     start, end = (int(i) for i in modifier.modifier_span)
     return start - span.end if start >= span.end else max(0, span.start - end)
@@ -142,7 +154,9 @@ def _context(span: Span, kind: str, ids: tuple[str, ...] = ()) -> tuple[FindingS
     modifiers = [
         m
         for m in span._.modifiers
-        if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end) and _reaches(span, kind, ids, m)
+        if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end)
+        and _reaches(span, kind, ids, m)
+        and not _list_denial_spent(span, m)
     ]
     categories = {m.category for m in modifiers}
     if "FAMILY" in categories:
@@ -232,6 +246,24 @@ def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING
         return False
     graph = doc._.context_graph
     return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
+
+
+_ITEM_BREAKS = frozenset({",", "and", "but", "with"})
+
+
+def denied_in_item(doc: Doc, start: int, end: int) -> bool:
+    """True when a negation covers [start, end) from within the same list item (no comma or "and" between them):
+    "no fever 38.9" is denied; "no foot pulses, CRP 118" and "no obstruction and a residual of 1.2 L" are not."""
+    span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
+    graph = doc._.context_graph
+    if span is None or graph is None:
+        return False
+    return any(
+        m.category == "NEGATED_EXISTENCE"
+        and m.modifies(span)
+        and not any(t.lower_ in _ITEM_BREAKS for t in doc[min(m.modifier_span[1], span.start) : span.start])
+        for m in graph.modifiers
+    )
 
 
 _SIMILE = re.compile(r"^(?:feels? |felt )?like\b|^as (?:if|though)\b", re.IGNORECASE)
