@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from nerveroot.api.app import create_app
 from nerveroot.api.settings import Settings
 from nerveroot.records import RecordStore
 from test_records_support import BACKENDS, fresh_database
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -75,3 +78,42 @@ def test_episode_pages_follow_the_link_and_cover_every_episode_once(
     assert c.get(f"/api/patients/{patient}/episodes?after={foreign}", headers=auth).status_code == 404
     response = c.get(f"/api/patients/{patient}/episodes?limit=0", headers=auth)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_an_episode_pages_its_assessments_and_scores_each_after_its_own_last_item(
+    client: tuple[TestClient, dict[str, str]],
+) -> None:
+    c, auth = client
+    patient = c.post("/api/patients", json={"reference": "G"}, headers=auth).json()["id"]
+    episode = c.post(f"/api/patients/{patient}/episodes", json={"title": "sciatica"}, headers=auth).json()["id"]
+    case = json.loads((ROOT / "examples" / "runner_l4.json").read_text())
+    stored = [
+        c.post(f"/api/episodes/{episode}/assessments", json={"case": case}, headers=auth).json()["id"] for _ in range(5)
+    ]
+    scores = [
+        c.post(
+            f"/api/episodes/{episode}/scores",
+            json={"instrument": "nrs", "value": day, "recorded_on": f"2026-01-0{day}"},
+            headers=auth,
+        ).json()["id"]
+        for day in (3, 1, 2)
+    ]
+    seen: list[str] = []
+    seen_scores: list[str] = []
+    url: str | None = f"/api/episodes/{episode}?limit=2"
+    pages = 0
+    while url:
+        response = c.get(url, headers=auth)
+        assert response.status_code == 200
+        seen += [a["id"] for a in response.json()["assessments"]]
+        seen_scores += [s["id"] for s in response.json()["scores"]]
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+        pages += 1
+    assert seen == stored
+    assert seen_scores == [scores[1], scores[2], scores[0]], "by date recorded"
+    assert pages == 3
+    whole = c.get(f"/api/episodes/{episode}", headers=auth)
+    assert "link" not in whole.headers and [a["id"] for a in whole.json()["assessments"]] == stored
+    assert c.get(f"/api/episodes/{episode}?after={scores[0]}", headers=auth).status_code == 404
+    assert c.get(f"/api/episodes/{episode}?scores_after={stored[0]}", headers=auth).status_code == 404

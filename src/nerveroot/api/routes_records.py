@@ -40,10 +40,16 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 
+def _link_next(response: Response, path: str, query: dict[str, str | int | None]) -> None:
+    """A `Link: <…>; rel="next"` header to `path` with `query` (None values left out)."""
+    params = urlencode({k: v for k, v in query.items() if v is not None})
+    response.headers["Link"] = f'<{path}?{params}>; rel="next"'
+
+
 def _next_link(response: Response, path: str, limit: int, page: list[Patient] | list[Episode]) -> None:
     """A full page carries a `Link: <…>; rel="next"` header to the page after its last item."""
     if len(page) == limit:
-        response.headers["Link"] = f'<{path}?{urlencode({"limit": limit, "after": page[-1].id})}>; rel="next"'
+        _link_next(response, path, {"limit": limit, "after": page[-1].id})
 
 
 @router.get("/api/patients", response_model=list[Patient], responses=NOT_FOUND)
@@ -99,9 +105,34 @@ def export_patient(patient_id: str, actor: Actor, store: Store) -> dict[str, Any
 
 
 @router.get("/api/episodes/{episode_id}", response_model=EpisodeDetail, responses=NOT_FOUND)
-def get_episode(episode_id: str, actor: Actor, store: Store) -> EpisodeDetail:
-    """An episode with its stored assessments and scores."""
-    return store.get_episode(actor, episode_id)
+def get_episode(
+    episode_id: str,
+    actor: Actor,
+    store: Store,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Assessments, and scores, per page.")] = PAGE_SIZE,
+    after: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="Id of the last assessment of the previous page.")
+    ] = None,
+    scores_after: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="Id of the last score of the previous page.")
+    ] = None,
+) -> EpisodeDetail:
+    """An episode with one page of its stored assessments (oldest first) and of its scores (by date recorded),
+    at most `limit` of each; when either list is full, a `Link: <…>; rel="next"` header leads to the next page of
+    both (each list continues after its own last item)."""
+    detail = store.get_episode(actor, episode_id, limit=limit, after=after, scores_after=scores_after)
+    if limit in (len(detail.assessments), len(detail.scores)):
+        _link_next(
+            response,
+            f"/api/episodes/{quote(episode_id, safe='')}",
+            {
+                "limit": limit,
+                "after": detail.assessments[-1].id if detail.assessments else after,
+                "scores_after": detail.scores[-1].id if detail.scores else scores_after,
+            },
+        )
+    return detail
 
 
 @router.post(

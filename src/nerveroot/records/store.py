@@ -91,9 +91,16 @@ def audited_id(value: str | None) -> str | None:
     return value if value is not None and _UUID.match(value) else None
 
 
-def _after(table: type[PatientRow] | type[EpisodeRow], mark: PatientRow | EpisodeRow) -> Any:
+def _after_key(columns: Sequence[Any], mark: Sequence[Any]) -> Any:
+    """Keyset cursor: rows whose `columns` come after the values `mark`, in that order of columns."""
+    if len(columns) == 1:
+        return columns[0] > mark[0]
+    return or_(columns[0] > mark[0], and_(columns[0] == mark[0], _after_key(columns[1:], mark[1:])))
+
+
+def _after(table: type[PatientRow] | type[EpisodeRow] | type[AssessmentRow], mark: Any) -> Any:
     """Keyset cursor: rows after `mark` in (created_at, id) order."""
-    return or_(table.created_at > mark.created_at, and_(table.created_at == mark.created_at, table.id > mark.id))
+    return _after_key((table.created_at, table.id), (mark.created_at, mark.id))
 
 
 def _patient(row: PatientRow) -> Patient:
@@ -404,26 +411,51 @@ class RecordStore(Accounts):
             self._audit(s, actor, "list", "episode", patient_id)
         return [_episode(r) for r in rows]
 
-    def _episode_detail(self, s: Session, row: EpisodeRow) -> EpisodeDetail:
-        assessments = s.scalars(
-            select(AssessmentRow)
-            .where(AssessmentRow.episode_id == row.id)
-            .order_by(AssessmentRow.created_at, AssessmentRow.id)
-        ).all()
-        scores = s.scalars(
-            select(ScoreRow)
-            .where(ScoreRow.episode_id == row.id)
-            .order_by(ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id)
+    def _episode_detail(
+        self,
+        s: Session,
+        row: EpisodeRow,
+        limit: int | None = None,
+        after: str | None = None,
+        scores_after: str | None = None,
+    ) -> EpisodeDetail:
+        assessments = select(AssessmentRow).where(AssessmentRow.episode_id == row.id)
+        if after is not None:
+            mark = s.get(AssessmentRow, after)
+            if mark is None or mark.episode_id != row.id:
+                raise NotFoundError("assessment", after)
+            assessments = assessments.where(_after(AssessmentRow, mark))
+        scores = select(ScoreRow).where(ScoreRow.episode_id == row.id)
+        if scores_after is not None:
+            score = s.get(ScoreRow, scores_after)
+            if score is None or score.episode_id != row.id:
+                raise NotFoundError("score", scores_after)
+            order = (ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id)
+            scores = scores.where(_after_key(order, (score.recorded_on, score.created_at, score.id)))
+        assessment_rows = s.scalars(assessments.order_by(AssessmentRow.created_at, AssessmentRow.id).limit(limit)).all()
+        score_rows = s.scalars(
+            scores.order_by(ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id).limit(limit)
         ).all()
         return EpisodeDetail(
             **_episode(row).model_dump(),
-            assessments=[self._assessment(s, a) for a in assessments],
-            scores=[_score(x) for x in scores],
+            assessments=[self._assessment(s, a) for a in assessment_rows],
+            scores=[_score(x) for x in score_rows],
         )
 
-    def get_episode(self, actor: Actor, episode_id: str) -> EpisodeDetail:
+    def get_episode(
+        self,
+        actor: Actor,
+        episode_id: str,
+        limit: int | None = None,
+        after: str | None = None,
+        scores_after: str | None = None,
+    ) -> EpisodeDetail:
+        """An episode with its assessments (oldest first) and scores (by date recorded); at most `limit` of each,
+        starting after the assessment `after` and the score `scores_after` (keyset cursors, as for patients).
+        NotFoundError when a cursor names no assessment or score of this episode."""
         with self._attempt(actor, "read", "episode", episode_id) as s:
-            detail = self._episode_detail(s, self._need_episode(s, episode_id, actor))
+            row = self._need_episode(s, episode_id, actor)
+            detail = self._episode_detail(s, row, limit, after, scores_after)
             self._audit(s, actor, "read", "episode", episode_id)
         return detail
 
