@@ -17,10 +17,11 @@ from nerveroot.qa.corpus import build_corpus
 
 PARAPHRASES: dict[str, str] = {
     "faq_surgery_persistent_sciatica": "sciatica from a disc for months despite physio: is an operation better now?",
+    "faq_risk_stratification": "which questionnaire sorts back pain patients by risk to decide how intensive care is",
 }
 """A card and a question, worded here, that it should answer (found among the first three cards)."""
 
-RESEARCH = ("bailey_2020", "oliveira_2020", "suri_2012")
+RESEARCH = ("bailey_2020", "oliveira_2020", "suri_2012", "weinstein_2010", "statpearls_spondylolisthesis")
 """Trials, reviews and cohorts added for outcome and natural-history figures."""
 
 
