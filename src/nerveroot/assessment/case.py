@@ -62,6 +62,7 @@ RED_FLAG_KEYS: tuple[str, ...] = (
     "hypotension",
     "collapse_or_syncope",
     "raised_inflammatory_markers",
+    "aortic_aneurysm_sign",
 )
 HISTORY_KEYS: tuple[str, ...] = (
     "cancer_history",
