@@ -46,3 +46,49 @@ def test_pain_with_a_pulsatile_mass_or_known_aneurysm_is_an_emergency(kb: Knowle
     note = "66M, two weeks of dull lower back ache, BP 135/80. Abdomen: pulsatile mass above the umbilicus."
     _, level, rules = _note(kb, note)
     assert level == "emergency" and "aortic_aneurysm_with_pain" in rules
+
+
+def test_a_couple_of_days_without_the_article_is_a_duration(kb: KnowledgeBase) -> None:
+    for text, days in (
+        ("over the last couple of days my lower back has been aching", 2),
+        ("sciatica down the right leg for several days", 3),
+    ):
+        case, _, _ = _note(kb, text)
+        assert case.duration_days == days, text
+
+
+def test_sudden_pain_from_sixty_without_a_mechanism_is_an_emergency(kb: KnowledgeBase) -> None:
+    level, rules = _case(kb, age=68, onset="sudden", symptoms={"back_pain": "present"})
+    assert level == "emergency" and "sudden_pain_older_no_injury" in rules
+    for other in ({"trigger": "lifting"}, {"age": 45}, {"duration_days": 30}, {"history": {"minor_trauma": "present"}}):
+        fields: dict[str, Any] = {"age": 68, "onset": "sudden", "symptoms": {"back_pain": "present"}, **other}
+        assert "sudden_pain_older_no_injury" not in _case(kb, **fields)[1], other
+    note = "I'm a 70 year old man and this morning a sharp pain in my left groin came on suddenly."
+    _, level, rules = _note(kb, note)
+    assert "sudden_pain_older_no_injury" in rules
+
+
+def test_fever_with_raised_markers_is_an_emergency_without_a_risk_factor(kb: KnowledgeBase) -> None:
+    level, rules = _case(kb, age=30, red_flags={"fever": "present", "raised_inflammatory_markers": "present"})
+    assert level == "emergency" and "fever_with_raised_markers" in rules
+    level, rules = _case(kb, age=30, red_flags={"fever": "present", "raised_inflammatory_markers": "absent"})
+    assert level == "urgent" and "fever_with_raised_markers" not in rules
+
+
+def test_markers_named_together_or_in_shorthand_are_read(kb: KnowledgeBase) -> None:
+    for text in ("Her ESR and CRP were both raised.", "CRP ++ on admission bloods.", "the doctor said my crp was high"):
+        case, _, _ = _note(kb, text)
+        assert case.red_flags.get("raised_inflammatory_markers") == "present", text
+    case, _, _ = _note(kb, "ESR and CRP normal.")
+    assert case.red_flags.get("raised_inflammatory_markers") == "absent"
+
+
+def test_the_intake_and_the_engine_share_the_marker_limits(kb: KnowledgeBase) -> None:
+    from nerveroot.assessment import evidence
+    from nerveroot.intake.values import measures
+
+    limits = {name: spec["upper"] for name, spec in measures().items() if "upper" in spec}
+    engine = {"crp_mg_l": evidence.CRP_RAISED, "esr_mm_h": evidence.ESR_RAISED, "wbc_10e9_l": evidence.WBC_RAISED}
+    assert limits == engine
+    case, _, _ = _note(kb, "Back pain for a week. ESR 26.")
+    assert case.red_flags.get("raised_inflammatory_markers") == "present"

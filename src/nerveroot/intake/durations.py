@@ -21,8 +21,8 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import ParsedFinding
 
 _NUM = (
-    r"(\d{1,3}(?:\s*[-–]\s*\d{1,3})?|a few|a couple(?: of)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve)"
+    r"(\d{1,3}(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|an?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
 _HOURS = {"hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "minute": 1 / 1440, "min": 1 / 1440}

@@ -292,6 +292,9 @@ NUMBER_WORDS = {
     "a few": 3,
     "a couple of": 2,
     "a couple": 2,
+    "couple of": 2,
+    "couple": 2,
+    "several": 3,
     "few": 3,
 }
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365, "y": 365}
