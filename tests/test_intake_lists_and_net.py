@@ -57,3 +57,31 @@ def test_the_safety_net_keeps_a_red_flag_it_cannot_settle(kb: KnowledgeBase, not
     intake = parse_note(note, kb)
     read = {f.id for f in intake.findings if f.status == "present"} & set(lexicon()["groups"][group]["facts"])
     assert group in {item.group for item in intake.to_confirm} or read
+
+
+@pytest.mark.parametrize(
+    ("note", "fid", "side"),
+    [
+        ("pain runs from the buttock down past the knee", "pain_below_knee", None),
+        ("aching medial L calf", "pain:medial_leg", "left"),
+        ("numb along the outer blade of the foot", "sensory:lateral_foot", None),
+        ("cannot do a single-leg calf raise on the right", "weak_ankle_plantarflexion", "right"),
+        ("his big toe has gone weak", "weak_great_toe_extension", None),
+        ("Trendelenburg sign positive", "weak_hip_abduction", None),
+    ],
+)
+def test_reads_localising_wording(kb: KnowledgeBase, note: str, fid: str, side: str | None) -> None:
+    found = {(f.id, f.side) for f in parse_note(note, kb).findings if f.status == "present"}
+    assert (fid, side) in found or (side is None and any(i == fid for i, _ in found)), found
+
+
+def test_a_span_of_roots_names_no_single_dermatome(kb: KnowledgeBase) -> None:
+    intake = parse_note("reduced pin prick over the right L4-5 dermatomes", kb)
+    assert any(f.id == "root_distribution" for f in intake.findings)
+    assert not any(f.id.startswith("sensory:") for f in intake.findings)
+
+
+def test_one_leg_that_takes_no_weight_is_gait_not_immobility(kb: KnowledgeBase) -> None:
+    intake = parse_note("can't weight-bear through the left leg", kb)
+    assert intake.case.status("gait_disturbance") == "present"
+    assert intake.case.status("unable_to_walk") != "present"

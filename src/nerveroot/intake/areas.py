@@ -1,6 +1,7 @@
 """Named roots, dermatomes and nerve territories: "L4 distribution", "S1 dermatome", "L5 radic L", "femoral
 territory". A named root gives a finding (value the root) and, when the sentence says numbness or pain, the
-root's sensory or pain regions from the knowledge base (roots.yaml); a nerve territory gives a finding only (it
+root's sensory or pain regions from the knowledge base (roots.yaml), unless a span of roots is named ("L4-5
+dermatomes"); a nerve territory gives a finding only (it
 points to a peripheral-nerve mimic, not to a root).
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from nerveroot.intake import patterns as pt
 
 _ROOT = re.compile(
-    r"(?<![\w/-])(?-i:([LS])\s?([1-5]))(?:\s?(?:/|-|and|or)\s?(?-i:[LS])?\s?[1-5])?\s*"
+    r"(?<![\w/-])(?-i:([LS])\s?([1-5]))(\s?(?:/|-|and|or)\s?(?-i:[LS])?\s?[1-5])?\s*"
     r"(?:nerve\s)?(?:root\s)?(distribution|dist\.?|dermatom(?:e|es|al)|derm\.?|region|area|radiculopathy|radic\.?|root|"
     r"territory|myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness|(?:lumbo)?sciatica)(?!\w)",
     re.IGNORECASE,
@@ -53,7 +54,8 @@ def named_areas(sentence: str, base: int = 0) -> Iterator[NamedArea]:
         modes.add("pain")
     for mt in _ROOT.finditer(sentence):
         root = (mt.group(1) + mt.group(2)).lower()
-        marks = not _DIAGNOSIS.match(mt.group(3))
+        # a span of roots ("L4-5 dermatomes") names the area but not which root's map it follows
+        marks = not _DIAGNOSIS.match(mt.group(4)) and not mt.group(3)
         yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), marks)
     for mt in _ROOT_AFTER.finditer(sentence):
         root = (mt.group(1) + mt.group(2)).lower()
