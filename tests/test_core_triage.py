@@ -68,6 +68,19 @@ def test_sudden_pain_from_sixty_without_a_mechanism_is_an_emergency(kb: Knowledg
     assert "sudden_pain_older_no_injury" in rules
 
 
+def test_sudden_sciatica_from_sixty_is_explained_by_the_root(kb: KnowledgeBase) -> None:
+    """Sudden pain below the knee, a named root or a positive tension test is sciatica, not a vascular alarm."""
+    base: dict[str, Any] = {"age": 67, "onset": "sudden", "symptoms": {"back_pain": "present"}}
+    for extra in (
+        {"pain_regions": [{"region": "lateral_leg", "side": "left"}]},
+        {"provocative": [{"test": "slr", "side": "left", "result": "positive"}]},
+    ):
+        assert "sudden_pain_older_no_injury" not in _case(kb, **base, **extra)[1], extra
+    note = "71F, sudden onset L sciatica 3/7, pain to lateral calf and big toe, SLR 35 L, no B/B sx"
+    _, level, rules = _note(kb, note)
+    assert "sudden_pain_older_no_injury" not in rules and level != "emergency"
+
+
 def test_fever_with_raised_markers_is_an_emergency_without_a_risk_factor(kb: KnowledgeBase) -> None:
     level, rules = _case(kb, age=30, red_flags={"fever": "present", "raised_inflammatory_markers": "present"})
     assert level == "emergency" and "fever_with_raised_markers" in rules
