@@ -15,7 +15,7 @@ from sqlalchemy import JSON, String, column, create_engine, insert, select, tabl
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case, RegionMark
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.records import EpisodeIn, PatientIn, RecordStore, backup, compact
+from nerveroot.records import EpisodeIn, PatientIn, RecordStore, compact
 from nerveroot.records import store as store_module
 from nerveroot.records.engine import make_engine
 from nerveroot.records.migrate import alembic_config
@@ -156,9 +156,9 @@ def test_export_written_a_page_at_a_time_restores_every_row(
             store.add_assessment("a", episode.id, CASES[n % 2], assess(CASES[n % 2], kb), kb)
         before = [store.export_patient("a", p)["episodes"] for p in patients]
         rows = store.export_all(tmp_path / "backup.json")
-    data = backup.load(tmp_path / "backup.json")
-    assert rows == data.tables.row_count()
-    assert [len(data.tables.patients), len(data.tables.episodes), len(data.tables.assessments)] == [5, 5, 5]
+    tables = json.loads((tmp_path / "backup.json").read_text(encoding="utf-8"))["tables"]
+    assert rows == sum(len(t) for t in tables.values())
+    assert [len(tables["patients"]), len(tables["episodes"]), len(tables["assessments"])] == [5, 5, 5]
     with fresh_database(dialect_of(url), tmp_path) as target_url, RecordStore(target_url) as target:
         assert target.import_all(tmp_path / "backup.json", kb=kb) == rows
         assert [target.export_patient("a", p)["episodes"] for p in patients] == before

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import to_json
 
 from nerveroot.errors import InputValidationError, Problem
@@ -34,10 +34,6 @@ class BackupTables(BaseModel):
     scores: list[Score]
     audit_log: list[AuditEntry]
     cds_feedback: list[CdsFeedback] = Field(default_factory=list)
-
-    def row_count(self) -> int:
-        tables = (self.patients, self.episodes, self.assessments, self.scores, self.audit_log, self.cds_feedback)
-        return sum(len(rows) for rows in tables)
 
 
 class Backup(BaseModel):
@@ -109,19 +105,3 @@ def stream(schema_revision: str, exported_at: datetime, tables: dict[str, Iterab
             yield (b",\n   " if j else b"\n   ") + row.model_dump_json().encode("utf-8")
         yield b"\n  ]"
     yield b"\n }\n}\n"
-
-
-def load(path: Path) -> Backup:
-    """Read and validate a backup file; every problem is reported with its path in the file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputValidationError([Problem(str(path), f"cannot be read: {exc.strerror}")]) from exc
-    try:
-        return Backup.model_validate_json(raw)
-    except ValidationError as exc:
-        problems = [
-            Problem(".".join(str(p) for p in e["loc"]) or "(file)", e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
-        raise InputValidationError(problems) from exc

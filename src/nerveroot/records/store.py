@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, BinaryIO, Self
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, Select, and_, delete, func, or_, select, text
@@ -24,7 +24,7 @@ from nerveroot.assessment.case import Case
 from nerveroot.assessment.instruments import score_odi, score_startback
 from nerveroot.assessment.result import Assessment
 from nerveroot.errors import ConflictError, ForbiddenError, InputValidationError, NotFoundError, Problem
-from nerveroot.records import audit, backup, compact
+from nerveroot.records import audit, backup, backup_stream, compact
 from nerveroot.records.access import (
     Actor,
     actor_name,
@@ -631,57 +631,69 @@ class RecordStore(Accounts):
         The file's audit rows are appended to this database's chain (marked as imported), never written over it;
         a format-3 file's own chain must verify with this deployment's audit key, so forged rows are refused.
         """
-        data = backup.load(path)
-        t = data.tables
-        if data.format_version >= backup.CHAINED_VERSION:
-            verdict = audit.verify([_chain_row(e) for e in t.audit_log], self._key)
-            if not verdict.intact:
-                raise InputValidationError(
-                    [Problem(f"{path}: tables.audit_log", p) for p in verdict.problems[:20]]
-                    + [
-                        Problem(
-                            str(path), "the audit chain does not verify with this deployment's key; nothing imported"
-                        )
-                    ]
-                )
         try:
-            with self._tx() as s:
-                if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already excludes other writers
-                    s.execute(
-                        text(
-                            "LOCK TABLE patients, episodes, assessments, scores, cds_feedback"
-                            " IN SHARE ROW EXCLUSIVE MODE"
-                        )
-                    )
-                for table in IMPORT_TABLES:
-                    if s.scalar(select(func.count()).select_from(table)):
-                        raise ConflictError(
-                            "the database already holds patient records or CDS feedback; import needs an empty one"
-                        )
-                s.add_all(PatientRow(**p.model_dump()) for p in t.patients)
-                s.flush()
-                s.add_all(EpisodeRow(**e.model_dump()) for e in t.episodes)
-                s.flush()
-                shared = None if kb is None else compact.reference(kb)
-                self._keep_dictionary(s, shared)
-                s.add_all(
-                    _row(
-                        a, shared if kb is not None and a.assessment.get("kb_content_hash") == kb.content_hash else None
-                    )
-                    for a in t.assessments
-                )
-                s.add_all(ScoreRow(**x.model_dump()) for x in t.scores)
-                s.add_all(CdsFeedbackRow(**f.model_dump()) for f in t.cds_feedback)
-                s.flush()
-                for entry in sorted(t.audit_log, key=lambda e: (e.seq or 0, e.at)):
-                    self._append_imported(s, entry)
-                self._follow_feedback_ids(s)
-                self._audit(s, actor, "import", "database", None)
-        except IntegrityError as exc:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise InputValidationError([Problem(str(path), f"cannot be read: {exc.strerror}")]) from exc
+        with handle:
+            checked = backup_stream.check(handle, str(path))
+            self._verify_imported_chain(checked.head, path)
+            try:
+                with self._tx() as s:
+                    self._import_rows(s, handle, checked, kb)
+                    self._audit(s, actor, "import", "database", None)
+            except IntegrityError as exc:
+                raise InputValidationError(
+                    [Problem(str(path), "rows clash or refer to missing records; nothing was imported")]
+                ) from exc
+        return checked.rows
+
+    def _verify_imported_chain(self, data: backup.Backup, path: Path) -> None:
+        """A format-3 file's audit chain must verify with this deployment's key."""
+        if data.format_version < backup.CHAINED_VERSION:
+            return
+        verdict = audit.verify([_chain_row(e) for e in data.tables.audit_log], self._key)
+        if not verdict.intact:
             raise InputValidationError(
-                [Problem(str(path), "rows clash or refer to missing records; nothing was imported")]
-            ) from exc
-        return t.row_count()
+                [Problem(f"{path}: tables.audit_log", p) for p in verdict.problems[:20]]
+                + [Problem(str(path), "the audit chain does not verify with this deployment's key; nothing imported")]
+            )
+
+    def _import_rows(
+        self, s: Session, handle: BinaryIO, checked: backup_stream.Checked, kb: KnowledgeBase | None
+    ) -> None:
+        """Write the file's rows into an empty database, EXPORT_PAGE rows per flush (no more are held)."""
+        if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already excludes other writers
+            s.execute(
+                text("LOCK TABLE patients, episodes, assessments, scores, cds_feedback IN SHARE ROW EXCLUSIVE MODE")
+            )
+        for table in IMPORT_TABLES:
+            if s.scalar(select(func.count()).select_from(table)):
+                raise ConflictError(
+                    "the database already holds patient records or CDS feedback; import needs an empty one"
+                )
+        shared = None if kb is None else compact.reference(kb)
+        self._keep_dictionary(s, shared)
+        rows: dict[str, Callable[[Any], object]] = {
+            "patients": lambda p: PatientRow(**p.model_dump()),
+            "episodes": lambda e: EpisodeRow(**e.model_dump()),
+            "assessments": lambda a: _row(
+                a, shared if kb is not None and a.assessment.get("kb_content_hash") == kb.content_hash else None
+            ),
+            "scores": lambda x: ScoreRow(**x.model_dump()),
+            "cds_feedback": lambda f: CdsFeedbackRow(**f.model_dump()),
+        }
+        last = None
+        for n, (name, row) in enumerate(backup_stream.rows(handle, checked.order), 1):
+            if name != last or not n % EXPORT_PAGE:  # parents are flushed before their children
+                s.flush()
+                s.expunge_all()
+                last = name
+            s.add(rows[name](row))
+        s.flush()
+        for entry in sorted(checked.head.tables.audit_log, key=lambda e: (e.seq or 0, e.at)):
+            self._append_imported(s, entry)
+        self._follow_feedback_ids(s)
 
     def _follow_feedback_ids(self, s: Session) -> None:
         """PostgreSQL: after rows were written with their ids, the next generated id must follow the highest."""
