@@ -21,7 +21,15 @@ PARAPHRASES: dict[str, str] = {
 }
 """A card and a question, worded here, that it should answer (found among the first three cards)."""
 
-RESEARCH = ("bailey_2020", "oliveira_2020", "suri_2012", "weinstein_2010", "statpearls_spondylolisthesis")
+RESEARCH = (
+    "bailey_2020",
+    "oliveira_2020",
+    "suri_2012",
+    "weinstein_2010",
+    "statpearls_spondylolisthesis",
+    "qureshi_2007",
+    "liu_2013_foot_drop",
+)
 """Trials, reviews and cohorts added for outcome and natural-history figures."""
 
 
