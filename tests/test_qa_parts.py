@@ -37,3 +37,10 @@ def test_answer_shapes(qtype: str, sentence: str, shaped: bool) -> None:
 def test_a_lead_opening_with_it_names_what_was_asked_about(ctx: QaContext) -> None:
     lead = answer_question(ctx, "Why do people get meralgia paresthetica?").answer
     assert lead.startswith("Meralgia paresthetica")
+
+
+def test_a_choice_between_two_things_gets_no_yes_or_no(ctx: QaContext) -> None:
+    links = ctx.linker.link("Is ice or heat better for my trapped nerve?")
+    assert links.choice and not links.verdict
+    lead = answer_question(ctx, "For sciatica, should I be using ice or heat?").answer
+    assert not lead.startswith(("Yes", "No")) and "cold" in lead.split("[")[0]

@@ -643,10 +643,14 @@ def _lead(
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
-    card_lead = _part_sentences(ctx, cards, links, intent, question)
+    # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
+    weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if links.choice else intent
+    card_lead = _part_sentences(ctx, cards, links, weighed, question)
     # a stance that cannot be said plainly (a test's indication row) gives way to the card's own verdict
     plain_verdict = bool(card_lead) and bool(_YES_NO.match(card_lead[0][0]))
-    if stances and (asks_verdict or broad) and not (plain_verdict and not _firm_first(stances)[0].statement.body):
+    unsayable = bool(stances) and not _firm_first(stances)[0].statement.body
+    card_first = bool(card_lead) and (links.choice or (plain_verdict and unsayable))
+    if stances and (asks_verdict or broad) and not card_first:
         return _stance_lead(stances, links)
     if card_lead:
         return card_lead
@@ -748,6 +752,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
     # card's own question ("ibuprofen and naproxen together?" on a card opening "Yes: paracetamol and ibuprofen").
     named = {t for _, record in links.specific for t in tokenize(record.replace("_", " "))}
+    if links.choice:  # 'ice or heat?': a sentence weighing both options answers it
+        wanted |= named - set(tokenize(own_question))
     specific = wanted & named & set(tokenize(body))
     key = max(specific, key=lambda t: (ctx.index.idf(t), t), default=None)
 

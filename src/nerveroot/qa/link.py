@@ -95,6 +95,8 @@ class Links:
     """True for a yes/no question about whether something is recommended or helps."""
     words: frozenset[str] = frozenset()
     """The question's own words (tokenised), other than those of the records it names."""
+    choice: bool = False
+    """True when the question asks which of two named things ('ice or heat?'): it wants no yes or no."""
     focus: frozenset[str] = frozenset()
     """What the question asks about the records it names: its other informative words and their expansions
     ('how long … heal' → long, heal, recovery …). Empty when the question is only a name ('what is an MRI')."""
@@ -184,12 +186,14 @@ class EntityLinker:
                     implied |= {k for p, k in self._match(variant, self.table) if p not in self.generic}
         text = normalise(question)
         topics = topics_of(text)
+        choice = len(direct) > 1 and " or " in f" {text} "
         return Links(
             direct=frozenset(direct),
             implied=frozenset(implied - direct),
             generic=frozenset(generic - direct - implied),
             topics=topics,
-            verdict=bool(_VERDICT_QUESTION.search(text)),
+            verdict=bool(_VERDICT_QUESTION.search(text)) and not choice,
+            choice=choice,
             words=frozenset(t for t in tokens if t not in named),
             focus=frozenset(focus),
         )
