@@ -105,3 +105,21 @@ def test_the_intake_and_the_engine_share_the_marker_limits(kb: KnowledgeBase) ->
     assert limits == engine
     case, _, _ = _note(kb, "Back pain for a week. ESR 26.")
     assert case.red_flags.get("raised_inflammatory_markers") == "present"
+
+
+def test_doubt_about_a_cauda_equina_item_is_unsure_and_never_routine(kb: KnowledgeBase) -> None:
+    for text, item in (
+        ("Right sciatica for 10 days. I'm not sure whether my waterworks are normal.", "bladder_dysfunction"),
+        ("pain down my right leg, and I don't know if my bottom feels numb or not", "saddle_anaesthesia"),
+    ):
+        case, level, rules = _note(kb, text)
+        assert case.red_flags.get(item) == "unsure", text
+        assert level in ("urgent", "emergency") and "ces_answer_unsure" in rules, text
+    case, level, _ = _note(kb, "Left sciatica. If you notice any bladder change, go to A&E.")
+    assert "bladder_dysfunction" not in case.red_flags  # safety-netting advice is not doubt
+
+
+def test_a_knee_that_will_not_straighten_is_knee_extension_weakness(kb: KnowledgeBase) -> None:
+    case, level, _ = _note(kb, "Since yesterday my right knee just won't straighten properly when I walk.")
+    assert [(t.movement, t.side) for t in case.strength] == [("knee_extension", "right")]
+    assert level in ("urgent", "emergency")

@@ -56,6 +56,7 @@ Notation conventions (documented so a user can check them):
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, replace
@@ -73,6 +74,7 @@ from nerveroot.assessment.case import (
     NamedRoot,
     RegionMark,
     Side,
+    Status,
     StrengthTest,
 )
 from nerveroot.assessment.evidence import BELOW_KNEE
@@ -117,6 +119,30 @@ def _merge_status(statuses: Iterator[FindingStatus]) -> FindingStatus:
     return "present" if "present" in seen else "absent" if "absent" in seen else "unknown"
 
 
+CES_ITEMS = (
+    "saddle_anaesthesia",
+    "bladder_dysfunction",
+    "bowel_dysfunction",
+    "sexual_dysfunction",
+    "bilateral_leg_symptoms",
+    "reduced_anal_tone",
+)
+_DOUBT = re.compile(
+    r"\b(?:not sure|unsure|uncertain|(?:do|does|did) ?n[o'’]?t know|dunno|no idea|can[no'’]*t (?:tell|say)|"
+    r"hard to (?:tell|say))\b",
+    re.IGNORECASE,
+)
+
+
+def _unsure(text: str, f: ParsedFinding) -> bool:
+    """A cauda equina item questioned ("?saddle anaesthesia") or that the person is not sure of ("not sure if my
+    bladder is right", "I don't know if my bottom is numb"): asked and unsure, never read as a no or dropped."""
+    if f.status != "unknown" or f.qualifier not in ("possible", "hypothetical"):
+        return False
+    clause = re.split(r"[.;!?\n]", text[max(0, f.start - 80) : f.start])[-1]
+    return f.qualifier == "possible" or bool(_DOUBT.search(clause))
+
+
 def _strength_tests(state: ParseState) -> list[StrengthTest]:
     """Graded tests, then ungraded signs on a side with no grade: a weak movement ("weak quads L") is 'weak',
     foot drop is severe ankle dorsiflexion weakness."""
@@ -136,12 +162,14 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
 
 
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
-    tables: dict[str, dict[str, FindingStatus]] = {"red_flags": {}, "history": {}, "symptoms": {}}
+    tables: dict[str, dict[str, Status]] = {"red_flags": {}, "history": {}, "symptoms": {}}
     for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
         for key in key_set:
             fs = [f.status for f in state.findings if f.id == key and f.status != "unknown"]
             if fs:
                 tables[table][key] = _merge_status(iter(fs))
+            elif key in CES_ITEMS and any(f.id == key and _unsure(state.doc.text, f) for f in state.findings):
+                tables[table][key] = "unsure"
     # A leg region marked with no side cannot enter the body map, but still says the pain reaches below the knee.
     if "pain_below_knee" not in tables["symptoms"] and any(
         f.id.startswith("pain:") and f.status == "present" and f.side is None and f.id[5:] in BELOW_KNEE

@@ -57,7 +57,7 @@ BARE_GRADE = re.compile(
 """A grade written straight after a movement with no "/5": "eversion 4-", "DF R 4+", "EHL 3" (same +/- rule)."""
 WEAK_CUE = re.compile(
     r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|can not|could ?n['’]?t|could not|"
-    r"unable|not able|difficulty|"
+    r"unable|not able|difficulty|won['’]?t|will not|"
     r"(?:can|could) no longer|no longer able|"
     r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓|"
     r"impaired|decreased|diminished|loss of|lost|"
