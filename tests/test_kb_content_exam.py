@@ -11,7 +11,7 @@ from nerveroot.qa.cards import CardIndex
 PARAPHRASES: dict[str, str] = {
     "faq_root_map": "numb patch on the outer edge of my foot and little toe - which spinal root is that?",
     "faq_level_to_root": "a slipped disc between the L5 and S1 vertebrae squashes which nerve?",
-    "faq_neuro_exam_accuracy": "can the doctor work out the trapped root from tapping my knee and ankle and testing strength?",
+    "faq_neuro_exam_accuracy": "can a doctor tell the trapped root by tapping my knee and ankle and testing strength?",
     "faq_xray_ct": "would a plain x-ray of my lower back show a disc problem?",
     "faq_stenosis_grades": "radiologist wrote severe narrowing of the central canal - what does that grade mean?",
     "faq_peroneal_vs_l5": "my foot slaps when I walk after sitting cross-legged for hours, is that my spine?",
