@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,16 @@ def test_data_files_validate_against_exported_schemas() -> None:
     for stem, schema in schemas().items():
         records = yaml.safe_load((_data_dir() / f"{stem}.yaml").read_text(encoding="utf-8"))
         jsonschema.validate(records, schema)
+
+
+def test_the_packaged_knowledge_base_is_loaded_from_its_snapshot_unchanged(tmp_path: Path) -> None:
+    probe = "from nerveroot.knowledge import loader\nassert loader.default_knowledge() == loader.load_knowledge()"
+    env = {**os.environ, "NERVEROOT_HOME": str(tmp_path), "NERVEROOT_SNAPSHOT": "1"}
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True)  # built and saved
+    (saved,) = (tmp_path / "cache").glob("knowledge-*.pickle")
+    assert saved.stat().st_mode & 0o777 == 0o600
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True)  # loaded
+    damaged = saved.read_bytes()[:-100]
+    saved.write_bytes(damaged)
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True)  # rebuilt
+    assert len(saved.read_bytes()) > len(damaged)

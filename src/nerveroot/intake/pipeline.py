@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nerveroot import snapshots
 from nerveroot.intake import snapshot
 from nerveroot.intake.rules import (
     CONTEXT_TYPE,
@@ -141,7 +142,7 @@ class _KbKey:
 
 @lru_cache(maxsize=4)
 def _build(handle: _KbKey) -> Language:
-    if not snapshot.enabled():
+    if not snapshots.enabled():
         return _make(handle.kb)
     nlp = snapshot.load_or_build(handle.kb.content_hash, lambda: _make(handle.kb))
     # A loaded pipeline skips the components' constructors, which register ConText's span and doc attributes.

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from nerveroot import snapshots
 from nerveroot.errors import KnowledgeValidationError, Problem
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ENTITY_MODELS, Cite, Record, Source
@@ -166,5 +167,9 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
 
 @lru_cache(maxsize=1)
 def default_knowledge() -> KnowledgeBase:
-    """The packaged knowledge base, loaded once per process."""
-    return load_knowledge()
+    """The packaged knowledge base, loaded once per process: from its snapshot (nerveroot.snapshots; ~10 ms
+    instead of ~130 ms to read and validate) while its data files, the loading code and pydantic are unchanged."""
+    if not snapshots.enabled():
+        return load_knowledge()
+    key = snapshots.key_of(KB_VERSION, ("pydantic",), snapshots.sources(snapshots.PACKAGE / "knowledge"))
+    return snapshots.load_or_build("knowledge-", key, KnowledgeBase, load_knowledge)
