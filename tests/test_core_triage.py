@@ -29,6 +29,7 @@ def test_a_sign_found_in_both_legs_is_not_two_legged_sciatica(kb: KnowledgeBase)
         case, level, rules = _note(kb, text)
         assert len(set(case.sides)) < 2, text
         assert "ces_bilateral_sciatica" not in rules, text
+        assert not [m for m in case.to_confirm if m.group == "cauda_equina"], text
     for text in (
         "Back pain with shooting pain down both legs for 3 days. Reflexes normal.",
         "Fell yesterday. Power 4/5 in both legs.",  # a deficit in both legs still counts

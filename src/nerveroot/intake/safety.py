@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
+from nerveroot.intake.patterns import sign_clause
 from nerveroot.knowledge.yaml_io import load_yaml
 
 MAX_WORDS = 40
@@ -135,6 +136,7 @@ _ASSERTED = re.compile(
 )
 """A positive verdict written straight after a word is its own ("no trauma, WCC nl, ESR/CRP ↑"): a negation earlier
 in the list does not settle it."""
+_BOTH = re.compile(r"\b(?:both|bilat\w*|b/l)\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
 """An examination not done ("PR not performed", "saddle sensation not tested") leaves its red flag not assessed,
 which the triage lists with the question to ask; it is not a mention to confirm."""
@@ -197,6 +199,8 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                 asserted = _ASSERTED.match(text[cue.end() :])
                 if _advice(text[: cue.start()]) or (negation_settles and denied(a, b) and not asserted):
                     continue
+                if group == "cauda_equina" and _BOTH.search(cue.group()) and sign_clause(text, cue.start(), cue.end()):
+                    continue  # "power 5/5 both legs", "ankle jerks absent bilaterally": a sign on both sides
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]
                 )

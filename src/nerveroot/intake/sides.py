@@ -23,26 +23,6 @@ _LEG_SIDE = re.compile(
 )
 
 
-_SIGN_CLAUSE = re.compile(
-    r"\b(?:tone|reflex(?:es)?|jerks?|(?-i:KJ|AJ|DTRs?)|plantars?|slr|straight leg raises?|babinski|clonus|pulses?)\b",
-    re.IGNORECASE,
-)
-_FULL_POWER = re.compile(r"\b5/5\b|\bfull power\b|\bpower (?:is )?normal\b", re.IGNORECASE)
-_LESS_POWER = re.compile(r"\b[0-4][+-]?/5\b|\bweak", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.;,|\n]")
-
-
-def _sign_clause(text: str, start: int, end: int) -> bool:
-    """The words sit in a clause that reports a reflex, a nerve-tension test, a pulse or full power on examination
-    ("ankle jerks absent in both legs", "power 5/5 both legs"): a sign found on both sides is not leg symptoms on
-    both sides. Weakness or sensory loss in both legs still is (a bilateral deficit)."""
-    before = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
-    after = _CLAUSE_END.search(text, end)
-    clause = text[before[-1] if before else 0 : after.start() if after else len(text)]
-    full = bool(_FULL_POWER.search(clause)) and not _LESS_POWER.search(clause)
-    return full or bool(_SIGN_CLAUSE.search(clause))
-
-
 _SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "limb", "foot"})
 
 
@@ -136,7 +116,7 @@ def note_sides(state: ParseState) -> tuple[Side, ...]:
     for mt in _LEG_SIDE.finditer(text):
         if in_scope_of(state.doc, mt.start(), mt.end()) or pt.SPARED.match(text, mt.end()):
             continue  # "the L leg is entirely asymptomatic" is not a symptomatic side
-        if mt.group(3) and _sign_clause(text, mt.start(), mt.end()):
+        if mt.group(3) and pt.sign_clause(text, mt.start(), mt.end()):
             continue  # "reflexes absent in both legs": a bilateral sign, not bilateral leg symptoms
         word = mt.group(1) or mt.group(2) or ""
         sides |= set(pt.BOTH) if mt.group(3) else set(pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS[word])
