@@ -135,6 +135,10 @@ def test_a_single_steroid_dose_is_not_long_term_use(kb: KnowledgeBase, text: str
     ("text", "finding", "status"),
     [
         ("LBP radiating down L leg", "radiating_leg_pain", "present"),
+        ("back pain shooting distally R leg", "radiating_leg_pain", "present"),
+        ("back ache, right leg radiation", "radiating_leg_pain", "present"),
+        ("no leg radiation", "radiating_leg_pain", "absent"),
+        ("pain radiating to the L thigh", "radiating_leg_pain", None),
         ("EHL 2/5 L, stable x6/52 per last visit", "progressive_weakness", "absent"),
         ("no new weakness, gait steady", "progressive_weakness", "absent"),
         ("DP/PT palpable", "cold_or_pulseless_leg", "absent"),
