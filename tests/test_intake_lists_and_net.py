@@ -37,6 +37,10 @@ def _status(kb: KnowledgeBase, note: str, fid: str) -> str:
         ("two hours of excruciating low back pain", "sudden_severe_central_pain", "present"),
         ("abdomen rigid and very tender", "abdominal_or_flank_pain", "present"),
         ("abdomen soft, not tender", "abdominal_or_flank_pain", "absent"),
+        # "if" with a past verb is what happened; a sudden severe groin pain is a vascular red flag
+        ("if he stood up the pain went down both legs", "bilateral_leg_symptoms", "present"),
+        ("if the pain goes down both legs, come back", "bilateral_leg_symptoms", "unknown"),
+        ("abrupt severe left groin pain an hour ago", "sudden_severe_central_pain", "present"),
     ],
 )
 def test_reads_the_wording(kb: KnowledgeBase, note: str, fid: str, want: str) -> None:
@@ -65,9 +69,13 @@ def test_the_safety_net_keeps_a_red_flag_it_cannot_settle(kb: KnowledgeBase, not
         ("pain runs from the buttock down past the knee", "pain_below_knee", None),
         ("aching medial L calf", "pain:medial_leg", "left"),
         ("numb along the outer blade of the foot", "sensory:lateral_foot", None),
+        ("ache down to the outside of his left ankle", "pain:lateral_foot", "left"),
         ("cannot do a single-leg calf raise on the right", "weak_ankle_plantarflexion", "right"),
         ("his big toe has gone weak", "weak_great_toe_extension", None),
         ("Trendelenburg sign positive", "weak_hip_abduction", None),
+        # areflexia inside a bilateral phrase is both lower-limb jerks
+        ("power reduced and areflexic in both legs", "achilles_reflex_reduced", None),
+        ("power reduced and areflexic in both legs", "patellar_reflex_reduced", None),
     ],
 )
 def test_reads_localising_wording(kb: KnowledgeBase, note: str, fid: str, side: str | None) -> None:

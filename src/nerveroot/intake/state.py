@@ -206,14 +206,14 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
     curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
-    done for symptoms inside the red flags of NESTS_SYMPTOMS, and for body regions inside a symptom phrase ("pain in
+    done for symptoms and signs inside the red flags of NESTS_SYMPTOMS ("areflexia in both legs"), and for body regions inside a symptom phrase ("pain in
     my groin" is also groin pain), and for drug names inside a history phrase ("on tacrolimus" is also the drug). The
     nested finding keeps the phrase's ConText status.
     """
     out: list[Mention] = []
     for m in mentions:
         out.append(m)
-        kinds = {"symptom", "region"} if set(m.ids) & NESTS_SYMPTOMS else set()
+        kinds = {"symptom", "region", "sign"} if set(m.ids) & NESTS_SYMPTOMS else set()
         kinds |= {"strength"} if set(m.ids) & _NESTS_STRENGTH else set()
         kinds |= {"region"} if m.kind == "symptom" and not kinds else set()
         kinds |= {"drug"} if m.kind == "history" else set()
