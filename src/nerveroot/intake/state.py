@@ -206,9 +206,9 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
     "numb big toe" or "buttock pain" match a knowledge-base finding outside the fixed vocabulary as a whole; the
     curated rules are run again inside such a phrase so that numbness and the body region are not lost; the same is
-    done for symptoms and signs inside the red flags of NESTS_SYMPTOMS ("areflexia in both legs"), and for body regions inside a symptom phrase ("pain in
-    my groin" is also groin pain), and for drug names inside a history phrase ("on tacrolimus" is also the drug). The
-    nested finding keeps the phrase's ConText status.
+    done for symptoms and signs inside the red flags of NESTS_SYMPTOMS ("areflexia in both legs"), for body regions
+    inside a symptom phrase ("pain in my groin" is also groin pain), and for drug names inside a history phrase ("on
+    tacrolimus" is also the drug). The nested finding keeps the phrase's ConText status.
     """
     out: list[Mention] = []
     for m in mentions:
