@@ -124,3 +124,13 @@ def test_a_knee_that_will_not_straighten_is_knee_extension_weakness(kb: Knowledg
     case, level, _ = _note(kb, "Since yesterday my right knee just won't straighten properly when I walk.")
     assert [(t.movement, t.side) for t in case.strength] == [("knee_extension", "right")]
     assert level in ("urgent", "emergency")
+
+
+def test_a_motor_sign_with_no_side_still_counts_as_weakness(kb: KnowledgeBase) -> None:
+    for text, rule in (
+        ("Past history of prostate cancer. Back pain for a week. Foot drop on examination.", "cancer_with_deficit"),
+        ("Temp 38.9. Low back pain. Tib ant 3/5.", "infection_fever_with_deficit"),
+    ):
+        case, level, rules = _note(kb, text)
+        assert case.symptoms.get("weakness") == "present", text
+        assert level == "emergency" and rule in rules, text

@@ -170,6 +170,15 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
                 tables[table][key] = _merge_status(iter(fs))
             elif key in CES_ITEMS and any(f.id == key and _unsure(state.doc.text, f) for f in state.findings):
                 tables[table][key] = "unsure"
+    # A motor sign named with no side ("foot drop", "EHL 3/5" in a note that names no leg) cannot be a strength test,
+    # but it still says the leg is weak: the deficit rules (cancer, infection, bleed) must see it.
+    if "weakness" not in tables["symptoms"] and any(
+        f.status == "present"
+        and f.side is None
+        and (f.kind == "strength" or f.id in ("foot_drop", "severe_motor_deficit"))
+        for f in state.findings
+    ):
+        tables["symptoms"]["weakness"] = "present"
     # A leg region marked with no side cannot enter the body map, but still says the pain reaches below the knee.
     if "pain_below_knee" not in tables["symptoms"] and any(
         f.id.startswith("pain:") and f.status == "present" and f.side is None and f.id[5:] in BELOW_KNEE
