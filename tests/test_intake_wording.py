@@ -172,3 +172,19 @@ def test_a_named_area_takes_the_side_said_just_after_it(kb: KnowledgeBase, text:
 )
 def test_denial_families(kb: KnowledgeBase, text: str, finding: str) -> None:
     assert _status(kb, text, finding) == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ankle jerk diminished R, power intact.", {("achilles", "right", "reduced")}),
+        ("AJ ↓ L, light touch intact", {("achilles", "left", "reduced")}),
+        ("ankle jerk absent L, present R.", {("achilles", "left", "absent"), ("achilles", "right", "normal")}),
+        ("KJ 1+ on the right, 2+ on the left", {("patellar", "right", "reduced"), ("patellar", "left", "normal")}),
+    ],
+)
+def test_a_verdict_after_the_next_item_does_not_overwrite_the_reflex(
+    kb: KnowledgeBase, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    case = parse_note(text, kb).case
+    assert {(r.reflex, r.side, r.result) for r in case.reflexes} == expected

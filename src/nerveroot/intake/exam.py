@@ -132,6 +132,32 @@ def _attributive(doc: Doc, w: _Window) -> list[tuple[int, int, str]]:
     return [(left.start_char + start, left.start_char + end, result)]
 
 
+def _next_item(doc: Doc, w: _Window) -> int:
+    """Where the reflex's own words end on the right: at a comma once a result has been read and the words after
+    the comma are more than sides and results ("KJ reduced L, sensation intact": 'intact' is the sensation's
+    verdict); "KJ reduced L, normal R" reads on."""
+    commas = [t.i for t in doc[w.end : w.right_hi] if t.text == ","]
+    if not commas:
+        return w.right_hi
+    for comma, after in zip(commas, [*commas[1:], w.right_hi], strict=True):
+        if not _reflex_results(doc[w.end : comma].text):
+            continue
+        rest = doc[comma + 1 : after]
+        if any(not _side_or_result(t.text) for t in rest if any(c.isalnum() for c in t.text)):
+            return comma
+    return w.right_hi
+
+
+def _side_or_result(token: str) -> bool:
+    word = token.rstrip(".")  # "R." at the end of a sentence is one token
+    return bool(
+        pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word) or _reflex_results(word) or word.lower() in _LINKS
+    )
+
+
+_LINKS = frozenset({"and", "on", "the", "side", "bilaterally", "both"})
+
+
 def _site_after_value(m: Mention) -> bool:
     """A reflex named by its site after the value: "2+ at the knees", "absent in both ankles"."""
     doc = m.span.doc
@@ -161,7 +187,7 @@ def read_reflex(state: ParseState, group: list[Mention], w: _Window) -> None:
             left = doc[max(w.left_lo, w.start - 5) : w.start]
             found = [(left.start_char + s, left.start_char + e, r) for s, e, r in _reflex_results(left.text)[-1:]]
         else:
-            right = doc[w.end : w.right_hi]
+            right = doc[w.end : _next_item(doc, w)]
             found = [(right.start_char + s, right.start_char + e, r) for s, e, r in _reflex_results(right.text)]
             if not found:
                 left = doc[max(w.left_lo, w.start - 5) : w.start]
