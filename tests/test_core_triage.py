@@ -134,3 +134,11 @@ def test_a_motor_sign_with_no_side_still_counts_as_weakness(kb: KnowledgeBase) -
         case, level, rules = _note(kb, text)
         assert case.symptoms.get("weakness") == "present", text
         assert level == "emergency" and rule in rules, text
+
+
+def test_unsure_about_the_other_leg_is_not_overruled_by_one_marked_leg(kb: KnowledgeBase) -> None:
+    fields: dict[str, Any] = {"sides": ["right"], "symptoms": {"radiating_leg_pain": "present"}}
+    level, rules = _case(kb, red_flags={"bilateral_leg_symptoms": "unsure"}, **fields)
+    assert level == "urgent" and "ces_answer_unsure" in rules
+    level, rules = _case(kb, red_flags={"bilateral_leg_symptoms": "absent"}, **fields)
+    assert "ces_answer_unsure" not in rules

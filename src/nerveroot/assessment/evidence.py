@@ -113,8 +113,8 @@ def derive_evidence(case: Case) -> Evidence:
         mark("named_root", "present")
     if len(set(case.sides)) == 2:
         mark("bilateral_leg_symptoms", "present")
-    elif case.sides:
-        mark("bilateral_leg_symptoms", "absent")
+    elif case.sides and case.status("bilateral_leg_symptoms") != "unsure":
+        mark("bilateral_leg_symptoms", "absent")  # one leg marked does not answer an "unsure" about the other
     return Evidence(status=status, sides={k: frozenset(v) for k, v in sides.items()})
 
 
