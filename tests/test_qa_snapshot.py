@@ -57,3 +57,11 @@ def test_ask_saves_and_reuses_the_snapshot(tmp_path: Path, monkeypatch: pytest.M
     first = ask_default("Can I drive with sciatica?")
     assert list((tmp_path / "cache").glob(f"{PREFIX}*.pickle"))
     assert ask_default("Can I drive with sciatica?") == first
+
+
+def test_a_snapshot_others_may_write_is_not_loaded(built: QaContext, tmp_path: Path) -> None:
+    load_or_build([], lambda: built, tmp_path)
+    (path,) = tmp_path.glob(f"{PREFIX}*.pickle")
+    assert path.stat().st_mode & 0o777 == 0o600
+    path.chmod(0o666)
+    assert load_or_build([], lambda: built, tmp_path) is built, "rebuilt, not loaded"

@@ -4,20 +4,19 @@ starts without parsing the knowledge base or indexing it again.
 The key covers the knowledge data files, the source of the packages that build the context (`nerveroot.qa`,
 `nerveroot.knowledge`), the ingested documents (id and hash) and the Python version; anything else gives a new
 key and a rebuild. The snapshot lives in ``$NERVEROOT_HOME/cache`` (the data directory of the document store),
-only the newest is kept, and an unreadable one is rebuilt. It is not used with the optional meaning encoder
-(a model is not saved). ``NERVEROOT_SNAPSHOT=0`` turns it off.
+only the newest is kept, and one that is unreadable, not ours or writable by others is rebuilt. It is not used
+with the optional meaning encoder (a model is not saved). ``NERVEROOT_SNAPSHOT=0`` turns it off.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nerveroot import snapshots
 from nerveroot.qa.answer import QaContext
 from nerveroot.qa.store import Document, home
 
@@ -44,27 +43,9 @@ def enabled() -> bool:
 
 
 def load_or_build(documents: list[Document], build: Callable[[], QaContext], cache: Path | None = None) -> QaContext:
-    """The saved context for this key, or ``build()`` saved under it (older snapshots are removed)."""
-    directory = cache or home() / "cache"
-    path = directory / f"{PREFIX}{snapshot_key(documents)}.pickle"
-    if path.exists():
-        try:
-            ctx = pickle.loads(path.read_bytes())
-            if isinstance(ctx, QaContext):
-                return ctx
-        except Exception:
-            pass
-    ctx = build()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for old in directory.glob(f"{PREFIX}*.pickle"):
-            old.unlink(missing_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as tmp:
-            tmp.write(pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp.name, path)
-    except OSError:  # a read-only home still answers, only slower
-        pass
-    return ctx
+    """The saved context for this key, or ``build()`` saved under it (older snapshots are removed; one that is not
+    ours or is writable by others is not loaded: `nerveroot.snapshots`)."""
+    return snapshots.load_or_build(PREFIX, snapshot_key(documents), QaContext, build, cache or home() / "cache")
 
 
 __all__ = ["PREFIX", "enabled", "load_or_build", "snapshot_key"]
