@@ -44,3 +44,15 @@ def test_a_choice_between_two_things_gets_no_yes_or_no(ctx: QaContext) -> None:
     assert links.choice and not links.verdict
     lead = answer_question(ctx, "For sciatica, should I be using ice or heat?").answer
     assert not lead.startswith(("Yes", "No")) and "cold" in lead.split("[")[0]
+
+
+def test_a_which_root_question_leads_with_the_sentence_naming_the_root(ctx: QaContext) -> None:
+    assert has_shape("which_root", "Foot drop is usually an L5 root problem.")
+    assert not has_shape("which_root", "Strength often recovers with or without surgery.")
+    lead = answer_question(ctx, "Foot drop in sciatica - which nerve root is usually to blame?").answer
+    assert "L5 root" in lead.split("[")[0]
+
+
+def test_a_lead_for_a_test_without_a_plain_stance_takes_the_cards_reason(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Is an X-ray needed when you have sciatica?").answer
+    assert "—" not in lead.split("]")[0] and "X-ray" in lead

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
 from nerveroot.qa.cards import CardIndex, Encoder
 from nerveroot.qa.corpus import KIND_LABEL, STANCE_LABEL, Statement, build_corpus
-from nerveroot.qa.index import LAY_TERMS, Hit, StatementIndex
+from nerveroot.qa.index import EXPANSION_WEIGHT, LAY_TERMS, Hit, StatementIndex
 from nerveroot.qa.intent import Intent, classify, split_parts
 from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.link import TOPIC_KINDS, EntityLinker, Key, Links, topics_of
@@ -646,12 +646,14 @@ def _lead(
     # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
     weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if links.choice else intent
     card_lead = _part_sentences(ctx, cards, links, weighed, question)
-    # a stance that cannot be said plainly (a test's indication row) gives way to the card's own verdict
-    plain_verdict = bool(card_lead) and bool(_YES_NO.match(card_lead[0][0]))
+    # a stance that cannot be said plainly (a test's indication row) gives way to the card: the stance's verdict
+    # word, then the card's sentence, unless that sentence gives its own verdict
     unsayable = bool(stances) and not _firm_first(stances)[0].statement.body
-    card_first = bool(card_lead) and (links.choice or (plain_verdict and unsayable))
-    if stances and (asks_verdict or broad) and not card_first:
+    if stances and (asks_verdict or broad) and not (card_lead and (links.choice or unsayable)):
         return _stance_lead(stances, links)
+    if card_lead and unsayable and asks_verdict and not links.choice and not _YES_NO.match(card_lead[0][0]):
+        first = _firm_first(stances)[0].statement
+        return [(_verdict_head(first, _mixed(stances)), first), *card_lead]
     if card_lead:
         return card_lead
     drugs = [k for k in sorted(links.specific, key=links.tier) if k[0] == "drugs"][:1]
@@ -710,10 +712,16 @@ def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Stateme
         return [(_stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
     first = stances[0]
     other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
-    out = [(_stance_sentence(first.statement, verdict=links.verdict, mixed=other is not None), first.statement)]
+    out = [(_stance_sentence(first.statement, verdict=links.verdict, mixed=_mixed(stances)), first.statement)]
     if other is not None:
         out.append((_stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
     return out
+
+
+def _mixed(stances: list[Ranked]) -> bool:
+    """True when another stance shown points the other way from the first (firm one first)."""
+    stances = _firm_first(stances)
+    return any(_direction(r.statement) != _direction(stances[0].statement) for r in stances[1:])
 
 
 def _firm_first(stances: list[Ranked]) -> list[Ranked]:
@@ -744,7 +752,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     sentences = _SENTENCE_END.split(body)
     own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
     own |= {w for t in own for w in ctx.index.expansions.get((t,), set())}  # 'emergency' also covers 'urgent'
-    wanted = (links.focus | links.words | set(tokenize(question))) - own
+    said = links.words | set(tokenize(question))
+    wanted = (links.focus | said) - own
     asked = normalise(question)
     yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked)) or (
         links.verdict and not _WH_QUESTION.match(asked)
@@ -760,7 +769,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     def score(item: tuple[int, str]) -> tuple[float, int]:
         n, sentence = item
         tokens = set(tokenize(sentence))
-        overlap = sum(ctx.index.idf(t) for t in tokens & wanted)
+        # a word the question only implies (a lay-term expansion) counts for less than one it says
+        overlap = sum(ctx.index.idf(t) * (1.0 if t in said else EXPANSION_WEIGHT) for t in tokens & wanted)
         verdict = yes_no and bool(_YES_NO.match(sentence)) and (key is None or key in tokens)
         shape = 3.0 * has_shape(intent.qtype, sentence, asked) + 2.0 * any(
             has_shape(q, sentence, asked) for q in intent.qtypes[1:]
@@ -813,12 +823,18 @@ def _direction(statement: Statement) -> int:
     return {"recommended": 1, "consider": 1, "not_recommended": -1}.get(statement.stance or "", 0)
 
 
+def _verdict_head(statement: Statement, mixed: bool) -> str:
+    """'No.', 'Yes.' … for a stance; 'Not routinely.' / 'In some cases.' when another stance points the other way."""
+    stance = statement.stance or "no_recommendation"
+    word = {"not_recommended": "Not routinely.", "recommended": "In some cases."}.get(stance) if mixed else None
+    return word or VERDICT[stance]
+
+
 def _stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "", mixed: bool = False) -> str:
     """'No. NICE NG59 (2020) advises against gabapentin: do not offer …' from a position or test indication;
     'Not routinely.' / 'In some cases.' when another stance shown points the other way (``mixed``)."""
     stance = statement.stance or "no_recommendation"
-    word = {"not_recommended": "Not routinely.", "recommended": "In some cases."}.get(stance) if mixed else None
-    head = f"{word or VERDICT[stance]} " if verdict else prefix
+    head = f"{_verdict_head(statement, mixed)} " if verdict else prefix
     if statement.body and statement.subject:
         detail = _first_sentence(statement.text.split(f"{STANCE_LABEL[stance]}. ", 1)[-1])
         subject = statement.subject

@@ -32,6 +32,7 @@ SHAPES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "dose": re.compile(r"\b\d+ ?mg\b|\b\d+ days?\b", re.I),
+    "which_root": re.compile(r"\b[LS][1-5]\b (root|nerve|radiculopathy)|\b[LS][1-5]\b( root)? (problem|compression)"),
     "when_where_seek_care": re.compile(r"a&e|\b999\b|emergency|urgent\w*|straight away|at once|immediately", re.I),
     "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
     "side_effects": re.compile(r"side effects?|\bcommon(est)?\b.*\b(are|is|include)\b", re.I),
