@@ -102,4 +102,4 @@ def test_a_placeholder_body_is_not_read_as_a_guideline_finding(ctx: QaContext) -
 
 def test_gym_slang_is_read_as_exercise_not_work(ctx: QaContext) -> None:
     lead = answer_question(ctx, "can I do ab work with a trapped nerve in my back").answer
-    assert "at work" not in lead.lower() and "exercise" in lead.lower()
+    assert "at work" not in lead.lower() and "return" not in lead.lower()
