@@ -59,12 +59,14 @@ def test_a_couple_of_days_without_the_article_is_a_duration(kb: KnowledgeBase) -
 
 
 def test_sudden_pain_from_sixty_without_a_mechanism_is_an_emergency(kb: KnowledgeBase) -> None:
-    level, rules = _case(kb, age=68, onset="sudden", symptoms={"back_pain": "present"})
+    level, rules = _case(kb, age=68, onset="sudden", pain_score=9, symptoms={"back_pain": "present"})
     assert level == "emergency" and "sudden_pain_older_no_injury" in rules
-    for other in ({"trigger": "lifting"}, {"age": 45}, {"duration_days": 30}, {"history": {"minor_trauma": "present"}}):
-        fields: dict[str, Any] = {"age": 68, "onset": "sudden", "symptoms": {"back_pain": "present"}, **other}
+    others: list[dict[str, Any]] = [{"trigger": "lifting"}, {"age": 45}, {"duration_days": 30}, {"pain_score": 5}]
+    for other in [*others, {"history": {"minor_trauma": "present"}}]:
+        fields: dict[str, Any] = {"age": 68, "onset": "sudden", "pain_score": 9, "symptoms": {"back_pain": "present"}}
+        fields |= other
         assert "sudden_pain_older_no_injury" not in _case(kb, **fields)[1], other
-    note = "I'm a 70 year old man and this morning a sharp pain in my left groin came on suddenly."
+    note = "I'm a 70 year old man and this morning a severe pain in my left groin came on suddenly, 9/10."
     _, level, rules = _note(kb, note)
     assert "sudden_pain_older_no_injury" in rules
 
