@@ -103,6 +103,26 @@ def _after(table: type[PatientRow] | type[EpisodeRow] | type[AssessmentRow], mar
     return _after_key((table.created_at, table.id), (mark.created_at, mark.id))
 
 
+SCORE_ORDER = (ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id)
+"""Scores are listed by the date recorded, then as stored."""
+
+
+_CURSOR_KINDS = {EpisodeRow: ("episode", "patient_id"), AssessmentRow: ("assessment", "episode_id"),
+                 ScoreRow: ("score", "episode_id")}  # fmt: skip
+
+
+def _cursor_row(
+    s: Session, table: type[EpisodeRow] | type[AssessmentRow] | type[ScoreRow], cursor: str, owner: str
+) -> Any:
+    """The row a keyset cursor names; NotFoundError unless it belongs to the patient or episode being listed
+    (`owner`), so a cursor of another one is refused."""
+    kind, parent = _CURSOR_KINDS[table]
+    row = s.get(table, cursor)
+    if row is None or getattr(row, parent) != owner:
+        raise NotFoundError(kind, cursor)
+    return row
+
+
 def _patient(row: PatientRow) -> Patient:
     return Patient(
         id=row.id, reference=row.reference, year_of_birth=row.year_of_birth, sex=row.sex, created_at=row.created_at
@@ -403,10 +423,7 @@ class RecordStore(Accounts):
                 .order_by(EpisodeRow.created_at, EpisodeRow.id)
             )
             if after is not None:
-                mark = s.get(EpisodeRow, after)
-                if mark is None or mark.patient_id != patient_id:
-                    raise NotFoundError("episode", after)
-                query = query.where(_after(EpisodeRow, mark))
+                query = query.where(_after(EpisodeRow, _cursor_row(s, EpisodeRow, after, patient_id)))
             rows = s.scalars(query.limit(limit)).all()
             self._audit(s, actor, "list", "episode", patient_id)
         return [_episode(r) for r in rows]
@@ -421,21 +438,14 @@ class RecordStore(Accounts):
     ) -> EpisodeDetail:
         assessments = select(AssessmentRow).where(AssessmentRow.episode_id == row.id)
         if after is not None:
-            mark = s.get(AssessmentRow, after)
-            if mark is None or mark.episode_id != row.id:
-                raise NotFoundError("assessment", after)
+            mark = _cursor_row(s, AssessmentRow, after, row.id)
             assessments = assessments.where(_after(AssessmentRow, mark))
         scores = select(ScoreRow).where(ScoreRow.episode_id == row.id)
         if scores_after is not None:
-            score = s.get(ScoreRow, scores_after)
-            if score is None or score.episode_id != row.id:
-                raise NotFoundError("score", scores_after)
-            order = (ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id)
-            scores = scores.where(_after_key(order, (score.recorded_on, score.created_at, score.id)))
+            score = _cursor_row(s, ScoreRow, scores_after, row.id)
+            scores = scores.where(_after_key(SCORE_ORDER, (score.recorded_on, score.created_at, score.id)))
         assessment_rows = s.scalars(assessments.order_by(AssessmentRow.created_at, AssessmentRow.id).limit(limit)).all()
-        score_rows = s.scalars(
-            scores.order_by(ScoreRow.recorded_on, ScoreRow.created_at, ScoreRow.id).limit(limit)
-        ).all()
+        score_rows = s.scalars(scores.order_by(*SCORE_ORDER).limit(limit)).all()
         return EpisodeDetail(
             **_episode(row).model_dump(),
             assessments=[self._assessment(s, a) for a in assessment_rows],
