@@ -80,7 +80,7 @@ from nerveroot.assessment.case import (
 from nerveroot.assessment.evidence import BELOW_KNEE
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.course import derive_findings, read_demographics
-from nerveroot.intake.exam import read_function, read_grade_changes, read_provocative, read_reflex, read_strength
+from nerveroot.intake.exam import read_function, read_grade_changes, read_reflex, read_strength
 from nerveroot.intake.facts import (
     LOWEST_WORST,
     MEDICINE_KINDS,
@@ -95,6 +95,7 @@ from nerveroot.intake.overlaps import hidden_red_flags
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
 from nerveroot.intake.pregnancy import read_pregnancy
+from nerveroot.intake.provocative import read_provocative
 from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.safety import unparsed, unsettled
 from nerveroot.intake.sections import denied_sections
