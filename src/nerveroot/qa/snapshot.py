@@ -10,9 +10,7 @@ with the optional meaning encoder (a model is not saved). ``NERVEROOT_SNAPSHOT=0
 
 from __future__ import annotations
 
-import hashlib
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,20 +24,14 @@ PREFIX = "qa-context-"
 
 def snapshot_key(documents: list[Document], data_dir: Path | None = None) -> str:
     """Hash of the knowledge files, the building code, the documents and the Python version."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(sys.version.encode())
+    root = snapshots.PACKAGE
     files = sorted((data_dir or root / "knowledge" / "data").glob("*.yaml"))
-    files += sorted(p for pkg in _PACKAGES for p in (root / pkg).rglob("*.py"))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    for doc in documents:
-        digest.update(f"{doc.id}:{doc.sha256}".encode())
-    return digest.hexdigest()[:24]
+    files += snapshots.sources(*(root / pkg for pkg in _PACKAGES), suffixes=(".py",))
+    return snapshots.key_of("|".join(f"{doc.id}:{doc.sha256}" for doc in documents), (), files)
 
 
 def enabled() -> bool:
-    return os.environ.get("NERVEROOT_SNAPSHOT", "1") != "0" and os.environ.get("NERVEROOT_SEMANTIC") != "1"
+    return snapshots.enabled() and os.environ.get("NERVEROOT_SEMANTIC") != "1"
 
 
 def load_or_build(documents: list[Document], build: Callable[[], QaContext], cache: Path | None = None) -> QaContext:
