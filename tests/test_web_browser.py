@@ -636,6 +636,27 @@ def test_unasked_warning_signs_are_asked_in_their_own_words(browser: Any, server
     assert not _errors(page)
 
 
+def test_a_red_flag_joining_several_signs_asks_each_sign(browser: Any, server: Server) -> None:
+    """A red flag whose open question joins several signs (fever, or injecting drugs, or a recent procedure) lists the
+    catalogue's question for each sign with its own answers, and no sign is asked twice across the list."""
+    page = _page(browser, server, DESKTOP, audience="clinician")
+    page.fill("#note-text", PHYSIO_NOTE)
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    infection = page.locator('#not-assessed li[data-red-flag="suspected_spinal_infection"]')
+    signs = infection.locator("li[data-question]")
+    assert signs.count() >= 2
+    for i in range(signs.count()):
+        assert signs.nth(i).locator("button.answer").count() == 3
+    yes = "#not-assessed button[data-answer=yes]"
+    asked = page.eval_on_selector_all(yes, "els => els.map(e => e.dataset.question)")
+    assert len(asked) == len(set(asked)), "each sign asked once"
+    fever = page.locator('#not-assessed li[data-question="rf_fever"] button[data-answer="no"]')
+    fever.click()
+    page.wait_for_selector('#not-assessed li[data-question="rf_fever"]', state="detached")
+    assert not _errors(page)
+
+
 def test_unsure_saddle_sensation_from_the_record_means_today(browser: Any, server: Server) -> None:
     """'Unsure' on a cauda equina sign recorded outside the interview (the EHR, the form or a note) gives the same
     same-day action in the patient's view as 'not sure' in the interview."""

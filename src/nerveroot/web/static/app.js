@@ -221,7 +221,7 @@ async function showResult(result, extra = {}) {
     sameDay: state.unsure.length > 0 || result.triage.not_assessed.some((n) => n.unsure.length && n.could_raise_to === "emergency"),
     help: help(),
     audience: audience(),
-    questionFor: questionFor,
+    questionsFor: questionsFor,
     answerLabel: (choice) => LABELS[choice] || choice,
     onAnswer: answerNotAssessed,
   });
@@ -258,13 +258,13 @@ async function assessNow() {
   }
 }
 
-/** The catalogue's own question for a red flag the result lists as not assessed, when one item is left to ask: its
- * wording is the question answered (yes means the sign is there), unlike the red flag's open question. */
-function questionFor(notAssessed) {
-  if (notAssessed.findings.length !== 1) return null;
+/** The catalogue's own questions for a red flag the result lists as not assessed, one per sign still to ask, in the
+ * red flag's order: each wording is the question answered (yes means the sign is there), unlike the red flag's open
+ * question, which may join several signs ("fever, or drug injection, or a recent procedure?"). */
+function questionsFor(notAssessed) {
   const list = state.catalogue[audience()] || [];
   const askable = (q) => !q.group && !q.exam && (q.kind === "red_flag" || q.kind === "history");
-  return list.find((q) => askable(q) && q.target === notAssessed.findings[0]) || null;
+  return notAssessed.findings.map((id) => list.find((q) => askable(q) && q.target === id)).filter(Boolean);
 }
 
 /** A red flag nobody assessed, answered from the result through the interview's own answer rules; "not sure" on

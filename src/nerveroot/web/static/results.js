@@ -67,21 +67,31 @@ async function exportAs(fmt, caseData, status) {
 function notAssessedPart(result, ctx) {
   const items = result.triage.not_assessed;
   if (!items.length) return null;
+  // A sign with a red flag of its own is asked there; a red flag joining several signs asks only the others.
   const asked = new Set();
+  const own = new Set(items.filter((n) => n.findings.length === 1).flatMap((n) => ctx.questionsFor(n)).map((q) => q.id));
   return h("section", { class: "card not-assessed", id: "not-assessed" },
     h("h3", {}, ctx.audience === "clinician" ? "Not assessed: these could raise the urgency" : "A few more safety questions"),
     ctx.audience === "clinician" ? null : h("p", { id: "not-assessed-advice" },
       "These were not asked, and the answers could change what you should do. If any of them is a problem for you, or you are not sure, ",
       h("strong", {}, `speak to a clinician today (${ctx.help.sameDayShort.replace(/ today$/, "")})`), "."),
     h("ul", {}, items.map((n) => {
-      const q = ctx.questionFor(n);
-      if (q && asked.has(q.id)) return null; // one question answers both red flags that wait on it
-      if (q) asked.add(q.id);
-      return h("li", { "data-red-flag": n.red_flag }, q ? q.wording : n.question, q ? h("div", { class: "answers small" },
-        q.choices.map((choice) => h("button", {
-          type: "button", class: "answer", "data-question": q.id, "data-answer": choice,
-          onclick: () => ctx.onAnswer(q, choice),
-        }, ctx.answerLabel(choice)))) : null);
+      // One question answers every red flag that waits on it, so each is shown once.
+      const single = n.findings.length === 1;
+      const questions = ctx.questionsFor(n).filter((q) => !asked.has(q.id) && (single || !own.has(q.id)));
+      questions.forEach((q) => asked.add(q.id));
+      if (!questions.length && ctx.questionsFor(n).length) return null;
+      const answers = (q) => h("div", { class: "answers small" }, q.choices.map((choice) => h("button", {
+        type: "button", class: "answer", "data-question": q.id, "data-answer": choice,
+        onclick: () => ctx.onAnswer(q, choice),
+      }, ctx.answerLabel(choice))));
+      if (single && questions.length) {
+        return h("li", { "data-red-flag": n.red_flag }, questions[0].wording, answers(questions[0]));
+      }
+      // A red flag joining several signs: its own question, then each sign's question with its answers.
+      return h("li", { "data-red-flag": n.red_flag }, n.question, questions.length
+        ? h("ul", { class: "sub-questions" }, questions.map((q) => h("li", { "data-question": q.id }, q.wording, answers(q))))
+        : null);
     })));
 }
 
