@@ -92,12 +92,12 @@ def test_a_fallback_guideline_lead_states_the_stance_not_its_label(ctx: QaContex
 
 
 def test_a_placeholder_body_is_not_read_as_a_guideline_finding(ctx: QaContext) -> None:
-    from nerveroot.qa.answer import _stance_sentence
+    from nerveroot.qa.lead import stance_sentence
 
     placeholders = [s for s in ctx.statements if s.body == "No guideline position" and s.subject and s.stance]
     assert placeholders
     for statement in placeholders[:5]:
-        assert _stance_sentence(statement, verdict=False).startswith("No guideline takes a position on")
+        assert stance_sentence(statement, verdict=False).startswith("No guideline takes a position on")
 
 
 def test_gym_slang_is_read_as_exercise_not_work(ctx: QaContext) -> None:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.qa import AskSettings, QaContext, context
-from nerveroot.qa.answer import SEEK_CARE, answer_question
+from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import CardIndex
+from nerveroot.qa.context import SEEK_CARE
 from nerveroot.qa.intent import classify, split_parts
 from nerveroot.qa.outside import fact_covered, lead_answers
 from nerveroot.qa.plan import trim, words

@@ -7,8 +7,9 @@ ingested user documents), assembled into sections where every statement carries 
 from __future__ import annotations
 
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.qa.answer import AskSettings, QaContext, answer_question
+from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import Encoder
+from nerveroot.qa.context import AskSettings, QaContext
 from nerveroot.qa.corpus import Statement, build_corpus
 from nerveroot.qa.llm import ChatClient, HttpChatClient, check_sentences, rephrase
 from nerveroot.qa.models import Answer, AnswerStatement, Reference, Section

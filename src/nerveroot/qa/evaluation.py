@@ -12,7 +12,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.qa.answer import QaContext, answer_question
+from nerveroot.qa.answer import answer_question
+from nerveroot.qa.context import QaContext
 from nerveroot.qa.corpus import Statement, record_sources
 from nerveroot.qa.models import Answer
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.qa.answer import AskSettings, QaContext, answer_question
+from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import Encoder
+from nerveroot.qa.context import AskSettings, QaContext
 from nerveroot.qa.evaluation import citation_checks
 from nerveroot.qa.factmatch import COVER_SHARE, best_match, sentences, windows
 from nerveroot.qa.models import Answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nerveroot.qa.answer import RESEARCH
+from nerveroot.qa.context import RESEARCH
 from nerveroot.qa.models import Answer
 from nerveroot.qa.sources import KIND_LABEL
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nerveroot import snapshots
-from nerveroot.qa.answer import QaContext
+from nerveroot.qa.context import QaContext
 from nerveroot.qa.store import Document, home
 
 _PACKAGES = ("qa", "knowledge")

@@ -59,3 +59,7 @@ def tokenize(text: str, *, keep_stop_words: bool = False) -> list[str]:
     """Normalised, stemmed tokens of a text."""
     words = normalise(split_levels(text)).split()
     return [stem(w) for w in words if keep_stop_words or w not in STOP_WORDS]
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+"""A sentence boundary: end punctuation, space, a capital."""

@@ -1,0 +1,236 @@
+"""What answering needs, built once per knowledge base: the statements, their index, sources and cards;
+the section a statement belongs in and how strong its evidence is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
+from nerveroot.qa.cards import CardIndex, Encoder
+from nerveroot.qa.corpus import Statement, build_corpus
+from nerveroot.qa.index import LAY_TERMS, StatementIndex
+from nerveroot.qa.link import EntityLinker, Key, topics_of
+from nerveroot.qa.plan import WORD_BUDGET
+from nerveroot.qa.sources import GUIDELINE_KINDS, LABEL_KINDS, PATIENT_KINDS, RESEARCH_KINDS, SourceInfo
+from nerveroot.qa.text import tokenize
+
+GUIDELINES = "From the Guidelines"
+
+
+RESEARCH = "From the Research"
+
+
+DOSING = "Dosing and safety"
+
+
+DISAGREE = "Where sources disagree"
+
+
+PLAIN = "Plain-language answer"
+
+
+PATIENT = "From patient-information sources (not guidelines)"
+
+
+DOCUMENTS = "From your documents"
+
+
+SEEK_CARE = "When to seek care now"
+
+
+DOSE_FIELDS = frozenset({"dose", "max_daily", "use", "adverse_effects", "caution", "seed_dose"})
+
+
+NAMED_KINDS = ("drugs", "tests", "treatments", "conditions", "red_flags")
+"""Kinds of record that, when a question names one, an FAQ's own questions must name too."""
+
+
+@dataclass(frozen=True)
+class AskSettings:
+    """Retrieval and assembly knobs."""
+
+    candidates: int = 40
+    relative_floor: float = 0.5
+    """A statement is kept only when its score is at least this share of the best score."""
+    section_cap: int = 5
+    faq_cap: int = 2
+    conflict_cap: int = 2
+    per_record: int = 4
+    faq_match: float = 0.45
+    """Share of the question (idf-weighted words) an FAQ's own question must cover to be used."""
+    min_coverage: float = 0.3
+    max_red_flags: int = 3
+    full: bool = False
+    """Everything relevant, without the word budget."""
+    word_budget: int = WORD_BUDGET
+    signals: str = "fused"
+    """Card choice signals: 'fused' (BM25 and meaning, by reciprocal rank), 'lexical' or 'semantic' alone."""
+
+
+@dataclass
+class QaContext:
+    """Everything `ask` needs, built once per knowledge base (and document set)."""
+
+    kb: KnowledgeBase
+    statements: list[Statement]
+    index: StatementIndex
+    sources: dict[str, SourceInfo]
+    known_terms: frozenset[str]
+    linker: EntityLinker
+    faq_names: dict[str, frozenset[str]]
+    faq_topics: dict[str, frozenset[str]]
+    cards: CardIndex
+    faqs: dict[str, Statement] = field(default_factory=dict)
+    """FAQ record id → its statement."""
+    card_names: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the drugs, treatments and tests its answer names."""
+    card_drugs: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the drugs its own title and main question name (a card about one medicine)."""
+    card_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    """FAQ record id → the words of its drugs' class ('nsaid', 'anti', 'inflammatory' …), minus generic ones."""
+    _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        kb: KnowledgeBase,
+        extra: Sequence[Statement] = (),
+        extra_sources: Sequence[SourceInfo] = (),
+        encoder: Encoder | None = None,
+    ) -> QaContext:
+        """``encoder`` (optional) adds a meaning signal to the choice of FAQ card."""
+        statements = build_corpus(kb) + list(extra)
+        terms = {
+            normalise(name)
+            for kind in ("conditions", "treatments", "drugs", "tests", "red_flags", "roots", "instruments")
+            for record in kb.entities.get(kind, {}).values()
+            for name in [record.name, *record.synonyms, getattr(record, "drug_class", "")]
+            if len(normalise(name)) > 3
+        }
+        sources = {s.id: SourceInfo.of(s) for s in kb.sources.values()} | {s.id: s for s in extra_sources}
+        faq_names = {
+            rid: frozenset(t for name in aliases(record) for t in tokenize(name))
+            for rid, record in kb.entities.get("faqs", {}).items()
+        }
+        faq_topics = {rid: topics_of(" ".join(aliases(record))) for rid, record in kb.entities.get("faqs", {}).items()}
+        index = StatementIndex.from_kb(kb, statements)
+        linker = EntityLinker(kb, LAY_TERMS)
+        cards = CardIndex.from_kb(kb, encoder, index.expand)
+        faqs = {s.record_id: s for s in statements if s.kind == "faqs" and s.field == "answer"}
+        card_names = {
+            rid: frozenset(
+                k for k in linker.link(s.text.split(" — ", 1)[-1]).direct if k[0] in ("drugs", "treatments", "tests")
+            )
+            for rid, s in faqs.items()
+        }
+        card_drugs = {
+            rid: frozenset(k for k in linker.link(_own_question(record)).direct if k[0] == "drugs")
+            for rid, record in kb.entities.get("faqs", {}).items()
+        }
+        drugs = kb.entities.get("drugs", {})
+        card_classes = {
+            rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
+            for rid, keys in card_drugs.items()
+            if keys
+        }
+        return cls(
+            kb,
+            statements,
+            index,
+            sources,
+            frozenset(terms),
+            linker,
+            faq_names,
+            faq_topics,
+            cards,
+            faqs,
+            card_names,
+            card_drugs,
+            card_classes,
+        )
+
+    def tokens(self, statement: Statement) -> frozenset[str]:
+        """Token set of a statement's printed text (cached)."""
+        if statement.id not in self._tokens:
+            self._tokens[statement.id] = frozenset(tokenize(statement.text))
+        return self._tokens[statement.id]
+
+    def kinds(self, statement: Statement) -> set[str]:
+        return {self.sources[c.source].kind for c in statement.cites if c.source in self.sources}
+
+    def section_of(self, statement: Statement) -> str:
+        """Which section a statement belongs in, from its field and the kinds of its sources."""
+        kinds = self.kinds(statement)
+        if statement.kind == "red_flags":
+            return SEEK_CARE
+        if statement.kind == "faqs":
+            return PLAIN
+        if statement.field == "conflict":
+            return DISAGREE
+        if statement.kind == "documents":
+            return DOCUMENTS
+        if statement.field in DOSE_FIELDS:
+            return PATIENT if kinds <= PATIENT_KINDS else DOSING
+        if kinds & GUIDELINE_KINDS:
+            return GUIDELINES
+        if kinds & (RESEARCH_KINDS | LABEL_KINDS):
+            return f"{RESEARCH}: {statement.theme}"
+        return PATIENT
+
+    def strength(self, statement: Statement) -> int:
+        """Evidence strength: the best kind of source cited, plus one for a firm guideline stance."""
+        best = max((KIND_STRENGTH.get(k, 0) for k in self.kinds(statement)), default=0)
+        return best + (statement.stance in ("recommended", "not_recommended"))
+
+    def faq_match(
+        self,
+        question_tokens: list[str],
+        statement: Statement,
+        focus: frozenset[str] = frozenset(),
+        body_weight: float = 0.0,
+    ) -> float:
+        """Share of the question's information (idf-weighted, focus words counted twice) that an FAQ's own
+        question and titles hold; a word counts half when only one of its lay-term or synonym expansions is there,
+        and ``body_weight`` when only the answer holds it."""
+        names = self.faq_names.get(statement.record_id, frozenset())
+        body = self.tokens(statement) if body_weight else frozenset()
+        total = have = 0.0
+        for token in set(question_tokens):
+            weight = self.index.idf(token) * (2 if token in focus else 1)
+            total += weight
+            if token in names:
+                have += weight
+            elif self.index.expansions.get((token,), set()) & names:
+                have += weight / 2
+            elif token in body:
+                have += weight * body_weight
+        return have / total if total else 0.0
+
+
+KIND_STRENGTH: dict[str, int] = {
+    "guideline": 6, "systematic_review": 5, "trial": 4, "cohort": 3, "drug_label": 3, "cross_sectional": 2,
+    "textbook": 2, "standard": 2, "code_set": 2, "case_report": 1, "user_document": 1,
+}  # fmt: skip
+"""Ordering weight of each kind of source (patient information and unreviewed answers rank last)."""
+
+
+def low_grade(ctx: QaContext, statement: Statement) -> bool:
+    """True when a statement rests on patient information or an unreviewed answer."""
+    kinds = ctx.kinds(statement)
+    return bool(kinds & PATIENT_KINDS)
+
+
+_GENERIC_CLASS = frozenset({"drug", "agent", "non", "anti", "oral", "analgesic", "agonist", "combination"})
+
+
+def _own_question(record: object) -> str:
+    """A card's title and main question (not its paraphrases)."""
+    return f"{getattr(record, 'name', '')}. {getattr(record, 'question', '')}"
+
+
+def _class_words(index: StatementIndex, classes: Sequence[str]) -> frozenset[str]:
+    """The words naming drug classes, with their lay expansions ('nsaid' → 'anti inflammatory'), minus generic ones."""
+    words = {t for text in classes for t in tokenize(text)}
+    words |= {w for t in words for w in index.expansions.get((t,), set())}
+    return frozenset(words - _GENERIC_CLASS)

@@ -1,0 +1,282 @@
+"""The direct answer: one or two sentences that answer this question, each with the statement it rests on."""
+
+from __future__ import annotations
+
+import re
+
+from nerveroot.knowledge.base import normalise
+from nerveroot.qa.context import GUIDELINES, NAMED_KINDS, PLAIN, SEEK_CARE, QaContext, low_grade
+from nerveroot.qa.corpus import STANCE_LABEL, Statement
+from nerveroot.qa.index import EXPANSION_WEIGHT
+from nerveroot.qa.intent import Intent, classify, split_parts
+from nerveroot.qa.link import Links
+from nerveroot.qa.plan import caution_lead, dose_lead, has_shape, short
+from nerveroot.qa.ranking import Ranked
+from nerveroot.qa.text import SENTENCE_END, tokenize
+
+_YES_NO = re.compile(
+    r"(yes|no|not|usually|rarely|often|possibly|(very |fairly )?(common|uncommon|rare|likely|unlikely|safe))\b",
+    re.IGNORECASE,
+)
+
+
+_YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|am)\b")
+
+
+_PREGNANCY = re.compile(r"\b(pregnan\w*|breast ?feed\w*)", re.IGNORECASE)
+
+
+_LIKELIHOOD = re.compile(r"\b(chances?|likel(y|ihood)|odds)\b")
+"""'What are the chances …', 'is it likely …': a question that wants a verdict or a figure, like a yes/no one."""
+
+
+_WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
+"""A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
+
+
+NOT_VERDICT = frozenset(
+    {"dose", "side_effects", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"}
+)
+"""Question types whose 'should I …' wording does not ask for a guideline verdict ('when should I take it')."""
+
+
+def first_sentence(text: str, limit: int = 320) -> str:
+    parts = SENTENCE_END.split(text)
+    out = parts[0]
+    for part in parts[1:]:
+        if len(out) >= 60:
+            break
+        out = f"{out} {part}"
+    return out if len(out) <= limit else out[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def direct_answer(
+    ctx: QaContext,
+    links: Links,
+    grouped: dict[str, list[Ranked]],
+    order: list[str],
+    intent: Intent | None = None,
+    carded: bool = False,
+    question: str = "",
+) -> list[tuple[str, Statement]]:
+    """One or two sentences that answer the question, each with the statement it comes from.
+
+    The card that answers the question (one per part) leads with its opening sentence. Otherwise by question
+    type: a dose question gets the usual dose and the ceiling; 'who should not take' the firm cautions; 'when to
+    seek care' the emergency action. A question about whether something is recommended or helps gets the
+    guideline stance on each named drug, treatment or test, stated plainly; otherwise a closely matching FAQ
+    answer; otherwise the highest-ranked guideline statement; otherwise the highest-ranked statement."""
+    intent = intent or Intent(())
+    stances = [
+        r
+        for r in grouped.get(GUIDELINES, [])
+        if r.statement.stance is not None
+        and r.tier <= 1
+        and (r.statement.kind, r.statement.record_id) in links.specific
+    ]
+    asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
+    broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
+    cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
+    # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
+    weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if links.choice else intent
+    card_lead = _part_sentences(ctx, cards, links, weighed, question)
+    # a stance that cannot be said plainly (a test's indication row) gives way to the card: the stance's verdict
+    # word, then the card's sentence, unless that sentence gives its own verdict
+    unsayable = bool(stances) and not _firm_first(stances)[0].statement.body
+    if stances and (asks_verdict or broad) and not (card_lead and (links.choice or unsayable)):
+        return _stance_lead(stances, links)
+    if card_lead and unsayable and asks_verdict and not links.choice and not _YES_NO.match(card_lead[0][0]):
+        first = _firm_first(stances)[0].statement
+        return [(_verdict_head(first, _mixed(stances)), first), *card_lead]
+    if card_lead:
+        return card_lead
+    drugs = [k for k in sorted(links.specific, key=links.tier) if k[0] == "drugs"][:1]
+    drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
+    if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: low_grade(ctx, s))):
+        return [(first_sentence(st.text), st) for st in doses]
+    if intent.qtype == "pregnancy":  # the cautions about pregnancy and breastfeeding, when the drug has them
+        drug_facts = [s for s in drug_facts if _PREGNANCY.search(s.text)] or drug_facts
+    if intent.qtype == "side_effects" and (effects := [s for s in drug_facts if s.field == "adverse_effects"]):
+        return [(effects[0].text, effects[0])]
+    if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):
+        return [(short(st), st) for st in cautions]
+    if intent.qtype == "when_where_seek_care" and SEEK_CARE in grouped:
+        return [(first_sentence(grouped[SEEK_CARE][0].statement.text), grouped[SEEK_CARE][0].statement)]
+    if PLAIN in grouped:
+        faq = grouped[PLAIN][0].statement
+        return [(first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
+    if GUIDELINES in grouped:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
+        top = grouped[GUIDELINES][0].statement
+        return [(stance_sentence(top, verdict=False) if top.stance else first_sentence(top.text), top)]
+    kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
+    described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
+    if described:  # what a named thing is, in two sentences
+        statement = described[0].statement
+        return [(" ".join(SENTENCE_END.split(statement.text)[:2]), statement)]
+    if kept:
+        statement = kept[0].statement
+        return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
+    return []
+
+
+def _part_sentences(
+    ctx: QaContext, cards: list[Statement], links: Links, intent: Intent, question: str
+) -> list[tuple[str, Statement]]:
+    """The card sentence answering each part of the question in turn ('How long does it take to work, and when
+    do I take it?': the time, then the timing), the n-th part from the n-th card (the last card for later parts)."""
+    parts = split_parts(question)
+    if len(parts) < 2:
+        chosen = [(_card_sentence(ctx, st, links, intent, question), st) for st in cards]
+    else:
+        chosen = []
+        for n, part in enumerate(parts[:2] if cards else []):
+            card = cards[min(n, len(cards) - 1)]
+            text = _card_sentence(ctx, card, ctx.linker.link(part), classify(part), part)
+            if all(text not in seen for seen, _ in chosen):
+                chosen.append((text, card))
+    return [(_with_subject(ctx, text, links, card), card) for text, card in chosen]
+
+
+def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Statement]]:
+    """The guideline stance on each of the first two things named, or on one thing with a contrary stance."""
+    stances = _firm_first(stances)
+    subjects = list(dict.fromkeys(r.statement.record_id for r in stances))
+    if len(subjects) > 1:  # one stance on each of the first two things named
+        picked = [next(r for r in stances if r.statement.record_id == rid) for rid in subjects[:2]]
+        return [(stance_sentence(r.statement, verdict=False), r.statement) for r in picked]
+    first = stances[0]
+    other = next((r for r in stances[1:] if _direction(r.statement) != _direction(first.statement)), None)
+    out = [(stance_sentence(first.statement, verdict=links.verdict, mixed=_mixed(stances)), first.statement)]
+    if other is not None:
+        out.append((stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
+    return out
+
+
+def _mixed(stances: list[Ranked]) -> bool:
+    """True when another stance shown points the other way from the first (firm one first)."""
+    stances = _firm_first(stances)
+    return any(_direction(r.statement) != _direction(stances[0].statement) for r in stances[1:])
+
+
+def _firm_first(stances: list[Ranked]) -> list[Ranked]:
+    """When a guideline body makes no recommendation on a thing for this population but says yes or no to it for
+    a neighbouring one (NICE: nothing on paracetamol for sciatica, 'not on its own' for back pain), its firm
+    statement leads, since silence tells a reader nothing."""
+    if not stances or _direction(stances[0].statement) != 0:
+        return stances
+    family = (stances[0].statement.body or "").split(" ")[0]
+    firm = next(
+        (
+            r
+            for r in stances[1:]
+            if r.statement.record_id == stances[0].statement.record_id
+            and _direction(r.statement) != 0
+            and (r.statement.body or "").split(" ")[0] == family
+        ),
+        None,
+    )
+    return stances if firm is None else [firm, *(r for r in stances if r is not firm)]
+
+
+def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: Intent, question: str) -> str:
+    """The sentence of a card that answers this question: most of the question's words that the card's own
+    question does not hold (idf-weighted), plus the shape its type needs (a time for 'how long', a dose for
+    'how much') and a yes or no for a yes/no question; the opening sentence on a tie."""
+    own_question, _, body = statement.text.partition(" — ")
+    sentences = SENTENCE_END.split(body)
+    own = set(tokenize(own_question)) | ctx.linker.link(own_question).focus  # the opening answers its own question
+    own |= {w for t in own for w in ctx.index.expansions.get((t,), set())}  # 'emergency' also covers 'urgent'
+    said = links.words | set(tokenize(question))
+    wanted = (links.focus | said) - own
+    asked = normalise(question)
+    yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked)) or (
+        links.verdict and not _WH_QUESTION.match(asked)
+    )
+    # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
+    # card's own question ("ibuprofen and naproxen together?" on a card opening "Yes: paracetamol and ibuprofen").
+    named = {t for _, record in links.specific for t in tokenize(record.replace("_", " "))}
+    if links.choice:  # 'ice or heat?': a sentence weighing both options answers it
+        wanted |= named - set(tokenize(own_question))
+    specific = wanted & named & set(tokenize(body))
+    key = max(specific, key=lambda t: (ctx.index.idf(t), t), default=None)
+
+    def score(item: tuple[int, str]) -> tuple[float, int]:
+        n, sentence = item
+        tokens = set(tokenize(sentence))
+        # a word the question only implies (a lay-term expansion) counts for less than one it says
+        overlap = sum(ctx.index.idf(t) * (1.0 if t in said else EXPANSION_WEIGHT) for t in tokens & wanted)
+        verdict = yes_no and bool(_YES_NO.match(sentence)) and (key is None or key in tokens)
+        shape = 3.0 * has_shape(intent.qtype, sentence, asked) + 2.0 * any(
+            has_shape(q, sentence, asked) for q in intent.qtypes[1:]
+        )
+        return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
+
+    n, best = max(enumerate(sentences), key=score)
+    if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why
+        best = f"{best} {sentences[n + 1]}"
+    elif n == 1 and yes_no and len(sentences[0].split()) < 4 and _YES_NO.match(sentences[0]):
+        best = f"{sentences[0]} {best}"  # and the sentence that says why keeps its 'Usually not.'
+        n = 0
+    return first_sentence(best) if n == 0 else best
+
+
+_PRONOUN = re.compile(r"^It (?=is\b|can\b|may\b|usually\b|often\b|was\b)")
+
+
+def _with_subject(ctx: QaContext, sentence: str, links: Links, card: Statement) -> str:
+    """A lead opening 'It is …' names its subject when the question names one thing the card's own questions
+    name too ('It is burning …' → 'Meralgia paresthetica is burning …'); a lead stands without its card."""
+    named = [k for k in links.specific if k[0] in NAMED_KINDS]
+    if len(named) != 1 or not _PRONOUN.match(sentence):
+        return sentence
+    record = ctx.kb.entities.get(named[0][0], {}).get(named[0][1])
+    if record is None or not ctx.linker.mentions(named, ctx.faq_names.get(card.record_id, frozenset())):
+        return sentence
+    return _PRONOUN.sub(f"{record.name} ", sentence, count=1)
+
+
+VERDICT: dict[str, str] = {
+    "recommended": "Yes.",
+    "not_recommended": "No.",
+    "consider": "Possibly.",
+    "insufficient_evidence": "Uncertain.",
+    "no_recommendation": "Uncertain.",
+    "investigational": "Only within research.",
+}
+
+
+STANCE_VERB: dict[str, str] = {
+    "recommended": "recommends",
+    "not_recommended": "advises against",
+    "consider": "says to consider",
+    "insufficient_evidence": "found too little evidence to recommend for or against",
+    "no_recommendation": "makes no recommendation on",
+    "investigational": "regards as investigational",
+}
+
+
+def _direction(statement: Statement) -> int:
+    return {"recommended": 1, "consider": 1, "not_recommended": -1}.get(statement.stance or "", 0)
+
+
+def _verdict_head(statement: Statement, mixed: bool) -> str:
+    """'No.', 'Yes.' … for a stance; 'Not routinely.' / 'In some cases.' when another stance points the other way."""
+    stance = statement.stance or "no_recommendation"
+    word = {"not_recommended": "Not routinely.", "recommended": "In some cases."}.get(stance) if mixed else None
+    return word or VERDICT[stance]
+
+
+def stance_sentence(statement: Statement, *, verdict: bool, prefix: str = "", mixed: bool = False) -> str:
+    """'No. NICE NG59 (2020) advises against gabapentin: do not offer …' from a position or test indication;
+    'Not routinely.' / 'In some cases.' when another stance shown points the other way (``mixed``)."""
+    stance = statement.stance or "no_recommendation"
+    head = f"{_verdict_head(statement, mixed)} " if verdict else prefix
+    if statement.body and statement.subject:
+        detail = first_sentence(statement.text.split(f"{STANCE_LABEL[stance]}. ", 1)[-1])
+        subject = statement.subject
+        if subject[1:2].islower():  # 'Gabapentin' → 'gabapentin'; 'MRI …' stays
+            subject = subject[0].lower() + subject[1:]
+        if statement.body.startswith("No guideline"):  # a placeholder body, not a guideline that found something
+            return f"{head}No guideline takes a position on {subject}: {detail}"
+        return f"{head}{statement.body} {STANCE_VERB[stance]} {subject}: {detail}"
+    return f"{head}{first_sentence(statement.text)}"
