@@ -172,6 +172,11 @@ def test_outside_evaluator_scores_labels(kb: KnowledgeBase, tmp_path: Path) -> N
             "text": "Flank pain.",
             "labels": {"red_flags_present": ["fever"], "red_flags_absent": [], "localising_findings": []},
         },
+        {
+            "id": "x3",
+            "text": "Mild ache after gardening; sees her GP about a bladder thing tomorrow.",
+            "labels": {"red_flags_present": [], "red_flags_absent": [], "localising_findings": []},
+        },
     ]
     path = tmp_path / "outside.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
@@ -180,6 +185,8 @@ def test_outside_evaluator_scores_labels(kb: KnowledgeBase, tmp_path: Path) -> N
     assert report.red_present.fp == 1  # flank pain read, not labelled
     assert (report.localising.tp, report.drugs.tp) == (1, 1)
     assert report.silently_dropped == ["x2: fever"]
+    assert report.no_flag_items == 1
+    assert [a.split(":")[0] for a in report.false_alarms] == ["x3"]
 
 
 def test_a_named_dermatome_gives_the_root_and_its_sensory_regions(kb: KnowledgeBase) -> None:

@@ -63,6 +63,8 @@ class OutsideReport:
     red_mentions: int = 0
     to_confirm_caught: int = 0
     silently_dropped: list[str] = field(default_factory=list)
+    no_flag_items: int = 0
+    false_alarms: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -82,6 +84,10 @@ class OutsideReport:
         rows.append(
             f"{'red-flag mentions':<26} {self.red_mentions} labelled present; {self.to_confirm_caught} missed but in "
             f"to_confirm; {len(self.silently_dropped)} silently dropped"
+        )
+        rows.append(
+            f"{'safety-net false alarms':<26} {len(self.false_alarms)} of {self.no_flag_items} items with no red flag "
+            "labelled present have a red-flag item to confirm"
         )
         return rows
 
@@ -165,6 +171,10 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
     _tally_sets(report.red_present, present, gold_present)
     _tally_sets(report.red_absent, absent, gold_absent)
     groups = _confirm_groups(intake)
+    if not gold_present:
+        report.no_flag_items += 1
+        if groups:
+            report.false_alarms.append(f"{item_id}: to confirm {sorted(groups)}")
     for label in sorted(gold_present):
         report.red_mentions += 1
         if label in present:

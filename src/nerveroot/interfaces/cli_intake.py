@@ -62,7 +62,11 @@ def intake_eval(
         for line in result.lines():
             console.print(line, markup=False, highlight=False)
         if show_errors:
-            for error in (*result.errors, *(f"silently dropped {d}" for d in result.silently_dropped)):
+            for error in (
+                *result.errors,
+                *(f"silently dropped {d}" for d in result.silently_dropped),
+                *(f"false alarm {d}" for d in result.false_alarms),
+            ):
                 console.print(error, markup=False, highlight=False)
         return
     from nerveroot.intake.evaluate import DEFAULT_TABLE, evaluate, load_table
