@@ -19,7 +19,8 @@ from nerveroot.assessment.result import LevelSummary, RootProbability
 RADICULAR = 0.5
 """A root lesion is named only when it is more likely than not."""
 SHARES_LEAD = 0.5
-"""A root whose probability is at least half the leading root's shares the lead (the level cannot be separated)."""
+"""A root whose probability is at least half the leading root's shares the lead (the level cannot be separated); so
+does a root the findings favour as much as the leading root, whose lead then rests on the base rate alone."""
 MAX_GROUP = 3
 DISCRIMINATES = 1.05
 """The findings tell the roots apart when one root's likelihood exceeds another's by more than this factor."""
@@ -72,7 +73,12 @@ def rank_levels(
     pointed = [lv for lv in roots if lv.root in supported]
     candidates = pointed or roots
     top = candidates[0].probability
-    leading = [lv for lv in candidates[:MAX_GROUP] if lv.probability >= SHARES_LEAD * top]
+    evidence = loc.likelihood.get(candidates[0].root, 1.0)
+    leading = [
+        lv
+        for lv in candidates[:MAX_GROUP]
+        if lv.probability >= SHARES_LEAD * top or (localises and loc.likelihood[lv.root] * DISCRIMINATES >= evidence)
+    ]
     rest = [lv for lv in by_probability if lv not in leading]
     names = "/".join(lv.label for lv in leading)
     share = sum(lv.probability for lv in leading) / radicular
