@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.evaluation.calibration import brier, calibration_error, reliability
+from nerveroot.evaluation.calibration import brier, calibration_error, reference_brier, reliability, stage
 from nerveroot.evaluation.published import Gold, Run, figures, report
 
 
@@ -86,3 +86,27 @@ def test_a_gold_root_in_a_level_uncertain_group_counts_as_in_the_lead_but_not_as
     run = Run(**{**_run({"l4": 0.5, "l3": 0.4, "none": 0.1}, ["l3"]).model_dump(), "leading": ["l4", "l3"]})
     table = figures("structured", [run])
     assert (table.root_top1, table.root_in_lead) == (0, 1)
+
+
+def test_the_base_rate_reference_and_the_separation_of_outcomes() -> None:
+    # two cases right, two wrong: always saying one half scores 0.25, the reference for a stage without skill
+    binary = [[(0.9, True)], [(0.8, True)], [(0.7, False)], [(0.6, False)]]
+    assert reference_brier(binary) == pytest.approx(0.25)
+    measured = stage(binary)
+    assert measured.reference_brier == pytest.approx(0.25)
+    assert (measured.mean_when_right, measured.mean_when_wrong) == (pytest.approx(0.85), pytest.approx(0.65))
+    # with classes, each position keeps its own rate: the first class right in both cases, the second in neither
+    assert reference_brier([[(0.6, True), (0.4, False)], [(0.2, True), (0.8, False)]]) == pytest.approx(0.0)
+    assert reference_brier([]) is None
+
+
+def test_the_report_puts_each_stage_beside_its_base_rate() -> None:
+    radicular = _run({"l5": 0.6, "none": 0.4}, ["l5"])
+    mimic = Run(
+        **{
+            **radicular.model_dump(),
+            "gold": Gold.model_validate({"urgency": "routine", "diagnosis_category": "mimic_y"}),
+        }
+    )
+    text = report([figures("structured", [radicular, mimic])], [radicular, mimic], misses=False)
+    assert "base rate alone 0.250" in text and "0.60 when true, 0.60 when false" in text

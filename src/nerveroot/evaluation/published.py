@@ -265,6 +265,10 @@ def evaluate(cases: Sequence[PublishedCase], kb: KnowledgeBase) -> tuple[list[Fi
     return [figures(s, [r for r in runs if r.style == s]) for s in STYLES], runs
 
 
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def _frac(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
 
@@ -288,8 +292,13 @@ def _reliability_lines(table: Sequence[Figures]) -> list[str]:
         for name, measured in (("stage 1", f.radicular_stage), ("stage 2", f.root_stage)):
             if f.style != "lay" and measured and measured.cases:
                 lines.append(
-                    f"  {f.style:<11}{name}  n={measured.cases:<4}Brier {measured.brier:.3f}  "
+                    f"  {f.style:<11}{name}  n={measured.cases:<4}Brier {measured.brier:.3f} "
+                    f"(base rate alone {measured.reference_brier:.3f})  "
                     f"calibration error {measured.calibration_error:.3f}  " + _cells(measured.reliability)
+                )
+                lines.append(
+                    f"  {'':<11}{'':<9}mean predicted {_num(measured.mean_when_right)} when true, "
+                    f"{_num(measured.mean_when_wrong)} when false"
                 )
     return lines
 
