@@ -1,12 +1,16 @@
 """Level grouping: when the recorded findings favour two roots equally, the commoner one leads only on its base
-rate, so both are named as one uncertain level rather than the commoner alone."""
+rate, so both are named as one uncertain level rather than the commoner alone. A root the note names ("L5
+radicular pain") is read, so its published ratio can count."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
 
@@ -45,3 +49,17 @@ def test_a_finding_that_separates_the_roots_still_names_one(kb: KnowledgeBase) -
         strength=[{"movement": "ankle_dorsiflexion", "side": "right", "grade": 4}],
     )
     assert first == "l4" and leading == ["l4"] and not uncertain
+
+
+@pytest.mark.parametrize(
+    ("text", "root", "side"),
+    [
+        ("Left S1 radicular pain for three weeks.", "s1", "left"),
+        ("Known right L3 radicular syndrome, numb knee.", "l3", "right"),
+    ],
+)
+def test_a_root_named_with_radicular_is_read_as_named(kb: KnowledgeBase, text: str, root: str, side: str) -> None:
+    case = parse_note(text, kb).case
+    assert [(n.root, n.side) for n in case.named_roots] == [(root, side)]
+    # a diagnosis names the root, not its map: no dermatome regions are marked from it
+    assert not any(m.region in {"heel", "sole", "lateral_foot"} for m in case.sensory_regions)
