@@ -7,7 +7,7 @@ import { h, fill } from "./dom.js";
 export const LABELS = {
   "no to all": "No, none of these",
   yes: "Yes",
-  "not sure": "Not sure",
+  "not sure": "Not sure: ask me one at a time",
   "don't know": "Don’t know",
   no: "No",
 };
