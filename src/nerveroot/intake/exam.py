@@ -229,13 +229,16 @@ _CLAUSE_END = {",", ";", ".", "but", "however", "though", "although", "whereas"}
 _LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
 
 
-def _negated_in_clause(span: Span) -> bool:
-    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between)."""
+def _negated_in_clause(span: Span, verdict: re.Pattern[str] | None = None) -> bool:
+    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between). A cue
+    that is itself a present verdict of the function ("anal contraction absent") is its result, not a negation."""
     doc = span.doc
     for mod in span._.modifiers:
         if mod.category != "NEGATED_EXISTENCE":
             continue
         cue_start, cue_end = mod.modifier_span
+        if verdict is not None and verdict.search(doc[cue_start:cue_end].text):
+            continue
         lo, hi = (cue_end, span.start) if cue_end <= span.start else (span.end, cue_start)
         if not any(t.text in (",", ";") for t in doc[lo:hi]):
             return True
@@ -267,7 +270,8 @@ def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:
         blocked = m.qualifier in ("family", "hypothetical", "possible", "historical")
         # Negated in its own clause, a function never turns present ("denies peeing being a struggle"); a negation
         # before a comma leaves a verdict clause alone ("no saddle anaesthesia, PR tone lax").
-        own: FindingStatus = "absent" if m.qualifier == "negated" and _negated_in_clause(m.span) else status
+        denied = m.qualifier == "negated" and _negated_in_clause(m.span, extra[0] if extra else None)
+        own: FindingStatus = "absent" if denied else status
         for fid in m.ids:
             kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "symptom"
             if blocked:

@@ -28,7 +28,7 @@ RECENT_DAYS = 90
 _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
     r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of|now|twice|"
-    r"repeat(?:ed)?|treated with|treatment with)\b|\bpost-|\b\d\s?x\b",
+    r"repeat(?:ed)?|treated with|treatment with|despite)\b|\bpost-|\b\d\s?x\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")

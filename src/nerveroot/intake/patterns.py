@@ -357,8 +357,14 @@ FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?<!non-)(?<!non )(?:tender\w*|painful|sore|pain on palpation)\b", re.IGNORECASE),
         re.compile(r"\b(?:non-?tender|not tender|pain-?free|painless|no (?:pain|tenderness))\b", re.IGNORECASE),
     ),
+    # an absent or lost anal tone, squeeze or contraction is the sign itself, not its denial
+    "reduced_anal_tone": (
+        re.compile(r"\b(?:absent|lost|lax|reduced|poor|weak|diminished|decreased|patulous)\b|↓", re.IGNORECASE),
+        re.compile(r"\b(?:normal|intact|good|preserved|present|nad)\b", re.IGNORECASE),
+    ),
 }
-"""Judging words that hold only for one finding (impaired, normal): a tender thoracic spine is thoracic pain."""
+"""Judging words that hold only for one finding (impaired, normal): a tender thoracic spine is thoracic pain. A
+verdict from these words stands even when it is also a negation cue ("anal contraction absent")."""
 ANGLE_BARE = re.compile(
     r"^\s*[:=]?\s*(?:(?:l|r|lt|rt|left|right)\b\.?\s*[:=]?\s*)?(?:(?:to|at)\s+)?"
     r"(\d{2,3})(?![\d/%]|\.\d|\s*(?:mm|cm|kg|ml|%|/|years?|yrs?|y/?o))",

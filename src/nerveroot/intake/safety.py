@@ -5,8 +5,9 @@ when the parse read one of the group's facts over it as present or absent (or as
 are understood), or when a negation covers it; otherwise its sentence goes to ``to_confirm`` under the group. A
 cue inside safety-netting advice is not listed. Cues are the lexicon's phrase families, the names of the drug
 classes a group lists (anticoagulants, antiplatelets from medicines.yaml) and misspellings of its key words
-(rapidfuzz). Nothing is dropped silently: a red-flag word the rules do not
-understand still reaches the clinician and keeps the triage from falling below urgent.
+(rapidfuzz); a group's narrow cues are settled only by the facts listed with them, read anywhere in the sentence.
+Nothing is dropped silently: a red-flag word the rules do not understand still reaches the clinician and keeps the
+triage from falling below urgent.
 """
 
 from __future__ import annotations
@@ -63,11 +64,15 @@ def _medicine_words(classes: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> dict[str, re.Pattern[str]]:
-    return {
-        group: _words([*spec["cues"], *_medicine_words(spec.get("cues_from_medicines", []))])
-        for group, spec in lexicon()["groups"].items()
-    }
+def _cues() -> dict[str, list[tuple[re.Pattern[str], list[str]]]]:
+    """Each group's cue patterns with the facts that settle them: the group's facts, or a narrower list."""
+    out: dict[str, list[tuple[re.Pattern[str], list[str]]]] = {}
+    for group, spec in lexicon()["groups"].items():
+        words = _words([*spec["cues"], *_medicine_words(spec.get("cues_from_medicines", []))])
+        out[group] = [(words, spec["facts"])]
+        if "narrow" in spec:
+            out[group].append((_words(spec["narrow"]["cues"]), spec["narrow"]["facts"]))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -186,15 +191,15 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
     for sent in doc.sents:
         text, base = sent.text, sent.start_char
         misspelt = _misspelt(text)
-        for group, pattern in _cues().items():
-            facts = groups[group]["facts"]
+        for group, patterns in _cues().items():
             negation_settles = groups[group].get("denial_settles", True)
+            broad = groups[group]["facts"]
             hits = [
-                *pattern.finditer(text),
-                *(active[group].finditer(text) if group in active else ()),
-                *misspelt.get(group, ()),
+                *((cue, facts) for pattern, facts in patterns for cue in pattern.finditer(text)),
+                *((cue, broad) for cue in (active[group].finditer(text) if group in active else ())),
+                *((cue, broad) for cue in misspelt.get(group, ())),
             ]
-            for cue in hits:
+            for cue, facts in hits:
                 a, b = base + cue.start(), base + cue.end()
                 asserted = _ASSERTED.match(text[cue.end() :])
                 if _advice(text[: cue.start()]) or (negation_settles and denied(a, b) and not asserted):
@@ -206,10 +211,12 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                 )
                 if not_done or _measured(text, cue, base, findings, facts):
                     continue
-                if any(_settles(f, facts) and f.start < b and a < f.end for f in findings):
+                # a narrow cue asks one question of the sentence: any reading of its facts there answers it
+                lo, hi = (a, b) if facts is broad else (base, sent.end_char)
+                if any(_settles(f, facts) and f.start < hi and lo < f.end for f in findings):
                     continue
                 if any(
-                    f.id not in facts
+                    f.id not in broad
                     and f.status != "unknown"
                     and f.start <= a < b <= f.end
                     and f.end - f.start > b - a
