@@ -232,3 +232,28 @@ def test_routine_and_emergency_care_questions_lead_differently(ctx: QaContext, q
 
 def test_side_effect_question_without_a_card_leads_with_the_side_effects(ctx: QaContext) -> None:
     assert answer_question(ctx, "What side effects does tramadol have?").answer.startswith("Common side effects of")
+
+
+def test_study_results_outlast_second_guideline_stances_when_findings_are_asked(ctx: QaContext) -> None:
+    first, second, study, extra = ctx.statements[:4]
+    planned = [
+        ("Guidelines", [("alpha beta gamma", first), ("delta epsilon zeta", second)]),
+        ("Studies", [("eta theta iota", study)]),
+        ("Other", [("kappa lambda mu", extra)]),
+    ]
+    budget = 6  # room for two of the four three-word entries
+    default = trim(planned, "", budget, frozenset(), frozenset(), frozenset({"Guidelines"}))
+    assert [title for title, _ in default] == ["Guidelines"]
+    asked = trim(
+        planned, "", budget, frozenset(), frozenset(), frozenset({"Guidelines"}), findings=frozenset({"Studies"})
+    )
+    assert [(title, [st.id for _, st in entries]) for title, entries in asked] == [
+        ("Guidelines", [first.id]),
+        ("Studies", [study.id]),
+    ]
+
+
+def test_an_outcome_question_shows_the_timing_studies_within_the_budget(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "If an operation for cauda equina is put off, are the results worse?")
+    research = [s for sec in answer.sections if sec.title.startswith("From the Research") for s in sec.statements]
+    assert research, "the studies on timing are the substance of an outcome question"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from nerveroot.qa.context import GUIDELINES, NAMED_KINDS, SEEK_CARE, AskSettings, QaContext, low_grade
+from nerveroot.qa.context import GUIDELINES, NAMED_KINDS, RESEARCH, SEEK_CARE, AskSettings, QaContext, low_grade
 from nerveroot.qa.corpus import KIND_LABEL
 from nerveroot.qa.index import Hit
 from nerveroot.qa.intent import Intent, classify, split_parts
@@ -37,6 +37,11 @@ does ('will my strength come back after a disc herniation')."""
 
 CARD_BODY_WEIGHT = 0.5
 """A question word found only in a card's answer (not its questions) counts half towards choosing the card."""
+
+
+FINDINGS_QTYPES = ("surgery_injection_outcome", "test_how_accuracy", "duration_prognosis")
+"""Question types answered by study results (outcomes, accuracy, natural history): the research findings kept
+shown give way after the second and later guideline stances, not before them."""
 
 
 def abstain(ctx: QaContext, question: str, reason: str) -> Answer:
@@ -92,6 +97,9 @@ def assemble(
             frozenset({SEEK_CARE}),
             frozenset({GUIDELINES}),
             card_first=bool(cards),
+            findings=frozenset(t for t in order if t.startswith(RESEARCH))
+            if intent.asks(*FINDINGS_QTYPES)
+            else frozenset(),
         )
     numbering = Numbering(ctx)
     answer_parts = [f"{text} {''.join(f'[{n}]' for n in numbering.cite(st))}" for text, st in lead]
