@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
@@ -151,8 +152,11 @@ class PlanDrug(_DrugView):
 
     @classmethod
     def of(cls, option: DrugOption) -> PlanDrug:
-        fields = {name: getattr(option, name) for name in cls.model_fields if name != "conflict_topics"}
+        fields = {name: getattr(option, name) for name in _VIEW_FIELDS}
         return cls(**fields, conflict_topics=[c.topic for c in option.conflicts])
+
+
+_VIEW_FIELDS = tuple(_DrugView.model_fields)
 
 
 # ---------------------------------------------------------------- dose text reading
@@ -403,11 +407,11 @@ def _dose_line(statement: DoseStatement, ceiling: float | None, unit: str) -> Do
     )
 
 
-def _unique(cites: list[Cite]) -> list[Cite]:
-    seen: dict[tuple[str, str], Cite] = {}
+def _add(seen: dict[tuple[str, str], Cite], cites: Iterable[Cite]) -> dict[tuple[str, str], Cite]:
+    """`seen` with each cite not yet in it (by source and locator), first occurrence first."""
     for cite in cites:
         seen.setdefault((cite.source, cite.locator), cite)
-    return list(seen.values())
+    return seen
 
 
 @dataclass(frozen=True)
@@ -419,7 +423,10 @@ class _DrugParts:
     primary: str
     against_bodies: dict[Phase, str | None]
     notes: dict[int | None, dict[tuple[Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]]
-    doses: dict[float | None, tuple[DoseLine, ...]]
+    doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite]]]
+    """Per ceiling: the capped dose lines, and the cites of the drug, those lines and `basis`, without repeats."""
+    position_cites: tuple[Cite, ...]
+    """The cites of the drug's sciatica positions, without repeats."""
 
 
 _PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}
@@ -447,7 +454,8 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         phases: tuple[Phase, ...] = (None, "acute", "chronic")
         against = {phase: _against(drug, phase) for phase in phases}
         primary = _primary_statement(drug, kb, jurisdiction).text
-        found = _PARTS[key] = _DrugParts(basis, primary, against, {}, {})
+        positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).values())
+        found = _PARTS[key] = _DrugParts(basis, primary, against, {}, {}, positions)
     return found
 
 
@@ -524,9 +532,16 @@ def assess_drug(
     if not basis and status == "option":
         status = "use_with_caution"
 
-    doses = parts.doses.get(ceiling)
-    if doses is None:
-        doses = parts.doses[ceiling] = tuple(_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses)
+    found = parts.doses.get(ceiling)
+    if found is None:
+        lines = tuple(_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses)
+        cited = _add({}, drug.sources)
+        for line in lines:
+            _add(cited, line.sources)
+        for b in parts.basis:
+            _add(cited, b.sources)
+        found = parts.doses[ceiling] = (lines, cited)
+    doses, cited = found
     dose: str | None = next(d.text for d in doses if d.original == parts.primary)
     if status == "contraindicated":
         dose = None
@@ -537,15 +552,12 @@ def assess_drug(
     if status == "advised_against_for_sciatica":
         notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
-    cites: list[Cite] = [*drug.sources]
-    for d in doses:
-        cites.extend(d.sources)
-    for b in basis:
-        cites.extend(b.sources)
+    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the patient-specific ones
+    for b in basis[len(parts.basis) :]:
+        _add(cites, b.sources)
     for n in safety:
-        cites.extend(n.sources)
-    for p in drug.sciatica_positions:
-        cites.extend(p.sources)
+        _add(cites, n.sources)
+    _add(cites, parts.position_cites)
     return DrugOption(
         drug_id=drug.id,
         name=drug.name,
@@ -562,7 +574,7 @@ def assess_drug(
         positions=list(drug.sciatica_positions),
         conflicts=list(drug.conflicts),
         notes=notes,
-        sources=_unique(cites),
+        sources=list(cites.values()),
     )
 
 
