@@ -60,3 +60,13 @@ def test_injections_in_the_plural_are_procedures(kb: KnowledgeBase) -> None:
 def test_bladder_and_bowel_inability_in_one_phrase(kb: KnowledgeBase) -> None:
     intake = parse_note("Since this morning he can't wee or poo.", kb)
     assert (intake.status("bladder_dysfunction"), intake.status("bowel_dysfunction")) == ("present", "present")
+
+
+def test_toe_extension_abbreviated_in_a_graded_list(kb: KnowledgeBase) -> None:
+    intake = parse_note("R: TA, peroneals + toe ext 3/5.", kb)
+    assert intake.status("weak_great_toe_extension", "right") == "present"
+
+
+def test_a_region_named_by_its_aspect_of_the_leg(kb: KnowledgeBase) -> None:
+    intake = parse_note("Pins and needles down the anterolateral surface of the right leg.", kb)
+    assert any(f.id == "sensory:lateral_leg" and f.side == "right" for f in intake.findings)
