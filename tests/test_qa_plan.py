@@ -35,7 +35,7 @@ def ctx() -> QaContext:
         ("Can I take naproxen when pregnant?", "pregnancy"),
         ("When should I go to A&E with back pain?", "when_where_seek_care"),
         ("What does extrusion mean on my MRI report?", "report_meaning"),
-        ("Is hip arthritis different from sciatica?", "other"),
+        ("Is hip arthritis different from sciatica?", "x_vs_y"),
         ("What is the difference between a bulge and a herniation?", "x_vs_y"),
         ("Does acupuncture help sciatica?", "is_x_recommended"),
         ("What side effects does tramadol have?", "side_effects"),
@@ -257,3 +257,21 @@ def test_an_outcome_question_shows_the_timing_studies_within_the_budget(ctx: QaC
     answer = answer_question(ctx, "If an operation for cauda equina is put off, are the results worse?")
     research = [s for sec in answer.sections if sec.title.startswith("From the Research") for s in sec.statements]
     assert research, "the studies on timing are the substance of an outcome question"
+
+
+def test_choosing_between_two_practitioners_is_a_comparison_not_one_stance(ctx: QaContext) -> None:
+    question = "Is it best to go to a physio or an osteopath for my sciatica?"
+    assert classify(question).qtype == "x_vs_y"
+    lead = answer_question(ctx, question).answer.split("[")[0]
+    assert not lead.startswith(("Yes", "No")), lead
+    assert not lead.startswith("Physiotherapy-led exercise programme may"), "the options are not the card's subject"
+
+
+def test_same_as_asks_for_a_comparison() -> None:
+    assert classify("Is a slipped disc the same thing as a trapped nerve?").qtype == "x_vs_y"
+
+
+def test_spinal_operations_named_alone_are_in_scope(ctx: QaContext) -> None:
+    for question in ("Once I'm home from a discectomy, what should I do to look after myself?",
+                     "How long off work after a laminectomy?"):  # fmt: skip
+        assert not answer_question(ctx, question).abstained, question

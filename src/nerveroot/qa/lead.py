@@ -78,14 +78,15 @@ def direct_answer(
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
     # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
-    weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if links.choice else intent
+    choice = links.choice or intent.qtype == "x_vs_y"  # also when one option is not a record ('a chiropractor')
+    weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if choice else intent
     card_lead = _part_sentences(ctx, cards, links, weighed, question)
     # a stance that cannot be said plainly (a test's indication row) gives way to the card: the stance's verdict
     # word, then the card's sentence, unless that sentence gives its own verdict
     unsayable = bool(stances) and not _firm_first(stances)[0].statement.body
-    if stances and (asks_verdict or broad) and not (card_lead and (links.choice or unsayable)):
+    if stances and (asks_verdict or broad) and not (card_lead and (choice or unsayable)):
         return _stance_lead(stances, links)
-    if card_lead and unsayable and asks_verdict and not links.choice and not _YES_NO.match(card_lead[0][0]):
+    if card_lead and unsayable and asks_verdict and not choice and not _YES_NO.match(card_lead[0][0]):
         first = _firm_first(stances)[0].statement
         return [(_verdict_head(first, _mixed(stances)), first), *card_lead]
     if card_lead:
@@ -134,6 +135,8 @@ def _part_sentences(
             text = _card_sentence(ctx, card, ctx.linker.link(part), classify(part), part)
             if all(text not in seen for seen, _ in chosen):
                 chosen.append((text, card))
+    if links.choice or intent.qtype == "x_vs_y":  # 'It' is the card's subject, not one of the options named
+        return chosen
     return [(_with_subject(ctx, text, links, card), card) for text, card in chosen]
 
 
