@@ -1,0 +1,37 @@
+"""Tempo of a motor deficit in triage (issue 10): new or sudden weakness versus weakness stable for months."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def _case(kb: KnowledgeBase, **fields: Any) -> tuple[str, set[str]]:
+    result = assess(Case.model_validate(fields), kb)
+    return result.triage.level, {r.rule for r in result.triage.reasons}
+
+
+def test_weakness_that_began_days_ago_without_a_grade_is_urgent(kb: KnowledgeBase) -> None:
+    level, rules = _case(kb, age=52, sides=["right"], symptoms={"weakness": "present"}, onset_days={"weakness": 3})
+    assert level == "urgent" and "new_weakness_ungraded" in rules
+    level, rules = _case(kb, age=52, onset="sudden", symptoms={"weakness": "present"})
+    assert level == "urgent" and "new_weakness_ungraded" in rules
+
+
+def test_ungraded_weakness_known_for_months_does_not_fire_the_new_weakness_rule(kb: KnowledgeBase) -> None:
+    _, rules = _case(kb, age=52, duration_days=120, deficit_course="stable", symptoms={"weakness": "present"})
+    assert "new_weakness_ungraded" not in rules
+
+
+def test_grade_four_weakness_stable_for_months_is_a_planned_review_not_urgent(kb: KnowledgeBase) -> None:
+    stable = {"movement": "great_toe_extension", "side": "left", "grade": 4}
+    level, rules = _case(kb, strength=[stable], onset_days={"weakness": 200}, deficit_course="stable")
+    assert "moderate_motor_deficit" not in rules and "neurological_signs" in rules
+    assert level == "routine"
+    level, rules = _case(kb, strength=[stable], onset_days={"weakness": 5})
+    assert level == "urgent" and "moderate_motor_deficit" in rules
+    level, rules = _case(kb, strength=[stable])  # tempo not known: stays urgent
+    assert level == "urgent" and "moderate_motor_deficit" in rules
