@@ -48,6 +48,8 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         return any(evidence.get(f) in UNASSESSED for f in arg)
     if op == "unsure":  # true when any listed item was asked and the person is not sure
         return any(evidence.get(f) == "unsure" for f in arg)
+    if op == "reported":  # true only when the finding is known present: a rule about what was told, never a question
+        return evidence.get(arg) == "present"
     if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
         return evaluate(arg, evidence, case) is not True
     if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve

@@ -96,7 +96,7 @@ def predicate_findings(when: object) -> Iterable[str]:
             if key in ("all", "any", "unasked", "unsure"):
                 for item in value:
                     yield from predicate_findings(item)
-            elif key in ("not", "unless"):
+            elif key in ("not", "unless", "reported"):
                 yield from predicate_findings(value)
             elif key not in _FACT_KEYS:
                 yield f"<unknown operator {key}>"
