@@ -15,11 +15,13 @@ from nerveroot.assessment.case import Case, DrugSafety
 from nerveroot.assessment.drugs import (
     DrugOption,
     Jurisdiction,
+    PlanDrug,
     cap_dose_text,
     drug_options,
     jurisdiction_maxima,
     max_daily_dose,
     parse_dose,
+    plan_drugs,
     support_rank,
 )
 from nerveroot.knowledge.base import KnowledgeBase
@@ -413,3 +415,16 @@ def test_no_nsaid_is_offered_with_an_anticoagulant(drug_kb: KnowledgeBase) -> No
         option = _option(drug_kb, case, drug)
         assert option.status == "contraindicated" and option.dose is None, drug
     assert _option(drug_kb, case, "paracetamol").status in ("option", "use_with_caution")
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=cases(), jurisdiction=st.sampled_from(["UK", "US"]))
+def test_options_built_without_revalidation_are_valid(
+    drug_kb: KnowledgeBase, case: Case, jurisdiction: Jurisdiction
+) -> None:
+    """Options are constructed from typed parts without a second validation pass; validating them again must
+    accept them and give equal models."""
+    for option in drug_options(case, drug_kb, jurisdiction):
+        assert DrugOption.model_validate(option.model_dump()) == option
+    for drug in plan_drugs(case, drug_kb, jurisdiction):
+        assert PlanDrug.model_validate(drug.model_dump()) == drug

@@ -152,8 +152,13 @@ class PlanDrug(_DrugView):
 
     @classmethod
     def of(cls, option: DrugOption) -> PlanDrug:
-        fields = {name: getattr(option, name) for name in _VIEW_FIELDS}
-        return cls(**fields, conflict_topics=[c.topic for c in option.conflicts])
+        """The plan form of a built option (already validated: its lists are copied, not checked again)."""
+        fields = {name: _copy(getattr(option, name)) for name in _VIEW_FIELDS}
+        return cls.model_construct(**fields, conflict_topics=[c.topic for c in option.conflicts])
+
+
+def _copy(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
 
 
 _VIEW_FIELDS = tuple(_DrugView.model_fields)
@@ -558,7 +563,8 @@ def assess_drug(
     for n in safety:
         _add(cites, n.sources)
     _add(cites, parts.position_cites)
-    return DrugOption(
+    # every field is built here from typed knowledge-base models: constructed without a second validation pass
+    return DrugOption.model_construct(
         drug_id=drug.id,
         name=drug.name,
         drug_class=drug.drug_class,
