@@ -275,3 +275,13 @@ def test_spinal_operations_named_alone_are_in_scope(ctx: QaContext) -> None:
     for question in ("Once I'm home from a discectomy, what should I do to look after myself?",
                      "How long off work after a laminectomy?"):  # fmt: skip
         assert not answer_question(ctx, question).abstained, question
+
+
+def test_a_what_should_i_do_question_is_not_answered_with_a_bare_verdict(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "What should I be doing to help myself heal after a microdiscectomy?").answer
+    assert not lead.startswith(("Possibly", "Yes", "No")), lead
+
+
+def test_a_card_about_one_test_does_not_answer_a_question_naming_no_test(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How long does lumbar radiculopathy take to settle, and is lying in bed wise?").answer
+    assert "tube" not in lead and "MRI" not in lead.split("[")[0], lead

@@ -44,6 +44,10 @@ FINDINGS_QTYPES = ("surgery_injection_outcome", "test_how_accuracy", "duration_p
 shown give way after the second and later guideline stances, not before them."""
 
 
+TEST_QTYPES = ("test_how_accuracy", "report_meaning")
+"""Question types about tests and their reports, which a card about one test may answer without naming it."""
+
+
 def abstain(ctx: QaContext, question: str, reason: str) -> Answer:
     return Answer(
         question=question,
@@ -188,6 +192,8 @@ def _card(
             return ctx.linker.mentions(drugs, names)
         if ctx.card_drugs.get(faq_id) and not ctx.card_classes.get(faq_id, frozenset()) & set(tokens):
             return False  # a card about one medicine answers questions naming it or its class
+        if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
+            return False  # nor a card about one test ('how long does an MRI take') a question naming no test
         specific = [k for k in named if k not in CORE_CONDITIONS]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 

@@ -87,6 +87,8 @@ class QaContext:
     """FAQ record id → the drugs, treatments and tests its answer names."""
     card_drugs: dict[str, frozenset[Key]] = field(default_factory=dict)
     """FAQ record id → the drugs its own title and main question name (a card about one medicine)."""
+    card_tests: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the tests its own title and main question name (a card about one test)."""
     card_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     """FAQ record id → the words of its drugs' class ('nsaid', 'anti', 'inflammatory' …), minus generic ones."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -124,10 +126,9 @@ class QaContext:
             )
             for rid, s in faqs.items()
         }
-        card_drugs = {
-            rid: frozenset(k for k in linker.link(_own_question(record)).direct if k[0] == "drugs")
-            for rid, record in kb.entities.get("faqs", {}).items()
-        }
+        own = {rid: linker.link(_own_question(record)).direct for rid, record in kb.entities.get("faqs", {}).items()}
+        card_drugs = {rid: frozenset(k for k in keys if k[0] == "drugs") for rid, keys in own.items()}
+        card_tests = {rid: frozenset(k for k in keys if k[0] == "tests") for rid, keys in own.items()}
         drugs = kb.entities.get("drugs", {})
         card_classes = {
             rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
@@ -147,6 +148,7 @@ class QaContext:
             faqs,
             card_names,
             card_drugs,
+            card_tests,
             card_classes,
         )
 

@@ -74,7 +74,9 @@ def direct_answer(
         and r.tier <= 1
         and (r.statement.kind, r.statement.record_id) in links.specific
     ]
-    asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT)
+    # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
+    wh = bool(_WH_QUESTION.match(normalise(question)))
+    asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
     # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
