@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -153,7 +153,7 @@ class PlanDrug(_DrugView):
     @classmethod
     def of(cls, option: DrugOption) -> PlanDrug:
         """The plan form of a built option (already validated: its lists are copied, not checked again)."""
-        fields = {name: _copy(getattr(option, name)) for name in _VIEW_FIELDS}
+        fields: dict[str, Any] = {name: _copy(getattr(option, name)) for name in _VIEW_FIELDS}
         return cls.model_construct(**fields, conflict_topics=[c.topic for c in option.conflicts])
 
 
