@@ -6,6 +6,7 @@ from typing import Any
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
+from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
 
@@ -35,3 +36,20 @@ def test_grade_four_weakness_stable_for_months_is_a_planned_review_not_urgent(kb
     assert level == "urgent" and "moderate_motor_deficit" in rules
     level, rules = _case(kb, strength=[stable])  # tempo not known: stays urgent
     assert level == "urgent" and "moderate_motor_deficit" in rules
+
+
+def test_red_flags_recorded_as_not_documented_leave_the_screen_open(kb: KnowledgeBase) -> None:
+    for text in ("61F, right calf ache on walking. Red flags: none documented.",):
+        case = parse_note(text, kb).case
+        assert case.status("bladder_dysfunction") != "absent", text
+        assert assess(case, kb).triage.level != "self_care", text
+    case = parse_note("61F, right calf ache on walking. Red flags: nil.", kb).case
+    assert case.status("bladder_dysfunction") == "absent"  # a clinician's denial still counts
+
+
+def test_common_abbreviations_of_a_cancer_count_as_a_cancer_history(kb: KnowledgeBase) -> None:
+    for text in ("58M, known HCC, new weakness of the left leg this week.", "Prev NSCLC treated 2019. Back ache."):
+        case = parse_note(text, kb).case
+        assert case.status("cancer_history") == "present", text
+    level = assess(parse_note("58M, known HCC, new weakness of the left leg this week.", kb).case, kb).triage.level
+    assert level == "emergency"
