@@ -174,6 +174,10 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\bmy\s+(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|"
         r"grandad|grandpa|grandfather|grandmother|brother|sister)\s*(?:is|['’]s)\s+(?:now\s+)?(\d{2,3})\b"
         r"(?!\s*(?:kg|%|cm|lbs?|/|stone|st\b|miles?|mins?|minutes?|days?|weeks?|months?|percent))",
+        # the person told about by pronoun, as people type it: "he's 50", "hes 50", "she is 62", "they're 70"
+        r"\b(?:he|she|they)(?:\s+(?:is|are)|['’]?s|['’]re)\s+(?:now\s+|only\s+|just\s+)?(\d{2,3})\b"
+        r"(?!\s*(?:kg|%|cm|lbs?|/|stone|st\b|miles?|m\b|metres?|meters?|yards?|feet|mins?|minutes?|hours?|days?|weeks?|"
+        r"months?|percent|degrees?|°))",
     )
 )
 SEX_FEMALE = re.compile(r"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|(?<=\d)\s?(?-i:F)\b", re.IGNORECASE)

@@ -75,6 +75,22 @@ def _cues() -> dict[str, list[tuple[re.Pattern[str], list[str]]]]:
     return out
 
 
+def _strained(group: str, cue: str, sentence: tuple[int, int], findings: list[ParsedFinding]) -> bool:
+    """An injury word read as a lifting or twisting strain, in a younger adult without fragile bone (see lexicon)."""
+    spec = lexicon()["groups"][group].get("strain")
+    if not spec or not _words(spec["cues"]).fullmatch(cue):
+        return False
+    ages = [f.value for f in findings if f.id == "age" and isinstance(f.value, int)]
+    return (
+        bool(ages)
+        and max(ages) < spec["below_age"]
+        and not any(f.id in spec["unless"] and f.status == "present" for f in findings)
+        and any(
+            f.id == "trigger" and f.value in spec["triggers"] and sentence[0] <= f.start < sentence[1] for f in findings
+        )
+    )
+
+
 @lru_cache(maxsize=1)
 def _fuzzy() -> tuple[dict[str, str], frozenset[str], int, int]:
     spec = lexicon()["fuzzy"]
@@ -209,7 +225,11 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]
                 )
-                if not_done or _measured(text, cue, base, findings, facts):
+                if (
+                    not_done
+                    or _measured(text, cue, base, findings, facts)
+                    or _strained(group, cue.group(), (base, sent.end_char), findings)
+                ):
                     continue
                 # a narrow cue asks one question of the sentence: any reading of its facts there answers it
                 lo, hi = (a, b) if facts is broad else (base, sent.end_char)

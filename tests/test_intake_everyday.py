@@ -1,0 +1,53 @@
+"""Everyday wording from users and ward notes: the word "continent", an age given with a pronoun, lay leg regions,
+and an injury from lifting in a younger adult (a strain, not a fracture red flag)."""
+
+from __future__ import annotations
+
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def _groups(note: str, kb: KnowledgeBase) -> set[str]:
+    return {u.group for u in parse_note(note, kb).to_confirm}
+
+
+def test_continent_states_both_sphincters_work(kb: KnowledgeBase) -> None:
+    for note in ("Obs stable. Continent.", "He remains fully continent.", "Bowels and bladder: continent"):
+        intake = parse_note(note, kb)
+        assert intake.status("bladder_dysfunction") == "absent", note
+        assert intake.status("bowel_dysfunction") == "absent", note
+        assert "cauda_equina" not in _groups(note, kb), note
+    urine_only = parse_note("She is continent of urine.", kb)
+    assert urine_only.status("bladder_dysfunction") == "absent"
+    assert urine_only.status("bowel_dysfunction") == "unknown"
+
+
+def test_incontinent_and_denied_continence_are_never_read_as_absent(kb: KnowledgeBase) -> None:
+    assert parse_note("Now incontinent.", kb).status("bladder_dysfunction") == "present"
+    both = parse_note("Found doubly incontinent on the ward.", kb)
+    assert both.status("bladder_dysfunction") == "present"
+    assert both.status("bowel_dysfunction") == "present"
+    for note in ("He is not continent any more.", "No longer continent of urine.", "Only partially continent."):
+        assert parse_note(note, kb).status("bladder_dysfunction") != "absent", note
+
+
+def test_an_age_given_with_a_pronoun_is_read(kb: KnowledgeBase) -> None:
+    for note, age in (("hes 58 and his back went", 58), ("She's 71, sciatica again", 71), ("he is 47 now", 47)):
+        assert parse_note(note, kb).case.age == age, note
+    assert parse_note("she's 65 kg", kb).case.age is None
+
+
+def test_lay_leg_regions(kb: KnowledgeBase) -> None:
+    thigh = parse_note("numb and tingly over the outer L thigh", kb)
+    assert ("anterolateral_thigh", "left") in {(r.region, r.side) for r in thigh.case.sensory_regions}
+    foot = parse_note("pain right down her right leg to her foot", kb)
+    assert foot.status("radiating_leg_pain") == "present"
+    assert foot.status("pain_below_knee") == "present"
+
+
+def test_a_lifting_strain_is_no_fracture_flag_before_65(kb: KnowledgeBase) -> None:
+    assert "fracture" not in _groups("38 year old man. A lifting injury at work a week ago.", kb)
+    # from 65, with steroid use, or with the age unread the injury stays for a person to confirm
+    assert "fracture" in _groups("78 year old woman. A lifting injury at work a week ago.", kb)
+    assert "fracture" in _groups("38 year old man on oral steroids. A lifting injury at work a week ago.", kb)
+    assert "fracture" in _groups("A lifting injury at work a week ago.", kb)
