@@ -285,3 +285,10 @@ def test_a_what_should_i_do_question_is_not_answered_with_a_bare_verdict(ctx: Qa
 def test_a_card_about_one_test_does_not_answer_a_question_naming_no_test(ctx: QaContext) -> None:
     lead = answer_question(ctx, "How long does lumbar radiculopathy take to settle, and is lying in bed wise?").answer
     assert "tube" not in lead and "MRI" not in lead.split("[")[0], lead
+
+
+def test_a_verdict_asked_of_two_drugs_judged_alike_gives_both_stances(ctx: QaContext) -> None:
+    question = "Should pregabalin or gabapentin be offered for leg pain from a disc?"
+    assert classify(question).qtype == "is_x_recommended"
+    lead = answer_question(ctx, question).answer.split("[")[0]
+    assert "advises against" in lead, lead

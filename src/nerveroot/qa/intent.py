@@ -33,7 +33,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("duration_prognosis", r"how long|take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
-     r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*"),
+     r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"
+     r"should (\w+ ){1,4}be (prescribed|used|given|offered|tried)|(is|are) (\w+ ){1,4}any good"),
     ("self_care", r"at home|self[- ]?care|can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
      r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
      r"\bgym\b|weights|cardio|desk|work"),

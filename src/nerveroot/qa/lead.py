@@ -80,7 +80,9 @@ def direct_answer(
     broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
     # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
-    choice = links.choice or intent.qtype == "x_vs_y"  # also when one option is not a record ('a chiropractor')
+    # a choice is also one whose options are not all records ('a chiropractor'); but not a verdict asked of two
+    # things the guidelines judge alike ('should gabapentin or pregabalin be prescribed?')
+    choice = (links.choice or intent.qtype == "x_vs_y") and not (intent.qtype == "is_x_recommended" and _alike(stances))
     weighed = Intent(tuple(q for q in intent.qtypes if q != "is_x_recommended")) if choice else intent
     card_lead = _part_sentences(ctx, cards, links, weighed, question)
     # a stance that cannot be said plainly (a test's indication row) gives way to the card: the stance's verdict
@@ -155,6 +157,14 @@ def _stance_lead(stances: list[Ranked], links: Links) -> list[tuple[str, Stateme
     if other is not None:
         out.append((stance_sentence(other.statement, verdict=False, prefix="But "), other.statement))
     return out
+
+
+def _alike(stances: list[Ranked]) -> bool:
+    """True when the firm stances on two or more things all point the same way."""
+    first: dict[str, int] = {}
+    for r in _firm_first(stances):
+        first.setdefault(r.statement.record_id, _direction(r.statement))
+    return len(first) > 1 and len(set(first.values())) == 1 and 0 not in first.values()
 
 
 def _mixed(stances: list[Ranked]) -> bool:
