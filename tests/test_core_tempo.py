@@ -53,3 +53,26 @@ def test_common_abbreviations_of_a_cancer_count_as_a_cancer_history(kb: Knowledg
         assert case.status("cancer_history") == "present", text
     level = assess(parse_note("58M, known HCC, new weakness of the left leg this week.", kb).case, kb).triage.level
     assert level == "emergency"
+
+
+def test_a_leg_cold_for_months_is_not_acute_limb_ischaemia_but_still_needs_vascular_review(kb: KnowledgeBase) -> None:
+    _, rules = _case(
+        kb, duration_days=90, red_flags={"cold_or_pulseless_leg": "present"}, symptoms={"numbness": "present"}
+    )
+    assert "acute_limb_ischaemia" not in rules and "pulseless_leg" in rules
+    level, rules = _case(
+        kb, duration_days=0, red_flags={"cold_or_pulseless_leg": "present"}, symptoms={"numbness": "present"}
+    )
+    assert level == "emergency" and "acute_limb_ischaemia" in rules
+
+
+def test_walking_that_fails_only_at_times_is_not_a_constant_inability_to_walk(kb: KnowledgeBase) -> None:
+    case = parse_note("Some days I can't walk far before the leg pain stops me; at times I can't walk at all.", kb).case
+    assert case.status("unable_to_walk") != "present"
+    case = parse_note("Since yesterday she cannot walk or stand.", kb).case
+    assert case.status("unable_to_walk") == "present"
+
+
+def test_weakness_described_as_developing_is_progressive(kb: KnowledgeBase) -> None:
+    case = parse_note("Three days of right sciatica with developing ankle weakness.", kb).case
+    assert case.status("progressive_weakness") == "present"
