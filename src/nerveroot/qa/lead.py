@@ -95,7 +95,7 @@ def direct_answer(
         return [(_verdict_head(first, _mixed(stances)), first), *card_lead]
     if card_lead:
         return card_lead
-    drugs = [k for k in sorted(links.specific, key=links.tier) if k[0] == "drugs"][:1]
+    drugs = [k for k in sorted(links.specific, key=lambda k: (links.tier(k), k)) if k[0] == "drugs"][:1]
     drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
     if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: low_grade(ctx, s))):
         return [(first_sentence(st.text), st) for st in doses]

@@ -161,7 +161,9 @@ def _stances(
     """Guideline stances of the (at most three) drugs, treatments and tests the question names are never left
     out; nor, for treatment questions, the disagreements recorded on them."""
     shown = {r.statement.id for r in chosen}
-    named = sorted((k for k in links.specific if k[0] in ("drugs", "treatments", "tests")), key=links.tier)[:3]
+    named = sorted(
+        (k for k in links.specific if k[0] in ("drugs", "treatments", "tests")), key=lambda k: (links.tier(k), k)
+    )[:3]
     treatment = links.verdict or "treatment" in links.topics
     out: list[Ranked] = []
     for statement in ctx.statements:
