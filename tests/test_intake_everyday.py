@@ -51,3 +51,10 @@ def test_a_lifting_strain_is_no_fracture_flag_before_65(kb: KnowledgeBase) -> No
     assert "fracture" in _groups("78 year old woman. A lifting injury at work a week ago.", kb)
     assert "fracture" in _groups("38 year old man on oral steroids. A lifting injury at work a week ago.", kb)
     assert "fracture" in _groups("A lifting injury at work a week ago.", kb)
+
+
+def test_a_recent_spinal_operation_raises_no_cauda_equina_mention(kb: KnowledgeBase) -> None:
+    intake = parse_note("I'm 59 and had a lumbar decompression and fusion three weeks ago.", kb)
+    assert intake.case.age == 59
+    assert intake.status("recent_spinal_procedure") == "present"
+    assert "cauda_equina" not in {u.group for u in intake.to_confirm}
