@@ -76,3 +76,13 @@ def test_walking_that_fails_only_at_times_is_not_a_constant_inability_to_walk(kb
 def test_weakness_described_as_developing_is_progressive(kb: KnowledgeBase) -> None:
     case = parse_note("Three days of right sciatica with developing ankle weakness.", kb).case
     assert case.status("progressive_weakness") == "present"
+
+
+def test_buttock_pain_marked_on_the_body_map_counts_for_the_rules_that_name_buttock_or_hip_pain(
+    kb: KnowledgeBase,
+) -> None:
+    marked = [{"region": "buttock", "side": "left"}]
+    level, rules = _case(kb, pain_regions=marked, red_flags={"raised_inflammatory_markers": "present"})
+    assert "raised_markers_with_pain" in rules and level == "urgent"
+    _, rules = _case(kb, red_flags={"raised_inflammatory_markers": "present"})
+    assert "raised_markers_with_pain" not in rules

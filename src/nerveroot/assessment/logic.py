@@ -63,6 +63,8 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         if any(d is None for d in onsets):
             return None
         return all(d is not None and d > days for d in onsets)
+    if op == "pain_in":  # the body map: pain marked in one of these regions (None while no pain region is marked)
+        return None if not case.pain_regions else any(m.region in arg for m in case.pain_regions)
     if op == "age_at_least":
         return _known(case.age, case.age is not None and case.age >= arg)
     if op == "duration_at_least":

@@ -84,6 +84,7 @@ _FACT_KEYS = {
     "pain_at_least",
     "mentioned",
     "onsets_over",
+    "pain_in",
 }
 
 

@@ -423,6 +423,7 @@ Predicate = str | dict[str, Any]
 """A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {unasked: [...]},
 {unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
 {onsets_over: [[items], days]} (every present item began more than `days` ago),
+{pain_in: [regions]} (pain marked on the body map in one of these regions),
 {reported: finding} (true only when known present, so an unasked finding never makes the rule a reason to ask),
 {age_at_least: n},
 {duration_at_least: days}, {duration_under: days}, {course: value}, {trigger: value}, {pain_at_least: n}."""
