@@ -79,11 +79,19 @@ def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | 
     """Root → (likelihood ratio, basis) for one finding with a known status.
 
     A published ratio for a root or group of roots wins; otherwise the default for the finding's kind applies to
-    the roots the finding is linked to (half strength for a secondary link).
+    the roots the finding is linked to (half strength for a secondary link). A level-specific figure (one root
+    against all others) shapes the positive finding only: its root leads, with that figure or the larger group
+    figure it already has, and the finding's other roots count as secondary links.
     """
     linked: dict[str, str] = {link.root: link.weight for link in finding.roots}
+    level = [acc for acc in finding.accuracy if acc.level_specific] if present else []
+    if level:
+        leads = {acc.target for acc in level}
+        linked = {root: "primary" if root in leads else "secondary" for root in linked}
     ratios: dict[str, Ratio] = {}
     for acc in finding.accuracy:
+        if acc.level_specific:
+            continue
         group = GROUPS.get(acc.target) or (frozenset({acc.target}) if acc.target in ROOT_IDS else frozenset())
         value = _published(acc, present)
         if value is None or not group:
@@ -102,6 +110,14 @@ def finding_ratios(finding: Finding, present: bool, default: LocaliserDefault | 
             if root not in ratios:
                 value = base if weight == "primary" else 1 + (base - 1) / 2
                 ratios[root] = (value, f"default for {default.category} findings ({default.sources[0].source})")
+    for acc in level:
+        value = cap(_published(acc, True) or 1.0)
+        if value > ratios.get(acc.target, (1.0, ""))[0]:
+            label = "∞, capped" if acc.lr_positive_infinite else f"{acc.lr_positive:.2f}"
+            ratios[acc.target] = (
+                value,
+                f"published level-specific LR {label} for {acc.target.upper()} ({acc.sources[0].source})",
+            )
     return ratios
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", description="Stable snake_case identifier.")]
 RootId = Literal["l1", "l2", "l3", "l4", "l5", "s1"]
@@ -141,8 +141,21 @@ class Accuracy(Strict):
     lr_positive: float | None = Field(default=None, gt=0, description="Published LR+; infinite values are capped.")
     lr_negative: float | None = Field(default=None, gt=0)
     lr_positive_infinite: bool = Field(default=False, description="Study reported no false positives (LR+ = ∞).")
+    level_specific: bool = Field(
+        default=False,
+        description="A positive finding's ratio for this one root against every other root. It makes the root the "
+        "one the positive finding points to; the finding's negative ratios are unchanged.",
+    )
     note: str | None = None
     sources: Cites
+
+    @model_validator(mode="after")
+    def _level_specific_is_a_positive_root_figure(self) -> Accuracy:
+        if self.level_specific and (
+            self.target not in ROOT_IDS or not (self.lr_positive or self.lr_positive_infinite) or self.lr_negative
+        ):
+            raise ValueError("a level-specific figure is an LR+ (or no false positives) for one root, with no LR-")
+        return self
 
 
 class RootLink(Strict):
