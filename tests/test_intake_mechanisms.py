@@ -218,3 +218,16 @@ def test_the_case_carries_the_contract_fields(kb: KnowledgeBase) -> None:
 def test_an_undated_operation_is_history_not_a_recent_procedure(kb: KnowledgeBase) -> None:
     case = parse_note("PMH: previous discectomy.", kb).case
     assert not case.procedures
+
+
+def test_a_procedure_label_may_be_free_text_or_an_object(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Collectors write a procedure label as plain words or as {"what": ...}; both are scored the same way."""
+    note = "Had a lumbar epidural steroid injection five days ago."
+    rows = [
+        {"id": "p1", "text": note, "labels": {"procedures": ["lumbar epidural steroid injection"]}},
+        {"id": "p2", "text": note, "labels": {"procedures": [{"what": "epidural injection", "days_ago": 5}]}},
+    ]
+    path = tmp_path / "outside.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = evaluate_outside(kb, path)
+    assert (report.procedures.tp, report.procedures.fn) == (2, 0)

@@ -161,6 +161,11 @@ def _confirm_groups(intake: Intake) -> set[str]:
     return {item.group for item in intake.to_confirm}
 
 
+def _procedure_words(label: Any) -> str:
+    """A procedure label's words: free text, or the `what` of an object such as {"what": ..., "days_ago": ...}."""
+    return str(label.get("what", "")) if isinstance(label, dict) else str(label)
+
+
 def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict[str, Any]) -> None:
     """Add one parsed item to the report."""
     statuses = _statuses(intake)
@@ -202,7 +207,7 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
             report.errors.append(f"{item_id}: duration_days {got} expected {want}")
     drugs = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("drug:") and f.status == "present"}
     _tally_sets(report.drugs, drugs, {generic_name(d) or d.lower() for d in labels.get("drugs", [])})
-    gold_proc = {k for p in labels.get("procedures", []) if (k := _procedure_kind(str(p.get("what", ""))))}
+    gold_proc = {k for p in labels.get("procedures", []) if (k := _procedure_kind(_procedure_words(p)))}
     got_proc = {f.id.split(":", 1)[1] for f in intake.findings if f.id.startswith("procedure:")}
     _tally_sets(report.procedures, got_proc, gold_proc)
 
