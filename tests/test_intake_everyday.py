@@ -58,3 +58,14 @@ def test_a_recent_spinal_operation_raises_no_cauda_equina_mention(kb: KnowledgeB
     assert intake.case.age == 59
     assert intake.status("recent_spinal_procedure") == "present"
     assert "cauda_equina" not in {u.group for u in intake.to_confirm}
+
+
+def test_a_procedure_dated_by_a_day_word_happened_and_a_booked_one_has_not(kb: KnowledgeBase) -> None:
+    """A note line naming an injection with 'today', 'yesterday' or 'last week' and no verb records it as done (a
+    recent spinal procedure); one only booked or planned does not, unless a past verb says it also happened."""
+    for note in ("Transforaminal ESI today for L5 pain.", "Caudal epidural yesterday.", "Nerve root block last week."):
+        assert parse_note(note, kb).status("recent_spinal_procedure") == "present", note
+    for note in ("Epidural injection booked for next Tuesday.", "Planned caudal epidural, awaiting date."):
+        assert parse_note(note, kb).status("recent_spinal_procedure") != "present", note
+    done = parse_note("Underwent a planned caesarean under spinal anaesthesia.", kb)
+    assert done.status("recent_spinal_procedure") == "present"

@@ -28,7 +28,16 @@ RECENT_DAYS = 90
 _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
     r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of|now|twice|"
-    r"repeat(?:ed)?|treated with|treatment with|despite)\b|\bpost-|\b\d\s?x\b",
+    r"repeat(?:ed)?|treated with|treatment with|despite|today|yesterday|earlier|this (?:morning|afternoon)|"
+    r"last (?:night|week|month|mon|tues|wednes|thurs|fri|satur|sun)\w*)\b|\bpost-|\b\d\s?x\b",
+    re.IGNORECASE,
+)
+# A procedure only planned ("booked for an epidural next week") has not happened unless a past verb or time says it
+# did ("underwent a planned caesarean under spinal anaesthesia", "had one last month, another booked").
+_PAST = re.compile(r"\b(?:had|has had|have had|underwent|undergone|received|performed|ago|yesterday|last)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:booked|planned|scheduled|awaiting|waiting list|listed for|referred for|will have|is to have|tomorrow|"
+    r"next (?:week|month|mon|tues|wednes|thurs|fri|satur|sun)\w*)\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")
@@ -152,7 +161,8 @@ def read_procedure(span: Span, kind: str, status: str, today: date | None) -> tu
     clause = _clause(span)
     if status == "absent":
         return None, "absent"
-    if status != "present" or not _DONE.search(clause):
+    planned_only = _PLANNED.search(clause) and not _PAST.search(clause)
+    if status != "present" or not _DONE.search(clause) or planned_only:
         return None, "unknown"
     days = days_ago(clause, today, bare=True)
     recent = (days is not None and days <= RECENT_DAYS) or (days is None and kind != "spinal_surgery")
