@@ -69,3 +69,13 @@ def test_a_procedure_dated_by_a_day_word_happened_and_a_booked_one_has_not(kb: K
         assert parse_note(note, kb).status("recent_spinal_procedure") != "present", note
     done = parse_note("Underwent a planned caesarean under spinal anaesthesia.", kb)
     assert done.status("recent_spinal_procedure") == "present"
+
+
+def test_a_normal_verdict_after_a_list_denies_only_its_own_item(kb: KnowledgeBase) -> None:
+    """'normal' closing a list of blood results denies the last item only: the raised values before the comma are
+    still read ("CRP 240, ESR 102, WCC normal" means raised markers); one item with its verdict is still denied."""
+    listed = parse_note("Labs: ESR 75, CRP 160, WCC normal.", kb)
+    assert listed.status("observation:crp_mg_l") == "present"
+    assert listed.status("raised_inflammatory_markers") == "present"
+    alone = parse_note("CRP 4, normal.", kb)
+    assert alone.status("raised_inflammatory_markers") != "present"

@@ -252,16 +252,20 @@ _ITEM_BREAKS = frozenset({",", "and", "but", "with"})
 
 
 def denied_in_item(doc: Doc, start: int, end: int) -> bool:
-    """True when a negation covers [start, end) from within the same list item (no comma or "and" between them):
-    "no fever 38.9" is denied; "no foot pulses, CRP 118" and "no obstruction and a residual of 1.2 L" are not."""
+    """True when a negation covers [start, end) from within the same list item (no comma or "and" between them),
+    before or after it: "no fever 38.9" and "CRP 5 normal" are denied; "no foot pulses, CRP 118", "no obstruction
+    and a residual of 1.2 L" and "CRP 240, WCC normal" are not."""
     span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
     graph = doc._.context_graph
     if span is None or graph is None:
         return False
+
+    def between(m: Any) -> Any:
+        first, last = m.modifier_span
+        return doc[min(last, span.start) : span.start] if first < span.start else doc[span.end : max(first, span.end)]
+
     return any(
-        m.category == "NEGATED_EXISTENCE"
-        and m.modifies(span)
-        and not any(t.lower_ in _ITEM_BREAKS for t in doc[min(m.modifier_span[1], span.start) : span.start])
+        m.category == "NEGATED_EXISTENCE" and m.modifies(span) and not any(t.lower_ in _ITEM_BREAKS for t in between(m))
         for m in graph.modifiers
     )
 
