@@ -56,10 +56,14 @@ def test_common_abbreviations_of_a_cancer_count_as_a_cancer_history(kb: Knowledg
 
 
 def test_a_leg_cold_for_months_is_not_acute_limb_ischaemia_but_still_needs_vascular_review(kb: KnowledgeBase) -> None:
+    cold = {"cold_or_pulseless_leg": "present"}
     _, rules = _case(
-        kb, duration_days=90, red_flags={"cold_or_pulseless_leg": "present"}, symptoms={"numbness": "present"}
+        kb, duration_days=90, red_flags=cold, symptoms={"numbness": "present"}, onset_days={"cold_or_pulseless_leg": 90}
     )
     assert "acute_limb_ischaemia" not in rules and "pulseless_leg" in rules
+    # Months of sciatica do not date a leg that is cold now: it is acute until its own onset says otherwise.
+    level, rules = _case(kb, duration_days=90, red_flags=cold, symptoms={"numbness": "present"})
+    assert level == "emergency" and "acute_limb_ischaemia" in rules
     level, rules = _case(
         kb, duration_days=0, red_flags={"cold_or_pulseless_leg": "present"}, symptoms={"numbness": "present"}
     )
