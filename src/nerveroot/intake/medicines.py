@@ -25,11 +25,13 @@ from nerveroot.knowledge.yaml_io import load_yaml
 
 RECENT_DAYS = 90
 """Spinal procedures within about three months count as recent for infection and haematoma risk (clinical.md)."""
+_WHEN = r"(?:night|week|month|mon|tues|wednes|thurs|fri|satur|sun)\w*"
+"""A period named after 'last' or 'next': 'last week', 'next Tuesday'."""
 _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
     r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of|now|twice|"
     r"repeat(?:ed)?|treated with|treatment with|despite|today|yesterday|earlier|this (?:morning|afternoon)|"
-    r"last (?:night|week|month|mon|tues|wednes|thurs|fri|satur|sun)\w*)\b|\bpost-|\b\d\s?x\b",
+    rf"last {_WHEN})\b|\bpost-|\b\d\s?x\b",
     re.IGNORECASE,
 )
 # A procedure only planned ("booked for an epidural next week") has not happened unless a past verb or time says it
@@ -37,7 +39,7 @@ _DONE = re.compile(
 _PAST = re.compile(r"\b(?:had|has had|have had|underwent|undergone|received|performed|ago|yesterday|last)\b", re.I)
 _PLANNED = re.compile(
     r"\b(?:booked|planned|scheduled|awaiting|waiting list|listed for|referred for|will have|is to have|tomorrow|"
-    r"next (?:week|month|mon|tues|wednes|thurs|fri|satur|sun)\w*)\b",
+    rf"next {_WHEN})\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")
