@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
-from nerveroot.interfaces.report import patient_handout
+from nerveroot.interfaces.report import clinical_note, patient_handout
 from nerveroot.knowledge.base import KnowledgeBase
 
 
@@ -30,3 +30,28 @@ def test_handout_keeps_the_first_days_steps_when_the_plan_states_exercise_once(k
     helps = text.split("## What helps")[1].split("##")[0]
     assert "Aerobic exercise" in helps and "Stretching exercises" in helps
     assert helps.index("Aerobic exercise") < helps.index("Return-to-work support")
+
+
+def test_clinical_note_says_a_suspected_emergency_must_be_ruled_out_whatever_its_estimate(kb: KnowledgeBase) -> None:
+    """A bleed suspected from an anticoagulant and sudden severe pain has a tiny population-based estimate; the note
+    must not print it as a bare 0% beside the emergency, and the routine steps come after the emergency."""
+    case = Case.model_validate(
+        {
+            "age": 67,
+            "history": {"anticoagulant_use": "present"},
+            "red_flags": {"sudden_severe_central_pain": "present"},
+        }
+    )
+    result = assess(case, kb)
+    bleed = next(d for d in result.differential if d.id == "epidural_hematoma")
+    assert result.triage.level == "emergency" and bleed.must_not_miss
+    assert not next(d for d in result.differential if d.id == "disc_herniation").must_not_miss
+    text = clinical_note(result, kb)
+    assert f"**{bleed.name}**" in text and "must be ruled out (model estimate" in text
+    plan = text.split("## Plan")[1]
+    assert plan.lstrip().startswith("_Emergency first")
+
+
+def test_routine_clinical_note_has_no_emergency_preamble(kb: KnowledgeBase) -> None:
+    text = clinical_note(assess(Case(age=38, duration_days=9), kb), kb)
+    assert "Emergency first" not in text and "must be ruled out" not in text

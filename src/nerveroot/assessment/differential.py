@@ -144,6 +144,7 @@ def differential(
                 role=cond.role,
                 icd10=list(parts.icd10),
                 probability=round(probability[cond.id], 4),
+                must_not_miss=cm.id in must_not_miss,
                 why=why,
                 against=against,
             )

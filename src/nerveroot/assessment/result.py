@@ -77,6 +77,9 @@ class DifferentialItem(Out):
     role: str
     icd10: list[str]
     probability: float
+    must_not_miss: bool = Field(
+        default=False, description="A fired red-flag rule suspects it: rule it out whatever its probability."
+    )
     why: list[str]
     against: list[str]
 

@@ -98,7 +98,8 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     out += ["", "## Differential (causes and mimics)"]
     for d in a.differential[:6]:
         out.append(
-            f"- **{d.name}** ({', '.join(d.icd10)}) {d.probability:.0%}"
+            f"- **{d.name}** ({', '.join(d.icd10)}) "
+            + (f"must be ruled out (model estimate {d.probability:.0%})" if d.must_not_miss else f"{d.probability:.0%}")
             + (f": {'; '.join(d.why[:3])}" if d.why else "")
         )
     w = a.workup
@@ -110,6 +111,11 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     ]
     out += [f"- {x.name} ({x.timing.replace('_', ' ')}): {x.why} {refs.mark(x.sources)}" for x in w.tests]
     out += ["", "## Plan"]
+    if t.level == "emergency":
+        out.append(
+            "_Emergency first: the steps below are for nerve root pain once the suspected emergency has been "
+            "excluded or treated._"
+        )
     for step in a.plan.steps:
         if step.items:
             out += [f"### {step.title}", *_items(step.items, refs)]
