@@ -3,14 +3,15 @@ clinician's named root or dermatome each carry a sourced ratio, and every one ca
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case
-from nerveroot.assessment.compiled import compile_kb
-from nerveroot.assessment.differential import condition_scores
+from nerveroot.assessment.compiled import Compiled, compile_kb
+from nerveroot.assessment.differential import Scores, condition_scores
 from nerveroot.assessment.evidence import BELOW_KNEE, derive_evidence
 from nerveroot.assessment.localise import localise
 from nerveroot.intake import parse_note
@@ -115,3 +116,37 @@ def test_femoral_neuropathy_after_hip_surgery_names_no_root(kb: KnowledgeBase) -
     )
     result = assess(case, kb)
     assert result.levels[0].root == "none" and result.differential[0].id == "femoral_neuropathy"
+
+
+def _scores(kb: KnowledgeBase, case: Case, model: Compiled | None = None) -> Scores:
+    evidence = derive_evidence(case)
+    loc = localise(case, evidence, kb)
+    pain = {m.region for m in case.pain_regions}
+    sensory = {m.region for m in case.sensory_regions}
+    return condition_scores(model or compile_kb(kb), evidence.status, loc, pain, sensory)
+
+
+def test_the_sciatica_items_favour_every_radicular_cause_not_only_a_disc(kb: KnowledgeBase) -> None:
+    plain = _scores(kb, _case(symptoms={"back_pain": "present"}))
+    for item in ("pain_below_knee", "leg_pain_worse_than_back"):
+        with_item = _scores(kb, _case(symptoms={"back_pain": "present", item: "present"}))
+        assert with_item.fit["lumbar_spinal_stenosis"] > plain.fit["lumbar_spinal_stenosis"], item
+        assert with_item.fit["common_peroneal_palsy"] == pytest.approx(plain.fit["common_peroneal_palsy"]), item
+        assert with_item.radicular > plain.radicular, item
+
+
+def test_a_type_of_compression_does_not_add_to_the_share_of_root_lesions(kb: KnowledgeBase) -> None:
+    model = compile_kb(kb)
+    case = _case(symptoms={"radiating_leg_pain": "present"})
+    assert any(c.subtype and c.radicular for c in model.conditions)
+    # a subtype's prior is part of its cause's: making it ten times commoner leaves the radicular share alone …
+    inflated = _tenfold(model, {c.id for c in model.conditions if c.subtype})
+    assert _scores(kb, case, inflated).radicular == pytest.approx(_scores(kb, case).radicular)
+    # … whereas a cause counts
+    assert _scores(kb, case, _tenfold(model, {"disc_herniation"})).radicular > _scores(kb, case).radicular
+
+
+def _tenfold(model: Compiled, ids: set[str]) -> Compiled:
+    return replace(
+        model, conditions=tuple(replace(c, prior=c.prior * 10) if c.id in ids else c for c in model.conditions)
+    )

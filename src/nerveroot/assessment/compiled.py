@@ -27,11 +27,14 @@ class ConditionModel:
 
     `fit_roots` are the roots whose findings it explains (its own roots if radicular, the mimicked roots of a
     peripheral mimic); a condition with none is scored on how well the marked regions match its usual regions.
+    `subtype`: a type of compression (foraminal, lateral recess, central canal …) that refines a cause already
+    ranked, so its prior is part of that cause's and it does not add to the share of root lesions.
     """
 
     id: str
     prior: float
     radicular: bool
+    subtype: bool
     fit_roots: tuple[str, ...]
     regions: frozenset[str]
     features: tuple[tuple[str, str, float], ...]  # (finding, status, lr)
@@ -186,6 +189,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
                 id=c.id,
                 prior=c.prior,
                 radicular=bool(c.roots) and c.role != "mimic",
+                subtype=c.role == "type",
                 fit_roots=tuple(c.roots or c.mimics_roots),
                 regions=frozenset(c.regions),
                 features=tuple((f.finding, f.when, cap(f.lr)) for f in c.features),

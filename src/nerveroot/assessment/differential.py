@@ -55,10 +55,13 @@ def fit(model: Compiled, cond: ConditionModel, loc: Localisation, pain: set[str]
 def condition_scores(
     model: Compiled, status: Mapping[str, Status], loc: Localisation, pain: set[str], sensory: set[str]
 ) -> Scores:
-    """The numeric core: prior × matching feature ratios × fit of the findings."""
+    """The numeric core: prior × matching feature ratios × fit of the findings.
+
+    The radicular share counts each presentation once: a type of compression (a subset of stenosis or disc
+    herniation, whose prior is part of theirs) is ranked but left out of both sides of the share."""
     weight: dict[str, float] = {}
     fits: dict[str, float] = {}
-    radicular = 0.0
+    radicular = whole = 0.0
     for cond in model.conditions:
         fits[cond.id] = fit(model, cond, loc, pain, sensory)
         score = cond.prior * fits[cond.id]
@@ -66,10 +69,10 @@ def condition_scores(
             if status.get(finding) == when:
                 score *= lr
         weight[cond.id] = score
-        if cond.radicular:
-            radicular += score
-    total = sum(weight.values()) or 1.0
-    return Scores(weight=weight, radicular=radicular / total, fit=fits)
+        if not cond.subtype:
+            whole += score
+            radicular += score if cond.radicular else 0.0
+    return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fits)
 
 
 @dataclass(frozen=True)
