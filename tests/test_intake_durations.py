@@ -49,6 +49,8 @@ def test_the_complaint_duration_is_read(kb: KnowledgeBase, text: str, days: int)
         "At least 3 times in the last month she has fallen.",
         "A 42-year-old woman with buttock pain.",
         "One week ago he started having chills and a productive cough.",
+        "Pain in both calves after 200 yards, eases within 2 min standing still.",
+        "Leg pain settles within 10 minutes of sitting down.",
     ],
 )
 def test_a_time_said_of_something_else_is_no_duration(kb: KnowledgeBase, text: str) -> None:
@@ -72,3 +74,11 @@ def test_every_form_of_a_duration_reads_the_same_days(
 ) -> None:
     text = form.format(c=complaint, n=n, u=unit, u1=unit.rstrip("s"))
     assert parse_note(text[0].upper() + text[1:], kb).case.duration_days == n * _UNITS[unit]
+
+
+def test_a_relief_time_is_not_when_the_symptom_began(kb: KnowledgeBase) -> None:
+    """'eases within 2 min' says how fast calf pain goes, not that it began today: it is no onset either, and the
+    calf pain eased by standing still is read (the vascular claudication sign)."""
+    case = parse_note("Pain in both calves after 200 yards walking, eases within 2 min standing still.", kb).case
+    assert case.status("calf_pain_relieved_by_standing_still") == "present"
+    assert case.onset_days == {} and case.duration_days is None

@@ -70,7 +70,8 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _NOT_COURSE_BEFORE = re.compile(
-    r"\b(?:stable|unchanged|static|relief|relieved|better|improved|eased|settled|diagnosed|respond\w*|span of|"
+    r"\b(?:stable|unchanged|static|relief|relieved|better|improved|eased|eases|settled|settles|subsides?|stops|"
+    r"goes (?:off|away)|wears off|diagnosed|respond\w*|span of|"
     r"interval of)\b[^.;,]{0,30}$",
     re.IGNORECASE,
 )
@@ -166,6 +167,12 @@ def candidates(doc: Doc, today: date | None) -> Iterator[tuple[int, int, int | N
             yield mt.start(), mt.end(), _days(mt, today), where
 
 
+def not_a_course(text: str, start: int, end: int) -> bool:
+    """A time that is not how long something has lasted: "eased within 2 min", "17 days of antibiotics"."""
+    tail = end - 2 if text[start:end].lower().endswith("of") else end  # "17 days of antibiotic therapy"
+    return bool(_NOT_COURSE_BEFORE.search(text, max(0, start - 40), start) or _NOT_COURSE_AFTER.match(text, tail))
+
+
 def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -> Duration | None:
     """The first duration in the note that is the complaint's (see the module docstring); one said with pain first
     ("numbness since yesterday, leg pain for 3 weeks" has lasted 3 weeks)."""
@@ -177,8 +184,7 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
         span = doc.char_span(start, end, alignment_mode="expand")
         if days is None or days > 36500 or span is None or _FREQUENCY.search(text, max(0, start - 30), start):
             continue
-        tail = end - 2 if text[start:end].lower().endswith("of") else end  # "17 days of antibiotic therapy"
-        if _NOT_COURSE_BEFORE.search(text, max(0, start - 40), start) or _NOT_COURSE_AFTER.match(text, tail):
+        if not_a_course(text, start, end):
             continue
         if where == "bare":  # "pain 30 min", not "after 10 days" (a time word's own pattern reads that)
             if _PREPOSITION_BEFORE.search(text, max(0, start - 20), start):

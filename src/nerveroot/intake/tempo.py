@@ -17,7 +17,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS, DeficitCourse
-from nerveroot.intake.durations import candidates
+from nerveroot.intake.durations import candidates, not_a_course
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
 from nerveroot.intake.state import in_scope_of
@@ -77,7 +77,11 @@ _LEG_PAIN_WORDS = re.compile(
 def onset_days(doc: Doc, findings: list[ParsedFinding], today: date | None) -> dict[str, int]:
     """Days since each present finding began, from a time in the finding's own clause."""
     text = doc.text
-    times = [(s, e, d) for s, e, d, _ in sorted(candidates(doc, today)) if d is not None and d <= 36500]
+    times = [
+        (s, e, d)
+        for s, e, d, _ in sorted(candidates(doc, today))
+        if d is not None and d <= 36500 and not not_a_course(text, s, e)
+    ]
     if not times:
         return {}
     marks = [m.start() for m in _CLAUSE.finditer(text)]
