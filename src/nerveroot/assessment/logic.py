@@ -1,13 +1,19 @@
-"""Three-valued (Kleene) evaluation of rule conditions: True, False or None (not assessed)."""
+"""Three-valued (Kleene) evaluation of rule conditions: True, False or None (not assessed).
+
+A condition tree is compiled once into nested closures (`compile_condition`, kept per tree object by `evaluate`), so
+the assessment reads each rule without walking its dictionaries again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
 
 Truth = bool | None
+Test = Callable[[Evidence, Case], Truth]
 
 
 def k_and(values: list[Truth]) -> Truth:
@@ -30,32 +36,42 @@ def _known(value: int | None, test: bool) -> Truth:
     return None if value is None else test
 
 
-def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
-    """Evaluate a condition tree; unknown findings and missing facts give None, never False."""
-    if isinstance(when, str):
-        status = evidence.get(when)
+def _finding(finding: str) -> Test:
+    def test(evidence: Evidence, case: Case) -> Truth:
+        status = evidence.status.get(finding, "unknown")
         return None if status in UNASSESSED else status == "present"
-    (op, arg), *rest = when.items()
-    if rest:
-        raise ValueError(f"condition must have one operator, got {sorted(when)}")
-    if op == "all":
-        return k_and([evaluate(item, evidence, case) for item in arg])
-    if op == "any":
-        return k_or([evaluate(item, evidence, case) for item in arg])
-    if op == "not":
-        return k_not(evaluate(arg, evidence, case))
-    if op == "unasked":  # true while any listed item is unknown or unsure: keeps self-care from resting on gaps
-        return any(evidence.get(f) in UNASSESSED for f in arg)
-    if op == "unsure":  # true when any listed item was asked and the person is not sure
-        return any(evidence.get(f) == "unsure" for f in arg)
-    if op == "reported":  # true only when the finding is known present: a rule about what was told, never a question
-        return evidence.get(arg) == "present"
-    if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
-        return evaluate(arg, evidence, case) is not True
-    if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve
-        return any(m.group in arg for m in case.to_confirm)
-    if op == "onsets_over":  # every present item began more than n days ago (None if a present item has no onset)
-        items, days = arg
+
+    return test
+
+
+def _all(parts: tuple[Test, ...]) -> Test:
+    def test(evidence: Evidence, case: Case) -> Truth:  # Kleene and: conditions have no side effects
+        unknown = False
+        for part in parts:
+            value = part(evidence, case)
+            if value is False:
+                return False
+            unknown = unknown or value is None
+        return None if unknown else True
+
+    return test
+
+
+def _any(parts: tuple[Test, ...]) -> Test:
+    def test(evidence: Evidence, case: Case) -> Truth:  # Kleene or
+        unknown = False
+        for part in parts:
+            value = part(evidence, case)
+            if value is True:
+                return True
+            unknown = unknown or value is None
+        return None if unknown else False
+
+    return test
+
+
+def _onsets_over(items: list[str], days: int) -> Test:
+    def test(evidence: Evidence, case: Case) -> Truth:
         present = [f for f in items if evidence.get(f) == "present"]
         if not present:
             return False
@@ -63,32 +79,100 @@ def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
         if any(d is None for d in onsets):
             return None
         return all(d is not None and d > days for d in onsets)
+
+    return test
+
+
+def _fact(op: str, arg: Any) -> Test:
+    """An operator on the case's facts rather than on findings."""
+    if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve
+        return lambda evidence, case: any(m.group in arg for m in case.to_confirm)
     if op == "pain_in":  # the body map: pain marked in one of these regions (None while no pain region is marked)
-        return None if not case.pain_regions else any(m.region in arg for m in case.pain_regions)
+        return lambda evidence, case: None if not case.pain_regions else any(m.region in arg for m in case.pain_regions)
     if op == "age_at_least":
-        return _known(case.age, case.age is not None and case.age >= arg)
+        return lambda evidence, case: _known(case.age, case.age is not None and case.age >= arg)
     if op == "duration_at_least":
-        return _known(case.duration_days, case.duration_days is not None and case.duration_days >= arg)
+        return lambda evidence, case: _known(
+            case.duration_days, case.duration_days is not None and case.duration_days >= arg
+        )
     if op == "duration_under":
-        return _known(case.duration_days, case.duration_days is not None and case.duration_days < arg)
+        return lambda evidence, case: _known(
+            case.duration_days, case.duration_days is not None and case.duration_days < arg
+        )
     if op == "pain_at_least":
-        return _known(case.pain_score, case.pain_score is not None and case.pain_score >= arg)
+        return lambda evidence, case: _known(case.pain_score, case.pain_score is not None and case.pain_score >= arg)
     if op == "course":
-        return None if case.course == "unknown" else case.course == arg
+        return lambda evidence, case: None if case.course == "unknown" else case.course == arg
     if op == "trigger":  # what set the pain off, as the note or the person tells it
-        return None if case.trigger == "unknown" else case.trigger == arg
+        return lambda evidence, case: None if case.trigger == "unknown" else case.trigger == arg
     raise ValueError(f"unknown condition operator {op!r}")
 
 
-def unknown_findings(when: Any, evidence: Evidence) -> list[str]:
-    """Finding ids in a condition tree that nobody has assessed (not asked, or asked and unsure)."""
+def compile_condition(when: Any) -> Test:
+    """A condition tree as a function of (evidence, case); unknown findings and missing facts give None, never
+    False. ValueError for a malformed tree."""
     if isinstance(when, str):
-        return [when] if evidence.get(when) in UNASSESSED else []
+        return _finding(when)
+    (op, arg), *rest = when.items()
+    if rest:
+        raise ValueError(f"condition must have one operator, got {sorted(when)}")
+    if op == "all":
+        return _all(tuple(compile_condition(item) for item in arg))
+    if op == "any":
+        return _any(tuple(compile_condition(item) for item in arg))
+    if op == "not":
+        inner = compile_condition(arg)
+        return lambda evidence, case: k_not(inner(evidence, case))
+    if op == "unasked":  # true while any listed item is unknown or unsure: keeps self-care from resting on gaps
+        return lambda evidence, case: any(evidence.get(f) in UNASSESSED for f in arg)
+    if op == "unsure":  # true when any listed item was asked and the person is not sure
+        return lambda evidence, case: any(evidence.get(f) == "unsure" for f in arg)
+    if op == "reported":  # true only when the finding is known present: a rule about what was told, never a question
+        return lambda evidence, case: evidence.get(arg) == "present"
+    if op == "unless":  # an exclusion: blocks only when known to hold, so an unasked item never lowers urgency
+        blocker = compile_condition(arg)
+        return lambda evidence, case: blocker(evidence, case) is not True
+    if op == "onsets_over":  # every present item began more than n days ago (None if a present item has no onset)
+        items, days = arg
+        return _onsets_over(items, days)
+    return _fact(op, arg)
+
+
+_COMPILED: dict[int, tuple[Any, Test, tuple[str, ...]]] = {}
+COMPILED_LIMIT = 4096
+"""Trees kept compiled (the knowledge base has a few hundred); past this the store starts again."""
+
+
+def _asked(when: Any) -> tuple[str, ...]:
+    """The finding ids under the tree's and/or/not branches, in order (repeats kept): those an interview can ask."""
+    if isinstance(when, str):
+        return (when,)
     found: list[str] = []
     for op, arg in when.items():
         if op in ("all", "any"):
             for item in arg:
-                found += unknown_findings(item, evidence)
+                found += _asked(item)
         elif op == "not":
-            found += unknown_findings(arg, evidence)
-    return found
+            found += _asked(arg)
+    return tuple(found)
+
+
+def _entry(when: Any) -> tuple[Any, Test, tuple[str, ...]]:
+    hit = _COMPILED.get(id(when))
+    if hit is not None and hit[0] is when:
+        return hit
+    if len(_COMPILED) >= COMPILED_LIMIT:
+        _COMPILED.clear()
+    hit = _COMPILED[id(when)] = (when, compile_condition(when), _asked(when))
+    return hit
+
+
+def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
+    """Evaluate a condition tree; unknown findings and missing facts give None, never False."""
+    return _entry(when)[1](evidence, case)
+
+
+def unknown_findings(when: Any, evidence: Evidence) -> list[str]:
+    """Finding ids in a condition tree that nobody has assessed (not asked, or asked and unsure)."""
+    status = evidence.status
+    return [f for f in _entry(when)[2] if status.get(f, "unknown") in UNASSESSED]

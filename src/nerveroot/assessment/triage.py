@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
 from nerveroot.assessment.logic import evaluate, unknown_findings
@@ -18,25 +20,52 @@ SUMMARY: dict[Urgency, str] = {
 }
 
 
-def _present(when: object, evidence: Evidence) -> list[str]:
+def _leaves(when: object) -> tuple[str, ...]:
+    """The strings a rule's condition names outside its exclusions (`unless`): those that, when present, are the
+    findings a fired rule cites."""
     if isinstance(when, str):
-        return [when] if evidence.get(when) == "present" else []
+        return (when,)
     if isinstance(when, dict):
-        return [
+        return tuple(
             f
             for op, arg in when.items()
             if op != "unless"
             for item in (arg if isinstance(arg, list) else [arg])
-            for f in _present(item, evidence)
-        ]
-    return []
+            for f in _leaves(item)
+        )
+    return ()
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """What triage reads from the knowledge base alone, built once per knowledge base object."""
+
+    rules: tuple[tuple[TriageRule, frozenset[str]], ...]  # each rule with the findings it cites when it fires
+    flags: tuple[tuple[RedFlag, frozenset[str]], ...]
+
+
+_TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
+
+
+def _tables(kb: KnowledgeBase) -> _Tables:
+    hit = _TABLES.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    tables = _Tables(
+        rules=tuple((rule, frozenset(_leaves(rule.when))) for rule in kb.all("triage_rules", TriageRule)),
+        flags=tuple((flag, frozenset(flag.findings)) for flag in kb.all("red_flags", RedFlag)),
+    )
+    _TABLES[id(kb)] = (kb, tables)
+    return tables
 
 
 def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
     reasons: list[TriageReason] = []
     open_rules: list[TriageRule] = []
-    for rule in kb.all("triage_rules", TriageRule):
+    tables = _tables(kb)
+    status = evidence.status
+    for rule, cited in tables.rules:
         outcome = evaluate(rule.when, evidence, case)
         if outcome is True:
             reasons.append(
@@ -45,7 +74,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
                     name=rule.name,
                     group=rule.group,
                     level=rule.level,
-                    findings=sorted(set(_present(rule.when, evidence))),
+                    findings=sorted(f for f in cited if status.get(f) == "present"),
                     rationale=rule.rationale,
                     advice=rule.advice,
                     sources=rule.sources,
@@ -58,14 +87,14 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     return Triage(
         level=level,
         reasons=reasons,
-        not_assessed=_not_assessed(evidence, kb, open_rules, {f for r in reasons for f in r.findings}),
+        not_assessed=_not_assessed(evidence, tables, open_rules, {f for r in reasons for f in r.findings}),
         to_confirm=[ToConfirm(group=m.group, text=m.text) for m in case.to_confirm],
         summary=SUMMARY[level],
     )
 
 
 def _not_assessed(
-    evidence: Evidence, kb: KnowledgeBase, open_rules: list[TriageRule], fired: set[str]
+    evidence: Evidence, tables: _Tables, open_rules: list[TriageRule], fired: set[str]
 ) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
@@ -75,9 +104,9 @@ def _not_assessed(
             if ORDER[rule.level] > ORDER[could_raise.get(finding, "self_care")]:
                 could_raise[finding] = rule.level
     items = []
-    for flag in kb.all("red_flags", RedFlag):
+    for flag, named in tables.flags:
         unasked = [f for f in flag.findings if evidence.get(f) in UNASSESSED]
-        if not unasked or fired & set(flag.findings):
+        if not unasked or not fired.isdisjoint(named):
             continue
         raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=lambda u: ORDER[u])
         items.append(
