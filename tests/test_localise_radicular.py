@@ -150,3 +150,18 @@ def _tenfold(model: Compiled, ids: set[str]) -> Compiled:
     return replace(
         model, conditions=tuple(replace(c, prior=c.prior * 10) if c.id in ids else c for c in model.conditions)
     )
+
+
+def test_spared_hip_abduction_and_inversion_point_a_foot_drop_to_the_peroneal_nerve(kb: KnowledgeBase) -> None:
+    drop = {"movement": "ankle_dorsiflexion", "side": "left", "grade": 2}
+
+    def power(**grades: int) -> Case:
+        return _case(strength=[drop, *({"movement": m, "side": "left", "grade": g} for m, g in grades.items())])
+
+    hip_spared = assess(power(hip_abduction=5), kb)
+    assert hip_spared.differential[0].id == "common_peroneal_palsy"
+    both_spared = assess(power(hip_abduction=5, ankle_inversion=5), kb)
+    assert both_spared.levels[0].root == "none"
+    assert assess(power(hip_abduction=3), kb).levels[0].root == "l5"
+    # foot drop alone still ranks the L5 root first: the series only make the palsy a serious contender
+    assert _top(kb, _case(strength=[drop]))[0] == "l5"
