@@ -133,10 +133,11 @@ def test_a_card_keeps_its_sentences_before_extra_guideline_entries(ctx: QaContex
     text = "One two three. Four five six. Seven eight nine. Ten eleven twelve."
     planned = [("Guidelines", [(s.text, s) for s in others]), ("Card", [(text, card)])]
     budget = words(text) + words(others[0].text) + 1
-    kept = trim(planned, "", budget, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}), card_first=True)
+    kept = trim(planned, "", budget, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}))
     assert [st.id for _, st in kept[0][1]] == [others[0].id] and kept[1][1][0][0] == text
-    cut = trim(planned, "", budget, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}))
-    assert cut[-1][1][0][0] != text
+    tight = trim(planned, "", words(others[0].text) + 6, frozenset({card.id}), frozenset(), frozenset({"Guidelines"}))
+    assert [st.id for _, st in tight[0][1]] == [others[0].id]  # the first guideline entry outlasts the card's tail
+    assert tight[1][1][0][0] != text
 
 
 class FakeEncoder:
@@ -234,7 +235,7 @@ def test_side_effect_question_without_a_card_leads_with_the_side_effects(ctx: Qa
     assert answer_question(ctx, "What side effects does tramadol have?").answer.startswith("Common side effects of")
 
 
-def test_study_results_outlast_second_guideline_stances_when_findings_are_asked(ctx: QaContext) -> None:
+def test_second_guideline_entries_go_first_and_findings_outlast_other_sections(ctx: QaContext) -> None:
     first, second, study, extra = ctx.statements[:4]
     planned = [
         ("Guidelines", [("alpha beta gamma", first), ("delta epsilon zeta", second)]),
@@ -243,7 +244,13 @@ def test_study_results_outlast_second_guideline_stances_when_findings_are_asked(
     ]
     budget = 6  # room for two of the four three-word entries
     default = trim(planned, "", budget, frozenset(), frozenset(), frozenset({"Guidelines"}))
-    assert [title for title, _ in default] == ["Guidelines"]
+    assert [(title, [st.id for _, st in entries]) for title, entries in default] == [
+        ("Guidelines", [first.id]),
+        ("Studies", [study.id]),
+    ]
+    kept = trim(planned, "", budget, frozenset({second.id}), frozenset(), frozenset({"Guidelines"}))
+    assert [st.id for _, st in kept[0][1]] == [first.id, second.id]  # one the lead rests on stays
+    planned = [planned[0], planned[2], planned[1]]  # the studies last, where an ordinary section goes first
     asked = trim(
         planned, "", budget, frozenset(), frozenset(), frozenset({"Guidelines"}), findings=frozenset({"Studies"})
     )

@@ -18,6 +18,7 @@ from nerveroot.qa.models import Answer, AnswerStatement, Section
 from nerveroot.qa.plan import CardRule, choose_card, trim, wants_disagreement
 from nerveroot.qa.ranking import Ranked, care, dedupe, select, with_cards
 from nerveroot.qa.references import Numbering, label
+from nerveroot.qa.related import RELATED, related_cards
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.sections import DRUG_QTYPES, cap, section_order, shown_text
 from nerveroot.qa.text import tokenize
@@ -92,6 +93,9 @@ def assemble(
     lead_text = " ".join(text for text, _ in lead)
     planned = [(title, [(shown_text(r.statement, lead), r.statement) for r in grouped[title]]) for title in order]
     planned = [(title, [(text, st) for text, st in entries if text]) for title, entries in planned]
+    shown = frozenset(r.statement.id for rs in grouped.values() for r in rs) | lead_ids
+    if related := related_cards(ctx, question, hits, links, shown):  # after the sections, before warning signs
+        planned.insert(sum(title != SEEK_CARE for title, _ in planned), (RELATED, related))
     if not settings.full:
         planned = trim(
             planned,
@@ -100,7 +104,6 @@ def assemble(
             lead_ids,
             frozenset({SEEK_CARE}),
             frozenset({GUIDELINES}),
-            card_first=bool(cards),
             findings=frozenset(t for t in order if t.startswith(RESEARCH))
             if intent.asks(*FINDINGS_QTYPES)
             else frozenset(),
