@@ -83,10 +83,21 @@ def _onsets_over(items: list[str], days: int) -> Test:
     return test
 
 
+def _procedure_within(evidence: Evidence, case: Case, days: int) -> Truth:
+    if any(p.days_ago is not None and p.days_ago <= days for p in case.procedures):
+        return True
+    undated = any(p.days_ago is None for p in case.procedures) or (
+        not case.procedures and evidence.get("recent_spinal_procedure") == "present"
+    )
+    return None if undated else False
+
+
 def _fact(op: str, arg: Any) -> Test:
     """An operator on the case's facts rather than on findings."""
     if op == "mentioned":  # a red-flag mention in these groups that the intake could not resolve
         return lambda evidence, case: any(m.group in arg for m in case.to_confirm)
+    if op == "procedure_within":  # a spinal procedure done at most n days ago (None if one is present but undated)
+        return lambda evidence, case: _procedure_within(evidence, case, arg)
     if op == "pain_in":  # the body map: pain marked in one of these regions (None while no pain region is marked)
         return lambda evidence, case: None if not case.pain_regions else any(m.region in arg for m in case.pain_regions)
     if op == "age_at_least":

@@ -85,6 +85,7 @@ _FACT_KEYS = {
     "mentioned",
     "onsets_over",
     "pain_in",
+    "procedure_within",
 }
 
 

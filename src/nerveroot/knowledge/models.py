@@ -437,6 +437,7 @@ Predicate = str | dict[str, Any]
 {unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
 {onsets_over: [[items], days]} (every present item began more than `days` ago),
 {pain_in: [regions]} (pain marked on the body map in one of these regions),
+{procedure_within: days} (a spinal procedure done at most `days` ago; unknown when one is undated),
 {reported: finding} (true only when known present, so an unasked finding never makes the rule a reason to ask),
 {age_at_least: n},
 {duration_at_least: days}, {duration_under: days}, {course: value}, {trigger: value}, {pain_at_least: n}."""
