@@ -173,10 +173,16 @@ def _measured(text: str, cue: re.Match[str], base: int, findings: list[ParsedFin
     return False
 
 
-def _advice(before: str) -> bool:
-    """Whether the words just before a cue make it safety-netting advice ("return if any bladder problems")."""
+@lru_cache(maxsize=1)
+def _advice_after() -> re.Pattern[str]:
+    return re.compile(lexicon()["advice_after"], re.IGNORECASE)
+
+
+def _advice(before: str, after: str) -> bool:
+    """Whether the words around a cue make it safety-netting advice ("return if any bladder problems", "CES safety
+    net card given")."""
     clause = re.split(r"[,;:()]|\s[-–]\s", before)[-1]
-    return bool(_hypothetical().search(" ".join(clause.split()[-8:])))
+    return bool(_hypothetical().search(" ".join(clause.split()[-8:])) or _advice_after().match(after))
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +224,8 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
             for cue, facts in hits:
                 a, b = base + cue.start(), base + cue.end()
                 asserted = _ASSERTED.match(text[cue.end() :])
-                if _advice(text[: cue.start()]) or (negation_settles and denied(a, b) and not asserted):
+                advice = _advice(text[: cue.start()], text[cue.end() :])
+                if advice or (negation_settles and denied(a, b) and not asserted):
                     continue
                 if group == "cauda_equina" and _BOTH.search(cue.group()) and sign_clause(text, cue.start(), cue.end()):
                     continue  # "power 5/5 both legs", "ankle jerks absent bilaterally": a sign on both sides

@@ -26,9 +26,11 @@ def _lines() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     out = []
     for spec in _data()["sections"].values():
         header = "|".join(spec["headers"])
-        # "CES screen: negative", and without the colon "CES screen negative", "Red flags nil"
+        # "CES screen: negative", and without the colon "CES screen negative", "Red flags nil"; a line or one item of a
+        # comma list ("Obs fine, CES screen neg, neuro NAD")
         pattern = (
-            rf"(?:^|(?<=[\n|;.]))[ \t]*(?:{header})(?:[ \t]*[:=-][ \t]*|[ \t]+)(?:{denial})[ \t]*\.?[ \t]*(?=$|[\n|;])"
+            rf"(?:^|(?<=[\n|;.,]))[ \t]*(?:{header})(?:[ \t]*[:=-][ \t]*|[ \t]+)(?:{denial})"
+            r"[ \t]*(?:\.(?=\s|$)|(?=$|[\n|;,]))"
         )
         out.append((re.compile(pattern, re.IGNORECASE | re.MULTILINE), tuple(spec["absent"])))
     return out
