@@ -17,7 +17,6 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,6 +37,8 @@ def cache_dir() -> Path:
 
 def key_of(text: str, packages: Iterable[str], files: Iterable[Path]) -> str:
     """Hash of `text`, the Python version, the installed versions of `packages` and the files' names and bytes."""
+    from importlib import metadata  # read the versions only when a key is made (`--help` never does)
+
     digest = hashlib.sha256(f"{sys.version}|{text}".encode())
     for package in packages:
         digest.update(f"|{package}={metadata.version(package)}".encode())
@@ -52,7 +53,7 @@ def sources(*folders: Path, suffixes: tuple[str, ...] = (".py", ".yaml", ".json"
     return sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in suffixes)
 
 
-def _trusted(path: Path) -> bool:
+def trusted(path: Path) -> bool:
     info = path.stat()
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
@@ -73,7 +74,7 @@ def load_or_build(
     directory = cache or cache_dir()
     path = directory / f"{prefix}{key}.pickle"
     try:
-        if path.is_file() and _trusted(path):
+        if path.is_file() and trusted(path):
             value = pickle.loads(path.read_bytes())
             if isinstance(value, kind):
                 return value

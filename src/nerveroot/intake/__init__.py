@@ -1,7 +1,12 @@
 """Free-text intake: clinical notes and patients' own words → a Case and findings with their source words."""
 
+import atexit
+
+from nerveroot import regexes
 from nerveroot.intake.lean_imports import import_language_libraries
 
+regexes.preload()  # the patterns compiled below and on the first note, from their saved compiled form
+atexit.register(regexes.save)
 import_language_libraries()
 
 from nerveroot.intake.models import Intake, ParsedFinding  # noqa: E402

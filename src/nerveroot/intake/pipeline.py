@@ -9,7 +9,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import medspacy  # noqa: F401  (registers the medspaCy factories)
 import spacy
+from medspacy.common.regex_matcher import RegexMatcher
+from medspacy.common.util import get_token_for_char
+from medspacy.context import ConText, ConTextRule
+from medspacy.target_matcher import TargetRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,19 +29,6 @@ from nerveroot.intake.rules import (
     share_compiled,
 )
 from nerveroot.knowledge.base import KnowledgeBase
-
-try:  # PyRuSH (imported by medspaCy) logs sentence text through loguru; keep it silent.
-    from loguru import logger as _loguru
-
-    _loguru.disable("PyRuSH")
-except ImportError:  # pragma: no cover - loguru ships with medspaCy
-    pass
-
-import medspacy  # noqa: F401  (registers the medspaCy factories)
-from medspacy.common.regex_matcher import RegexMatcher
-from medspacy.common.util import get_token_for_char
-from medspacy.context import ConText, ConTextRule
-from medspacy.target_matcher import TargetRule
 
 _SENTENCE_END = {".", "!", "?"}
 _ABBREVIATIONS = frozenset(

@@ -12,19 +12,18 @@ that form valid, and a pattern whose saved form does not equal a fresh compile i
 
 from __future__ import annotations
 
-import _sre
 import copyreg
 import io
 import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
-from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
 from spacy.language import Language
 
 from nerveroot import snapshots
+from nerveroot.regexes import compiled_form, from_form
 
 PREFIX = "intake-pipeline-"
 _ROOT = snapshots.PACKAGE
@@ -32,30 +31,18 @@ _ROOT = snapshots.PACKAGE
 
 def snapshot_key(kb_content_hash: str) -> str:
     """Hash of the knowledge base, the building code and data, the library versions and the Python version."""
-    files = [*snapshots.sources(_ROOT / "intake", _ROOT / "knowledge"), _ROOT / "assessment" / "case.py"]
+    files = [
+        *snapshots.sources(_ROOT / "intake", _ROOT / "knowledge"),
+        _ROOT / "assessment" / "case.py",
+        _ROOT / "regexes.py",
+    ]
     return snapshots.key_of(kb_content_hash, ("spacy", "medspacy"), files)
 
 
-def _compiled(pattern: str, flags: int, code: list[int], groups: int, index: dict[str, int]) -> re.Pattern[str]:
-    """A pattern from its saved compiled form (as `re` builds it after parsing)."""
-    names: list[str | None] = [None] * (groups + 1)
-    for name, i in index.items():
-        names[i] = name
-    compiled: re.Pattern[str] = _sre.compile(pattern, flags, code, groups, index, tuple(names))
-    return compiled
-
-
 def _reduce_pattern(pattern: re.Pattern[str]) -> tuple[Any, tuple[Any, ...]]:
-    tree = _parser.parse(pattern.pattern, pattern.flags)
-    args = (
-        pattern.pattern,
-        pattern.flags,
-        [int(op) for op in _compiler._code(tree, pattern.flags)],
-        pattern.groups,
-        tree.state.groupdict,
-    )
-    if isinstance(pattern.pattern, str) and _compiled(*args) == pattern:
-        return _compiled, args
+    form = compiled_form(pattern) if isinstance(pattern.pattern, str) else None
+    if form is not None:
+        return from_form, form
     return re._compile, (pattern.pattern, pattern.flags)  # type: ignore[attr-defined]
 
 

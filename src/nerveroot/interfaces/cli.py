@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import typer
+import atexit
 
-from nerveroot.interfaces import (
+from nerveroot import regexes
+
+regexes.preload()  # every pattern compiled from here on, from its saved compiled form (nerveroot.regexes)
+atexit.register(regexes.save)
+
+import typer  # noqa: E402
+
+from nerveroot.interfaces import (  # noqa: E402
     cli_assess,
     cli_batch,
     cli_eval,
