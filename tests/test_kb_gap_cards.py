@@ -18,6 +18,12 @@ PARAPHRASES: dict[str, str] = {
     "faq_diclofenac_who_not": "I had a heart attack two years ago, is diclofenac okay for my sciatica?",
     "faq_duloxetine_who_not": "I have glaucoma and kidney trouble - should I avoid duloxetine?",
     "faq_travel_sciatica": "twelve hours on a plane next week with a bad sciatic leg, how do I survive it?",
+    "faq_modic_types": "radiologist mentions fatty marrow change beside the endplate, Modic 2 - should I worry?",
+    "faq_high_intensity_zone": "bright spot in the back of my L5 disc on the T2 pictures - is that what hurts?",
+    "faq_sequestration_mri": "a piece of disc has broken off and moved down behind the vertebra, what does that mean?",
+    "faq_foraminal_grades": "the exit hole for the L5 root is narrowed grade 3 on my scan, how bad is that?",
+    "faq_disc_herniation_cause": "how does a disc actually burst out - was it the heavy box I lifted?",
+    "faq_what_worsens_sciatica": "which everyday things aggravate sciatica, like sitting at the computer?",
 }
 """A card and a question, worded here, that it should answer (found among the first three cards)."""
 
