@@ -92,7 +92,8 @@ _WEAK_WORD = re.compile(r"\bweak|\bparesis\b|\b(?:power|strength)\b", re.IGNOREC
 
 
 def derive_findings(state: ParseState) -> None:
-    """Findings implied by others: bilateral leg symptoms (both legs symptomatic or severely weak), weakness from a weak
+    """Findings implied by others: bilateral leg symptoms (both legs symptomatic, severely weak or with a positive SLR),
+    weakness from a weak
     movement, numbness, back pain."""
     by_id: dict[str, list[ParsedFinding]] = {}
     for f in state.findings:
@@ -124,9 +125,11 @@ def derive_findings(state: ParseState) -> None:
         state.add("bilateral_leg_symptoms", "red_flag", "present", None, leg[0].start, leg[0].end)
         present.add("bilateral_leg_symptoms")
     # A severe deficit (grade 3 or less, foot drop) in both legs is the "severe or progressive bilateral deficit" of
-    # the CES red flags (BASS 2018 via the Cornwall pathway; clinical.md §3.1). Mild weakness or reflexes alone are
-    # not: both ankle jerks are reduced in a polyneuropathy (clinical.md, mimics table).
-    severe = [*by_id.get("severe_motor_deficit", []), *by_id.get("foot_drop", [])]
-    motor = [f for f in severe if f.status == "present" and f.side]
+    # the CES red flags (BASS 2018 via the Cornwall pathway; clinical.md §3.1), and a positive nerve-tension test in
+    # both legs is bilateral sciatica (BASS 2018, NHS Lothian: the rule ces_bilateral_sciatica). Mild weakness or
+    # reflexes alone are not: both ankle jerks are reduced in a polyneuropathy (clinical.md, mimics table); the
+    # safety net asks about them.
+    bilateral_signs = ("severe_motor_deficit", "foot_drop", "slr_positive", "femoral_stretch_positive")
+    motor = [f for fid in bilateral_signs for f in by_id.get(fid, []) if f.status == "present" and f.side]
     if {f.side for f in motor} == {"left", "right"} and "bilateral_leg_symptoms" not in present:
         state.add("bilateral_leg_symptoms", "red_flag", "present", None, motor[0].start, motor[0].end)

@@ -12,7 +12,7 @@ from nerveroot.intake.areas import named_areas
 from nerveroot.intake.medicines import read_drug, read_procedure
 from nerveroot.intake.models import FindingStatus, Qualifier
 from nerveroot.intake.sides import side_tokens, sides_for
-from nerveroot.intake.state import Mention, ParseState, denied_in_item, in_scope_of
+from nerveroot.intake.state import Mention, ParseState, denied_here, denied_in_item, in_scope_of
 from nerveroot.intake.values import readings
 
 MEDICINE_KINDS = ("drug", "drug_class", "procedure")
@@ -93,6 +93,9 @@ def _area_sides(doc: Doc, span: Span) -> tuple[Side, ...]:
 _CLAUSE_MARKS = {",", ";"}
 
 
+_DOUBT = {"FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+
+
 def read_named_areas(state: ParseState, roots: RootRegions) -> None:
     """Named roots and nerve territories (areas.py): a finding each; a numb or tingling named dermatome also marks
     the root's sensory regions.
@@ -105,10 +108,10 @@ def read_named_areas(state: ParseState, roots: RootRegions) -> None:
             span = doc.char_span(area.start, area.end, alignment_mode="expand")
             if span is None:
                 continue
-            status: FindingStatus = (
-                "absent" if in_scope_of(doc, area.start, area.end, {"NEGATED_EXISTENCE"}) else "present"
-            )
-            if status == "present" and in_scope_of(doc, area.start, area.end):
+            status: FindingStatus = "absent" if denied_here(doc, area.start, area.end) else "present"
+            if status == "present" and in_scope_of(
+                doc, area.start, area.end, {"FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+            ):
                 status = "unknown"
             sides = _area_sides(doc, span) or (None,)
             fid = "root_distribution" if area.kind == "root" else "nerve_territory"

@@ -3,9 +3,11 @@
 The target matcher keeps one phrase where two overlap, so "progressive weakness in his legs bilaterally" is read as
 bilateral leg symptoms and the progressive weakness it also states is lost. Every curated red-flag and history rule
 is run again over the text; a match that reaches past a kept mention it overlaps, and whose finding no mention over
-the same words carries, is added with the ConText status of its own words. A match that overlaps nothing was seen by
-the matcher already; one inside a longer phrase belongs to that phrase unless both are red flags of different groups
-(safety-net lexicon); mentions over the same words that already carry all its findings keep their own reading.
+the same words carries, is added with the ConText status of its own words. A match that overlaps nothing lost to a
+phrase that itself lost ("Progressive leg weakness then paraplegia": the middle phrase took "paraplegia" and then
+gave way) and is added too. One inside a longer phrase belongs to that phrase unless it is another red flag that is
+not a degree of the longer phrase's (safety-net lexicon `alternatives`); mentions over the same words that already
+carry all its findings keep their own reading.
 """
 
 from __future__ import annotations
@@ -39,13 +41,28 @@ def _groups() -> dict[str, str]:
     return {fact: group for group, spec in lexicon()["groups"].items() for fact in spec["facts"]}
 
 
+@lru_cache(maxsize=1)
+def _alternatives() -> dict[str, frozenset[str]]:
+    """Finding id → the red flags that are other degrees of the same thing (lexicon ``alternatives``)."""
+    out: dict[str, frozenset[str]] = {}
+    for group in lexicon()["alternatives"]:
+        for fact in group:
+            out[fact] = out.get(fact, frozenset()) | frozenset(group)
+    return out
+
+
 def _apart(container: Mention, spec: TargetSpec) -> bool:
-    """A red flag of another group inside a red-flag phrase ("my legs keep getting weaker" is both legs and a
-    progressing deficit); anything else inside a longer phrase is part of that phrase."""
+    """A red flag inside a red-flag phrase that states another red flag ("my legs keep getting weaker" is both legs
+    and a progressing deficit; "weakness → paraplegia" is a progressing deficit and an inability to walk) is read
+    too, unless it is another degree of the container's ("fall from a ladder" is not a minor fall); anything else
+    inside a longer phrase is part of that phrase."""
     if container.kind not in _KINDS:
         return False
     theirs = {_groups().get(i) for i in container.ids}
-    return not ({_groups().get(i) for i in spec.ids} & theirs)
+    if not ({_groups().get(i) for i in spec.ids} & theirs):
+        return True
+    degrees = set().union(*(_alternatives().get(i, frozenset()) for i in container.ids))
+    return not (set(spec.ids) & (set(container.ids) | degrees))
 
 
 def _status(doc: Doc, span: Span, kind: str) -> tuple[FindingStatus, Qualifier | None]:
@@ -76,7 +93,7 @@ def hidden_red_flags(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             if span is None:
                 continue
             over = [m for m in (*mentions, *added) if m.span.start < span.end and span.start < m.span.end]
-            if not over or set(spec.ids) <= {i for m in over for i in m.ids}:
+            if over and set(spec.ids) <= {i for m in over for i in m.ids}:
                 continue
             if any(m.span.start <= span.start and span.end <= m.span.end and not _apart(m, spec) for m in over):
                 continue  # words inside a longer phrase belong to it ("fall from a ladder" is not a minor fall)

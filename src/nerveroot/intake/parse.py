@@ -4,8 +4,9 @@ Vocabulary lives in data/ (targets, ConText cues, medicines, measures, template 
 the code is a few general mechanisms, one module each: state.py (mentions and their ConText status), sides.py,
 windows.py and exam.py (exam values beside their movement, reflex or test), plain.py (plain findings and body
 regions), course.py (demographics, timing, implied findings), facts.py (medicines, procedures, measured values,
-denied template sections), safety.py (red-flag words not understood → to_confirm; unparsed sentences) and
-chunks.py (a long note read section by section in linear time).
+denied template sections), safety.py (red-flag words not understood → to_confirm; unparsed sentences), clauses.py
+(a sign examined on both sides, not symptoms in both legs) and chunks.py (a long note read section by section in
+linear time).
 
 
 Status rules (ConText modifiers on each matched phrase):

@@ -31,6 +31,10 @@ RIGHT_AS_ADVERB = re.compile(r"^\s+" + RIGHT_ADVERB, re.IGNORECASE)
 _SIDE = r"(left|right|lt|rt|(?-i:L|R))"
 SIDE_ORDER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*/\s*{_SIDE}\b(?!\s*/)", re.IGNORECASE)
 """An ordered side list ("(R / L)", "L/R:"): two values written with it go to the sides in that order."""
+SIDE_RESPECTIVELY = re.compile(
+    rf"(?<![\w/]){_SIDE}\.?\s+(?:and|&)\s+(?:the\s+)?{_SIDE}\b(?=[^.;]*\brespectively\b)", re.IGNORECASE
+)
+"""Sides named in order with "respectively" ("the left and right dorsiflexion were 0/5 and 2/5, respectively")."""
 SYMMETRIC = re.compile(
     r"\b(?:symmetric(?:al|ally)?|equal(?:ly)?(?! to)|same (?:on )?both sides)\b|(?<!\w)(?-i:L ?= ?R|R ?= ?L)(?!\w)",
     re.IGNORECASE,
@@ -77,6 +81,7 @@ GRADE_WAS_NOW = re.compile(
 EARLIER_BEFORE = re.compile(rf"\b{_PREV}\s*:?\s*(?:only\s+)?$", re.IGNORECASE)
 EARLIER_AFTER = re.compile(r"\s*(?:→|->|⇒|to\b)\s*[0-5]")
 """Words marking a grade as an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5"."""
+GRADE_LIST_AFTER = re.compile(r"\s*(?:,|and|&)\s*(?:and\s+)?[0-5]\s*[+-]?\s*/\s*5")
 STRONG_CUE = re.compile(
     r"\b(?:normal(?:ly)?|full|strong|intact|good|preserved|fine|ok|okay|nad|unremarkable|easily|satisfactory|"
     r"able|no (?:problem|difficulty|trouble|weakness))\b",
@@ -401,23 +406,3 @@ BLADDER_WORD = re.compile(
     r"\b(?:bladder|urin\w*|wee\w*|pee\w*|void\w*|water(?:works)?|micturi\w*|catheter\w*|wet\w*)\b", re.IGNORECASE
 )
 """Words saying whether "can't feel when he needs to go" is about the bowel or the bladder."""
-
-
-_SIGN_CLAUSE = re.compile(
-    r"\b(?:tone|reflex(?:es)?|jerks?|(?-i:KJ|AJ|DTRs?)|plantars?|slr|straight leg raises?|babinski|clonus|pulses?)\b",
-    re.IGNORECASE,
-)
-_FULL_POWER = re.compile(r"\b5/5\b|\bfull power\b|\bpower (?:is )?normal\b", re.IGNORECASE)
-_LESS_POWER = re.compile(r"\b[0-4][+-]?/5\b|\bweak", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.;,|\n]")
-
-
-def sign_clause(text: str, start: int, end: int) -> bool:
-    """The words sit in a clause that reports a reflex, a nerve-tension test, a pulse or full power on examination
-    ("ankle jerks absent in both legs", "power 5/5 both legs"): a sign found on both sides is not leg symptoms on
-    both sides. Weakness or sensory loss in both legs still is (a bilateral deficit)."""
-    before = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
-    after = _CLAUSE_END.search(text, end)
-    clause = text[before[-1] if before else 0 : after.start() if after else len(text)]
-    full = bool(_FULL_POWER.search(clause)) and not _LESS_POWER.search(clause)
-    return full or bool(_SIGN_CLAUSE.search(clause))

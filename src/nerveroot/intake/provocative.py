@@ -33,8 +33,9 @@ def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | No
         neg, pos = pt.TEST_NEGATIVE.search(text), pt.TEST_POSITIVE.search(text)
         if neg and (not pos or neg.start() <= pos.start()):
             return "negative", angle, min(base + neg.start(), m.span.start_char), max(base + neg.end(), m.span.end_char)
-        if pos:
-            return "positive", angle, min(base + pos.start(), m.span.start_char), max(base + pos.end(), m.span.end_char)
+        if pos:  # "does not elicit pain", "not reproduced": a denied positive word is a negative result
+            result = "negative" if pt.NOT_BEFORE.search(text[: pos.start()]) else "positive"
+            return result, angle, min(base + pos.start(), m.span.start_char), max(base + pos.end(), m.span.end_char)
     bounds = m.span.start_char, m.span.end_char
     opener = pt.TEST_FOR.search(doc[m.span.sent.start : m.span.start].text)
     if opener is not None and m.status == "present":

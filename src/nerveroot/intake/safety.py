@@ -22,9 +22,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
+from nerveroot.intake.clauses import sign_clause
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
-from nerveroot.intake.patterns import sign_clause
 from nerveroot.knowledge.yaml_io import load_yaml
 
 MAX_WORDS = 40

@@ -248,6 +248,22 @@ def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING
     return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
 
 
+def denied_here(doc: Doc, start: int, end: int) -> bool:
+    """True when a negation covers [start, end): one before the words reaches along a list ("no numbness in L4, L5
+    or S1"), one after them only within their own comma item ("↓ sens S1 derm L, AJ absent L" denies the ankle jerk
+    alone)."""
+    span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
+    graph = doc._.context_graph
+    if span is None or graph is None:
+        return False
+    return any(
+        m.category == "NEGATED_EXISTENCE"
+        and m.modifies(span)
+        and (m.modifier_span[0] < span.start or not any(t.text == "," for t in doc[span.end : m.modifier_span[0]]))
+        for m in graph.modifiers
+    )
+
+
 _ITEM_BREAKS = frozenset({",", "and", "but", "with"})
 
 

@@ -127,8 +127,9 @@ _FUNCTIONAL = re.compile(r"rais|walk|stand|tip", re.IGNORECASE)
 
 
 def _ordered_sides(text: str, count: int) -> list[tuple[Side, ...]]:
-    """An ordered side list for two values: "1+ / 2+ (R / L)", "R/L: 4/5, 5/5" → one side per value, in order."""
-    mt = pt.SIDE_ORDER.search(text)
+    """An ordered side list for two values: "1+ / 2+ (R / L)", "R/L: 4/5, 5/5", "left and right … 0/5 and 2/5,
+    respectively" → one side per value, in order."""
+    mt = pt.SIDE_ORDER.search(text) or pt.SIDE_RESPECTIVELY.search(text)
     if mt is None or count != 2:
         return []
     first, second = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in mt.groups())
@@ -163,9 +164,12 @@ def _grade_first(doc: Doc, w: _Window) -> bool:
 
 
 def _earlier_grade(doc: Doc, w: _Window, start: int, end: int) -> bool:
-    """Whether the grade at [start, end) is an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5"."""
+    """Whether the grade at [start, end) is an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5". A grade that
+    opens a list of grades ("… was 0/5 and 2/5, respectively") is the exam told in the past tense."""
     sent = doc[w.start].sent
     before = doc.text[max(sent.start_char, start - 30) : start]
+    if pt.EARLIER_BEFORE.search(before) and pt.GRADE_LIST_AFTER.match(doc.text, end, sent.end_char):
+        return False
     return bool(pt.EARLIER_BEFORE.search(before) or pt.EARLIER_AFTER.match(doc.text, end, sent.end_char))
 
 
