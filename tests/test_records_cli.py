@@ -73,3 +73,24 @@ def test_export_then_import_restores_the_records(app: typer.Typer, urls: tuple[s
 def test_bad_database_url_is_reported_not_raised(app: typer.Typer) -> None:
     code, _, err = _run(app, "mysql://nobody@localhost/x", "token", "create", "x")
     assert code == 2 and "unsupported scheme" in err
+
+
+def test_export_one_patient_writes_only_that_record(app: typer.Typer, urls: tuple[str, str], tmp_path: Path) -> None:
+    url = urls[0]
+    with RecordStore(url) as store:
+        wanted = store.create_patient("alice", PatientIn(reference="R-7", year_of_birth=1971, sex="male"))
+        store.create_episode("alice", wanted.id, EpisodeIn(title="Right S1 radiculopathy"))
+        other = store.create_patient("alice", PatientIn(reference="R-8"))
+        store.create_episode("alice", other.id, EpisodeIn(title="Not this one"))
+    out_file = tmp_path / "one.json"
+    code, out, err = _run(app, url, "export", str(out_file), "--patient", wanted.id)
+    assert code == 0, err
+    assert "1 episode)" in out and "private" in err
+    record = json.loads(out_file.read_text(encoding="utf-8"))
+    assert record["format"] == "nerveroot-patient-export"
+    assert record["patient"]["reference"] == "R-7"
+    assert [e["title"] for e in record["episodes"]] == ["Right S1 radiculopathy"]
+    assert out_file.stat().st_mode & 0o077 == 0
+    code, _, err = _run(app, url, "export", str(tmp_path / "none.json"), "--patient", "no-such-patient")
+    assert code == 1 and "no-such-patient" in err
+    assert not (tmp_path / "none.json").exists()

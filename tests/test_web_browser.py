@@ -674,3 +674,31 @@ def test_unsure_saddle_sensation_from_the_record_means_today(browser: Any, serve
     action.wait_for()
     assert "NHS 111" in action.inner_text() and "few days" not in action.inner_text()
     _axe(page, "same-day from the record")
+
+
+def test_patient_list_pages_with_more_patients(browser: Any, server: Server) -> None:
+    """More patients than one page: the list shows the first page and 'More patients' adds the rest, each once.
+    (Last in this file: the patients it adds would push those of the tests above off the first page.)"""
+    for n in range(120):
+        request = urllib.request.Request(
+            server.url + "/api/patients",
+            data=json.dumps({"reference": f"PAGE-{n:03d}"}).encode(),
+            headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+    page = _page(browser, server, DESKTOP, audience="clinician")
+    page.fill("#token-input", server.token)
+    page.click("#token-form button")
+    page.wait_for_selector("#more-patients")
+    assert page.locator("#patient-select option").count() == 101, "one page of 100 and the prompt"
+    assert page.locator("#patient-select option", has_text="PAGE-119").count() == 0
+    page.click("#more-patients")
+    page.locator("#patient-select option", has_text="PAGE-119").wait_for(state="attached")
+    labels = page.eval_on_selector_all("#patient-select option", "els => els.map(e => e.textContent)")
+    assert len(labels) == len(set(labels)) and sum(label.startswith("PAGE-") for label in labels) == 120
+    assert page.locator("#more-patients").count() == 0, "no button once the last page is in"
+    page.select_option("#patient-select", label="PAGE-119")
+    page.wait_for_selector("#new-episode-form")
+    _axe(page, "paged patient list")
+    assert not _errors(page)

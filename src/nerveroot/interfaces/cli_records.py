@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -153,9 +154,23 @@ def revoke_tokens(name: Annotated[str, typer.Argument(help="Token name; every to
         raise typer.Exit(1)
 
 
-def export_command(path: Annotated[Path, typer.Argument(help="JSON file to write (replaced atomically).")]) -> None:
-    """Back up every record table to one JSON file (API tokens are left out)."""
+def export_command(
+    path: Annotated[Path, typer.Argument(help="JSON file to write (replaced atomically).")],
+    patient: Annotated[
+        str | None, typer.Option("--patient", help="Only this patient's record (as GET /api/patients/{id}/export).")
+    ] = None,
+) -> None:
+    """Back up every record table to one JSON file (API tokens are left out), or one patient's whole record."""
     with _store() as store:
+        if patient is not None:
+            record = store.export_patient("cli", patient)
+            from nerveroot.records.backup import write_atomic
+
+            write_atomic(path, [(json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode()])
+            count = len(record["episodes"])
+            typer.echo(f"Wrote patient {patient} ({count} episode{'s' if count != 1 else ''}) to {path}.")
+            err.print("The file holds patient data: keep it private.")
+            return
         rows = store.export_all(path)
     typer.echo(f"Wrote {rows} rows to {path}.")
     from nerveroot.records.backup import EXCLUDED

@@ -5,6 +5,7 @@ import { h, fill, words } from "./dom.js";
 import { mcidVerdict, scoreChart } from "./chart.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
+const PAGE = 100; // patients fetched per request (GET /api/patients pages by the last id seen)
 
 /** Minimal important change thresholds from GET /api/kb/instruments (ODI and pain NRS). */
 async function thresholds() {
@@ -52,17 +53,41 @@ export class Records {
       return;
     }
     await this.guard(async () => {
-      const patients = await get("/api/patients", { auth: true });
-      this.renderPatients(patients);
+      const patients = await get(`/api/patients?limit=${PAGE}`, { auth: true });
+      let more = patients.length === PAGE;
+      if (this.patientId && !patients.some((p) => p.id === this.patientId)) {
+        patients.push(await get(`/api/patients/${encodeURIComponent(this.patientId)}`, { auth: true }));
+      }
+      this.renderPatients(patients, more);
       if (this.patientId) await this.loadEpisodes();
     });
   }
 
-  renderPatients(patients) {
+  /** The next page of patients after the last one listed, added to the list (the chosen one is kept). */
+  async morePatients(select, button, after) {
+    const page = await get(`/api/patients?limit=${PAGE}&after=${encodeURIComponent(after)}`, { auth: true });
+    const listed = new Set([...select.options].map((o) => o.value));
+    select.append(...page.filter((p) => !listed.has(p.id)).map((p) => this.patientOption(p)));
+    if (page.length < PAGE) button.remove();
+    else button.dataset.after = page[page.length - 1].id;
+    this.say(`${select.options.length - 1} patients listed.`);
+  }
+
+  patientOption(p) {
+    return h("option", { value: p.id, selected: p.id === this.patientId },
+      `${p.reference || p.id.slice(0, 8)}${p.year_of_birth ? `, born ${p.year_of_birth}` : ""}`);
+  }
+
+  renderPatients(patients, more = false) {
     const select = h("select", { id: "patient-select" },
       h("option", { value: "" }, patients.length ? "Choose a patient" : "No patients yet"),
-      patients.map((p) => h("option", { value: p.id, selected: p.id === this.patientId },
-        `${p.reference || p.id.slice(0, 8)}${p.year_of_birth ? `, born ${p.year_of_birth}` : ""}`)));
+      patients.map((p) => this.patientOption(p)));
+    const moreButton = h("button", { type: "button", class: "secondary", id: "more-patients" }, "More patients");
+    if (more) {
+      moreButton.dataset.after = patients[PAGE - 1].id;
+      moreButton.addEventListener("click", () =>
+        this.guard(() => this.morePatients(select, moreButton, moreButton.dataset.after)));
+    }
     select.addEventListener("change", () => {
       this.patientId = select.value;
       this.episodeId = "";
@@ -90,7 +115,7 @@ export class Records {
     });
     fill(this.root,
       h("div", { class: "records-col" }, h("h3", {}, "Patient"), labelled("Patient", select),
-        h("details", {}, h("summary", {}, "Add a patient"), form)),
+        more ? moreButton : null, h("details", {}, h("summary", {}, "Add a patient"), form)),
       h("div", { id: "episodes-box", class: "records-col" }));
   }
 
