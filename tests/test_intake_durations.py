@@ -28,6 +28,9 @@ FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
         ("Yesterday he lifted a boulder and developed severe back pain.", 1),
         ("Can't weight bear since this am.", 0),
         ("Low back pain, 6 weeks.", 42),
+        ("3 days severe back pain, worse on coughing.", 3),
+        ("Referred. 2 weeks L leg pain, worse.", 14),
+        ("6 hrs sudden pain L calf.", 0),
         ("PC: L leg pain\nDuration: 3 weeks\nRed flags: none", 21),
         ("Back pain and a low-grade fever over the last 2 days.", 2),
         ("Weight loss over 3 months and back pain for 2 weeks.", 14),
@@ -51,6 +54,8 @@ def test_the_complaint_duration_is_read(kb: KnowledgeBase, text: str, days: int)
         "One week ago he started having chills and a productive cough.",
         "Pain in both calves after 200 yards, eases within 2 min standing still.",
         "Leg pain settles within 10 minutes of sitting down.",
+        "3 months pregnant, back pain.",
+        "40 mins walking brings on the pain.",
     ],
 )
 def test_a_time_said_of_something_else_is_no_duration(kb: KnowledgeBase, text: str) -> None:

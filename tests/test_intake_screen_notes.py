@@ -57,3 +57,13 @@ def test_pain_across_both_sides_of_the_low_back_is_not_a_two_legged_mention(kb: 
 def test_a_screen_line_ends_at_its_full_stop(kb: KnowledgeBase) -> None:
     intake = parse_note("Red flags screened - nil, CES screen neg. Neuro NAD.", kb)
     assert intake.case.status("bowel_dysfunction") == "absent" and not intake.to_confirm
+
+
+@pytest.mark.parametrize("note", ["Can't move toes properly.", "can't wiggle my toes", "Cannot move his foot."])
+def test_toes_or_foot_that_will_not_move_are_weakness(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.status("weakness") == "present"
+
+
+@pytest.mark.parametrize(("note", "pregnant"), [("BP 70/40, abdo rigid.", False), ("34F, 36/40, sciatica.", True)])
+def test_a_blood_pressure_over_40_is_not_a_gestation(kb: KnowledgeBase, note: str, pregnant: bool) -> None:
+    assert (parse_note(note, kb).case.drug_safety.pregnancy == "present") is pregnant

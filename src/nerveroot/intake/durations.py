@@ -1,5 +1,5 @@
 """How long the presenting complaint has lasted: "for 3 weeks", "a 24-hour history of", "LBP 3/52", "over a 3-day
-period", "it's been 2 days", "since this am", "3 days earlier he injured his back".
+period", "3 days severe back pain", "it's been 2 days", "since this am", "3 days earlier he injured his back".
 
 A duration counts only when it is the complaint's: the spine, leg pain, numbness or weakness it is said with (the
 Case's duration_days stands for how long the pain has lasted: persistent pain over six weeks). One said of
@@ -49,6 +49,17 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         "event",
     ),
     (re.compile(r"(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b", re.IGNORECASE), "clause"),
+    # a time opening its clause with the complaint after it: "6 hrs sudden pain L calf", "3 days severe back pain"
+    (
+        re.compile(
+            rf"(?:^|(?<=[.;:,(])\s*){_NUM}[\s-]*{_UNIT}\b(?!\s*(?:ago|earlier|before|prior|later|after|apart|old)\b)"
+            r"(?=\s+(?:(?:of|sudden|severe|acute|worsening|progressive|constant|increasing|new|bad|(?-i:[LR])|left|right|"
+            r"bilat\w*|lower|low)\s+){0,3}(?:pain|(?-i:LBP)|back|leg|sciatica|numb\w*|tingl\w*|weak\w*|buttock|calf|"
+            r"thigh|foot|hip|groin|symptoms|(?-i:sx)|radic\w*)\b)",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        "object",
+    ),
     # a time straight after the complaint, ending its clause: "R buttock pain 30 min, …", "unable to walk 1h"
     (re.compile(rf"(?<=[a-z] )(\d{{1,3}})\s*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE), "bare"),
     # a bare time as a list item or a template value: "LBP, 6 weeks", "Duration: 3 weeks"

@@ -14,13 +14,15 @@ from nerveroot.intake.state import ParseState, in_scope_of
 _NUMBER_WORDS = dict(
     zip(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), range(1, 10), strict=True)
 )
+_GESTATION = r"(?<!/)(?<!(?-i:BP) )(?<!(?-i:BP):)(?<!(?-i:BP): )(?:[4-9]|[1-3]\d|4[0-2])"
+"""Weeks of a pregnancy, 4 to 42, not a blood pressure ("BP 70/40")."""
 _PREGNANT = re.compile(
-    r"\b(?:pregnan(?:t|cy)|gravid|expecting a baby|(?:\d{1,2})(?:\+\d)?\s*/\s*40\b"
+    rf"\b(?:pregnan(?:t|cy)|gravid|expecting a baby|{_GESTATION}(?:\+\d)?\s*/\s*40\b"
     r"|(?:first|1st|second|2nd|third|3rd) trimester|[GP]\d[ ]?P\d\b)",
     re.IGNORECASE,
 )
 _WEEKS = re.compile(
-    r"\b(\d{1,2})(?:\+\d)?\s*(?:/\s*40\b|(?:weeks?|wks?)\s+"
+    rf"\b({_GESTATION})(?:\+\d)?\s*(?:/\s*40\b|(?:weeks?|wks?)\s+"
     r"(?:pregnant|gestation|of pregnancy|into (?:my|her) pregnancy))",
     re.IGNORECASE,
 )
