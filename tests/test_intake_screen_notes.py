@@ -67,3 +67,8 @@ def test_toes_or_foot_that_will_not_move_are_weakness(kb: KnowledgeBase, note: s
 @pytest.mark.parametrize(("note", "pregnant"), [("BP 70/40, abdo rigid.", False), ("34F, 36/40, sciatica.", True)])
 def test_a_blood_pressure_over_40_is_not_a_gestation(kb: KnowledgeBase, note: str, pregnant: bool) -> None:
     assert (parse_note(note, kb).case.drug_safety.pregnancy == "present") is pregnant
+
+
+@pytest.mark.parametrize("note", ["Hip PROM full, FADIR/FABER don't reproduce.", "FADIR doesn't reproduce her pain."])
+def test_a_contracted_denial_makes_a_provocative_test_negative(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).status("hip_internal_rotation_positive") == "absent"

@@ -137,7 +137,7 @@ COMPARED_WITH = re.compile(
 )
 """'diminished on the R compared with the L': the side compared against is the normal one."""
 REFLEX_WORD = re.compile(r"reflex|jerk|\b[ka]js?\b|tendon", re.IGNORECASE)
-NOT_BEFORE = re.compile(r"\b(?:not|no|n['’]t|never|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
+NOT_BEFORE = re.compile(r"(?:\b(?:not|no|never|without)|n['’]t)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 TEST_POSITIVE = re.compile(
     r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness|"
