@@ -17,6 +17,11 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+# The real medspaCy first: nerveroot's lean import puts stand-ins for PyRuSH (the default sentence splitter of
+# medspacy.load()) only when medspaCy is not yet loaded, and the baseline needs the real one.
+import medspacy
+from loguru import logger
+
 from nerveroot.intake import parse_note
 from nerveroot.intake.evaluate import load_table
 from nerveroot.intake.pipeline import pipeline
@@ -59,8 +64,8 @@ def _median_ms(run: Callable[[str], object], text: str, rounds: int) -> float:
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    import medspacy
 
+    logger.remove()  # PyRuSH logs sentence text through loguru
     kb = default_knowledge()
     corpus = _corpus()
     pipeline(kb)
