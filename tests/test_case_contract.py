@@ -93,7 +93,13 @@ def test_ungraded_signs_count_as_weakness(kb: KnowledgeBase) -> None:
     evidence = derive_evidence(weak_quads)
     assert evidence.get("weak_knee_extension") == "present" and evidence.get("weakness") == "present"
     assert evidence.get("severe_motor_deficit") == "absent"
-    assert ORDER[assess(weak_quads, kb).triage.level] >= ORDER["urgent"]
+    result = assess(weak_quads, kb)
+    assert ORDER[result.triage.level] >= ORDER["routine"] and "neurological_signs" in {
+        r.rule for r in result.triage.reasons
+    }
+    assert "progressive_weakness" in {f for item in result.triage.not_assessed for f in item.findings}  # tempo asked
+    new_quads = weak_quads.model_copy(update={"onset_days": {"weakness": 3}})
+    assert assess(new_quads, kb).triage.level == "urgent"
     drop = [StrengthTest(movement="ankle_dorsiflexion", side=s, described="severe") for s in ("left", "right")]
     result = assess(Case(sides=["left", "right"], strength=drop), kb)
     assert derive_evidence(Case(strength=drop)).get("foot_drop") == "present"

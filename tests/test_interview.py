@@ -74,6 +74,10 @@ def negative(q: Question) -> str:
     return {"strength": "5", "reflex": "normal", "provocative": "negative"}.get(q.kind, "none" if q.body_map else "no")
 
 
+SCORED = {"severe_pain"}
+"""Symptoms the pain-score question answers (8 or more out of 10 is severe): no question of their own."""
+
+
 def test_catalogue_is_valid_and_covers_the_vocabulary(kb: KnowledgeBase) -> None:
     assert check_questions(default_questions(), kb) == []
     targets = {(q.kind, q.target) for q in default_questions()}
@@ -85,7 +89,8 @@ def test_catalogue_is_valid_and_covers_the_vocabulary(kb: KnowledgeBase) -> None
         ("reflex", get_args(ReflexName)),
         ("provocative", get_args(ProvocativeTest)),
     ):
-        assert {(kind, k) for k in keys} <= targets, kind
+        assert {(kind, k) for k in keys} - {("symptom", k) for k in SCORED} <= targets, kind
+    assert ("fact", "pain_score") in targets  # answers the scored symptoms
     assert all(q.patient is None for q in default_questions() if q.exam)
     # one body map per kind of mark, and no per-region yes/no questions left
     assert {(q.kind, q.target) for q in default_questions() if q.body_map} == {
@@ -178,7 +183,8 @@ def test_l4_presentation_converges_on_l4(kb: KnowledgeBase, audience: Audience) 
     else:
         assert result.complete
         assert {"reflex_patellar", "mrc_knee_extension"} <= set(asked)
-        assert result.triage.level == "urgent"  # MRC 4 quadriceps: new moderate weakness
+        assert result.triage.level == "routine"  # MRC 4 quadriceps: mild weakness, planned review
+        assert "moderate_motor_deficit" in {r.rule for r in result.triage.reasons}
 
 
 def test_dont_know_patient_terminates_with_everything_unknown(kb: KnowledgeBase) -> None:
@@ -338,9 +344,9 @@ def test_saddle_numbness_on_the_map_is_a_red_flag(kb: KnowledgeBase) -> None:
 
 
 def test_sides_then_body_maps_come_right_after_the_red_flags(kb: KnowledgeBase) -> None:
-    no_flags = Case(red_flags=dict.fromkeys(RED_FLAG_KEYS, "absent"))
+    no_flags = Case(age=40, red_flags=dict.fromkeys(RED_FLAG_KEYS, "absent"))
     history = {k: "absent" for k in HISTORY_KEYS}
-    symptoms = {k: "absent" for k in ("numbness", "weakness")}
+    symptoms = {k: "absent" for k in ("numbness", "weakness", "severe_pain")}
     case = no_flags.model_copy(update={"history": history, "symptoms": symptoms})
     first = choose_question(case, kb)
     assert first is not None and first.question.id == "fact_sides" and first.phase == "discriminate"

@@ -104,6 +104,8 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "pain_below_knee",
     "rash",
     "radiating_leg_pain",
+    "severe_pain",
+    "hip_pain",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""
@@ -112,7 +114,7 @@ ProcedureKind = Literal[
     "epidural_injection", "spinal_injection_other", "spinal_surgery", "lumbar_puncture", "spinal_anaesthesia"
 ]
 MentionGroup = Literal[
-    "cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "vascular", "haematoma"
+    "cauda_equina", "infection", "cancer", "fracture", "progressive_deficit", "vascular", "haematoma", "unspecified"
 ]
 ODI_SECTIONS = 10
 STARTBACK_ITEMS = 9

@@ -98,6 +98,8 @@ def derive_evidence(case: Case) -> Evidence:
             mark("foot_drop", "present" if test.severe else "absent", test.side)
     if any(t.weak for t in case.strength):
         mark("weakness", "present")
+        weak = [t for t in case.strength if t.weak]
+        mark("weakness_graded", "present" if all(t.grade is not None for t in weak) else "absent")
     for reflex in case.reflexes:
         reduced = reflex.result in ("reduced", "absent")
         mark(f"{reflex.reflex}_reflex_reduced", "present" if reduced else "absent", reflex.side)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 _SIGN_CLAUSE = re.compile(
-    r"\b(?:tone|reflex(?:es)?|jerks?|(?-i:KJ|AJ|DTRs?)|plantars?|slr|straight leg raises?|babinski|clonus|pulses?)\b",
+    r"\b(?:tone|reflex(?:es)?|jerks?|(?-i:KJ|AJ|DTRs?)|plantars?|slr|straight leg raises?|babinski|clonus|pulses?|"
+    r"(?:internal|external) rotation|(?-i:IR|ER|ROM|FADIR|FABER|FNST)|range of (?:motion|movement)|femoral stretch|"
+    r"slump|trendelenburg|tender(?:ness)?)\b",
     re.IGNORECASE,
 )
 _FULL_POWER = re.compile(r"\b5/5\b|\bfull power\b|\bpower (?:is )?normal\b", re.IGNORECASE)
@@ -21,9 +23,9 @@ def _clause(text: str, start: int, end: int) -> str:
 
 
 def sign_clause(text: str, start: int, end: int) -> bool:
-    """The words sit in a clause that reports a reflex, a nerve-tension test, a pulse or full power on examination
-    ("ankle jerks absent in both legs", "power 5/5 both legs"): a sign found on both sides is not leg symptoms on
-    both sides. Weakness or sensory loss in both legs still is (a bilateral deficit)."""
+    """The words sit in a clause that reports a reflex, a nerve-tension test, a joint's movement, tenderness, a pulse
+    or full power ("ankle jerks absent in both legs", "power 5/5 both legs"): a sign found on both sides is not leg
+    symptoms on both sides. Weakness or sensory loss in both legs still is (a bilateral deficit)."""
     clause = _clause(text, start, end)
     full = bool(_FULL_POWER.search(clause)) and not _LESS_POWER.search(clause)
     return full or bool(_SIGN_CLAUSE.search(clause))

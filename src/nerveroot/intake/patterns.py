@@ -229,7 +229,8 @@ TRIGGER: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "lifting",
         re.compile(
-            r"\b(?:lift(?:ed|ing)?|picking up|picked up|carrying|moving (?:furniture|house|boxes))\b", re.IGNORECASE
+            r"\b(?:lift(?:ed|ing)?|pick(?:ing|ed|s)? (?:\w+ )?up|carrying|moving (?:furniture|house|boxes))\b",
+            re.IGNORECASE,
         ),
     ),
     ("running", re.compile(r"\b(?:running|ran|jogging|a run|sprint\w*|marathon|parkrun)\b", re.IGNORECASE)),

@@ -18,7 +18,7 @@ from nerveroot.knowledge.yaml_io import load_yaml
 MACROS = {
     "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right|lt|rt|l|r)\.?)?",
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
-    r"no longer able to)",
+    r"no longer able to)(?: (?:actually|even))?",
     "%Q%": r"['’]?",
     # a relative, for family history and for a relative telling the patient's story
     "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"

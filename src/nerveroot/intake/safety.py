@@ -163,12 +163,17 @@ _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worrie
 which the triage lists with the question to ask; it is not a mention to confirm."""
 
 
+_VOLUME_AFTER = re.compile(r"\s*(?:of\s*|was\s*|=\s*)?\d+\s*(?:ml|mls|cc)\b", re.IGNORECASE)
+
+
 def _measured(text: str, cue: re.Match[str], base: int, findings: list[ParsedFinding], facts: list[str]) -> bool:
-    """A measured value of the group in the same clause explains the cue ("bladder scan 50 ml post void")."""
+    """A measured value of the group in the same clause explains the cue ("bladder scan 50 ml post void"); a cue
+    that is itself a volume ("PU 300 mL, post-void scan 25 mL") is explained by one in the same sentence."""
+    volume = bool(_VOLUME_AFTER.match(text, cue.end()))
     for f in findings:
         if f.id.startswith("observation:") and f.id in facts:
             lo, hi = sorted((f.start - base, cue.start()))
-            if lo >= 0 and not re.search(r"[,;.]\s", text[lo:hi]):
+            if lo >= 0 and not re.search(r"[.;]\s" if volume else r"[,;.]\s", text[lo:hi]):
                 return True
     return False
 

@@ -247,6 +247,11 @@ def _raise_to(t: Tables, base: Snapshot) -> dict[str, Urgency]:
     return raise_to
 
 
+FACT_FLAGS: dict[str, tuple[str, ...]] = {"age": ("new_pain_age_over_50",)}
+"""Facts that settle red-flag findings by themselves (evidence marks new pain from 50 absent below 50): asked in
+the discriminate phase while the finding is open, though no probe value changes the level on its own."""
+
+
 def _red_flags(
     t: Tables, base: Snapshot, pool: list[Question], screens: list[Question], asked: frozenset[str]
 ) -> list[tuple[bool, Urgency, int, Question]]:
@@ -328,8 +333,9 @@ def choose_question(
         if q.body_map:
             continue  # does not matter (checked above)
         found = effect(t, q, base, case)
-        if found.matters(margin):
-            scored.append((found.gain, found.triage, -index, q))
+        settles = q.kind == "fact" and any(base.status.get(f, UNKNOWN) == UNKNOWN for f in FACT_FLAGS.get(q.target, ()))
+        if found.matters(margin) or settles:
+            scored.append((found.gain, found.triage or settles, -index, q))
     if not scored:
         return None
     gain, _, _, best = max(scored, key=lambda s: (round(s[0], 9), s[1], s[2]))
@@ -350,6 +356,7 @@ def next_question(
 
 
 __all__ = [
+    "FACT_FLAGS",
     "LEAD_CHANGE",
     "MARGIN",
     "UNKNOWN",

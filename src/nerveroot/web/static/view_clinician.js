@@ -61,6 +61,7 @@ const GROUPS = {
   inflammatory: "inflammatory disease",
   vascular: "vascular",
   haematoma: "bleed",
+  unspecified: "red flag not named",
 };
 const URGENCY_RANK = { emergency: 0, urgent: 1, routine: 2, self_care: 3 };
 
