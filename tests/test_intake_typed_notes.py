@@ -28,6 +28,12 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("walking more for weight loss", "unexplained_weight_loss", "absent"),
         ("two years after a sleeve gastrectomy, lost 30 kg", "unexplained_weight_loss", "absent"),
         ("Abdo: no masses, no pulsatile mass.", "aortic_aneurysm_sign", "absent"),
+        ("tender with guarding in the right iliac fossa", "abdominal_or_flank_pain", "present"),
+        ("pain worst in the evening and through the night", "night_pain", "present"),
+        ("CRP has risen to 26 mg/dL", "raised_inflammatory_markers", "present"),
+        ("no recent change in medications, on a stable warfarin dose", "anticoagulant_use", "present"),
+        ("the pain prevented him from standing or walking", "unable_to_walk", "present"),
+        ("sciatica R>L posterior thigh to ankle", "bilateral_leg_symptoms", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -83,3 +89,14 @@ def test_sudden_severe_hip_pain_from_60_without_a_mechanism_is_an_emergency(kb: 
 def test_rising_from_a_chair_is_not_an_inability_to_walk(kb: KnowledgeBase) -> None:
     case = parse_note("Can't get up from a low chair without using his arms.", kb).case
     assert case.status("unable_to_walk") == "unknown" and case.status("weakness") == "present"
+
+
+def test_a_temperature_in_fahrenheit_is_not_an_age_and_sex(kb: KnowledgeBase) -> None:
+    case = parse_note("LBP, T 101F, HR 104.", kb).case
+    assert case.age is None and case.sex == "unknown" and case.status("fever") == "present"
+
+
+@pytest.mark.parametrize("note", ["difficulty lifting her right leg into the car", "Can't flex R hip."])
+def test_lifting_the_leg_or_bending_the_hip_is_hip_flexion(kb: KnowledgeBase, note: str) -> None:
+    strength = parse_note(note, kb).case.strength
+    assert [(t.movement, t.side, t.weak) for t in strength] == [("hip_flexion", "right", True)]

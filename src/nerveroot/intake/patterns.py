@@ -163,6 +163,8 @@ ANGLE = re.compile(r"(?<!\d)(\d{2,3})\s*(?:°|º|degrees?\b|deg\b|o\b)|\bat\s+(\
 SLR_POSITIVE_BELOW = 70
 """Parser convention: an SLR angle written with no result word is read as positive below 70°, negative from 70°."""
 
+_NOT_TEMPERATURE = r"(?<![\d.])(?<!\b(?-i:T) )(?<!\btemp )(?<!\btemperature )(?<!\btemp of )"
+"""Before an age written with its sex ("54F"): not a temperature ("T 101F", "temp 100.4F")."""
 AGE: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -170,7 +172,7 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\b(\d{2,3})\s*(?:yo|y/o|y\.o\.?|yr old)(?=\W|$)",
         r"\baged?\s*(\d{2,3})\b",
         r"\bi(?:['’]?m| am)\s+(\d{2,3})\b(?!\s*(?:kg|%|cm|lbs?|/))",
-        r"(?<![\d/])(\d{2,3})\s?(?-i:M|F)\b",
+        r"(?<!/)" + _NOT_TEMPERATURE + r"(\d{2,3})\s?(?-i:M|F)\b",
         # the person told about, with the age after the word: "my husband (72)", "my dad, 76,"
         r"\b(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|grandad|"
         r"grandpa|grandfather|grandmother|brother|sister|patient|pt|man|woman|lady|gentleman)\s*(?:\(\s*|,\s*)"
@@ -185,8 +187,12 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"months?|percent|degrees?|°))",
     )
 )
-SEX_FEMALE = re.compile(r"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|(?<=\d)\s?(?-i:F)\b", re.IGNORECASE)
-SEX_MALE = re.compile(r"\b(?:man|male|gentleman|gent|mr|boy)\b|(?<=\d)\s?(?-i:M)\b", re.IGNORECASE)
+SEX_FEMALE = re.compile(
+    rf"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|{_NOT_TEMPERATURE}\b\d{{2,3}}\s?(?-i:F)\b", re.IGNORECASE
+)
+SEX_MALE = re.compile(
+    rf"\b(?:man|male|gentleman|gent|mr|boy)\b|{_NOT_TEMPERATURE}\b\d{{2,3}}\s?(?-i:M)\b", re.IGNORECASE
+)
 PRONOUN_FEMALE = re.compile(r"\b(?:she|her)\b", re.IGNORECASE)
 PRONOUN_MALE = re.compile(r"\b(?:he|his|him)\b", re.IGNORECASE)
 
@@ -256,8 +262,10 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "stable",
         re.compile(
             r"\b(?:not (?:improving|getting (?:any )?better)|no better|(?:has not|hasn['’]?t) (?:improved|changed)|"
-            r"unchanged|(?<!dynamically )(?<!\bhd )(?<!obs )(?<!vitals )(?<!clinically )stable|"
-            r"no change|static|same as (?:before|last time)|not changed|"
+            r"unchanged|(?<!dynamically )(?<!\bhd )(?<!obs )(?<!vitals )(?<!clinically )"
+            r"stable(?! (?:\w+ )?(?:doses?|dosing|regimen|(?-i:INR)|anticoagulation))|"
+            r"no change(?!s? (?:in|to) (?:\w+ )?(?:medications?|medicines?|meds|drugs?|doses?))|static|"
+            r"same as (?:before|last time)|not changed|"
             r"not (?:settling|settled|easing)|"
             r"(?:treatment|rx|physio\w*|painkillers|analgesia|medication|tablets) (?:\w+ ){0,2}"
             r"(?:no help|not help\w*|(?:has |have )?failed|ineffective|unhelpful|"

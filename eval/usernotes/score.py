@@ -1,0 +1,54 @@
+"""Score the blind user-style notes: `python eval/usernotes/score.py [-v]` from the project root.
+
+Each note is read by `parse_note` and assessed; prints the notes whose triage differs from the writer's gold (UNSAFE
+when less cautious than gold and not acceptable) or whose leading root differs, then emergencies caught, safe and
+exact triage, and root (or "none") top-1 where the writer named one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.loader import default_knowledge
+
+ORDER = ["self_care", "routine", "urgent", "emergency"]
+NOTES = Path(__file__).with_name("notes.jsonl")
+
+
+def main(verbose: bool) -> None:
+    kb = default_knowledge()
+    rows = [json.loads(line) for line in NOTES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    emergencies = caught = safe = exact = rooted = root_ok = 0
+    for row in rows:
+        gold = row["gold"]["urgency"].replace("-", "_")
+        acceptable = [a.replace("-", "_") for a in row["gold"].get("urgency_acceptable", [])] or [gold]
+        result = assess(parse_note(row["text"], kb).case, kb)
+        level = result.triage.level
+        is_safe = level in acceptable or ORDER.index(level) >= ORDER.index(gold)
+        safe += is_safe
+        exact += level in acceptable
+        if gold == "emergency":
+            emergencies += 1
+            caught += level == "emergency"
+        root_line = ""
+        if row["gold"].get("root") not in (None, "null"):
+            rooted += 1
+            top = result.levels[0].root if result.levels else "none"
+            ok = top == row["gold"]["root"].lower()
+            root_ok += ok
+            root_line = "" if ok else f" root {top} (gold {row['gold']['root']})"
+        flag = "" if level in acceptable else (" UNSAFE" if not is_safe else " over")
+        if verbose or flag or root_line:
+            print(f"{row['id']} {row['writer']:8} gold {gold:9} got {level:9}{flag}{root_line}")
+    print(
+        f"emergencies {caught}/{emergencies}  safe {safe}/{len(rows)}  exact {exact}/{len(rows)}  "
+        f"root or none top-1 {root_ok}/{rooted}"
+    )
+
+
+if __name__ == "__main__":
+    main("-v" in sys.argv)
