@@ -1,4 +1,4 @@
-"""Score the blind user-style notes: `python eval/usernotes/score.py [-v]` from the project root.
+"""Score blind user-style notes: `python eval/usernotes/score.py [-v] [notes.jsonl]` from the project root.
 
 Each note is read by `parse_note` and assessed; prints the notes whose triage differs from the writer's gold (UNSAFE
 when less cautious than gold and not acceptable) or whose leading root differs, then emergencies caught, safe and
@@ -19,9 +19,9 @@ ORDER = ["self_care", "routine", "urgent", "emergency"]
 NOTES = Path(__file__).with_name("notes.jsonl")
 
 
-def main(verbose: bool) -> None:
+def main(verbose: bool, path: Path) -> None:
     kb = default_knowledge()
-    rows = [json.loads(line) for line in NOTES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     emergencies = caught = safe = exact = rooted = root_ok = 0
     for row in rows:
         gold = row["gold"]["urgency"].replace("-", "_")
@@ -51,4 +51,5 @@ def main(verbose: bool) -> None:
 
 
 if __name__ == "__main__":
-    main("-v" in sys.argv)
+    paths = [Path(a) for a in sys.argv[1:] if a != "-v"]
+    main("-v" in sys.argv, paths[0] if paths else NOTES)
