@@ -100,3 +100,55 @@ def test_a_temperature_in_fahrenheit_is_not_an_age_and_sex(kb: KnowledgeBase) ->
 def test_lifting_the_leg_or_bending_the_hip_is_hip_flexion(kb: KnowledgeBase, note: str) -> None:
     strength = parse_note(note, kb).case.strength
     assert [(t.movement, t.side, t.weak) for t in strength] == [("hip_flexion", "right", True)]
+
+
+def test_a_region_named_without_a_side_is_kept_with_its_side_not_stated(kb: KnowledgeBase) -> None:
+    case = parse_note("Sudden onset groin pain. Numbness over the front of the thigh.", kb).case
+    assert [(m.region, m.side) for m in case.pain_regions] == [("groin", None)]
+    assert [(m.region, m.side) for m in case.sensory_regions] == [("anterior_thigh", None)]
+    sided = parse_note("Left groin pain. Groin tender.", kb).case
+    assert [(m.region, m.side) for m in sided.pain_regions] == [("groin", "left")]
+
+
+def test_sudden_groin_pain_on_an_anticoagulant_is_a_suspected_bleed(kb: KnowledgeBase) -> None:
+    result = assess(parse_note("On warfarin. Sudden onset groin pain, cannot straighten the hip.", kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert "haematoma_suspected" in [r.rule for r in result.triage.reasons]
+
+
+def test_a_doubt_on_one_test_of_a_list_leaves_the_other_grades(kb: KnowledgeBase) -> None:
+    case = parse_note("R leg: Quads 2/5, hip flex limited by pain, adductors 5/5.", kb).case
+    assert [(t.movement, t.grade) for t in case.strength] == [("knee_extension", 2), ("hip_adduction", 5)]
+
+
+def test_a_severity_word_governs_the_ungraded_movements_it_lists(kb: KnowledgeBase) -> None:
+    case = parse_note("Profound weakness R ankle dorsiflexion and plantarflexion. L quads weak.", kb).case
+    assert {(t.movement, t.side, t.described) for t in case.strength} == {
+        ("ankle_dorsiflexion", "right", "severe"),
+        ("ankle_plantarflexion", "right", "severe"),
+        ("knee_extension", "left", "weak"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("Abdo: pulsatile expansile mass above the umbilicus.", "present"),
+        ("Never had AAA screening.", "unknown"),
+    ],
+)
+def test_an_expansile_mass_is_an_aneurysm_sign_and_screening_is_not(kb: KnowledgeBase, note: str, status: str) -> None:
+    assert parse_note(note, kb).case.status("aortic_aneurysm_sign") == status
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Now can't stand at work for the pain.",
+        "Self-retaining retractor used.",
+        "Wound healed, clean and dry.",
+    ],
+)
+def test_tolerance_instruments_and_a_healed_wound_are_not_red_flags(kb: KnowledgeBase, note: str) -> None:
+    intake = parse_note(note, kb)
+    assert not intake.to_confirm and intake.case.status("unable_to_walk") == "unknown"

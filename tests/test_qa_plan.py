@@ -299,3 +299,14 @@ def test_a_verdict_asked_of_two_drugs_judged_alike_gives_both_stances(ctx: QaCon
     assert classify(question).qtype == "is_x_recommended"
     lead = answer_question(ctx, question).answer.split("[")[0]
     assert "advises against" in lead, lead
+
+
+def test_a_stance_for_a_population_the_question_does_not_name_comes_after_the_one_it_does(ctx: QaContext) -> None:
+    """NICE's 'do not inject for neurogenic claudication' must not stand first in an answer about sciatica."""
+
+    def first_guideline(question: str) -> str:
+        sections = answer_question(ctx, question).sections
+        return next(s for s in sections if s.title == "From the Guidelines").statements[0].text
+
+    assert "acute and severe sciatica" in first_guideline("Do epidural steroid injections work for sciatica?")
+    assert "stenosis" in first_guideline("Are epidural injections recommended for spinal stenosis with claudication?")

@@ -702,3 +702,17 @@ def test_patient_list_pages_with_more_patients(browser: Any, server: Server) -> 
     page.wait_for_selector("#new-episode-form")
     _axe(page, "paged patient list")
     assert not _errors(page)
+
+
+def test_an_area_a_note_names_without_a_side_is_shown_as_side_not_stated(browser: Any, server: Server) -> None:
+    """A note that names an area but not the leg ("numb over the front of the thigh") keeps the area: the record
+    says the side was not stated, and assessing again with the form does not fail on the side-less mark."""
+    page = _page(browser, server, DESKTOP, audience="clinician")
+    note = "52M 2/52 LBP. Numb over the front of the thigh. No saddle anaesthesia, bladder and bowels normal."
+    page.fill("#note-text", note)
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    assert "(side not stated)" in page.input_value("#notes-text")
+    page.click("#assess-btn")
+    page.locator("#clin-summary").wait_for()
+    assert not _errors(page)

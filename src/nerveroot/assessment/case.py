@@ -125,10 +125,10 @@ class Strict(BaseModel):
 
 
 class RegionMark(Strict):
-    """A body-map region on one side (region ids come from body_regions.yaml)."""
+    """A body-map region on one side, or with its side not stated (region ids come from body_regions.yaml)."""
 
     region: str = Field(description="Body-region id, e.g. 'medial_leg'.")
-    side: Side
+    side: Side | None = Field(description="Null when the note names the region but not the leg ('groin pain').")
 
 
 class NamedRoot(Strict):

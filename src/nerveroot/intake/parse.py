@@ -78,7 +78,6 @@ from nerveroot.assessment.case import (
     Status,
     StrengthTest,
 )
-from nerveroot.assessment.evidence import BELOW_KNEE
 from nerveroot.intake.chunks import chunks
 from nerveroot.intake.course import derive_findings, read_demographics
 from nerveroot.intake.exam import read_function, read_grade_changes, read_reflex, read_strength
@@ -145,17 +144,28 @@ def _unsure(text: str, f: ParsedFinding) -> bool:
     return f.qualifier == "possible" or bool(_DOUBT.search(clause))
 
 
+SEVERITY_REACH = 60
+"""Characters after "profound weakness" within which an ungraded weak movement takes its severity."""
+
+
 def _strength_tests(state: ParseState) -> list[StrengthTest]:
     """Graded tests, then ungraded signs on a side with no grade: a weak movement ("weak quads L") is 'weak',
     foot drop is severe ankle dorsiflexion weakness."""
     tests: dict[tuple[str, str], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
+    text = state.doc.text
+    severe_ends = [f.end for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
     for f in state.findings:
         if f.status != "present" or f.side is None:
             continue
         if f.id == "foot_drop":
             movement, described = "ankle_dorsiflexion", "severe"
         elif f.id.startswith(STRENGTH_PREFIX) and f.id.removeprefix(STRENGTH_PREFIX) in MOVEMENTS:
-            movement, described = f.id.removeprefix(STRENGTH_PREFIX), "weak"
+            # "profound weakness R ankle dorsiflexion and plantarflexion": the severity word governs its list
+            severe = any(
+                end <= f.start < end + SEVERITY_REACH and not re.search(r"[.;\n]", text[end : f.start])
+                for end in severe_ends
+            )
+            movement, described = f.id.removeprefix(STRENGTH_PREFIX), "severe" if severe else "weak"
         else:
             continue
         if (movement, f.side) not in tests:
@@ -181,19 +191,15 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
         for f in state.findings
     ):
         tables["symptoms"]["weakness"] = "present"
-    # A leg region marked with no side cannot enter the body map, but still says the pain reaches below the knee.
-    if "pain_below_knee" not in tables["symptoms"] and any(
-        f.id.startswith("pain:") and f.status == "present" and f.side is None and f.id[5:] in BELOW_KNEE
-        for f in state.findings
-    ):
-        tables["symptoms"]["pain_below_knee"] = "present"
 
     def marks(prefix: str) -> list[RegionMark]:
-        seen: dict[tuple[str, Side], None] = {}
+        """Each region read as present, on its side; with no side only when no side is read for it elsewhere."""
+        seen: dict[tuple[str, Side | None], None] = {}
         for f in state.findings:
-            if f.id.startswith(prefix) and f.status == "present" and f.side:
+            if f.id.startswith(prefix) and f.status == "present":
                 seen[(f.id.split(":", 1)[1], f.side)] = None
-        return [RegionMark(region=r, side=s) for r, s in seen]
+        sided = {r for r, s in seen if s}
+        return [RegionMark(region=r, side=s) for r, s in seen if s or r not in sided]
 
     unique = {
         "strength": _strength_tests(state),

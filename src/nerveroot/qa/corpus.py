@@ -113,6 +113,7 @@ class Statement(BaseModel):
     urgency: Urgency | None = Field(default=None, description="Urgency, for red-flag statements.")
     subject: str | None = Field(default=None, description="What a stance is about (drug, treatment or test name).")
     body: str | None = Field(default=None, description="Guideline body that takes the stance, e.g. 'NICE NG59 (2020)'.")
+    population: str | None = Field(default=None, description="Who a stance addresses ('sciatica', 'spinal_stenosis').")
 
 
 class _Builder:
@@ -241,6 +242,7 @@ def _drug(b: _Builder, drug: Drug) -> None:
             theme="Treatment options",
             subject=drug.name,
             body=position.body,
+            population=position.population,
         )
 
 
@@ -335,6 +337,7 @@ def _record_statements(kb: KnowledgeBase, kind: str, record: Record) -> list[Sta
                 stance=position.stance,
                 subject=record.name,
                 body=position.body,
+                population=position.population,
             )
         patient_info = [c for c in record.sources if _is_patient_info(kb, c.source)]
         if record.seed_dose and patient_info:

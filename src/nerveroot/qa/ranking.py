@@ -4,7 +4,7 @@ the answering cards first, the guideline stances on what is named, and the warni
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nerveroot.knowledge.base import normalise
@@ -43,9 +43,27 @@ class Ranked:
     tier: int
     band: int
     strength: int
+    fit: int = 0
 
-    def key(self) -> tuple[int, int, int, float, str]:
-        return (self.tier, self.band, -self.strength, -self.score, self.statement.id)
+    def key(self) -> tuple[int, int, int, int, float, str]:
+        return (self.tier, self.fit, self.band, -self.strength, -self.score, self.statement.id)
+
+
+NARROW_POPULATIONS: dict[str, frozenset[str]] = {
+    "spinal_stenosis": frozenset({"stenosis", "claudication", "narrowing", "narrowed"}),
+    "other_condition": frozenset(),
+}
+"""Stance populations narrower than nerve root pain, with the words that name them in a question."""
+
+
+def population_fit(statement: Statement, q_tokens: Iterable[str]) -> int:
+    """How directly a guideline stance addresses the question: 0 sciatica (or back pain with sciatica), 1 back
+    pain alone (indirect for nerve root pain), 2 a narrower population the question does not name (NICE's 'do not
+    inject for neurogenic claudication' does not answer an injection question about sciatica)."""
+    population = statement.population
+    if population in NARROW_POPULATIONS:
+        return 0 if NARROW_POPULATIONS[population] & set(q_tokens) else 2
+    return 1 if population == "low_back_pain" else 0
 
 
 def _tier(
@@ -133,9 +151,9 @@ def select(ctx: QaContext, question: str, hits: list[Hit], links: Links, setting
         fields.add((s.kind, s.record_id, s.field))
         match = ctx.faq_match(q_tokens, s, links.focus) if s.kind == "faqs" else 0.0
         band = round(10 * (1 - match)) if s.kind == "faqs" else _band(hit.score, best)
-        chosen.append(Ranked(s, hit.score, tier, band, ctx.strength(s)))
+        chosen.append(Ranked(s, hit.score, tier, band, ctx.strength(s), population_fit(s, q_tokens)))
     if links.verdict or links.topics & {"treatment", "tests"} or "dosing" not in links.topics:
-        chosen += _stances(ctx, links, chosen, best_of, top, settings)
+        chosen += _stances(ctx, links, chosen, best_of, top, settings, q_tokens)
     return chosen
 
 
@@ -157,6 +175,7 @@ def _stances(
     best_of: dict[tuple[str, str], float],
     top: float,
     settings: AskSettings,
+    q_tokens: list[str],
 ) -> list[Ranked]:
     """Guideline stances of the (at most three) drugs, treatments and tests the question names are never left
     out; nor, for treatment questions, the disagreements recorded on them."""
@@ -171,7 +190,8 @@ def _stances(
         wanted = statement.stance is not None or (statement.field == "conflict" and treatment)
         if key in named and wanted and statement.id not in shown:
             score = best_of.get(key, settings.relative_floor * top)
-            out.append(Ranked(statement, score, links.tier(key), _band(score, top), ctx.strength(statement)))
+            fit = population_fit(statement, q_tokens)
+            out.append(Ranked(statement, score, links.tier(key), _band(score, top), ctx.strength(statement), fit))
     return out
 
 

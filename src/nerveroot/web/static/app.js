@@ -127,7 +127,8 @@ function toggleMark(region, side) {
 
 function markedList() {
   return [...marks.entries()].map(([key, m]) => {
-    const [region, side] = key.split("|");
+    const [region, stated] = key.split("|");
+    const side = stated === "left" || stated === "right" ? stated : null; // a note may name a region but no side
     return { region, side, pain: Boolean(m.pain), numb: Boolean(m.numb), label: markLabel(state.names, region, side) };
   });
 }

@@ -100,7 +100,8 @@ function moveFocus(shapes, from, [dx, dy]) {
 
 /** Label of one region mark, e.g. "Left Front of thigh". */
 export function markLabel(names, region, side) {
-  return `${side === "left" ? "Left" : "Right"} ${(names[region] || region).toLowerCase()}`;
+  const name = (names[region] || region).toLowerCase();
+  return side ? `${side === "left" ? "Left" : "Right"} ${name}` : `${name[0].toUpperCase()}${name.slice(1)} (side not stated)`;
 }
 
 /**

@@ -184,7 +184,7 @@ export function buildCase(base, vocab, { marks, midline, clinician }) {
   for (const m of marks) {
     if (m.pain) pain.push({ region: m.region, side: m.side });
     if (m.numb) sensory.push({ region: m.region, side: m.side });
-    if (!midline.has(m.region)) sides.add(m.side);
+    if (m.side && !midline.has(m.region)) sides.add(m.side);
   }
   const symptoms = { ...(base.symptoms || {}) };
   for (const s of SYMPTOMS) {

@@ -157,7 +157,7 @@ function examText(data, names) {
     ...(data.strength || []).map((s) => `${words(s.movement)} ${s.grade !== null && s.grade !== undefined ? `MRC ${s.grade}` : s.described} (${SIDE[s.side]})`),
     ...(data.provocative || []).map((p) => `${words(p.test).replace("slr", "SLR")} ${p.result}${p.side ? ` (${SIDE[p.side]}${p.angle ? `, ${p.angle}°` : ""})` : ""}`),
   ];
-  const numb = (data.sensory_regions || []).map((m) => `${(names[m.region] || words(m.region)).toLowerCase()} (${SIDE[m.side]})`);
+  const numb = (data.sensory_regions || []).map((m) => `${(names[m.region] || words(m.region)).toLowerCase()} (${m.side ? SIDE[m.side] : "side not stated"})`);
   if (numb.length) parts.push(`altered sensation: ${numb.join(", ")}`);
   return parts.length ? `Exam: ${parts.join("; ")}.` : "";
 }
