@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -310,3 +311,27 @@ def test_a_stance_for_a_population_the_question_does_not_name_comes_after_the_on
 
     assert "acute and severe sciatica" in first_guideline("Do epidural steroid injections work for sciatica?")
     assert "stenosis" in first_guideline("Are epidural injections recommended for spinal stenosis with claudication?")
+
+
+def test_a_card_about_another_condition_does_not_answer_a_sciatica_question(ctx: QaContext) -> None:
+    """'How does acute sciatica usually go?' is answered from the sciatica card, not the card on stenosis."""
+    lead = answer_question(ctx, "What is the usual course of acute sciatica over a year?").answer
+    assert "narrowing of the spinal canal" not in lead and "improve" in lead
+
+
+def test_a_lead_never_opens_on_a_word_that_leans_on_a_missing_sentence(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How many people with sciatica still have symptoms a year later?").answer
+    assert not re.match(r"(?:But|However|And|Yet|So|Also|Still)\b", lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [("How should I take it?", "dose"), ("How do I know whether my pain is from my hip or my back?", "symptom")],
+)
+def test_taking_a_medicine_is_a_dose_question(question: str, qtype: str) -> None:
+    assert classify(question).qtype == qtype
+
+
+def test_filler_words_do_not_keep_the_right_card_away(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How do I know whether my pain is coming from my hip or from my back?").answer
+    assert "Hip arthritis" in lead

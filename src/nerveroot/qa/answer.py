@@ -36,6 +36,10 @@ CORE_CONDITIONS = frozenset({("conditions", "disc_herniation")})
 does ('will my strength come back after a disc herniation')."""
 
 
+RADICULAR_WORDS = frozenset(tokenize("sciatica radiculopathy radicular"))
+"""Words that say the question is about nerve root pain itself: a card about another condition (stenosis, a hip)
+does not answer it unless the question names that condition too."""
+
 CARD_BODY_WEIGHT = 0.5
 """A question word found only in a card's answer (not its questions) counts half towards choosing the card."""
 
@@ -197,6 +201,9 @@ def _card(
             return False  # a card about one medicine answers questions naming it or its class
         if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
+        other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
+        if other and RADICULAR_WORDS & set(tokens) and not other & set(links.direct):
+            return False  # 'how does sciatica usually go' is not answered by the card on stenosis
         specific = [k for k in named if k not in CORE_CONDITIONS]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 

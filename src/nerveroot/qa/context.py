@@ -91,6 +91,8 @@ class QaContext:
     """FAQ record id → the tests its own title and main question name (a card about one test)."""
     card_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     """FAQ record id → the words of its drugs' class ('nsaid', 'anti', 'inflammatory' …), minus generic ones."""
+    card_conditions: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the conditions its own title and main question name (a card about stenosis)."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -129,6 +131,7 @@ class QaContext:
         own = {rid: linker.link(_own_question(record)).direct for rid, record in kb.entities.get("faqs", {}).items()}
         card_drugs = {rid: frozenset(k for k in keys if k[0] == "drugs") for rid, keys in own.items()}
         card_tests = {rid: frozenset(k for k in keys if k[0] == "tests") for rid, keys in own.items()}
+        card_conditions = {rid: frozenset(k for k in keys if k[0] == "conditions") for rid, keys in own.items()}
         drugs = kb.entities.get("drugs", {})
         card_classes = {
             rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
@@ -150,6 +153,7 @@ class QaContext:
             card_drugs,
             card_tests,
             card_classes,
+            card_conditions,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:

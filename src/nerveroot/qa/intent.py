@@ -14,7 +14,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
     ("side_effects", r"side ?effects?|adverse (effects?|reactions?)|what (problems|reactions) can \w+ cause"),
     ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
-     r"how often (can|should|do) i take|when should i take"),
+     r"how often (can|should|do) i take|when should i take|how (should|do|to) (i )?take (it|them|this|these)\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
      r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly"),
@@ -30,7 +30,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
     ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|\b[ls][1-5]\b.*\b(pain|root|go)\b|"
      r"\b[ls][1-5] radiculopathy"),
-    ("duration_prognosis", r"how long|take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
+    ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
+     r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"

@@ -232,7 +232,18 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     elif n == 1 and yes_no and len(sentences[0].split()) < 4 and _YES_NO.match(sentences[0]):
         best = f"{sentences[0]} {best}"  # and the sentence that says why keeps its 'Usually not.'
         n = 0
+    elif n > 0 and _LEANS_BACK.match(best):  # 'But a minority stay troubled …' needs what it qualifies
+        if len(sentences[n - 1].split()) + len(best.split()) <= LEAN_BACK_WORDS:
+            return f"{sentences[n - 1]} {best}"
+        rest = _LEANS_BACK.sub("", best, count=1)
+        return rest[:1].upper() + rest[1:]
     return first_sentence(best) if n == 0 else best
+
+
+_LEANS_BACK = re.compile(r"^(?:But|However|And|Yet|So|Also|Still),? ")
+"""Openings that lean on the sentence before: a lead must stand on its own."""
+LEAN_BACK_WORDS = 110
+"""Longest lead, in words, made by taking the sentence before one that leans back on it."""
 
 
 _PRONOUN = re.compile(r"^It (?=is\b|can\b|may\b|usually\b|often\b|was\b)")
