@@ -152,3 +152,39 @@ def test_an_expansile_mass_is_an_aneurysm_sign_and_screening_is_not(kb: Knowledg
 def test_tolerance_instruments_and_a_healed_wound_are_not_red_flags(kb: KnowledgeBase, note: str) -> None:
     intake = parse_note(note, kb)
     assert not intake.to_confirm and intake.case.status("unable_to_walk") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("note", "graded"),
+    [
+        ("profound R ankle DF + PF weakness", {("ankle_dorsiflexion", "severe"), ("ankle_plantarflexion", "severe")}),
+        ("Severe L sciatica with EHL weakness.", {("great_toe_extension", "weak")}),
+    ],
+)
+def test_a_severity_word_before_the_muscles_grades_them_and_not_other_words(
+    kb: KnowledgeBase, note: str, graded: set[tuple[str, str]]
+) -> None:
+    assert {(t.movement, t.described) for t in parse_note(note, kb).case.strength} == graded
+
+
+@pytest.mark.parametrize(
+    "note", ["Back pain with urinary and fecal urgencies.", "i keep getting sudden urges to pee and poo"]
+)
+def test_urgency_of_both_sphincters_is_bladder_and_bowel_dysfunction(kb: KnowledgeBase, note: str) -> None:
+    case = parse_note(note, kb).case
+    assert case.status("bladder_dysfunction") == "present" and case.status("bowel_dysfunction") == "present"
+
+
+@pytest.mark.parametrize(
+    ("note", "days"),
+    [
+        ("Chronic low back pain for 30 years with a 3-month history of worsening low back pain.", 90),
+        ("Chronic LBP for 10 years, worse for the last 3 weeks with L sciatica.", 21),
+        ("41M 3y LBP + L sciatica.", 1095),
+        ("35F 2y recurrent R LBP radiating to the thigh.", 730),
+    ],
+)
+def test_the_episode_is_the_flare_of_a_chronic_complaint_and_shorthand_years_are_read(
+    kb: KnowledgeBase, note: str, days: int
+) -> None:
+    assert parse_note(note, kb).case.duration_days == days

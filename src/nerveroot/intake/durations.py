@@ -49,11 +49,14 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         "event",
     ),
     (re.compile(r"(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b", re.IGNORECASE), "clause"),
-    # a time opening its clause with the complaint after it: "6 hrs sudden pain L calf", "3 days severe back pain"
+    # a time opening its clause with the complaint after it: "6 hrs sudden pain L calf", "3 days severe back pain",
+    # or straight after the age and sex: "41M 3y LBP"
     (
         re.compile(
-            rf"(?:^|(?<=[.;:,(])\s*){_NUM}[\s-]*{_UNIT}\b(?!\s*(?:ago|earlier|before|prior|later|after|apart|old)\b)"
-            r"(?=\s+(?:(?:of|sudden|severe|acute|worsening|progressive|constant|increasing|new|bad|(?-i:[LR])|left|right|"
+            rf"(?:^|(?<=[.;:,(])\s*|(?<=\d[MF] )){_NUM}[\s-]*{_UNIT}\b"
+            r"(?!\s*(?:ago|earlier|before|prior|later|after|apart|old)\b)"
+            r"(?=\s+(?:(?:of|sudden|severe|acute|worsening|progressive|constant|increasing|new|bad|recurrent|chronic|"
+            r"intermittent|(?-i:[LR])|left|right|"
             r"bilat\w*|lower|low)\s+){0,3}(?:pain|(?-i:LBP)|back|leg|sciatica|numb\w*|tingl\w*|weak\w*|buttock|calf|"
             r"thigh|foot|hip|groin|symptoms|(?-i:sx)|radic\w*)\b)",
             re.IGNORECASE | re.MULTILINE,
@@ -125,6 +128,10 @@ _CONJUNCT = re.compile(r"[,;]|\.(?:\s|$)|\band\b", re.IGNORECASE)
 
 _FRAGMENT_WORDS = 8
 """A short fragment naming nothing but a time ("started 10 days ago after gardening") speaks of the complaint."""
+_CHRONIC_BEFORE = re.compile(r"\b(?:chronic|long[- ]?standing|long[- ]term|lifelong|background of)\b[^.;]{0,50}$", re.I)
+"""A duration said of a long-standing complaint, before which a later, shorter flare is the episode."""
+_FLARE_NEAR = re.compile(r"\b(?:worse\w*|worsening|new|acute(?:ly)?|flare\w*|exacerbat\w*|deteriorat\w*)\b", re.I)
+"""Words beside a later, shorter duration that make it the flare of the long-standing complaint."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +229,14 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
         if said or (said is None and where != "object" and len(text[sent_lo:sent_hi].split()) <= _FRAGMENT_WORDS):
             pain = bool(pt.PAIN_WORD.search(text, lo, hi))
             accepted.append((pain, Duration(start, end, days)))
-            if pain:
-                break
-    return next((d for pain, d in accepted if pain), accepted[0][1] if accepted else None)
+    pains = [d for pain, d in accepted if pain]
+    if not pains:
+        return accepted[0][1] if accepted else None
+    first = pains[0]
+    if _CHRONIC_BEFORE.search(text, max(0, first.start - 60), first.start):
+        # "chronic back pain for 30 years with a 3-month history of worsening": the episode is the flare
+        flare = (
+            d for d in pains[1:] if d.days < first.days and _FLARE_NEAR.search(text[max(0, d.start - 40) : d.end + 40])
+        )
+        return next(flare, first)
+    return first

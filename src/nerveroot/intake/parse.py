@@ -145,7 +145,16 @@ def _unsure(text: str, f: ParsedFinding) -> bool:
 
 
 SEVERITY_REACH = 60
-"""Characters after "profound weakness" within which an ungraded weak movement takes its severity."""
+"""Characters after "profound weakness" (or within "profound ankle DF weakness") in which an ungraded weak movement
+takes its severity."""
+
+
+_SEVERE_BEFORE = re.compile(
+    r"\b(?:severe|profound|dense|marked)\s+(?:(?:[RL]|right|left|bilat\w*)\s+)?(?:(?:[\w/]+\s+){1,2}(?:\+|&|and|/)\s+){0,3}$",
+    re.IGNORECASE,
+)
+_WEAK_AFTER = re.compile(r"[^.;\n]{0,50}?\bweak(?:ness)?\b", re.IGNORECASE)
+"""A severity word before a list of muscles and the weakness after them: "profound R ankle DF + PF weakness"."""
 
 
 def _strength_tests(state: ParseState) -> list[StrengthTest]:
@@ -153,7 +162,7 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
     foot drop is severe ankle dorsiflexion weakness."""
     tests: dict[tuple[str, str], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
     text = state.doc.text
-    severe_ends = [f.end for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
+    severe = [(f.start, f.end) for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
     for f in state.findings:
         if f.status != "present" or f.side is None:
             continue
@@ -161,11 +170,11 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             movement, described = "ankle_dorsiflexion", "severe"
         elif f.id.startswith(STRENGTH_PREFIX) and f.id.removeprefix(STRENGTH_PREFIX) in MOVEMENTS:
             # "profound weakness R ankle dorsiflexion and plantarflexion": the severity word governs its list
-            severe = any(
-                end <= f.start < end + SEVERITY_REACH and not re.search(r"[.;\n]", text[end : f.start])
-                for end in severe_ends
-            )
-            movement, described = f.id.removeprefix(STRENGTH_PREFIX), "severe" if severe else "weak"
+            graded = any(
+                start <= f.start < end + SEVERITY_REACH and not re.search(r"[.;\n]", text[start : f.start])
+                for start, end in severe
+            ) or bool(_SEVERE_BEFORE.search(text, 0, f.start) and _WEAK_AFTER.match(text, f.start))
+            movement, described = f.id.removeprefix(STRENGTH_PREFIX), "severe" if graded else "weak"
         else:
             continue
         if (movement, f.side) not in tests:
