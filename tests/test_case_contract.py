@@ -94,7 +94,7 @@ def test_ungraded_signs_count_as_weakness(kb: KnowledgeBase) -> None:
     assert evidence.get("weak_knee_extension") == "present" and evidence.get("weakness") == "present"
     assert evidence.get("severe_motor_deficit") == "absent"
     result = assess(weak_quads, kb)
-    assert ORDER[result.triage.level] >= ORDER["routine"] and "neurological_signs" in {
+    assert ORDER[result.triage.level] >= ORDER["routine"] and "moderate_motor_deficit" in {
         r.rule for r in result.triage.reasons
     }
     assert "progressive_weakness" in {f for item in result.triage.not_assessed for f in item.findings}  # tempo asked

@@ -188,3 +188,12 @@ def test_the_episode_is_the_flare_of_a_chronic_complaint_and_shorthand_years_are
     kb: KnowledgeBase, note: str, days: int
 ) -> None:
     assert parse_note(note, kb).case.duration_days == days
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [("EHL 3/5 R (was 4/5 last wk).", "present"), ("EHL 4/5 R (was 3/5 last wk).", "absent")],
+)
+def test_a_grade_beside_an_earlier_one_in_brackets_is_a_change(kb: KnowledgeBase, note: str, status: str) -> None:
+    intake = parse_note(note, kb)
+    assert intake.case.status("progressive_weakness") == status and not intake.to_confirm

@@ -30,14 +30,16 @@ from nerveroot.intake.windows import (
 
 
 def read_grade_changes(state: ParseState) -> None:
-    """A grade that fell ("TA now 3/5 (was 4/5)", "EHL 4/5 → 2/5") is progressive weakness."""
+    """A grade that fell ("TA now 3/5 (was 4/5)", "EHL 4/5 → 2/5") is progressive weakness; one that rose
+    ("EHL 4/5 (was 3/5)") says the weakness is not progressing."""
     doc = state.doc
     for regex, new_first in ((pt.GRADE_NOW_WAS, True), (pt.GRADE_WAS_NOW, False)):
         for mt in regex.finditer(doc.text):
             a, b = (int(g) for g in mt.groups() if g is not None)
             new, old = (a, b) if new_first else (b, a)
-            if new < old and not in_scope_of(doc, mt.start(), mt.end()):
-                state.add("progressive_weakness", "red_flag", "present", None, mt.start(), mt.end())
+            if new != old and not in_scope_of(doc, mt.start(), mt.end()):
+                status: FindingStatus = "present" if new < old else "absent"
+                state.add("progressive_weakness", "red_flag", status, None, mt.start(), mt.end())
 
 
 _INABLE = re.compile(

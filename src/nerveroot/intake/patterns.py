@@ -71,7 +71,10 @@ WEAK_CUE = re.compile(
 )
 _G5 = r"([0-5])\s*[+-]?\s*/\s*5"
 _PREV = r"(?:was|were|previously|prev\.?|formerly|from|down from|had been|last (?:week|time|visit|review|clinic))"
-GRADE_NOW_WAS = re.compile(rf"\b(?:now|currently|today)\s+(?:only\s+)?{_G5}\s*[(,;]?\s*{_PREV}\s+{_G5}", re.IGNORECASE)
+GRADE_NOW_WAS = re.compile(
+    rf"(?:\b(?:now|currently|today)\s+(?:only\s+)?{_G5}\s*[(,;]?|(?<![\d/]){_G5}\s*(?:(?-i:[RL])\s*)?\()\s*{_PREV}\s+{_G5}",
+    re.IGNORECASE,
+)
 GRADE_WAS_NOW = re.compile(
     rf"\b{_PREV}\s+{_G5}\s*[),;]?\s*(?:\w+\s+){{0,3}}?(?:to|now|→|->|⇒)\s+(?:only\s+)?{_G5}"
     rf"|(?<![\d/]){_G5}\s*(?:→|->|⇒)\s*{_G5}",
