@@ -588,15 +588,20 @@ CES_NOTE = "48F 2/7 severe LBP and bilateral sciatica, new saddle anaesthesia an
 @pytest.mark.parametrize("device", DEVICES)
 def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, server: Server, device: Any) -> None:
     """An emergency read from a clinician's note shows the same top-of-page instruction as an emergency answer
-    in the interview; a corrected note that is no emergency takes it away."""
+    in the interview, worded for the clinician, with the warning-sign screens put away (they cannot change it); a
+    corrected note that is no emergency takes it away and brings the screens back, in the clinician's words."""
     page = _page(browser, server, device, audience="clinician")
     name = "phone" if device is PHONE else "desktop"
+    page.locator("#interview .question").wait_for()
+    assert "Cauda equina screen" in page.inner_text("#interview"), "the screen is reworded when the audience changes"
     page.fill("#note-text", CES_NOTE)
     page.click("#assess-btn")
     page.locator("#clin-summary").wait_for()
     assert page.get_attribute("#clin-summary dd[data-level]", "data-level") == "emergency"
     assert page.is_visible("#emergency") and page.get_attribute("#emergency", "role") == "alert"
-    assert "999" in page.inner_text("#emergency-instruction")
+    assert not page.is_visible("#safety")
+    instruction = page.inner_text("#emergency-instruction")
+    assert "999" in instruction and instruction.startswith("Send the person")
     assert "cauda equina" in page.inner_text("#emergency").lower()
     page.evaluate("window.scrollTo(0, 0)")
     assert _in_viewport(page, "#emergency-instruction")
@@ -605,7 +610,7 @@ def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, serv
     page.fill("#note-text", "45M 3/52 L leg pain to the medial shin, no saddle anaesthesia, bladder and bowels normal.")
     page.click("#assess-btn")
     page.wait_for_selector("#clin-summary dd[data-level]:not([data-level=emergency])")
-    assert not page.is_visible("#emergency")
+    assert not page.is_visible("#emergency") and page.is_visible("#safety")
     assert not _errors(page)
 
 

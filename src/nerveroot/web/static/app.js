@@ -48,11 +48,15 @@ function renderEmergency(scroll = true) {
   const why = q
     ? (items.length ? `You answered yes to one of: ${items.join("; ")}.` : "You answered yes to a warning sign.")
     : `Because of: ${info.reasons.map((r) => r.name).join("; ")}.`;
+  // A clinician arranges the care; the person is told what to do.
+  const instruction = clinician()
+    ? `Send the person for same-day emergency assessment now: ${where.number} for an ambulance if they cannot travel safely.`
+    : where.emergency;
   fill(box,
     h("p", { class: "alert-kicker" }, "Emergency"),
-    h("p", { class: "alert-title", id: "emergency-instruction" }, where.emergency),
+    h("p", { class: "alert-title", id: "emergency-instruction" }, instruction),
     h("p", {}, why, condition ? ` This can be a sign of ${condition}, which needs a scan and a specialist without delay.` : ""),
-    h("p", {}, "Do not wait to see if it gets better, and do not drive yourself."),
+    h("p", {}, clinician() ? "They should not wait to see if it gets better, or drive themselves." : "Do not wait to see if it gets better, and do not drive yourself."),
     clinician() && !q && info.reasons.length ? h("ul", {}, info.reasons.map((r) => h("li", {}, r.advice))) : null);
   box.hidden = false;
   $("same-day").hidden = true;
@@ -68,6 +72,7 @@ function emergencyFromResult(result) {
   state.emergency = result.triage.level === "emergency"
     ? { question: null, reasons: result.triage.reasons.filter((r) => r.level === "emergency"), fromResult: true }
     : null;
+  $("safety").hidden = Boolean(state.emergency); // the warning-sign screens cannot change an emergency already found
   renderEmergency(false);
   renderSameDay();
 }
@@ -327,6 +332,8 @@ function setAudience(value) {
   document.body.dataset.audience = value;
   $("assess-btn").textContent = value === "clinician" ? "Assess" : "See my result";
   if (value === "clinician") $("case-form").hidden = false;
+  if (state.interview) state.interview.refresh();
+  if (state.emergency) renderEmergency(false);
   if (state.result) showResult(state.result);
 }
 

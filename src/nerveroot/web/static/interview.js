@@ -139,6 +139,11 @@ export class SafetyInterview {
     this.onEmergency({ question, reasons, answers: this.answers });
   }
 
+  /** The current question again, in the words of the audience now chosen (a clinician reads the clinician's). */
+  async refresh() {
+    if (!this.stopped && this.root.dataset.state === "question") await this.step();
+  }
+
   finish() {
     this.root.dataset.state = "done";
     fill(this.root,
