@@ -335,3 +335,8 @@ def test_taking_a_medicine_is_a_dose_question(question: str, qtype: str) -> None
 def test_filler_words_do_not_keep_the_right_card_away(ctx: QaContext) -> None:
     lead = answer_question(ctx, "How do I know whether my pain is coming from my hip or from my back?").answer
     assert "Hip arthritis" in lead
+
+
+def test_the_lead_gives_the_stance_for_the_population_asked_about(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Do epidural injections help sciatica?").answer
+    assert "acute and severe sciatica" in lead and "claudication" not in lead

@@ -11,7 +11,7 @@ from nerveroot.qa.index import EXPANSION_WEIGHT
 from nerveroot.qa.intent import Intent, classify, split_parts
 from nerveroot.qa.link import Links
 from nerveroot.qa.plan import caution_lead, dose_lead, has_shape, short
-from nerveroot.qa.ranking import Ranked
+from nerveroot.qa.ranking import NARROW_FIT, Ranked
 from nerveroot.qa.text import SENTENCE_END, tokenize
 
 _YES_NO = re.compile(
@@ -74,6 +74,7 @@ def direct_answer(
         and r.tier <= 1
         and (r.statement.kind, r.statement.record_id) in links.specific
     ]
+    stances = [r for r in stances if r.fit < NARROW_FIT] or stances  # not 'do not inject for claudication' first
     # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
     wh = bool(_WH_QUESTION.match(normalise(question)))
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)

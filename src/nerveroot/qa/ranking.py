@@ -49,6 +49,8 @@ class Ranked:
         return (self.tier, self.fit, self.band, -self.strength, -self.score, self.statement.id)
 
 
+NARROW_FIT = 2
+"""Population fit of a stance for a narrower population the question does not name."""
 NARROW_POPULATIONS: dict[str, frozenset[str]] = {
     "spinal_stenosis": frozenset({"stenosis", "claudication", "narrowing", "narrowed"}),
     "other_condition": frozenset(),
@@ -62,7 +64,7 @@ def population_fit(statement: Statement, q_tokens: Iterable[str]) -> int:
     inject for neurogenic claudication' does not answer an injection question about sciatica)."""
     population = statement.population
     if population in NARROW_POPULATIONS:
-        return 0 if NARROW_POPULATIONS[population] & set(q_tokens) else 2
+        return 0 if NARROW_POPULATIONS[population] & set(q_tokens) else NARROW_FIT
     return 1 if population == "low_back_pain" else 0
 
 
