@@ -326,9 +326,9 @@ def test_a_lead_never_opens_on_a_word_that_leans_on_a_missing_sentence(ctx: QaCo
 
 @pytest.mark.parametrize(
     ("question", "qtype"),
-    [("How should I take it?", "dose"), ("How do I know whether my pain is from my hip or my back?", "symptom")],
+    [("How should I take it?", "dose"), ("How do I know whether my pain is from my hip or my back?", "x_vs_y")],
 )
-def test_taking_a_medicine_is_a_dose_question(question: str, qtype: str) -> None:
+def test_taking_a_medicine_is_a_dose_question_and_this_or_that_a_comparison(question: str, qtype: str) -> None:
     assert classify(question).qtype == qtype
 
 
@@ -340,3 +340,8 @@ def test_filler_words_do_not_keep_the_right_card_away(ctx: QaContext) -> None:
 def test_the_lead_gives_the_stance_for_the_population_asked_about(ctx: QaContext) -> None:
     lead = answer_question(ctx, "Do epidural injections help sciatica?").answer
     assert "acute and severe sciatica" in lead and "claudication" not in lead
+
+
+def test_a_self_care_question_is_answered_with_what_to_do(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "What can I do myself to help my sciatica settle?").answer
+    assert lead.startswith("Keep to your normal day")
