@@ -345,3 +345,9 @@ def test_the_lead_gives_the_stance_for_the_population_asked_about(ctx: QaContext
 def test_a_self_care_question_is_answered_with_what_to_do(ctx: QaContext) -> None:
     lead = answer_question(ctx, "What can I do myself to help my sciatica settle?").answer
     assert lead.startswith("Keep to your normal day")
+
+
+def test_a_new_foot_drop_in_lay_words_is_told_to_be_seen_urgently(ctx: QaContext) -> None:
+    question = "I suddenly can't lift the front of my foot properly. Who should I see and what tests might I need?"
+    assert classify(question).qtype == "when_where_seek_care"
+    assert "urgent assessment" in answer_question(ctx, question).answer

@@ -16,7 +16,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
      r"how often (can|should|do) i take|when should i take|how (should|do|to) (i )?take (it|them|this|these)\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
-     r"when (should|do) i (see|go|call|get)|see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
+     r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
+     r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
      r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly"),
     ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
