@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.intake.models import Intake
 from nerveroot.intake.safety import lexicon
@@ -115,11 +116,14 @@ def test_a_relatives_past_disease_is_still_family_history(kb: KnowledgeBase) -> 
     assert parse_note("Mother had breast cancer.", kb).case.status("cancer_history") == "unknown"
 
 
-def test_a_sign_with_no_side_is_kept_to_confirm(kb: KnowledgeBase) -> None:
-    """A foot drop in a note that names no side cannot enter the Case's strength tests: it is listed, never lost."""
+def test_a_motor_sign_with_no_side_reaches_the_case(kb: KnowledgeBase) -> None:
+    """A foot drop in a note that names no side enters the Case as a muscle test with its side not stated, so the
+    severe-deficit rule sees it ('TA 3/5' in a note naming no leg was once only 'weakness', and routine)."""
     intake = parse_note("O/E: severe foot drop, tibialis anterior 0/5.", kb)
-    assert not intake.case.strength
-    assert "progressive_deficit" in {m.group for m in intake.to_confirm}
+    assert [(t.movement, t.side, t.grade) for t in intake.case.strength] == [("ankle_dorsiflexion", None, 0)]
+    assert assess(intake.case, kb).triage.level == "emergency"
+    assert parse_note("Back pain 3 days. TA 3/5, EHL 3/5.", kb).case.status("weakness") == "present"
+    assert assess(parse_note("Back pain 3 days. TA 3/5, EHL 3/5.", kb).case, kb).triage.level == "emergency"
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,7 @@ class StrengthTest(Strict):
     """One muscle test: an MRC grade, or an ungraded sign ("weak quads", "foot drop"); exactly one of the two."""
 
     movement: Movement
-    side: Side
+    side: Side | None = Field(description="Null when the note does not say which leg ('TA 3/5', 'foot drop').")
     grade: int | None = Field(default=None, ge=0, le=5, description="MRC grade 0-5.")
     described: Literal["weak", "severe"] | None = Field(
         default=None, description="Ungraded sign: 'weak' counts as grade 4 or less, 'severe' as 3 or less."

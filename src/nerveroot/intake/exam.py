@@ -69,8 +69,7 @@ def read_strength(state: ParseState, group: list[Mention], w: _Window) -> None:
                 for mv in movements:
                     for side in side_tuple or (None,):
                         state.add(STRENGTH_PREFIX + mv, "strength", status, None, start, end, side, grade)
-                        if side is not None:
-                            state.strength.append(StrengthTest(movement=mv, side=side, grade=grade))
+                        state.strength.append(StrengthTest(movement=mv, side=side, grade=grade))
                         if grade <= 3:
                             state.add("severe_motor_deficit", "sign", "present", None, start, end, side, grade)
                             if mv == "ankle_dorsiflexion":

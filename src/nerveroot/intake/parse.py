@@ -158,13 +158,14 @@ _WEAK_AFTER = re.compile(r"[^.;\n]{0,50}?\bweak(?:ness)?\b", re.IGNORECASE)
 
 
 def _strength_tests(state: ParseState) -> list[StrengthTest]:
-    """Graded tests, then ungraded signs on a side with no grade: a weak movement ("weak quads L") is 'weak',
-    foot drop is severe ankle dorsiflexion weakness."""
-    tests: dict[tuple[str, str], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
+    """Graded tests, then ungraded signs with no grade: a weak movement ("weak quads L") is 'weak', foot drop is
+    severe ankle dorsiflexion weakness. A test whose leg is not said ("TA 3/5" in a note naming no side) is kept
+    with no side, unless the same movement is also tested on a named side."""
+    tests: dict[tuple[str, str | None], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
     text = state.doc.text
     severe = [(f.start, f.end) for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
     for f in state.findings:
-        if f.status != "present" or f.side is None:
+        if f.status != "present":
             continue
         if f.id == "foot_drop":
             movement, described = "ankle_dorsiflexion", "severe"
@@ -179,7 +180,8 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             continue
         if (movement, f.side) not in tests:
             tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
-    return list(tests.values())
+    sided = {movement for movement, side in tests if side}
+    return [t for (movement, side), t in tests.items() if side or movement not in sided]
 
 
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:

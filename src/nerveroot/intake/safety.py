@@ -30,6 +30,8 @@ from nerveroot.knowledge.yaml_io import load_yaml
 MAX_WORDS = 40
 """Longest quotation kept for one item (words around the cue)."""
 _SETTLED_QUALIFIERS = frozenset({"hypothetical", "family"})
+MOTOR_SIGNS = frozenset({"foot_drop", "severe_motor_deficit"})
+"""Signs a muscle test carries into the Case even when the note names no side."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,8 @@ def _hypothetical() -> re.Pattern[str]:
 
 def _settles(f: ParsedFinding, facts: list[str]) -> bool:
     """A finding of the group read over the cue settles it, unless it cannot reach the Case: an examination sign
-    with no side ("severe foot drop" in a note that names no side) is kept to confirm, never dropped."""
-    if f.kind in ("sign", "strength") and f.side is None and f.status == "present":
+    with no side that no muscle test carries ("brisk reflexes" in a note that names no side) is kept to confirm."""
+    if f.kind == "sign" and f.side is None and f.status == "present" and f.id not in MOTOR_SIGNS:
         return False
     return f.id in facts and (f.status != "unknown" or f.qualifier in _SETTLED_QUALIFIERS)
 

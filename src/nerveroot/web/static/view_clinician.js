@@ -154,7 +154,7 @@ const SIDE = { left: "L", right: "R" };
 function examText(data, names) {
   const parts = [
     ...(data.reflexes || []).map((r) => `${words(r.reflex)} ${r.result} (${SIDE[r.side]})`),
-    ...(data.strength || []).map((s) => `${words(s.movement)} ${s.grade !== null && s.grade !== undefined ? `MRC ${s.grade}` : s.described} (${SIDE[s.side]})`),
+    ...(data.strength || []).map((s) => `${words(s.movement)} ${s.grade !== null && s.grade !== undefined ? `MRC ${s.grade}` : s.described} (${s.side ? SIDE[s.side] : "side not stated"})`),
     ...(data.provocative || []).map((p) => `${words(p.test).replace("slr", "SLR")} ${p.result}${p.side ? ` (${SIDE[p.side]}${p.angle ? `, ${p.angle}°` : ""})` : ""}`),
   ];
   const numb = (data.sensory_regions || []).map((m) => `${(names[m.region] || words(m.region)).toLowerCase()} (${m.side ? SIDE[m.side] : "side not stated"})`);
