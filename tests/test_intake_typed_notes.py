@@ -197,3 +197,11 @@ def test_the_episode_is_the_flare_of_a_chronic_complaint_and_shorthand_years_are
 def test_a_grade_beside_an_earlier_one_in_brackets_is_a_change(kb: KnowledgeBase, note: str, status: str) -> None:
     intake = parse_note(note, kb)
     assert intake.case.status("progressive_weakness") == status and not intake.to_confirm
+
+
+def test_a_reflex_whose_leg_is_not_said_is_kept_with_its_side_not_stated(kb: KnowledgeBase) -> None:
+    assert [(r.reflex, r.side, r.result) for r in parse_note("AJ absent.", kb).case.reflexes] == [
+        ("achilles", None, "absent")
+    ]
+    sided = parse_note("L AJ absent, R AJ normal.", kb).case.reflexes
+    assert {(r.side, r.result) for r in sided} == {("left", "absent"), ("right", "normal")}

@@ -167,7 +167,7 @@ class StrengthTest(Strict):
 
 class ReflexTest(Strict):
     reflex: ReflexName
-    side: Side
+    side: Side | None = Field(description="Null when the note does not say which leg ('AJ absent').")
     result: ReflexResult
 
 

@@ -212,8 +212,7 @@ def read_reflex(state: ParseState, group: list[Mention], w: _Window) -> None:
                     continue
                 for side in side_tuple or (None,):
                     state.add(name + REFLEX_SUFFIX, "reflex", status, None, start, end, side, result)
-                    if side is not None:
-                        state.reflexes.append(ReflexTest(reflex=name, side=side, result=result))
+                    state.reflexes.append(ReflexTest(reflex=name, side=side, result=result))
                     if result == "brisk":
                         state.add("brisk_reflexes", "sign", "present", None, start, end, side, result)
 

@@ -73,6 +73,7 @@ from nerveroot.assessment.case import (
     Case,
     DrugSafety,
     NamedRoot,
+    ReflexTest,
     RegionMark,
     Side,
     Status,
@@ -184,6 +185,13 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
     return [t for (movement, side), t in tests.items() if side or movement not in sided]
 
 
+def _reflex_tests(state: ParseState) -> list[ReflexTest]:
+    """One result per reflex and side; a reflex whose leg is not said is kept unless it is also tested on a side."""
+    tests = {(r.reflex, r.side): r for r in state.reflexes}
+    sided = {reflex for reflex, side in tests if side}
+    return [r for (reflex, side), r in tests.items() if side or reflex not in sided]
+
+
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
     tables: dict[str, dict[str, Status]] = {"red_flags": {}, "history": {}, "symptoms": {}}
     for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
@@ -214,7 +222,7 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
 
     unique = {
         "strength": _strength_tests(state),
-        "reflexes": list({(r.reflex, r.side): r for r in state.reflexes}.values()),
+        "reflexes": _reflex_tests(state),
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
     if state.drug_safety:

@@ -153,7 +153,7 @@ const SIDE = { left: "L", right: "R" };
 /** "Exam: patellar reduced (L); knee extension MRC 4 (L); SLR negative (L, 80°)." from the assessed case. */
 function examText(data, names) {
   const parts = [
-    ...(data.reflexes || []).map((r) => `${words(r.reflex)} ${r.result} (${SIDE[r.side]})`),
+    ...(data.reflexes || []).map((r) => `${words(r.reflex)} ${r.result} (${r.side ? SIDE[r.side] : "side not stated"})`),
     ...(data.strength || []).map((s) => `${words(s.movement)} ${s.grade !== null && s.grade !== undefined ? `MRC ${s.grade}` : s.described} (${s.side ? SIDE[s.side] : "side not stated"})`),
     ...(data.provocative || []).map((p) => `${words(p.test).replace("slr", "SLR")} ${p.result}${p.side ? ` (${SIDE[p.side]}${p.angle ? `, ${p.angle}°` : ""})` : ""}`),
   ];
