@@ -59,10 +59,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
@@ -73,7 +73,6 @@ from nerveroot.assessment.case import (
     Case,
     DrugSafety,
     NamedRoot,
-    ReflexTest,
     RegionMark,
     Side,
     Status,
@@ -145,6 +144,8 @@ def _unsure(text: str, f: ParsedFinding) -> bool:
     return f.qualifier == "possible" or bool(_DOUBT.search(clause))
 
 
+_T = TypeVar("_T")
+
 SEVERITY_REACH = 60
 """Characters after "profound weakness" (or within "profound ankle DF weakness") in which an ungraded weak movement
 takes its severity."""
@@ -162,7 +163,7 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
     """Graded tests, then ungraded signs with no grade: a weak movement ("weak quads L") is 'weak', foot drop is
     severe ankle dorsiflexion weakness. A test whose leg is not said ("TA 3/5" in a note naming no side) is kept
     with no side, unless the same movement is also tested on a named side."""
-    tests: dict[tuple[str, str | None], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
+    tests: dict[tuple[str, Side | None], StrengthTest] = {(s.movement, s.side): s for s in state.strength}
     text = state.doc.text
     severe = [(f.start, f.end) for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
     for f in state.findings:
@@ -181,15 +182,13 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             continue
         if (movement, f.side) not in tests:
             tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
-    sided = {movement for movement, side in tests if side}
-    return [t for (movement, side), t in tests.items() if side or movement not in sided]
+    return _unsided_last(tests)
 
 
-def _reflex_tests(state: ParseState) -> list[ReflexTest]:
-    """One result per reflex and side; a reflex whose leg is not said is kept unless it is also tested on a side."""
-    tests = {(r.reflex, r.side): r for r in state.reflexes}
-    sided = {reflex for reflex, side in tests if side}
-    return [r for (reflex, side), r in tests.items() if side or reflex not in sided]
+def _unsided_last(items: Mapping[tuple[str, Side | None], _T]) -> list[_T]:
+    """Items keyed by (name, side): one whose side is not said is dropped when the same name is read on a side."""
+    sided = {name for name, side in items if side}
+    return [item for (name, side), item in items.items() if side or name not in sided]
 
 
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
@@ -213,16 +212,16 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
 
     def marks(prefix: str) -> list[RegionMark]:
         """Each region read as present, on its side; with no side only when no side is read for it elsewhere."""
-        seen: dict[tuple[str, Side | None], None] = {}
+        seen: dict[tuple[str, Side | None], RegionMark] = {}
         for f in state.findings:
             if f.id.startswith(prefix) and f.status == "present":
-                seen[(f.id.split(":", 1)[1], f.side)] = None
-        sided = {r for r, s in seen if s}
-        return [RegionMark(region=r, side=s) for r, s in seen if s or r not in sided]
+                region = f.id.split(":", 1)[1]
+                seen[(region, f.side)] = RegionMark(region=region, side=f.side)
+        return _unsided_last(seen)
 
     unique = {
         "strength": _strength_tests(state),
-        "reflexes": _reflex_tests(state),
+        "reflexes": _unsided_last({(r.reflex, r.side): r for r in state.reflexes}),
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
     if state.drug_safety:
