@@ -205,3 +205,20 @@ def test_a_reflex_whose_leg_is_not_said_is_kept_with_its_side_not_stated(kb: Kno
     ]
     sided = parse_note("L AJ absent, R AJ normal.", kb).case.reflexes
     assert {(r.side, r.result) for r in sided} == {("left", "absent"), ("right", "normal")}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("30M, fall -> severe LBP.", "minor_trauma"),
+        ("67F steroid-dependent PMR.", "long_term_steroids"),
+        ("Back pain after 9 months of glucocorticoids.", "long_term_steroids"),
+        ("42F RA/MTX, LBP worse.", "immunosuppression"),
+        ("Leg pain treated by steroid injection in the lumbar spine a few weeks ago.", "recent_spinal_procedure"),
+        ("O/E: Freiberg, Pace, Beatty and FAIR tests positive on R.", "piriformis_provocation_pain"),
+        ("L foot drop. Tender over L fibular neck.", "fibular_head_sign"),
+        ("Tinel's sign positive at the fibular neck.", "fibular_head_sign"),
+    ],
+)
+def test_shorthand_history_and_mimic_signs_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert parse_note(note, kb).case.status(finding) == "present"

@@ -100,6 +100,8 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "thigh_wasting",
     "stocking_distribution_numbness",
     "pain_sitting_buttock",
+    "piriformis_provocation_pain",
+    "fibular_head_sign",
     "activity_avoidance",
     "pain_below_knee",
     "rash",
