@@ -351,3 +351,8 @@ def test_a_new_foot_drop_in_lay_words_is_told_to_be_seen_urgently(ctx: QaContext
     question = "I suddenly can't lift the front of my foot properly. Who should I see and what tests might I need?"
     assert classify(question).qtype == "when_where_seek_care"
     assert "urgent assessment" in answer_question(ctx, question).answer
+
+
+def test_shooting_pain_does_not_link_to_injecting_drugs(ctx: QaContext) -> None:
+    links = ctx.linker.link("I get a shooting pain down my leg. Is that sciatica?")
+    assert ("findings", "iv_drug_use") not in links.direct
