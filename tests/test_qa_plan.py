@@ -356,3 +356,8 @@ def test_a_new_foot_drop_in_lay_words_is_told_to_be_seen_urgently(ctx: QaContext
 def test_shooting_pain_does_not_link_to_injecting_drugs(ctx: QaContext) -> None:
     links = ctx.linker.link("I get a shooting pain down my leg. Is that sciatica?")
     assert ("findings", "iv_drug_use") not in links.direct
+
+
+def test_a_card_for_the_population_named_comes_first(ctx: QaContext) -> None:
+    question = "I'm in my third trimester with shooting pain down my leg. Is it sciatica and what can I do to ease it?"
+    assert "pregnan" in answer_question(ctx, question).answer.split(".")[0]

@@ -202,7 +202,8 @@ def _card(
         if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
         other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
-        if other and RADICULAR_WORDS & set(tokens) and not other & set(links.direct):
+        named_other = other & links.specific or ctx.cards.for_population(faq_id, question)
+        if other and RADICULAR_WORDS & set(tokens) and not named_other:
             return False  # 'how does sciatica usually go' is not answered by the card on stenosis
         specific = [k for k in named if k not in CORE_CONDITIONS]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))

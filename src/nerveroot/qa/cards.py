@@ -82,6 +82,11 @@ class CardIndex:
             facets[rid] = frozenset.intersection(*(lex.facets_of(tokenize(name)) for name in names))
         return cls(variants, qtypes, encoder, expand, facets)
 
+    def for_population(self, faq_id: str, question: str) -> bool:
+        """True when the card is about a population or activity (pregnancy, running …) that the question names."""
+        facets = self.facets.get(faq_id, frozenset())
+        return bool(facets) and facets <= lexicon().facets_of(tokenize(question))
+
     def narrower(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) the question does not name."""
         facets = self.facets.get(faq_id, frozenset())

@@ -90,6 +90,8 @@ def choose_card(
     when the question names a drug, test, treatment or condition the card does not mention."""
     rule = rule or CardRule()
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
+    # a card written for the population the question names (pregnancy, running …) comes before general ones
+    ranked = sorted(ranked, key=lambda hit: not cards.for_population(hit.faq_id, question))
     for n, hit in enumerate(ranked):
         if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question):
             continue
