@@ -78,7 +78,11 @@ def direct_answer(
     # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
     wh = bool(_WH_QUESTION.match(normalise(question)))
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)
-    broad = not carded and ("treatment" in links.topics or "tests" in links.topics)
+    broad = (
+        not carded
+        and ("treatment" in links.topics or "tests" in links.topics)
+        and intent.qtype not in (*NOT_VERDICT, "self_care")  # 'what do I do at home after it' is not 'is it advised'
+    )
     cards = [r.statement for r in grouped.get(PLAIN, []) if r.tier < 0] if carded else []
     # a choice between two things ('ice or heat?') is answered by the card that weighs them, not by one stance
     # a choice is also one whose options are not all records ('a chiropractor'); but not a verdict asked of two
