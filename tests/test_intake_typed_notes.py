@@ -222,3 +222,10 @@ def test_a_reflex_whose_leg_is_not_said_is_kept_with_its_side_not_stated(kb: Kno
 )
 def test_shorthand_history_and_mimic_signs_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert parse_note(note, kb).case.status(finding) == "present"
+
+
+def test_a_leg_that_stopped_working_hours_ago_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = "My left leg suddenly stopped working about 6 hours ago, cant move it or feel it at all. doesnt hurt."
+    case = parse_note(note, kb).case
+    assert case.status("weakness") == "present" and case.status("numbness") == "present"
+    assert assess(case, kb).triage.level == "emergency"

@@ -97,7 +97,7 @@ from nerveroot.intake.plain import read_plain, read_region, read_toilet
 from nerveroot.intake.pregnancy import read_pregnancy
 from nerveroot.intake.provocative import read_provocative
 from nerveroot.intake.rules import STRENGTH_PREFIX
-from nerveroot.intake.safety import unparsed, unsettled
+from nerveroot.intake.safety import MOTOR_SIGNS, unparsed, unsettled
 from nerveroot.intake.sections import denied_sections
 from nerveroot.intake.sides import note_sides
 from nerveroot.intake.state import (
@@ -200,13 +200,10 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
                 tables[table][key] = _merge_status(iter(fs))
             elif key in CES_ITEMS and any(f.id == key and _unsure(state.doc.text, f) for f in state.findings):
                 tables[table][key] = "unsure"
-    # A motor sign named with no side ("foot drop", "EHL 3/5" in a note that names no leg) cannot be a strength test,
-    # but it still says the leg is weak: the deficit rules (cancer, infection, bleed) must see it.
+    # A motor sign that names no muscle ("my leg stopped working", "paralysed") is no strength test, but it still
+    # says the leg is weak: the deficit rules (cancer, infection, bleed, deficit within hours) must see it.
     if "weakness" not in tables["symptoms"] and any(
-        f.status == "present"
-        and f.side is None
-        and (f.kind == "strength" or f.id in ("foot_drop", "severe_motor_deficit"))
-        for f in state.findings
+        f.status == "present" and (f.kind == "strength" or f.id in MOTOR_SIGNS) for f in state.findings
     ):
         tables["symptoms"]["weakness"] = "present"
 
