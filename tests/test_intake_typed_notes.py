@@ -229,3 +229,22 @@ def test_a_leg_that_stopped_working_hours_ago_is_an_emergency(kb: KnowledgeBase)
     case = parse_note(note, kb).case
     assert case.status("weakness") == "present" and case.status("numbness") == "present"
     assert assess(case, kb).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        (
+            "Acute, severe back pain without neurological deficits after receiving TFESI.",
+            "recent_spinal_procedure",
+            "present",
+        ),
+        ("She had severe acute onset back pain at night.", "sudden_severe_central_pain", "present"),
+        ("afterwards got sudden really bad back pain", "sudden_severe_central_pain", "present"),
+        ("3/12 worsening thoracolumbar back pain", "thoracic_pain", "present"),
+        ("Diminished strength in the lower extremities.", "bilateral_leg_symptoms", "present"),
+        ("had a flu type thing with fevers", "recent_infection", "present"),
+    ],
+)
+def test_report_and_forum_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert parse_note(note, kb).case.status(finding) == status
