@@ -15,8 +15,10 @@ from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
 from nerveroot.assessment.drugs import CHRONIC_DAYS, drug_options
 from nerveroot.assessment.plan import OFFERED, Presentation, lead
 from nerveroot.assessment.result import Plan, PlanItem, PlanStep
+from nerveroot.assessment.workup import IMAGING_BY_GROUP
+from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import Cite, Drug, Treatment
+from nerveroot.knowledge.models import Cite, Drug, Treatment, TriageRule
 
 _STATUS = st.sampled_from(["present", "absent", "unknown"])
 _STANCE_ORDER = {"recommended": 0, "consider": 1}
@@ -188,3 +190,11 @@ def test_the_exercise_recommendation_is_stated_once(kb: KnowledgeBase, days: int
     exercise = [(s.stage, i.id) for s in plan.steps for i in s.items if "group exercise programme" in i.detail]
     assert {"aerobic_exercise", "yoga", "physical_therapy"} <= {i for _, i in exercise}
     assert {s for s, _ in exercise} == {"two_to_six_weeks"}
+
+
+def test_every_urgent_or_emergency_group_has_an_imaging_rule(kb: KnowledgeBase) -> None:
+    """An emergency must never print 'no imaging without red flags' (a suspected bleed did, before)."""
+    groups = {r.group for r in kb.all("triage_rules", TriageRule) if r.level in ("emergency", "urgent")}
+    assert groups - {"assessment_gap"} <= set(IMAGING_BY_GROUP)
+    result = assess(parse_note("On warfarin. Sudden onset groin pain.", kb).case, kb)
+    assert result.triage.level == "emergency" and result.workup.imaging_now

@@ -39,6 +39,30 @@ IMAGING_BY_GROUP: dict[str, tuple[str, str, list[Cite]]] = {
         "Radiograph or CT of the lumbar spine; MRI if there are neurological signs.",
         [Cite(source="acr_2021", locator="variant 6")],
     ),
+    "haematoma": (
+        "Suspected spinal epidural or iliopsoas haematoma (Kreppel 2003; ASRA 2018)",
+        "Emergency MRI of the spine, or CT of the abdomen and pelvis when an iliopsoas or retroperitoneal bleed is "
+        "suspected, with clotting tests.",
+        [
+            Cite(source="kreppel_2003", locator="diagnosis by MRI; time to surgery"),
+            Cite(source="asra_2018", locator="new back pain, numbness or weakness after neuraxial block: urgent MRI"),
+            Cite(source="femoral_neuropathy_review", locator="retroperitoneal or iliacus haematoma on anticoagulants"),
+        ],
+    ),
+    "vascular": (
+        "Suspected aortic or acute limb emergency (ESC 2014; ESVS 2020)",
+        "CT angiography of the aorta, and of the leg arteries when a leg is cold, pale, pulseless or weak; when no "
+        "arterial cause is likely, emergency MRI of the spine.",
+        [
+            Cite(source="esc_aortic_2014", locator="acute aortic syndrome: CT as first-line imaging"),
+            Cite(source="esvs_ali_2020", locator="acute limb ischaemia: imaging by CT angiography"),
+        ],
+    ),
+    "neurological_deficit": (
+        "ACR 2021: new or severe neurological deficit",
+        "MRI of the lumbar spine within days, the same day if the weakness worsens or spreads.",
+        [Cite(source="acr_2021", locator="summary: severe or progressive deficit")],
+    ),
 }
 NO_IMAGING = (
     "NICE NG59 1.1.4 / ACR 2021 variant 1: no imaging without red flags",
