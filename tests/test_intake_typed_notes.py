@@ -34,6 +34,24 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("no recent change in medications, on a stable warfarin dose", "anticoagulant_use", "present"),
         ("the pain prevented him from standing or walking", "unable_to_walk", "present"),
         ("sciatica R>L posterior thigh to ankle", "bilateral_leg_symptoms", "present"),
+        ("30M, fall -> severe LBP.", "minor_trauma", "present"),
+        ("67F steroid-dependent PMR.", "long_term_steroids", "present"),
+        ("Back pain after 9 months of glucocorticoids.", "long_term_steroids", "present"),
+        ("42F RA/MTX, LBP worse.", "immunosuppression", "present"),
+        (
+            "Leg pain treated by steroid injection in the lumbar spine a few weeks ago.",
+            "recent_spinal_procedure",
+            "present",
+        ),
+        ("O/E: Freiberg, Pace, Beatty and FAIR tests positive on R.", "piriformis_provocation_pain", "present"),
+        ("L foot drop. Tender over L fibular neck.", "fibular_head_sign", "present"),
+        ("Tinel's sign positive at the fibular neck.", "fibular_head_sign", "present"),
+        ("Acute, severe back pain without deficits after receiving TFESI.", "recent_spinal_procedure", "present"),
+        ("She had severe acute onset back pain at night.", "sudden_severe_central_pain", "present"),
+        ("afterwards got sudden really bad back pain", "sudden_severe_central_pain", "present"),
+        ("3/12 worsening thoracolumbar back pain", "thoracic_pain", "present"),
+        ("Diminished strength in the lower extremities.", "bilateral_leg_symptoms", "present"),
+        ("had a flu type thing with fevers", "recent_infection", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -207,44 +225,8 @@ def test_a_reflex_whose_leg_is_not_said_is_kept_with_its_side_not_stated(kb: Kno
     assert {(r.side, r.result) for r in sided} == {("left", "absent"), ("right", "normal")}
 
 
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("30M, fall -> severe LBP.", "minor_trauma"),
-        ("67F steroid-dependent PMR.", "long_term_steroids"),
-        ("Back pain after 9 months of glucocorticoids.", "long_term_steroids"),
-        ("42F RA/MTX, LBP worse.", "immunosuppression"),
-        ("Leg pain treated by steroid injection in the lumbar spine a few weeks ago.", "recent_spinal_procedure"),
-        ("O/E: Freiberg, Pace, Beatty and FAIR tests positive on R.", "piriformis_provocation_pain"),
-        ("L foot drop. Tender over L fibular neck.", "fibular_head_sign"),
-        ("Tinel's sign positive at the fibular neck.", "fibular_head_sign"),
-    ],
-)
-def test_shorthand_history_and_mimic_signs_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert parse_note(note, kb).case.status(finding) == "present"
-
-
 def test_a_leg_that_stopped_working_hours_ago_is_an_emergency(kb: KnowledgeBase) -> None:
     note = "My left leg suddenly stopped working about 6 hours ago, cant move it or feel it at all. doesnt hurt."
     case = parse_note(note, kb).case
     assert case.status("weakness") == "present" and case.status("numbness") == "present"
     assert assess(case, kb).triage.level == "emergency"
-
-
-@pytest.mark.parametrize(
-    ("note", "finding", "status"),
-    [
-        (
-            "Acute, severe back pain without neurological deficits after receiving TFESI.",
-            "recent_spinal_procedure",
-            "present",
-        ),
-        ("She had severe acute onset back pain at night.", "sudden_severe_central_pain", "present"),
-        ("afterwards got sudden really bad back pain", "sudden_severe_central_pain", "present"),
-        ("3/12 worsening thoracolumbar back pain", "thoracic_pain", "present"),
-        ("Diminished strength in the lower extremities.", "bilateral_leg_symptoms", "present"),
-        ("had a flu type thing with fevers", "recent_infection", "present"),
-    ],
-)
-def test_report_and_forum_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
-    assert parse_note(note, kb).case.status(finding) == status
