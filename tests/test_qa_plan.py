@@ -361,3 +361,18 @@ def test_shooting_pain_does_not_link_to_injecting_drugs(ctx: QaContext) -> None:
 def test_a_card_for_the_population_named_comes_first(ctx: QaContext) -> None:
     question = "I'm in my third trimester with shooting pain down my leg. Is it sciatica and what can I do to ease it?"
     assert "pregnan" in answer_question(ctx, question).answer.split(".")[0]
+
+
+def test_should_i_be_worried_asks_when_to_seek_care_and_is_never_answered_no(ctx: QaContext) -> None:
+    """'Wakes me at night and doesn't ease with rest. Should I be worried?' once led 'No. ... advises against rest'."""
+    question = "My back and leg pain wakes me up at night and doesn't ease with rest. Should I be worried?"
+    assert classify(question).qtype == "when_where_seek_care"
+    lead = answer_question(ctx, question).answer
+    assert not lead.startswith("No") and "night pain" in lead.lower()
+    assert "pregnan" in answer_question(ctx, "I'm pregnant and think I have sciatica - what should I do?").answer
+
+
+def test_a_lay_saddle_question_is_in_scope_and_warns(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "I can't feel my bum when I wipe, should I be worried?")
+    assert not answer.abstained
+    assert any("cauda equina" in s.text.lower() for sec in answer.sections for s in sec.statements)

@@ -18,7 +18,9 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
      r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
-     r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly"),
+     r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly|"
+     r"should i be (worried|concerned|scared|alarmed)|do i need to worry|(is|could) (it|this|that) (be )?"
+     r"(serious|something serious|dangerous|worrying|an emergency)"),
     ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
      r"\b(see|use|try|choose|pick|go to) (a |an |the )?[\w-]+ or (a |an |the )?[\w-]+|"

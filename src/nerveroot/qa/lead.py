@@ -110,8 +110,10 @@ def direct_answer(
         return [(effects[0].text, effects[0])]
     if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):
         return [(short(st), st) for st in cautions]
-    if intent.qtype == "when_where_seek_care" and SEEK_CARE in grouped:
-        return [(first_sentence(grouped[SEEK_CARE][0].statement.text), grouped[SEEK_CARE][0].statement)]
+    seek = intent.qtype == "when_where_seek_care"
+    warning = _warning_about(ctx, grouped.get(SEEK_CARE, []), links, question) if seek else None
+    if warning is not None:  # the warning about what the question describes ('wakes me at night')
+        return [(first_sentence(warning.text), warning)]
     if PLAIN in grouped:
         faq = grouped[PLAIN][0].statement
         return [(first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
@@ -127,6 +129,16 @@ def direct_answer(
         statement = kept[0].statement
         return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
+
+
+def _warning_about(ctx: QaContext, warnings: list[Ranked], links: Links, question: str) -> Statement | None:
+    """The warning sign that shares most of what the question asks about (its focus words and their lay-term
+    expansions: 'can't feel my bum' is saddle numbness), or None when none does: a question about a slapping foot
+    is not answered with the cauda equina warning listed first."""
+    asked = links.focus | set(ctx.index.expand(tokenize(question)))
+    scored = [(len(ctx.tokens(r.statement) & asked), n, r.statement) for n, r in enumerate(warnings)]
+    best = max(scored, key=lambda t: (t[0], -t[1]), default=None)
+    return best[2] if best is not None and best[0] > 0 else None
 
 
 def _part_sentences(

@@ -80,6 +80,8 @@ IN_SCOPE: tuple[str, ...] = (
     r"numb\w*|tingl\w*|pins and needles|weak\w*|paraesthesi\w*|paresthesi\w*|reflex\w*",
     r"straight leg raise|slr|femoral stretch|slump",
     r"saddle|bladder|bowel|incontinen\w*",
+    r"bum|bottom|backside|back passage|private parts|genitals?|down below",
+    r"wip(e|es|ed|ing)|pee(ing)?|wee(ing)?|poo(ing)?",
     r"nsaids?|painkillers?|analgesics?|anti[- ]inflammator\w*|opioids?|gabapentinoids?|steroids?",
 )
 """Words that place a question in the lumbar radicular domain."""

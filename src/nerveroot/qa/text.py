@@ -16,7 +16,7 @@ _STOP = """a about above after again against all am an and any are as at be beca
     once only or other our ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were what when where which
     while who whom why will with would you your yours yourself yourselves get got im ive id cant dont doesnt isnt
-    also may might much many one s t d m won ve ll whether know"""
+    also may might much many one s t d m won ve ll whether know think"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
 """Function words dropped from queries and indexed text."""
 _IRREGULAR = {"goes": "go", "gone": "go", "went": "go", "lying": "lie", "lies": "lie"}
