@@ -176,7 +176,10 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             graded = any(
                 start <= f.start < end + SEVERITY_REACH and not re.search(r"[.;\n]", text[start : f.start])
                 for start, end in severe
-            ) or bool(_SEVERE_BEFORE.search(text, 0, f.start) and _WEAK_AFTER.match(text, f.start))
+            ) or bool(
+                _SEVERE_BEFORE.search(text, max(0, f.start - SEVERITY_REACH * 2), f.start)
+                and _WEAK_AFTER.match(text, f.start)
+            )
             movement, described = f.id.removeprefix(STRENGTH_PREFIX), "severe" if graded else "weak"
         else:
             continue
