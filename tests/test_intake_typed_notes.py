@@ -52,6 +52,7 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("3/12 worsening thoracolumbar back pain", "thoracic_pain", "present"),
         ("Diminished strength in the lower extremities.", "bilateral_leg_symptoms", "present"),
         ("had a flu type thing with fevers", "recent_infection", "present"),
+        ("Screen: saddle anaesthesia - denies; no fever.", "saddle_anaesthesia", "absent"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -85,6 +86,58 @@ def test_two_sides_of_the_back_or_a_sign_on_both_sides_are_not_two_legged_sympto
 )
 def test_tests_ordered_and_normal_measures_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
     assert not parse_note(note, kb).to_confirm
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "PR not indicated.",
+        "Bladder - passing urine normally; bowels: normal.",
+    ],
+)
+def test_an_examination_judged_unneeded_or_a_template_field_answered_is_not_a_mention(
+    kb: KnowledgeBase, note: str
+) -> None:
+    assert not parse_note(note, kb).to_confirm
+
+
+@pytest.mark.parametrize(
+    ("note", "regions"),
+    [
+        ("Sens: dec LT dorsum R foot.", [("dorsum_foot", "right")]),
+        ("Sensation: LT intact, reduced PP lat shin R.", [("lateral_leg", "right")]),
+    ],
+)
+def test_lt_beside_a_sensory_word_is_light_touch_not_left(
+    kb: KnowledgeBase, note: str, regions: list[tuple[str, str]]
+) -> None:
+    case = parse_note(note, kb).case
+    assert [(m.region, m.side) for m in case.sensory_regions] == regions and case.sides == ["right"]
+
+
+def test_a_quoted_lay_word_for_foot_drop_is_read(kb: KnowledgeBase) -> None:
+    findings = parse_note("3/52 L foot 'slapping' on the stairs.", kb).findings
+    assert [(f.id, f.side) for f in findings if f.id == "foot_drop"] == [("foot_drop", "left")]
+
+
+def test_a_date_is_not_a_duration_and_the_first_age_is_the_patients(kb: KnowledgeBase) -> None:
+    case = parse_note("Seen 16/12/26. 68F. Early menopause (age 44). 2/52 L sciatica.", kb).case
+    assert case.duration_days == 14 and case.age == 68
+
+
+@pytest.mark.parametrize(
+    ("note", "level"),
+    [("On apixaban. L leg numb for 2 months.", "routine"), ("On apixaban. L leg numb since yesterday.", "emergency")],
+)
+def test_a_deficit_of_weeks_on_an_anticoagulant_is_not_a_suspected_bleed(
+    kb: KnowledgeBase, note: str, level: str
+) -> None:
+    assert assess(parse_note(note, kb).case, kb).triage.level == level
+
+
+def test_pain_called_severe_in_words_is_not_self_care(kb: KnowledgeBase) -> None:
+    case = parse_note("Severe R sciatica for 4 days, can't sleep. No B/B sx, no saddle numbness.", kb).case
+    assert assess(case, kb).triage.level == "routine"
 
 
 @pytest.mark.parametrize("note", ["PT assessment: multiple red flags identified.", "Red flags present, see letter."])

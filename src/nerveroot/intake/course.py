@@ -39,12 +39,13 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     doc, text = state.doc, state.doc.text
     out: dict[str, Any] = {}
     family = {"FAMILY"}
-    for regex in pt.AGE:
-        mt = regex.search(text)
-        if mt and 16 <= int(mt.group(1)) <= 120 and not in_scope_of(doc, mt.start(), mt.end(), family):
-            out["age"] = int(mt.group(1))
-            state.add("age", "demographic", "present", None, mt.start(), mt.end(), value=out["age"])
-            break
+    # the first age stated in the note is the patient's ("74F. ... early menopause (age 41)")
+    ages = (regex.search(text) for regex in pt.AGE)
+    found = [m for m in ages if m and 16 <= int(m.group(1)) <= 120 and not in_scope_of(doc, m.start(), m.end(), family)]
+    if found:
+        first = min(found, key=lambda m: m.start())
+        out["age"] = int(first.group(1))
+        state.add("age", "demographic", "present", None, first.start(), first.end(), value=out["age"])
     for sex, sex_regexes in (
         ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),
         ("male", (pt.SEX_MALE, pt.PRONOUN_MALE)),

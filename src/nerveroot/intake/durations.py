@@ -48,7 +48,7 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "event",
     ),
-    (re.compile(r"(?:\bx\s*|\b)(\d{1,2})\s*/\s*(52|12|7)\b", re.IGNORECASE), "clause"),
+    (re.compile(r"(?:\bx\s*|\b)(?<![\d/])(\d{1,2})\s*/\s*(52|12|7)\b(?!\s*/\s*\d)", re.IGNORECASE), "clause"),
     # a time opening its clause with the complaint after it: "6 hrs sudden pain L calf", "3 days severe back pain",
     # or straight after the age and sex: "41M 3y LBP"
     (

@@ -173,7 +173,7 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
     for p in (
         r"\b(\d{2,3})\s*-?\s*(?:years?|yrs?)[\s-]*old\b",
         r"\b(\d{2,3})\s*(?:yo|y/o|y\.o\.?|yr old)(?=\W|$)",
-        r"\baged?\s*(\d{2,3})\b",
+        r"(?<!\bat )(?<!\bsince )(?<!\bfrom )(?<!\bby )(?<!\buntil )\baged?\s*(\d{2,3})\b",  # not an event's age
         r"\bi(?:['’]?m| am)\s+(\d{2,3})\b(?!\s*(?:kg|%|cm|lbs?|/))",
         r"(?<!/)" + _NOT_TEMPERATURE + r"(\d{2,3})\s?(?-i:M|F)\b",
         # the person told about, with the age after the word: "my husband (72)", "my dad, 76,"

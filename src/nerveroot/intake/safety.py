@@ -151,7 +151,9 @@ def _quote(text: str, start: int, end: int, cue_start: int) -> tuple[str, int, i
 
 _NOT_DONE = re.compile(
     r"^[ \t]*(?:[\w/]+[ \t]+){0,2}?(?:(?:was |were |is )?not "
-    r"(?:done|performed|examined|assessed|tested|checked|carried out)|declined|deferred|refused)\b",
+    r"(?:done|performed|examined|assessed|tested|checked|carried out"
+    r"|(?:clinically )?(?:indicated|required|needed|warranted))"
+    r"|declined|deferred|refused)\b",
     re.IGNORECASE,
 )
 _ASSERTED = re.compile(
@@ -159,10 +161,13 @@ _ASSERTED = re.compile(
 )
 """A positive verdict written straight after a word is its own ("no trauma, WCC nl, ESR/CRP ↑"): a negation earlier
 in the list does not settle it."""
+_FIELD_VALUE = re.compile(r"^[ \t]*(?:[:=]|\s[-–—])[ \t]*[^;,.\n]+")
+"""A cue written as a template field ("bladder - passing urine normally", "Bowels: opened today"): its value runs to
+the next comma, semicolon or full stop."""
 _BOTH = re.compile(r"\b(?:both|bilat\w*|b/l)\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
-"""An examination not done ("PR not performed", "saddle sensation not tested") leaves its red flag not assessed,
-which the triage lists with the question to ask; it is not a mention to confirm."""
+"""An examination not done ("PR not performed", "saddle sensation not tested", "PR not indicated") leaves its red flag
+not assessed, which the triage lists with the question to ask; it is not a mention to confirm."""
 
 
 _VOLUME_AFTER = re.compile(r"\s*(?:of\s*|was\s*|=\s*)?\d+\s*(?:ml|mls|cc)\b", re.IGNORECASE)
@@ -247,6 +252,9 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                     continue
                 # a narrow cue asks one question of the sentence: any reading of its facts there answers it
                 lo, hi = (a, b) if facts is broad else (base, sent.end_char)
+                field = _FIELD_VALUE.match(text[cue.end() :])
+                if field:
+                    hi = max(hi, b + field.end())  # "bladder - passing urine normally": the field's value answers it
                 if any(_settles(f, facts) and f.start < hi and lo < f.end for f in findings):
                     continue
                 if any(

@@ -57,12 +57,16 @@ def _items_both(tok: Token) -> bool:
     return any(t.lower_ in ("and", "&", "+") for t in doc[max(0, tok.i - 4) : tok.i - 1])
 
 
-_SENSORY_BEFORE = frozenset({"↓", "↑", "reduced", "decreased", "diminished", "altered", "absent", "impaired", "to"})
-_SENSORY_AFTER = frozenset({"/", "&", "and", "pp", "sensation", "+"})
+_SENSORY_BEFORE = frozenset(
+    {"↓", "↑", "reduced", "red", "decreased", "dec", "decr", "diminished", "altered", "absent", "impaired", "patchy"}
+    | {"to", "sens", "sensation", "sensory", "saddle"}
+)
+_SENSORY_AFTER = frozenset({"/", "&", "and", "pp", "sensation", "+", "intact", "normal", "nad"})
 
 
 def _light_touch(tok: Token) -> bool:
-    """'LT' in capitals beside a sensory word is light touch, not left: "↓ LT ant thigh R", "LT/PP reduced"."""
+    """'LT' in capitals beside a sensory word is light touch, not left: "↓ LT ant thigh R", "Dec LT dorsum R foot",
+    "LT/PP reduced", "LT intact"."""
     if tok.text != "LT":
         return False
     doc = tok.doc
