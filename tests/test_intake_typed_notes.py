@@ -283,3 +283,25 @@ def test_a_leg_that_stopped_working_hours_ago_is_an_emergency(kb: KnowledgeBase)
     case = parse_note(note, kb).case
     assert case.status("weakness") == "present" and case.status("numbness") == "present"
     assert assess(case, kb).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Runs 60 miles a week. L groin pain for 3 weeks. Pain on single-leg hop.",
+        "training for a marathon and the front of my right hip hurts when i run",
+    ],
+)
+def test_hip_pain_in_a_distance_runner_or_pain_on_hopping_is_a_possible_stress_fracture(
+    kb: KnowledgeBase, note: str
+) -> None:
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "urgent"
+    assert "stress_fracture_suspected" in [r.rule for r in result.triage.reasons]
+
+
+def test_a_numb_leg_with_sudden_severe_upper_back_pain_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = "all of a sudden a terrible pain between my shoulder blades and now my left leg is numb"
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
+    strained = "i lifted a box yesterday, sudden terrible pain in my upper back, left leg numb"
+    assert assess(parse_note(strained, kb).case, kb).triage.level != "emergency"

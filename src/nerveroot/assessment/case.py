@@ -81,6 +81,7 @@ HISTORY_KEYS: tuple[str, ...] = (
     "anticoagulant_use",
     "antiplatelet_use",
     "bacteraemia",
+    "endurance_training",
 )
 SYMPTOM_KEYS: tuple[str, ...] = (
     "back_pain",
@@ -102,6 +103,7 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "pain_sitting_buttock",
     "piriformis_provocation_pain",
     "fibular_head_sign",
+    "hop_test_pain",
     "activity_avoidance",
     "pain_below_knee",
     "rash",

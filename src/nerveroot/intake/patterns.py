@@ -232,6 +232,11 @@ TRIGGER_SELF: tuple[tuple[str, re.Pattern[str]], ...] = (
         "fall",
         re.compile(r"\b(?:fell|a fall|(?:minor|small|little) fall|slipped and fell|tripped and fell)\b", re.IGNORECASE),
     ),
+    # a person lifting, told as the event itself: "I lifted a box yesterday, sudden pain"
+    (
+        "lifting",
+        re.compile(r"\b(?:i|he|she|they|we|pt)\s+(?:lifted|was lifting|were lifting|picked up)\b", re.IGNORECASE),
+    ),
 )
 """Triggers that name the event themselves; the others need an onset cue ("after", "while") in the sentence."""
 TRIGGER: tuple[tuple[str, re.Pattern[str]], ...] = (
