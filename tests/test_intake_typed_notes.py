@@ -53,6 +53,14 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("Diminished strength in the lower extremities.", "bilateral_leg_symptoms", "present"),
         ("had a flu type thing with fevers", "recent_infection", "present"),
         ("Screen: saddle anaesthesia - denies; no fever.", "saddle_anaesthesia", "absent"),
+        ("since this morning a numb feeling in her groin and buttocks", "saddle_anaesthesia", "present"),
+        ("Numbness of the scrotum since Tuesday.", "saddle_anaesthesia", "present"),
+        ("tingling in the right leg, which two days later spread to the left leg", "bilateral_leg_symptoms", "present"),
+        ("Back pain without a clear cause is dull, radiates into both thighs.", "bilateral_leg_symptoms", "present"),
+        ("The ache comes and goes, present at night as well.", "night_pain", "present"),
+        ("can barely put weight on my left leg", "gait_disturbance", "present"),
+        ("i use iv, back pain for a week", "iv_drug_use", "present"),
+        ("Weakness of the R foot extensors.", "weakness", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:

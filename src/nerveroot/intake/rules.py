@@ -28,7 +28,8 @@ MACROS = {
     r"(?-i:S)[2-5] dermatomes?)",
     # a part of the saddle area in lay or clinical words
     "%SADDLEPART%": r"(?:bum|bottom|backside|crotch|privates|private parts|genitals|genital area|undercarriage|"
-    r"nether regions|perineum|back passage|anus|inner buttocks|fanny|private (?:area|region|bits)|(?:lady |man )?bits)",
+    r"nether regions|perineum|back passage|anus|inner buttocks|fanny|private (?:area|region|bits)|(?:lady |man )?bits|"
+    r"scrotum|scrotal (?:skin|area)|penis|vulva|labia)",
     # an MRC grade straight after an abbreviation that is only a movement when graded: "KE 4+/5 L", "HF R 5"
     "%GRADENEXT%": r"\s*(?:(?:l|r|lt|rt|left|right)\.?\s*)?[:=]?\s*[0-5]\s*[+-]?\s*(?:/\s*5)?(?!\d)",
     # the noun of a named reflex, with an abbreviation in brackets: "jerk", "tendon reflexes", "deep tendon reflexes
