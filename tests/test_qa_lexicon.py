@@ -103,3 +103,22 @@ def test_a_placeholder_body_is_not_read_as_a_guideline_finding(ctx: QaContext) -
 def test_gym_slang_is_read_as_exercise_not_work(ctx: QaContext) -> None:
     lead = answer_question(ctx, "can I do ab work with a trapped nerve in my back").answer
     assert "at work" not in lead.lower() and "return" not in lead.lower()
+
+
+def test_how_far_along_a_pregnancy_is_says_only_pregnant() -> None:
+    assert lexicon().rewrite("I'm 28 weeks pregnant with sciatica") == "I'm pregnant with sciatica"
+    assert lexicon().rewrite("6 months pregnant, what helps?") == "pregnant, what helps?"
+
+
+def test_a_self_care_question_in_pregnancy_is_answered_by_a_pregnancy_card(ctx: QaContext) -> None:
+    cards = _card_for(ctx, "I'm 6 months pregnant and my sciatica gets bad at work. What can I do day to day?")
+    assert cards and cards[0].startswith("faq_pregnancy")
+
+
+def test_a_common_verb_is_not_a_named_finding(ctx: QaContext) -> None:
+    links = ctx.linker.link("my sciatica flares when I stand at work")
+    assert ("findings", "unable_to_walk") not in links.specific
+
+
+def test_or_something_else_asks_to_tell_two_causes_apart() -> None:
+    assert classify("A burning patch on my thigh: is that a trapped nerve or something else?").qtype == "x_vs_y"

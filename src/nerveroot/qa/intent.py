@@ -24,7 +24,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
      r"\b(see|use|try|choose|pick|go to) (a |an |the )?[\w-]+ or (a |an |the )?[\w-]+|"
-     r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+"),
+     r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+|or (is it |could it be )?(something|anything) else"),
     ("report_meaning", r"\breport\b|my (mri|scan) (says|said|shows|showed|report)|on (my |an |the )?(mri|scan)|"
      r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b|"
      r"what (does|is) (a |an |the )?['\"]?\w+['\"]? (mean|on)"),

@@ -34,6 +34,15 @@ _WH_QUESTION = re.compile(r"(what|which|who|when|where|why|how)\b")
 """A question that opens with a wh-word asks for more than yes or no, even when it says 'should I'."""
 
 
+_WHAT_IS = re.compile(r"(what|what s|whats) (is|are|does|do)\b|(define|meaning of)\b")
+"""A question asking what something is or means, which a definition answers."""
+
+
+_PROFILE = frozenset({"description", "features", "accuracy", "icd10"})
+"""Fields that say what a thing is or how it shows (a definition, its typical age, a likelihood ratio): they answer
+'what is …', and lead another question only when nothing else in the guidelines section does."""
+
+
 NOT_VERDICT = frozenset(
     {"dose", "side_effects", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"}
 )
@@ -118,7 +127,10 @@ def direct_answer(
         faq = grouped[PLAIN][0].statement
         return [(first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
     if GUIDELINES in grouped:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
-        top = grouped[GUIDELINES][0].statement
+        # what a thing is answers 'what is …', not a question that only mentions it ('a numb patch: is it …')
+        asks_what = bool(_WHAT_IS.match(normalise(question)))
+        ranked = grouped[GUIDELINES]
+        top = next((r.statement for r in ranked if asks_what or r.statement.field not in _PROFILE), ranked[0].statement)
         return [(stance_sentence(top, verdict=False) if top.stance else first_sentence(top.text), top)]
     kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
     described = [r for r in kept if r.statement.field == "description" and r.tier == 0]

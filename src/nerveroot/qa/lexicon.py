@@ -22,12 +22,16 @@ class Lexicon(BaseModel):
 
     lay_terms: dict[str, str]
     idioms: dict[str, str]
+    patterns: dict[str, str]
     facets: dict[str, str]
 
     def rewrite(self, question: str) -> str:
-        """The question with its idioms replaced ('straight away' → 'immediately')."""
+        """The question with its idioms replaced ('straight away' → 'immediately') and its wording patterns
+        ('34 weeks pregnant' → 'pregnant')."""
         for idiom, plain in self.idioms.items():
             question = re.sub(rf"\b{re.escape(idiom)}\b", plain, question, flags=re.IGNORECASE)
+        for pattern, plain in self.patterns.items():
+            question = re.sub(pattern, plain, question, flags=re.IGNORECASE)
         return question
 
     def facets_of(self, tokens: Iterable[str]) -> frozenset[str]:

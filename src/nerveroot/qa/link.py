@@ -83,6 +83,10 @@ _VERDICT_QUESTION = re.compile(
 )
 
 
+_INABILITY = re.compile(r"\b(?:can[’']?t|cannot|unable|not|no|won[’']?t|without|never)\b", re.IGNORECASE)
+"""A name that says something cannot be done ('can't stand up'), which tokenising leaves as one common verb."""
+
+
 @dataclass(frozen=True)
 class Links:
     """The records a question names (direct), implies (drug class, lay term) or only touches generically."""
@@ -131,6 +135,8 @@ class EntityLinker:
             for rid, record in kb.entities.get(kind, {}).items():
                 for name in [rid.replace("_", " "), *aliases(record)]:
                     tokens = tokenize(name)
+                    if len(tokens) == 1 and _INABILITY.search(name):
+                        continue  # "can't stand up" is not every question that says 'stand'
                     if 0 < len(tokens) <= self.MAX_WORDS:
                         self.table.setdefault(frozenset(tokens), set()).add((kind, rid))
                         self.names.setdefault((kind, rid), []).append(frozenset(tokens))

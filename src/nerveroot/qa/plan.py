@@ -72,6 +72,9 @@ class CardRule:
     coverage_any: float = 0.62
     similarity_agree: float = 0.62
     similarity_any: float = 0.78
+    coverage_population: float = 0.1
+    """Enough for a card written for the population the question names (pregnancy, running …) that answers the
+    same type of question: the population and the type are two signals beside the shared words."""
     candidates: int = 4
 
 
@@ -98,6 +101,8 @@ def choose_card(
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)
         floor = rule.coverage_top if n == 0 else rule.coverage_agree
+        if agree and cards.for_population(hit.faq_id, question):
+            floor = min(floor, rule.coverage_population)
         if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
             return hit.faq_id
         if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
