@@ -101,6 +101,9 @@ def test_tests_ordered_and_normal_measures_are_not_mentions_to_confirm(kb: Knowl
     [
         "PR not indicated.",
         "Bladder - passing urine normally; bowels: normal.",
+        "The nurse checked the pulses in her feet and they were normal.",
+        "Pain wraps round to the front of my left thigh.",
+        "Plan: flexion exercise progression, review 2/52. EHL 4/5.",
     ],
 )
 def test_an_examination_judged_unneeded_or_a_template_field_answered_is_not_a_mention(
