@@ -58,6 +58,15 @@ IMAGING_BY_GROUP: dict[str, tuple[str, str, list[Cite]]] = {
             Cite(source="esvs_ali_2020", locator="acute limb ischaemia: imaging by CT angiography"),
         ],
     ),
+    "bone_stress": (
+        "Suspected stress fracture of the femoral neck, pelvis or sacrum (Robertson 2017; Harris 2016)",
+        "Radiograph of the pelvis and hip within days, and MRI of the pelvis and hip (or sacrum) if it is normal; "
+        "no running or impact exercise meanwhile.",
+        [
+            Cite(source="robertson_2017_fnsf", locator="imaging: radiographs first, MRI second line"),
+            Cite(source="harris_2016_sacral", locator="diagnostic tests: radiographs commonly negative, MRI or CT"),
+        ],
+    ),
     "neurological_deficit": (
         "ACR 2021: new or severe neurological deficit",
         "MRI of the lumbar spine within days, the same day if the weakness worsens or spreads.",

@@ -456,6 +456,7 @@ class TriageRule(Record):
         "fracture",
         "progressive_deficit",
         "neurological_deficit",
+        "bone_stress",
         "duration",
         "pain",
         "mimic",
