@@ -316,3 +316,9 @@ def test_a_numb_leg_with_sudden_severe_upper_back_pain_is_an_emergency(kb: Knowl
     assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
     strained = "i lifted a box yesterday, sudden terrible pain in my upper back, left leg numb"
     assert assess(parse_note(strained, kb).case, kb).triage.level != "emergency"
+
+
+def test_conditions_suspected_by_an_emergency_rule_come_before_those_of_an_urgent_one(kb: KnowledgeBase) -> None:
+    note = "70M. Sudden severe pain between the shoulder blades 1h ago, L foot cold and pale, HR 112. On apixaban."
+    ranked = [d.id for d in assess(parse_note(note, kb).case, kb).differential]
+    assert ranked.index("aortic_aneurysm_or_dissection") < ranked.index("vertebral_fracture")

@@ -13,7 +13,7 @@ from nerveroot.assessment.localise import explain, localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
 from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry
-from nerveroot.assessment.triage import triage
+from nerveroot.assessment.triage import ORDER, triage
 from nerveroot.assessment.usage import noted_not_used
 from nerveroot.assessment.workup import workup
 from nerveroot.knowledge.base import KnowledgeBase
@@ -29,7 +29,11 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
     loc = localise(case, evidence, kb)
     pain = {m.region for m in case.pain_regions}
     sensory = {m.region for m in case.sensory_regions}
-    suspected = [c for reason in tri.reasons for c in kb.get("triage_rules", reason.rule, TriageRule).suspects]
+    suspected: dict[str, tuple[int, int]] = {}  # condition -> (-most urgent level suspecting it, -rules suspecting it)
+    for reason in tri.reasons:
+        for c in kb.get("triage_rules", reason.rule, TriageRule).suspects:
+            level, count = suspected.get(c, (0, 0))
+            suspected[c] = (min(level, -ORDER[reason.level]), count - 1)
     ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected)
     posterior = loc.posterior()
     roots = {r.id: r for r in kb.all("roots", Root)}

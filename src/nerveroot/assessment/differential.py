@@ -7,7 +7,7 @@ fired triage rule suspects are listed first whatever their probability.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nerveroot.assessment.case import Status
@@ -111,9 +111,13 @@ def differential(
     kb: KnowledgeBase,
     pain: set[str],
     sensory: set[str],
-    suspected: Iterable[str] = (),
+    suspected: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[list[DifferentialItem], float, list[TraceEntry]]:
-    """Ranked conditions with the reasons for and against each, the radicular share, and the trace."""
+    """Ranked conditions with the reasons for and against each, the radicular share, and the trace.
+
+    ``suspected``: conditions a fired triage rule suspects, each with (the most urgent level suspecting it, minus
+    the number of rules suspecting it); they come first, an emergency's suspicion before an urgent one's."""
+    suspected = suspected or {}
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
     probability = scores.probability()
@@ -152,5 +156,5 @@ def differential(
                 against=against,
             )
         )
-    items.sort(key=lambda i: (i.id not in must_not_miss, -i.probability, i.id))
+    items.sort(key=lambda i: (i.id not in must_not_miss, suspected.get(i.id, (0, 0)), -i.probability, i.id))
     return items, scores.radicular, trace
