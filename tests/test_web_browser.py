@@ -589,7 +589,8 @@ CES_NOTE = "48F 2/7 severe LBP and bilateral sciatica, new saddle anaesthesia an
 def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, server: Server, device: Any) -> None:
     """An emergency read from a clinician's note shows the same top-of-page instruction as an emergency answer
     in the interview, worded for the clinician, with the warning-sign screens put away (they cannot change it); a
-    corrected note that is no emergency takes it away and brings the screens back, in the clinician's words."""
+    corrected note that is no emergency takes it away and brings the screens back, in the clinician's words. The
+    medicine options are folded under 'emergency first'."""
     page = _page(browser, server, device, audience="clinician")
     name = "phone" if device is PHONE else "desktop"
     page.locator("#interview .question").wait_for()
@@ -603,6 +604,7 @@ def test_an_emergency_from_a_note_puts_the_instruction_on_top(browser: Any, serv
     instruction = page.inner_text("#emergency-instruction")
     assert "999" in instruction and instruction.startswith("Send the person")
     assert "cauda equina" in page.inner_text("#emergency").lower()
+    assert page.is_visible("#emergency-drugs") and not page.is_visible("#offer-drugs"), "medicines folded"
     page.evaluate("window.scrollTo(0, 0)")
     assert _in_viewport(page, "#emergency-instruction")
     _axe(page, f"emergency from a note ({name})")

@@ -108,6 +108,17 @@ function drugLine(drug, cites, phase) {
     cites.links(drug.positions.filter((p) => inPhase(p, phase)).flatMap((p) => p.sources)));
 }
 
+/** The medicines a guideline allows for this patient. In an emergency the assessment comes first and gives its own
+ * pain relief, so the list is folded under that instruction. */
+function medicineOptions(level, drugs, cites, phase) {
+  const guidance = drugs.offer.length && drugs.offer.every((d) => support(d, phase) > 1)
+    ? h("p", { class: "detail", id: "no-drug-guidance" }, "No guideline recommends a medicine for sciatica itself; these are possible for this patient.") : null;
+  const list = drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites, phase))) : h("p", {}, "No medicine option for this patient.");
+  if (level !== "emergency") return [guidance, list];
+  return [h("p", { id: "emergency-drugs" }, "Emergency first: pain relief is part of the emergency assessment."),
+    h("details", {}, h("summary", {}, "Options for after the emergency has been excluded"), guidance, list)];
+}
+
 function summary(result, ctx) {
   const { cites, names } = ctx;
   const t = result.triage;
@@ -133,10 +144,7 @@ function summary(result, ctx) {
       h("dt", {}, "Imaging"),
       h("dd", {}, h("strong", {}, w.imaging_now ? "Now" : "Not now"), `: ${w.imaging_rule}.`, cites.links(w.imaging_sources)),
       h("dt", {}, "Medicine options"),
-      h("dd", {},
-        drugs.offer.length && drugs.offer.every((d) => support(d, phase) > 1)
-          ? h("p", { class: "detail", id: "no-drug-guidance" }, "No guideline recommends a medicine for sciatica itself; these are possible for this patient.") : null,
-        drugs.offer.length ? h("ul", { id: "offer-drugs" }, drugs.offer.slice(0, SUMMARY_DRUGS).map((d) => drugLine(d, cites, phase))) : h("p", {}, "No medicine option for this patient."),
+      h("dd", {}, medicineOptions(t.level, drugs, cites, phase),
         drugs.unsuitable.length ? h("p", { id: "unsuitable-drugs" }, h("strong", {}, "Not suitable for this patient: "),
           drugs.unsuitable.map((d) => `${d.name} (${presentFactors(d).filter((s) => s.effect === "contraindicated" || s.effect === "avoid").map((s) => factorName(s.factor)).join(", ") || "see details"})`).join("; "), ".") : null)),
     h("div", { class: "result-actions" },
