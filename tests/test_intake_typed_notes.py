@@ -61,6 +61,10 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("can barely put weight on my left leg", "gait_disturbance", "present"),
         ("i use iv, back pain for a week", "iv_drug_use", "present"),
         ("Weakness of the R foot extensors.", "weakness", "present"),
+        ("since the weekend my lower back is really hurting", "back_pain", "present"),
+        ("my left hip has started aching", "hip_pain", "present"),
+        ("the leg hurts so much i can't think", "severe_pain", "present"),
+        ("had a back injection on Monday", "recent_spinal_procedure", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -322,3 +326,9 @@ def test_conditions_suspected_by_an_emergency_rule_come_before_those_of_an_urgen
     note = "70M. Sudden severe pain between the shoulder blades 1h ago, L foot cold and pale, HR 112. On apixaban."
     ranked = [d.id for d in assess(parse_note(note, kb).case, kb).differential]
     assert ranked.index("aortic_aneurysm_or_dissection") < ranked.index("vertebral_fracture")
+
+
+def test_a_hip_that_hurts_after_a_back_injection_on_an_antiplatelet_is_a_suspected_bleed(kb: KnowledgeBase) -> None:
+    note = "had my back injection yesterday and since then my right hip has been hurting more and more. on clopidogrel"
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency" and "haematoma_suspected" in [r.rule for r in result.triage.reasons]
