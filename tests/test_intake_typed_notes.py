@@ -65,6 +65,7 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("my left hip has started aching", "hip_pain", "present"),
         ("the leg hurts so much i can't think", "severe_pain", "present"),
         ("had a back injection on Monday", "recent_spinal_procedure", "present"),
+        ("Dysuria and frequency for 3 days.", "recent_infection", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -332,3 +333,10 @@ def test_a_hip_that_hurts_after_a_back_injection_on_an_antiplatelet_is_a_suspect
     note = "had my back injection yesterday and since then my right hip has been hurting more and more. on clopidogrel"
     result = assess(parse_note(note, kb).case, kb)
     assert result.triage.level == "emergency" and "haematoma_suspected" in [r.rule for r in result.triage.reasons]
+
+
+def test_a_possibly_progressing_weakness_with_a_urinary_infection_is_treated_as_an_abscess(kb: KnowledgeBase) -> None:
+    note = "leg pain getting worse every week and the last 3 weeks my right leg is weak. it burns when i pee"
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert "infection_risk_with_markers_or_deficit" in [r.rule for r in result.triage.reasons]
