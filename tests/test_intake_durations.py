@@ -17,6 +17,12 @@ FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
     ("text", "days"),
     [
         ("LBP 3/52", 21),
+        ("Numbness in both legs for more than 3 years.", 1095),
+        ("57M, weakness both LLs >3y.", 1095),
+        ("Leg pain began 2.5 years ago.", 912),
+        ("49M, 5y progressive neurogenic claudication.", 1825),
+        ("back pain on and off for years but the past 2 weeks it's shooting down my leg", 14),
+        ("Seen 14/12/26. R sciatica 3/52.", 21),
         ("L sciatica x2/52, worsening", 14),
         ("A 24-hour history of left leg pain.", 1),
         ("Back pain with 12 h of evolution.", 0),

@@ -21,8 +21,8 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import ParsedFinding
 
 _NUM = (
-    r"(\d{1,3}(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|an?|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve)"
+    r"(\d{1,3}(?:\.\d)?(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|an?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
 _HOURS = {"hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "minute": 1 / 1440, "min": 1 / 1440}
@@ -34,6 +34,7 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"(?:\b(?:for|over|of|past|last|since|about|around|lasting|lasted|been|going on|had (?:it|this) for|"
             rf"within)\s+|(?:\bx|×)\s*)(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|"
+            r"more than\s+|over\s+|at least\s+|>\s*|"
             r"approximately\s+|approx\.?\s+|~\s*)?"
             rf"{_NUM}[\s-]*{_UNIT}\b",
             re.IGNORECASE,
@@ -58,13 +59,13 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?=\s+(?:(?:of|sudden|severe|acute|worsening|progressive|constant|increasing|new|bad|recurrent|chronic|"
             r"intermittent|(?-i:[LR])|left|right|"
             r"bilat\w*|lower|low)\s+){0,3}(?:pain|(?-i:LBP)|back|leg|sciatica|numb\w*|tingl\w*|weak\w*|buttock|calf|"
-            r"thigh|foot|hip|groin|symptoms|(?-i:sx)|radic\w*)\b)",
+            r"thigh|foot|hip|groin|symptoms|(?-i:sx)|radic\w*|neurogenic|claudication)\b)",
             re.IGNORECASE | re.MULTILINE,
         ),
         "object",
     ),
     # a time straight after the complaint, ending its clause: "R buttock pain 30 min, …", "unable to walk 1h"
-    (re.compile(rf"(?<=[a-z] )(\d{{1,3}})\s*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE), "bare"),
+    (re.compile(rf"(?<=[a-z] )[>~]?(\d{{1,3}})\s*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE), "bare"),
     # a bare time as a list item or a template value: "LBP, 6 weeks", "Duration: 3 weeks"
     (
         re.compile(rf"(?:(?<=[:,])|^)\s*{_NUM}[\s-]*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE),
@@ -128,10 +129,17 @@ _CONJUNCT = re.compile(r"[,;]|\.(?:\s|$)|\band\b", re.IGNORECASE)
 
 _FRAGMENT_WORDS = 8
 """A short fragment naming nothing but a time ("started 10 days ago after gardening") speaks of the complaint."""
-_CHRONIC_BEFORE = re.compile(r"\b(?:chronic|long[- ]?standing|long[- ]term|lifelong|background of)\b[^.;]{0,50}$", re.I)
+_CHRONIC_BEFORE = re.compile(
+    r"\b(?:chronic|long[- ]?standing|long[- ]term|lifelong|background of|on and off|on-off|recurrent|intermittent)\b"
+    r"[^.;]{0,50}$",
+    re.I,
+)
 """A duration said of a long-standing complaint, before which a later, shorter flare is the episode."""
-_FLARE_NEAR = re.compile(r"\b(?:worse\w*|worsening|new|acute(?:ly)?|flare\w*|exacerbat\w*|deteriorat\w*)\b", re.I)
-"""Words beside a later, shorter duration that make it the flare of the long-standing complaint."""
+_FLARE_NEAR = re.compile(
+    r"\b(?:worse\w*|worsening|new|acute(?:ly)?|flare\w*|exacerbat\w*|deteriorat\w*|shooting|radiat\w*|sciatica)\b", re.I
+)
+"""Words beside a later, shorter duration that make it the flare of the long-standing complaint (or the leg pain that
+began in it: "back pain on and off for years, but the past 2 weeks it's shooting down my leg")."""
 
 
 @dataclass(frozen=True)
@@ -152,13 +160,15 @@ def _days(mt: re.Match[str], today: date | None) -> int | None:
         return pt.since_days(word, today)
     count, unit = groups[0], groups[1]
     if re.search(r"\d\s*[-–]\s*\d", count):  # a range, "5–6 weeks": its middle
-        low, high = (int(n) for n in re.split(r"\s*[-–]\s*", count))
+        low, high = (float(n) for n in re.split(r"\s*[-–]\s*", count))
         return round((low + high) / 2 * pt.UNIT_DAYS.get(unit.lower(), 0)) or None
     if unit in ("52", "12", "7"):
         return int(count) * {"52": 7, "12": 30, "7": 1}[unit]
     unit = unit.lower()
     if unit in _HOURS:
         return int(pt.number(count) * _HOURS[unit]) if count.isdigit() or count.lower() in ("a", "an") else None
+    if "." in count:  # "2.5 years"
+        return round(float(count) * pt.UNIT_DAYS[unit])
     return pt.number(count) * pt.UNIT_DAYS[unit]
 
 
