@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 import bm25s
@@ -85,12 +86,12 @@ class CardIndex:
     def for_population(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) that the question names."""
         facets = self.facets.get(faq_id, frozenset())
-        return bool(facets) and facets <= lexicon().facets_of(tokenize(question))
+        return bool(facets) and facets <= _facets_named(question)
 
     def narrower(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) the question does not name."""
         facets = self.facets.get(faq_id, frozenset())
-        return bool(facets) and not facets <= lexicon().facets_of(tokenize(question))
+        return bool(facets) and not facets <= _facets_named(question)
 
     def _lexical(self, question: str, expanded: bool = False) -> dict[str, float]:
         tokens = tokenize(question)
@@ -137,6 +138,12 @@ class CardIndex:
         """True when the card answers the same type of question (or either side has no type)."""
         card = self.qtypes.get(faq_id) or frozenset({"other"})
         return bool(card & set(intent.qtypes or ("other",)))
+
+
+@lru_cache(maxsize=256)
+def _facets_named(question: str) -> frozenset[str]:
+    """The populations and activities a question names, read once per question (each candidate card asks)."""
+    return lexicon().facets_of(tokenize(question))
 
 
 __all__ = ["RRF_K", "CardHit", "CardIndex", "Encoder"]
