@@ -66,6 +66,30 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("the leg hurts so much i can't think", "severe_pain", "present"),
         ("had a back injection on Monday", "recent_spinal_procedure", "present"),
         ("Dysuria and frequency for 3 days.", "recent_infection", "present"),
+        ("LLQ cramping since lunchtime", "abdominal_or_flank_pain", "present"),
+        ("stomach cramping and back ache today", "abdominal_or_flank_pain", "present"),
+        ("denies stomach cramps", "abdominal_or_flank_pain", "absent"),
+        ("the leg hurts day and night now", "night_pain", "present"),
+        ("woke him from sleep twice this week", "night_pain", "present"),
+        ("The pain is present at rest.", "night_pain", "present"),
+        ("No night pain, not present at rest.", "night_pain", "absent"),
+        ("Back pain worse, particularly at night.", "night_pain", "present"),
+        ("lost my appetite and a bit of weight", "unexplained_weight_loss", "present"),
+        ("now needs a walking aid outdoors", "gait_disturbance", "present"),
+        ("Not using a walking aid.", "gait_disturbance", "absent"),
+        ("getting harder and harder to walk", "gait_disturbance", "present"),
+        ("progressive limitation of ambulation over 3 weeks", "gait_disturbance", "present"),
+        ("back ache irradiating to both legs", "bilateral_leg_symptoms", "present"),
+        ("aching from the buttocks down to the thighs", "bilateral_leg_symptoms", "present"),
+        ("bilat back + leg pain since Friday", "bilateral_leg_symptoms", "present"),
+        ("bilat L5 weakness on testing", "bilateral_leg_symptoms", "present"),
+        ("a fall in power of the lower limbs over two days", "progressive_weakness", "present"),
+        ("my wee feels odd since yesterday", "bladder_dysfunction", "present"),
+        ("says her urine is 'different' now", "bladder_dysfunction", "present"),
+        ("pain started all of a sudden and within minutes became severe", "sudden_severe_central_pain", "present"),
+        ("had an epidural blood patch on Tuesday", "recent_spinal_procedure", "present"),
+        ("Pulses: R fem weak, R DP weak.", "weakness", "unknown"),
+        ("Pulses: R fem weak, R DP weak.", "cold_or_pulseless_leg", "present"),
     ],
 )
 def test_typed_wording_is_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -340,3 +364,15 @@ def test_a_possibly_progressing_weakness_with_a_urinary_infection_is_treated_as_
     result = assess(parse_note(note, kb).case, kb)
     assert result.triage.level == "emergency"
     assert "infection_risk_with_markers_or_deficit" in [r.rule for r in result.triage.reasons]
+
+
+@pytest.mark.parametrize(
+    ("note", "sides"),
+    [
+        ("Lassegue positive on the left at 40 degrees.", {"left"}),
+        ("Exam revealed a positive bilateral Lasegue sign.", {"left", "right"}),
+    ],
+)
+def test_lasegue_in_either_spelling_is_a_positive_slr(kb: KnowledgeBase, note: str, sides: set[str]) -> None:
+    found = {f.side for f in parse_note(note, kb).findings if f.id == "slr_positive" and f.status == "present"}
+    assert found == sides

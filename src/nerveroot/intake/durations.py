@@ -101,6 +101,9 @@ _PREPOSITION_BEFORE = re.compile(
     r"\b(?:after|for|over|within|in|of|about|around|past|last|than|by|at|to|the|a|nearly|almost|approx\w*)\s*$",
     re.IGNORECASE,
 )
+_TOLERANCE = re.compile(r"\b(?:standing|walking|sitting|driving)(?: tolerance)?\s*[<>~]?\s*$", re.IGNORECASE)
+"""'Standing 5 min', 'sitting tolerance 20 min': how long an activity can be kept up, not how long it has hurt ('unable
+to walk 1h' is)."""
 _FREQUENCY = re.compile(r"\b(?:times|occasions|episodes|falls|attacks)\s+(?:a\s+)?$", re.IGNORECASE)
 """'3 times in the last month' is how often, not how long."""
 _OBJECT_END = re.compile(
@@ -216,6 +219,8 @@ def read_duration(doc: Doc, findings: list[ParsedFinding], today: date | None) -
             continue
         if where == "bare":  # "pain 30 min", not "after 10 days" (a time word's own pattern reads that)
             if _PREPOSITION_BEFORE.search(text, max(0, start - 20), start):
+                continue
+            if _TOLERANCE.search(text, max(0, start - 25), start):
                 continue
             where = "clause"
         sent_lo, sent_hi = span.sent.start_char, span.sent.end_char

@@ -31,7 +31,7 @@ _DONE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|given|performed|done|after|following|post|s/p|"
     r"status post|ago|previous|prior|recent(?:ly)?|since|was|were|got|complicat\w*|failed|tried|trial of|now|twice|"
     r"repeat(?:ed)?|treated with|treatment with|despite|today|yesterday|earlier|this (?:morning|afternoon)|"
-    rf"last {_WHEN})\b|\bpost-|\b\d\s?x\b",
+    rf"last {_WHEN})\b|\bpost-|\b\d\s?x\b|\bx\s?\d\b",
     re.IGNORECASE,
 )
 # A procedure only planned ("booked for an epidural next week") has not happened unless a past verb or time says it

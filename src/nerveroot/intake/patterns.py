@@ -159,6 +159,12 @@ TEST_NEGATIVE = re.compile(
 )
 TEST_FOR = re.compile(r"\bpositive (?:for|on)\b(?=[^;.]*$)", re.IGNORECASE)
 """'Tested positive for the slump test and the straight-leg raise': a result that opens a list of tests."""
+SIGN_FOUND = re.compile(
+    r"\b(?:revealed|showed|shows|demonstrated|disclosed|found|elicited)(?:\s+an?)?(?:\s+(?:bilateral|left|right|"
+    r"left-sided|right-sided|clear|definite))?\s*$",
+    re.IGNORECASE,
+)
+"""'Examination revealed a bilateral Lasègue sign': a named sign that an examination found is a positive result."""
 TEST_NOT_DONE = re.compile(
     r"\b(?:not (?:done|tested|performed|assessed|examined|possible)|deferred|untested)\b", re.IGNORECASE
 )

@@ -40,6 +40,9 @@ def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | No
     opener = pt.TEST_FOR.search(doc[m.span.sent.start : m.span.start].text)
     if opener is not None and m.status == "present":
         return "positive", angle, m.span.sent.start_char + opener.start(), m.span.end_char
+    found = pt.SIGN_FOUND.search(doc[m.span.sent.start : m.span.start].text)
+    if found is not None and m.status == "present" and own.lower().endswith("sign"):
+        return "positive", angle, m.span.sent.start_char + found.start(), m.span.end_char
     if pt.TEST_NOT_DONE.search(right.text):
         return None, None, *bounds
     if m.status == "absent":
