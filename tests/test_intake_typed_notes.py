@@ -92,6 +92,8 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("Walks about 150 yds then both thighs ache.", "neurogenic_claudication", "present"),
         ("shivery and unwell, and yes he does use (inject)", "iv_drug_use", "present"),
         ("she uses needles most days", "iv_drug_use", "present"),
+        ("Bladder - not passing urine since this morning.", "bladder_dysfunction", "present"),
+        ("Passing urine normally.", "bladder_dysfunction", "absent"),
         ("Pulses: R fem weak, R DP weak.", "cold_or_pulseless_leg", "present"),
     ],
 )
@@ -132,6 +134,8 @@ def test_tests_ordered_and_normal_measures_are_not_mentions_to_confirm(kb: Knowl
     "note",
     [
         "PR not indicated.",
+        "Abdo - not examined.",
+        "PR: not done.",
         "Bladder - passing urine normally; bowels: normal.",
         "The nurse checked the pulses in her feet and they were normal.",
         "Pain wraps round to the front of my left thigh.",
