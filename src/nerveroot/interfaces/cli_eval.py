@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from nerveroot.errors import InputValidationError
+from nerveroot.interfaces.cli_untouched import FirstRun, refuse_untouched
 from nerveroot.knowledge.loader import default_knowledge
 
 
@@ -28,8 +29,10 @@ def eval_vignettes(
 def eval_published(
     paths: Annotated[list[Path], typer.Argument(help="JSON Lines files of published cases (eval/published/).")],
     misses: Annotated[bool, typer.Option(help="List every miss after the table.")] = True,
+    first_run: FirstRun = False,
 ) -> None:
     """Triage and root accuracy on published cases, each read as a structured note, shorthand and lay words."""
+    refuse_untouched(paths, first_run)
     from nerveroot.evaluation import published
 
     try:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from nerveroot.interfaces.cli_untouched import FirstRun, refuse_untouched
 from nerveroot.knowledge.loader import default_knowledge
 
 console = Console()
@@ -47,6 +48,7 @@ def intake_eval(
     rendering: Annotated[
         str, typer.Option(help="Which rendering of a published case to read: structured, shorthand or lay.")
     ] = "structured",
+    first_run: FirstRun = False,
 ) -> None:
     """Precision and recall of free-text intake: overall, on red flags and on root-localising findings.
 
@@ -56,6 +58,7 @@ def intake_eval(
     if outside is not None:
         from nerveroot.intake.outside import evaluate_outside
 
+        refuse_untouched([outside], first_run)
         if rendering not in ("structured", "shorthand", "lay"):
             raise typer.BadParameter("must be structured, shorthand or lay", param_hint="--rendering")
         result = evaluate_outside(default_knowledge(), outside, rendering)

@@ -10,6 +10,7 @@ import typer
 import yaml
 
 from nerveroot.errors import KnowledgeValidationError
+from nerveroot.interfaces.cli_untouched import FirstRun, refuse_untouched
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import default_knowledge
 
@@ -95,9 +96,12 @@ def qa_eval_command(
     semantic: Annotated[
         bool, typer.Option("--semantic", help="Load the optional MiniLM encoder (the `semantic` extra).")
     ] = False,
+    first_run: FirstRun = False,
 ) -> None:
     """Key-fact recall, citation validity, abstention accuracy, and BEIR nDCG@10 / Recall@10; or, with
     --outside, the scores on questions written by others."""
+    if outside is not None:
+        refuse_untouched([outside], first_run)
     from nerveroot.qa import AskSettings, context  # the index libraries load per command
     from nerveroot.qa.evaluation import evaluate_retrieval, evaluate_suite, format_report, load_suite, write_corpus
     from nerveroot.qa.outside import evaluate_outside, format_outside, load_outside
