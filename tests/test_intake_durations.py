@@ -62,6 +62,7 @@ def test_the_complaint_duration_is_read(kb: KnowledgeBase, text: str, days: int)
         "Leg pain settles within 10 minutes of sitting down.",
         "3 months pregnant, back pain.",
         "40 mins walking brings on the pain.",
+        "Leg pain. Standing 5 min, sitting tolerance 20 min.",
     ],
 )
 def test_a_time_said_of_something_else_is_no_duration(kb: KnowledgeBase, text: str) -> None:
