@@ -40,6 +40,10 @@ KEY_MOVEMENTS = (
 )
 
 
+PERONEAL_MOVEMENTS = frozenset({"ankle_dorsiflexion", "great_toe_extension", "ankle_eversion"})
+"""Movements of the common peroneal nerve: a foot drop confined to them may be a lesion at the fibular head."""
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Finding id → status, and the sides on which each present finding was seen."""
@@ -96,6 +100,9 @@ def derive_evidence(case: Case) -> Evidence:
             mark("severe_motor_deficit", "present" if test.severe else "absent", test.side)
         if test.movement == "ankle_dorsiflexion":
             mark("foot_drop", "present" if test.severe else "absent", test.side)
+    peroneal = _peroneal_pattern(case)
+    if peroneal is not None:
+        mark("peroneal_pattern_foot_drop", peroneal)
     if any(t.weak for t in case.strength):
         mark("weakness", "present")
         weak = [t for t in case.strength if t.weak]
@@ -118,6 +125,21 @@ def derive_evidence(case: Case) -> Evidence:
     elif case.sides and case.status("bilateral_leg_symptoms") != "unsure":
         mark("bilateral_leg_symptoms", "absent")  # one leg marked does not answer an "unsure" about the other
     return Evidence(status=status, sides={k: frozenset(v) for k, v in sides.items()})
+
+
+def _peroneal_pattern(case: Case) -> Status | None:
+    """Severe weakness of one leg only in the common peroneal territory, with inversion and hip abduction of that
+    leg tested and not weak (Jeon 2013, Stewart 2008); None without a severe weakness or a test of both."""
+    severe = [t for t in case.strength if t.severe]
+    sides = {t.side for t in severe}
+    if not severe or len(sides) != 1:
+        return None
+    side = sides.pop()
+    same_leg = [t for t in case.strength if t.side == side]
+    checks = [t for t in same_leg if t.movement in ("ankle_inversion", "hip_abduction")]
+    if any(t.movement not in PERONEAL_MOVEMENTS for t in severe) or any(t.weak for t in checks):
+        return "absent"
+    return "present" if {t.movement for t in checks} == {"ankle_inversion", "hip_abduction"} else None
 
 
 def _tempo(case: Case, mark: Callable[[str, Status], None]) -> None:

@@ -231,18 +231,30 @@ _LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
 
 def _negated_in_clause(span: Span, verdict: re.Pattern[str] | None = None) -> bool:
     """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between). A cue
-    that is itself a present verdict of the function ("anal contraction absent") is its result, not a negation."""
+    that is itself a present verdict of the function ("anal contraction absent") is its result, not a negation; a
+    judging word after the function that is also a negation cue ("normal") is its verdict, read with any "not"
+    before it ("wees not normal" is impaired)."""
     doc = span.doc
     for mod in span._.modifiers:
         if mod.category != "NEGATED_EXISTENCE":
             continue
         cue_start, cue_end = mod.modifier_span
-        if verdict is not None and verdict.search(doc[cue_start:cue_end].text):
+        cue = doc[cue_start:cue_end].text
+        if verdict is not None and verdict.search(cue):
+            continue
+        if cue_start >= span.end and any(regex.search(cue) for _, regex in _FUNCTION_CUES):
             continue
         lo, hi = (cue_end, span.start) if cue_end <= span.start else (span.end, cue_start)
         if not any(t.text in (",", ";") for t in doc[lo:hi]):
             return True
     return False
+
+
+def _field_status(value: str, cues: tuple[tuple[FindingStatus, re.Pattern[str]], ...]) -> FindingStatus | None:
+    """A field's value may hold several clauses: any impaired one decides ("Bladder: normal till Monday, now
+    leaking"), else any normal one ("B/B: catheter out day 2, normal since")."""
+    found = {_cue(part, cues, last=False) for part in re.split(r"[,;]", value)}
+    return "present" if "present" in found else ("absent" if "absent" in found else None)
 
 
 def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:
@@ -256,12 +268,18 @@ def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:
     while lo > max(w.left_lo, w.start - 3) and not doc[lo - 1].is_punct and doc[lo - 1].lower_ not in _LEFT_STOP:
         lo -= 1
     left = doc[lo : w.start]
-    stop = next((i for i in range(w.end, w.right_hi) if doc[i].lower_ in _CLAUSE_END), w.right_hi)
+    field = w.end < len(doc) and doc[w.end].text in (":", "-", "–")  # "B/B: catheter out day 2, normal since"
+    ends = (i for i in range(w.end, w.right_hi) if doc[i].lower_ in _CLAUSE_END)
+    stop = w.right_hi if field else next(ends, w.right_hi)
     cues = _FUNCTION_CUES
     extra = pt.FUNCTION_CUES_FOR.get(group[0].ids[0])
     if extra is not None:
         cues = (("absent", extra[1]), ("present", extra[0]), *cues)
-    status = _cue(left.text, cues, last=True) or _cue(doc[w.end : stop].text, cues, last=False)
+    status = (
+        _field_status(doc[w.end : stop].text, cues)
+        if field
+        else _cue(left.text, cues, last=True) or _cue(doc[w.end : stop].text, cues, last=False)
+    )
     if status is None:
         return
     start = min(left.start_char, group[0].span.start_char)

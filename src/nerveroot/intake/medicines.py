@@ -66,6 +66,15 @@ def _plain_names() -> dict[str, str]:
     return out
 
 
+def _drug_expected(text: str, start: int, end: int) -> bool:
+    """Whether a drug name is expected at text[start:end]: a drug history line, a taking verb before, a dose after."""
+    spec = medicine_data()["fuzzy"]
+    return bool(
+        re.search(spec["before"], text[max(0, start - 300) : start], re.IGNORECASE)
+        or re.match(spec["after"], text[end : end + 40], re.IGNORECASE)
+    )
+
+
 def fuzzy_drugs(doc: Doc) -> list[tuple[Span, str]]:
     """Misspelt drug names outside every entity ("warferin", "apixiban"): (token span, generic name)."""
     spec = medicine_data()["fuzzy"]
@@ -77,7 +86,7 @@ def fuzzy_drugs(doc: Doc) -> list[tuple[Span, str]]:
         if tok.i in taken or len(word) < spec["min_length"] or not tok.is_alpha or word in names:
             continue
         best = process.extractOne(word, names.keys(), scorer=fuzz.ratio, score_cutoff=spec["min_score"])
-        if best and best[0][0] == word[0]:
+        if best and best[0][0] == word[0] and _drug_expected(doc.text, tok.idx, tok.idx + len(tok)):
             out.append((doc[tok.i : tok.i + 1], names[best[0]]))
     return out
 

@@ -42,10 +42,17 @@ SYMMETRIC = re.compile(
 """Words saying an exam value holds on both sides ("AJ 2+ symmetrical", "KJ 2+ L=R")."""
 SPARED = re.compile(
     r"\s+(?:is |remains |was |feels |has been )?(?:entirely |completely |totally |quite |still )?"
-    r"(?:asymptomatic|unaffected|symptom[- ]free|pain[- ]free|fine|clear|spared)\b",
+    r"(?:asymptomatic|unaffected|symptom[- ]free|pain[- ]free|fine|clear|spared|normal|nad|nil|"
+    r"no (?:sx|symptoms?|pain|complaints?|problems?))\b",
     re.IGNORECASE,
 )
 """Words after "L leg" saying the leg has no symptoms: that leg is not a symptomatic side."""
+REGION_SPARED = re.compile(
+    r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
+    r"(?:intact|spared|normal|nl|unaffected|preserved|nad)\b",
+    re.IGNORECASE,
+)
+"""A verdict straight after a body region saying it is spared ("sole intact"): the earlier symptom word is not its."""
 
 # An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4". A + or - after the digit is dropped:
 # "4-/5" and "4+/5" are grade 4 (the Case holds whole MRC grades, and both mean weaker than normal), "5-/5" is 5.
@@ -378,7 +385,7 @@ FUNCTION_IMPAIRED = re.compile(
     re.IGNORECASE,
 )
 FUNCTION_NORMAL = re.compile(
-    r"↔|✓|\b(?:normal(?:ly)?|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
+    r"↔|✓|\b(?:normal(?:ly)?|nl|nml|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
     r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*|symptoms?)|nil(?: of note)?|"
     r"as (?:normal|usual|before)|steady|stable|unchanged|maintained|unimpaired|regular|within normal limits|wnl|"
     r"working|functioning|continent|nothing of note)\b",
@@ -392,7 +399,7 @@ FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # an absent or lost anal tone, squeeze or contraction is the sign itself, not its denial
     "reduced_anal_tone": (
         re.compile(r"\b(?:absent|lost|lax|reduced|poor|weak|diminished|decreased|patulous)\b|↓", re.IGNORECASE),
-        re.compile(r"\b(?:normal|intact|good|preserved|present|nad)\b", re.IGNORECASE),
+        re.compile(r"\b(?:normal|nl|nml|intact|good|preserved|present|nad)\b", re.IGNORECASE),
     ),
 }
 """Judging words that hold only for one finding (impaired, normal): a tender thoracic spine is thoracic pain. A

@@ -68,7 +68,8 @@ def read_toilet(state: ParseState, m: Mention, status: FindingStatus, qualifier:
 
 def _region_modes(doc: Doc, span: Span) -> tuple[set[str], bool]:
     """'sensory' and/or 'pain' from the symptom words nearest the region in its sentence, and whether the region's own
-    predicate denies them ("the calf is not numb")."""
+    predicate denies them ("the calf is not numb", a region named spared after an earlier symptom word: "sole
+    intact")."""
     sent = span.sent
     own = {"sensory" for _ in pt.SENSORY_WORD.finditer(span.text)} | {"pain" for _ in pt.PAIN_WORD.finditer(span.text)}
     if own:
@@ -78,6 +79,7 @@ def _region_modes(doc: Doc, span: Span) -> tuple[set[str], bool]:
         return said, denied
     left = doc.text[sent.start_char : span.start_char]
     right = doc.text[span.end_char : sent.end_char]
+    spared = bool(pt.REGION_SPARED.match(right))  # "sens ↓ dorsum of foot; sole intact"
     hits = [(m.end(), "sensory") for m in pt.SENSORY_WORD.finditer(left)]
     hits += [(m.end(), "pain") for m in pt.PAIN_WORD.finditer(left)]
     if hits:
@@ -93,7 +95,7 @@ def _region_modes(doc: Doc, span: Span) -> tuple[set[str], bool]:
                 tail = left[:end]
             else:
                 break
-        return modes, False
+        return modes, spared
     right_hits = [(m.start(), "sensory") for m in pt.SENSORY_WORD.finditer(right)]
     right_hits += [(m.start(), "pain") for m in pt.PAIN_WORD.finditer(right)]
     return ({min(right_hits)[1]} if right_hits else set()), False

@@ -75,13 +75,23 @@ def _light_touch(tok: Token) -> bool:
     return before in _SENSORY_BEFORE or after in _SENSORY_AFTER
 
 
-def side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
+def _comparison(tok: Token) -> bool:
+    """A side opening a bracketed or "vs" comparison value: "IR 10 (R 35)", "KJ 1+ vs L 2+" is the other side's."""
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_ if tok.i else ""
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return before in ("(", "vs", "vs.", "v", "cf", "cf.") and after is not None and after.text[:1].isdigit()
+
+
+def side_tokens(sent: Span, regions: bool = False) -> list[tuple[int, tuple[Side, ...]]]:
+    """Side words of a span with their token index; for a body region (``regions``) a comparison value's side is
+    left out ("groin pain on IR 10 (R 35)" is not right-sided), while exam readers pair it with its value."""
     found = []
     for tok in sent:
         word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
         sides = (
             None
-            if _is_adverb(tok) or _light_touch(tok)
+            if _is_adverb(tok) or _light_touch(tok) or (regions and _comparison(tok))
             else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
         )
         if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
@@ -95,9 +105,11 @@ def side_tokens(sent: Span) -> list[tuple[int, tuple[Side, ...]]]:
     return found
 
 
-def nearest_side(doc: Doc, lo: int, hi: int, anchor_start: int, anchor_end: int) -> tuple[Side, ...]:
+def nearest_side(
+    doc: Doc, lo: int, hi: int, anchor_start: int, anchor_end: int, regions: bool = False
+) -> tuple[Side, ...]:
     """Side words in [lo, hi): the nearest before the anchor, else the nearest after, else ()."""
-    sides = side_tokens(doc[lo:hi])
+    sides = side_tokens(doc[lo:hi], regions)
     before = [s for s in sides if s[0] < anchor_end]
     if before:
         return before[-1][1]
@@ -109,8 +121,8 @@ def sides_for(doc: Doc, span: Span, lo: int, hi: int, default: tuple[Side, ...])
     """Side of a mention: its own segment first, then its sentence, then the note's default."""
     sent = span.sent
     return (
-        nearest_side(doc, lo, hi, span.start, span.end)
-        or nearest_side(doc, sent.start, sent.end, span.start, span.end)
+        nearest_side(doc, lo, hi, span.start, span.end, regions=True)
+        or nearest_side(doc, sent.start, sent.end, span.start, span.end, regions=True)
         or default
     )
 

@@ -1,0 +1,98 @@
+"""Verdicts, drug contexts and foot-drop patterns met in the sixth set of blind user-style notes (6 Dec 2026): each is
+a general pattern, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.assessment.case import Case, StrengthTest
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("my wees and poos are normal", "bladder_dysfunction", "absent"),
+        ("my wees and poos are normal", "bowel_dysfunction", "absent"),
+        ("wees not normal since sunday", "bladder_dysfunction", "present"),
+        ("gait not normal", "gait_disturbance", "present"),
+        ("gait nl", "gait_disturbance", "absent"),
+        ("no problems with bladder or bowels", "bowel_dysfunction", "absent"),
+        ("having problems with my pees", "bladder_dysfunction", "present"),
+        ("BO normal.", "bowel_dysfunction", "absent"),
+        ("perianal sens intact", "saddle_anaesthesia", "absent"),
+        ("perianal sens reduced", "saddle_anaesthesia", "present"),
+        ("since lunch his foot has gone icy and pale", "cold_or_pulseless_leg", "present"),
+        ("lost 10 kg on a diet", "unexplained_weight_loss", "absent"),
+        ("lost 10 kg, not dieting", "unexplained_weight_loss", "present"),
+        ("lost 20 kg since her gastric bypass", "unexplained_weight_loss", "absent"),
+        ("it wakes me if I lie on that side", "night_pain", "absent"),
+        ("the pain wakes him at night", "night_pain", "present"),
+        ("B/B: catheter out day 3, normal since.", "bladder_dysfunction", "absent"),
+        ("Bladder: normal until yesterday, now leaking", "bladder_dysfunction", "present"),
+        ("saddle NAD (LT perianal - intact)", "saddle_anaesthesia", "absent"),
+    ],
+)
+def test_a_verdict_beside_a_function_or_symptom_is_read(
+    kb: KnowledgeBase, note: str, finding: str, status: str
+) -> None:
+    assert parse_note(note, kb).case.status(finding) == status
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Plan: SN re CES symptoms.", "Gait nl.", "PU nl, BO nl.", "stocking ↓ both feet", "vaginal hysterectomy in May"],
+)
+def test_safety_netting_and_normal_functions_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
+    assert not parse_note(note, kb).to_confirm
+
+
+@pytest.mark.parametrize(
+    ("note", "anticoagulated"),
+    [
+        ("Plan: core stability program and review.", False),
+        ("she takes warferin for AF", True),
+        ("DH: ramipril, apixiban", True),
+        ("warferin 3 mg daily", True),
+    ],
+)
+def test_a_misspelt_drug_is_read_only_where_a_drug_is_expected(
+    kb: KnowledgeBase, note: str, anticoagulated: bool
+) -> None:
+    intake = parse_note(note, kb)
+    assert (intake.case.status("anticoagulant_use") == "present") is anticoagulated
+    assert anticoagulated or not any(f.id.startswith("drug:") for f in intake.findings)
+
+
+def test_a_region_called_intact_after_an_earlier_sensory_loss_is_not_numb(kb: KnowledgeBase) -> None:
+    regions = {r.region for r in parse_note("Sens ↓ dorsum L foot; sole intact.", kb).case.sensory_regions}
+    assert "dorsum_foot" in regions and "sole" not in regions
+
+
+def test_a_leg_said_to_have_no_symptoms_is_not_a_second_symptomatic_side(kb: KnowledgeBase) -> None:
+    case = parse_note("L sciatica 3/52 to the calf. R leg no sx.", kb).case
+    assert case.status("bilateral_leg_symptoms") != "present"
+
+
+def test_the_side_of_a_bracketed_comparison_value_is_not_the_regions_side(kb: KnowledgeBase) -> None:
+    case = parse_note("L hip: IR 10 (R 35) reproducing groin pain.", kb).case
+    assert {(r.region, r.side) for r in case.pain_regions} == {("groin", "left")}
+    assert case.status("bilateral_leg_symptoms") != "present"
+
+
+def _foot_drop(hip_abduction: int) -> Case:
+    grades = {"ankle_dorsiflexion": 2, "great_toe_extension": 2, "ankle_eversion": 3, "ankle_inversion": 5}
+    grades["hip_abduction"] = hip_abduction
+    strength = [StrengthTest(movement=m, side="right", grade=g) for m, g in grades.items()]  # type: ignore[arg-type]
+    return Case(age=50, sides=["right"], strength=strength, red_flags={"progressive_weakness": "absent"})
+
+
+def test_a_foot_drop_with_a_peroneal_pattern_is_urgent_and_one_with_weak_hip_abduction_an_emergency(
+    kb: KnowledgeBase,
+) -> None:
+    peroneal = assess(_foot_drop(hip_abduction=5), kb).triage
+    assert peroneal.level == "urgent"
+    assert any(r.rule == "peroneal_pattern_foot_drop" for r in peroneal.reasons)
+    assert assess(_foot_drop(hip_abduction=4), kb).triage.level == "emergency"
