@@ -33,6 +33,11 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("B/B: catheter out day 3, normal since.", "bladder_dysfunction", "absent"),
         ("Bladder: normal until yesterday, now leaking", "bladder_dysfunction", "present"),
         ("saddle NAD (LT perianal - intact)", "saddle_anaesthesia", "absent"),
+        ("his right leg went weak on Monday, now both", "progressive_weakness", "present"),
+        ("over the summer my foot has started to drop", "progressive_weakness", "present"),
+        ("numbness rising to the navel this week", "progressive_weakness", "present"),
+        ("O/E: wide-based unsteady gait", "gait_disturbance", "present"),
+        ("my walking has felt odd since friday", "gait_disturbance", "present"),
     ],
 )
 def test_a_verdict_beside_a_function_or_symptom_is_read(
