@@ -32,6 +32,9 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("the pain wakes him at night", "night_pain", "present"),
         ("B/B: catheter out day 3, normal since.", "bladder_dysfunction", "absent"),
         ("Bladder: normal until yesterday, now leaking", "bladder_dysfunction", "present"),
+        ("PR: tone preserved, reduced perianal sensation.", "reduced_anal_tone", "absent"),
+        ("PR: tone preserved, reduced perianal sensation.", "saddle_anaesthesia", "present"),
+        ("then lost control of bladder and bowels", "bowel_dysfunction", "present"),
         ("saddle NAD (LT perianal - intact)", "saddle_anaesthesia", "absent"),
         ("his right leg went weak on Monday, now both", "progressive_weakness", "present"),
         ("over the summer my foot has started to drop", "progressive_weakness", "present"),
@@ -48,10 +51,29 @@ def test_a_verdict_beside_a_function_or_symptom_is_read(
 
 @pytest.mark.parametrize(
     "note",
-    ["Plan: SN re CES symptoms.", "Gait nl.", "PU nl, BO nl.", "stocking ↓ both feet", "vaginal hysterectomy in May"],
+    [
+        "Plan: SN re CES symptoms.",
+        "Gait nl.",
+        "PU nl, BO nl.",
+        "stocking ↓ both feet",
+        "vaginal hysterectomy in May",
+        "Plan: physio, safety net (CES + new weakness).",
+        "?L5 root vs common peroneal neuropathy",
+        "LL power 5/5, reflexes symmetrical.",
+        "Could an epidural injection help me?",
+        "the amitriptyline is making me dizzy",
+    ],
 )
 def test_safety_netting_and_normal_functions_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
     assert not parse_note(note, kb).to_confirm
+
+
+def test_a_form_question_answered_on_its_line_is_read_as_a_field(kb: KnowledgeBase) -> None:
+    form = "Any loss of control of your bowels? No\nNumbness between the legs? No\nFever? Yes - 38.2 last night"
+    case = parse_note(form, kb).case
+    assert (case.status("bowel_dysfunction"), case.status("saddle_anaesthesia")) == ("absent", "absent")
+    assert case.status("fever") == "present"
+    assert parse_note("Will a scan help? No one has examined me yet.", kb).case.status("bowel_dysfunction") == "unknown"
 
 
 @pytest.mark.parametrize(

@@ -251,10 +251,20 @@ def _negated_in_clause(span: Span, verdict: re.Pattern[str] | None = None) -> bo
 
 
 def _field_status(value: str, cues: tuple[tuple[FindingStatus, re.Pattern[str]], ...]) -> FindingStatus | None:
-    """A field's value may hold several clauses: any impaired one decides ("Bladder: normal till Monday, now
-    leaking"), else any normal one ("B/B: catheter out day 2, normal since")."""
-    found = {_cue(part, cues, last=False) for part in re.split(r"[,;]", value)}
-    return "present" if "present" in found else ("absent" if "absent" in found else None)
+    """The verdict of a field's value: its first clause's ("PR: tone preserved, reduced saddle sensation" is
+    normal tone), unless a later clause says it changed ("Bladder: normal until Monday, now leaking"); with none in
+    the first clause, any later one, impaired first ("B/B: catheter out day 2, normal since")."""
+    first, *rest = re.split(r"[,;]", value)
+    changed = [_cue(part, cues, last=False) for part in rest if _CHANGE.match(part)]
+    if "present" in changed:
+        return "present"
+    found = {_cue(part, cues, last=False) for part in rest}
+    return _cue(first, cues, last=False) or (
+        "present" if "present" in found else ("absent" if "absent" in found else None)
+    )
+
+
+_CHANGE = re.compile(r"\s*(?:now|but|then|since|however|today|yesterday|this morning|recently)\b", re.IGNORECASE)
 
 
 def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:

@@ -92,6 +92,7 @@ from nerveroot.intake.facts import (
 from nerveroot.intake.medicines import fuzzy_drugs
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding
 from nerveroot.intake.overlaps import hidden_red_flags
+from nerveroot.intake.patterns import ANSWERED_QUESTION
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
 from nerveroot.intake.pregnancy import read_pregnancy
@@ -325,6 +326,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     chunks' findings are then joined and the note-level findings (bilateral symptoms, sides) derived once.
     """
     nlp = pipeline(kb)
+    text = ANSWERED_QUESTION.sub(":", text)  # "Loss of control of bowels? No" is a field and its answer
     roots: RootRegions = {str(r.id): (tuple(r.sensory_regions), tuple(r.pain_regions)) for r in kb.all("roots", Root)}
     parts = chunks(text)
     with warnings.catch_warnings():

@@ -47,6 +47,14 @@ SPARED = re.compile(
     re.IGNORECASE,
 )
 """Words after "L leg" saying the leg has no symptoms: that leg is not a symptomatic side."""
+ANSWERED_QUESTION = re.compile(
+    r"(?<=[\w)])\?(?=[ \t]+(?:-\s*)?[\"'“]?(?:yes|no|not sure|unsure|don'?t know|n/?a|none|nil|never|sometimes)"
+    r"[\"'”]?[ \t]*(?:$|[.,;:(\"'“-]|–))",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""The "?" of a form's question followed by a bare answer on the same line (e-consult, questionnaire: "Fever? No",
+"Numbness? Yes - top of foot"): one character, replaced by ":" so the question reads as a field and offsets are
+kept. A new sentence that starts with the word ("would it help? No problems down there") is left alone."""
 REGION_SPARED = re.compile(
     r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
     r"(?:intact|spared|normal|nl|unaffected|preserved|nad)\b",

@@ -164,7 +164,7 @@ in the list does not settle it."""
 _FIELD_VALUE = re.compile(r"^[ \t]*(?:[:=]|\s[-–—])[ \t]*[^;,.\n]+")
 """A cue written as a template field ("bladder - passing urine normally", "Bowels: opened today"): its value runs to
 the next comma, semicolon or full stop."""
-_BOTH = re.compile(r"\b(?:both|bilat\w*|b/l)\b", re.IGNORECASE)
+_BOTH = re.compile(r"\b(?:both|bilat\w*|b/l|(?-i:LLs?|BLE))\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
 """An examination not done ("PR not performed", "saddle sensation not tested", "PR not indicated") leaves its red flag
 not assessed, which the triage lists with the question to ask; it is not a mention to confirm."""
@@ -193,7 +193,7 @@ def _advice_after() -> re.Pattern[str]:
 def _advice(before: str, after: str) -> bool:
     """Whether the words around a cue make it safety-netting advice ("return if any bladder problems", "CES safety
     net card given")."""
-    clause = re.split(r"[,;:()]|\s[-–]\s", before)[-1]
+    clause = re.split(r"[,;:)]|\s[-–]\s", before)[-1]  # "safety net (CES ...": the advice before a bracket holds
     return bool(_hypothetical().search(" ".join(clause.split()[-8:])) or _advice_after().match(after))
 
 
