@@ -103,6 +103,20 @@ def test_a_leg_said_to_have_no_symptoms_is_not_a_second_symptomatic_side(kb: Kno
     assert case.status("bilateral_leg_symptoms") != "present"
 
 
+def test_a_leg_said_to_look_thinner_than_the_other_is_wasting_on_one_side(kb: KnowledgeBase) -> None:
+    intake = parse_note("sciatica left leg, my left calf looks thinner than the right one", kb)
+    assert "muscle_atrophy" in intake.present()
+    assert intake.case.status("bilateral_leg_symptoms") != "present"
+    assert not parse_note("my calf is thinner than the other", kb).to_confirm
+
+
+def test_a_lay_question_mark_does_not_cut_a_region_from_its_symptom(kb: KnowledgeBase) -> None:
+    regions = {r.region for r in parse_note("sciatica in my leg?? down to inside of my ankle", kb).case.pain_regions}
+    assert "medial_ankle" in regions
+    sensory = {r.region for r in parse_note("numb under my foot", kb).case.sensory_regions}
+    assert sensory == {"sole"}
+
+
 def test_the_side_of_a_bracketed_comparison_value_is_not_the_regions_side(kb: KnowledgeBase) -> None:
     case = parse_note("L hip: IR 10 (R 35) reproducing groin pain.", kb).case
     assert {(r.region, r.side) for r in case.pain_regions} == {("groin", "left")}

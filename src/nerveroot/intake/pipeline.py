@@ -42,6 +42,8 @@ _ABBREVIATIONS = frozenset(
 )
 """Words written with a full stop in clinical shorthand ("post. thigh", "approx. 3 m"): the stop ends no sentence."""
 _ARROWS = "↓↑⇓⇑↔→←"
+_CONTINUATIONS = frozenset({"down", "into", "going", "radiating", "spreading", "and", "then", "to", "right"})
+"""Lower-case words that carry a sentence on after a "?" or "!" in lay writing: "sciatica in my leg?? down to..."."""
 
 
 def _ends_sentence(doc: Doc, i: int) -> bool:
@@ -51,6 +53,8 @@ def _ends_sentence(doc: Doc, i: int) -> bool:
         return True
     if prev.text in _SENTENCE_END:
         if not prev.whitespace_:  # "?saddle", "?CES": a hedge glued to the next word
+            return False
+        if prev.text != "." and token.text in _CONTINUATIONS:  # "pain in my leg?? down to my ankle"
             return False
         before = doc[i - 2].lower_ if i >= 2 else ""
         return not (prev.text == "." and before in _ABBREVIATIONS and not token.text[:1].isupper())

@@ -76,10 +76,13 @@ def _light_touch(tok: Token) -> bool:
 
 
 def _comparison(tok: Token) -> bool:
-    """A side opening a bracketed or "vs" comparison value: "IR 10 (R 35)", "KJ 1+ vs L 2+" is the other side's."""
+    """A side named as the other term of a comparison: a bracketed or "vs" value ("IR 10 (R 35)", "KJ 1+ vs L 2+")
+    or "than the right one"."""
     doc = tok.doc
     before = doc[tok.i - 1].lower_ if tok.i else ""
     after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if before == "than" or (before == "the" and tok.i >= 2 and doc[tok.i - 2].lower_ == "than"):
+        return True  # "my calf looks thinner than the right one"
     return before in ("(", "vs", "vs.", "v", "cf", "cf.") and after is not None and after.text[:1].isdigit()
 
 
