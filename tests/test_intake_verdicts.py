@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nerveroot.assessment.assess import assess
-from nerveroot.assessment.case import Case, StrengthTest
+from nerveroot.assessment.case import Case, ProvocativeResult, RegionMark, StrengthTest
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -137,3 +137,21 @@ def test_a_foot_drop_with_a_peroneal_pattern_is_urgent_and_one_with_weak_hip_abd
     assert peroneal.level == "urgent"
     assert any(r.rule == "peroneal_pattern_foot_drop" for r in peroneal.reasons)
     assert assess(_foot_drop(hip_abduction=4), kb).triage.level == "emergency"
+
+
+def test_an_upper_lumbar_root_picture_with_signs_is_radicular_not_non_specific_back_pain(kb: KnowledgeBase) -> None:
+    case = Case(
+        age=60,
+        sides=["left"],
+        symptoms={"back_pain": "present"},
+        pain_regions=[RegionMark(region="groin", side="left"), RegionMark(region="upper_anterior_thigh", side="left")],
+        sensory_regions=[RegionMark(region="upper_anterior_thigh", side="left")],
+        strength=[StrengthTest(movement="hip_flexion", side="left", grade=4)],
+        provocative=[ProvocativeResult(test="femoral_stretch", side="left", result="positive")],
+    )
+    result = assess(case, kb)
+    assert result.level_summary.radicular_probability > 0.5
+    assert result.level_summary.leading and result.level_summary.leading[0] in ("l2", "l3")
+    nonspecific = next(c for c in result.differential if c.id == "nonspecific_low_back_pain")
+    against = " ".join(nonspecific.against)
+    assert "femoral" in against and "weakness" in against
