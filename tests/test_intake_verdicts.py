@@ -76,6 +76,14 @@ def test_a_form_question_answered_on_its_line_is_read_as_a_field(kb: KnowledgeBa
     assert parse_note("Will a scan help? No one has examined me yet.", kb).case.status("bowel_dysfunction") == "unknown"
 
 
+def test_two_legged_words_are_answered_once_both_legs_are_read(kb: KnowledgeBase) -> None:
+    claudication = "Walks ~300 yds then both legs ache and feel heavy, eases sitting. Extension reproduces bilat ache."
+    intake = parse_note(claudication, kb)
+    assert intake.case.status("bilateral_leg_symptoms") == "present"
+    assert not intake.to_confirm
+    assert any(t.group == "cauda_equina" for t in parse_note("numbness both feet", kb).to_confirm)
+
+
 @pytest.mark.parametrize(
     ("note", "anticoagulated"),
     [
@@ -155,3 +163,16 @@ def test_an_upper_lumbar_root_picture_with_signs_is_radicular_not_non_specific_b
     nonspecific = next(c for c in result.differential if c.id == "nonspecific_low_back_pain")
     against = " ".join(nonspecific.against)
     assert "femoral" in against and "weakness" in against
+
+
+@pytest.mark.parametrize(
+    ("note", "level"),
+    [
+        ("Bladder and bowel dysfunction for 1 month. Weakness of both legs for 1 month.", "emergency"),
+        ("Urinary incontinence for 3 months. Pain in the left leg only, power 5/5.", "urgent"),
+    ],
+)
+def test_sphincter_symptoms_of_weeks_stay_an_emergency_with_weakness_in_both_legs(
+    kb: KnowledgeBase, note: str, level: str
+) -> None:
+    assert assess(parse_note(note, kb).case, kb).triage.level == level

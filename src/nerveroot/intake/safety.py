@@ -213,6 +213,23 @@ def unparsed(doc: Doc, findings: list[ParsedFinding]) -> list[Unsettled]:
     return out
 
 
+def _read_in_sentence(spec: dict[str, Any] | None, cue: str, findings: list[ParsedFinding], lo: int, hi: int) -> bool:
+    """A cue of the group's sentence_settles words, with one of its facts read in the sentence, or read as present
+    anywhere in the note when the group says so (see the lexicon)."""
+    return bool(
+        spec
+        and re.search(spec["cues"], cue, re.IGNORECASE)
+        and any(
+            f.id in spec["facts"]
+            and (
+                (f.status != "unknown" and lo <= f.start < hi)
+                or (f.status == "present" and spec.get("present_anywhere", False))
+            )
+            for f in findings
+        )
+    )
+
+
 def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, int], bool]) -> list[Unsettled]:
     """Sentences with a red-flag cue that no finding of the cue's group settles.
 
@@ -241,6 +258,8 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                     continue
                 if group == "cauda_equina" and _BOTH.search(cue.group()) and sign_clause(text, cue.start(), cue.end()):
                     continue  # "power 5/5 both legs", "ankle jerks absent bilaterally": a sign on both sides
+                if _read_in_sentence(groups[group].get("sentence_settles"), cue.group(), findings, base, sent.end_char):
+                    continue
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]
                 )
