@@ -30,6 +30,10 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("lost 20 kg since her gastric bypass", "unexplained_weight_loss", "absent"),
         ("it wakes me if I lie on that side", "night_pain", "absent"),
         ("the pain wakes him at night", "night_pain", "present"),
+        ("I cant get up stairs without pulling on the rail", "unable_to_walk", "unknown"),
+        ("I cant get up stairs without pulling on the rail", "weakness", "present"),
+        ("finished a 5/52 course of rivaroxaban", "anticoagulant_use", "unknown"),
+        ("given a 7 day course of prednisolone", "long_term_steroids", "unknown"),
         ("B/B: catheter out day 3, normal since.", "bladder_dysfunction", "absent"),
         ("Bladder: normal until yesterday, now leaking", "bladder_dysfunction", "present"),
         ("PR: tone preserved, reduced perianal sensation.", "reduced_anal_tone", "absent"),
@@ -62,6 +66,11 @@ def test_a_verdict_beside_a_function_or_symptom_is_read(
         "LL power 5/5, reflexes symmetrical.",
         "Could an epidural injection help me?",
         "the amitriptyline is making me dizzy",
+        "CES SN repeated.",
+        "CES red flags explained - 999/ED if any.",
+        "Bladder/bowel: not asked.",
+        "P: calf raise progression. Calf feels weak.",
+        "injury to the saphenous nerve at the graft site",
     ],
 )
 def test_safety_netting_and_normal_functions_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
@@ -176,3 +185,16 @@ def test_sphincter_symptoms_of_weeks_stay_an_emergency_with_weakness_in_both_leg
     kb: KnowledgeBase, note: str, level: str
 ) -> None:
     assert assess(parse_note(note, kb).case, kb).triage.level == level
+
+
+def test_a_weakness_in_an_episode_of_under_two_weeks_is_new_and_never_made_old_by_a_long_one(
+    kb: KnowledgeBase,
+) -> None:
+    def reasons(days: int) -> set[str]:
+        case = Case(age=63, duration_days=days, symptoms={"weakness": "present", "back_pain": "present"})
+        return {r.rule for r in assess(case, kb).triage.reasons}
+
+    assert "new_weakness_ungraded" in reasons(10)
+    assert "new_weakness_ungraded" not in reasons(90)
+    severe = Case(age=50, duration_days=180, strength=[StrengthTest(movement="knee_extension", side="left", grade=2)])
+    assert assess(severe, kb).triage.level == "emergency"

@@ -149,6 +149,11 @@ def _tempo(case: Case, mark: Callable[[str, Status], None]) -> None:
     elif case.deficit_course in ("stable", "improving"):
         mark("progressive_weakness", "absent")
     onsets = [case.onset_days[k] for k in DEFICIT_ONSET_KEYS if k in case.onset_days]
+    weak = case.status("weakness") == "present" or any(t.weak for t in case.strength)
+    if not onsets and weak and case.duration_days is not None and case.duration_days <= NEW_DEFICIT_DAYS:
+        # a weakness with no onset of its own is no older than an episode of at most 14 days (never read the other
+        # way round: a deficit found in a long episode may still be new)
+        onsets = [case.duration_days]
     if case.deficit_course in ("new", "progressing") or any(d <= NEW_DEFICIT_DAYS for d in onsets):
         mark("new_deficit", "present")
         mark("deficit_longstanding", "absent")

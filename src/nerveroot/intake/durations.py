@@ -91,12 +91,12 @@ _NOT_COURSE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_COURSE_AFTER = re.compile(
-    r"\s*(?:apart|between (?:them|the|each)|"
+    r"\s*(?:apart|between (?:them|the|each)|(?:\w+ )?(?:course|supply|prescription|trial)\b|"
     r"of (?:\w+ )?(?:antibiotics?|antibiotic therapy|treatment|therapy|physio\w*))",
     re.IGNORECASE,
 )
 """A time said of a state or a treatment is not how long the complaint has lasted: "stable for 6 weeks", "relief for
-2 days", "diagnosed 10 years ago", "two injections 1/52 apart", "17 days of antibiotic therapy"."""
+2 days", "diagnosed 10 years ago", "two injections 1/52 apart", "17 days of antibiotic therapy", "a 5/52 course"."""
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:after|for|over|within|in|of|about|around|past|last|than|by|at|to|the|a|nearly|almost|approx\w*)\s*$",
     re.IGNORECASE,
