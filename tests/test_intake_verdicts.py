@@ -198,3 +198,19 @@ def test_a_weakness_in_an_episode_of_under_two_weeks_is_new_and_never_made_old_b
     assert "new_weakness_ungraded" not in reasons(90)
     severe = Case(age=50, duration_days=180, strength=[StrengthTest(movement="knee_extension", side="left", grade=2)])
     assert assess(severe, kb).triage.level == "emergency"
+
+
+def test_the_worst_reading_of_a_trend_counts(kb: KnowledgeBase) -> None:
+    case = parse_note("Obs: HR 128, T 37.4 -> 38.8 on recheck, BP 118/76 then 84/50.", kb).case
+    assert case.observations.temperature_c == 38.8
+    assert case.observations.systolic_bp == 84
+    assert case.status("fever") == "present"
+
+
+def test_muscles_not_named_are_full_when_the_note_says_so(kb: KnowledgeBase) -> None:
+    case = parse_note("O/E: R ankle dorsiflexion 2/5, eversion 2/5, EHL 2/5; other muscles 5/5.", kb).case
+    grades = {(t.movement, t.side): t.grade for t in case.strength}
+    assert grades[("ankle_inversion", "right")] == 5 and grades[("hip_abduction", "right")] == 5
+    assert assess(case, kb).triage.level == "urgent"  # a common peroneal pattern
+    plain = parse_note("O/E: R ankle dorsiflexion 2/5.", kb).case
+    assert ("ankle_inversion", "right") not in {(t.movement, t.side) for t in plain.strength}

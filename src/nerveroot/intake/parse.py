@@ -186,7 +186,20 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             continue
         if (movement, f.side) not in tests:
             tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
+    if _OTHERS_NORMAL.search(text):  # "DF 2/5, EHL 2/5; other muscles 5/5": every movement not named is full
+        for side in {side for (_, side), t in tests.items() if t.weak}:
+            for movement in sorted(MOVEMENTS):
+                tests.setdefault((movement, side), StrengthTest(movement=movement, side=side, grade=5))
     return _unsided_last(tests)
+
+
+_OTHERS_NORMAL = re.compile(
+    r"\b(?:all (?:the )?)?(?:other|remaining|rest of the) (?:muscles?|muscle groups?|movements|myotomes|key muscles)"
+    r"(?: (?:are|were|tested))?:? (?:5/5|normal|full|intact|strong|(?-i:NAD))\b|\b(?:power|strength|myotomes) "
+    r"(?:otherwise|elsewhere) (?:5/5|normal|full|intact)\b|\b(?:otherwise|elsewhere) (?:5/5|full power)\b",
+    re.IGNORECASE,
+)
+"""A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
 
 
 def _unsided_last(items: Mapping[tuple[str, Side | None], _T]) -> list[_T]:

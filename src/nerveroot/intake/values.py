@@ -74,6 +74,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return out
 
 
+_TREND = re.compile(r"\s*(?:->|-->|=>|→|then|(?:rising|rose|up|increasing|climbing) to|,? now)\s*", re.IGNORECASE)
+"""Words joining a reading to a later one of the same measure: "T 37.5 -> 38.9", "HR 98 then 124"."""
+
+
+@lru_cache(maxsize=1)
+def _later() -> dict[str, re.Pattern[str]]:
+    """Per measure: a value written straight after a trend word, without the measure's name."""
+    out = {}
+    for name, spec in measures().items():
+        second = r"\s*/\s*\d{1,3}" if spec.get("pair") else ""
+        out[name] = re.compile(rf"{_NUMBER}(?!\d|\.\d){second}{_unit_alternatives(spec)}(?!\w)", re.IGNORECASE)
+    return out
+
+
 def _factor(spec: dict[str, Any], unit: str | None, value: float) -> float:
     factor = next(
         (f for pattern, f in spec["units"].items() if pattern and unit and re.fullmatch(pattern, unit, re.IGNORECASE)),
@@ -119,7 +133,17 @@ def readings(text: str) -> Iterator[Reading]:
         for mt in pattern.finditer(text):
             if any(a < mt.end() and mt.start() < b for a, b in taken):
                 continue
-            reading = _read("temperature_c" if name == "temperature_bare" else name, spec, text, mt)
-            if reading is not None:
-                taken.append((mt.start(), mt.end()))
-                yield reading
+            measure = "temperature_c" if name == "temperature_bare" else name
+            reading = _read(measure, spec, text, mt)
+            if reading is None:
+                continue
+            taken.append((mt.start(), mt.end()))
+            yield reading
+            end = mt.end()  # later readings in a trend ("T 37.5 -> 38.9 on repeat"): the worst of them counts
+            while (joint := _TREND.match(text, end)) and (later := _later()[measure].match(text, joint.end())):
+                follow = _read(measure, spec, text, later)
+                if follow is None:
+                    break
+                taken.append((later.start(), later.end()))
+                yield follow
+                end = later.end()
