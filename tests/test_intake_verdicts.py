@@ -221,3 +221,9 @@ def test_muscles_not_named_are_full_when_the_note_says_so(kb: KnowledgeBase) -> 
     assert assess(case, kb).triage.level == "urgent"  # a common peroneal pattern
     plain = parse_note("O/E: R ankle dorsiflexion 2/5.", kb).case
     assert ("ankle_inversion", "right") not in {(t.movement, t.side) for t in plain.strength}
+
+
+def test_a_grade_for_the_rest_is_not_the_grade_of_the_muscle_before_it(kb: KnowledgeBase) -> None:
+    grades = {(t.movement, t.side): t.grade for t in parse_note("EHL 4/5 L, rest 5/5.", kb).case.strength}
+    assert grades[("great_toe_extension", "left")] == 4
+    assert grades[("ankle_dorsiflexion", "left")] == 5

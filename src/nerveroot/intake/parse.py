@@ -195,8 +195,10 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
 
 _OTHERS_NORMAL = re.compile(
     r"\b(?:all (?:the )?)?(?:other|remaining|rest of the) (?:muscles?|muscle groups?|movements|myotomes|key muscles)"
-    r"(?: (?:are|were|tested))?:? (?:5/5|normal|full|intact|strong|(?-i:NAD))\b|\b(?:power|strength|myotomes) "
-    r"(?:otherwise|elsewhere) (?:5/5|normal|full|intact)\b|\b(?:otherwise|elsewhere) (?:5/5|full power)\b",
+    r"(?: (?:are|were|tested))?:? (?:5/5|normal|full|intact|strong|(?-i:NAD))\b"
+    r"|\b(?:rest|others) (?:of (?:the )?\w+ )?(?:is |are )?[:=]? ?(?:5/5|normal|full)\b"
+    r"|\b(?:power|strength|myotomes) (?:otherwise|elsewhere) (?:5/5|normal|full|intact)\b"
+    r"|\b(?:otherwise|elsewhere) (?:5/5|full power)\b",
     re.IGNORECASE,
 )
 """A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""

@@ -55,6 +55,12 @@ ANSWERED_QUESTION = re.compile(
 """The "?" of a form's question followed by a bare answer on the same line (e-consult, questionnaire: "Fever? No",
 "Numbness? Yes - top of foot"): one character, replaced by ":" so the question reads as a field and offsets are
 kept. A new sentence that starts with the word ("would it help? No problems down there") is left alone."""
+REST_BEFORE = re.compile(
+    r"\b(?:rest|others?|otherwise|elsewhere|remainder|(?:all|everything) else)"
+    r"(?: of (?:the )?(?:muscles|myotomes|movements|power))?(?: (?:is|are|was|were))?\s*[:=-]?\s*$",
+    re.IGNORECASE,
+)
+"""Words before a grade that give it to every muscle not named ("EHL 4/5, rest 5/5"), not to the one before it."""
 REGION_SPARED = re.compile(
     r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
     r"(?:intact|spared|normal|nl|unaffected|preserved|nad)\b",

@@ -140,6 +140,7 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     """MRC grades around a group as (char start, char end, grade): n/5 first, else a bare digit just after it."""
     valued = _valued(doc, w, pt.GRADE, right_first=not _grade_first(doc, w))
     found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in valued]
+    found = [g for g in found if not pt.REST_BEFORE.search(doc.text, max(0, g[0] - 30), g[0])]  # "EHL 4/5, rest 5/5"
     current = [g for g in found if not _earlier_grade(doc, w, g[0], g[1])]
     if current:  # "TA now 3/5 (was 4/5 on Monday)", "from 4/5 to 3/5": only the current grade is the exam
         found = current
