@@ -149,6 +149,9 @@ def test_max_daily_dose_by_jurisdiction(drug_kb: KnowledgeBase) -> None:
     assert max_daily_dose(drug_kb.get("drugs", "naproxen", Drug), "US").mg_per_day == 1000  # type: ignore[union-attr]
     assert max_daily_dose(drug_kb.get("drugs", "etoricoxib", Drug), "US") is None
     assert max_daily_dose(drug_kb.get("drugs", "morphine", Drug), "UK") is None
+    # not licensed in the UK: its US maximum still caps it there, labelled as the US one
+    cyclobenzaprine = max_daily_dose(drug_kb.get("drugs", "cyclobenzaprine", Drug), "UK")
+    assert cyclobenzaprine is not None and (cyclobenzaprine.jurisdiction, cyclobenzaprine.mg_per_day) == ("US_Rx", 30)
     # aspirin has no US prescription maximum, so the OTC one applies
     assert max_daily_dose(drug_kb.get("drugs", "aspirin", Drug), "US").mg_per_day == 3900  # type: ignore[union-attr]
 

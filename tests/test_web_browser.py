@@ -548,6 +548,7 @@ def test_a_typed_note_reads_in_words_and_the_summary_stays_short(
     if note is GP_NOTE:
         assert "Reduced patellar reflex (left): yes" in read and "Duration: 21 days" in read
         assert "Medicine: apixaban" in read
+        assert "eGFR: 28.0 mL/min/1.73 m²" in read, "a measure is named and given its unit"
     plan = page.locator("#view-clinician .plan-step li").all_inner_texts()
     assert sum("group exercise programme" in line for line in plan) == 1, "one statement, one line"
     exercise = page.locator("#view-clinician li[data-treatments~=pilates]")

@@ -64,7 +64,8 @@ def in_phase(position: Position, phase: Phase) -> bool:
 
 
 _JURISDICTION_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": ("UK", "label"), "US": ("US_Rx", "label")}
-_FALLBACK_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": (), "US": ("US_OTC",)}
+_FALLBACK_MAXIMA: dict[Jurisdiction, tuple[str, ...]] = {"UK": ("US_Rx", "US_OTC"), "US": ("US_OTC",)}
+"""A drug with no maximum for the jurisdiction (not licensed in the UK) keeps the one recorded elsewhere, labelled."""
 _JURISDICTION_SOURCES: dict[Jurisdiction, frozenset[str]] = {
     "UK": frozenset({"bnf", "nhs_medicines"}),
     "US": frozenset({"drug_labels_us", "fda_nsaid_labels", "us_otc_drug_facts"}),
@@ -361,7 +362,7 @@ def _applies(profile: SafetyProfile, caution: Caution) -> tuple[Status, NoteEffe
 
 
 def jurisdiction_maxima(drug: Drug, jurisdiction: Jurisdiction) -> list[MaxDose]:
-    """The recognised maxima that apply in a jurisdiction (UK: UK + label; US: US_Rx + label, else US_OTC)."""
+    """The recognised maxima that apply in a jurisdiction (UK: UK + label, else US; US: US_Rx + label, else US_OTC)."""
     chosen = [m for m in drug.max_daily if m.jurisdiction in _JURISDICTION_MAXIMA[jurisdiction]]
     if not chosen:
         chosen = [m for m in drug.max_daily if m.jurisdiction in _FALLBACK_MAXIMA[jurisdiction]]

@@ -23,8 +23,9 @@ const MEASURES = {
   systolic_bp: ["Systolic blood pressure", " mmHg"],
   crp_mg_l: ["CRP", " mg/L"],
   esr_mm_h: ["ESR", " mm/h"],
-  wbc: ["White cell count", " ×10⁹/L"],
+  wbc_10e9_l: ["White cell count", " ×10⁹/L"],
   post_void_residual_ml: ["Post-void residual", " mL"],
+  egfr: ["eGFR", " mL/min/1.73 m²"],
 };
 
 const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
