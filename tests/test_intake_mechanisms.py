@@ -231,3 +231,19 @@ def test_a_procedure_label_may_be_free_text_or_an_object(kb: KnowledgeBase, tmp_
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     report = evaluate_outside(kb, path)
     assert (report.procedures.tp, report.procedures.fn) == (2, 0)
+
+
+def test_outside_labels_name_both_legs_and_a_root_the_way_collectors_write_them(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    labels = {"red_flags_present": [], "red_flags_absent": [], "drugs": [], "procedures": [], "duration_days": None}
+    rows = [
+        {"id": "b1", "text": "Ankle jerks absent bilaterally.",
+         "labels": {**labels, "localising_findings": ["achilles_reflex_reduced_bilateral"]}},
+        {"id": "b2", "text": "Numbness in the L5 dermatome on the right.",
+         "labels": {**labels, "localising_findings": ["named_root_distribution_L5_right"]}},
+    ]  # fmt: skip
+    path = tmp_path / "outside.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = evaluate_outside(kb, path)
+    assert (report.localising.tp, report.localising.fn) == (3, 0)

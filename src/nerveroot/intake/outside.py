@@ -10,6 +10,7 @@ present, and not listed in ``to_confirm`` under the flag's group).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,11 +37,19 @@ def label_map() -> dict[str, Any]:
     return data
 
 
-def _split_side(label: str) -> Label:
+def _split_side(label: str) -> list[Label]:
+    """A label's stem and side: "_left" / "_right" name one leg, "_bilateral" both; a root after a named-root stem
+    ("named_root_distribution_L5_right") is dropped, as the finding does not say which root was named."""
+    if label.endswith("_bilateral"):
+        stem = _ROOT_SUFFIX.sub("", label.removesuffix("_bilateral"))
+        return [(stem, side) for side in SIDES]
     for side in SIDES:
         if label.endswith("_" + side):
-            return label[: -len(side) - 1], side
-    return label, None
+            return [(_ROOT_SUFFIX.sub("", label[: -len(side) - 1]), side)]
+    return [(_ROOT_SUFFIX.sub("", label), None)]
+
+
+_ROOT_SUFFIX = re.compile(r"(?<=^named_root_distribution)_[LS][1-5]$")
 
 
 def _canonical(label: Label) -> Label:
@@ -193,7 +202,7 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
         report.errors.append(
             f"{item_id}: red flags missed {sorted(gold_present - present)} extra {sorted(present - gold_present)}"
         )
-    gold_loc = {_canonical(_split_side(x)) for x in labels.get("localising_findings", [])}
+    gold_loc = {_canonical(label) for x in labels.get("localising_findings", []) for label in _split_side(x)}
     missed, extra = _tally_sided(report.localising, _localising(statuses, gold_loc), gold_loc)
     if missed or extra:
         report.errors.append(f"{item_id}: localising missed {sorted(missed, key=str)} extra {sorted(extra, key=str)}")
