@@ -289,6 +289,8 @@ def test_l4_patient_handout_fits_two_pages_with_their_marks(browser: Any, server
     assert "Advice and information" not in page.inner_text("#self-care"), "self-care steps are the person's own steps"
     assert page.locator("code").count() == 0, "no ICD codes in the patient's view"
     assert "%" not in page.inner_text("#view-patient")
+    seek = page.inner_text("#seek-help")
+    assert "back passage or genitals" in seek and "doctor finding" not in seek and "blood test" not in seek
     _axe(page, f"patient result ({name})")
     _shot(page, f"web_{name}_l4_patient_result.png")
     page.emulate_media(media="print")

@@ -233,11 +233,15 @@ async function showResult(result, extra = {}) {
   });
 }
 
+// Red flags only an examination or a test finds: a person cannot notice them, so they are not on their warning list.
+const FOUND_BY_A_CLINICIAN = new Set(["reduced_anal_tone", "raised_inflammatory_markers"]);
+
 function warningSigns() {
   if (!state.interview) return [];
   // Symptoms that could newly appear (red-flag items at emergency level), not history such as past cancer.
   const emergency = new Set(state.redFlags.filter((r) => r.urgency === "emergency").flatMap((r) => r.findings));
-  return [...state.interview.phrases.entries()].filter(([id]) => emergency.has(id) && state.vocab.red_flags.has(id))
+  return [...state.interview.phrases.entries()]
+    .filter(([id]) => emergency.has(id) && state.vocab.red_flags.has(id) && !FOUND_BY_A_CLINICIAN.has(id))
     .map(([, words]) => words);
 }
 
