@@ -225,5 +225,13 @@ def test_muscles_not_named_are_full_when_the_note_says_so(kb: KnowledgeBase) -> 
 
 def test_a_grade_for_the_rest_is_not_the_grade_of_the_muscle_before_it(kb: KnowledgeBase) -> None:
     grades = {(t.movement, t.side): t.grade for t in parse_note("EHL 4/5 L, rest 5/5.", kb).case.strength}
+    knee = {(t.movement, t.side): t.grade for t in parse_note("Knee ext 3/5 L, other muscles 5/5.", kb).case.strength}
+    assert knee[("knee_extension", "left")] == 3
     assert grades[("great_toe_extension", "left")] == 4
     assert grades[("ankle_dorsiflexion", "left")] == 5
+
+
+@pytest.mark.parametrize(("when", "level"), [("7/52 ago", "urgent"), ("5 days ago", "emergency")])
+def test_a_deficit_since_the_operation_dates_from_it(kb: KnowledgeBase, when: str, level: str) -> None:
+    note = f"L hip replacement {when}. L leg weak and numb since op. Knee extension 3/5 L, other muscles 5/5."
+    assert assess(parse_note(note, kb).case, kb).triage.level == level

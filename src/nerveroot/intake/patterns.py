@@ -56,7 +56,8 @@ ANSWERED_QUESTION = re.compile(
 "Numbness? Yes - top of foot"): one character, replaced by ":" so the question reads as a field and offsets are
 kept. A new sentence that starts with the word ("would it help? No problems down there") is left alone."""
 REST_BEFORE = re.compile(
-    r"\b(?:rest|others?|otherwise|elsewhere|remainder|(?:all|everything) else)"
+    r"\b(?:rest|others?|otherwise|elsewhere|remainder|(?:all|everything) else"
+    r"|(?:all )?(?:the )?(?:other|remaining) (?:muscles?|muscle groups?|movements|myotomes|key muscles))"
     r"(?: of (?:the )?(?:muscles|myotomes|movements|power))?(?: (?:is|are|was|were))?\s*[:=-]?\s*$",
     re.IGNORECASE,
 )

@@ -91,13 +91,42 @@ def onset_days(doc: Doc, findings: list[ParsedFinding], today: date | None) -> d
     for start, end, keys in sorted(spans):
         if not keys or all(k in out for k in keys):
             continue
-        i, j = bisect_left(marks, start), bisect_left(marks, end)
-        lo, hi = (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(text))
+        lo, hi = _clause(text, marks, start, end)
         days = next((d for s, e, d in times if lo <= s and e <= hi), None)
         for key in keys:
             if days is not None:
                 out.setdefault(key, days)
+    _dated_by_operation(text, marks, spans, out)
     return out
+
+
+_SINCE_OPERATION = re.compile(
+    r"\b(?:since|after|following|post)[- ](?:the |his |her |my |their |an? )?(?:op|operation|surgery|procedure)\b", re.I
+)
+
+
+def _clause(text: str, marks: list[int], start: int, end: int) -> tuple[int, int]:
+    """The bounds of the clause holding [start, end) (clause marks from _CLAUSE)."""
+    i, j = bisect_left(marks, start), bisect_left(marks, end)
+    return (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(text))
+
+
+Spans = list[tuple[int, int, tuple[str, ...]]]
+
+
+def _dated_by_operation(text: str, marks: list[int], spans: Spans, out: dict[str, int]) -> None:
+    """A deficit said to date from the operation ("leg weak and numb since op") began when the one dated operation
+    of the note did ("THR 7/52 ago")."""
+    operations = {d for k, d in out.items() if k.endswith("surgery")}
+    if len(operations) != 1:
+        return
+    days = operations.pop()
+    for start, end, keys in spans:
+        lo, hi = _clause(text, marks, start, end)
+        if _SINCE_OPERATION.search(text, lo, hi):
+            for key in keys:
+                if key in ("weakness", "numbness"):
+                    out.setdefault(key, days)
 
 
 def deficit_course(doc: Doc) -> DeficitCourse | None:
