@@ -37,6 +37,8 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("I could not feel myself passing urine", "bladder_dysfunction", "present"),
         ("no sensory loss, no weakness", "numbness", "absent"),
         ("i could barely walk by the evening", "gait_disturbance", "present"),
+        ("its gone numb where i sit", "saddle_anaesthesia", "present"),
+        ("both his legs are going weak", "progressive_weakness", "present"),
         ("I cant get up stairs without pulling on the rail", "unable_to_walk", "unknown"),
         ("I cant get up stairs without pulling on the rail", "weakness", "present"),
         ("finished a 5/52 course of rivaroxaban", "anticoagulant_use", "unknown"),
