@@ -237,3 +237,9 @@ def test_a_grade_for_the_rest_is_not_the_grade_of_the_muscle_before_it(kb: Knowl
 def test_a_deficit_since_the_operation_dates_from_it(kb: KnowledgeBase, when: str, level: str) -> None:
     note = f"L hip replacement {when}. L leg weak and numb since op. Knee extension 3/5 L, other muscles 5/5."
     assert assess(parse_note(note, kb).case, kb).triage.level == level
+
+
+def test_a_lay_loss_of_feeling_around_the_bottom_is_listed_and_could_is_no_hypothetical(kb: KnowledgeBase) -> None:
+    groups = {t.group for t in parse_note("he could barely feel anything around his bottom", kb).to_confirm}
+    assert "cauda_equina" in groups
+    assert parse_note("she could not feel the toilet paper", kb).case.status("saddle_anaesthesia") == "present"

@@ -255,10 +255,10 @@ def _field_status(value: str, cues: tuple[tuple[FindingStatus, re.Pattern[str]],
     normal tone), unless a later clause says it changed ("Bladder: normal until Monday, now leaking"); with none in
     the first clause, any later one, impaired first ("B/B: catheter out day 2, normal since")."""
     first, *rest = re.split(r"[,;]", value)
-    changed = [_cue(part, cues, last=False) for part in rest if _CHANGE.match(part)]
-    if "present" in changed:
+    later = [(bool(_CHANGE.match(part)), _cue(part, cues, last=False)) for part in rest]
+    if (True, "present") in later:
         return "present"
-    found = {_cue(part, cues, last=False) for part in rest}
+    found = {status for _, status in later}
     return _cue(first, cues, last=False) or (
         "present" if "present" in found else ("absent" if "absent" in found else None)
     )

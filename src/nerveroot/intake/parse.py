@@ -92,7 +92,7 @@ from nerveroot.intake.facts import (
 from nerveroot.intake.medicines import fuzzy_drugs
 from nerveroot.intake.models import FindingKind, FindingStatus, Intake, NotUnderstood, ParsedFinding
 from nerveroot.intake.overlaps import hidden_red_flags
-from nerveroot.intake.patterns import ANSWERED_QUESTION
+from nerveroot.intake.patterns import ANSWERED_QUESTION, OTHERS_FULL
 from nerveroot.intake.pipeline import pipeline
 from nerveroot.intake.plain import read_plain, read_region, read_toilet
 from nerveroot.intake.pregnancy import read_pregnancy
@@ -186,22 +186,11 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
             continue
         if (movement, f.side) not in tests:
             tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
-    if _OTHERS_NORMAL.search(text):  # "DF 2/5, EHL 2/5; other muscles 5/5": every movement not named is full
+    if OTHERS_FULL.search(text):  # "DF 2/5, EHL 2/5; other muscles 5/5": every movement not named is full
         for side in {side for (_, side), t in tests.items() if t.weak}:
             for movement in sorted(MOVEMENTS):
                 tests.setdefault((movement, side), StrengthTest(movement=movement, side=side, grade=5))
     return _unsided_last(tests)
-
-
-_OTHERS_NORMAL = re.compile(
-    r"\b(?:all (?:the )?)?(?:other|remaining|rest of the) (?:muscles?|muscle groups?|movements|myotomes|key muscles)"
-    r"(?: (?:are|were|tested))?:? (?:5/5|normal|full|intact|strong|(?-i:NAD))\b"
-    r"|\b(?:rest|others) (?:of (?:the )?\w+ )?(?:is |are )?[:=]? ?(?:5/5|normal|full)\b"
-    r"|\b(?:power|strength|myotomes) (?:otherwise|elsewhere) (?:5/5|normal|full|intact)\b"
-    r"|\b(?:otherwise|elsewhere) (?:5/5|full power)\b",
-    re.IGNORECASE,
-)
-"""A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
 
 
 def _unsided_last(items: Mapping[tuple[str, Side | None], _T]) -> list[_T]:

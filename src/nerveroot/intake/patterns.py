@@ -55,13 +55,19 @@ ANSWERED_QUESTION = re.compile(
 """The "?" of a form's question followed by a bare answer on the same line (e-consult, questionnaire: "Fever? No",
 "Numbness? Yes - top of foot"): one character, replaced by ":" so the question reads as a field and offsets are
 kept. A new sentence that starts with the word ("would it help? No problems down there") is left alone."""
-REST_BEFORE = re.compile(
-    r"\b(?:rest|others?|otherwise|elsewhere|remainder|(?:all|everything) else"
-    r"|(?:all )?(?:the )?(?:other|remaining) (?:muscles?|muscle groups?|movements|myotomes|key muscles))"
-    r"(?: of (?:the )?(?:muscles|myotomes|movements|power))?(?: (?:is|are|was|were))?\s*[:=-]?\s*$",
+_REST = (
+    r"\b(?:(?:rest|remainder)(?: of (?:the )?(?:muscles|myotomes|movements|power))?|others?|otherwise|elsewhere"
+    r"|(?:all|everything) else|(?:all )?(?:the )?(?:other|remaining) (?:muscles?|muscle groups?|movements|myotomes"
+    r"|key muscles))(?: (?:is|are|was|were|tested))?\s*[:=-]?\s*"
+)
+REST_BEFORE = re.compile(_REST + "$", re.IGNORECASE)
+"""Words before a grade that give it to every muscle not named ("EHL 4/5, rest 5/5"), not to the one before it."""
+OTHERS_FULL = re.compile(
+    _REST + r"(?:5/5|normal|full|intact|strong|nad)\b|\b(?:power|strength|myotomes) (?:otherwise|elsewhere) "
+    r"(?:5/5|normal|full|intact)\b",
     re.IGNORECASE,
 )
-"""Words before a grade that give it to every muscle not named ("EHL 4/5, rest 5/5"), not to the one before it."""
+"""A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
 REGION_SPARED = re.compile(
     r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
     r"(?:intact|spared|normal|nl|unaffected|preserved|nad)\b",
