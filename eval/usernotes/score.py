@@ -1,8 +1,9 @@
-"""Score blind user-style notes: `python eval/usernotes/score.py [-v] [notes.jsonl]` from the project root.
+"""Score blind user-style notes: `python eval/usernotes/score.py [-v] [--first-run] [notes.jsonl]` from the project root.
 
 Each note is read by `parse_note` and assessed; prints the notes whose triage differs from the writer's gold (UNSAFE
 when less cautious than gold and not acceptable) or whose leading root differs, then emergencies caught, safe and
-exact triage, and root (or "none") top-1 where the writer named one.
+exact triage, and root (or "none") top-1 where the writer named one. A file listed in eval/UNTOUCHED is refused
+unless `--first-run` is given (its first run; then delete its line).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 from nerveroot.assessment.assess import assess
+from nerveroot.evaluation.untouched import untouched
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.loader import default_knowledge
 
@@ -51,5 +53,8 @@ def main(verbose: bool, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    paths = [Path(a) for a in sys.argv[1:] if a != "-v"]
-    main("-v" in sys.argv, paths[0] if paths else NOTES)
+    paths = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
+    path = paths[0] if paths else NOTES
+    if "--first-run" not in sys.argv and untouched([path]):
+        sys.exit(f"error {path}: listed in UNTOUCHED, kept for its first run; pass --first-run to spend it")
+    main("-v" in sys.argv, path)
