@@ -42,7 +42,12 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("I cant get up stairs without pulling on the rail", "unable_to_walk", "unknown"),
         ("I cant get up stairs without pulling on the rail", "weakness", "present"),
         ("finished a 5/52 course of rivaroxaban", "anticoagulant_use", "unknown"),
-        ("given a 7 day course of prednisolone", "long_term_steroids", "unknown"),
+        ("given a 7 day course of prednisolone", "long_term_steroids", "absent"),
+        ("had a short course of prednisolone for asthma last year", "long_term_steroids", "absent"),
+        ("pred 40mg x 5/7 in March", "long_term_steroids", "absent"),
+        ("on prednisolone 10mg daily for 2 years", "long_term_steroids", "present"),
+        ("I can feel my bottom fine when wiping", "saddle_anaesthesia", "absent"),
+        ("I can't feel my bottom when I wipe", "saddle_anaesthesia", "present"),
         ("B/B: catheter out day 3, normal since.", "bladder_dysfunction", "absent"),
         ("Bladder: normal until yesterday, now leaking", "bladder_dysfunction", "present"),
         ("PR: tone preserved, reduced perianal sensation.", "reduced_anal_tone", "absent"),
@@ -243,3 +248,78 @@ def test_a_lay_loss_of_feeling_around_the_bottom_is_listed_and_could_is_no_hypot
     groups = {t.group for t in parse_note("he could barely feel anything around his bottom", kb).to_confirm}
     assert "cauda_equina" in groups
     assert parse_note("she could not feel the toilet paper", kb).case.status("saddle_anaesthesia") == "present"
+
+
+@pytest.mark.parametrize(
+    ("note", "described"),
+    [
+        ("my foot catches now and again", "weak"),
+        ("keeps tripping over his left foot", "weak"),
+        ("my foot drags", "severe"),
+    ],
+)
+def test_a_catching_foot_is_ungraded_weakness_and_a_dragging_foot_is_foot_drop(
+    kb: KnowledgeBase, note: str, described: str
+) -> None:
+    [test] = parse_note(note, kb).case.strength
+    assert (test.movement, test.described) == ("ankle_dorsiflexion", described)
+
+
+def test_a_short_steroid_course_and_normal_feeling_when_wiping_are_not_left_to_confirm(kb: KnowledgeBase) -> None:
+    for note in ("had a short course of prednisolone last year", "I can feel my bottom fine when wiping"):
+        assert parse_note(note, kb).to_confirm == []
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Care advice: check skin daily; any leg weakness, B+B change or fever -> call back/ED.", "weakness"),
+        ("SN: rest pain, colour change, cold/numb foot -> urgent.", "numbness"),
+        ("Plan: physio. SN CES.", "saddle_anaesthesia"),
+    ],
+)
+def test_safety_netting_asserts_nothing(kb: KnowledgeBase, note: str, finding: str) -> None:
+    intake = parse_note(note, kb)
+    assert intake.case.status(finding) == "unknown"
+    assert intake.to_confirm == []
+
+
+def test_a_differential_names_what_may_be(kb: KnowledgeBase) -> None:
+    case = parse_note("Imp: ?amyotrophy vs radiculopathy vs malignancy given wt loss.", kb).case
+    assert (case.status("cancer_history"), case.status("unexplained_weight_loss")) == ("unknown", "present")
+
+
+@pytest.mark.parametrize("note", ["L leg weakness 4/5 -> referred urgently", "new leg weakness, numbness -> ED"])
+def test_an_arrow_to_a_clinicians_action_keeps_the_finding(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.status("weakness") == "present"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "S/S CES: no saddle anaesthesia, B+B normal, no sexual dysfunction.",
+        "PR: prostate enlarged, hard and nodular.",
+        "I'm a dental receptionist.",
+        "HPC: 4/12 gradually worsening R groin pain. Power 5/5.",
+        "Plan: analgesia, walking stick, physio.",
+    ],
+)
+def test_answered_or_unrelated_red_flag_words_are_not_left_to_confirm(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).to_confirm == []
+
+
+def test_worsening_weakness_after_pain_is_still_progressive(kb: KnowledgeBase) -> None:
+    note = "back pain, then worsening leg pain and weakness despite physio"
+    assert parse_note(note, kb).case.status("progressive_weakness") == "present"
+
+
+def test_a_relatives_body_told_by_the_asker_is_the_patients(kb: KnowledgeBase) -> None:
+    case = parse_note("My dad's legs went weak this morning and he can't pee", kb).case
+    assert case.status("bladder_dysfunction") == "present"
+    assert parse_note("my dad had sciatica", kb).case.status("radiating_leg_pain") == "unknown"
+
+
+def test_a_weak_pulse_is_not_a_weak_leg_and_any_is_not_a_year(kb: KnowledgeBase) -> None:
+    case = parse_note("Pulses: popliteal R not felt, L weak. Any leg weakness?", kb).case
+    assert case.status("weakness") != "present"
+    assert case.duration_days is None

@@ -80,7 +80,7 @@ def test_a_procedure_with_a_bare_date_or_a_now_happened(kb: KnowledgeBase, text:
         ("TA 4/5, EHL 3/5 R", "weak_ankle_dorsiflexion", "right", "present"),
         ("she was unable to dorsiflex her right foot or great toe", "weak_great_toe_extension", "right", "present"),
         ("now I can't lift my right thigh properly", "weak_hip_flexion", "right", "present"),
-        ("her foot occasionally catching on the ground while walking", "foot_drop", None, "present"),
+        ("her foot occasionally catching on the ground while walking", "weak_ankle_dorsiflexion", None, "present"),
         ("Deep tendon reflexes were absent in his legs", "patellar_reflex_reduced", "left", "present"),
         ("↓ sens lat calf + dorsum foot", "sensory:dorsum_foot", None, "present"),
         ("denies trauma, fever, B&B incont", "bladder_dysfunction", None, "absent"),

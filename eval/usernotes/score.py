@@ -1,4 +1,4 @@
-"""Score blind user-style notes: `python eval/usernotes/score.py [-v] [--first-run] [notes.jsonl]` from the project root.
+"""Score blind user-style notes: `python eval/usernotes/score.py [-v] [--first-run] [notes.jsonl]` from the root.
 
 Each note is read by `parse_note` and assessed; prints the notes whose triage differs from the writer's gold (UNSAFE
 when less cautious than gold and not acceptable) or whose leading root differs, then emergencies caught, safe and

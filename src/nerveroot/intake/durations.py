@@ -25,26 +25,28 @@ _NUM = (
     r"seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
+_GAP = r"(?:(?<=\d)[\s-]*|[\s-]+)"
+"""A number word is spaced from its unit ("a year", not "any"); a figure may touch it ("3y", "2wk")."""
 _HOURS = {"hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24, "minute": 1 / 1440, "min": 1 / 1440}
 
 # (regex, where the complaint is): "clause" — said in the same clause; "object" — named after it ("2 weeks of X").
 _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\b{_NUM}[\s-]*{_UNIT}(?:\s+|-)(?:long\s+)?(?:history|hx|of)\b", re.IGNORECASE), "object"),
+    (re.compile(rf"\b{_NUM}{_GAP}{_UNIT}(?:\s+|-)(?:long\s+)?(?:history|hx|of)\b", re.IGNORECASE), "object"),
     (
         re.compile(
             r"(?:\b(?:for|over|of|past|last|since|about|around|lasting|lasted|been|going on|had (?:it|this) for|"
             rf"within)\s+|(?:\bx|×)\s*)(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|"
             r"more than\s+|over\s+|at least\s+|>\s*|"
             r"approximately\s+|approx\.?\s+|~\s*)?"
-            rf"{_NUM}[\s-]*{_UNIT}\b",
+            rf"{_NUM}{_GAP}{_UNIT}\b",
             re.IGNORECASE,
         ),
         "clause",
     ),
-    (re.compile(rf"\b{_NUM}[\s-]*{_UNIT}(?:['’]s?)?\s+(?:of evolution|duration)\b", re.IGNORECASE), "clause"),
+    (re.compile(rf"\b{_NUM}{_GAP}{_UNIT}(?:['’]s?)?\s+(?:of evolution|duration)\b", re.IGNORECASE), "clause"),
     (
         re.compile(
-            rf"\b{_NUM}[\s-]*{_UNIT}\s+(?:ago|earlier|before|prior|previously|back|after (?:the )?onset)\b",
+            rf"\b{_NUM}{_GAP}{_UNIT}\s+(?:ago|earlier|before|prior|previously|back|after (?:the )?onset)\b",
             re.IGNORECASE,
         ),
         "event",
@@ -54,7 +56,7 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
     # or straight after the age and sex: "41M 3y LBP"
     (
         re.compile(
-            rf"(?:^|(?<=[.;:,(])\s*|(?<=\d[MF] )){_NUM}[\s-]*{_UNIT}\b"
+            rf"(?:^|(?<=[.;:,(])\s*|(?<=\d[MF] )){_NUM}{_GAP}{_UNIT}\b"
             r"(?!\s*(?:ago|earlier|before|prior|later|after|apart|old)\b)"
             r"(?=\s+(?:(?:of|sudden|severe|acute|worsening|progressive|constant|increasing|new|bad|recurrent|chronic|"
             r"intermittent|(?-i:[LR])|left|right|"
@@ -68,7 +70,7 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?<=[a-z] )[>~]?(\d{{1,3}})\s*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE), "bare"),
     # a bare time as a list item or a template value: "LBP, 6 weeks", "Duration: 3 weeks"
     (
-        re.compile(rf"(?:(?<=[:,])|^)\s*{_NUM}[\s-]*{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE),
+        re.compile(rf"(?:(?<=[:,])|^)\s*{_NUM}{_GAP}{_UNIT}\b(?=\s*(?:[.,;)]|$))", re.IGNORECASE | re.MULTILINE),
         "clause",
     ),
     (

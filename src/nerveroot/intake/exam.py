@@ -46,6 +46,8 @@ _INABLE = re.compile(
     r"\b(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|inability to)(?: \w+)?$",
     re.IGNORECASE,
 )
+_CATCHING = re.compile(r"\b(?:catch|scuff|trip)\w*", re.IGNORECASE)
+"""Toes that catch or scuff, or tripping over the foot: the mention is itself the (ungraded) weakness."""
 _STRENGTH_CUES: tuple[tuple[FindingStatus, re.Pattern[str]], ...] = (
     ("present", pt.WEAK_CUE),
     ("absent", pt.STRONG_CUE),
@@ -80,7 +82,7 @@ def read_strength(state: ParseState, group: list[Mention], w: _Window) -> None:
             cue_status = "present"  # "could not dorsiflex the ankle": an inability, not a denial
         elif m.status == "absent":
             cue_status = "absent"
-        elif pt.WEAK_CUE.search(m.span.text):
+        elif pt.WEAK_CUE.search(m.span.text) or _CATCHING.search(m.span.text):
             cue_status = "present"
         else:
             cue_status = _cue(_left_clause(doc, w, 4).text, _STRENGTH_CUES, last=True) or _cue(

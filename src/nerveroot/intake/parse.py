@@ -107,6 +107,7 @@ from nerveroot.intake.state import (
     Mention,
     ParseState,
     drop_saddle_similes,
+    drop_weak_pulses,
     in_scope_of,
     read_mentions,
     with_nested,
@@ -262,7 +263,7 @@ def _read(
 ) -> tuple[ParseState, dict[str, Any]]:
     """Every finding of one stretch of text (a whole short note or one chunk of a long one)."""
     state = ParseState(doc)
-    mentions = hidden_red_flags(doc, drop_saddle_similes(with_nested(doc, read_mentions(doc))))
+    mentions = hidden_red_flags(doc, drop_weak_pulses(drop_saddle_similes(with_nested(doc, read_mentions(doc)))))
     plain = [m for m in mentions if m.kind not in STRUCTURED_KINDS and m.kind not in ("region", *MEDICINE_KINDS)]
     for m in plain:
         read_plain(state, m)

@@ -161,9 +161,9 @@ _ASSERTED = re.compile(
 )
 """A positive verdict written straight after a word is its own ("no trauma, WCC nl, ESR/CRP ↑"): a negation earlier
 in the list does not settle it."""
-_FIELD_VALUE = re.compile(r"^[ \t]*(?:[:=]|\s[-–—])[ \t]*[^;,.\n]+")
-"""A cue written as a template field ("bladder - passing urine normally", "Bowels: opened today"): its value runs to
-the next comma, semicolon or full stop."""
+_FIELD_VALUE = re.compile(r"^(?:[ \t]+[\w/]+){0,2}[ \t]*(?:[:=]|\s[-–—])[ \t]*[^;,.\n]+")
+"""A cue written as a template field ("bladder - passing urine normally", "Bowels: opened today", a label of up to two
+more words: "S/S CES: no saddle anaesthesia"): its value runs to the next comma, semicolon or full stop."""
 _BOTH = re.compile(r"\b(?:both|bilat\w*|b/l|(?-i:LLs?|BLE))\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\?|\b(?:query|possible|suspected|suspect|concern\w*|worried)\b", re.IGNORECASE)
 """An examination not done ("PR not performed", "saddle sensation not tested", "PR not indicated") leaves its red flag

@@ -302,3 +302,25 @@ def drop_saddle_similes(mentions: list[Mention]) -> list[Mention]:
             and any(s.span.sent == m.span.sent and s.span.end <= m.span.start for s in saddle)
         )
     ]
+
+
+_PULSE_CLAUSE = re.compile(
+    r"\b(?:pulses?|(?-i:DP|PT|DPA|PTA)|dorsalis pedis|posterior tibial|popliteals?|femorals?|pedal)\b"
+    r"(?:(?![.;\n]|\b(?:legs?|foot|feet|power|strength|muscles?|hip|knee|ankle|toes?|quads?)\b).)*$",
+    re.IGNORECASE,
+)
+"""A pulse named earlier in the clause, with no limb or muscle word after it: a bare "weak" there is the pulse's."""
+
+
+def drop_weak_pulses(mentions: list[Mention]) -> list[Mention]:
+    """A bare "weak" in a list of pulses ("popliteal R not felt, L weak") grades a pulse, not a muscle."""
+    return [
+        m
+        for m in mentions
+        if not (
+            m.kind == "symptom"
+            and m.ids == ("weakness",)
+            and m.span.text.lower() == "weak"
+            and _PULSE_CLAUSE.search(m.span.doc.text[max(0, m.span.start_char - 120) : m.span.start_char])
+        )
+    ]

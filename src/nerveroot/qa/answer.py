@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from nerveroot.qa.context import GUIDELINES, NAMED_KINDS, RESEARCH, SEEK_CARE, AskSettings, QaContext, low_grade
-from nerveroot.qa.corpus import KIND_LABEL
+from nerveroot.qa.corpus import KIND_LABEL, Statement
 from nerveroot.qa.index import Hit
 from nerveroot.qa.intent import Intent, classify, split_parts
 from nerveroot.qa.lead import direct_answer
@@ -22,6 +22,7 @@ from nerveroot.qa.related import RELATED, related_cards
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.sections import DRUG_QTYPES, cap, section_order, shown_text
 from nerveroot.qa.text import tokenize
+from nerveroot.qa.told import could_be_told, emergency_lead
 
 TOPIC_WORDS: dict[str, str] = {"causes": "causes", "prognosis": "recovery", "symptoms": "symptoms"}
 """Words added to the retrieval query for a question that asks for causes, recovery or symptoms in other words
@@ -72,9 +73,11 @@ def assemble(
     asked: str = "",
     intent: Intent | None = None,
     cards: Sequence[str] = (),
+    told: tuple[str, Statement] | None = None,
 ) -> Answer:
     """Build the cited answer from ranked hits (pure: no I/O); ``asked`` holds the topic words added to the query,
-    ``cards`` the FAQ cards that answer the question (or its parts), best first."""
+    ``cards`` the FAQ cards that answer the question (or its parts), best first; ``told`` the emergency lead for a
+    question that tells an emergency (told.py), which goes first."""
     settings = settings or AskSettings()
     links = links or ctx.linker.link(question)
     intent = intent or classify(question)
@@ -93,6 +96,8 @@ def assemble(
     cap(grouped, settings, bool(cards))
     order = section_order(grouped, intent)
     lead = direct_answer(ctx, links, grouped, order, intent, bool(cards), question)
+    if told:
+        lead = [told, *(entry for entry in lead if entry[1].id != told[1].id)][:2]
     lead_ids = frozenset(st.id for _, st in lead)
     lead_text = " ".join(text for text, _ in lead)
     planned = [(title, [(shown_text(r.statement, lead), r.statement) for r in grouped[title]]) for title in order]
@@ -150,9 +155,10 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     asked = " ".join(TOPIC_WORDS[t] for t in sorted(links.topics) if t in TOPIC_WORDS)
     hits = ctx.index.search(f"{question} {asked}", settings.candidates)
     weak = not hits or max(ctx.index.coverage(question, h.statement) for h in hits[:5]) < settings.min_coverage
-    if weak and not cards:
+    told = emergency_lead(question, ctx.kb, ctx.statements) if could_be_told(question, intent, links) else None
+    if weak and not cards and told is None:
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
-    answer = assemble(ctx, question, hits, settings, links, asked, intent, cards)
+    answer = assemble(ctx, question, hits, settings, links, asked, intent, cards, told)
     if not answer.answer:  # nothing on the question itself survived (at most generic warning signs)
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
     return answer.model_copy(update={"question": asked_as})

@@ -233,8 +233,9 @@ async function showResult(result, extra = {}) {
   });
 }
 
-// Red flags only an examination or a test finds: a person cannot notice them, so they are not on their warning list.
-const FOUND_BY_A_CLINICIAN = new Set(["reduced_anal_tone", "raised_inflammatory_markers"]);
+// Red flags only an examination or a measurement finds (a person notices fainting, not a low blood pressure), so they
+// are not on their warning list.
+const FOUND_BY_A_CLINICIAN = new Set(["reduced_anal_tone", "raised_inflammatory_markers", "hypotension"]);
 
 function warningSigns() {
   if (!state.interview) return [];
