@@ -323,3 +323,32 @@ def test_a_weak_pulse_is_not_a_weak_leg_and_any_is_not_a_year(kb: KnowledgeBase)
     case = parse_note("Pulses: popliteal R not felt, L weak. Any leg weakness?", kb).case
     assert case.status("weakness") != "present"
     assert case.duration_days is None
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Bladder scan revealed over 700cc of urine.", "bladder_dysfunction"),
+        ("they scanned his bladder and there was 700ml in it", "bladder_dysfunction"),
+        ("a feeling of incomplete voiding since the fall", "bladder_dysfunction"),
+        ("kneeling to pee and wearing pads", "bladder_dysfunction"),
+        ("loss of power and sensation in the lower half of his body", "bilateral_leg_symptoms"),
+        ("numb from the waist down", "bilateral_leg_symptoms"),
+        ("weakness (MRC grade 4/5) in both lower limbs", "bilateral_leg_symptoms"),
+        ("decreased sensation in the legs", "bilateral_leg_symptoms"),
+        ("LBP rad both legs + N&T x5/7", "bilateral_leg_symptoms"),
+        ("numb buttocks since the injection", "saddle_anaesthesia"),
+        ("she has difficulty standing", "gait_disturbance"),
+        ("diff walking since Monday", "gait_disturbance"),
+        ("he became paralysed rapidly over 2 days", "progressive_weakness"),
+        ("dads right leg suddenly went agony an hour ago", "severe_pain"),
+    ],
+)
+def test_outside_wordings_of_red_flags_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert parse_note(note, kb).case.status(finding) == "present"
+
+
+def test_groin_numbness_alone_is_left_to_confirm(kb: KnowledgeBase) -> None:
+    intake = parse_note("new onset groin numbness", kb)
+    assert intake.case.status("saddle_anaesthesia") == "unknown"
+    assert "cauda_equina" in {t.group for t in intake.to_confirm}

@@ -109,11 +109,19 @@ def _statuses(intake: Intake) -> dict[tuple[str, str | None], set[str]]:
     return out
 
 
+def _sudden_and_severe(intake: Intake, statuses: dict[tuple[str, str | None], set[str]]) -> bool:
+    """A sudden onset with a severe pain (a score of 8 or more, or the words): the label's meaning for a limb or
+    back pain that the rules weigh as two facts (the central-pain finding is only the aortic kind)."""
+    case = intake.case
+    severe = (case.pain_score or 0) >= 8 or "present" in statuses.get(("severe_pain", None), set())
+    return severe and (case.onset == "sudden" or "present" in statuses.get(("onset_sudden", None), set()))
+
+
 def _red_flags(intake: Intake, statuses: dict[tuple[str, str | None], set[str]]) -> tuple[set[str], set[str]]:
     present, absent = set(), set()
     for label, entry in label_map()["red_flags"].items():
         found = set().union(*(statuses.get((i, None), set()) for i in entry["ids"]))
-        if "present" in found:
+        if "present" in found or (entry.get("or_sudden_and_severe") and _sudden_and_severe(intake, statuses)):
             present.add(label)
         elif "absent" in found:
             absent.add(label)

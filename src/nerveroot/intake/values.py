@@ -21,7 +21,8 @@ from nerveroot.knowledge.yaml_io import load_yaml
 _LINK = (
     r"\s*(?:(?:\([^)\d]{1,12}\)|\(|level|levels|count|value|reading|rate|of|was|is|were|are|at|measured|:|=|-|,|"
     r"approximately|approx\.?|about|around|~|greater than|more than|over|>|<|elevated|raised|high|up|to|only|"
-    r"normal|recorded|noted|found|had|has|have|increased|risen|rose|rising|fallen|fell|decreased|dropped)\s*){0,5}"
+    r"normal|recorded|noted|found|had|has|have|increased|risen|rose|rising|fallen|fell|decreased|dropped|"
+    r"showed|shows|showing|revealed|reveals|demonstrated|and there was|there was|with)\s*){0,5}"
 )
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _NORMAL = re.compile(
