@@ -211,7 +211,11 @@ def score_item(report: OutsideReport, item_id: str, intake: Intake, labels: dict
             f"{item_id}: red flags missed {sorted(gold_present - present)} extra {sorted(present - gold_present)}"
         )
     gold_loc = {_canonical(label) for x in labels.get("localising_findings", []) for label in _split_side(x)}
-    missed, extra = _tally_sided(report.localising, _localising(statuses, gold_loc), gold_loc)
+    read_loc = _localising(statuses, gold_loc)
+    if "saddle_anaesthesia" in gold_present and all(g[0] != "sensory_loss_saddle" for g in gold_loc):
+        # labelled under its red-flag name only: the same finding, not an extra root-localising one
+        read_loc = {label for label in read_loc if label[0] != "sensory_loss_saddle"}
+    missed, extra = _tally_sided(report.localising, read_loc, gold_loc)
     if missed or extra:
         report.errors.append(f"{item_id}: localising missed {sorted(missed, key=str)} extra {sorted(extra, key=str)}")
     want, got = labels.get("duration_days"), intake.case.duration_days
