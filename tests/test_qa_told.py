@@ -34,7 +34,14 @@ def test_a_told_emergency_leads_with_emergency_care(ctx: QaContext, question: st
         "Is losing bladder control a sign of cauda equina?",
         "My husband had surgery for cauda equina last week and still can't feel his bladder. Will he get better?",
         "I have had sciatica down my left leg for three weeks. How long will it last?",
+        "Patient with foot drop: how do I tell an L5 radiculopathy from a peroneal palsy?",
     ],
 )
 def test_a_general_or_outcome_question_is_not_read_as_a_told_emergency(ctx: QaContext, question: str) -> None:
     assert not answer_question(ctx, question).answer.startswith("What you describe")
+
+
+def test_the_askers_job_is_not_what_is_asked_about(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "As a first contact physio, what symptoms should make me suspect cauda equina?")
+    assert "physiotherapy" not in answer.answer.split(".")[0].lower()
+    assert "saddle" in answer.answer

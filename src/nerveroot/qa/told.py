@@ -31,9 +31,12 @@ _NOT_TOLD = frozenset(
         "who_should_not_take",
         "report_meaning",
         "test_how_accuracy",
+        "which_root",
+        "x_vs_y",
     }
 )
-"""Question types that ask about something else than what to do now about what is described."""
+"""Question types that ask about something else than what to do now about what is described (an outcome, a dose, a
+report, a test, or how to tell one root or condition from another)."""
 
 
 def could_be_told(question: str, intent: Intent, links: Links) -> bool:
