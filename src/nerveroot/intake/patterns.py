@@ -238,7 +238,7 @@ ONSET: tuple[tuple[str, re.Pattern[str]], ...] = (
         "sudden",
         re.compile(
             r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute onset|all of a sudden|came on (?:suddenly|overnight|all at once)|"
-            r"(?:felt|heard) (?:a|something) (?:snap|pop|twinge|give)|instantly)\b",
+            r"(?:felt|heard) (?:a|something) (?:snap|pop|twinge|give)|instantly|immediately (?:after|following|on))\b",
             re.IGNORECASE,
         ),
     ),
