@@ -367,3 +367,15 @@ def test_groin_numbness_alone_is_left_to_confirm(kb: KnowledgeBase) -> None:
     intake = parse_note("new onset groin numbness", kb)
     assert intake.case.status("saddle_anaesthesia") == "unknown"
     assert "cauda_equina" in {t.group for t in intake.to_confirm}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("L hip FROM, FADIR + FABER neg.", "hip_internal_rotation_positive", "absent"),
+        ("SLR +, FST neg", "slr_positive", "present"),
+        ("SLR +, FST neg", "femoral_stretch_positive", "absent"),
+    ],
+)
+def test_a_plus_joins_two_tests_or_ends_one(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert {f.status for f in parse_note(note, kb).findings if f.id == finding} == {status}

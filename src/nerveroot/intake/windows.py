@@ -35,7 +35,10 @@ def exam_groups(mentions: list[Mention]) -> list[list[Mention]]:
             last = groups[-1][-1]
             gap = m.span.doc[last.span.end : m.span.start]
             joiners = JOINERS | _BRACKETS | _repeated_side(groups[-1], gap)
-            if last.kind == m.kind and last.span.sent == m.span.sent and all(t.lower_ in joiners for t in gap):
+            # "SLR +, FST neg": a "+" closed by a comma is the first test's result, not a joiner
+            plus_result = any(t.text == "+" and t.nbor().text in (",", ";") for t in gap if t.i + 1 < len(t.doc))
+            joined = all(t.lower_ in joiners for t in gap) and not plus_result
+            if last.kind == m.kind and last.span.sent == m.span.sent and joined:
                 groups[-1].append(m)
                 continue
         groups.append([m])
