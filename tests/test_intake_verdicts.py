@@ -250,6 +250,12 @@ def test_a_lay_loss_of_feeling_around_the_bottom_is_listed_and_could_is_no_hypot
     assert parse_note("she could not feel the toilet paper", kb).case.status("saddle_anaesthesia") == "present"
 
 
+def test_a_calf_weaker_on_tiptoe_is_ungraded_plantarflexion_weakness(kb: KnowledgeBase) -> None:
+    [test] = parse_note("my right calf feels weaker going up on tiptoes", kb).case.strength
+    assert (test.movement, test.side, test.described) == ("ankle_plantarflexion", "right", "weak")
+    assert parse_note("my calf is sore", kb).case.strength == []
+
+
 @pytest.mark.parametrize(
     ("note", "described"),
     [
