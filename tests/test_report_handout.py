@@ -55,3 +55,11 @@ def test_clinical_note_says_a_suspected_emergency_must_be_ruled_out_whatever_its
 def test_routine_clinical_note_has_no_emergency_preamble(kb: KnowledgeBase) -> None:
     text = clinical_note(assess(Case(age=38, duration_days=9), kb), kb)
     assert "Emergency first" not in text and "must be ruled out" not in text
+
+
+def test_the_note_asks_the_cauda_equina_questions_first_and_names_every_unasked_red_flag(kb: KnowledgeBase) -> None:
+    result = assess(Case(age=44, duration_days=21), kb)
+    section = clinical_note(result, kb).split("**Red flags not assessed (ask now):**")[1].split("## ")[0]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert "cauda equina" in lines[0].lower()
+    assert all(n.name in section for n in result.triage.not_assessed)

@@ -67,6 +67,12 @@ def _items(items: list[PlanItem], refs: Citations) -> list[str]:
     ]
 
 
+ASK_FIRST = 6
+"""Unasked red flags shown with their question in a report; the rest are named on one line."""
+_ASK_ORDER = {"cauda_equina": 0, "progressive_deficit": 1, "infection": 2, "haematoma": 3, "vascular": 4, "cancer": 5}
+"""Which unasked red flags to ask first: cauda equina, a progressing deficit, infection, bleeds, vessels, cancer."""
+
+
 def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     """A clinical note with numbered citations."""
     refs = Citations(kb)
@@ -79,8 +85,12 @@ def clinical_note(a: Assessment, kb: KnowledgeBase) -> str:
     ]
     out += [f"- {r.name}: {r.advice} {refs.mark(r.sources)}" for r in t.reasons]
     if t.not_assessed:
+        # the first few with their question, those that could make it an emergency first; every other one named
+        ordered = sorted(t.not_assessed, key=lambda n: (n.could_raise_to != "emergency", _ASK_ORDER.get(n.group, 9)))
         out += ["", "**Red flags not assessed (ask now):**"]
-        out += [f"- {n.name} (could raise to {n.could_raise_to}): {n.question}" for n in t.not_assessed]
+        out += [f"- {n.name} (could raise to {n.could_raise_to}): {n.question}" for n in ordered[:ASK_FIRST]]
+        if rest := ordered[ASK_FIRST:]:
+            out.append("- Also not assessed: " + "; ".join(f"{n.name} ({n.could_raise_to})" for n in rest) + ".")
     out += [
         "",
         "## Root level",
