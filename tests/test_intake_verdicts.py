@@ -16,6 +16,8 @@ from nerveroot.knowledge.base import KnowledgeBase
     [
         ("my wees and poos are normal", "bladder_dysfunction", "absent"),
         ("my wees and poos are normal", "bowel_dysfunction", "absent"),
+        ("wees n poos normal", "bladder_dysfunction", "absent"),
+        ("no temp, no injury", "fever", "absent"),
         ("wees not normal since sunday", "bladder_dysfunction", "present"),
         ("gait not normal", "gait_disturbance", "present"),
         ("gait nl", "gait_disturbance", "absent"),
@@ -385,3 +387,8 @@ def test_groin_numbness_alone_is_left_to_confirm(kb: KnowledgeBase) -> None:
 )
 def test_a_plus_joins_two_tests_or_ends_one(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
     assert {f.status for f in parse_note(note, kb).findings if f.id == finding} == {status}
+
+
+def test_walking_slowly_is_not_a_gradual_onset(kb: KnowledgeBase) -> None:
+    assert parse_note("can walk ok just slowly", kb).case.onset == "unknown"
+    assert parse_note("it came on slowly over weeks", kb).case.onset == "gradual"

@@ -246,7 +246,8 @@ ONSET: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "gradual",
         re.compile(
-            r"\b(?:gradual(?:ly)?|insidious(?:ly)?|slowly|crept up|creeping|built up|crept on|"
+            r"\b(?:gradual(?:ly)?|insidious(?:ly)?|crept up|creeping|built up|crept on|"
+            r"(?<!walk )(?<!walks )(?<!walking )(?<!just )(?<!move )(?<!moving )(?<!up )slowly|"
             r"over (?:several|a few|many) (?:weeks|months))\b",
             re.IGNORECASE,
         ),

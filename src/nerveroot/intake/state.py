@@ -24,7 +24,7 @@ from nerveroot.intake.safety import Unsettled
 STRUCTURED_KINDS = {"strength", "reflex", "provocative", "function"}
 
 
-JOINERS = {"and", ",", "/", "&", "or", "+", "nor"}
+JOINERS = {"and", "n", ",", "/", "&", "or", "+", "nor"}
 
 
 MOVEMENTS = set(get_args(Movement))
