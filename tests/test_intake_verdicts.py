@@ -392,3 +392,21 @@ def test_a_plus_joins_two_tests_or_ends_one(kb: KnowledgeBase, note: str, findin
 def test_walking_slowly_is_not_a_gradual_onset(kb: KnowledgeBase) -> None:
     assert parse_note("can walk ok just slowly", kb).case.onset == "unknown"
     assert parse_note("it came on slowly over weeks", kb).case.onset == "gradual"
+
+
+@pytest.mark.parametrize(
+    ("note", "grades"),
+    [
+        (
+            "O/E: power 4/5 bilat hip flex + knee ext, 5/5 distally.",
+            {("hip_flexion", "left", 4), ("hip_flexion", "right", 4), ("knee_extension", "left", 4)},
+        ),
+        ("EHL 4/5 L, 5/5 elsewhere", {("great_toe_extension", "left", 4), ("ankle_dorsiflexion", "left", 5)}),
+        ("TA 3/5 L, 5/5 R", {("ankle_dorsiflexion", "left", 3), ("ankle_dorsiflexion", "right", 5)}),
+    ],
+)
+def test_a_grade_before_its_muscles_or_for_the_rest_goes_where_it_is_written(
+    kb: KnowledgeBase, note: str, grades: set[tuple[str, str, int]]
+) -> None:
+    read = {(t.movement, t.side, t.grade) for t in parse_note(note, kb).case.strength}
+    assert grades <= read

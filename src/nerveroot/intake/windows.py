@@ -144,6 +144,8 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     valued = _valued(doc, w, pt.GRADE, right_first=not _grade_first(doc, w))
     found = [(pos, pos + len(mt.group(0)), int(mt.group(1) or mt.group(2))) for pos, mt in valued]
     found = [g for g in found if not pt.REST_BEFORE.search(doc.text, max(0, g[0] - 30), g[0])]  # "EHL 4/5, rest 5/5"
+    own = [g for g in found if not _REST_AFTER.match(doc.text, g[1])]  # "EHL 4/5, 5/5 elsewhere"
+    found = own or found
     current = [g for g in found if not _earlier_grade(doc, w, g[0], g[1])]
     if current:  # "TA now 3/5 (was 4/5 on Monday)", "from 4/5 to 3/5": only the current grade is the exam
         found = current
@@ -156,15 +158,28 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     return [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
 
 
+_REST_AFTER = re.compile(
+    r"\s+(?:distally|proximally|elsewhere|otherwise|throughout|in (?:the )?(?:rest|other))\b", re.I
+)
+"""Words after a grade that give it to the muscles not named ("EHL 4/5, 5/5 elsewhere"), not to the one before."""
 _ENDS_WITH_GRADE = re.compile(rf"(?:{pt.GRADE.pattern})\s*$", pt.GRADE.flags)
+_GRADE_THEN_SIDES = re.compile(
+    rf"(?:{pt.GRADE.pattern})(?:\s+(?:bilat\w*|b/l|both(?: sides)?|left|right|(?-i:[LR])))?\s*$", pt.GRADE.flags
+)
+_GRADE_FOR_THE_REST = re.compile(
+    rf"^(?:{pt.GRADE.pattern})\s+(?:distally|proximally|elsewhere|otherwise|throughout|below|above)\b", pt.GRADE.flags
+)
 
 
 def _grade_first(doc: Doc, w: _Window) -> bool:
-    """A list written grade first ("5/5 plantar flexion, 4+/5 dorsiflexion"): the grade just before the group is its
-    own, and the grade at the end of its right window belongs to the next item."""
+    """A list written grade first ("5/5 plantar flexion, 4+/5 dorsiflexion", "4/5 bilat hip flex + knee ext, 5/5
+    distally"): the grade just before the group (a side word may stand between) is its own, and the grade after it
+    belongs to the next item or to the rest of the leg."""
     left = doc[max(w.left_lo, w.start - 6) : w.start].text
     right = doc[w.end : w.right_hi].text.strip(" .,;")
-    return bool(_ENDS_WITH_GRADE.search(left)) and (not right or bool(_ENDS_WITH_GRADE.search(right)))
+    return bool(_GRADE_THEN_SIDES.search(left)) and (
+        not right or bool(_ENDS_WITH_GRADE.search(right)) or bool(_GRADE_FOR_THE_REST.match(right))
+    )
 
 
 def _earlier_grade(doc: Doc, w: _Window, start: int, end: int) -> bool:
