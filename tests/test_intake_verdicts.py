@@ -403,6 +403,7 @@ def test_walking_slowly_is_not_a_gradual_onset(kb: KnowledgeBase) -> None:
         ),
         ("EHL 4/5 L, 5/5 elsewhere", {("great_toe_extension", "left", 4), ("ankle_dorsiflexion", "left", 5)}),
         ("TA 3/5 L, 5/5 R", {("ankle_dorsiflexion", "left", 3), ("ankle_dorsiflexion", "right", 5)}),
+        ("myotomes 5/5 except L quads 4+/5", {("knee_extension", "left", 4), ("ankle_dorsiflexion", "left", 5)}),
     ],
 )
 def test_a_grade_before_its_muscles_or_for_the_rest_goes_where_it_is_written(

@@ -64,7 +64,8 @@ REST_BEFORE = re.compile(_REST + "$", re.IGNORECASE)
 """Words before a grade that give it to every muscle not named ("EHL 4/5, rest 5/5"), not to the one before it."""
 OTHERS_FULL = re.compile(
     _REST + r"(?:5/5|normal|full|intact|strong|nad)\b|\b(?:power|strength|myotomes) (?:otherwise|elsewhere) "
-    r"(?:5/5|normal|full|intact)\b|(?<![\d.])5/5 (?:elsewhere|otherwise)\b",
+    r"(?:5/5|normal|full|intact)\b|(?<![\d.])5/5 (?:elsewhere|otherwise)\b"
+    r"|(?<![\d.])5/5 (?:throughout |in all myotomes )?(?:except|apart from|other than|save for)\b",
     re.IGNORECASE,
 )
 """A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
