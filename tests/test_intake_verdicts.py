@@ -411,3 +411,11 @@ def test_a_grade_before_its_muscles_or_for_the_rest_goes_where_it_is_written(
 ) -> None:
     read = {(t.movement, t.side, t.grade) for t in parse_note(note, kb).case.strength}
     assert grades <= read
+
+
+def test_a_foot_that_cannot_be_lifted_is_foot_drop_and_not_a_lifting_trigger(kb: KnowledgeBase) -> None:
+    note = "67F, sciatica 10 days, now can't lift R foot properly since yesterday. On rivaroxaban for AF."
+    intake = parse_note(note, kb)
+    assert intake.case.status("foot_drop") == "present" or any(t.severe for t in intake.case.strength)
+    assert intake.case.trigger != "lifting"
+    assert assess(intake.case, kb).triage.level == "emergency"

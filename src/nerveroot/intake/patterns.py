@@ -280,7 +280,8 @@ TRIGGER: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "lifting",
         re.compile(
-            r"\b(?:lift(?:ed|ing)?|pick(?:ing|ed|s)? (?:\w+ )?up|carrying|moving (?:furniture|house|boxes))\b",
+            r"\b(?<!can't )(?<!can’t )(?<!cant )(?<!cannot )(?<!not )(?<!unable to )(?<!difficulty )(?<!trouble )"
+            r"(?:lift(?:ed|ing)?|pick(?:ing|ed|s)? (?:\w+ )?up|carrying|moving (?:furniture|house|boxes))\b",
             re.IGNORECASE,
         ),
     ),
