@@ -363,6 +363,8 @@ def test_a_weak_pulse_is_not_a_weak_leg_and_any_is_not_a_year(kb: KnowledgeBase)
         ("a 1-year history of steroid use for arthritis", "long_term_steroids"),
         ("my brother injected heroin yesterday", "iv_drug_use"),
         ("mum suddenly went pale and collapsed", "collapse_or_syncope"),
+        ("since Tuesday his willy feels numb", "saddle_anaesthesia"),
+        ("he had an accident in bed last night", "bladder_dysfunction"),
         ("R leg power 4/5, SLR neg, R leg cold + pale c/w L", "cold_or_pulseless_leg"),
         ("Unable to sit, stand, walk or lie, I went straight to A&E.", "unable_to_walk"),
     ],
