@@ -421,3 +421,21 @@ def test_a_foot_that_cannot_be_lifted_is_foot_drop_and_not_a_lifting_trigger(kb:
     assert intake.case.status("foot_drop") == "present" or any(t.severe for t in intake.case.strength)
     assert intake.case.trigger != "lifting"
     assert assess(intake.case, kb).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("Sleeve gastrectomy 2024, lost 25kg since. Imp: palsy after rapid wt loss.", "absent"),
+        ("Lost 10 kg on a diet last year. Now 5kg unintentional wt loss.", "present"),
+    ],
+)
+def test_a_weight_loss_explained_once_explains_its_other_mentions(kb: KnowledgeBase, note: str, status: str) -> None:
+    assert parse_note(note, kb).case.status("unexplained_weight_loss") == status
+
+
+def test_a_safety_netting_sentence_and_a_slash_list_of_hip_movements(kb: KnowledgeBase) -> None:
+    note = "Power R: hip flex/abd/ext 5/5, DF 2/5. SN: return if weakness spreads, other leg affected, B/B sx."
+    intake = parse_note(note, kb)
+    assert {t.movement for t in intake.case.strength if t.grade == 5} >= {"hip_abduction", "hip_extension"}
+    assert intake.to_confirm == []

@@ -200,6 +200,28 @@ def _unsided_last(items: Mapping[tuple[str, Side | None], _T]) -> list[_T]:
     return [item for (name, side), item in items.items() if side or name not in sided]
 
 
+_EXPLAINED = re.compile(
+    r"\b(?:diet\w*|slimming|intentional\w*|deliberate\w*|on purpose|trying to|gastrectomy|sleeve|bypass|band\w*|"
+    r"bariatric|weight[- ]loss (?:surgery|op\w*))",
+    re.I,
+)
+_UNEXPLAINED = re.compile(
+    r"\b(?:unexplained|unintentional|unintended|unplanned|without trying|not trying|no reason)\b", re.I
+)
+
+
+def _weight_loss_explained(state: ParseState) -> bool:
+    """A weight loss the note explains (a diet, bariatric surgery) explains the note's other bare mentions of it
+    ("rapid wt loss" in the impression); one said to be unintended still counts."""
+    text = state.doc.text
+    readings = [f for f in state.findings if f.id == "unexplained_weight_loss"]
+    explained = any(f.status == "absent" and _EXPLAINED.search(f.text_span) for f in readings)
+    unexplained = any(
+        f.status == "present" and _UNEXPLAINED.search(text, max(0, f.start - 40), f.end + 40) for f in readings
+    )
+    return explained and not unexplained
+
+
 def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> Case:
     tables: dict[str, dict[str, Status]] = {"red_flags": {}, "history": {}, "symptoms": {}}
     for key_set, table in ((RED_FLAG_KEYS, "red_flags"), (HISTORY_KEYS, "history"), (SYMPTOM_KEYS, "symptoms")):
@@ -209,6 +231,8 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
                 tables[table][key] = _merge_status(iter(fs))
             elif key in CES_ITEMS and any(f.id == key and _unsure(state.doc.text, f) for f in state.findings):
                 tables[table][key] = "unsure"
+    if tables["red_flags"].get("unexplained_weight_loss") == "present" and _weight_loss_explained(state):
+        tables["red_flags"]["unexplained_weight_loss"] = "absent"
     # A motor sign that names no muscle ("my leg stopped working", "paralysed") is no strength test, but it still
     # says the leg is weak: the deficit rules (cancer, infection, bleed, deficit within hours) must see it.
     if "weakness" not in tables["symptoms"] and any(

@@ -190,11 +190,21 @@ def _advice_after() -> re.Pattern[str]:
     return re.compile(lexicon()["advice_after"], re.IGNORECASE)
 
 
+_ADVICE_LEAD = re.compile(
+    r"^\s*(?:(?-i:SN|S/N)|safety[- ]?net\w*|(?:care|worsening|red[- ]flags?) advice|advice(?: given)?)\s*[:=–-]", re.I
+)
+"""A sentence that opens as safety-netting ("SN: return if weakness spreads, B/B sx", "Safety-netting: A&E if ...")."""
+
+
 def _advice(before: str, after: str) -> bool:
     """Whether the words around a cue make it safety-netting advice ("return if any bladder problems", "CES safety
-    net card given")."""
+    net card given", anything in a sentence that opens "SN:")."""
     clause = re.split(r"[,;:)]|\s[-–]\s", before)[-1]  # "safety net (CES ...": the advice before a bracket holds
-    return bool(_hypothetical().search(" ".join(clause.split()[-8:])) or _advice_after().match(after))
+    return bool(
+        _ADVICE_LEAD.match(before)
+        or _hypothetical().search(" ".join(clause.split()[-8:]))
+        or _advice_after().match(after)
+    )
 
 
 @lru_cache(maxsize=1)
