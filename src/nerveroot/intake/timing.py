@@ -18,6 +18,10 @@ _AGO = re.compile(
 )
 # A bare clinical fraction beside a procedure ("s/p discectomy 2/52") is the time since it; "1/52 apart" is not.
 _BARE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(52|12|7)(?![\d/])(?!\s*apart)")
+_POST_DAY = re.compile(
+    r"\b(?:day|d|(?-i:POD))\s?(\d{1,2})\s*(?:post|after|following|p/?o)\b|\b(?-i:POD)\s?(\d{1,2})\b", re.I
+)
+"""A day after an operation or injection counted from it: "day 0 post microdiscectomy", "D2 post ESI", "POD 1"."""
 _NAMED = re.compile(
     r"\b(yesterday|last night|this morning|today|the day before|the previous day|last week|last month|"
     r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -46,6 +50,9 @@ def days_ago(text: str, today: date | None = None, bare: bool = False) -> int | 
         if unit in ("hour", "hr"):
             return 0
         return pt.number(mt.group(1)) * pt.UNIT_DAYS[unit]
+    post_day = _POST_DAY.search(text)
+    if post_day:
+        return int(post_day.group(1) or post_day.group(2))
     named = _NAMED.search(text)
     if named:
         word = named.group(1).lower()

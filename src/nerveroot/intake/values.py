@@ -75,8 +75,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return out
 
 
-_TREND = re.compile(r"\s*(?:->|-->|=>|→|then|(?:rising|rose|up|increasing|climbing) to|,? now)\s*", re.IGNORECASE)
-"""Words joining a reading to a later one of the same measure: "T 37.5 -> 38.9", "HR 98 then 124"."""
+_TREND = re.compile(
+    r"\s*(?:->|-->|=>|→|then|(?:rising|rose|up|increasing|climbing) to|,? now|[-–](?=\s*\d)|to(?=\s*\d))\s*",
+    re.IGNORECASE,
+)
+"""Words joining a reading to a later one of the same measure, or to the top of a range: "T 37.5 -> 38.9", "HR 98 then
+124", "T 37.8-38" (the worst counts)."""
 
 
 @lru_cache(maxsize=1)
