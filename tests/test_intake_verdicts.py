@@ -38,6 +38,16 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("he is no longer able to have sex", "sexual_dysfunction", "present"),
         ("I could not feel myself passing urine", "bladder_dysfunction", "present"),
         ("no sensory loss, no weakness", "numbness", "absent"),
+        (
+            "not associated with any symptoms such as tingling, numbness, bowel/bladder dysfunction",
+            "bladder_dysfunction",
+            "absent",
+        ),
+        (
+            "no neurological symptoms such as numbness or weakness, but now incontinent",
+            "bladder_dysfunction",
+            "present",
+        ),
         ("i could barely walk by the evening", "gait_disturbance", "present"),
         ("its gone numb where i sit", "saddle_anaesthesia", "present"),
         ("both his legs are going weak", "progressive_weakness", "present"),
