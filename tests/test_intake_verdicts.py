@@ -455,3 +455,16 @@ def test_a_safety_netting_sentence_and_a_slash_list_of_hip_movements(kb: Knowled
     intake = parse_note(note, kb)
     assert {t.movement for t in intake.case.strength if t.grade == 5} >= {"hip_abduction", "hip_extension"}
     assert intake.to_confirm == []
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("left lower back pain that radiates down to his left foot", "pain_below_knee"),
+        ("65M, 3/7 L LBP → L foot, shock-like", "pain_below_knee"),
+        ("pain from my lower back all the way down to the tips of my toes", "pain_below_knee"),
+        ("Examination revealed reduced knee and absent ankle reflexes", "patellar_reflex_reduced"),
+    ],
+)
+def test_outside_wordings_of_root_findings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {f.status for f in parse_note(note, kb).findings if f.id == finding}
