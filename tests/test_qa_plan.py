@@ -376,3 +376,15 @@ def test_a_lay_saddle_question_is_in_scope_and_warns(ctx: QaContext) -> None:
     answer = answer_question(ctx, "I can't feel my bum when I wipe, should I be worried?")
     assert not answer.abstained
     assert any("cauda equina" in s.text.lower() for sec in answer.sections for s in sec.statements)
+
+
+@pytest.mark.parametrize(
+    ("question", "in_scope"),
+    [
+        ("My son plays football and has back pain going down his leg: could it be a slipped disc?", True),
+        ("I have chest pain going through to my back and my legs feel cold", True),
+        ("Who won the football last night?", False),
+    ],
+)
+def test_a_sport_or_chest_pain_is_in_scope_with_the_back_named(ctx: QaContext, question: str, in_scope: bool) -> None:
+    assert check_scope(question, ctx.known_terms).in_scope is in_scope

@@ -25,9 +25,9 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     r"jaw|tmj",
     r"teeth|tooth|dental",
     r"eyes?|vision",
-    r"heart attack|angina|chest pain",
+    r"heart attack|angina",
     r"covid|flu vaccine|vaccines?",
-    r"recipes?|weather|stock|bitcoin|football|movie|python code",
+    r"recipes?|weather|stock|bitcoin|movie|python code",
     r"dogs?|puppy|puppies|dachshunds?|cats?|kittens?|horses?|pets?|vets?|veterinar\w*|canine|feline|ivdd",
 )
 """Body parts, topics and patients (animals) outside human lumbar care; a question naming them is declined."""
@@ -37,9 +37,11 @@ OTHER_CONDITIONS: tuple[str, ...] = (
     r"runner s knee|patell\w*|menisc\w*|acl",
     r"anxiety|epilep\w*|seizures?|convulsions?|depression|insomnia|bipolar|smoking cessation|hot flush\w*",
     r"bed ?wetting|overactive bladder|irritable bowel",
+    r"chest pain|football|rugby|tennis|golf",
 )
-"""Other problems a drug or a leg symptom may be asked about; declined unless the question also names the
-lumbar spine or its nerve roots (a knee-jerk or 'pain to the knee' question stays in scope)."""
+"""Other problems a drug or a leg symptom may be asked about, and sports; declined unless the question also names the
+lumbar spine or its nerve roots (a knee-jerk or 'pain to the knee' question, a footballer's sciatica or chest pain going
+through to the back stay in scope)."""
 
 ANCHORS = re.compile(
     r"\b(back|lumbar|lumbosacral|spine|spinal|disc|disk|sciatica|sciatic|radicul\w*|nerve roots?|trapped nerve|"
