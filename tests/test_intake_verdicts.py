@@ -401,6 +401,8 @@ def test_groin_numbness_alone_is_left_to_confirm(kb: KnowledgeBase) -> None:
         ("L hip FROM, FADIR + FABER neg.", "hip_internal_rotation_positive", "absent"),
         ("SLR +, FST neg", "slr_positive", "present"),
         ("SLR +, FST neg", "femoral_stretch_positive", "absent"),
+        ("SLR and slump positive L", "slr_positive", "present"),
+        ("slump and SLR negative", "slump_positive", "absent"),
     ],
 )
 def test_a_plus_joins_two_tests_or_ends_one(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:

@@ -143,6 +143,14 @@ def _record_test(
     )
 
 
+def _own_result(m: Mention) -> str | None:
+    """The verdict written inside a test's own phrase ("slump positive"), if any."""
+    neg, pos = pt.TEST_NEGATIVE.search(m.span.text), pt.TEST_POSITIVE.search(m.span.text)
+    if neg and (not pos or neg.start() <= pos.start()):
+        return "negative"
+    return "positive" if pos else None
+
+
 def read_provocative(state: ParseState, group: list[Mention], w: _Window) -> None:
     doc = state.doc
     for m in group:
@@ -158,6 +166,8 @@ def read_provocative(state: ParseState, group: list[Mention], w: _Window) -> Non
                     _record_test(state, test, one_side, verdict, degrees, m.span.start_char, value_end)
             continue
         result, angle, start, end = _test_result(doc, m, w)
+        if result is None:  # "SLR and slump positive L": a later test of the list carries the verdict in its phrase
+            result = next((r for r in (_own_result(x) for x in group[group.index(m) + 1 :]) if r), None)
         if result is None:
             continue
         if m.status == "absent" and result == "positive" and m.qualifier == "negated":
