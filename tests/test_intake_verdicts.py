@@ -470,3 +470,13 @@ def test_a_safety_netting_sentence_and_a_slash_list_of_hip_movements(kb: Knowled
 )
 def test_outside_wordings_of_root_findings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert "present" in {f.status for f in parse_note(note, kb).findings if f.id == finding}
+
+
+def test_a_buckling_knee_that_cannot_be_straightened_on_warfarin_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = (
+        "72yo lady, 2 wks of pain in her left thigh and groin, on warfarin for AF. Today her left knee keeps buckling "
+        "and she cant straighten it properly. No back pain."
+    )
+    intake = parse_note(note, kb)
+    assert intake.case.status("weakness") == "present"
+    assert assess(intake.case, kb).triage.level == "emergency"
