@@ -480,3 +480,9 @@ def test_a_buckling_knee_that_cannot_be_straightened_on_warfarin_is_an_emergency
     intake = parse_note(note, kb)
     assert intake.case.status("weakness") == "present"
     assert assess(intake.case, kb).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(("when", "level"), [("postnatal 6/52", "urgent"), ("8 days postpartum", "emergency")])
+def test_a_deficit_since_the_birth_dates_from_it(kb: KnowledgeBase, when: str, level: str) -> None:
+    note = f"29F {when}. L foot numb dorsum and weak DF 3/5 since delivery, not worsening. No back pain."
+    assert assess(parse_note(note, kb).case, kb).triage.level == level

@@ -97,7 +97,39 @@ def onset_days(doc: Doc, findings: list[ParsedFinding], today: date | None) -> d
             if days is not None:
                 out.setdefault(key, days)
     _dated_by_operation(text, marks, spans, out)
+    _dated_by_birth(text, marks, spans, out)
     return out
+
+
+_BIRTH_DAYS = re.compile(
+    r"\b(?:post-?natal|post-?partum|(?-i:PN|PP))\s*(\d{1,2})\s*/\s*(52|12|7)(?!\d)"
+    r"|\b(\d{1,2})\s*(day|week|wk|month)s?\s*"
+    r"(?:post-?natal|post-?partum|after (?:giving birth|delivery|the birth|labou?r))"
+    r"|\b(?:gave birth|delivered|had (?:the |my |her )?baby)\s*(\d{1,2})\s*(day|week|wk|month)s?\s*ago",
+    re.I,
+)
+_SINCE_BIRTH = re.compile(
+    r"\b(?:since|after|following)\s+(?:the\s+|her\s+|my\s+)?"
+    r"(?:delivery|birth|labou?r|c-?section|caesarean|giving birth)\b",
+    re.I,
+)
+_PER = {"52": 7, "12": 30, "7": 1, "day": 1, "week": 7, "wk": 7, "month": 30}
+
+
+def _dated_by_birth(text: str, marks: list[int], spans: Spans, out: dict[str, int]) -> None:
+    """A deficit said to date from the birth ("weak DF since delivery") began when the note says the baby was born
+    ("postnatal 6/52", "8 days postpartum", "gave birth 3 weeks ago")."""
+    born = _BIRTH_DAYS.search(text)
+    if born is None:
+        return
+    count, unit = next((born.group(i), born.group(i + 1)) for i in (1, 3, 5) if born.group(i))
+    days = int(count) * _PER[unit.lower()]
+    for start, end, keys in spans:
+        lo, hi = _clause(text, marks, start, end)
+        if _SINCE_BIRTH.search(text, lo, hi):
+            for key in keys:
+                if key in ("weakness", "numbness"):
+                    out.setdefault(key, days)
 
 
 _SINCE_OPERATION = re.compile(
