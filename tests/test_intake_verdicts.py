@@ -487,3 +487,12 @@ def test_a_buckling_knee_that_cannot_be_straightened_on_warfarin_is_an_emergency
 def test_a_deficit_since_the_birth_dates_from_it(kb: KnowledgeBase, when: str, level: str) -> None:
     note = f"29F {when}. L foot numb dorsum and weak DF 3/5 since delivery, not worsening. No back pain."
     assert assess(parse_note(note, kb).case, kb).triage.level == level
+
+
+def test_bilateral_buttock_and_thigh_pain_on_walking_is_neurogenic_claudication_not_an_emergency(
+    kb: KnowledgeBase,
+) -> None:
+    note = "45M, 6/12 bilat buttock/thigh pain on walking 200m, eased by sitting/bending. Neuro NAD. B&B normal."
+    intake = parse_note(note, kb)
+    assert intake.case.status("neurogenic_claudication") == "present"
+    assert assess(intake.case, kb).triage.level != "emergency"
