@@ -376,6 +376,7 @@ def test_a_weak_pulse_is_not_a_weak_leg_and_any_is_not_a_year(kb: KnowledgeBase)
         ("since Tuesday his willy feels numb", "saddle_anaesthesia"),
         ("he had an accident in bed last night", "bladder_dysfunction"),
         ("went to loo and 'couldn't get started'", "bladder_dysfunction"),
+        ("new numbness 'down there' on the R side when wiping", "saddle_anaesthesia"),
         ("48F dorsolumbar pain for 2 months", "thoracic_pain"),
         ("temp 37.8-38 on the ward", "fever"),
         ("cold immobile extremities", "cold_or_pulseless_leg"),
