@@ -168,7 +168,7 @@ def _days(mt: re.Match[str], today: date | None) -> int | None:
         low, high = (float(n) for n in re.split(r"\s*[-–]\s*", count))
         return round((low + high) / 2 * pt.UNIT_DAYS.get(unit.lower(), 0)) or None
     if unit in ("52", "12", "7"):
-        return int(count) * {"52": 7, "12": 30, "7": 1}[unit]
+        return int(count) * pt.FRACTION_DAYS[unit]
     unit = unit.lower()
     if unit in _HOURS:
         return int(pt.number(count) * _HOURS[unit]) if count.isdigit() or count.lower() in ("a", "an") else None

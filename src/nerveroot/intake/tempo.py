@@ -17,6 +17,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from nerveroot.assessment.case import HISTORY_KEYS, RED_FLAG_KEYS, SYMPTOM_KEYS, DeficitCourse
+from nerveroot.intake import patterns as pt
 from nerveroot.intake.durations import candidates, not_a_course
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
@@ -113,23 +114,16 @@ _SINCE_BIRTH = re.compile(
     r"(?:delivery|birth|labou?r|c-?section|caesarean|giving birth)\b",
     re.I,
 )
-_PER = {"52": 7, "12": 30, "7": 1, "day": 1, "week": 7, "wk": 7, "month": 30}
 
 
 def _dated_by_birth(text: str, marks: list[int], spans: Spans, out: dict[str, int]) -> None:
     """A deficit said to date from the birth ("weak DF since delivery") began when the note says the baby was born
     ("postnatal 6/52", "8 days postpartum", "gave birth 3 weeks ago")."""
     born = _BIRTH_DAYS.search(text)
-    if born is None:
-        return
-    count, unit = next((born.group(i), born.group(i + 1)) for i in (1, 3, 5) if born.group(i))
-    days = int(count) * _PER[unit.lower()]
-    for start, end, keys in spans:
-        lo, hi = _clause(text, marks, start, end)
-        if _SINCE_BIRTH.search(text, lo, hi):
-            for key in keys:
-                if key in ("weakness", "numbness"):
-                    out.setdefault(key, days)
+    if born is not None:
+        count, unit = next((born.group(i), born.group(i + 1)) for i in (1, 3, 5) if born.group(i))
+        per = pt.FRACTION_DAYS.get(unit) or pt.UNIT_DAYS[unit.lower()]
+        _date_deficits(text, marks, spans, out, int(count) * per, _SINCE_BIRTH)
 
 
 _SINCE_OPERATION = re.compile(
@@ -150,12 +144,17 @@ def _dated_by_operation(text: str, marks: list[int], spans: Spans, out: dict[str
     """A deficit said to date from the operation ("leg weak and numb since op") began when the one dated operation
     of the note did ("THR 7/52 ago")."""
     operations = {d for k, d in out.items() if k.endswith("surgery")}
-    if len(operations) != 1:
-        return
-    days = operations.pop()
+    if len(operations) == 1:
+        _date_deficits(text, marks, spans, out, operations.pop(), _SINCE_OPERATION)
+
+
+def _date_deficits(
+    text: str, marks: list[int], spans: Spans, out: dict[str, int], days: int, since: re.Pattern[str]
+) -> None:
+    """A weakness or numbness whose clause says it dates from an event ("since op", "since delivery") began then."""
     for start, end, keys in spans:
         lo, hi = _clause(text, marks, start, end)
-        if _SINCE_OPERATION.search(text, lo, hi):
+        if since.search(text, lo, hi):
             for key in keys:
                 if key in ("weakness", "numbness"):
                     out.setdefault(key, days)

@@ -45,7 +45,7 @@ def days_ago(text: str, today: date | None = None, bare: bool = False) -> int | 
     mt = _AGO.search(text)
     if mt:
         if mt.group(3):
-            return int(mt.group(3)) * {"52": 7, "12": 30, "7": 1}[mt.group(4)]
+            return int(mt.group(3)) * pt.FRACTION_DAYS[mt.group(4)]
         unit = mt.group(2).lower()
         if unit in ("hour", "hr"):
             return 0
@@ -61,5 +61,5 @@ def days_ago(text: str, today: date | None = None, bare: bool = False) -> int | 
         return pt.since_days(word.removeprefix("last "), today)
     bare_mt = _BARE.search(text) if bare else None
     if bare_mt:
-        return int(bare_mt.group(1)) * {"52": 7, "12": 30, "7": 1}[bare_mt.group(2)]
+        return int(bare_mt.group(1)) * pt.FRACTION_DAYS[bare_mt.group(2)]
     return None
