@@ -61,16 +61,18 @@ def _unit_alternatives(spec: dict[str, Any]) -> str:
     return r"(?:\s*(" + "|".join(units) + r"))?" if units else "()"
 
 
+def _value(spec: dict[str, Any]) -> str:
+    """A measure's value: the number, the second of a pair ("158/92") and the unit."""
+    second = r"\s*/\s*\d{1,3}" if spec.get("pair") else ""
+    return rf"{_NUMBER}(?!\d|\.\d){second}{_unit_alternatives(spec)}(?!\w)"
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     out = {}
     for name, spec in measures().items():
         names = "|".join(spec["names"])
-        second = r"\s*/\s*\d{1,3}" if spec.get("pair") else ""
-        out[name] = re.compile(
-            rf"(?<!\w)(?:{names})(?!\w){_LINK}(?<![\w.]){_NUMBER}(?!\d|\.\d){second}{_unit_alternatives(spec)}(?!\w)",
-            re.IGNORECASE,
-        )
+        out[name] = re.compile(rf"(?<!\w)(?:{names})(?!\w){_LINK}(?<![\w.]){_value(spec)}", re.IGNORECASE)
     out["temperature_bare"] = re.compile(rf"(?<![\w.]){_NUMBER}\s*(°\s?[cf]|º\s?[cf])(?!\w)", re.IGNORECASE)
     return out
 
@@ -86,11 +88,7 @@ _TREND = re.compile(
 @lru_cache(maxsize=1)
 def _later() -> dict[str, re.Pattern[str]]:
     """Per measure: a value written straight after a trend word, without the measure's name."""
-    out = {}
-    for name, spec in measures().items():
-        second = r"\s*/\s*\d{1,3}" if spec.get("pair") else ""
-        out[name] = re.compile(rf"{_NUMBER}(?!\d|\.\d){second}{_unit_alternatives(spec)}(?!\w)", re.IGNORECASE)
-    return out
+    return {name: re.compile(_value(spec), re.IGNORECASE) for name, spec in measures().items()}
 
 
 def _factor(spec: dict[str, Any], unit: str | None, value: float) -> float:
