@@ -51,10 +51,12 @@ def could_be_told(question: str, intent: Intent, links: Links) -> bool:
 def emergency_lead(question: str, kb: KnowledgeBase, statements: list[Statement]) -> tuple[str, Statement] | None:
     """The lead sentence for a question that tells an emergency, with the red flag's action statement it cites;
     None when what is told is not an emergency by a rule that rests on findings read as present."""
-    from nerveroot.assessment.assess import assess  # the note reader loads spaCy: only for questions that tell
-    from nerveroot.intake import parse_note
+    from nerveroot.assessment.evidence import derive_evidence  # loaded only for questions that tell
+    from nerveroot.assessment.triage import triage as run_triage
+    from nerveroot.intake import parse_note  # the note reader loads spaCy
 
-    triage = assess(parse_note(question, kb).case, kb).triage
+    case = parse_note(question, kb).case
+    triage = run_triage(case, derive_evidence(case), kb)  # the triage alone, not the whole assessment
     reasons = [r for r in triage.reasons if r.level == "emergency" and r.findings]
     if not reasons:
         return None
