@@ -43,10 +43,10 @@ SYMMETRIC = re.compile(
 SPARED = re.compile(
     r"\s+(?:is |remains |was |feels |has been )?(?:entirely |completely |totally |quite |still )?"
     r"(?:asymptomatic|unaffected|symptom[- ]free|pain[- ]free|fine|clear|spared|normal|nad|nil|"
-    r"no (?:sx|symptoms?|pain|complaints?|problems?))\b",
+    r"no (?:sx|symptoms?|pain|complaints?|problems?)|(?-i:N)(?=\s*(?:[.,;]|$)))\b",
     re.IGNORECASE,
 )
-"""Words after "L leg" saying the leg has no symptoms: that leg is not a symptomatic side."""
+"""Words after "L leg" saying the leg has no symptoms ("R leg N."): that leg is not a symptomatic side."""
 ANSWERED_QUESTION = re.compile(
     r"(?<=[\w)])\?(?=[ \t]+(?:-\s*)?[\"'“]?(?:yes|no|not sure|unsure|don'?t know|n/?a|none|nil|never|sometimes)"
     r"[\"'”]?[ \t]*(?:$|[.,;:(\"'“-]|–))",
@@ -71,10 +71,11 @@ OTHERS_FULL = re.compile(
 """A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
 REGION_SPARED = re.compile(
     r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
-    r"(?:intact|spared|normal|nl|unaffected|preserved|nad)\b",
+    r"(?:intact|spared|normal|nl|unaffected|preserved|nad|(?-i:N)(?=\s*(?:[.,;]|$)))\b",
     re.IGNORECASE,
 )
-"""A verdict straight after a body region saying it is spared ("sole intact"): the earlier symptom word is not its."""
+"""A verdict straight after a body region saying it is spared ("sole intact", "sole N"): the earlier symptom word is
+not its."""
 
 # An MRC grade written n/5 (optionally 4+/5, 4-/5) or "MRC 4", "grade 4". A + or - after the digit is dropped:
 # "4-/5" and "4+/5" are grade 4 (the Case holds whole MRC grades, and both mean weaker than normal), "5-/5" is 5.
@@ -239,7 +240,8 @@ ONSET: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sudden",
         re.compile(
-            r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute onset|all of a sudden|came on (?:suddenly|overnight|all at once)|"
+            r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|(?:acute|sharp|rapid|hyperacute|sudden) onset|all of a sudden|"
+            r"out of nowhere|came on (?:suddenly|overnight|all at once)|"
             r"(?:felt|heard) (?:a|something) (?:snap|pop|twinge|give)|instantly|immediately (?:after|following|on))\b",
             re.IGNORECASE,
         ),
@@ -272,7 +274,13 @@ TRIGGER_SELF: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a person lifting, told as the event itself: "I lifted a box yesterday, sudden pain"
     (
         "lifting",
-        re.compile(r"\b(?:i|he|she|they|we|pt)\s+(?:lifted|was lifting|were lifting|picked up)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:i|he|she|they|we|pt)\s+(?:lifted|was lifting|were lifting|picked up)\b|"
+            r"\blifting (?:a |an |the |some |his |her |my |their )?(?:heavy )?(?:box(?:es)?|shopping|bags?|bins?|"
+            r"child(?:ren)?|kids?|baby|toddler|grandchild\w*|furniture|weights?|patients?|sofa|suitcases?|"
+            r"wardrobe|tyres?|mattress|crates?|sacks?|slabs?)\b",
+            re.IGNORECASE,
+        ),
     ),
 )
 """Triggers that name the event themselves; the others need an onset cue ("after", "while") in the sentence."""
@@ -403,7 +411,8 @@ def since_days(word: str, today: date | None) -> int | None:
 
 
 # A function named without a verdict ("bladder", "PR tone", "gait", "weight", "erections") takes its status from
-# the nearest word that judges it: impaired → the red flag is present, normal → absent, neither → not read.
+# the nearest word that judges it: impaired → the red flag is present, normal → absent ("gait N", "PU/BO N"),
+# neither → not read.
 FUNCTION_IMPAIRED = re.compile(
     r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
     r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|numb|dull|"
@@ -415,7 +424,7 @@ FUNCTION_NORMAL = re.compile(
     r"↔|✓|\b(?:normal(?:ly)?|nl|nml|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
     r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*|symptoms?)|nil(?: of note)?|"
     r"as (?:normal|usual|before)|steady|stable|unchanged|maintained|unimpaired|regular|within normal limits|wnl|"
-    r"working|functioning|continent|nothing of note)\b",
+    r"working|functioning|continent|nothing of note|(?<![&/+])(?-i:N)(?![&/+]))\b",
     re.IGNORECASE,
 )
 FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {

@@ -98,7 +98,27 @@ def _region_modes(doc: Doc, span: Span) -> tuple[set[str], bool]:
         return modes, spared
     right_hits = [(m.start(), "sensory") for m in pt.SENSORY_WORD.finditer(right)]
     right_hits += [(m.start(), "pain") for m in pt.PAIN_WORD.finditer(right)]
-    return ({min(right_hits)[1]} if right_hits else set()), False
+    if right_hits:
+        return {min(right_hits)[1]}, False
+    return _course_modes(doc, sent), False
+
+
+_COURSE = re.compile(
+    r"\b(?:it|this|that|which)\s+(?:\w+\s+)?(?:starts?|begins?|goes|runs|travels|spreads|shoots|moves|comes)\b"
+    r"|\b(?:goes|runs|travels|spreads|shoots|moves) (?:right |all the way )?(?:down|into|to|through|along|across)\b",
+    re.IGNORECASE,
+)
+
+
+def _course_modes(doc: Doc, sent: Span) -> set[str]:
+    """A sentence that only traces a course ("It starts in my lower back and goes down the front of my thigh") speaks
+    of the symptom of the sentence before it: that sentence's last symptom word gives the mode."""
+    if not _COURSE.search(sent.text) or sent.start == 0:
+        return set()
+    before = doc[sent.start - 1].sent.text
+    hits = [(m.end(), "sensory") for m in pt.SENSORY_WORD.finditer(before)]
+    hits += [(m.end(), "pain") for m in pt.PAIN_WORD.finditer(before)]
+    return {max(hits)[1]} if hits else set()
 
 
 def _predicate_modes(right: str) -> tuple[set[str], bool]:

@@ -61,12 +61,15 @@ _SENSORY_BEFORE = frozenset(
     {"↓", "↑", "reduced", "red", "decreased", "dec", "decr", "diminished", "altered", "absent", "impaired", "patchy"}
     | {"to", "sens", "sensation", "sensory", "saddle"}
 )
-_SENSORY_AFTER = frozenset({"/", "&", "and", "pp", "sensation", "+", "intact", "normal", "nad"})
+_SENSORY_AFTER = frozenset(
+    {"/", "&", "and", "pp", "sensation", "+", "intact", "normal", "nad", "preserved"}
+    | {"↓", "reduced", "red", "decreased", "dec", "decr", "diminished", "altered", "absent", "impaired", "patchy"}
+)
 
 
 def _light_touch(tok: Token) -> bool:
     """'LT' in capitals beside a sensory word is light touch, not left: "↓ LT ant thigh R", "Dec LT dorsum R foot",
-    "LT/PP reduced", "LT intact"."""
+    "LT/PP reduced", "LT intact", "LT reduced medial shin R"."""
     if tok.text != "LT":
         return False
     doc = tok.doc

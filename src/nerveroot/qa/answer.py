@@ -21,7 +21,7 @@ from nerveroot.qa.references import Numbering, label
 from nerveroot.qa.related import RELATED, related_cards
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.sections import DRUG_QTYPES, cap, section_order, shown_text
-from nerveroot.qa.text import tokenize
+from nerveroot.qa.text import asked_sentences, tokenize
 from nerveroot.qa.told import could_be_told, emergency_lead
 
 TOPIC_WORDS: dict[str, str] = {"causes": "causes", "prognosis": "recovery", "symptoms": "symptoms"}
@@ -164,6 +164,10 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     return answer.model_copy(update={"question": asked_as})
 
 
+STORY_COVERAGE = 0.2
+"""Share of a whole question (story and question) that a card chosen from its question sentence alone must hold."""
+
+
 def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals: str = "fused") -> list[str]:
     """The card answering the question, and a second card for a second part that asks something else.
 
@@ -174,9 +178,19 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
     first = parts[0] if len(parts) > 1 else ""
     main = _card(ctx, first, classify(first), ctx.linker.link(first), signals=signals) if first else None
     main = main or _card(ctx, question, intent, links, signals=signals)
+    named = " ".join(ctx.linker.names_of(links.direct))
+    asked = " ".join(asked_sentences(question))
+    if main is None and asked != question:  # a story, then a question: the question with the things the story names
+        things = " ".join(ctx.linker.names_of(frozenset(k for k in links.direct if k[0] in NAMED_KINDS)))
+        text = f"{asked} {things}".strip()
+        card = _card(ctx, text, classify(text), ctx.linker.link(text), signals=signals)
+        # ... if the card still holds enough of the whole story ('Is that sciatica or something else?' alone is
+        # answered by any card on sciatica)
+        whole = tokenize(question)
+        if card and ctx.faq_match(whole, ctx.faqs[card], links.focus, CARD_BODY_WEIGHT) >= STORY_COVERAGE:
+            main = card
     if main is not None:
         found.append(main)
-    named = " ".join(ctx.linker.names_of(links.direct))
     for part in parts[1:2]:
         text = f"{part} {named}".strip()
         card = _card(ctx, text, classify(part), ctx.linker.link(text), strict=True, signals=signals)

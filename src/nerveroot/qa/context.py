@@ -3,8 +3,10 @@ the section a statement belongs in and how strong its evidence is."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
 from nerveroot.qa.cards import CardIndex, Encoder
@@ -161,6 +163,15 @@ class QaContext:
         if statement.id not in self._tokens:
             self._tokens[statement.id] = frozenset(tokenize(statement.text))
         return self._tokens[statement.id]
+
+    @cached_property
+    def shared_warning_words(self) -> frozenset[str]:
+        """Words of three or more warning signs ('numbness', 'leg', 'pain'): they do not say which warning a
+        question is about (burning and numbness on the outside of the thigh is not saddle numbness)."""
+        counts = Counter(
+            t for s in self.statements if s.kind == "red_flags" and s.field == "action" for t in self.tokens(s)
+        )
+        return frozenset(t for t, n in counts.items() if n >= 3)
 
     def kinds(self, statement: Statement) -> set[str]:
         return {self.sources[c.source].kind for c in statement.cites if c.source in self.sources}

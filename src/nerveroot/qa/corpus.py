@@ -308,8 +308,8 @@ def _record_statements(kb: KnowledgeBase, kind: str, record: Record) -> list[Sta
         b.add(
             "features",
             None,
-            f"{record.name} — typical age {record.typical_age}; setting {record.setting}; telling features: "
-            f"{'; '.join(record.distinguishing_features)}.",
+            f"{record.name} — typical age {record.typical_age}; setting: {_clause(record.setting)}; telling features: "
+            f"{'; '.join(_clause(f) for f in record.distinguishing_features)}.",
             record.sources,
         )
         code_cites = [c for c in record.sources if c.source in kb.sources and kb.sources[c.source].kind == "code_set"]
@@ -421,3 +421,10 @@ def walk_cites(value: object) -> Iterator[Cite]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from walk_cites(item)
+
+
+def _clause(text: str) -> str:
+    """A sentence written into a list of clauses: its closing full stop dropped, its first letter lower-cased
+    unless it starts an acronym or a name ("Obesity, pregnancy." → "obesity, pregnancy")."""
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text

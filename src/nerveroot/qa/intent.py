@@ -13,8 +13,9 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
     ("side_effects", r"side ?effects?|adverse (effects?|reactions?)|what (problems|reactions) can \w+ cause"),
-    ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|maximum|\bmax\b|\bmg\b|titrat\w*|"
-     r"how often (can|should|do) i take|when should i take|how (should|do|to) (i )?take (it|them|this|these)\b"),
+    ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|"
+     r"how many (\w+ ){0,3}(can|should|may|do) i (take|have)|maximum|\bmax\b|\bmg\b|titrat\w*|"
+     r"how often (can|should|do) i take|when should i take|how (should|do|to|can|would) (i |you |we )?take\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
      r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
@@ -24,7 +25,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
      r"\b(see|use|try|choose|pick|go to) (a |an |the )?[\w-]+ or (a |an |the )?[\w-]+|"
-     r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+|or (is it |could it be )?(something|anything) else"),
+     r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+|or (is it |could it be )?(something|anything) else|"
+     r"rather than|\binstead\b|\bor is it\b"),
     ("report_meaning", r"\breport\b|my (mri|scan) (says|said|shows|showed|report)|on (my |an |the )?(mri|scan)|"
      r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b|"
      r"what (does|is) (a |an |the )?['\"]?\w+['\"]? (mean|on)"),
@@ -32,7 +34,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"laminectomy|epidural|injections?|\bsport\b|trial"),
     ("test_how_accuracy", r"\btests?\b|mri|scans?|x ?rays?|imaging|\bemg\b|nerve conduction|accura\w*|reliab\w*|"
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
-    ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|\b[ls][1-5]\b.*\b(pain|root|go)\b|"
+    ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|"
+     r"\b[ls][1-5]\b.*\b(pain|root|go|nerve)\b|"
      r"\b[ls][1-5] radiculopathy"),
     ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
      r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"

@@ -12,7 +12,7 @@ from nerveroot.qa.intent import Intent, classify, split_parts
 from nerveroot.qa.link import Links
 from nerveroot.qa.plan import caution_lead, dose_lead, has_shape, short
 from nerveroot.qa.ranking import NARROW_FIT, Ranked
-from nerveroot.qa.text import SENTENCE_END, tokenize
+from nerveroot.qa.text import SENTENCE_END, asked_sentences, tokenize
 
 _YES_NO = re.compile(
     r"(yes|no|not|usually|rarely|often|possibly|(very |fairly )?(common|uncommon|rare|likely|unlikely|safe))\b",
@@ -85,7 +85,7 @@ def direct_answer(
     ]
     stances = [r for r in stances if r.fit < NARROW_FIT] or stances  # not 'do not inject for claudication' first
     # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
-    wh = bool(_WH_QUESTION.match(normalise(question)))
+    wh = any(_WH_QUESTION.match(normalise(part)) for part in asked_sentences(question))
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)
     broad = (
         not carded
@@ -146,8 +146,8 @@ def direct_answer(
 def _warning_about(ctx: QaContext, warnings: list[Ranked], links: Links, question: str) -> Statement | None:
     """The warning sign that shares most of what the question asks about (its focus words and their lay-term
     expansions: 'can't feel my bum' is saddle numbness), or None when none does: a question about a slapping foot
-    is not answered with the cauda equina warning listed first."""
-    asked = links.focus | set(ctx.index.expand(tokenize(question)))
+    is not answered with the cauda equina warning listed first. Words common to several warnings do not count."""
+    asked = (links.focus | set(ctx.index.expand(tokenize(question)))) - ctx.shared_warning_words
     scored = [(len(ctx.tokens(r.statement) & asked), n, r.statement) for n, r in enumerate(warnings)]
     best = max(scored, key=lambda t: (t[0], -t[1]), default=None)
     return best[2] if best is not None and best[0] > 0 else None

@@ -1,11 +1,11 @@
 """A built `QaContext` saved on disk, keyed by the content hash of what it is built from, so `nerveroot ask`
 starts without parsing the knowledge base or indexing it again.
 
-The key covers the knowledge data files, the source of the packages that build the context (`nerveroot.qa`,
-`nerveroot.knowledge`), the ingested documents (id and hash) and the Python version; anything else gives a new
-key and a rebuild. The snapshot lives in ``$NERVEROOT_HOME/cache`` (the data directory of the document store),
-only the newest is kept, and one that is unreadable, not ours or writable by others is rebuilt. It is not used
-with the optional meaning encoder (a model is not saved). ``NERVEROOT_SNAPSHOT=0`` turns it off.
+The key covers the knowledge data files, the source and data files of the packages that build the context
+(`nerveroot.qa`, `nerveroot.knowledge`: code, lexicon), the ingested documents (id and hash) and the Python version;
+anything else gives a new key and a rebuild. The snapshot lives in ``$NERVEROOT_HOME/cache`` (the data directory of
+the document store), only the newest is kept, and one that is unreadable, not ours or writable by others is rebuilt.
+It is not used with the optional meaning encoder (a model is not saved). ``NERVEROOT_SNAPSHOT=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def snapshot_key(documents: list[Document], data_dir: Path | None = None) -> str
     """Hash of the knowledge files, the building code, the documents and the Python version."""
     root = snapshots.PACKAGE
     files = sorted((data_dir or root / "knowledge" / "data").glob("*.yaml"))
-    files += snapshots.sources(*(root / pkg for pkg in _PACKAGES), suffixes=(".py",))
+    files += snapshots.sources(*(root / pkg for pkg in _PACKAGES), suffixes=(".py", ".yaml"))
     return snapshots.key_of("|".join(f"{doc.id}:{doc.sha256}" for doc in documents), (), files)
 
 

@@ -16,7 +16,7 @@ _STOP = """a about above after again against all am an and any are as at be beca
     once only or other our ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were what when where which
     while who whom why will with would you your yours yourself yourselves get got im ive id cant dont doesnt isnt
-    also may might much many one s t d m won ve ll whether know think"""
+    also may might much many one s t d m won ve ll whether know think instead else something anything"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP.split())
 """Function words dropped from queries and indexed text."""
 _IRREGULAR = {"goes": "go", "gone": "go", "went": "go", "lying": "lie", "lies": "lie"}
@@ -61,5 +61,12 @@ def tokenize(text: str, *, keep_stop_words: bool = False) -> list[str]:
     return [stem(w) for w in words if keep_stop_words or w not in STOP_WORDS]
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-"""A sentence boundary: end punctuation, space, a capital."""
+SENTENCE_END = re.compile(r"(?<=[.!?])(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!et al\.)\s+(?=[A-Z])")
+"""A sentence boundary: end punctuation, space, a capital; not after "e.g.", "i.e.", "vs.", "cf." or "et al."."""
+
+
+def asked_sentences(question: str) -> list[str]:
+    """The sentences that ask ('I've just started pregabalin. When is it OK to drive?' asks 'When …'); the whole
+    text when none ends with a question mark."""
+    asked = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p.rstrip().endswith("?")]
+    return asked or [question]

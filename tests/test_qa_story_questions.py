@@ -1,0 +1,69 @@
+"""Questions told as a story and then asked ('I've just started X … When can I drive?'), differentials asked as
+'could it be my hip instead?', and leads that must not send a mimic to the cauda equina warning (7 Dec 2026; words of
+our own)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.knowledge.loader import default_knowledge
+from nerveroot.qa import QaContext, context
+from nerveroot.qa.answer import answer_question
+from nerveroot.qa.intent import classify
+from nerveroot.qa.lead import first_sentence
+
+
+@pytest.fixture(scope="module")
+def ctx() -> QaContext:
+    return context(default_knowledge())
+
+
+def test_a_story_then_a_question_is_answered_by_the_card_on_the_question(ctx: QaContext) -> None:
+    answer = answer_question(
+        ctx, "My GP put me on gabapentin last week and I feel woozy. When can I get back behind the wheel?"
+    )
+    assert not answer.abstained and "drive" in answer.answer.lower()
+    assert "advises against" not in answer.answer.split(".")[0]
+
+
+def test_could_it_be_the_hip_instead_is_a_differential(ctx: QaContext) -> None:
+    question = "My mum calls it sciatica but she mostly aches in the groin and limps. Could it be her hip instead?"
+    assert classify(question).qtype == "x_vs_y"
+    answer = answer_question(ctx, question)
+    assert not answer.abstained and "hip" in answer.answer.split(".")[0].lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "A numb burning patch on the outside of my thigh gets worse when I stand. When should I see a doctor?",
+        "My outer thigh tingles and burns after walking. Is that sciatica or something else?",
+    ],
+)
+def test_outer_thigh_numbness_does_not_lead_with_the_saddle_warning(ctx: QaContext, question: str) -> None:
+    lead = answer_question(ctx, question).answer.split(".")[0].lower()
+    assert "saddle" not in lead and "cauda equina" not in lead
+
+
+def test_a_saddle_question_still_leads_with_the_emergency(ctx: QaContext) -> None:
+    answer = answer_question(
+        ctx, "I can't feel my bottom when I wipe and my sciatica is worse. When should I go to A&E?"
+    )
+    assert "emergency" in answer.answer.split(".")[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("How many naproxen can I take a day?", "dose"),
+        ("How should I take amitriptyline?", "dose"),
+        ("What are the signs that an L4 nerve is being pressed on?", "which_root"),
+    ],
+)
+def test_question_types(question: str, qtype: str) -> None:
+    assert classify(question).qtype == qtype
+
+
+def test_a_first_sentence_does_not_end_at_an_abbreviation() -> None:
+    first = "NICE advises against muscle relaxants (e.g. Diazepam) for sciatica in adults."
+    assert first_sentence(f"{first} They do not help.") == first
