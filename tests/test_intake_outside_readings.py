@@ -38,6 +38,12 @@ def _status(kb: KnowledgeBase, note: str, finding: str) -> set[str]:
         ("her foot feels cold and numb", "cold_or_pulseless_leg", "present"),
         ("takes blood thinners", "anticoagulant_use", "present"),
         ("going downstairs my knee felt wobbly", "knee_locking_or_giving_way", "present"),
+        ("since Monday my privates feel numb, weeing is fine", "saddle_anaesthesia", "present"),
+        ("tingling groin + inner thighs since this morning", "saddle_anaesthesia", "present"),
+        ("sciatica shooting down both lower legs", "bilateral_leg_symptoms", "present"),
+        ("sciatica shooting down both lower legs", "pain_below_knee", "present"),
+        ("pain radiating into her right lower leg", "pain_below_knee", "present"),
+        ("SLR neg, L AJ down", "achilles_reflex_reduced", "present"),
     ],
 )
 def test_outside_wordings_are_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -134,3 +140,20 @@ def test_n_after_a_region_or_a_leg_is_normal(kb: KnowledgeBase) -> None:
     parsed = parse_note("L foot drop. LT reduced dorsum foot L, sole N. R leg N.", kb)
     assert "sole" not in {f.id.split(":")[-1] for f in parsed.findings if f.status == "present"}
     assert parsed.case.sides == ["left"]
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ('Legs "really heavy" since yesterday.', "bilateral_leg_symptoms"),
+        ('Says she "can\'t feel her bottom" when she wipes.', "saddle_anaesthesia"),
+        ('c/o "pins and needles" down the R leg', "paresthesia"),
+    ],
+)
+def test_quoted_patient_words_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    parsed = parse_note(note, kb)
+    assert "present" in _status(kb, note, finding) or any(u.group for u in parsed.to_confirm)
+
+
+def test_a_quote_does_not_hide_a_red_flag_from_the_safety_net(kb: KnowledgeBase) -> None:
+    assert parse_note('Legs "a bit heavy" on the stairs.', kb).to_confirm

@@ -147,7 +147,7 @@ REFLEX_RESULTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "reduced",
         re.compile(
             r"\b(?:reduced|diminished|depressed|decreased|hypoactive|sluggish|weak|weaker|trace|hyporeflexi\w*|"
-            r"only with reinforcement|with reinforcement)\b|(?<!\w)1\+|\+/-|±|[↓⇓]"
+            r"only with reinforcement|with reinforcement|down(?! to\b))\b|(?<!\w)1\+|\+/-|±|[↓⇓]"
             rf"|{_RG}1{_RG_END}",
             re.IGNORECASE,
         ),
@@ -387,7 +387,7 @@ SENSORY_WORD = re.compile(
 PAIN_WORD = re.compile(
     r"\b(?:pain\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shoot(?:s|ing)?|burning|radiat\w*|cramp\w*|throb\w*|"
     r"stabbing|electric shocks?|agony|discomfort|tender\w*|twinge\w*|jabbing|searing|gnawing|lancinating|"
-    r"knife-like|zings?|zinging)\b",
+    r"knife-like|zings?|zinging|(?-i:LBP))\b",
     re.IGNORECASE,
 )
 

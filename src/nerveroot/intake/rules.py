@@ -96,8 +96,38 @@ _ANY_BUT_NEGATION = r"(?:(?!(?:not|never|no|nor|neither|without|hardly|rarely|se
 
 
 def expand(pattern: str) -> str:
-    """Macros expanded; the whole pattern must start and end on word boundaries."""
-    return rf"(?<!\w)(?:{_expand_raw(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION)})(?!\w)"
+    """Macros expanded; the whole pattern must start and end on word boundaries; a space may sit beside a quote."""
+    return rf"(?<!\w)(?:{quote_tolerant(_expand_raw(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION))})(?!\w)"
+
+
+_QUOTED_SPACE = '(?:["“”’]? ["“”‘]?)'
+"""A space that may have a quotation mark on either side: notes quote the patient's words ('legs "a bit heavy"')."""
+
+
+def quote_tolerant(pattern: str) -> str:
+    """Every literal space of a pattern, outside character classes and lookbehinds (which must keep a fixed width),
+    made to allow a quotation mark beside it."""
+    out: list[str] = []
+    groups: list[bool] = []  # per open group: whether it is a lookbehind
+    in_class = escaped = False
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]" or pattern[i - 1] == "["
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
+        elif char == ")" and groups:
+            groups.pop()
+        elif char == " " and not any(groups):
+            out.append(_QUOTED_SPACE)
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def _data(name: str) -> Any:

@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from nerveroot.intake.clauses import sign_clause
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
+from nerveroot.intake.rules import quote_tolerant
 from nerveroot.knowledge.yaml_io import load_yaml
 
 MAX_WORDS = 40
@@ -52,7 +53,7 @@ def lexicon() -> dict[str, Any]:
 
 
 def _words(alternatives: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + quote_tolerant("|".join(alternatives)) + r")(?!\w)", re.IGNORECASE)
 
 
 def _medicine_words(classes: list[str]) -> list[str]:
