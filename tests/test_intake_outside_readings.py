@@ -157,3 +157,14 @@ def test_quoted_patient_words_are_read(kb: KnowledgeBase, note: str, finding: st
 
 def test_a_quote_does_not_hide_a_red_flag_from_the_safety_net(kb: KnowledgeBase) -> None:
     assert parse_note('Legs "a bit heavy" on the stairs.', kb).to_confirm
+
+
+def test_a_relative_who_started_with_symptoms_is_the_patient(kb: KnowledgeBase) -> None:
+    assert "present" in _status(kb, "mum started with fevers and back pain on Monday", "fever")
+    assert "present" not in _status(kb, "FHx: mum had bowel cancer", "cancer_history")
+    assert parse_note("FHx: mum had bowel cancer", kb).to_confirm == []
+
+
+def test_a_history_ends_where_the_presentation_begins(kb: KnowledgeBase) -> None:
+    note = "An 80-year-old with a history of gout and angina sought care for mid-thoracic back pain."
+    assert "present" in _status(kb, note, "thoracic_pain")

@@ -289,12 +289,12 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                     continue
                 if any(
                     f.id not in broad
-                    and f.status != "unknown"
+                    and (f.status != "unknown" or f.qualifier in ("family", "historical"))
                     and f.start <= a < b <= f.end
                     and f.end - f.start > b - a
                     for f in findings
                 ):
-                    continue  # the word is part of a longer phrase of another finding ("bowel ca", "bladder cancer")
+                    continue  # the word is part of a longer phrase of another finding ("bowel ca", "mum had bowel ca")
                 quote, start, end = _quote(doc.text, sent.start_char, sent.end_char, a)
                 out.append(Unsettled(group, quote, start, end))
                 break
