@@ -168,3 +168,29 @@ def test_a_relative_who_started_with_symptoms_is_the_patient(kb: KnowledgeBase) 
 def test_a_history_ends_where_the_presentation_begins(kb: KnowledgeBase) -> None:
     note = "An 80-year-old with a history of gout and angina sought care for mid-thoracic back pain."
     assert "present" in _status(kb, note, "thoracic_pain")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("Everything else fine - wee, poo, no fever.", "bladder_dysfunction", "absent"),
+        ("Everything else fine - wee, poo, no fever.", "bowel_dysfunction", "absent"),
+        ("All else normal: waterworks.", "bladder_dysfunction", "absent"),
+        ("since the op on Monday I've had a temp", "fever", "present"),
+        ("my back where the needle went in is swollen and sore", "back_pain", "present"),
+    ],
+)
+def test_carer_and_patient_wordings(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert status in _status(kb, note, finding)
+
+
+def test_a_relatives_age_opening_a_message_is_read(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Dad is 81, slipped on the stairs this morning, now bad low back pain.", kb)
+    assert parsed.case.age == 81
+    result = assess(parsed.case, kb)
+    assert "trauma_older_adult" in {r.rule for r in result.triage.reasons}
+
+
+def test_fever_after_a_spinal_injection_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = "Had a nerve root injection last Tuesday, since yesterday I've had a temp and my back is really sore."
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"

@@ -217,8 +217,8 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|grandad|"
         r"grandpa|grandfather|grandmother|brother|sister|patient|pt|man|woman|lady|gentleman)\s*(?:\(\s*|,\s*)"
         r"(\d{2,3})\s*(?:\)|,)",
-        # "my mum is 80", "my dad's 76": a relative's age stated with "is"
-        r"\bmy\s+(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|"
+        # "my mum is 80", "my dad's 76", "Mum is 84": a relative's age stated with "is"
+        r"(?:\bmy\s+|(?:^|(?<=[.!?]\s)|(?<=\n))(?-i:(?=[A-Z])))(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|"
         r"grandad|grandpa|grandfather|grandmother|brother|sister)\s*(?:is|['’]s)\s+(?:now\s+)?(\d{2,3})\b"
         r"(?!\s*(?:kg|%|cm|lbs?|/|stone|st\b|miles?|mins?|minutes?|days?|weeks?|months?|percent))",
         # the person told about by pronoun, as people type it: "he's 50", "hes 50", "she is 62", "they're 70"
