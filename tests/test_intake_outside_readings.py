@@ -194,3 +194,28 @@ def test_a_relatives_age_opening_a_message_is_read(kb: KnowledgeBase) -> None:
 def test_fever_after_a_spinal_injection_is_an_emergency(kb: KnowledgeBase) -> None:
     note = "Had a nerve root injection last Tuesday, since yesterday I've had a temp and my back is really sore."
     assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "HPC: woke with it, worse sitting.",
+        "RF screen: B+B NAD, saddle sens N, sexual fn N, no fever.",
+        "Plan: graded activity, work modification (stool breaks).",
+        "Abdo/groin NAD, no hernia.",
+    ],
+)
+def test_screens_plans_and_normal_examinations_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).to_confirm == []
+
+
+def test_a_relative_named_as_the_speaker_is_not_family_history(kb: KnowledgeBase) -> None:
+    note = 'Caller: wife, for husband 70M. Wife: foot "gone pale and cold", came on suddenly tonight, numb toes.'
+    assert "present" in _status(kb, note, "cold_or_pulseless_leg")
+    assert "present" not in _status(kb, "Mother: bowel cancer at 60", "cancer_history")
+
+
+def test_a_severe_deficit_in_an_improving_episode_of_weeks_is_not_new(kb: KnowledgeBase) -> None:
+    note = "46F. R knee ext 3/5 since her operation 4 weeks ago, slowly improving. No back pain. B+B N."
+    rules = {r.rule for r in assess(parse_note(note, kb).case, kb).triage.reasons}
+    assert "severe_motor_deficit" not in rules and "severe_motor_deficit_longstanding" in rules

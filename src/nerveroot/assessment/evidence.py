@@ -157,9 +157,16 @@ def _tempo(case: Case, mark: Callable[[str, Status], None]) -> None:
     if case.deficit_course in ("new", "progressing") or any(d <= NEW_DEFICIT_DAYS for d in onsets):
         mark("new_deficit", "present")
         mark("deficit_longstanding", "absent")
-    elif onsets or (case.deficit_course in ("stable", "improving") and (case.duration_days or 0) > NEW_DEFICIT_DAYS):
+    elif onsets or (_settled(case) and (case.duration_days or 0) > NEW_DEFICIT_DAYS):
         mark("new_deficit", "absent")  # every known onset is older than 14 days, or a stable course in a long episode
         mark("deficit_longstanding", "present")
+
+
+def _settled(case: Case) -> bool:
+    """A deficit stable or improving, or, with no course of its own, in an episode that is improving as a whole."""
+    return case.deficit_course in ("stable", "improving") or (
+        case.deficit_course == "unknown" and case.course == "improving"
+    )
 
 
 def _flag(value: float | None, test: bool) -> Status | None:
