@@ -44,6 +44,15 @@ def _status(kb: KnowledgeBase, note: str, finding: str) -> set[str]:
         ("sciatica shooting down both lower legs", "pain_below_knee", "present"),
         ("pain radiating into her right lower leg", "pain_below_knee", "present"),
         ("SLR neg, L AJ down", "achilles_reflex_reduced", "present"),
+        ("my bladder and bowels arent working right", "bladder_dysfunction", "present"),
+        ("marked impairment of bladder function", "bladder_dysfunction", "present"),
+        ("numbness spreading round my bottom for a week", "saddle_anaesthesia", "present"),
+        ("injured after a tackle at football", "minor_trauma", "present"),
+        ("post HZ lesion on the left thigh", "rash", "present"),
+        ("her leg strength keeps going downhill", "progressive_weakness", "present"),
+        ("progressive back pain, numbness and right leg weakness over a month", "progressive_weakness", "present"),
+        ("inability to flex the hip and walk", "unable_to_walk", "present"),
+        ("fit and well, ive had fevers all week", "fever", "present"),
     ],
 )
 def test_outside_wordings_are_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:

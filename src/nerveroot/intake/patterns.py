@@ -170,7 +170,12 @@ COMPARED_WITH = re.compile(
 )
 """'diminished on the R compared with the L': the side compared against is the normal one."""
 REFLEX_WORD = re.compile(r"reflex|jerk|\b[ka]js?\b|tendon", re.IGNORECASE)
-NOT_BEFORE = re.compile(r"(?:\b(?:not|no|never|without)|n['’]t)\s+(?:\w+\s+)?$", re.IGNORECASE)
+NOT_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|without|(?:are|is|was|were|do|does|did|ca|could|wo|would|have|has|had|ai)nt)|n['’]t)"
+    r"\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+"""A negation just before a judging word, typed with or without its apostrophe ("arent working right")."""
 
 TEST_POSITIVE = re.compile(
     r"\b(?:positive|pos|reproduc\w*|provok\w*|elicit\w*|painful|limited|restricted|reduced|tender|tenderness|"
@@ -416,6 +421,7 @@ def since_days(word: str, today: date | None) -> int | None:
 FUNCTION_IMPAIRED = re.compile(
     r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
     r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|numb|dull|"
+    r"impairment|disturbance|loss|"
     r"deranged|compromised|unsteady|ataxic|broad[- ]based|wide[- ]based|shuffling|spastic|wobbly|staggering|"
     r"unbalanced|high[- ]stepping|steppage|down(?: by)?(?= ~?\d)|dropping|falling|leaking|retaining)\b",
     re.IGNORECASE,
