@@ -64,6 +64,7 @@ def test_outside_wordings_are_read(kb: KnowledgeBase, note: str, finding: str, s
     [
         ("no pulses below the knee", "pain_below_knee"),  # pulses, not pain, are missing below the knee
         ("her thigh looks thinner than the other", "anticoagulant_use"),
+        ("unable to run or walk without pain since the race", "unable_to_walk"),
     ],
 )
 def test_wordings_that_do_not_say_the_finding(kb: KnowledgeBase, note: str, finding: str) -> None:
