@@ -53,6 +53,11 @@ def _status(kb: KnowledgeBase, note: str, finding: str) -> set[str]:
         ("progressive back pain, numbness and right leg weakness over a month", "progressive_weakness", "present"),
         ("inability to flex the hip and walk", "unable_to_walk", "present"),
         ("fit and well, ive had fevers all week", "fever", "present"),
+        ("Everything else fine - wee, poo, no fever.", "bladder_dysfunction", "absent"),
+        ("Everything else fine - wee, poo, no fever.", "bowel_dysfunction", "absent"),
+        ("All else normal: waterworks.", "bladder_dysfunction", "absent"),
+        ("since the op on Monday I've had a temp", "fever", "present"),
+        ("my back where the needle went in is swollen and sore", "back_pain", "present"),
     ],
 )
 def test_outside_wordings_are_read(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
@@ -77,9 +82,13 @@ def test_wordings_that_do_not_say_the_finding(kb: KnowledgeBase, note: str, find
         "Plan: ibuprofen, heat, leaflet incl CES signs.",
         "Plan: physio/falls referral. BP check at review.",
         "The quads look thinner on the left.",
+        "HPC: woke with it, worse sitting.",
+        "RF screen: B+B NAD, saddle sens N, sexual fn N, no fever.",
+        "Plan: graded activity, work modification (stool breaks).",
+        "Abdo/groin NAD, no hernia.",
     ],
 )
-def test_plans_and_comparisons_are_not_red_flags_to_confirm(kb: KnowledgeBase, note: str) -> None:
+def test_plans_screens_and_comparisons_are_not_red_flags_to_confirm(kb: KnowledgeBase, note: str) -> None:
     assert parse_note(note, kb).to_confirm == []
 
 
@@ -180,20 +189,6 @@ def test_a_history_ends_where_the_presentation_begins(kb: KnowledgeBase) -> None
     assert "present" in _status(kb, note, "thoracic_pain")
 
 
-@pytest.mark.parametrize(
-    ("note", "finding", "status"),
-    [
-        ("Everything else fine - wee, poo, no fever.", "bladder_dysfunction", "absent"),
-        ("Everything else fine - wee, poo, no fever.", "bowel_dysfunction", "absent"),
-        ("All else normal: waterworks.", "bladder_dysfunction", "absent"),
-        ("since the op on Monday I've had a temp", "fever", "present"),
-        ("my back where the needle went in is swollen and sore", "back_pain", "present"),
-    ],
-)
-def test_carer_and_patient_wordings(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
-    assert status in _status(kb, note, finding)
-
-
 def test_a_relatives_age_opening_a_message_is_read(kb: KnowledgeBase) -> None:
     parsed = parse_note("Dad is 81, slipped on the stairs this morning, now bad low back pain.", kb)
     assert parsed.case.age == 81
@@ -204,19 +199,6 @@ def test_a_relatives_age_opening_a_message_is_read(kb: KnowledgeBase) -> None:
 def test_fever_after_a_spinal_injection_is_an_emergency(kb: KnowledgeBase) -> None:
     note = "Had a nerve root injection last Tuesday, since yesterday I've had a temp and my back is really sore."
     assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
-
-
-@pytest.mark.parametrize(
-    "note",
-    [
-        "HPC: woke with it, worse sitting.",
-        "RF screen: B+B NAD, saddle sens N, sexual fn N, no fever.",
-        "Plan: graded activity, work modification (stool breaks).",
-        "Abdo/groin NAD, no hernia.",
-    ],
-)
-def test_screens_plans_and_normal_examinations_are_not_mentions_to_confirm(kb: KnowledgeBase, note: str) -> None:
-    assert parse_note(note, kb).to_confirm == []
 
 
 def test_a_relative_named_as_the_speaker_is_not_family_history(kb: KnowledgeBase) -> None:
