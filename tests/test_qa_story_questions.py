@@ -67,3 +67,12 @@ def test_question_types(question: str, qtype: str) -> None:
 def test_a_first_sentence_does_not_end_at_an_abbreviation() -> None:
     first = "NICE advises against muscle relaxants (e.g. Diazepam) for sciatica in adults."
     assert first_sentence(f"{first} They do not help.") == first
+
+
+def test_a_long_story_does_not_make_an_answerable_question_decline(ctx: QaContext) -> None:
+    question = (
+        "My brother has had sciatica for ten days and his friend at the gym keeps telling him he must demand a scan, "
+        "so now he is refusing to go back to work until he gets one. Is there any point in an MRI this early?"
+    )
+    answer = answer_question(ctx, question)
+    assert not answer.abstained and "mri" in answer.answer.lower()
