@@ -76,3 +76,12 @@ def test_a_long_story_does_not_make_an_answerable_question_decline(ctx: QaContex
     )
     answer = answer_question(ctx, question)
     assert not answer.abstained and "mri" in answer.answer.lower()
+
+
+def test_a_story_that_names_a_condition_is_answered_by_that_conditions_card(ctx: QaContext) -> None:
+    question = (
+        "I was told three years ago that I have meralgia paresthetica. I'm slim, I don't wear a belt and the burning "
+        "on my outer thigh keeps me awake. Will it ever settle?"
+    )
+    assert classify("Will it ever settle?").qtype == "duration_prognosis"
+    assert answer_question(ctx, question).answer_statement_ids[0].startswith("faq:faq_meralgia_outlook")

@@ -153,7 +153,9 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
         links = replace(links, topics=links.topics | {"dosing"})
     cards = _cards(ctx, question, intent, links, settings.signals)
     asked = " ".join(TOPIC_WORDS[t] for t in sorted(links.topics) if t in TOPIC_WORDS)
-    hits = ctx.index.search(f"{question} {asked}", settings.candidates)
+    said = " ".join(asked_sentences(question))
+    focus = "" if said == question else said  # after a story, what is asked counts twice
+    hits = ctx.index.search(f"{question} {focus} {asked}", settings.candidates)
     weak = not hits or _weak(ctx, question, hits, settings)
     told = emergency_lead(question, ctx.kb, ctx.statements) if could_be_told(question, intent, links) else None
     if weak and not cards and told is None:
@@ -190,13 +192,16 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
     named = " ".join(ctx.linker.names_of(links.direct))
     asked = " ".join(asked_sentences(question))
     if main is None and asked != question:  # a story, then a question: the question with the things the story names
-        things = " ".join(ctx.linker.names_of(frozenset(k for k in links.direct if k[0] in NAMED_KINDS)))
-        text = f"{asked} {things}".strip()
+        named_things = frozenset(k for k in links.direct if k[0] in NAMED_KINDS)
+        text = f"{asked} {' '.join(ctx.linker.names_of(named_things))}".strip()
         card = _card(ctx, text, classify(text), ctx.linker.link(text), signals=signals)
-        # ... if the card still holds enough of the whole story ('Is that sciatica or something else?' alone is
-        # answered by any card on sciatica)
-        whole = tokenize(question)
-        if card and ctx.faq_match(whole, ctx.faqs[card], links.focus, CARD_BODY_WEIGHT) >= STORY_COVERAGE:
+        # ... if the card is about a drug or a condition (other than the disc itself) that the story names, or still
+        # holds enough of the whole story ('Is that sciatica or something else?' alone fits any card on sciatica)
+        about = (ctx.card_conditions.get(card, frozenset()) - CORE_CONDITIONS) | ctx.card_drugs.get(card, frozenset())
+        if card and (
+            named_things & about
+            or ctx.faq_match(tokenize(question), ctx.faqs[card], links.focus, CARD_BODY_WEIGHT) >= STORY_COVERAGE
+        ):
             main = card
     if main is not None:
         found.append(main)

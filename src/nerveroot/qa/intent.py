@@ -39,7 +39,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\b[ls][1-5] radiculopathy"),
     ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
      r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
-     r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*"),
+     r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*|"
+     r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"
      r"should (\w+ ){1,4}be (prescribed|used|given|offered|tried)|(is|are) (\w+ ){1,4}any good"),
