@@ -38,6 +38,8 @@ def _status(kb: KnowledgeBase, note: str, finding: str) -> set[str]:
         ("her foot feels cold and numb", "cold_or_pulseless_leg", "present"),
         ("takes blood thinners", "anticoagulant_use", "present"),
         ("going downstairs my knee felt wobbly", "knee_locking_or_giving_way", "present"),
+        ("tripped on the kerb yesterday and landed on her hip", "minor_trauma", "present"),
+        ("keeps tripping on the stairs", "weak_ankle_dorsiflexion", "present"),
         ("since Monday my privates feel numb, weeing is fine", "saddle_anaesthesia", "present"),
         ("tingling groin + inner thighs since this morning", "saddle_anaesthesia", "present"),
         ("sciatica shooting down both lower legs", "bilateral_leg_symptoms", "present"),
@@ -211,3 +213,10 @@ def test_a_severe_deficit_in_an_improving_episode_of_weeks_is_not_new(kb: Knowle
     note = "46F. R knee ext 3/5 since her operation 4 weeks ago, slowly improving. No back pain. B+B N."
     rules = {r.rule for r in assess(parse_note(note, kb).case, kb).triage.reasons}
     assert "severe_motor_deficit" not in rules and "severe_motor_deficit_longstanding" in rules
+
+
+def test_hip_or_groin_pain_after_a_fall_from_65_is_an_emergency(kb: KnowledgeBase) -> None:
+    fall = assess(parse_note("79M tripped on the step yesterday, now groin pain and limping.", kb).case, kb)
+    assert "hip_fracture_after_fall" in {r.rule for r in fall.triage.reasons}
+    old = assess(parse_note("79M, groin pain on walking for a year, no injury.", kb).case, kb)
+    assert "hip_fracture_after_fall" not in {r.rule for r in old.triage.reasons}

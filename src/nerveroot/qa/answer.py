@@ -197,12 +197,12 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
         card = _card(ctx, text, classify(text), ctx.linker.link(text), signals=signals)
         # ... if the card is about a drug or a condition (other than the disc itself) that the story names, or still
         # holds enough of the whole story ('Is that sciatica or something else?' alone fits any card on sciatica)
-        about = (ctx.card_conditions.get(card, frozenset()) - CORE_CONDITIONS) | ctx.card_drugs.get(card, frozenset())
-        if card and (
-            named_things & about
-            or ctx.faq_match(tokenize(question), ctx.faqs[card], links.focus, CARD_BODY_WEIGHT) >= STORY_COVERAGE
-        ):
-            main = card
+        if card is not None:
+            about = (ctx.card_conditions.get(card, frozenset()) - CORE_CONDITIONS) | ctx.card_drugs.get(
+                card, frozenset()
+            )
+            share = ctx.faq_match(tokenize(question), ctx.faqs[card], links.focus, CARD_BODY_WEIGHT)
+            main = card if named_things & about or share >= STORY_COVERAGE else None
     if main is not None:
         found.append(main)
     for part in parts[1:2]:
