@@ -40,10 +40,12 @@ SYMMETRIC = re.compile(
     re.IGNORECASE,
 )
 """Words saying an exam value holds on both sides ("AJ 2+ symmetrical", "KJ 2+ L=R")."""
+NORMAL_N = r"(?<![&/+])(?-i:N)(?![&/+])"
+"""A capital N written as a verdict ("gait N", "PU/BO N", "R leg N", "sole N"), not the N of "P&N" or "N/V"."""
 SPARED = re.compile(
     r"\s+(?:is |remains |was |feels |has been )?(?:entirely |completely |totally |quite |still )?"
     r"(?:asymptomatic|unaffected|symptom[- ]free|pain[- ]free|fine|clear|spared|normal|nad|nil|"
-    r"no (?:sx|symptoms?|pain|complaints?|problems?)|(?-i:N)(?=\s*(?:[.,;]|$)))\b",
+    rf"no (?:sx|symptoms?|pain|complaints?|problems?)|{NORMAL_N})\b",
     re.IGNORECASE,
 )
 """Words after "L leg" saying the leg has no symptoms ("R leg N."): that leg is not a symptomatic side."""
@@ -71,7 +73,7 @@ OTHERS_FULL = re.compile(
 """A note that calls every muscle it did not name full strength ("other muscles 5/5", "power otherwise normal")."""
 REGION_SPARED = re.compile(
     r"\s*(?:[-–:]\s*)?(?:is |was |are |were |remains? |(?:sensation|sens\.?) )?"
-    r"(?:intact|spared|normal|nl|unaffected|preserved|nad|(?-i:N)(?=\s*(?:[.,;]|$)))\b",
+    rf"(?:intact|spared|normal|nl|unaffected|preserved|nad|{NORMAL_N})\b",
     re.IGNORECASE,
 )
 """A verdict straight after a body region saying it is spared ("sole intact", "sole N"): the earlier symptom word is
@@ -245,7 +247,7 @@ ONSET: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sudden",
         re.compile(
-            r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|(?:acute|sharp|rapid|hyperacute|sudden) onset|all of a sudden|"
+            r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|(?:acute|sharp|rapid|hyperacute) onset|all of a sudden|"
             r"out of nowhere|came on (?:suddenly|overnight|all at once)|"
             r"(?:felt|heard) (?:a|something) (?:snap|pop|twinge|give)|instantly|immediately (?:after|following|on))\b",
             re.IGNORECASE,
@@ -421,7 +423,7 @@ def since_days(word: str, today: date | None) -> int | None:
 FUNCTION_IMPAIRED = re.compile(
     r"[↓⇓]|\b(?:reduced|decreased|diminished|impaired|poor|lax|patulous|weak|weakened|absent|lost|loss|altered|"
     r"abnormal|disturbed|affected|problems?|issues?|difficult\w*|trouble|struggl\w*|dysfunction\w*|incontinen\w*|numb|dull|"
-    r"impairment|disturbance|loss|"
+    r"impairment|disturbance|"
     r"deranged|compromised|unsteady|ataxic|broad[- ]based|wide[- ]based|shuffling|spastic|wobbly|staggering|"
     r"unbalanced|high[- ]stepping|steppage|down(?: by)?(?= ~?\d)|dropping|falling|leaking|retaining)\b",
     re.IGNORECASE,
@@ -430,7 +432,7 @@ FUNCTION_NORMAL = re.compile(
     r"↔|✓|\b(?:normal(?:ly)?|nl|nml|nad|intact|fine|ok|okay|good|preserved|unaffected|unremarkable|satisfactory|"
     r"no (?:change|problems?|issues?|concerns?|complaints?|abnormality|difficult\w*|symptoms?)|nil(?: of note)?|"
     r"as (?:normal|usual|before)|steady|stable|unchanged|maintained|unimpaired|regular|within normal limits|wnl|"
-    r"working|functioning|continent|nothing of note|(?<![&/+])(?-i:N)(?![&/+]))\b",
+    rf"working|functioning|continent|nothing of note|{NORMAL_N})\b",
     re.IGNORECASE,
 )
 FUNCTION_CUES_FOR: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {

@@ -48,6 +48,11 @@ MACROS = {
     # a time in the small hours: "3am", "at 2 a.m.", "in the early hours"
     "%SMALLHOURS%": r"(?:(?:[1-5]|12)(?:[.:][0-5]\d)?\s?(?:am|a\.m\.?)|midnight|(?:the )?(?:small|early|wee) hours"
     r"(?: of the morning)?|(?:the )?middle of the night|(?:the )?dead of night)",
+    # a word saying a finding is normal, not one describing the noun after it ("normal range of motion")
+    "%VERDICT_NORMAL%": r"(?:intact|normal|unaffected|preserved|fine|ok|okay|unremarkable|functioning normally|"
+    r"working normally)\b(?!\s+(?:range|rom|gait|tone|bulk|power|sensation|reflexes|strength|colou?r|appearance|"
+    r"alignment|lordosis|posture|pulses|temperature|vital|obs|observations|limits|movements?|motion|heart|chest|"
+    r"abdomen|bloods|blood|urinalysis|x-?ray|imaging)\b)",
     # a recent time: "a fortnight ago", "last week", "3 weeks back", "earlier this month"
     "%RECENT%": r"(?:(?:(?:a|one|two|three|four|five|six|a few|a couple of|several|\d+) (?:days?|weeks?|fortnights?|"
     r"months?)|a fortnight|a week|a month) (?:ago|back|before|earlier)|last (?:week|month|fortnight)|"

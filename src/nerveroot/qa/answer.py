@@ -156,7 +156,7 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     said = " ".join(asked_sentences(question))
     focus = "" if said == question else said  # after a story, what is asked counts twice
     hits = ctx.index.search(f"{question} {focus} {asked}", settings.candidates)
-    weak = not hits or _weak(ctx, question, hits, settings)
+    weak = not hits or _weak(ctx, [question, focus] if focus else [question], hits, settings)
     told = emergency_lead(question, ctx.kb, ctx.statements) if could_be_told(question, intent, links) else None
     if weak and not cards and told is None:
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
@@ -166,12 +166,10 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     return answer.model_copy(update={"question": asked_as})
 
 
-def _weak(ctx: QaContext, question: str, hits: list[Hit], settings: AskSettings) -> bool:
+def _weak(ctx: QaContext, texts: list[str], hits: list[Hit], settings: AskSettings) -> bool:
     """Whether no top statement holds enough of what is asked: of the whole question, or of its asked sentences
     when a story comes first ('… a neighbour told him to. Is there any point scanning him from the emergency
     department?' is covered by what is said about scans in the emergency department)."""
-    asked = " ".join(asked_sentences(question))
-    texts = [question] if asked == question else [question, asked]
     return all(max(ctx.index.coverage(t, h.statement) for h in hits[:5]) < settings.min_coverage for t in texts)
 
 
