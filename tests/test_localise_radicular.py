@@ -165,3 +165,12 @@ def test_spared_hip_abduction_and_inversion_point_a_foot_drop_to_the_peroneal_ne
     assert assess(power(hip_abduction=3), kb).levels[0].root == "l5"
     # foot drop alone still ranks the L5 root first: the series only make the palsy a serious contender
     assert _top(kb, _case(strength=[drop]))[0] == "l5"
+
+
+def test_numbness_fits_poorly_a_condition_that_hurts_without_sensory_loss(kb: KnowledgeBase) -> None:
+    pain = {"pain_regions": [{"region": "anterior_thigh", "side": "right"}]}
+    numb = {**pain, "sensory_regions": [{"region": "anterior_thigh", "side": "right"}]}
+    plain, with_numbness = _fits(kb, _case(**pain)), _fits(kb, _case(**numb))
+    assert with_numbness["hip_osteoarthritis"] < plain["hip_osteoarthritis"]
+    thigh = {"sensory_regions": [{"region": "anterolateral_thigh", "side": "right"}]}
+    assert _fits(kb, _case(**thigh))["meralgia_paresthetica"] > 1

@@ -42,3 +42,12 @@ def test_the_same_tree_object_gives_fresh_answers_for_new_evidence() -> None:
 def test_a_malformed_tree_is_refused(when: dict[str, list[str]]) -> None:
     with pytest.raises(ValueError, match="operator"):
         evaluate(when, Evidence(status={}), Case())
+
+
+def test_onsets_within_is_true_for_a_recent_item_and_unknown_while_one_is_undated() -> None:
+    when = {"onsets_within": [["numbness", "weakness"], 14]}
+    present = Evidence(status={"numbness": "present", "weakness": "present"})
+    assert evaluate(when, present, Case(onset_days={"numbness": 3, "weakness": 90})) is True
+    assert evaluate(when, present, Case(onset_days={"numbness": 30, "weakness": 90})) is False
+    assert evaluate(when, present, Case(onset_days={"numbness": 30})) is None
+    assert evaluate(when, Evidence(status={"numbness": "absent"}), Case()) is False

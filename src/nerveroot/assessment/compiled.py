@@ -37,6 +37,7 @@ class ConditionModel:
     subtype: bool
     fit_roots: tuple[str, ...]
     regions: frozenset[str]
+    numb_regions: frozenset[str]
     features: tuple[tuple[str, str, float], ...]  # (finding, status, lr)
 
 
@@ -192,6 +193,7 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
                 subtype=c.role == "type",
                 fit_roots=tuple(c.roots or c.mimics_roots),
                 regions=frozenset(c.regions),
+                numb_regions=frozenset(c.numb_regions),
                 features=tuple((f.finding, f.when, cap(f.lr)) for f in c.features),
             )
             for c in kb.all("conditions", Condition)

@@ -32,13 +32,14 @@ class Scores:
 
 
 def region_fit(model: Compiled, cond: ConditionModel, pain: set[str], sensory: set[str]) -> float:
-    """How well the marked regions match a non-radicular condition's usual regions (same scale as the roots)."""
+    """How well the marked regions match where a non-radicular condition usually hurts and makes the skin numb (same
+    scale as the roots): numbness fits poorly a condition that hurts without sensory loss."""
     fit = 1.0
-    for kind, marks in (("pain_region", pain), ("sensory_region", sensory)):
+    for kind, marks, usual in (("pain_region", pain, cond.regions), ("sensory_region", sensory, cond.numb_regions)):
         regions = marks - NONSPECIFIC_REGIONS
         default = model.region_default.get(kind)
         if regions and default is not None:
-            share = len(regions & cond.regions) / len(regions)
+            share = len(regions & usual) / len(regions)
             fit *= default.lr_negative + (default.lr_positive - default.lr_negative) * share
     return fit
 

@@ -83,6 +83,16 @@ def _onsets_over(items: list[str], days: int) -> Test:
     return test
 
 
+def _onsets_within(items: list[str], days: int) -> Test:
+    def test(evidence: Evidence, case: Case) -> Truth:
+        onsets = [case.onset_days.get(f) for f in items if evidence.get(f) == "present"]
+        if any(d is not None and d <= days for d in onsets):
+            return True
+        return None if any(d is None for d in onsets) else False
+
+    return test
+
+
 def _procedure_within(evidence: Evidence, case: Case, days: int) -> Truth:
     if any(p.days_ago is not None and p.days_ago <= days for p in case.procedures):
         return True
@@ -146,6 +156,9 @@ def compile_condition(when: Any) -> Test:
     if op == "onsets_over":  # every present item began more than n days ago (None if a present item has no onset)
         items, days = arg
         return _onsets_over(items, days)
+    if op == "onsets_within":  # a present item began at most n days ago (None while a present item has no onset)
+        items, days = arg
+        return _onsets_within(items, days)
     return _fact(op, arg)
 
 

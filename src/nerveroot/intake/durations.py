@@ -80,7 +80,8 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:since\s+(?:last\s+)?)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
-            r"last week|this morning|this am|this a\.m\.|last night)\b",
+            r"last week|this morning|this am|this a\.m\.|last night|this afternoon|this evening|tonight|"
+            r"(?:this )?lunchtime|teatime)\b",
             re.IGNORECASE,
         ),
         "event",

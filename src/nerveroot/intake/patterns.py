@@ -31,6 +31,11 @@ RIGHT_AS_ADVERB = re.compile(r"^\s+" + RIGHT_ADVERB, re.IGNORECASE)
 _SIDE = r"(left|right|lt|rt|(?-i:L|R))"
 SIDE_ORDER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*/\s*{_SIDE}\b(?!\s*/)", re.IGNORECASE)
 """An ordered side list ("(R / L)", "L/R:"): two values written with it go to the sides in that order."""
+SIDE_COLUMNS = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*\(\s*{_SIDE}\.?\s*\)\s*:", re.IGNORECASE)
+"""A table header naming the side of the plain values and, in brackets, of the bracketed ones: "Myotomes L (R): knee
+ext 3/5 (5)" is 3/5 on the left and 5 on the right."""
+BRACKETED_GRADE = re.compile(r"\s*\(\s*([0-5])\s*[+-]?\s*(?:/\s*5)?\s*\)")
+"""The other side's grade in brackets straight after a grade, under a SIDE_COLUMNS header."""
 SIDE_RESPECTIVELY = re.compile(
     rf"(?<![\w/]){_SIDE}\.?\s+(?:and|&)\s+(?:the\s+)?{_SIDE}\b(?=[^.;]*\brespectively\b)", re.IGNORECASE
 )
@@ -96,7 +101,7 @@ WEAK_CUE = re.compile(
     r"unable|not able|difficulty|won['’]?t|will not|"
     r"(?:can|could) no longer|no longer able|"
     r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓|"
-    r"impaired|decreased|diminished|loss of|lost|"
+    r"impair\w*|deficits?|wk|wkns|wkness|decreased|diminished|loss of|lost|"
     r"fatigu\w*|tir(?:es|ing|ed)|only (?:\d+|a few|a couple|one|two|three|four|five)|manag\w* only)"
     r"(?:\b|(?<=↓))",
     re.IGNORECASE,
@@ -114,8 +119,14 @@ GRADE_WAS_NOW = re.compile(
 )
 """A grade that changed, written "now 3/5 (was 4/5)", "from 4/5 to 3/5" or "4/5 → 3/5" (both grades out of 5)."""
 EARLIER_BEFORE = re.compile(rf"\b{_PREV}\s*:?\s*(?:only\s+)?$", re.IGNORECASE)
-EARLIER_AFTER = re.compile(r"\s*(?:→|->|⇒|to\b)\s*[0-5]")
-"""Words marking a grade as an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5"."""
+EARLIER_AFTER = re.compile(
+    r"\s*(?:→|->|⇒|to\b)\s*[0-5]|\s+(?:(?:back )?in|during|(?:at|on) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)? )?)\s*"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\s+(?:last (?:week|month)|\d+ (?:days|weeks|months) ago|"
+    r"(?:per|by) (?:the )?(?:locum|previous|earlier|referring|first)\b)",
+    re.IGNORECASE,
+)
+"""Words marking a grade as an earlier one: "(was 4/5)", "previously 4/5", "4/5 → 3/5", "3/5 in Aug per locum"."""
 GRADE_LIST_AFTER = re.compile(r"\s*(?:,|and|&)\s*(?:and\s+)?[0-5]\s*[+-]?\s*/\s*5")
 STRONG_CUE = re.compile(
     r"\b(?:normal(?:ly)?|full|strong|intact|good|preserved|fine|ok|okay|nad|unremarkable|easily|satisfactory|"
@@ -224,6 +235,10 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|grandad|"
         r"grandpa|grandfather|grandmother|brother|sister|patient|pt|man|woman|lady|gentleman)\s*(?:\(\s*|,\s*)"
         r"(\d{2,3})\s*(?:\)|,)",
+        # ... or straight after the word, before what the person says or has: "dad 78 says", "my husband 72 has"
+        r"\b(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|grandad|"
+        r"grandpa|grandfather|grandmother|brother|sister|patient|pt|man|woman|lady|gentleman)\s+(\d{2,3})"
+        r"(?=\s+(?:says|said|has|had|is|was|who|with|keeps|can|cannot|can['’]?t|fell|woke|went|got)\b)",
         # "my mum is 80", "my dad's 76", "Mum is 84": a relative's age stated with "is"
         r"(?:\bmy\s+|(?:^|(?<=[.!?]\s)|(?<=\n))(?-i:(?=[A-Z])))(?:husband|wife|partner|dad|father|mum|mom|mother|son|daughter|nan|nana|gran|granny|grandma|"
         r"grandad|grandpa|grandfather|grandmother|brother|sister)\s*(?:is|['’]s)\s+(?:now\s+)?(\d{2,3})\b"
@@ -347,7 +362,8 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "improving",
         re.compile(
             r"\b(?<!not )(?:improving|getting better|settling|easing(?: off)?|improved|resolving|"
-            r"better than (?:last|before))\b",
+            r"better than (?:last|before|at (?:discharge|first|the (?:start|beginning)|onset|presentation|admission)|"
+            r"(?:it|they|he|she) (?:was|were)|(?:a|one|two|three|\d+) (?:days?|weeks?) ago))\b",
             re.IGNORECASE,
         ),
     ),
@@ -392,9 +408,9 @@ SENSORY_WORD = re.compile(
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(
-    r"\b(?:pain\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shoot(?:s|ing)?|burning|radiat\w*|cramp\w*|throb\w*|"
-    r"stabbing|electric shocks?|agony|discomfort|tender\w*|twinge\w*|jabbing|searing|gnawing|lancinating|"
-    r"knife-like|zings?|zinging|(?-i:LBP))\b",
+    r"\b(?:pain(?!less\b|[- ]?free\b)\w*|ache\w*|aching|hurt\w*|sore\w*|sciatica|shoot(?:s|ing)?|burning|radiat\w*|"
+    r"cramp\w*|throb\w*|stabbing|electric shocks?|agony|discomfort|tender\w*|twinge\w*|jabbing|searing|gnawing|"
+    r"lancinating|knife-like|zings?|zinging|(?-i:LBP))\b",
     re.IGNORECASE,
 )
 
@@ -405,12 +421,16 @@ def number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
 
 
+SAME_DAY = frozenset({"this afternoon", "this evening", "tonight", "lunchtime", "this lunchtime", "teatime"})
+"""Times earlier on the day of the note: the complaint is under a day old."""
+
+
 def since_days(word: str, today: date | None) -> int | None:
     """Days since a named day; weekday names need today's date."""
     word = word.lower()
     fixed = {"yesterday": 1, "last week": 7, "this morning": 0, "last night": 1}
-    if word in fixed:
-        return fixed[word]
+    if word in fixed or word in SAME_DAY:
+        return fixed.get(word, 0)
     if today is None:
         return None
     back = (today.weekday() - WEEKDAYS.index(word)) % 7 or 7

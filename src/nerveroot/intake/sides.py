@@ -133,7 +133,13 @@ def sides_for(doc: Doc, span: Span, lo: int, hi: int, default: tuple[Side, ...])
     )
 
 
+def _trunk(finding_id: str) -> bool:
+    """A low-back or saddle mark: its side is not a leg's ("L paraspinal pain" with right sciatica is one leg)."""
+    return finding_id.endswith((":low_back", ":saddle"))
+
+
 def note_sides(state: ParseState) -> tuple[Side, ...]:
+    """The symptomatic legs: side words beside a leg, and the sides of leg regions marked."""
     sides: set[Side] = set()
     text = state.doc.text
     for mt in _LEG_SIDE.finditer(text):
@@ -144,6 +150,6 @@ def note_sides(state: ParseState) -> tuple[Side, ...]:
         word = mt.group(1) or mt.group(2) or ""
         sides |= set(pt.BOTH) if mt.group(3) else set(pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS[word])
     for f in state.findings:
-        if f.kind in ("sensory_region", "pain_region") and f.status == "present" and f.side:
+        if f.kind in ("sensory_region", "pain_region") and f.status == "present" and f.side and not _trunk(f.id):
             sides.add(f.side)
     return tuple(sorted(sides))

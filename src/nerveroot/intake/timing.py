@@ -23,7 +23,8 @@ _POST_DAY = re.compile(
 )
 """A day after an operation or injection counted from it: "day 0 post microdiscectomy", "D2 post ESI", "POD 1"."""
 _NAMED = re.compile(
-    r"\b(yesterday|last night|this morning|today|the day before|the previous day|last week|last month|"
+    r"\b(yesterday|last night|this morning|this afternoon|this evening|tonight|today|the day before|the previous day|"
+    r"last week|last month|"
     r"last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.IGNORECASE,
 )
@@ -31,6 +32,9 @@ _FIXED = {
     "yesterday": 1,
     "last night": 1,
     "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "tonight": 0,
     "today": 0,
     "the day before": 1,
     "the previous day": 1,

@@ -94,14 +94,28 @@ def _valued(doc: Doc, w: _Window, regex: re.Pattern[str], right_first: bool = Tr
     return []
 
 
+def _column_sides(text: str, pos: int) -> tuple[tuple[Side, ...], tuple[Side, ...]] | None:
+    """The sides of a table header earlier on the line of ``pos`` ("Power L (R): …"): plain values, bracketed ones."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    headers = list(pt.SIDE_COLUMNS.finditer(text, line_start, pos))
+    if not headers:
+        return None
+    plain, bracketed = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in headers[-1].groups())
+    return (plain, bracketed) if plain != bracketed else None
+
+
 def _sides_by_value(
     doc: Doc, w: _Window, values: list[int], default: tuple[Side, ...], span: Span
 ) -> list[tuple[Side, ...]]:
     """One side tuple per value position (char offsets), pairing sides written before or after each value.
 
     Sides are looked for from the start of the group's own clause: in "knee 2+ both sides, ankle absent on the
-    right" the ankle's side is "right", not the knee's "both sides".
+    right" the ankle's side is "right", not the knee's "both sides". Under a "L (R):" table header a value takes the
+    header's side for its column.
     """
+    columns = _column_sides(doc.text, values[0]) if values else None
+    if columns:
+        return [columns[1] if doc.text[:pos].rstrip().endswith("(") else columns[0] for pos in values]
     lo = _left_clause(doc, w, 4).start
     clause = doc[lo : w.right_hi]
     ordered = _ordered_sides(doc[w.left_lo : w.right_hi].text, len(values))
@@ -149,13 +163,16 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
     current = [g for g in found if not _earlier_grade(doc, w, g[0], g[1])]
     if current:  # "TA now 3/5 (was 4/5 on Monday)", "from 4/5 to 3/5": only the current grade is the exam
         found = current
-    if found or w.end >= w.right_hi or functional:
-        return found
-    right = doc[w.end : w.right_hi]
-    bare = pt.BARE_GRADE.match(right.text)
-    if bare is None:
-        return []
-    return [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+    if not found and w.end < w.right_hi and not functional:
+        right = doc[w.end : w.right_hi]
+        bare = pt.BARE_GRADE.match(right.text)
+        if bare is not None:
+            found = [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+    if found and _column_sides(doc.text, found[0][0]):  # "knee ext 3/5 (5)" under "L (R):": the other side's grade
+        other = pt.BRACKETED_GRADE.match(doc.text, found[0][1])
+        if other is not None:
+            found = [found[0], (other.start(1), other.end(0), int(other.group(1)))]
+    return found
 
 
 _REST_AFTER = re.compile(

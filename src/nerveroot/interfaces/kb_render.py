@@ -197,8 +197,9 @@ def _condition(tree: Any, text: _Text) -> str:
             return parts[0] if len(parts) == 1 else f"{key} of ({'; '.join(parts)})"
         if key == "unless":
             return f"unless {_condition(value, text)}"
-        if key == "onsets_over" and isinstance(value, list) and len(value) == 2 and isinstance(value[0], list):
-            return f"{' or '.join(text.value(v) for v in value[0])} began more than {value[1]} days ago"
+        if key in ("onsets_over", "onsets_within") and isinstance(value, list) and len(value) == 2:
+            span = "more than" if key == "onsets_over" else "at most"
+            return f"{' or '.join(text.value(v) for v in value[0])} began {span} {value[1]} days ago"
         if isinstance(value, list):
             return f"{text.label(key).lower()}: {', '.join(text.value(v) for v in value)}"
         return f"{text.label(key).lower()} {text.value(value)}"

@@ -94,9 +94,12 @@ def _plus(when: str, lr: float) -> float:
 def _map_answers(model: Compiled, order: Iterable[str]) -> dict[str, dict[str, tuple[str, ...]]]:
     """Typical body-map answers (canonical: "none" or region ids by map order) and the hypotheses behind each."""
     order = tuple(order)
-    usual = {c.id: c.regions for c in model.conditions if not c.radicular}
+    others = [c for c in model.conditions if not c.radicular]
     made: dict[str, dict[str, tuple[str, ...]]] = {}
-    for kind, territory in (("pain_map", model.pain_territory), ("sensory_map", model.sensory_territory)):
+    for kind, territory, usual in (
+        ("pain_map", model.pain_territory, {c.id: c.regions for c in others}),
+        ("sensory_map", model.sensory_territory, {c.id: c.numb_regions for c in others}),
+    ):
         answers: dict[str, list[str]] = {}
         for hypothesis, regions in (territory | usual).items():
             marked = [r for r in order if r in regions and r not in NONSPECIFIC_REGIONS]

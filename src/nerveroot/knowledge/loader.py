@@ -84,6 +84,7 @@ _FACT_KEYS = {
     "pain_at_least",
     "mentioned",
     "onsets_over",
+    "onsets_within",
     "pain_in",
     "procedure_within",
 }
@@ -121,6 +122,7 @@ def _check_references(kb: KnowledgeBase, files: dict[str, str], problems: list[P
             if kind == "conditions":
                 refs += [("features.finding", f.finding, findings) for f in record.features]  # type: ignore[attr-defined]
                 refs += [("regions", r, regions) for r in record.regions]  # type: ignore[attr-defined]
+                refs += [("numb_regions", r, regions) for r in record.numb_regions]  # type: ignore[attr-defined]
                 refs += [("workup_tests", t, set(kb.entities["tests"])) for t in record.workup_tests]  # type: ignore[attr-defined]
             if kind in ("red_flags", "tests"):
                 refs += [("findings", f, findings) for f in record.findings]  # type: ignore[attr-defined]

@@ -227,6 +227,11 @@ class Condition(Record):
     features: list[Feature] = Field(default_factory=list)
     roots: list[RootId] = Field(default_factory=list, description="Roots typically involved, if radicular.")
     regions: list[Id] = Field(default_factory=list, description="Body-region ids where symptoms typically sit.")
+    numb_regions: list[Id] = Field(
+        default_factory=list,
+        description="Body-region ids where it makes the skin numb or tingle (a condition scored by region); "
+        "empty: it hurts without sensory loss.",
+    )
     mimics_roots: list[RootId] = Field(
         default_factory=list,
         description="For a peripheral mimic: roots whose motor, reflex and sensory findings it reproduces.",
@@ -435,7 +440,8 @@ class Instrument(Record):
 Predicate = str | dict[str, Any]
 """A rule condition: a finding id, or {all: [...]}, {any: [...]}, {not: ...}, {unless: ...}, {unasked: [...]},
 {unsure: [...]} (any item asked and answered unsure), {mentioned: [groups]} (a red-flag mention to confirm),
-{onsets_over: [[items], days]} (every present item began more than `days` ago),
+{onsets_over: [[items], days]} (every present item began more than `days` ago), {onsets_within: [[items], days]} (a
+present item began at most `days` ago),
 {pain_in: [regions]} (pain marked on the body map in one of these regions),
 {procedure_within: days} (a spinal procedure done at most `days` ago; unknown when one is undated),
 {reported: finding} (true only when known present, so an unasked finding never makes the rule a reason to ask),

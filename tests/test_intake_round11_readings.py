@@ -1,0 +1,106 @@
+"""Readings met in the eleventh round of blind material (7 Dec 2026: user-style notes, published cases, sentences and
+questions): each a general pattern, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def _readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
+    return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
+
+
+def _rules(kb: KnowledgeBase, note: str) -> set[str]:
+    return {r.rule for r in assess(parse_note(note, kb).case, kb).triage.reasons}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("spiked 38.9° overnight", "fever"),
+        ("rapidly progressive sensorimotor deficit in the right leg", "progressive_weakness"),
+        ("numbness started in one leg then both", "bilateral_leg_symptoms"),
+        ("weakness of both sides of the lower limbs", "bilateral_leg_symptoms"),
+        ("she woke with numb legs", "bilateral_leg_symptoms"),
+        ("both my legs have been getting weaker", "bilateral_leg_symptoms"),
+        ("pulses 1+ at the ankles", "cold_or_pulseless_leg"),
+        ("the nurse could barely feel the pulses in his feet", "cold_or_pulseless_leg"),
+        ("blackened toes on the left foot", "cold_or_pulseless_leg"),
+        ("subacute, progressive, paraparesis", "progressive_weakness"),
+        ("paralysed within hours", "progressive_weakness"),
+        ("now in a wheelchair", "unable_to_walk"),
+        ("I can't stand up", "unable_to_walk"),
+        ("pain aggravated by night", "night_pain"),
+        ("shingles on her left thigh last month", "rash"),
+        ("some trouble in the bedroom lately", "sexual_dysfunction"),
+        ("I can't control when I pee", "bladder_dysfunction"),
+        ("her blood pressure was very low", "hypotension"),
+        ("it felt odd when I wiped this morning", "saddle_anaesthesia"),
+        ("I'm not sure I can feel when my bladder is full", "bladder_dysfunction"),
+        ("knee gave way on the stairs and she fell", "weakness"),
+        ("gait getting worse for a fortnight", "gait_disturbance"),
+    ],
+)
+def test_red_flags_in_unusual_words_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert any(status == "present" for status, _ in _readings(kb, note, finding))
+
+
+def test_a_column_header_gives_each_grade_its_side(kb: KnowledgeBase) -> None:
+    note = "Power R (L): knee ext 3/5 (5), DF 5 (4)."
+    assert ("present", "right") in _readings(kb, note, "weak_knee_extension")
+    assert ("absent", "left") in _readings(kb, note, "weak_knee_extension")
+    assert ("present", "left") in _readings(kb, note, "weak_ankle_dorsiflexion")
+    assert "bilateral_leg_symptoms" not in {f.id for f in parse_note(note, kb).findings}
+
+
+def test_a_grade_dated_in_the_past_is_not_the_exam(kb: KnowledgeBase) -> None:
+    note = "L knee ext 4/5 (3/5 in March per the first physio)"
+    grades = {f.value for f in parse_note(note, kb).findings if f.id == "weak_knee_extension"}
+    assert grades == {4}
+
+
+def test_painless_is_not_a_pain_word(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Lumbar spine full ROM and painless. SLR 85 both sides.", kb)
+    assert not any(f.kind == "pain_region" and f.status == "present" for f in parsed.findings)
+    assert parsed.case.sides == []
+
+
+def test_back_pain_on_both_sides_is_not_bilateral_leg_symptoms(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Pain across both sides of the low back, L and R paraspinals tender. Right leg pain only.", kb)
+    assert parsed.case.sides == ["right"]
+
+
+def test_an_old_mark_in_a_past_history_field_is_the_past(kb: KnowledgeBase) -> None:
+    note = "R sciatica 1/52 to the big toe.\nPMH: L S1 root decompression 2015, numb L heel ever since."
+    assert parse_note(note, kb).case.sides == ["right"]
+    assert "ces_bilateral_sciatica" not in _rules(kb, note)
+
+
+def test_then_and_now_keep_only_the_current_state(kb: KnowledgeBase) -> None:
+    note = "Leg pain 3 weeks, settling. Struggled to walk then, now walking fine."
+    assert "gait_disturbance" not in _rules(kb, note)
+
+
+def test_a_normal_bladder_scan_is_a_measurement_not_a_mention(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Bladder scan post-void 40 ml.", kb)
+    assert parsed.to_confirm == []
+    assert parsed.case.observations.post_void_residual_ml == 40
+
+
+def test_worst_pain_of_my_life_in_the_leg_is_severe_not_central(kb: KnowledgeBase) -> None:
+    leg = parse_note("Sciatica down the R leg for 10 days, worst pain of my life.", kb)
+    assert "sudden_severe_central_pain" not in {f.id for f in leg.findings}
+    assert "severe_pain" in {f.id for f in leg.findings}
+    back = parse_note("Worst back pain of my life since an hour ago.", kb)
+    assert "sudden_severe_central_pain" in {f.id for f in back.findings}
+
+
+def test_a_relative_speaking_about_another_relative_is_the_patients_story(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Daughter: mum 81 says her left foot went cold and white this afternoon, calf agony", kb)
+    assert parsed.case.age == 81
+    assert parsed.case.red_flags.get("cold_or_pulseless_leg") == "present"
+    assert assess(parsed.case, kb).triage.level == "emergency"
