@@ -85,3 +85,35 @@ def test_a_story_that_names_a_condition_is_answered_by_that_conditions_card(ctx:
     )
     assert classify("Will it ever settle?").qtype == "duration_prognosis"
     assert answer_question(ctx, question).answer_statement_ids[0].startswith("faq:faq_meralgia_outlook")
+
+
+def test_a_long_question_holding_a_cards_own_question_is_answered_by_that_card(ctx: QaContext) -> None:
+    question = (
+        "For a month my sciatica has been ruining my sleep and I'm exhausted at work. What can I do about it at night?"
+    )
+    assert answer_question(ctx, question).answer_statement_ids[0].startswith("faq:faq_sleep")
+
+
+def test_a_report_question_is_not_answered_by_a_card_whose_words_it_merely_holds(ctx: QaContext) -> None:
+    question = (
+        "My MRI report says 'L4-L5 broad-based disc bulge, mild canal narrowing, contact with the traversing L5 "
+        "nerve root'. What does it mean and how is it treated?"
+    )
+    first = answer_question(ctx, question).answer_statement_ids[0]
+    assert not first.startswith(("faq:faq_treatment_overview", "faq:faq_causes", "faq:faq_diagnosis"))
+
+
+def test_a_scan_already_done_is_not_answered_with_whether_to_have_one(ctx: QaContext) -> None:
+    question = (
+        "My scan results came back showing a slipped disc at L5-S1 pressing on the nerve. I've had three months "
+        "of leg pain. Should I ask to see a surgeon now?"
+    )
+    lead = answer_question(ctx, question).answer.split(". ")[0]
+    assert "MRI of the lumbar spine" not in lead and "not recommended" not in lead
+
+
+def test_a_study_leads_with_what_it_found_not_its_title() -> None:
+    from nerveroot.qa.lead import study_finding
+
+    text = "A trial of something (Smith A, Jones B, Patel C, 2019): Spine 2019;44(2):100-8. Pain fell by half."
+    assert study_finding(text) == "A study (Smith A et al., 2019) found: pain fell by half."

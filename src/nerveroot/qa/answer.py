@@ -241,7 +241,9 @@ def _card(
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None
-    return choose_card(ctx.cards, intent, question, coverage, names_match, rule, signals)
+    return choose_card(
+        ctx.cards, intent, question, coverage, names_match, rule, signals, lambda f: ctx.faq_contained(tokens, f)
+    )
 
 
 __all__ = ["KIND_LABEL", "AskSettings", "QaContext", "answer_question", "assemble"]

@@ -134,6 +134,10 @@ class CardIndex:
         order = sorted(fused, key=lambda r: (-fused[r], lex_rank.get(r, len(lex_rank) + 1), r))[:k]
         return [CardHit(r, fused[r], lex_rank.get(r), sem_rank.get(r), sem.get(r, 0.0)) for r in order]
 
+    def answers_main_type(self, faq_id: str, intent: Intent) -> bool:
+        """True when the card answers the question's main (first) type."""
+        return bool(intent.qtypes) and intent.qtypes[0] in self.qtypes.get(faq_id, frozenset())
+
     def agrees(self, faq_id: str, intent: Intent) -> bool:
         """True when the card answers the same type of question (or either side has no type)."""
         card = self.qtypes.get(faq_id) or frozenset({"other"})

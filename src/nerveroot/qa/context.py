@@ -95,6 +95,8 @@ class QaContext:
     """FAQ record id → the words of its drugs' class ('nsaid', 'anti', 'inflammatory' …), minus generic ones."""
     card_conditions: dict[str, frozenset[Key]] = field(default_factory=dict)
     """FAQ record id → the conditions its own title and main question name (a card about stenosis)."""
+    faq_questions: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """FAQ record id → the words of each of its own questions and titles."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -156,6 +158,10 @@ class QaContext:
             card_tests,
             card_classes,
             card_conditions,
+            {
+                rid: tuple(frozenset(tokenize(name)) for name in dict.fromkeys(aliases(record)))
+                for rid, record in kb.entities.get("faqs", {}).items()
+            },
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
@@ -199,6 +205,16 @@ class QaContext:
         """Evidence strength: the best kind of source cited, plus one for a firm guideline stance."""
         best = max((KIND_STRENGTH.get(k, 0) for k in self.kinds(statement)), default=0)
         return best + (statement.stance in ("recommended", "not_recommended"))
+
+    def faq_contained(self, question_tokens: list[str], faq_id: str) -> float:
+        """Share of one of the card's own questions (idf-weighted; the best-held one) that the question holds."""
+        asked = set(question_tokens)
+        best = 0.0
+        for own in self.faq_questions.get(faq_id, ()):
+            total = sum(self.index.idf(t) for t in own)
+            have = sum(self.index.idf(t) for t in own if t in asked)
+            best = max(best, have / total if total else 0.0)
+        return best
 
     def faq_match(
         self,

@@ -43,6 +43,15 @@ _PROFILE = frozenset({"description", "features", "accuracy", "icd10"})
 'what is …', and lead another question only when nothing else in the guidelines section does."""
 
 
+_TEST_DONE = re.compile(
+    r"\b(?:mri|scan|x ?rays?|ct|emg|nerve conduction(?: study| test)?)(?: scan)?(?: report| results?)?\b"
+    r"(?: \w+){0,3}? (?:showed|shows|show|found|finds|revealed|reveals|said|says|say|proved|confirmed|came back|"
+    r"did not|didn t|didnt|report\w*|results?)\b|\b(?:my|the|his|her) (?:mri|scan|x ?ray|ct|emg) (?:results?|report)\b",
+)
+"""A test whose result the question already reports ('my MRI showed a protruding disc', 'the MRI didn't report any
+trapped nerve'): whether to have it is not what is asked."""
+
+
 NOT_VERDICT = frozenset(
     {"dose", "side_effects", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"}
 )
@@ -84,6 +93,9 @@ def direct_answer(
         and (r.statement.kind, r.statement.record_id) in links.specific
     ]
     stances = [r for r in stances if r.fit < NARROW_FIT] or stances  # not 'do not inject for claudication' first
+    test_done = bool(_TEST_DONE.search(normalise(question)))  # 'my MRI showed …': not whether to have the scan
+    if test_done:
+        stances = [r for r in stances if r.statement.kind != "tests"]
     # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
     wh = any(_WH_QUESTION.match(normalise(part)) for part in asked_sentences(question))
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)
@@ -126,21 +138,41 @@ def direct_answer(
     if PLAIN in grouped:
         faq = grouped[PLAIN][0].statement
         return [(first_sentence(faq.text.split(" — ", 1)[-1]), faq)]
-    if GUIDELINES in grouped:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
+    ranked = grouped.get(GUIDELINES, [])
+    kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
+    if test_done:  # what the guidelines and research say beyond the test already done, when they say anything
+        fresh = [r for r in ranked if r.statement.kind != "tests"]
+        rest = [r for r in kept if r.statement.kind != "tests"]
+        ranked, kept = (fresh, rest) if fresh or rest else (ranked, kept)
+    if ranked:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
         # what a thing is answers 'what is …', not a question that only mentions it ('a numb patch: is it …')
         asks_what = bool(_WHAT_IS.match(normalise(question)))
-        ranked = grouped[GUIDELINES]
         top = next((r.statement for r in ranked if asks_what or r.statement.field not in _PROFILE), ranked[0].statement)
         return [(stance_sentence(top, verdict=False) if top.stance else first_sentence(top.text), top)]
-    kept = [r for title in order if title != SEEK_CARE for r in grouped[title]]
     described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
     if described:  # what a named thing is, in two sentences
         statement = described[0].statement
         return [(" ".join(SENTENCE_END.split(statement.text)[:2]), statement)]
     if kept:
         statement = kept[0].statement
+        if statement.kind == "sources":  # a study: what it found, not its title and journal
+            return [(study_finding(statement.text), statement)]
         return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
+
+
+_JOURNAL_REF = re.compile(r"^[^.]{0,80}\b(?:19|20)\d\d\b[^.]{0,40}[;:(][^.]{0,40}\.\s+")
+"""A journal reference opening a study summary ('BMJ 2008;336:1355-8. ')."""
+
+
+def study_finding(text: str) -> str:
+    """The finding of a study statement ('Title (Authors, Year): Journal ref. Finding…'), with who found it."""
+    head, _, notes = text.partition("): ")
+    authors, _, year = head.rsplit(" (", 1)[-1].rpartition(", ")
+    first = authors.split(",")[0].split(";")[0]
+    who = f"{first} et al., {year}" if first != authors else f"{authors}, {year}"
+    finding = first_sentence(_JOURNAL_REF.sub("", notes, count=1)) if notes else first_sentence(text)
+    return f"A study ({who}) found: {finding[:1].lower()}{finding[1:]}" if notes else finding
 
 
 def _warning_about(ctx: QaContext, warnings: list[Ranked], links: Links, question: str) -> Statement | None:

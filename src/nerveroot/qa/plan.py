@@ -75,6 +75,10 @@ class CardRule:
     coverage_population: float = 0.1
     """Enough for a card written for the population the question names (pregnancy, running …) that answers the
     same type of question: the population and the type are two signals beside the shared words."""
+    contained_top: float = 0.6
+    """Enough of one of the card's own questions (idf-weighted) found in a long question, for the best-ranked card
+    when it answers the question's main type ('… wrecking my sleep … what helps at night?' holds 'sleep with
+    sciatica')."""
     candidates: int = 4
 
 
@@ -86,11 +90,13 @@ def choose_card(
     names_match: Callable[[str], bool],
     rule: CardRule | None = None,
     signals: str = "fused",
+    contained: Callable[[str], float] | None = None,
 ) -> str | None:
     """The FAQ card that answers the question, or None.
 
     ``coverage(faq_id)``: share of the question the card's own questions hold; ``names_match(faq_id)``: False
-    when the question names a drug, test, treatment or condition the card does not mention."""
+    when the question names a drug, test, treatment or condition the card does not mention; ``contained(faq_id)``:
+    share of the card's best-held own question that the question holds."""
     rule = rule or CardRule()
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
     # a card written for the population the question names (pregnancy, running …) comes before general ones
@@ -104,6 +110,14 @@ def choose_card(
         if agree and cards.for_population(hit.faq_id, question):
             floor = min(floor, rule.coverage_population)
         if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
+            return hit.faq_id
+        if (
+            n == 0
+            and hit.lexical_rank == 1
+            and cards.answers_main_type(hit.faq_id, intent)
+            and contained
+            and contained(hit.faq_id) >= rule.contained_top
+        ):
             return hit.faq_id
         if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
             return hit.faq_id
