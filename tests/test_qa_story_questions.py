@@ -117,3 +117,8 @@ def test_a_study_leads_with_what_it_found_not_its_title() -> None:
 
     text = "A trial of something (Smith A, Jones B, Patel C, 2019): Spine 2019;44(2):100-8. Pain fell by half."
     assert study_finding(text) == "A study (Smith A et al., 2019) found: pain fell by half."
+
+
+def test_a_symptoms_definition_does_not_lead_a_question_that_only_mentions_it(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "It hurts deep in my buttock when I sit in the car. Could it be piriformis syndrome?")
+    assert not answer.answer_statement_ids[0].startswith("finding:")

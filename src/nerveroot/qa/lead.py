@@ -144,12 +144,19 @@ def direct_answer(
         fresh = [r for r in ranked if r.statement.kind != "tests"]
         rest = [r for r in kept if r.statement.kind != "tests"]
         ranked, kept = (fresh, rest) if fresh or rest else (ranked, kept)
+    # what a thing is answers 'what is …', not a question that only mentions it ('a numb patch: is it …')
+    asks_what = bool(_WHAT_IS.match(normalise(question)))
+    ranked = [r for r in ranked if asks_what or r.statement.kind != "findings"] or ranked
     if ranked:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
-        # what a thing is answers 'what is …', not a question that only mentions it ('a numb patch: is it …')
-        asks_what = bool(_WHAT_IS.match(normalise(question)))
         top = next((r.statement for r in ranked if asks_what or r.statement.field not in _PROFILE), ranked[0].statement)
         return [(stance_sentence(top, verdict=False) if top.stance else first_sentence(top.text), top)]
-    described = [r for r in kept if r.statement.field == "description" and r.tier == 0]
+    described = [
+        r
+        for r in kept
+        if r.statement.field == "description" and r.tier == 0 and (asks_what or r.statement.kind != "findings")
+    ]  # a symptom's definition ('anterior thigh pain: pain over the front of the thigh') answers only 'what is'
+    # then what a named condition or treatment is or does, before a symptom's definition, before a study
+    kept = sorted(kept, key=lambda r: 0 if asks_what else {"findings": 1, "sources": 2}.get(r.statement.kind, 0))
     if described:  # what a named thing is, in two sentences
         statement = described[0].statement
         return [(" ".join(SENTENCE_END.split(statement.text)[:2]), statement)]
@@ -157,6 +164,10 @@ def direct_answer(
         statement = kept[0].statement
         if statement.kind == "sources":  # a study: what it found, not its title and journal
             return [(study_finding(statement.text), statement)]
+        if statement.field == "features":  # a condition: what tells it apart, not its typical age
+            name, _, rest = statement.text.partition(" — ")
+            telling = rest.rpartition("telling features: ")[2]
+            return [(f"{name}: {telling[:1].upper()}{telling[1:]}", statement)]
         return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
 
