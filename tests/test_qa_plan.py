@@ -71,7 +71,12 @@ def test_out_of_scope_questions_are_declined(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What does a reduced knee jerk mean?", "Does L4 pain go down to the knee?", "Is sciatica worse at night?"],
+    [
+        "What does a reduced knee jerk mean?",
+        "Does L4 pain go down to the knee?",
+        "Is sciatica worse at night?",
+        "The pain shoots below my knee but the surgeon blames my hip. Can a hip do that?",
+    ],
 )
 def test_lumbar_questions_naming_the_knee_stay_in_scope(question: str) -> None:
     assert check_scope(question).in_scope

@@ -41,12 +41,15 @@ OTHER_CONDITIONS: tuple[str, ...] = (
 )
 """Other problems a drug or a leg symptom may be asked about, and sports; declined unless the question also names the
 lumbar spine or its nerve roots (a knee-jerk or 'pain to the knee' question, a footballer's sciatica or chest pain going
-through to the back stay in scope)."""
+through to the back stay in scope; so does pain told as going below the knee)."""
 
 ANCHORS = re.compile(
     r"\b(back|lumbar|lumbosacral|spine|spinal|disc|disk|sciatica|sciatic|radicul\w*|nerve roots?|trapped nerve|"
-    r"pinched nerve|nerve pain|l[1-5]|s1|stenosis|herniat\w*|slipped|femoral|quadriceps|knee jerk|reflex\w*)\b"
+    r"pinched nerve|nerve pain|l[1-5]|s1|stenosis|herniat\w*|slipped|femoral|quadriceps|knee jerk|reflex\w*|"
+    r"(?:below|past|beyond|under|down to|down past) (?:the |my |his |her )?knees?)\b"
 )
+"""Words that keep a question naming another problem in scope: the lumbar spine, its roots, and leg pain told as going
+below the knee (the sciatica definition)."""
 INSTRUCTIONS = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|guidelines|sources|above|previous)"
     r"|system (override|prompt)|developer mode|you are now|pretend (to be|you are)|jailbreak|act as (an?|my)"
