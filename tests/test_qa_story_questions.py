@@ -122,3 +122,13 @@ def test_a_study_leads_with_what_it_found_not_its_title() -> None:
 def test_a_symptoms_definition_does_not_lead_a_question_that_only_mentions_it(ctx: QaContext) -> None:
     answer = answer_question(ctx, "It hurts deep in my buttock when I sit in the car. Could it be piriformis syndrome?")
     assert not answer.answer_statement_ids[0].startswith("finding:")
+
+
+@pytest.mark.parametrize("question", ["Is this sciatica?", "Could it be coming from my back?", "Is that sciatica?"])
+def test_asking_which_cause_it_is_is_a_differential(question: str) -> None:
+    assert classify(question).qtype == "x_vs_y"
+
+
+def test_outer_hip_pain_lying_on_it_is_answered_by_the_trochanteric_card(ctx: QaContext) -> None:
+    question = "The outer side of my hip aches and I can't lie on it at night. Is this sciatica?"
+    assert answer_question(ctx, question).answer_statement_ids[0].startswith("faq:faq_trochanteric_vs_sciatica")

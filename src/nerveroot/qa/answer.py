@@ -173,6 +173,10 @@ def _weak(ctx: QaContext, texts: list[str], hits: list[Hit], settings: AskSettin
     return all(max(ctx.index.coverage(t, h.statement) for h in hits[:5]) < settings.min_coverage for t in texts)
 
 
+_WHICH_IS_IT = re.compile(r"\b(?:is|could|might|can) (?:this|it|that)\b", re.IGNORECASE)
+"""'Is this …?', 'could it be …?': a question about what the described complaint is."""
+
+
 STORY_COVERAGE = 0.2
 """Share of a whole question (story and question) that a card chosen from its question sentence alone must hold."""
 
@@ -235,8 +239,15 @@ def _card(
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
         other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
         named_other = other & links.specific or ctx.cards.for_population(faq_id, question)
-        if other and RADICULAR_WORDS & set(tokens) and not named_other:
-            return False  # 'how does sciatica usually go' is not answered by the card on stenosis
+        # 'how does sciatica usually go' is not answered by the card on stenosis; but 'is this sciatica?' after a
+        # description that names no other condition may be answered by the card on what else it could be
+        open_differential = (
+            intent.asks("x_vs_y")
+            and _WHICH_IS_IT.search(question) is not None
+            and not any(k[0] == "conditions" and k not in CORE_CONDITIONS for k in links.specific)
+        )
+        if other and RADICULAR_WORDS & set(tokens) and not named_other and not open_differential:
+            return False
         specific = [k for k in named if k not in CORE_CONDITIONS]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 

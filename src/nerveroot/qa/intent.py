@@ -26,7 +26,10 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
      r"\b(see|use|try|choose|pick|go to) (a |an |the )?[\w-]+ or (a |an |the )?[\w-]+|"
      r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+|or (is it |could it be )?(something|anything) else|"
-     r"rather than|\binstead\b|\bor is it\b"),
+     r"rather than|\binstead\b|\bor is it\b|"
+     # 'is this sciatica?', 'could it be coming from my back?': which of the possible causes it is
+     r"\b(is|could|might|can) (this|it|that) (really |actually |just |still )?(be )?(come from |coming from )?"
+     r"(sciatica|a trapped nerve|a pinched nerve|nerve pain|a slipped disc|(my |the )?(back|spine|hip|nerves?))\b"),
     ("report_meaning", r"\breport\b|my (mri|scan) (says|said|shows|showed|report)|on (my |an |the )?(mri|scan)|"
      r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b|"
      r"what (does|is) (a |an |the )?['\"]?\w+['\"]? (mean|on)"),
