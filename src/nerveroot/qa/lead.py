@@ -165,8 +165,8 @@ def direct_answer(
         if statement.kind == "sources":  # a study: what it found, not its title and journal
             return [(study_finding(statement.text), statement)]
         if statement.field == "features":  # a condition: what tells it apart, not its typical age
-            name, _, rest = statement.text.partition(" — ")
-            telling = rest.rpartition("telling features: ")[2]
+            name, _, profile = statement.text.partition(" — ")
+            telling = profile.rpartition("telling features: ")[2]
             return [(f"{name}: {telling[:1].upper()}{telling[1:]}", statement)]
         return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
