@@ -104,3 +104,33 @@ def test_a_relative_speaking_about_another_relative_is_the_patients_story(kb: Kn
     assert parsed.case.age == 81
     assert parsed.case.red_flags.get("cold_or_pulseless_leg") == "present"
     assert assess(parsed.case, kb).triage.level == "emergency"
+
+
+def test_cancer_with_cord_signs_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = "62M prostate ca 2020. 2/52 mid back pain, legs clumsy, sensory level at T8, reflexes brisk both legs."
+    parsed = parse_note(note, kb)
+    assert parsed.case.red_flags.get("bilateral_leg_symptoms") == "present"
+    assert "cancer_with_deficit" in _rules(kb, note)
+
+
+def test_back_pain_after_a_recent_microdisc_is_read_as_a_spinal_procedure(kb: KnowledgeBase) -> None:
+    note = "2/52 post L5/S1 microdisc, now worsening low back pain and night sweats."
+    assert "infection_high_risk_back_pain" in _rules(kb, note)
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("SLR 45 both sides, reproducing back pain only", "slr_positive", "absent"),
+        ("the straight leg raise didn't hurt at all", "slr_positive", "absent"),
+        ("legs heavy and achy when walking, eases when she sits down", "neurogenic_claudication", "present"),
+        ("he is confused, hot and shaking", "fever", "present"),
+    ],
+)
+def test_verdicts_told_in_other_words(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert status in {s for s, _ in _readings(kb, note, finding)}
+
+
+def test_a_relative_writing_is_the_speaker_not_family_history(kb: KnowledgeBase) -> None:
+    parsed = parse_note("Son writing: Mum (82) fell this morning, now can't weight bear.", kb)
+    assert parsed.case.age == 82

@@ -195,14 +195,20 @@ TEST_POSITIVE = re.compile(
     r"brings? on|brought on|recreat\w*|caus\w* (?:leg |buttock |thigh |calf |radicular )?pain|"
     r"(?:unable|inability|could ?n['’]?t|could not|can['’]?t|cannot|did ?n['’]?t|did not) (?:to )?tolerate|"
     r"(?:poorly |not )tolerated|(?:made|makes|sent|sends) (?:it|the pain|pain|me|my \w+) (?:\w+ )?(?:shoot\w*|"
-    r"worse|hurt|flare|radiate\w*|go down)|shot (?:down|into|pain))\b"
+    r"worse|hurt|flare|radiate\w*|go down)|shot (?:down|into|pain)|(?:nearly|almost) (?:hit|went through) the "
+    r"(?:ceiling|roof))\b"
     r"|\+ve\b|(?:(?<=\s)|^)\+(?=\s|$|[,.;])(?!\s+[a-z][\w-]*\s+(?:neg\w*|-ve|pos\w*|\+ve|normal|nad)\b)",
     re.IGNORECASE,
 )
 """A bare "+" between two tests joins them ("FADIR + FABER neg": both negative); it is a result only at the end."""
 TEST_NEGATIVE = re.compile(
     r"\b(?:negative|neg|normal|unremarkable|full|pain-?free|painless|no pain|non-?tender|not tender|nil|nad|"
-    r"no (?:leg |radicular |buttock |thigh )?(?:pain|symptoms))\b|-ve\b"
+    r"no (?:leg |radicular |buttock |thigh )?(?:pain|symptoms)|"
+    r"(?:did ?n['’]?t|did not|does ?n['’]?t|does not|was ?n['’]?t|was not) (?:\w+ )?"
+    r"(?:hurt|cause (?:\w+ )?pain|bother)|"
+    r"(?:reproduc\w*|provok\w*|elicit\w*|caus\w*|bring\w* on) (?:(?:low |lower )?back|lumbar|(?-i:LBP)) "
+    r"(?:pain )?only)\b"
+    r"|-ve\b"
     r"|\bnon-?$",
     re.IGNORECASE,
 )
