@@ -134,3 +134,14 @@ def test_verdicts_told_in_other_words(kb: KnowledgeBase, note: str, finding: str
 def test_a_relative_writing_is_the_speaker_not_family_history(kb: KnowledgeBase) -> None:
     parsed = parse_note("Son writing: Mum (82) fell this morning, now can't weight bear.", kb)
     assert parsed.case.age == 82
+
+
+def test_left_as_a_verb_is_not_a_side(kb: KnowledgeBase) -> None:
+    assert ("present", "right") in _readings(kb, "The operation left me with a drop foot on the right.", "foot_drop")
+    assert ("present", "right") in _readings(kb, "I was left with foot drop on the right side", "foot_drop")
+
+
+def test_leg_reflexes_named_together_are_both_reduced(kb: KnowledgeBase) -> None:
+    note = "Tone normal, absent reflexes in the legs."
+    assert "present" in {s for s, _ in _readings(kb, note, "patellar_reflex_reduced")}
+    assert "present" in {s for s, _ in _readings(kb, note, "achilles_reflex_reduced")}

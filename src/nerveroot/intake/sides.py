@@ -27,11 +27,22 @@ _LEG_SIDE = re.compile(
 _SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "limb", "foot"})
 
 
+_LEFT_AS_VERB_BEFORE = frozenset(
+    {"was", "were", "been", "be", "is", "are", "being", "got", "get", "gets", "has", "had"}
+)
+_LEFT_AS_VERB_AFTER = frozenset({"with", "behind", "alone", "over", "me", "him", "her", "them", "us"})
+
+
 def _is_adverb(tok: Token) -> bool:
-    """'right' used as an adverb: "right down to my little toe", "all right"."""
+    """'right' used as an adverb ("right down to my little toe", "all right") or 'left' as a verb ("I was left with a
+    drop foot", "it left me with numbness"): not a side."""
+    doc = tok.doc
+    if tok.lower_ == "left":
+        before = doc[tok.i - 1].lower_ if tok.i else ""
+        after = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        return after in _LEFT_AS_VERB_AFTER and (before in _LEFT_AS_VERB_BEFORE or after not in ("with", "over"))
     if tok.lower_ != "right":
         return False
-    doc = tok.doc
     before = doc[tok.i - 1].lower_ if tok.i else ""
     return before == "all" or bool(pt.RIGHT_AS_ADVERB.match(doc.text[tok.idx + len(tok) : tok.idx + len(tok) + 40]))
 
