@@ -145,3 +145,9 @@ def test_leg_reflexes_named_together_are_both_reduced(kb: KnowledgeBase) -> None
     note = "Tone normal, absent reflexes in the legs."
     assert "present" in {s for s, _ in _readings(kb, note, "patellar_reflex_reduced")}
     assert "present" in {s for s, _ in _readings(kb, note, "achilles_reflex_reduced")}
+
+
+def test_no_new_bladder_or_bowel_symptoms_is_a_denial(kb: KnowledgeBase) -> None:
+    note = "Review 2/52: leg pain easing. No new bladder or bowel symptoms."
+    assert {s for s, _ in _readings(kb, note, "bladder_dysfunction")} == {"absent"}
+    assert "present" in {s for s, _ in _readings(kb, "no worse leg pain", "radiating_leg_pain")}

@@ -132,3 +132,9 @@ def test_asking_which_cause_it_is_is_a_differential(question: str) -> None:
 def test_outer_hip_pain_lying_on_it_is_answered_by_the_trochanteric_card(ctx: QaContext) -> None:
     question = "The outer side of my hip aches and I can't lie on it at night. Is this sciatica?"
     assert answer_question(ctx, question).answer_statement_ids[0].startswith("faq:faq_trochanteric_vs_sciatica")
+
+
+def test_pain_that_runs_down_the_leg_is_not_running(ctx: QaContext) -> None:
+    question = "The pain runs down the back of my calf to my heel and I can't rise on tiptoe. Which nerve is it?"
+    first = answer_question(ctx, question).answer_statement_ids[0]
+    assert "l4_running" not in first
