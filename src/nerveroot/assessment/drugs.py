@@ -270,6 +270,7 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
 
 FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
 _POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
+_CKD = _POSITION["ckd"]
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 _PHASE_CODE: dict[Phase, str] = {"acute": "a", "chronic": "c", None: "u"}
@@ -418,9 +419,12 @@ class _DrugParts:
     against_bodies: dict[Phase, str | None]
     cautions: tuple[tuple[Caution, int | None], ...]
     """Each caution with the position in `FACTORS` of its factor (None for CKD: its severity is read by `_applies`)."""
+    ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
+    """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
     notes: dict[tuple[int, Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]
-    doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite]]]
-    """Per ceiling: the capped dose lines, and the cites of the drug, those lines and `basis`, without repeats."""
+    doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
+    """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
+    dose shown (the primary statement's line)."""
     position_cites: tuple[Cite, ...]
     """The cites of the drug's sciatica positions, without repeats."""
 
@@ -452,7 +456,7 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         primary = _primary_statement(drug, kb, jurisdiction).text
         cautions = tuple((c, None if c.factor == "ckd" else _POSITION[c.factor]) for c in drug.cautions)
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).values())
-        found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, positions)
+        found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
     return found
 
 
@@ -507,7 +511,11 @@ def _view(
     statuses = profile.statuses
     for index, (caution, position) in enumerate(parts.cautions):
         if position is None:
-            factor_state, effect = _applies(profile, caution)
+            ckd = (index, statuses[_CKD], profile.egfr_band)
+            found_ckd = parts.ckd.get(ckd)
+            if found_ckd is None:
+                found_ckd = parts.ckd[ckd] = _applies(profile, caution)
+            factor_state, effect = found_ckd
         else:
             factor_state, effect = statuses[position], caution.effect
         if factor_state == "absent":
@@ -516,10 +524,11 @@ def _view(
         safety.append(note)
         if cap is not None:
             basis.append(cap)
-    ceiling = min((b.mg_per_day for b in basis), default=None)
+    ceiling = min([b.mg_per_day for b in basis], default=None)
 
     present = [n for n in safety if n.factor_status == "present"]
     status: OptionStatus
+    dose: str | None
     if any(n.effect in ("contraindicated", "avoid") for n in present):
         status = "contraindicated"
     elif against is not None:
@@ -539,9 +548,9 @@ def _view(
             _add(cited, line.sources)
         for b in parts.basis:
             _add(cited, b.sources)
-        found = parts.doses[ceiling] = (lines, cited)
-    doses, cited = found
-    dose: str | None = next(d.text for d in doses if d.original == parts.primary)
+        primary = next(line.text for line in lines if line.original == parts.primary)
+        found = parts.doses[ceiling] = (lines, cited, primary)
+    doses, cited, dose = found
     if status == "contraindicated":
         dose = None
         reasons = "; ".join(f"{n.factor} ({n.effect})" for n in present if n.effect in ("contraindicated", "avoid"))
