@@ -417,8 +417,9 @@ class _DrugParts:
     basis: tuple[CeilingBasis, ...]
     primary: str
     against_bodies: dict[Phase, str | None]
-    cautions: tuple[tuple[Caution, int | None], ...]
-    """Each caution with the position in `FACTORS` of its factor (None for CKD: its severity is read by `_applies`)."""
+    cautions: tuple[tuple[Caution, int | None, tuple[tuple[tuple[str, str], Cite], ...]], ...]
+    """Each caution with the position in `FACTORS` of its factor (None for CKD: its severity is read by `_applies`)
+    and its cites by (source, locator): those of its note and of any ceiling it sets."""
     ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
     """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
     notes: dict[tuple[int, Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]
@@ -454,7 +455,10 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         phases: tuple[Phase, ...] = (None, "acute", "chronic")
         against = {phase: _against(drug, phase) for phase in phases}
         primary = _primary_statement(drug, kb, jurisdiction).text
-        cautions = tuple((c, None if c.factor == "ckd" else _POSITION[c.factor]) for c in drug.cautions)
+        cautions = tuple(
+            (c, None if c.factor == "ckd" else _POSITION[c.factor], tuple(_add({}, c.sources).items()))
+            for c in drug.cautions
+        )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).values())
         found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
     return found
@@ -463,10 +467,9 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
 def _safety_note(
     parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect
 ) -> tuple[SafetyNote, CeilingBasis | None]:
-    """The note (and any ceiling) of one caution in one state; built once per knowledge base and drug."""
-    found = parts.notes.get((index, state, effect))
-    if found is not None:
-        return found
+    """The note (and any ceiling) of one caution in one state, built and kept in `parts.notes` (once per knowledge
+    base and drug)."""
+    found: tuple[SafetyNote, CeilingBasis | None]
     if state == "unknown":
         note = SafetyNote(
             factor=caution.factor,
@@ -508,8 +511,10 @@ def _view(
     if not basis:
         notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
     safety: list[SafetyNote] = []
+    noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
+    capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
     statuses = profile.statuses
-    for index, (caution, position) in enumerate(parts.cautions):
+    for index, (caution, position, caution_cites) in enumerate(parts.cautions):
         if position is None:
             ckd = (index, statuses[_CKD], profile.egfr_band)
             found_ckd = parts.ckd.get(ckd)
@@ -520,10 +525,15 @@ def _view(
             factor_state, effect = statuses[position], caution.effect
         if factor_state == "absent":
             continue
-        note, cap = _safety_note(parts, index, caution, factor_state, effect)
+        found_note = parts.notes.get((index, factor_state, effect))
+        if found_note is None:
+            found_note = _safety_note(parts, index, caution, factor_state, effect)
+        note, cap = found_note
         safety.append(note)
+        noted.append(caution_cites)
         if cap is not None:
             basis.append(cap)
+            capped.append(caution_cites)
     ceiling = min([b.mg_per_day for b in basis], default=None)
 
     present = [n for n in safety if n.factor_status == "present"]
@@ -560,11 +570,10 @@ def _view(
     if status == "advised_against_for_sciatica":
         notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
-    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the patient-specific ones
-    for b in basis[len(parts.basis) :]:
-        _add(cites, b.sources)
-    for n in safety:
-        _add(cites, n.sources)
+    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the caution ceilings', the notes'
+    for pairs in (*capped, *noted):
+        for key, cite in pairs:
+            cites.setdefault(key, cite)
     _add(cites, parts.position_cites)
     view = {
         "drug_id": drug.id,
