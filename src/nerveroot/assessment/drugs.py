@@ -711,8 +711,10 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
     return group, reader.support[phase], present, checked, name
 
 
-OPTION_CACHE_SIZE = 2048
-"""One entry (the plan form, and the full form once asked for) holds about 13 KB: the cache stays under ~30 MB."""
+OPTION_CACHE_SIZE = 6144
+"""One entry holds about 3 KB, 5 KB once its full form is built (tracemalloc), so the cache stays under ~30 MB. The
+drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
+per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
 
