@@ -696,6 +696,7 @@ class _Option:
         self.order = (_GROUP_ORDER[status], present, status != "option", drug.name)
 
     def full(self) -> DrugOption:
+        """The full option (its lists its own, not the plan form's)."""
         if self._full is None:
             view = {name: list(value) if isinstance(value, list) else value for name, value in self._view.items()}
             self._full = _full(view, self._doses, self._drug)
