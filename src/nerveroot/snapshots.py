@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from nerveroot.loading import long_lived
+
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
 
@@ -75,7 +77,8 @@ def load_or_build(
     path = directory / f"{prefix}{key}.pickle"
     try:
         if path.is_file() and trusted(path):
-            value = pickle.loads(path.read_bytes())
+            with long_lived():
+                value = pickle.loads(path.read_bytes())
             if isinstance(value, kind):
                 return value
     except Exception:

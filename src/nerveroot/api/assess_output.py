@@ -38,13 +38,20 @@ def _item(item: PlanItem) -> dict[str, Any]:
 
 
 def _drug(drug: PlanDrug) -> dict[str, Any]:
+    cautions: list[dict[str, Any]] = []
+    check_first: list[str] = []
+    for note in drug.safety:  # a note's factor is present or unknown (absent ones make no note)
+        if note.factor_status == "present":
+            cautions.append({"factor": note.factor, "effect": note.effect})
+        else:
+            check_first.append(note.factor)
     return {
         "drug_id": drug.drug_id,
         "status": drug.status,
         "dose": drug.dose,
         "ceiling_mg_per_day": drug.ceiling_mg_per_day,
-        "cautions": [{"factor": n.factor, "effect": n.effect} for n in drug.safety if n.factor_status == "present"],
-        "check_first": [n.factor for n in drug.safety if n.factor_status == "unknown"],
+        "cautions": cautions,
+        "check_first": check_first,
     }
 
 
@@ -58,6 +65,10 @@ def summary(
     """The summary form as plain data (see the module docstring)."""
     a = assessment
     suspected = {c for r in a.triage.reasons for c in kb.get("triage_rules", r.rule, TriageRule).suspects}
+    leading: list[DifferentialItem] = []
+    other: list[DifferentialItem] = []
+    for item in a.differential:
+        (leading if _leading(item, suspected) else other).append(item)
     plan = a.plan
     return {
         "form": "summary",
@@ -70,11 +81,9 @@ def summary(
         "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,
         "multi_level": a.multi_level,
-        "differential": [d.model_dump(mode="json") for d in a.differential if _leading(d, suspected)],
+        "differential": [d.model_dump(mode="json") for d in leading],
         "differential_other": [
-            {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability}
-            for d in a.differential
-            if not _leading(d, suspected)
+            {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
         ],
         "workup": a.workup.model_dump(mode="json"),
         "plan": {

@@ -39,4 +39,4 @@ def drug_profile(
     jurisdiction: Annotated[Jurisdiction, Query()] = "UK",
 ) -> list[DrugOption]:
     """Each drug's status, daily ceiling with its basis, capped doses, cautions, positions and citations."""
-    return list(profile_options(SafetyProfile.from_key(key), kb, jurisdiction)[0])
+    return profile_options(SafetyProfile.from_key(key), kb, jurisdiction)

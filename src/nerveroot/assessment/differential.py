@@ -78,11 +78,13 @@ def condition_scores(
 
 @dataclass(frozen=True)
 class _Explained:
-    """A condition's case-independent text: its codes and, per feature, the reason line and its trace entry."""
+    """A condition's case-independent text: its codes, per feature the reason line and its trace entry, and the
+    fit line's opening when the findings fit it well and when poorly (the ratio completes it)."""
 
     cond: Condition
     icd10: tuple[str, ...]
     features: tuple[tuple[str, Status, bool, str, TraceEntry], ...]  # finding, when, for (lr ≥ 1), text, trace
+    fits: tuple[str, str]
 
 
 _EXPLAINED: dict[str, dict[str, _Explained]] = {}
@@ -101,7 +103,15 @@ def _explained(kb: KnowledgeBase, model: Compiled) -> dict[str, _Explained]:
                 text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
                 trace = TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources)
                 features.append((feature.finding, feature.when, feature.lr >= 1, text, trace))
-            found[cm.id] = _Explained(cond, tuple(i.code for i in cond.icd10), tuple(features))
+            if cm.fit_roots:
+                label = "/".join(r.upper() for r in cm.fit_roots)
+                fits = (
+                    f"findings fit the {label} pattern (combined ratio ×",
+                    f"findings fit poorly the {label} pattern (combined ratio ×",
+                )
+            else:
+                fits = ("marked regions match where it usually hurts (ratio ×",) * 2
+            found[cm.id] = _Explained(cond, tuple(i.code for i in cond.icd10), tuple(features), fits)
         _EXPLAINED[kb.content_hash] = found
     return found
 
@@ -138,13 +148,11 @@ def differential(
             (why if favours else against).append(text)
             trace.append(entry)
         ratio = scores.fit[cm.id]
-        if cm.fit_roots:
-            label = "/".join(r.upper() for r in cm.fit_roots)
-            note = f"findings fit the {label} pattern (combined ratio ×{ratio:.2g})"
-        else:
-            note = f"marked regions match where it usually hurts (ratio ×{ratio:.2g})"
         if abs(ratio - 1) > 1e-9:
-            (why if ratio > 1 else against).append(note if ratio > 1 else note.replace("fit", "fit poorly", 1))
+            if ratio > 1:
+                why.append(f"{parts.fits[0]}{ratio:.2g})")
+            else:
+                against.append(f"{parts.fits[1]}{ratio:.2g})")
         items.append(
             DifferentialItem(
                 id=cond.id,

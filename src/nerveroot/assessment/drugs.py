@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -151,19 +152,6 @@ class PlanDrug(_DrugView):
 
     conflict_topics: list[str]
 
-    @classmethod
-    def of(cls, option: DrugOption) -> PlanDrug:
-        """The plan form of a built option (already validated: its lists are copied, not checked again)."""
-        fields: dict[str, Any] = {name: _copy(getattr(option, name)) for name in _VIEW_FIELDS}
-        return cls.model_construct(**fields, conflict_topics=[c.topic for c in option.conflicts])
-
-
-def _copy(value: object) -> object:
-    return list(value) if isinstance(value, list) else value
-
-
-_VIEW_FIELDS = tuple(_DrugView.model_fields)
-
 
 # ---------------------------------------------------------------- dose text reading
 
@@ -282,6 +270,7 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
 
 FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
 _POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
+_CKD = _POSITION["ckd"]
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 _PHASE_CODE: dict[Phase, str] = {"acute": "a", "chronic": "c", None: "u"}
@@ -428,9 +417,15 @@ class _DrugParts:
     basis: tuple[CeilingBasis, ...]
     primary: str
     against_bodies: dict[Phase, str | None]
-    notes: dict[int | None, dict[tuple[Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]]
-    doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite]]]
-    """Per ceiling: the capped dose lines, and the cites of the drug, those lines and `basis`, without repeats."""
+    cautions: tuple[tuple[Caution, int | None, tuple[tuple[tuple[str, str], Cite], ...]], ...]
+    """Each caution with the position in `FACTORS` of its factor (None for CKD: its severity is read by `_applies`)
+    and its cites by (source, locator): those of its note and of any ceiling it sets."""
+    ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
+    """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
+    notes: dict[tuple[int, Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]
+    doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
+    """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
+    dose shown (the primary statement's line)."""
     position_cites: tuple[Cite, ...]
     """The cites of the drug's sciatica positions, without repeats."""
 
@@ -460,19 +455,21 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         phases: tuple[Phase, ...] = (None, "acute", "chronic")
         against = {phase: _against(drug, phase) for phase in phases}
         primary = _primary_statement(drug, kb, jurisdiction).text
+        cautions = tuple(
+            (c, None if c.factor == "ckd" else _POSITION[c.factor], tuple(_add({}, c.sources).items()))
+            for c in drug.cautions
+        )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).values())
-        found = _PARTS[key] = _DrugParts(basis, primary, against, {}, {}, positions)
+        found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
     return found
 
 
 def _safety_note(
     parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect
 ) -> tuple[SafetyNote, CeilingBasis | None]:
-    """The note (and any ceiling) of one caution in one state; built once per knowledge base and drug."""
-    by_state = parts.notes.setdefault(index, {})
-    found = by_state.get((state, effect))
-    if found is not None:
-        return found
+    """The note (and any ceiling) of one caution in one state, built and kept in `parts.notes` (once per knowledge
+    base and drug)."""
+    found: tuple[SafetyNote, CeilingBasis | None]
     if state == "unknown":
         note = SafetyNote(
             factor=caution.factor,
@@ -498,16 +495,15 @@ def _safety_note(
                 label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
             )
         found = (note, cap)
-    by_state[(state, effect)] = found
+    parts.notes[(index, state, effect)] = found
     return found
 
 
-def assess_drug(
-    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK", phase: Phase = None
-) -> DrugOption:
-    """One drug for one safety profile and phase: status, ceiling with reasons, capped doses and sources.
-
-    Assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
+def _view(
+    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction, phase: Phase
+) -> tuple[dict[str, Any], tuple[DoseLine, ...]]:
+    """The fields a drug's full option and its plan form share (`_DrugView`), and its dose lines, for one safety
+    profile and phase; assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
     parts = _parts(kb, drug, jurisdiction)
     against = parts.against_bodies[phase]
     basis = list(parts.basis)
@@ -515,18 +511,34 @@ def assess_drug(
     if not basis:
         notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
     safety: list[SafetyNote] = []
-    for index, caution in enumerate(drug.cautions):
-        factor_state, effect = _applies(profile, caution)
+    noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
+    capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
+    statuses = profile.statuses
+    for index, (caution, position, caution_cites) in enumerate(parts.cautions):
+        if position is None:
+            ckd = (index, statuses[_CKD], profile.egfr_band)
+            found_ckd = parts.ckd.get(ckd)
+            if found_ckd is None:
+                found_ckd = parts.ckd[ckd] = _applies(profile, caution)
+            factor_state, effect = found_ckd
+        else:
+            factor_state, effect = statuses[position], caution.effect
         if factor_state == "absent":
             continue
-        note, cap = _safety_note(parts, index, caution, factor_state, effect)
+        found_note = parts.notes.get((index, factor_state, effect))
+        if found_note is None:
+            found_note = _safety_note(parts, index, caution, factor_state, effect)
+        note, cap = found_note
         safety.append(note)
+        noted.append(caution_cites)
         if cap is not None:
             basis.append(cap)
-    ceiling = min((b.mg_per_day for b in basis), default=None)
+            capped.append(caution_cites)
+    ceiling = min([b.mg_per_day for b in basis], default=None)
 
     present = [n for n in safety if n.factor_status == "present"]
     status: OptionStatus
+    dose: str | None
     if any(n.effect in ("contraindicated", "avoid") for n in present):
         status = "contraindicated"
     elif against is not None:
@@ -546,9 +558,9 @@ def assess_drug(
             _add(cited, line.sources)
         for b in parts.basis:
             _add(cited, b.sources)
-        found = parts.doses[ceiling] = (lines, cited)
-    doses, cited = found
-    dose: str | None = next(d.text for d in doses if d.original == parts.primary)
+        primary = next(line.text for line in lines if line.original == parts.primary)
+        found = parts.doses[ceiling] = (lines, cited, primary)
+    doses, cited, dose = found
     if status == "contraindicated":
         dose = None
         reasons = "; ".join(f"{n.factor} ({n.effect})" for n in present if n.effect in ("contraindicated", "avoid"))
@@ -558,31 +570,40 @@ def assess_drug(
     if status == "advised_against_for_sciatica":
         notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
-    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the patient-specific ones
-    for b in basis[len(parts.basis) :]:
-        _add(cites, b.sources)
-    for n in safety:
-        _add(cites, n.sources)
+    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the caution ceilings', the notes'
+    for pairs in (*capped, *noted):
+        for key, cite in pairs:
+            cites.setdefault(key, cite)
     _add(cites, parts.position_cites)
-    # every field is built here from typed knowledge-base models: constructed without a second validation pass
-    return DrugOption.model_construct(
-        drug_id=drug.id,
-        name=drug.name,
-        drug_class=drug.drug_class,
-        route=drug.route,
-        dose_unit=drug.dose_unit,
-        jurisdiction=jurisdiction,
-        status=status,
-        ceiling_mg_per_day=ceiling,
-        ceiling_basis=basis,
-        dose=dose,
-        doses=list(doses),
-        safety=safety,
-        positions=list(drug.sciatica_positions),
-        conflicts=list(drug.conflicts),
-        notes=notes,
-        sources=list(cites.values()),
-    )
+    view = {
+        "drug_id": drug.id,
+        "name": drug.name,
+        "drug_class": drug.drug_class,
+        "route": drug.route,
+        "dose_unit": drug.dose_unit,
+        "jurisdiction": jurisdiction,
+        "status": status,
+        "ceiling_mg_per_day": ceiling,
+        "ceiling_basis": basis,
+        "dose": dose,
+        "safety": safety,
+        "positions": list(drug.sciatica_positions),
+        "notes": notes,
+        "sources": list(cites.values()),
+    }
+    return view, doses
+
+
+def _full(view: dict[str, Any], doses: tuple[DoseLine, ...], drug: Drug) -> DrugOption:
+    # every field is built from typed knowledge-base models: constructed without a second validation pass
+    return DrugOption.model_construct(**view, doses=list(doses), conflicts=list(drug.conflicts))
+
+
+def assess_drug(
+    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK", phase: Phase = None
+) -> DrugOption:
+    """One drug for one safety profile and phase: status, ceiling with reasons, capped doses and sources."""
+    return _full(*_view(profile, kb, drug, jurisdiction, phase), drug)
 
 
 def support_rank(positions: list[Position], phase: Phase) -> int:
@@ -603,109 +624,146 @@ def support_rank(positions: list[Position], phase: Phase) -> int:
     return min(indirect, default=_RANK_NONE)
 
 
-def option_order(option: _DrugView, phase: Phase) -> tuple[int, int, bool, bool, str]:
-    """The one order of drug options (engine, care plan, web summary, reports): offered before advised against
-    before unsuitable; then by support for this phase; at the same support, a drug with none of this patient's
-    cautions present before one with a present caution (bleeding, kidney, ...), then an option before one needing
-    a check; then by name."""
-    present = any(n.factor_status == "present" for n in option.safety)
-    return (
-        _GROUP_ORDER[option.status],
-        support_rank(option.positions, phase),
-        present,
-        option.status != "option",
-        option.name,
-    )
-
-
 def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
     """Every drug in the knowledge base assessed for this case, most usable first."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[0])
+    return profile_options(SafetyProfile.of(case), kb, jurisdiction)
 
 
 def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
     """The drug options of `drug_options` in the shorter form a care plan carries."""
-    return list(profile_options(SafetyProfile.of(case), kb, jurisdiction)[1])
+    return [option.plan for option in _profile(SafetyProfile.of(case), kb, jurisdiction)]
 
 
-OPTION_CACHE_SIZE = 2048
-"""One entry (the full option and its plan form) holds about 13 KB, so the cache stays under ~30 MB."""
-_OPTIONS: OrderedDict[tuple[object, ...], tuple[DrugOption, PlanDrug]] = OrderedDict()
-_READS: dict[str, tuple[tuple[Drug, tuple[int, ...], bool], ...]] = {}
+def profile_options(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
+    """Every drug's full option for one safety profile (with its phase), most usable first."""
+    return [option.full() for option in _profile(profile, kb, jurisdiction)]
 
 
-def _reads(kb: KnowledgeBase) -> tuple[tuple[Drug, tuple[int, ...], bool], ...]:
-    """Per drug: the positions in `FACTORS` of its caution factors and whether it has a CKD caution."""
-    if kb.content_hash not in _READS:
-        _READS[kb.content_hash] = tuple(
-            (drug, tuple(_POSITION[c.factor] for c in drug.cautions), any(c.factor == "ckd" for c in drug.cautions))
-            for drug in kb.all("drugs", Drug)
-        )
-    return _READS[kb.content_hash]
+@dataclass(frozen=True)
+class _Reader:
+    """What one drug's cached option and its rank read, built once per knowledge base."""
+
+    drug: Drug
+    reads: Callable[[tuple[Status, ...]], object]
+    """The statuses of the drug's caution factors, taken from a profile's statuses."""
+    ckd: bool
+    """Whether it has a CKD caution (then the eGFR band matters)."""
+    phased: bool
+    """Whether the advice against it differs between the acute and chronic phase."""
+    support: dict[Phase, int]
+    """`support_rank` per phase."""
 
 
-def _phased(kb: KnowledgeBase, drug: Drug) -> bool:
-    """Whether the advice against the drug differs between the acute and chronic phase."""
-    parts = _parts(kb, drug, "UK")
-    return parts.against_bodies["acute"] != parts.against_bodies["chronic"]
+_READERS: dict[str, tuple[_Reader, ...]] = {}
 
 
-def _option(
-    profile: SafetyProfile,
-    kb: KnowledgeBase,
-    drug: Drug,
-    reads: tuple[int, ...],
-    ckd: bool,
-    jurisdiction: Jurisdiction,
-    phase: Phase,
-) -> tuple[DrugOption, PlanDrug]:
+def _no_reads(statuses: tuple[Status, ...]) -> tuple[()]:
+    return ()
+
+
+def _readers(kb: KnowledgeBase) -> tuple[_Reader, ...]:
+    found = _READERS.get(kb.content_hash)
+    if found is None:
+        readers = []
+        for drug in kb.all("drugs", Drug):
+            positions = [_POSITION[c.factor] for c in drug.cautions]
+            against = _parts(kb, drug, "UK").against_bodies
+            readers.append(
+                _Reader(
+                    drug,
+                    itemgetter(*positions) if positions else _no_reads,
+                    any(c.factor == "ckd" for c in drug.cautions),
+                    against["acute"] != against["chronic"],
+                    {phase: support_rank(drug.sciatica_positions, phase) for phase in (None, "acute", "chronic")},
+                )
+            )
+        found = _READERS[kb.content_hash] = tuple(readers)
+    return found
+
+
+class _Option:
+    """One drug's option for every profile that agrees on what the drug reads: the plan form, built at once, and
+    the full form, built from the same fields when first asked for."""
+
+    __slots__ = ("_doses", "_drug", "_full", "_view", "order", "plan")
+
+    def __init__(self, view: dict[str, Any], doses: tuple[DoseLine, ...], drug: Drug) -> None:
+        self._view, self._doses, self._drug = view, doses, drug
+        self._full: DrugOption | None = None
+        self.plan = PlanDrug.model_construct(**view, conflict_topics=[c.topic for c in drug.conflicts])
+        status: OptionStatus = view["status"]
+        present = any(n.factor_status == "present" for n in view["safety"])
+        self.order = (_GROUP_ORDER[status], present, status != "option", drug.name)
+
+    def full(self) -> DrugOption:
+        """The full option (its lists its own, not the plan form's)."""
+        if self._full is None:
+            view = {name: list(value) if isinstance(value, list) else value for name, value in self._view.items()}
+            self._full = _full(view, self._doses, self._drug)
+        return self._full
+
+
+def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, bool, bool, str]:
+    """The one order of drug options (engine, care plan, web summary, reports): offered before advised against
+    before unsuitable; then by support for this phase; at the same support, a drug with none of this patient's
+    cautions present before one with a present caution (bleeding, kidney, ...), then an option before one needing
+    a check; then by name."""
+    group, present, checked, name = option.order
+    return group, reader.support[phase], present, checked, name
+
+
+OPTION_CACHE_SIZE = 6144
+"""One entry holds about 3 KB, 5 KB once its full form is built (tracemalloc), so the cache stays under ~30 MB. The
+drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
+per patient, come and go."""
+_OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
+
+
+def _option(profile: SafetyProfile, kb: KnowledgeBase, reader: _Reader, jurisdiction: Jurisdiction) -> _Option:
     """One drug's option for a profile and phase, cached on what it reads: the statuses of the drug's own caution
-    factors (and CKD severity when it has a CKD caution), and the phase only for a drug whose advice differs by
+    factors (and the eGFR band when it has a CKD caution), and the phase only for a drug whose advice differs by
     phase. The least recently used of `OPTION_CACHE_SIZE` entries goes."""
-    statuses = profile.statuses
+    drug = reader.drug
+    phase = profile.phase if reader.phased else None
     key = (
         kb.content_hash,
         drug.id,
         jurisdiction,
-        tuple(statuses[i] for i in reads),
-        profile.egfr_band if ckd else None,
-        phase if _phased(kb, drug) else None,
+        reader.reads(profile.statuses),
+        profile.egfr_band if reader.ckd else None,
+        phase,
     )
     found = _OPTIONS.get(key)
     if found is not None:
         _OPTIONS.move_to_end(key)
         return found
-    option = assess_drug(profile, kb, drug, jurisdiction, phase if _phased(kb, drug) else None)
-    found = _OPTIONS[key] = (option, PlanDrug.of(option))
+    view, doses = _view(profile, kb, drug, jurisdiction, phase)
+    found = _OPTIONS[key] = _Option(view, doses, drug)
     if len(_OPTIONS) > OPTION_CACHE_SIZE:
         _OPTIONS.popitem(last=False)
     return found
 
 
 PROFILE_CACHE_SIZE = 64
-"""Assembled lists for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
+"""Ranked options for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
 entries than `OPTION_CACHE_SIZE`, so they never keep alive an option the option cache has dropped."""
-_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]] = (
-    OrderedDict()
-)
+_PROFILES: OrderedDict[tuple[str, SafetyProfile, str], tuple[_Option, ...]] = OrderedDict()
 
 
-def profile_options(
-    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
-) -> tuple[tuple[DrugOption, ...], tuple[PlanDrug, ...]]:
-    """Every drug's option for one safety profile (with its phase), most usable first (immutable models, shared
-    between every profile that agrees on the factors a drug reads)."""
-    phase = profile.phase
+def _profile(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction) -> tuple[_Option, ...]:
+    """Every drug's option for one safety profile (with its phase), most usable first (shared between every
+    profile that agrees on the factors a drug reads)."""
     key = (kb.content_hash, profile, jurisdiction)
     found = _PROFILES.get(key)
     if found is not None:
         _PROFILES.move_to_end(key)
         return found
-    pairs = sorted(
-        (_option(profile, kb, drug, reads, ckd, jurisdiction, phase) for drug, reads, ckd in _reads(kb)),
-        key=lambda pair: option_order(pair[0], phase),
+    phase = profile.phase
+    ranked = sorted(
+        ((_option(profile, kb, reader, jurisdiction), reader) for reader in _readers(kb)),
+        key=lambda pair: _rank(pair[0], pair[1], phase),
     )
-    found = _PROFILES[key] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+    found = _PROFILES[key] = tuple(option for option, _ in ranked)
     if len(_PROFILES) > PROFILE_CACHE_SIZE:
         _PROFILES.popitem(last=False)
     return found

@@ -70,18 +70,57 @@ def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high
     return low + (high - low) * len(regions & territory) / len(regions)
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """What the likelihood loop reads from the compiled tables alone, built once per `Compiled`: per finding and
+    status, each root's ratio as a `Counted` (immutable, shared by every case), and per kind of region mark and
+    root, the basis line of its overlap ratio."""
+
+    findings: dict[str, dict[Status, tuple[tuple[tuple[str, str], Counted], ...]]]
+    region_basis: dict[tuple[str, str], str]
+
+
+_COUNTS: dict[int, tuple[Compiled, _Counts]] = {}
+
+
+def _counts(model: Compiled) -> _Counts:
+    hit = _COUNTS.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    known: tuple[Status, ...] = ("present", "absent")  # the statuses a finding's ratios are compiled for
+    findings = {
+        fid: {
+            value: tuple(
+                ((model.category[fid], root), Counted(model.category[fid], fid, model.names[fid], value, lr, basis))
+                for root, (lr, basis) in by_status[value].items()
+            )
+            for value in known
+            if value in by_status
+        }
+        for fid, by_status in model.ratios.items()
+    }
+    region_basis = {
+        (kind, root): f"overlap with the {model.labels[root]} territory ({default.sources[0].source})"
+        for kind, default in model.region_default.items()
+        for root in (model.pain_territory if kind == "pain_region" else model.sensory_territory)
+    }
+    counts = _Counts(findings, region_basis)
+    _COUNTS[id(model)] = (model, counts)
+    return counts
+
+
 def root_likelihoods(
     model: Compiled, status: Mapping[str, Status], pain: set[str], sensory: set[str], named: Iterable[str] = ()
 ) -> Localisation:
     """The numeric core: strongest supporting and opposing ratio per kind of finding, per root (`named`: the roots
     the note names as affected)."""
     candidates: dict[tuple[str, str], list[Counted]] = {}
+    counts = _counts(model)
     for fid, value in status.items():
-        if value in UNASSESSED or fid not in model.ratios:
+        if value in UNASSESSED or fid not in counts.findings:
             continue
-        kind = model.category[fid]
-        for root, (lr, basis) in model.ratios[fid][value].items():
-            candidates.setdefault((kind, root), []).append(Counted(kind, fid, model.names[fid], value, lr, basis))
+        for key, entry in counts.findings[fid][value]:
+            candidates.setdefault(key, []).append(entry)
     for kind, regions, territories in (
         ("pain_region", pain - NONSPECIFIC_REGIONS, model.pain_territory),
         ("sensory_region", sensory - NONSPECIFIC_REGIONS, model.sensory_territory),
@@ -93,7 +132,7 @@ def root_likelihoods(
         name = f"{'pain' if kind == 'pain_region' else 'numbness or tingling'} in {marked}"
         for root, territory in territories.items():
             lr = _region_ratio(regions, territory, default.lr_negative, default.lr_positive)
-            basis = f"overlap with the {model.labels[root]} territory ({default.sources[0].source})"
+            basis = counts.region_basis[kind, root]
             candidates.setdefault((kind, root), []).append(Counted(kind, kind, name, "present", lr, basis))
     for root in sorted(set(named) & model.named.keys()):
         lr, basis = model.named[root]

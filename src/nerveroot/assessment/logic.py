@@ -191,6 +191,11 @@ def _entry(when: Any) -> tuple[Any, Test, tuple[str, ...]]:
     return hit
 
 
+def compiled(when: Any) -> tuple[Test, tuple[str, ...]]:
+    """A condition tree's test and the finding ids under its and/or/not branches, for a caller that keeps them."""
+    return _entry(when)[1:]
+
+
 def evaluate(when: Any, evidence: Evidence, case: Case) -> Truth:
     """Evaluate a condition tree; unknown findings and missing facts give None, never False."""
     return _entry(when)[1](evidence, case)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
-from nerveroot.assessment.logic import evaluate, unknown_findings
+from nerveroot.assessment.logic import Test, compiled
 from nerveroot.assessment.result import NotAssessed, ToConfirm, Triage, TriageReason
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import RedFlag, TriageRule, Urgency
@@ -40,7 +40,8 @@ def _leaves(when: object) -> tuple[str, ...]:
 class _Tables:
     """What triage reads from the knowledge base alone, built once per knowledge base object."""
 
-    rules: tuple[tuple[TriageRule, frozenset[str]], ...]  # each rule with the findings it cites when it fires
+    rules: tuple[tuple[TriageRule, frozenset[str], Test, tuple[str, ...]], ...]
+    """Each rule with the findings it cites when it fires, its compiled condition and the findings it asks about."""
     flags: tuple[tuple[RedFlag, frozenset[str]], ...]
 
 
@@ -52,7 +53,9 @@ def _tables(kb: KnowledgeBase) -> _Tables:
     if hit is not None and hit[0] is kb:
         return hit[1]
     tables = _Tables(
-        rules=tuple((rule, frozenset(_leaves(rule.when))) for rule in kb.all("triage_rules", TriageRule)),
+        rules=tuple(
+            (rule, frozenset(_leaves(rule.when)), *compiled(rule.when)) for rule in kb.all("triage_rules", TriageRule)
+        ),
         flags=tuple((flag, frozenset(flag.findings)) for flag in kb.all("red_flags", RedFlag)),
     )
     _TABLES[id(kb)] = (kb, tables)
@@ -62,11 +65,11 @@ def _tables(kb: KnowledgeBase) -> _Tables:
 def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
     reasons: list[TriageReason] = []
-    open_rules: list[TriageRule] = []
+    open_rules: list[tuple[TriageRule, tuple[str, ...]]] = []
     tables = _tables(kb)
     status = evidence.status
-    for rule, cited in tables.rules:
-        outcome = evaluate(rule.when, evidence, case)
+    for rule, cited, test, asked in tables.rules:
+        outcome = test(evidence, case)
         if outcome is True:
             reasons.append(
                 TriageReason(
@@ -81,7 +84,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
                 )
             )
         elif outcome is None:
-            open_rules.append(rule)
+            open_rules.append((rule, asked))
     reasons.sort(key=lambda r: -ORDER[r.level])
     level: Urgency = reasons[0].level if reasons else "self_care"
     return Triage(
@@ -94,21 +97,23 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
 
 
 def _not_assessed(
-    evidence: Evidence, tables: _Tables, open_rules: list[TriageRule], fired: set[str]
+    evidence: Evidence, tables: _Tables, open_rules: list[tuple[TriageRule, tuple[str, ...]]], fired: set[str]
 ) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
+    status = evidence.status
     could_raise: dict[str, Urgency] = {}
-    for rule in open_rules:
-        for finding in unknown_findings(rule.when, evidence):
-            if ORDER[rule.level] > ORDER[could_raise.get(finding, "self_care")]:
+    for rule, asked in open_rules:
+        order = ORDER[rule.level]
+        for finding in asked:
+            if status.get(finding, "unknown") in UNASSESSED and order > ORDER[could_raise.get(finding, "self_care")]:
                 could_raise[finding] = rule.level
     items = []
     for flag, named in tables.flags:
-        unasked = [f for f in flag.findings if evidence.get(f) in UNASSESSED]
+        unasked = [f for f in flag.findings if status.get(f, "unknown") in UNASSESSED]
         if not unasked or not fired.isdisjoint(named):
             continue
-        raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=lambda u: ORDER[u])
+        raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=ORDER.__getitem__)
         items.append(
             NotAssessed(
                 red_flag=flag.id,
@@ -116,7 +121,7 @@ def _not_assessed(
                 group=flag.group,
                 question=flag.question,
                 findings=unasked,
-                unsure=[f for f in unasked if evidence.get(f) == "unsure"],
+                unsure=[f for f in unasked if status.get(f) == "unsure"],
                 could_raise_to=raise_to,
             )
         )

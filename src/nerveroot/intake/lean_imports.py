@@ -17,6 +17,8 @@ import sys
 from types import ModuleType
 from typing import Any
 
+from nerveroot.loading import long_lived
+
 _SPACY_CLI = ("spacy.cli", "spacy.cli.info")
 _QUICKUMLS = ("quickumls", "quickumls.spacy_component")
 _PYRUSH = "PyRuSH"
@@ -59,8 +61,9 @@ def import_language_libraries() -> None:
         stand_ins[_PYRUSH] = _pyrush()
     sys.modules.update(stand_ins)
     try:
-        import medspacy  # noqa: F401
-        import spacy  # noqa: F401
+        with long_lived():
+            import medspacy  # noqa: F401
+            import spacy  # noqa: F401
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:

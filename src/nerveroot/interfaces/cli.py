@@ -5,23 +5,25 @@ from __future__ import annotations
 import atexit
 
 from nerveroot import regexes
+from nerveroot.loading import long_lived
 
-regexes.preload()  # every pattern compiled from here on, from its saved compiled form (nerveroot.regexes)
-atexit.register(regexes.save)
+with long_lived():  # the command's modules and patterns live until exit (nerveroot.loading)
+    regexes.preload()  # every pattern compiled from here on, from its saved compiled form (nerveroot.regexes)
+    atexit.register(regexes.save)
 
-import typer  # noqa: E402
+    import typer
 
-from nerveroot.interfaces import (  # noqa: E402
-    cli_assess,
-    cli_batch,
-    cli_eval,
-    cli_intake,
-    cli_interview,
-    cli_kb,
-    cli_qa,
-    cli_records,
-    cli_serve,
-)
+    from nerveroot.interfaces import (
+        cli_assess,
+        cli_batch,
+        cli_eval,
+        cli_intake,
+        cli_interview,
+        cli_kb,
+        cli_qa,
+        cli_records,
+        cli_serve,
+    )
 
 app = typer.Typer(
     name="nerveroot",
