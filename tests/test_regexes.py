@@ -17,7 +17,8 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
     """A process that has neither loaded nor saved, with an empty `re` cache."""
     monkeypatch.setattr(regexes, "_state", {"saved": False, "loaded": False})
     monkeypatch.setattr(regexes, "_known", set())
-    monkeypatch.setattr(regexes, "_used", set())
+    monkeypatch.setattr(regexes, "_used", {})
+    monkeypatch.setattr(regexes, "_on_file", {})
     monkeypatch.setattr(re, "_cache", {})
     monkeypatch.setenv("NERVEROOT_SNAPSHOT", "1")
 
@@ -76,3 +77,25 @@ def test_a_file_others_can_write_or_a_broken_one_is_not_read(fresh: None, tmp_pa
     path.chmod(0o600)
     path.write_bytes(b"not marshal data")
     assert regexes.preload(tmp_path) == 0
+
+
+def test_a_save_keeps_other_commands_patterns_and_those_re_evicted(
+    fresh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regexes.preload(tmp_path)
+    for n in range(regexes.NEW_TO_SAVE):
+        re.compile(f"first{n}")
+    monkeypatch.setattr(re, "_cache", regexes._Recording())  # re evicted them all from its bounded cache
+    assert regexes.save(tmp_path)
+
+    monkeypatch.setattr(regexes, "_state", {"saved": False, "loaded": False})
+    monkeypatch.setattr(regexes, "_used", {})
+    monkeypatch.setattr(re, "_cache", {})
+    assert regexes.preload(tmp_path) == regexes.NEW_TO_SAVE  # saved although no longer in re's cache
+    for n in range(regexes.NEW_TO_SAVE):
+        re.compile(f"second{n}")
+    assert regexes.save(tmp_path)
+
+    monkeypatch.setattr(regexes, "_state", {"saved": False, "loaded": False})
+    monkeypatch.setattr(re, "_cache", {})
+    assert regexes.preload(tmp_path) == 2 * regexes.NEW_TO_SAVE  # the other command's patterns kept

@@ -33,7 +33,13 @@ NEW_TO_SAVE = 8
 differ in every process, so they alone never rewrite the file."""
 Key = tuple[type, str | bytes, int]
 _known: set[Key] = set()
-_used: set[Key] = set()
+_used: dict[Key, re.Pattern[Any]] = {}
+"""Each pattern this process looked up or compiled, kept even after `re` evicts it from its bounded cache."""
+MAX_SAVED = 2048
+"""Forms kept on file and put into `re`'s cache at start (more than `re._MAXCACHE`: a later compile evicts only the
+oldest entry, so patterns preloaded beyond that bound stay until then)."""
+_on_file: dict[Key, Form | None] = {}
+"""The forms read from the file, kept in a save so one command does not drop another's patterns."""
 _state = {"saved": False, "loaded": False}
 
 
@@ -42,11 +48,11 @@ class _Recording(dict[Key, "re.Pattern[Any]"]):
 
     def __getitem__(self, key: Key) -> re.Pattern[Any]:
         found = dict.__getitem__(self, key)
-        _used.add(key)
+        _used[key] = found
         return found
 
     def __setitem__(self, key: Key, pattern: re.Pattern[Any]) -> None:
-        _used.add(key)
+        _used[key] = pattern
         dict.__setitem__(self, key, pattern)
 
 
@@ -95,7 +101,8 @@ def preload(cache: Path | None = None) -> int:
         for pattern, flags, form in saved:
             key = (type(pattern), pattern, flags)  # the flags as `re.compile` was given them
             _known.add(key)
-            if form is not None and key not in re._cache and len(re._cache) < re._MAXCACHE:  # type: ignore[attr-defined]
+            _on_file[key] = form
+            if form is not None and key not in re._cache and len(re._cache) < MAX_SAVED:  # type: ignore[attr-defined]
                 re._cache[key] = from_form(*form)  # type: ignore[attr-defined]
                 added += 1
         return added
@@ -104,16 +111,16 @@ def preload(cache: Path | None = None) -> int:
 
 
 def save(cache: Path | None = None) -> bool:
-    """Write the patterns this process used when `NEW_TO_SAVE` were not in the file (once per process); True when
-    written.
-    A run that built the language pipeline saves its last patterns, and the next run, which uses only some of
-    them, saves the ones it used."""
-    cached: dict[Key, re.Pattern[Any]] = re._cache  # type: ignore[attr-defined]
-    if _state["saved"] or not snapshots.enabled() or len(_used - _known) < NEW_TO_SAVE:
+    """Write the patterns this process used when `NEW_TO_SAVE` were not in the file (once per process), with those
+    already on file that it did not use (up to `MAX_SAVED`, this process's first); True when written.
+    Commands use different patterns (`ask` none of the intake's), so each keeps the others' on file."""
+    if _state["saved"] or not snapshots.enabled() or len(_used.keys() - _known) < NEW_TO_SAVE:
         return False
     _state["saved"] = True
     # a pattern whose form does not rebuild equal is listed without one, so it does not ask for a save each run
-    forms = [(key[1], key[2], compiled_form(pattern)) for key, pattern in list(cached.items()) if key in _used]
+    forms = [(key[1], key[2], compiled_form(pattern)) for key, pattern in list(_used.items())]
+    kept = [(key[1], key[2], form) for key, form in _on_file.items() if key not in _used]
+    forms += kept[: max(0, MAX_SAVED - len(forms))]
     path = _path(cache)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
