@@ -151,3 +151,41 @@ def test_no_new_bladder_or_bowel_symptoms_is_a_denial(kb: KnowledgeBase) -> None
     note = "Review 2/52: leg pain easing. No new bladder or bowel symptoms."
     assert {s for s, _ in _readings(kb, note, "bladder_dysfunction")} == {"absent"}
     assert "present" in {s for s, _ in _readings(kb, "no worse leg pain", "radiating_leg_pain")}
+
+
+def test_upper_motor_neurone_signs_with_suspected_cancer_are_cord_compression(kb: KnowledgeBase) -> None:
+    note = "70M, 5 kg wt loss, 3/52 belt-like pain round his chest. Hyperreflexia, numbness below T10."
+    parsed = parse_note(note, kb)
+    assert any(r.result == "brisk" for r in parsed.case.reflexes)
+    assert "cord_compression_suspected" in _rules(kb, note)
+    assert "cord_compression_suspected" not in _rules(kb, "35F LBP 1/52, reflexes brisk and symmetrical, no numbness")
+
+
+def test_barely_passing_water_is_a_bladder_symptom(kb: KnowledgeBase) -> None:
+    assert "present" in {
+        s for s, _ in _readings(kb, "I can barely pass water, hardly anything comes out", "bladder_dysfunction")
+    }
+
+
+def test_a_pair_header_gives_a_spaced_pair_one_value_per_side(kb: KnowledgeBase) -> None:
+    note = "Power R / L: DF 2 / 5, EHL 2 / 5, PF 5 / 5."
+    assert ("present", "right") in _readings(kb, note, "weak_ankle_dorsiflexion")
+    assert ("absent", "left") in _readings(kb, note, "weak_ankle_dorsiflexion")
+    assert "bilateral_leg_symptoms" not in {f.id for f in parse_note(note, kb).findings}
+
+
+def test_the_condition_named_in_a_note_that_answers_the_screen_is_answered(kb: KnowledgeBase) -> None:
+    note = "R foot drop since yesterday, ?CES. Bladder and bowels normal, saddle sensation normal."
+    assert parse_note(note, kb).to_confirm == []
+    assert parse_note("R foot drop since yesterday, ?CES.", kb).to_confirm != []
+
+
+def test_legs_said_to_work_normally_are_not_symptoms(kb: KnowledgeBase) -> None:
+    note = "L sciatica 3/52. I can stand on tiptoe on both legs fine. I pee fine, poo fine."
+    parsed = parse_note(note, kb)
+    assert parsed.case.sides == ["left"] and parsed.to_confirm == []
+    assert parsed.case.red_flags.get("bladder_dysfunction") == "absent"
+    assert (
+        parse_note("both legs feel weak but bladder is okay", kb).case.red_flags.get("bilateral_leg_symptoms")
+        == "present"
+    )

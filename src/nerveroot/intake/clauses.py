@@ -29,3 +29,17 @@ def sign_clause(text: str, start: int, end: int) -> bool:
     clause = _clause(text, start, end)
     full = bool(_FULL_POWER.search(clause)) and not _LESS_POWER.search(clause)
     return full or bool(_SIGN_CLAUSE.search(clause))
+
+
+_WORK_NORMALLY = re.compile(
+    r"(?:(?!\b(?:but|though|although|however|except|weak|numb|ting|pain|ach|hurt|heavy|dead|jelly|wobbl|gave|give|"
+    r"giving|tired|cramp|burn|sore)\w*)[^.;,\n]){0,60}?\b(?:fine|ok|okay|normal(?:ly)?|no problem|"
+    r"without (?:difficulty|problems?)|no trouble|equal(?:ly)?)\b",
+    re.IGNORECASE,
+)
+"""A clause that says both legs work normally ("… on both legs and walk on my heels fine")."""
+
+
+def works_normally(text: str, end: int) -> bool:
+    """The clause after ``end`` says the legs named there work normally ("… on both legs … fine")."""
+    return _WORK_NORMALLY.match(text, end) is not None

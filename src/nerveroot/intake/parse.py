@@ -73,6 +73,7 @@ from nerveroot.assessment.case import (
     Case,
     DrugSafety,
     NamedRoot,
+    ReflexTest,
     RegionMark,
     Side,
     Status,
@@ -159,6 +160,17 @@ _SEVERE_BEFORE = re.compile(
 )
 _WEAK_AFTER = re.compile(r"[^.;\n]{0,50}?\bweak(?:ness)?\b", re.IGNORECASE)
 """A severity word before a list of muscles and the weakness after them: "profound R ankle DF + PF weakness"."""
+
+
+def _reflex_tests(state: ParseState) -> list[ReflexTest]:
+    """Reflexes read with a named reflex, and brisk reflexes read with none ("reflexes brisk", "hyperreflexia"):
+    the knee and ankle jerks brisk on that side, unless that reflex was read there."""
+    tests: dict[tuple[str, Side | None], ReflexTest] = {(r.reflex, r.side): r for r in state.reflexes}
+    for f in state.findings:
+        if f.id == "brisk_reflexes" and f.status == "present" and f.value is None:
+            for reflex in ("patellar", "achilles"):
+                tests.setdefault((reflex, f.side), ReflexTest(reflex=reflex, side=f.side, result="brisk"))
+    return _unsided_last(tests)
 
 
 def _strength_tests(state: ParseState) -> list[StrengthTest]:
@@ -251,7 +263,7 @@ def _case(state: ParseState, extra: dict[str, Any], sides: tuple[Side, ...]) -> 
 
     unique = {
         "strength": _strength_tests(state),
-        "reflexes": _unsided_last({(r.reflex, r.side): r for r in state.reflexes}),
+        "reflexes": _reflex_tests(state),
         "provocative": list({(p.test, p.side): p for p in state.provocative}.values()),
     }
     if state.drug_safety:

@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
-from nerveroot.intake.clauses import sign_clause
+from nerveroot.intake.clauses import sign_clause, works_normally
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import quote_tolerant
@@ -241,6 +241,16 @@ def _read_in_sentence(spec: dict[str, Any] | None, cue: str, findings: list[Pars
     )
 
 
+def _screened(spec: dict[str, Any] | None, cue: str, findings: list[ParsedFinding]) -> bool:
+    """A cue that names the condition ('cauda equina', '?CES') in a note that answers each of the group's screening
+    questions somewhere, present or absent (see the lexicon)."""
+    return bool(
+        spec
+        and re.search(spec["cues"], cue, re.IGNORECASE)
+        and all(any(f.id == fact and f.status in ("present", "absent") for f in findings) for fact in spec["all_of"])
+    )
+
+
 def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, int], bool]) -> list[Unsettled]:
     """Sentences with a red-flag cue that no finding of the cue's group settles.
 
@@ -267,9 +277,15 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                 advice = _advice(text[: cue.start()], text[cue.end() :])
                 if advice or (negation_settles and denied(a, b) and not asserted):
                     continue
-                if group == "cauda_equina" and _BOTH.search(cue.group()) and sign_clause(text, cue.start(), cue.end()):
-                    continue  # "power 5/5 both legs", "ankle jerks absent bilaterally": a sign on both sides
+                if (
+                    group == "cauda_equina"
+                    and _BOTH.search(cue.group())
+                    and (sign_clause(text, cue.start(), cue.end()) or works_normally(text, cue.end()))
+                ):
+                    continue  # "power 5/5 both legs", "ankle jerks absent bilaterally", "both legs fine": not symptoms
                 if _read_in_sentence(groups[group].get("sentence_settles"), cue.group(), findings, base, sent.end_char):
+                    continue
+                if _screened(groups[group].get("screened"), cue.group(), findings):
                     continue
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]

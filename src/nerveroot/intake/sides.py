@@ -10,7 +10,7 @@ from nerveroot.assessment.case import (
     Side,
 )
 from nerveroot.intake import patterns as pt
-from nerveroot.intake.clauses import sign_clause
+from nerveroot.intake.clauses import sign_clause, works_normally
 from nerveroot.intake.state import ParseState, in_scope_of
 
 _LEG_SIDE = re.compile(
@@ -156,8 +156,8 @@ def note_sides(state: ParseState) -> tuple[Side, ...]:
     for mt in _LEG_SIDE.finditer(text):
         if in_scope_of(state.doc, mt.start(), mt.end()) or pt.SPARED.match(text, mt.end()):
             continue  # "the L leg is entirely asymptomatic" is not a symptomatic side
-        if mt.group(3) and sign_clause(text, mt.start(), mt.end()):
-            continue  # "reflexes absent in both legs": a bilateral sign, not bilateral leg symptoms
+        if mt.group(3) and (sign_clause(text, mt.start(), mt.end()) or works_normally(text, mt.end())):
+            continue  # "reflexes absent in both legs", "I can stand on tiptoe on both legs fine": not symptoms
         word = mt.group(1) or mt.group(2) or ""
         sides |= set(pt.BOTH) if mt.group(3) else set(pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS[word])
     for f in state.findings:

@@ -94,10 +94,13 @@ def _valued(doc: Doc, w: _Window, regex: re.Pattern[str], right_first: bool = Tr
     return []
 
 
-def _column_sides(text: str, pos: int) -> tuple[tuple[Side, ...], tuple[Side, ...]] | None:
-    """The sides of a table header earlier on the line of ``pos`` ("Power L (R): …"): plain values, bracketed ones."""
+def _column_sides(
+    text: str, pos: int, header: re.Pattern[str] = pt.SIDE_COLUMNS
+) -> tuple[tuple[Side, ...], tuple[Side, ...]] | None:
+    """The sides of a table header earlier on the line of ``pos`` ("Power L (R): …": plain values, bracketed ones;
+    with ``header`` SIDE_PAIR_HEADER, "Power R / L: …": the first and the second of a pair)."""
     line_start = text.rfind("\n", 0, pos) + 1
-    headers = list(pt.SIDE_COLUMNS.finditer(text, line_start, pos))
+    headers = list(header.finditer(text, line_start, pos))
     if not headers:
         return None
     plain, bracketed = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in headers[-1].groups())
@@ -116,6 +119,9 @@ def _sides_by_value(
     columns = _column_sides(doc.text, values[0]) if values else None
     if columns:
         return [columns[1] if doc.text[:pos].rstrip().endswith("(") else columns[0] for pos in values]
+    pair = _column_sides(doc.text, values[0], pt.SIDE_PAIR_HEADER) if len(values) == 2 else None
+    if pair:
+        return list(pair)
     lo = _left_clause(doc, w, 4).start
     clause = doc[lo : w.right_hi]
     ordered = _ordered_sides(doc[w.left_lo : w.right_hi].text, len(values))
@@ -168,6 +174,9 @@ def _grades(doc: Doc, w: _Window, functional: bool = False) -> list[tuple[int, i
         bare = pt.BARE_GRADE.match(right.text)
         if bare is not None:
             found = [(right.start_char + bare.start(1), right.start_char + bare.end(0), int(bare.group(1)))]
+    spaced = pt.SPACED_PAIR.match(doc.text, found[0][0]) if len(found) == 1 else None
+    if spaced and _column_sides(doc.text, found[0][0], pt.SIDE_PAIR_HEADER):  # "DF 2 / 5" under "R / L:"
+        return [(spaced.start(i), spaced.end(i), int(spaced.group(i))) for i in (1, 2)]
     if found and _column_sides(doc.text, found[0][0]):  # "knee ext 3/5 (5)" under "L (R):": the other side's grade
         other = pt.BRACKETED_GRADE.match(doc.text, found[0][1])
         if other is not None:
