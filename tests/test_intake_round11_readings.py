@@ -189,3 +189,19 @@ def test_legs_said_to_work_normally_are_not_symptoms(kb: KnowledgeBase) -> None:
         parse_note("both legs feel weak but bladder is okay", kb).case.red_flags.get("bilateral_leg_symptoms")
         == "present"
     )
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("back pain spreading bilaterally into the thighs", "bilateral_leg_symptoms"),
+        ("her legs were flaccid", "bilateral_leg_symptoms"),
+        ("a week later the left leg became similarly affected", "bilateral_leg_symptoms"),
+        ("a 3 weeks' history of progressive weakness of the legs", "progressive_weakness"),
+        ("passing urine less often than usual", "bladder_dysfunction"),
+        ("breast adenoCa 2018", "cancer_history"),
+        ("both her feet drop when she walks", "foot_drop"),
+    ],
+)
+def test_more_red_flags_in_unusual_words(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {s for s, _ in _readings(kb, note, finding)}
