@@ -393,3 +393,7 @@ def test_a_lay_saddle_question_is_in_scope_and_warns(ctx: QaContext) -> None:
 )
 def test_a_sport_or_chest_pain_is_in_scope_with_the_back_named(ctx: QaContext, question: str, in_scope: bool) -> None:
     assert check_scope(question, ctx.known_terms).in_scope is in_scope
+
+
+def test_pain_under_the_kneecap_stays_a_knee_question() -> None:
+    assert not check_scope("The pain is right under my knee cap on both knees when I climb stairs. Why?").in_scope

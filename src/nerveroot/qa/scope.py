@@ -46,7 +46,7 @@ through to the back stay in scope; so does pain told as going below the knee).""
 ANCHORS = re.compile(
     r"\b(back|lumbar|lumbosacral|spine|spinal|disc|disk|sciatica|sciatic|radicul\w*|nerve roots?|trapped nerve|"
     r"pinched nerve|nerve pain|l[1-5]|s1|stenosis|herniat\w*|slipped|femoral|quadriceps|knee jerk|reflex\w*|"
-    r"(?:below|past|beyond|under|down to|down past) (?:the |my |his |her )?knees?)\b"
+    r"(?:below|past|beyond|down to|down past) (?:the |my |his |her )?knees?(?! ?caps?))\b"
 )
 """Words that keep a question naming another problem in scope: the lumbar spine, its roots, and leg pain told as going
 below the knee (the sciatica definition)."""
