@@ -99,3 +99,12 @@ def test_a_save_keeps_other_commands_patterns_and_those_re_evicted(
     monkeypatch.setattr(regexes, "_state", {"saved": False, "loaded": False})
     monkeypatch.setattr(re, "_cache", {})
     assert regexes.preload(tmp_path) == 2 * regexes.NEW_TO_SAVE  # the other command's patterns kept
+
+
+def test_a_packed_form_rebuilds_the_same_pattern() -> None:
+    pattern = re.compile(r"(?<!\w)(?P<num>\d+)\s*mg\b", re.IGNORECASE)
+    form = regexes.compiled_form(pattern)
+    assert form is not None
+    packed = regexes._packed(form)
+    assert packed is not None and isinstance(packed[2], bytes)
+    assert regexes.from_form(*packed) == pattern

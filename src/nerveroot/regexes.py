@@ -20,13 +20,16 @@ import os
 import re
 import sys
 import tempfile
+from array import array
 from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
 from nerveroot import snapshots
 
-Form = tuple[str | bytes, int, list[int], int, dict[str, int]]
+Form = tuple[str | bytes, int, list[int] | bytes, int, dict[str, int]]
+"""Pattern, flags, code (on file as packed machine words, read far faster than a list of numbers), groups, names."""
+_WORD = "I" if array("I").itemsize == _sre.CODESIZE else None
 PREFIX = "regexes-"
 NEW_TO_SAVE = 8
 """New patterns that make a save worth it: a few are built from unordered sets (`tokenize`'s string prefixes) and
@@ -36,18 +39,25 @@ _known: set[Key] = set()
 _used: dict[Key, re.Pattern[Any]] = {}
 """Each pattern this process looked up or compiled, kept even after `re` evicts it from its bounded cache."""
 MAX_SAVED = 2048
-"""Forms kept on file and put into `re`'s cache at start (more than `re._MAXCACHE`: a later compile evicts only the
-oldest entry, so patterns preloaded beyond that bound stay until then)."""
+"""Forms kept on file (every command's patterns, more than `re._MAXCACHE`)."""
 _on_file: dict[Key, Form | None] = {}
 """The forms read from the file, kept in a save so one command does not drop another's patterns."""
 _state = {"saved": False, "loaded": False}
 
 
 class _Recording(dict[Key, "re.Pattern[Any]"]):
-    """`re`'s cache, noting each pattern this process looks up or adds, so only those are saved."""
+    """`re`'s cache, noting each pattern this process looks up or adds, so only those are saved; a pattern on file
+    is built from its saved form the first time `re` looks it up, so a command builds only the patterns it uses."""
 
     def __getitem__(self, key: Key) -> re.Pattern[Any]:
-        found = dict.__getitem__(self, key)
+        try:
+            found = dict.__getitem__(self, key)
+        except KeyError:
+            form = _on_file.get(key)
+            if form is None:
+                raise
+            found = from_form(*form)
+            dict.__setitem__(self, key, found)
         _used[key] = found
         return found
 
@@ -70,13 +80,24 @@ def compiled_form(pattern: re.Pattern[Any]) -> Form | None:
     return form if from_form(*form) == pattern else None
 
 
-def from_form(pattern: str | bytes, flags: int, code: list[int], groups: int, index: dict[str, int]) -> re.Pattern[Any]:
+def from_form(
+    pattern: str | bytes, flags: int, code: list[int] | bytes, groups: int, index: dict[str, int]
+) -> re.Pattern[Any]:
     """A pattern from its saved compiled form."""
+    if isinstance(code, bytes):
+        code = array(_WORD or "I", code).tolist()
     names: list[str | None] = [None] * (groups + 1)
     for name, i in index.items():
         names[i] = name
     compiled: re.Pattern[Any] = _sre.compile(pattern, flags, code, groups, index, tuple(names))
     return compiled
+
+
+def _packed(form: Form | None) -> Form | None:
+    """The form with its code packed into machine words for the file (kept as numbers where the sizes differ)."""
+    if form is None or _WORD is None or isinstance(form[2], bytes):
+        return form
+    return (form[0], form[1], array(_WORD, form[2]).tobytes(), form[3], form[4])
 
 
 def _path(cache: Path | None) -> Path:
@@ -85,8 +106,8 @@ def _path(cache: Path | None) -> Path:
 
 
 def preload(cache: Path | None = None) -> int:
-    """Put the saved patterns into `re`'s cache (those not there yet), once per process; returns how many were
-    added."""
+    """Make the saved patterns available to `re`'s cache (built on first lookup), once per process; returns how
+    many have a form."""
     if not snapshots.enabled() or _state["loaded"]:
         return 0
     _state["loaded"] = True
@@ -102,9 +123,7 @@ def preload(cache: Path | None = None) -> int:
             key = (type(pattern), pattern, flags)  # the flags as `re.compile` was given them
             _known.add(key)
             _on_file[key] = form
-            if form is not None and key not in re._cache and len(re._cache) < MAX_SAVED:  # type: ignore[attr-defined]
-                re._cache[key] = from_form(*form)  # type: ignore[attr-defined]
-                added += 1
+            added += form is not None
         return added
     except (OSError, ValueError, TypeError, EOFError, RuntimeError):  # an unreadable file is rewritten later
         return 0
@@ -118,7 +137,7 @@ def save(cache: Path | None = None) -> bool:
         return False
     _state["saved"] = True
     # a pattern whose form does not rebuild equal is listed without one, so it does not ask for a save each run
-    forms = [(key[1], key[2], compiled_form(pattern)) for key, pattern in list(_used.items())]
+    forms = [(key[1], key[2], _packed(compiled_form(pattern))) for key, pattern in list(_used.items())]
     kept = [(key[1], key[2], form) for key, form in _on_file.items() if key not in _used]
     forms += kept[: max(0, MAX_SAVED - len(forms))]
     path = _path(cache)
