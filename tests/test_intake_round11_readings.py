@@ -205,3 +205,18 @@ def test_legs_said_to_work_normally_are_not_symptoms(kb: KnowledgeBase) -> None:
 )
 def test_more_red_flags_in_unusual_words(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert "present" in {s for s, _ in _readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("numbness of both feet and the saddle", "saddle_anaesthesia"),
+        ("her 'saddle' area feels numb", "saddle_anaesthesia"),
+        ("reflexes globally depressed", "achilles_reflex_reduced"),
+        ("depressed lower limb reflexes", "patellar_reflex_reduced"),
+        ("difficulty straightening his leg at the knee", "weak_knee_extension"),
+        ("paralysis of the left gastrocnemius", "weak_ankle_plantarflexion"),
+    ],
+)
+def test_saddle_reflex_and_strength_words(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {s for s, _ in _readings(kb, note, finding)}

@@ -102,8 +102,8 @@ BARE_GRADE = re.compile(
 )
 """A grade written straight after a movement with no "/5": "eversion 4-", "DF R 4+", "EHL 3" (same +/- rule)."""
 WEAK_CUE = re.compile(
-    r"\b(?:weak\w*|paresis|reduced power|power (?:is )?reduced|can['’]?t|cannot|can not|could ?n['’]?t|could not|"
-    r"unable|not able|difficulty|won['’]?t|will not|"
+    r"\b(?:weak\w*|paresis|paraly[sz]\w*|reduced power|power (?:is )?reduced|can['’]?t|cannot|can not|"
+    r"could ?n['’]?t|could not|unable|not able|difficulty|won['’]?t|will not|"
     r"(?:can|could) no longer|no longer able|"
     r"difficult|trouble|struggl\w*|impossible|not possible|poor|give[sn]? way|gives out|drops?|reduced|↓|"
     r"impair\w*|deficits?|wk|wkns|wkness|decreased|diminished|loss of|lost|"

@@ -105,8 +105,9 @@ def expand(pattern: str) -> str:
     return rf"(?<!\w)(?:{quote_tolerant(_expand_raw(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION))})(?!\w)"
 
 
-_QUOTED_SPACE = '(?:["“”’]? ["“”‘]?)'
-"""A space that may have a quotation mark on either side: notes quote the patient's words ('legs "a bit heavy"')."""
+_QUOTED_SPACE = "(?:[\"“”’']? [\"“”‘']?)"
+"""A space that may have a quotation mark on either side, double or single: notes quote the patient's words ('legs "a
+bit heavy"', "her 'saddle' area")."""
 
 
 def quote_tolerant(pattern: str) -> str:
