@@ -220,3 +220,18 @@ def test_more_red_flags_in_unusual_words(kb: KnowledgeBase, note: str, finding: 
 )
 def test_saddle_reflex_and_strength_words(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert "present" in {s for s, _ in _readings(kb, note, finding)}
+
+
+def test_a_leg_that_collapses_is_not_a_faint(kb: KnowledgeBase) -> None:
+    assert "collapse_or_syncope" not in {f.id for f in parse_note("Call reason: 'leg keeps collapsing'", kb).findings}
+    assert "present" in {s for s, _ in _readings(kb, "he collapsed at home with back pain", "collapse_or_syncope")}
+
+
+def test_no_root_is_named_under_a_suspected_limb_ischaemia(kb: KnowledgeBase) -> None:
+    note = "78M, R foot white and cold since this morning, calf agony, numb toes. On no anticoagulant, AF."
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert result.levels[0].root == "none" and result.level_summary.leading == []
+    assert "acute limb ischaemia" in result.level_summary.statement
+    radicular = assess(parse_note("45M L sciatica to the sole 2/52, AJ absent L, SLR 40 L.", kb).case, kb)
+    assert radicular.levels[0].root == "s1"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from nerveroot.assessment.case import Case
+from nerveroot.assessment.compiled import compile_kb
 from nerveroot.assessment.differential import differential
 from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.assessment.instruments import score_odi, score_startback
-from nerveroot.assessment.levels import radicular_features, rank_levels
+from nerveroot.assessment.levels import other_cause_first, radicular_features, rank_levels
 from nerveroot.assessment.localise import explain, localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
-from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry
+from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry, TriageReason
 from nerveroot.assessment.triage import ORDER, triage
 from nerveroot.assessment.usage import noted_not_used
 from nerveroot.assessment.workup import workup
@@ -20,6 +21,21 @@ from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS, Root, TriageRule
 
 MULTI_LEVEL_SHARE = 0.25
+
+
+def non_neural_emergencies(reasons: list[TriageReason], kb: KnowledgeBase) -> list[str]:
+    """The emergency rules that suspect only causes that are not a nerve lesion (acute limb ischaemia, an aortic
+    catastrophe: conditions neither radicular nor copying a root's territory), lower-cased, at most two."""
+    model = compile_kb(kb)
+    non_neural = {c.id for c in model.conditions if not c.radicular and not c.fit_roots}
+    names = (
+        r.name[:1].lower() + r.name[1:]
+        for r in reasons
+        if r.level == "emergency"
+        and (suspects := kb.get("triage_rules", r.rule, TriageRule).suspects)
+        and set(suspects) <= non_neural
+    )
+    return list(dict.fromkeys(names))[:2]
 
 
 def assess(case: Case, kb: KnowledgeBase) -> Assessment:
@@ -59,6 +75,9 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         )
     )
     levels, level_summary = rank_levels(levels, rad, loc, radicular_features(evidence, loc))
+    other_causes = non_neural_emergencies(tri.reasons, kb)
+    if other_causes:
+        levels, level_summary = other_cause_first(levels, level_summary, other_causes)
     instruments: dict[str, Any] = {}
     startback_treatment = None
     if case.odi is not None:

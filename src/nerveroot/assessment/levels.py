@@ -99,6 +99,20 @@ def rank_levels(
     return [*leading, *rest], _summary(radicular, [lv.root for lv in leading], statement)
 
 
+def other_cause_first(
+    levels: list[RootProbability], summary: LevelSummary, suspected: list[str]
+) -> tuple[list[RootProbability], LevelSummary]:
+    """With an emergency suspected whose cause is not a nerve lesion (acute limb ischaemia, an aortic catastrophe), no
+    root is named: its pain, numbness and weakness follow the blood supply, not a dermatome (ESVS 2020), so a root
+    read from them would mislead; the root probabilities are still shown, "not radicular" first."""
+    unnamed = [lv for lv in levels if lv.root == "none"] + [lv for lv in levels if lv.root != "none"]
+    statement = (
+        f"An emergency that is not a nerve lesion is suspected ({', '.join(suspected)}): the leg symptoms may come "
+        "from it rather than a nerve root, so no root is named until it is excluded."
+    )
+    return unnamed, _summary(summary.radicular_probability, [], statement)
+
+
 def _pointed_to(loc: Localisation) -> set[str]:
     """Roots that some recorded finding favours over another root: a counted ratio above 1 that is higher than the
     same finding's ratio for some other root (a ratio shared by every root, such as radiating leg pain, does not
