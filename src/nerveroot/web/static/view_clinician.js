@@ -35,9 +35,14 @@ const FACTORS = {
 };
 export const factorName = (id) => FACTORS[id] || words(id);
 
-/** The leading root if it can be named, else null ("cannot localise"). */
+/** The leading root if it can be named, else null ("cannot localise"): the engine's two-stage summary decides (no
+ * root is named when a root lesion is less likely than not, or under an emergency that is not a nerve lesion). */
 export function leadingRoot(result) {
-  const lead = [...result.levels].sort((a, b) => b.probability - a.probability)[0];
+  const named = result.level_summary ? result.level_summary.leading : null;
+  if (named && !named.length) return null;
+  const lead = named
+    ? result.levels.find((lv) => lv.root === named[0])
+    : [...result.levels].sort((a, b) => b.probability - a.probability)[0];
   if (!lead || lead.root === "none" || lead.probability < LOCALISE_AT) return null;
   return lead.for.some((e) => e.status === "present") ? lead : null;
 }
