@@ -26,8 +26,7 @@ MULTI_LEVEL_SHARE = 0.25
 def non_neural_emergencies(reasons: list[TriageReason], kb: KnowledgeBase) -> list[str]:
     """The emergency rules that suspect only causes that are not a nerve lesion (acute limb ischaemia, an aortic
     catastrophe: conditions neither radicular nor copying a root's territory), lower-cased, at most two."""
-    model = compile_kb(kb)
-    non_neural = {c.id for c in model.conditions if not c.radicular and not c.fit_roots}
+    non_neural = compile_kb(kb).non_neural
     names = (
         r.name[:1].lower() + r.name[1:]
         for r in reasons

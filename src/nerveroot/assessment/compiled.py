@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from nerveroot.knowledge.base import KnowledgeBase
@@ -57,6 +58,12 @@ class Compiled:
     conditions: tuple[ConditionModel, ...]
     named: dict[str, Ratio]  # root → ratio when the note names that root
     root_lesion_tests: frozenset[str]  # findings that weigh a root lesion against any other cause (see below)
+
+    @cached_property
+    def non_neural(self) -> frozenset[str]:
+        """Ranked conditions that are not a nerve lesion: neither radicular nor copying a root's territory (acute
+        limb ischaemia, an aortic catastrophe)."""
+        return frozenset(c.id for c in self.conditions if not c.radicular and not c.fit_roots)
 
 
 def cap(value: float) -> float:

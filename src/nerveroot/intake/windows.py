@@ -103,8 +103,8 @@ def _column_sides(
     headers = list(header.finditer(text, line_start, pos))
     if not headers:
         return None
-    plain, bracketed = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in headers[-1].groups())
-    return (plain, bracketed) if plain != bracketed else None
+    first, second = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in headers[-1].groups())
+    return (first, second) if first != second else None
 
 
 def _sides_by_value(

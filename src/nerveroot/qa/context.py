@@ -117,10 +117,11 @@ class QaContext:
             if len(normalise(name)) > 3
         }
         sources = {s.id: SourceInfo.of(s) for s in kb.sources.values()} | {s.id: s for s in extra_sources}
-        faq_names = {
-            rid: frozenset(t for name in aliases(record) for t in tokenize(name))
+        faq_questions = {
+            rid: tuple(frozenset(tokenize(name)) for name in dict.fromkeys(aliases(record)))
             for rid, record in kb.entities.get("faqs", {}).items()
         }
+        faq_names = {rid: frozenset().union(*own) for rid, own in faq_questions.items()}
         faq_topics = {rid: topics_of(" ".join(aliases(record))) for rid, record in kb.entities.get("faqs", {}).items()}
         index = StatementIndex.from_kb(kb, statements)
         linker = EntityLinker(kb, LAY_TERMS)
@@ -158,10 +159,7 @@ class QaContext:
             card_tests,
             card_classes,
             card_conditions,
-            {
-                rid: tuple(frozenset(tokenize(name)) for name in dict.fromkeys(aliases(record)))
-                for rid, record in kb.entities.get("faqs", {}).items()
-            },
+            faq_questions,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
