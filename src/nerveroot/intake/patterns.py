@@ -34,11 +34,13 @@ SIDE_ORDER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*/\s*{_SIDE}\b(?!\s*/)", re.IGN
 SIDE_COLUMNS = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*\(\s*{_SIDE}\.?\s*\)\s*:", re.IGNORECASE)
 """A table header naming the side of the plain values and, in brackets, of the bracketed ones: "Myotomes L (R): knee
 ext 3/5 (5)" is 3/5 on the left and 5 on the right."""
-SIDE_PAIR_HEADER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*/\s*{_SIDE}\.?\s*:", re.IGNORECASE)
+SIDE_PAIR_HEADER = re.compile(rf"(?<![\w/]){_SIDE}\.?\s*[/|]\s*{_SIDE}\.?\s*:", re.IGNORECASE)
 """A table header naming the two sides in order ("Power R / L:"): a value pair after it is one per side."""
-SPACED_PAIR = re.compile(r"([0-5])\s*[+-]?\s+/\s+([0-5])\s*[+-]?(?!\s*/|\d)")
-"""Two grades written 'a / b' with spaces under a SIDE_PAIR_HEADER ("DF 2 / 5": 2 on the first side, 5 on the
-second), not one grade out of five."""
+SIDE_PAIR_LINE = re.compile(rf"^[^\d\n]*?(?<![\w/]){_SIDE}\.?[ \t]*[/|][ \t]*{_SIDE}\.?[ \t]*:?[ \t]*$", re.IGNORECASE)
+"""The same header on a line of its own above the table's rows ("Myotomes  R | L")."""
+SPACED_PAIR = re.compile(r"([0-5])\s*[+-]?(?:\s+/\s+|[ \t]*\|[ \t]*)([0-5])\s*[+-]?(?!\s*/|\d)")
+"""Two grades written 'a / b' with spaces (or 'a | b') under a side-pair header ("DF 2 / 5": 2 on the first side, 5
+on the second), not one grade out of five."""
 BRACKETED_GRADE = re.compile(r"\s*\(\s*([0-5])\s*[+-]?\s*(?:/\s*5)?\s*\)")
 """The other side's grade in brackets straight after a grade, under a SIDE_COLUMNS header."""
 SIDE_RESPECTIVELY = re.compile(

@@ -11,7 +11,7 @@ from nerveroot.assessment.case import (
 )
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.clauses import sign_clause, works_normally
-from nerveroot.intake.state import ParseState, in_scope_of
+from nerveroot.intake.state import ParseState, historical_here, in_scope_of
 
 _LEG_SIDE = re.compile(
     r"\b(left|right|(?-i:L|R))(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|"
@@ -154,8 +154,12 @@ def note_sides(state: ParseState) -> tuple[Side, ...]:
     sides: set[Side] = set()
     text = state.doc.text
     for mt in _LEG_SIDE.finditer(text):
-        if in_scope_of(state.doc, mt.start(), mt.end()) or pt.SPARED.match(text, mt.end()):
-            continue  # "the L leg is entirely asymptomatic" is not a symptomatic side
+        if (
+            in_scope_of(state.doc, mt.start(), mt.end())
+            or historical_here(state.doc, mt.start(), mt.end())
+            or pt.SPARED.match(text, mt.end())
+        ):
+            continue  # "the L leg is entirely asymptomatic", "PMH: L sciatica 2019": not a symptomatic side now
         if mt.group(3) and (sign_clause(text, mt.start(), mt.end()) or works_normally(text, mt.end())):
             continue  # "reflexes absent in both legs", "I can stand on tiptoe on both legs fine": not symptoms
         word = mt.group(1) or mt.group(2) or ""

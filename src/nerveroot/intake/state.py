@@ -248,6 +248,15 @@ def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING
     return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
 
 
+def historical_here(doc: Doc, start: int, end: int) -> bool:
+    """True when a past-history modifier covers [start, end) as it covers a body region ("PMH: L sciatica 2019")."""
+    span = doc.char_span(start, end, alignment_mode="expand", label="REGION")
+    graph = doc._.context_graph
+    return bool(
+        span is not None and graph and any(m.category == "HISTORICAL" and m.modifies(span) for m in graph.modifiers)
+    )
+
+
 def denied_here(doc: Doc, start: int, end: int) -> bool:
     """True when a negation covers [start, end): one before the words reaches along a list ("no numbness in L4, L5
     or S1"), one after them only within their own comma item ("↓ sens S1 derm L, AJ absent L" denies the ankle jerk

@@ -101,10 +101,31 @@ def _column_sides(
     with ``header`` SIDE_PAIR_HEADER, "Power R / L: …": the first and the second of a pair)."""
     line_start = text.rfind("\n", 0, pos) + 1
     headers = list(header.finditer(text, line_start, pos))
-    if not headers:
+    found = headers[-1] if headers else None
+    if found is None and header is pt.SIDE_PAIR_HEADER:
+        found = _header_above(text, line_start)
+    if found is None:
         return None
-    first, second = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in headers[-1].groups())
+    first, second = (pt.SIDE_WORDS.get(g.lower()) or pt.SIDE_LETTERS[g.upper()] for g in found.groups())
     return (first, second) if first != second else None
+
+
+def _header_above(text: str, line_start: int, max_rows: int = 15) -> re.Match[str] | None:
+    """A side-pair header line above a table row ("Myotomes  R | L" over "hip flex  5 | 4"), reached only through
+    rows that hold values; a blank line or a line of words ends the table."""
+    end = line_start - 1
+    for _ in range(max_rows):
+        if end < 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        header = pt.SIDE_PAIR_LINE.match(line)
+        if header is not None:
+            return header
+        if not re.search(r"\d", line):
+            return None
+        end = start - 1
+    return None
 
 
 def _sides_by_value(

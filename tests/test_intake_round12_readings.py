@@ -1,0 +1,84 @@
+"""Readings met in the twelfth round (7 Dec 2026: notes typed as users type them and blind outside material): each a
+general pattern, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def _readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
+    return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
+
+
+def test_having_to_stand_still_is_relief_by_standing(kb: KnowledgeBase) -> None:
+    note = "after 200 yards his calves seize up and he has to stop and stand still for a minute"
+    assert ("present", None) in _readings(kb, note, "calf_pain_relieved_by_standing_still")
+
+
+def test_absent_foot_pulses_favour_arterial_claudication(kb: KnowledgeBase) -> None:
+    note = "68M, calves ache walking uphill, has to stand still, then fine. Pedal pulses absent both feet."
+    leading = max(assess(parse_note(note, kb).case, kb).differential, key=lambda d: d.probability)
+    assert leading.id == "vascular_claudication"
+
+
+@pytest.mark.parametrize("note", ["patella and achilles jerks absent on the left", "knee & Achilles reflexes absent L"])
+def test_a_knee_reflex_named_before_achilles_is_read(kb: KnowledgeBase, note: str) -> None:
+    assert ("present", "left") in _readings(kb, note, "patellar_reflex_reduced")
+    assert ("present", "left") in _readings(kb, note, "achilles_reflex_reduced")
+
+
+def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
+    return [u.group for u in parse_note(note, kb).to_confirm]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Red flag Qs: bladder, bowel, saddle and sexual function all normal.",
+        "Screen: B+B ✓ saddle ✓",
+        "Wee and poo fine, nothing numb down below.",
+        "Bladder scan PV 35 ml.",
+    ],
+)
+def test_a_normal_cauda_equina_screen_is_read_not_queried(kb: KnowledgeBase, note: str) -> None:
+    assert "cauda_equina" not in _confirm(kb, note)
+    assert not any(f.status == "present" for f in parse_note(note, kb).findings if f.id == "bladder_dysfunction")
+
+
+def test_each_item_of_a_shared_verdict_list_is_read(kb: KnowledgeBase) -> None:
+    note = "Special Qs: bladder, bowel, saddle, sexual fn all documented normal."
+    for fid in ("bladder_dysfunction", "bowel_dysfunction", "saddle_anaesthesia", "sexual_dysfunction"):
+        assert ("absent", None) in _readings(kb, note, fid)
+
+
+def test_a_cross_after_a_checklist_item_denies_it(kb: KnowledgeBase) -> None:
+    note = "Special Qs: wt loss ✗ night pain ✗ hx Ca ✗ fever ✗"
+    for fid in ("night_pain", "cancer_history", "fever"):
+        assert ("absent", None) in _readings(kb, note, fid)
+
+
+def test_standing_on_both_feet_is_an_ability_not_two_legged_symptoms(kb: KnowledgeBase) -> None:
+    note = "She can walk on her heels on both feet, only the right calf tires on raises."
+    assert "cauda_equina" not in _confirm(kb, note)
+
+
+def test_a_side_named_in_the_past_history_is_not_a_symptomatic_side(kb: KnowledgeBase) -> None:
+    note = "PC: R sciatica 2/52, pain to R calf.\nPMH: L sciatica 2015 (resolved with physio), asthma."
+    assert parse_note(note, kb).case.sides == ["right"]
+
+
+def test_the_hip_rotation_abbreviation_with_its_result_is_read(kb: KnowledgeBase) -> None:
+    assert ("present", "left") in _readings(
+        kb, "L hip: flex 100, IR 10° painful (groin)", "hip_internal_rotation_positive"
+    )
+
+
+def test_a_side_pair_header_above_the_rows_gives_each_grade_its_side(kb: KnowledgeBase) -> None:
+    note = "Power   L | R\nhip flexion   4 | 5\nknee ext     4+ | 5\n"
+    assert ("present", "left") in _readings(kb, note, "weak_hip_flexion")
+    assert ("absent", "right") in _readings(kb, note, "weak_hip_flexion")
+    assert ("present", "left") in _readings(kb, note, "weak_knee_extension")
