@@ -209,7 +209,9 @@ def _level(kb: KnowledgeBase, **fields: Any) -> str:
 def test_tempo_decides_emergency_versus_urgent_for_a_severe_deficit(kb: KnowledgeBase) -> None:
     drop = [{"movement": "ankle_dorsiflexion", "side": "left", "described": "severe"}]
     assert _level(kb, sides=["left"], strength=drop) == "emergency"  # tempo unknown: never lowered
-    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 3}) == "emergency"
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 1}) == "emergency"
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 3}) == "urgent"  # past 48 h (Petr 2019)
+    assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 3}, course="worsening") == "emergency"
     assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 120}) == "urgent"
     assert _level(kb, sides=["left"], strength=drop, onset_days={"weakness": 120}, deficit_course="progressing") == (
         "emergency"

@@ -212,7 +212,7 @@ def test_a_relative_named_as_the_speaker_is_not_family_history(kb: KnowledgeBase
 def test_a_severe_deficit_in_an_improving_episode_of_weeks_is_not_new(kb: KnowledgeBase) -> None:
     note = "46F. R knee ext 3/5 since her operation 4 weeks ago, slowly improving. No back pain. B+B N."
     rules = {r.rule for r in assess(parse_note(note, kb).case, kb).triage.reasons}
-    assert "severe_motor_deficit" not in rules and "severe_motor_deficit_longstanding" in rules
+    assert "severe_motor_deficit" not in rules and "severe_motor_deficit_days_old" in rules
 
 
 def test_hip_or_groin_pain_after_a_fall_from_65_is_an_emergency(kb: KnowledgeBase) -> None:

@@ -82,3 +82,25 @@ def test_a_side_pair_header_above_the_rows_gives_each_grade_its_side(kb: Knowled
     assert ("present", "left") in _readings(kb, note, "weak_hip_flexion")
     assert ("absent", "right") in _readings(kb, note, "weak_hip_flexion")
     assert ("present", "left") in _readings(kb, note, "weak_knee_extension")
+
+
+def _rules(kb: KnowledgeBase, note: str) -> set[str]:
+    return {r.rule for r in assess(parse_note(note, kb).case, kb).triage.reasons}
+
+
+def test_a_severe_weakness_days_old_and_not_worsening_is_urgent(kb: KnowledgeBase) -> None:
+    note = "45M L sciatica 3/52. Can't get up on L toes for about 1/52, no change since. PF L 3/5. B/B normal."
+    rules = _rules(kb, note)
+    assert "severe_motor_deficit_days_old" in rules and "severe_motor_deficit" not in rules
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "45M L sciatica 3/52. Woke today with L foot drop, DF 1/5.",  # under two days old
+        "45M L sciatica 3/52. L DF 2/5.",  # age of the weakness unknown
+        "45M L sciatica 3/52. L foot drop for 5 days, getting worse since yesterday, DF 1/5.",  # worsening
+    ],
+)
+def test_a_severe_weakness_new_unknown_or_worsening_stays_an_emergency(kb: KnowledgeBase, note: str) -> None:
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"

@@ -250,7 +250,9 @@ def test_a_grade_for_the_rest_is_not_the_grade_of_the_muscle_before_it(kb: Knowl
     assert grades[("ankle_dorsiflexion", "left")] == 5
 
 
-@pytest.mark.parametrize(("when", "level"), [("7/52 ago", "urgent"), ("5 days ago", "emergency")])
+@pytest.mark.parametrize(
+    ("when", "level"), [("7/52 ago", "urgent"), ("5 days ago", "urgent"), ("yesterday", "emergency")]
+)
 def test_a_deficit_since_the_operation_dates_from_it(kb: KnowledgeBase, when: str, level: str) -> None:
     note = f"L hip replacement {when}. L leg weak and numb since op. Knee extension 3/5 L, other muscles 5/5."
     assert assess(parse_note(note, kb).case, kb).triage.level == level
