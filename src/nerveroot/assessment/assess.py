@@ -56,7 +56,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
     for r in ROOT_IDS:
         supporting, opposing = explain(loc, evidence, r)
         levels.append(
-            RootProbability(
+            RootProbability.built(
                 root=r,
                 label=roots[r].level,
                 probability=round(rad * posterior[r], 4),
@@ -65,7 +65,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
             )
         )
     levels.append(
-        RootProbability(
+        RootProbability.built(
             root="none",
             label="Not radicular / other cause",
             probability=round(1 - rad, 4),
@@ -86,7 +86,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         instruments["startback"] = startback.model_dump(mode="json")
         startback_treatment = startback.treatment
     trace = [
-        TraceEntry(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=r.sources)
+        TraceEntry.built(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=list(r.sources))
         for r in tri.reasons
     ]
     trace += [*localise_trace(loc, kb), *diff_trace]

@@ -154,7 +154,7 @@ def differential(
             else:
                 against.append(f"{parts.fits[1]}{ratio:.2g})")
         items.append(
-            DifferentialItem(
+            DifferentialItem.built(
                 id=cond.id,
                 name=cond.name,
                 role=cond.role,
