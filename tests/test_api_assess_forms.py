@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
 from nerveroot.api.app import create_app
-from nerveroot.api.assess_output import LEADING_PROBABILITY
+from nerveroot.api.assess_output import LEADING_PROBABILITY, summary
 from nerveroot.api.schemas import AssessSummary
 from nerveroot.api.settings import Settings
 from nerveroot.assessment import drugs
@@ -161,3 +162,17 @@ def test_the_drug_cache_is_bounded(kb: KnowledgeBase, monkeypatch: pytest.Monkey
     assert (len(drugs._OPTIONS), len(drugs._PROFILES)) == (60, 2)
     case = Case(age=80, drug_safety=DrugSafety(ckd="present", egfr=20))
     assert drug_options(case, kb) == [drugs.assess_drug(SafetyProfile.of(case), kb, d) for d in _ordered(case, kb)]
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.id or "case")
+def test_the_summary_parts_built_directly_serialise_as_the_models_do(kb: KnowledgeBase, case: Case) -> None:
+    """The summary builds its triage, levels and differential items as plain data, not through the models'
+    serialiser: the bytes must be the models' own, key order included."""
+    a = assess(case, kb)
+    made = summary(a, SafetyProfile.of(case), kb)
+    triage = a.triage.model_dump(mode="json", exclude={"reasons": {"__all__": {"rationale"}}})
+    assert orjson.dumps(made["triage"]) == orjson.dumps(triage)
+    assert orjson.dumps(made["levels"]) == orjson.dumps([lv.model_dump(mode="json") for lv in a.levels])
+    by_id = {d.id: d for d in a.differential}
+    for item in made["differential"]:
+        assert orjson.dumps(item) == orjson.dumps(by_id[item["id"]].model_dump(mode="json"))

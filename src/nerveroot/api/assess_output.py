@@ -17,7 +17,15 @@ from typing import Any, Literal
 import orjson
 
 from nerveroot.assessment.drugs import Jurisdiction, PlanDrug, SafetyProfile
-from nerveroot.assessment.result import Assessment, DifferentialItem, PlanItem
+from nerveroot.assessment.result import (
+    Assessment,
+    DifferentialItem,
+    EvidenceItem,
+    NotAssessed,
+    PlanItem,
+    RootProbability,
+    Triage,
+)
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import TriageRule
 
@@ -27,6 +35,7 @@ FULL_FORM = "/api/assess?form=full"
 LEADING_PROBABILITY = 0.01
 """Differential items at or above this probability (and every must-not-miss one) keep their reasons in the
 summary; the others are listed by name, code and probability in `differential_other`."""
+_RATIONALE = {"rationale"}
 
 
 def profile_href(profile: SafetyProfile, jurisdiction: Jurisdiction) -> str:
@@ -37,7 +46,7 @@ def _item(item: PlanItem) -> dict[str, Any]:
     return {"id": item.id, "name": item.name, "stance": item.stance}
 
 
-def _drug(drug: PlanDrug) -> dict[str, Any]:
+def _drug_summary(drug: PlanDrug) -> dict[str, Any]:
     cautions: list[dict[str, Any]] = []
     check_first: list[str] = []
     for note in drug.safety:  # a note's factor is present or unknown (absent ones make no note)
@@ -52,6 +61,85 @@ def _drug(drug: PlanDrug) -> dict[str, Any]:
         "ceiling_mg_per_day": drug.ceiling_mg_per_day,
         "cautions": cautions,
         "check_first": check_first,
+    }
+
+
+DRUG_MEMO_SIZE = 6144
+"""Drug options are shared between patients (`nerveroot.assessment.drugs` caches them), so each one's summary is
+kept beside it, for as many options as that cache holds; the oldest goes first."""
+_DRUGS: dict[int, tuple[PlanDrug, dict[str, Any]]] = {}
+
+
+def _drug(drug: PlanDrug) -> dict[str, Any]:
+    """A drug option's summary, built once per option object (shared read-only: serialised, never changed)."""
+    hit = _DRUGS.get(id(drug))
+    if hit is not None and hit[0] is drug:
+        return hit[1]
+    made = _drug_summary(drug)
+    _DRUGS[id(drug)] = (drug, made)
+    if len(_DRUGS) > DRUG_MEMO_SIZE:
+        del _DRUGS[next(iter(_DRUGS))]
+    return made
+
+
+def _differential(item: DifferentialItem) -> dict[str, Any]:
+    """`item.model_dump(mode="json")`, built directly (lists shared read-only)."""
+    return {
+        "id": item.id,
+        "name": item.name,
+        "role": item.role,
+        "icd10": item.icd10,
+        "probability": item.probability,
+        "must_not_miss": item.must_not_miss,
+        "why": item.why,
+        "against": item.against,
+    }
+
+
+def _not_assessed(item: NotAssessed) -> dict[str, Any]:
+    """`item.model_dump(mode="json")`, built directly."""
+    return {
+        "red_flag": item.red_flag,
+        "name": item.name,
+        "group": item.group,
+        "question": item.question,
+        "findings": item.findings,
+        "unsure": item.unsure,
+        "could_raise_to": item.could_raise_to,
+    }
+
+
+def _triage(triage: Triage) -> dict[str, Any]:
+    """The triage with every reason but its rationale (the same for every patient), mostly built directly."""
+    return {
+        "level": triage.level,
+        "reasons": [r.model_dump(mode="json", exclude=_RATIONALE) for r in triage.reasons],
+        "not_assessed": [_not_assessed(n) for n in triage.not_assessed],
+        "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
+        "summary": triage.summary,
+    }
+
+
+def _evidence(item: EvidenceItem) -> dict[str, Any]:
+    """`item.model_dump(mode="json")`, built directly."""
+    return {
+        "finding": item.finding,
+        "name": item.name,
+        "status": item.status,
+        "lr": item.lr,
+        "basis": item.basis,
+        "side": item.side,
+    }
+
+
+def _level(level: RootProbability) -> dict[str, Any]:
+    """`level.model_dump(mode="json")` (by alias), built directly."""
+    return {
+        "root": level.root,
+        "label": level.label,
+        "probability": level.probability,
+        "for": [_evidence(e) for e in level.supporting],
+        "against": [_evidence(e) for e in level.opposing],
     }
 
 
@@ -76,12 +164,12 @@ def summary(
         "case_id": a.case_id,
         "kb_version": a.kb_version,
         "kb_content_hash": a.kb_content_hash,
-        "triage": a.triage.model_dump(mode="json", exclude={"reasons": {"__all__": {"rationale"}}}),
-        "levels": [lv.model_dump(mode="json") for lv in a.levels],
+        "triage": _triage(a.triage),
+        "levels": [_level(lv) for lv in a.levels],
         "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,
         "multi_level": a.multi_level,
-        "differential": [d.model_dump(mode="json") for d in leading],
+        "differential": [_differential(d) for d in leading],
         "differential_other": [
             {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
         ],

@@ -13,7 +13,7 @@ from nerveroot.assessment.levels import other_cause_first, radicular_features, r
 from nerveroot.assessment.localise import explain, localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
-from nerveroot.assessment.result import Assessment, RootProbability, TraceEntry, TriageReason
+from nerveroot.assessment.result import DISCLAIMER, Assessment, RootProbability, TraceEntry, TriageReason
 from nerveroot.assessment.triage import ORDER, triage
 from nerveroot.assessment.usage import noted_not_used
 from nerveroot.assessment.workup import workup
@@ -56,7 +56,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
     for r in ROOT_IDS:
         supporting, opposing = explain(loc, evidence, r)
         levels.append(
-            RootProbability(
+            RootProbability.built(
                 root=r,
                 label=roots[r].level,
                 probability=round(rad * posterior[r], 4),
@@ -65,7 +65,7 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
             )
         )
     levels.append(
-        RootProbability(
+        RootProbability.built(
             root="none",
             label="Not radicular / other cause",
             probability=round(1 - rad, 4),
@@ -86,11 +86,11 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         instruments["startback"] = startback.model_dump(mode="json")
         startback_treatment = startback.treatment
     trace = [
-        TraceEntry(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=r.sources)
+        TraceEntry.built(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=list(r.sources))
         for r in tri.reasons
     ]
     trace += [*localise_trace(loc, kb), *diff_trace]
-    return Assessment(
+    return Assessment.built(
         case_id=case.id,
         kb_version=kb.version,
         kb_content_hash=kb.content_hash,
@@ -105,4 +105,5 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         instruments=instruments,
         trace=trace,
         noted_not_used=noted_not_used(case, evidence, tri, loc, kb),
+        disclaimer=DISCLAIMER,
     )

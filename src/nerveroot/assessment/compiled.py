@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Final
@@ -64,6 +65,27 @@ class Compiled:
         """Ranked conditions that are not a nerve lesion: neither radicular nor copying a root's territory (acute
         limb ischaemia, an aortic catastrophe)."""
         return frozenset(c.id for c in self.conditions if not c.radicular and not c.fit_roots)
+
+    @cached_property
+    def feature_index(self) -> dict[tuple[str, str], tuple[tuple[int, int], ...]]:
+        """Per (finding, status), the condition features it matches: (condition position, feature position)."""
+        index: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for at, cond in enumerate(self.conditions):
+            for nth, (finding, when, _) in enumerate(cond.features):
+                index.setdefault((finding, when), []).append((at, nth))
+        return {key: tuple(found) for key, found in index.items()}
+
+    def matched_features(self, status: Mapping[str, str]) -> dict[int, list[int]]:
+        """Per condition position, the positions of its features that `status` matches, in feature order (read
+        from the findings a case has rather than from every feature of every condition)."""
+        index = self.feature_index
+        matched: dict[int, list[int]] = {}
+        for pair in status.items():
+            for at, nth in index.get(pair, ()):
+                matched.setdefault(at, []).append(nth)
+        for found in matched.values():
+            found.sort()
+        return matched
 
 
 def cap(value: float) -> float:

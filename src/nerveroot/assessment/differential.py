@@ -25,6 +25,8 @@ class Scores:
     weight: dict[str, float]
     radicular: float
     fit: dict[str, float]
+    matched: dict[int, list[int]]
+    """Per condition position in `Compiled.conditions`, the positions of its features the findings match."""
 
     def probability(self) -> dict[str, float]:
         total = sum(self.weight.values()) or 1.0
@@ -63,17 +65,17 @@ def condition_scores(
     weight: dict[str, float] = {}
     fits: dict[str, float] = {}
     radicular = whole = 0.0
-    for cond in model.conditions:
+    matched = model.matched_features(status)
+    for at, cond in enumerate(model.conditions):
         fits[cond.id] = fit(model, cond, loc, pain, sensory)
         score = cond.prior * fits[cond.id]
-        for finding, when, lr in cond.features:
-            if status.get(finding) == when:
-                score *= lr
+        for nth in matched.get(at, ()):
+            score *= cond.features[nth][2]
         weight[cond.id] = score
         if not cond.subtype:
             whole += score
             radicular += score if cond.radicular else 0.0
-    return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fits)
+    return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fits, matched=matched)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class _Explained:
 
     cond: Condition
     icd10: tuple[str, ...]
-    features: tuple[tuple[str, Status, bool, str, TraceEntry], ...]  # finding, when, for (lr ≥ 1), text, trace
+    features: tuple[tuple[bool, str, TraceEntry], ...]  # per feature of the condition: for (lr ≥ 1), text, trace
     fits: tuple[str, str]
 
 
@@ -102,7 +104,7 @@ def _explained(kb: KnowledgeBase, model: Compiled) -> dict[str, _Explained]:
                 name = model.names.get(feature.finding, feature.finding)
                 text = f"{name} {feature.when} (×{feature.lr:.2g}, {feature.lr_basis}): {feature.why}"
                 trace = TraceEntry(kind="ratio", detail=f"{cond.name}: {text}", sources=feature.sources)
-                features.append((feature.finding, feature.when, feature.lr >= 1, text, trace))
+                features.append((feature.lr >= 1, text, trace))
             if cm.fit_roots:
                 label = "/".join(r.upper() for r in cm.fit_roots)
                 fits = (
@@ -135,16 +137,15 @@ def differential(
     must_not_miss = set(suspected)
     explained = _explained(kb, model)
     items, trace = [], []
-    for cm in model.conditions:
+    for at, cm in enumerate(model.conditions):
         parts = explained[cm.id]
         cond = parts.cond
         why: list[str] = []
         against: list[str] = []
         if cm.id in must_not_miss:
             why.append("must not be missed: a red-flag rule for it fired")
-        for finding, when, favours, text, entry in parts.features:
-            if status.get(finding) != when:
-                continue
+        for nth in scores.matched.get(at, ()):
+            favours, text, entry = parts.features[nth]
             (why if favours else against).append(text)
             trace.append(entry)
         ratio = scores.fit[cm.id]
@@ -154,7 +155,7 @@ def differential(
             else:
                 against.append(f"{parts.fits[1]}{ratio:.2g})")
         items.append(
-            DifferentialItem(
+            DifferentialItem.built(
                 id=cond.id,
                 name=cond.name,
                 role=cond.role,

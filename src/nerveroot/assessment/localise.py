@@ -168,7 +168,7 @@ def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[Evid
     """Findings for and against one root, strongest first."""
     items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
     made = [
-        EvidenceItem(
+        EvidenceItem.built(
             finding=c.finding,
             name=c.name,
             status="present" if c.status == "present" else "absent",
@@ -184,9 +184,10 @@ def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[Evid
 def trace(loc: Localisation, kb: KnowledgeBase) -> list[TraceEntry]:
     """Every ratio counted, and the priors, for the clinician to check."""
     entries = [
-        TraceEntry(
+        TraceEntry.built(
             kind="ratio",
             detail=f"{root.upper()}: {c.name} {c.status} × {c.lr:.2f} ({c.basis}; strongest {c.kind} ratio counted)",
+            sources=[],
         )
         for root in ROOT_IDS
         for c in loc.counted[root]

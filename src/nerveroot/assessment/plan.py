@@ -138,5 +138,5 @@ def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str
             ),
         )
     stages = [stage for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
-    ordered = [PlanStep(stage=stage, title=STAGES[stage], items=steps[stage]) for stage in stages]
-    return Plan(steps=ordered, drugs=plan_drugs(case, kb), avoid=list(avoid), seek_care_now=list(seek))
+    ordered = [PlanStep.built(stage=stage, title=STAGES[stage], items=steps[stage]) for stage in stages]
+    return Plan.built(steps=ordered, drugs=plan_drugs(case, kb), avoid=list(avoid), seek_care_now=list(seek))

@@ -72,7 +72,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
         outcome = test(evidence, case)
         if outcome is True:
             reasons.append(
-                TriageReason(
+                TriageReason.built(
                     rule=rule.id,
                     name=rule.name,
                     group=rule.group,
@@ -80,18 +80,18 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
                     findings=sorted(f for f in cited if status.get(f) == "present"),
                     rationale=rule.rationale,
                     advice=rule.advice,
-                    sources=rule.sources,
+                    sources=list(rule.sources),
                 )
             )
         elif outcome is None:
             open_rules.append((rule, asked))
     reasons.sort(key=lambda r: -ORDER[r.level])
     level: Urgency = reasons[0].level if reasons else "self_care"
-    return Triage(
+    return Triage.built(
         level=level,
         reasons=reasons,
         not_assessed=_not_assessed(evidence, tables, open_rules, {f for r in reasons for f in r.findings}),
-        to_confirm=[ToConfirm(group=m.group, text=m.text) for m in case.to_confirm],
+        to_confirm=[ToConfirm.built(group=m.group, text=m.text) for m in case.to_confirm],
         summary=SUMMARY[level],
     )
 
@@ -115,7 +115,7 @@ def _not_assessed(
             continue
         raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=ORDER.__getitem__)
         items.append(
-            NotAssessed(
+            NotAssessed.built(
                 red_flag=flag.id,
                 name=flag.name,
                 group=flag.group,
