@@ -104,3 +104,53 @@ def test_a_severe_weakness_days_old_and_not_worsening_is_urgent(kb: KnowledgeBas
 )
 def test_a_severe_weakness_new_unknown_or_worsening_stays_an_emergency(kb: KnowledgeBase, note: str) -> None:
     assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
+
+
+def test_prolonged_kneeling_before_a_dropped_foot_favours_the_peroneal_nerve(kb: KnowledgeBase) -> None:
+    note = "62M spent the whole weekend kneeling laying a floor, now a dropped foot on the left, no back pain."
+    intake = parse_note(note, kb)
+    assert ("present", None) in _readings(kb, note, "fibular_pressure_risk")
+    assert ("present", "left") in _readings(kb, note, "foot_drop")
+    plain = "62M now a dropped foot on the left, no back pain."
+    peroneal = {d.id: d.probability for d in assess(intake.case, kb).differential}["common_peroneal_palsy"]
+    without = {d.id: d.probability for d in assess(parse_note(plain, kb).case, kb).differential}[
+        "common_peroneal_palsy"
+    ]
+    assert peroneal > 1.5 * without
+
+
+def test_skin_that_hurts_to_touch_is_allodynia_and_needs_assessment(kb: KnowledgeBase) -> None:
+    note = "70F 2 days burning band round L flank to thigh, can't bear her clothes touching it, no rash yet."
+    assert ("present", None) in _readings(kb, note, "allodynia")
+    assert "mimic_needs_assessment" in _rules(kb, note)
+
+
+def test_pregnancy_and_a_thigh_only_numb_patch_raise_meralgia(kb: KnowledgeBase) -> None:
+    note = "30 weeks pregnant, numb burning patch on the outside of my left thigh for a week, nothing below the knee."
+    ranked = [d.id for d in sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)]
+    assert "meralgia_paresthetica" in ranked[:2]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Consultant wants to do a nerve root block next month.",
+        "Should I be pushing for a scan or an injection?",
+    ],
+)
+def test_a_planned_or_asked_about_procedure_is_not_a_mention_to_confirm(kb: KnowledgeBase, note: str) -> None:
+    assert "infection" not in _confirm(kb, note)
+
+
+def test_a_relative_calling_about_the_patient_keeps_the_patients_age(kb: KnowledgeBase) -> None:
+    assert parse_note("Caller: son, re father 81M, back pain 2/7.", kb).case.age == 81
+
+
+def test_a_general_claim_about_a_condition_is_not_a_finding(kb: KnowledgeBase) -> None:
+    assert ("present", None) not in _readings(kb, "my friend says sciatica can damage the nerves", "radiating_leg_pain")
+
+
+def test_calf_pain_that_goes_on_standing_still_and_no_need_to_sit(kb: KnowledgeBase) -> None:
+    note = "Cramp in the L calf after 200 yds, goes after a minute standing still. No need to sit down to ease it."
+    assert ("present", None) in _readings(kb, note, "calf_pain_relieved_by_standing_still")
+    assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")

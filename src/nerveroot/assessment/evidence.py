@@ -88,6 +88,8 @@ def derive_evidence(case: Case) -> Evidence:
     if case.onset != "unknown":
         mark("onset_sudden", "present" if case.onset == "sudden" else "absent")
         mark("onset_gradual", "present" if case.onset == "gradual" else "absent")
+    if case.drug_safety.pregnancy != "unknown":
+        mark("pregnant", case.drug_safety.pregnancy)
     for table in (case.history, case.symptoms, case.red_flags):
         for key, value in table.items():
             mark(key, value)
