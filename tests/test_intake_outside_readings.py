@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nerveroot.assessment.assess import assess
+from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -153,7 +154,7 @@ def test_lifting_an_object_is_a_trigger_without_an_onset_word(kb: KnowledgeBase)
 def test_leg_pain_and_tingling_on_walking_is_neurogenic_claudication(kb: KnowledgeBase) -> None:
     note = "63M. Bilat leg ache & numbness on walking 200 yards, eased by sitting. 2 years. Foot pulses present."
     result = assess(parse_note(note, kb).case, kb)
-    assert "neurogenic_claudication" in {f.id for f in parse_note(note, kb).findings}
+    assert derive_evidence(parse_note(note, kb).case).get("neurogenic_claudication") == "present"
     assert result.triage.level == "urgent"
 
 

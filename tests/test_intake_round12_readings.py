@@ -154,3 +154,25 @@ def test_calf_pain_that_goes_on_standing_still_and_no_need_to_sit(kb: KnowledgeB
     note = "Cramp in the L calf after 200 yds, goes after a minute standing still. No need to sit down to ease it."
     assert ("present", None) in _readings(kb, note, "calf_pain_relieved_by_standing_still")
     assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")
+
+
+def test_a_bleeding_disorder_with_groin_pain_and_a_new_femoral_deficit_is_a_possible_bleed(kb: KnowledgeBase) -> None:
+    note = "19M with haemophilia B. 2 days severe R groin pain after football, hip held flexed, knee ext 3/5 R."
+    assert ("present", None) in _readings(kb, note, "bleeding_disorder")
+    assert "haematoma_suspected" in _rules(kb, note)
+
+
+def test_walking_pain_with_no_relief_told_is_claudication_not_neurogenic(kb: KnowledgeBase) -> None:
+    generic = "70M calves ache after walking 100 yards."
+    assert ("present", None) in _readings(kb, generic, "exertional_leg_pain")
+    assert not _readings(kb, generic, "neurogenic_claudication")
+    stenotic = "70M legs ache and go heavy after walking 5 mins, has to sit down to ease it."
+    evidence_ranked = sorted(assess(parse_note(stenotic, kb).case, kb).differential, key=lambda d: -d.probability)
+    assert evidence_ranked[0].id == "lumbar_spinal_stenosis"
+
+
+def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arteries(kb: KnowledgeBase) -> None:
+    note = "66M R calf pain on walking, eases on resting, not relieved by bending forward. R foot pulses weak."
+    assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")
+    ranked = [d.id for d in sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)]
+    assert ranked.index("vascular_claudication") < ranked.index("lumbar_spinal_stenosis")

@@ -89,7 +89,7 @@ from nerveroot.knowledge.base import KnowledgeBase
         ("pain started all of a sudden and within minutes became severe", "sudden_severe_central_pain", "present"),
         ("had an epidural blood patch on Tuesday", "recent_spinal_procedure", "present"),
         ("Pulses: R fem weak, R DP weak.", "weakness", "unknown"),
-        ("Walks about 150 yds then both thighs ache.", "neurogenic_claudication", "present"),
+        ("Walks about 150 yds then both thighs ache.", "exertional_leg_pain", "present"),
         ("shivery and unwell, and yes he does use (inject)", "iv_drug_use", "present"),
         ("she uses needles most days", "iv_drug_use", "present"),
         ("Bladder - not passing urine since this morning.", "bladder_dysfunction", "present"),

@@ -7,6 +7,7 @@ import pytest
 
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import Case, ProvocativeResult, RegionMark, StrengthTest
+from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -497,5 +498,5 @@ def test_bilateral_buttock_and_thigh_pain_on_walking_is_neurogenic_claudication_
 ) -> None:
     note = "45M, 6/12 bilat buttock/thigh pain on walking 200m, eased by sitting/bending. Neuro NAD. B&B normal."
     intake = parse_note(note, kb)
-    assert intake.case.status("neurogenic_claudication") == "present"
+    assert derive_evidence(intake.case).get("neurogenic_claudication") == "present"
     assert assess(intake.case, kb).triage.level != "emergency"

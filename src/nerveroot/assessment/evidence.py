@@ -93,6 +93,8 @@ def derive_evidence(case: Case) -> Evidence:
     for table in (case.history, case.symptoms, case.red_flags):
         for key, value in table.items():
             mark(key, value)
+    if status.get("exertional_leg_pain") == status.get("pain_relieved_by_sitting_or_flexion") == "present":
+        mark("neurogenic_claudication", "present")  # brought on by walking, eased by sitting or flexion (Katz 2008)
     _observations(case, mark)
     _procedures(case, mark)
     _tempo(case, mark)
