@@ -176,3 +176,42 @@ def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arter
     assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")
     ranked = [d.id for d in sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)]
     assert ranked.index("vascular_claudication") < ranked.index("lumbar_spinal_stenosis")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("reduced pinprick over the left hemi-saddle", "saddle_anaesthesia"),
+        ("it feels numb on the left side down below", "saddle_anaesthesia"),
+        ("bad ache in my upper tummy and back since lunch", "abdominal_or_flank_pain"),
+        (
+            "pain in the right side of his back coming in waves into his groin and right testicle",
+            "abdominal_or_flank_pain",
+        ),
+        ("he is struggling to pee", "bladder_dysfunction"),
+        ("feverish with diarrhoea and vomiting last week", "recent_infection"),
+    ],
+)
+def test_twelfth_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert any(status == "present" for status, _ in _readings(kb, note, finding))
+
+
+def test_a_fever_elsewhere_last_month_is_not_read_from_last_month_alone(kb: KnowledgeBase) -> None:
+    assert not _readings(kb, "Back pain since last month, otherwise well.", "recent_infection")
+
+
+@pytest.mark.parametrize(
+    ("note", "drug"),
+    [
+        ("Rx etodolac 300 mg bd", "etodolac"),
+        ("metamizole for the pain", "metamizole"),
+        ("DH: tamsulosin", "tamsulosin"),
+    ],
+)
+def test_more_medicines_are_named(kb: KnowledgeBase, note: str, drug: str) -> None:
+    assert f"drug:{drug}" in {f.id for f in parse_note(note, kb).findings}
+
+
+def test_a_subarachnoid_block_is_a_spinal_procedure(kb: KnowledgeBase) -> None:
+    note = "Caesarean section under subarachnoid block yesterday; now both legs weak."
+    assert ("present", None) in _readings(kb, note, "recent_spinal_procedure")
