@@ -100,3 +100,10 @@ def test_the_driving_sources_load_with_locators(ctx: QaContext) -> None:
     cited = {citation.source: citation.locator for citation in record.sources}
     assert cited["dvla_aftd"] and cited["austroads_aftd"]
     assert ctx.kb.sources["dvla_aftd"].kind == "standard"
+
+
+def test_a_card_about_a_test_for_some_roots_still_answers_a_question_naming_no_root(ctx: QaContext) -> None:
+    answer = answer_question(
+        ctx, "How do you carry out the femoral nerve stretch test, and what does a positive one mean?"
+    )
+    assert answer.answer_statement_ids == ["faq:faq_femoral_stretch:answer"]

@@ -241,7 +241,8 @@ def _card(
             return False  # a card about one medicine answers questions naming it or its class
         if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
-        if ctx.card_roots.get(faq_id) and not intent.asks("which_root", "x_vs_y") and not _ROOT.search(question):
+        root_card = ctx.card_roots.get(faq_id) and not ctx.card_tests.get(faq_id)  # not a test for a root
+        if root_card and not intent.asks("which_root", "x_vs_y") and not _ROOT.search(question):
             return False  # nor a card about a root or level ("a pinched L4 root", "L4-L5") one naming none
         other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
         named_other = other & links.specific or ctx.cards.for_population(faq_id, question)
