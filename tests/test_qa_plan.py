@@ -374,7 +374,8 @@ def test_should_i_be_worried_asks_when_to_seek_care_and_is_never_answered_no(ctx
     assert classify(question).qtype == "when_where_seek_care"
     lead = answer_question(ctx, question).answer
     assert not lead.startswith("No") and "night pain" in lead.lower()
-    assert "pregnan" in answer_question(ctx, "I'm pregnant and think I have sciatica - what should I do?").answer
+    pregnant = answer_question(ctx, "I'm pregnant and think I have sciatica - what should I do?")
+    assert pregnant.answer_statement_ids == ["faq:faq_pregnancy_sciatica:answer"]  # what to do, from the pregnancy card
 
 
 def test_a_lay_saddle_question_is_in_scope_and_warns(ctx: QaContext) -> None:

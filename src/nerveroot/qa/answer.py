@@ -173,6 +173,10 @@ def _weak(ctx: QaContext, texts: list[str], hits: list[Hit], settings: AskSettin
     return all(max(ctx.index.coverage(t, h.statement) for h in hits[:5]) < settings.min_coverage for t in texts)
 
 
+_ROOT = re.compile(r"\b[LS][1-5]\b", re.IGNORECASE)
+"""A question naming a root or a disc level ('L4', 'L5-S1')."""
+
+
 _WHICH_IS_IT = re.compile(r"\b(?:is|could|might|can) (?:this|it|that)\b", re.IGNORECASE)
 """'Is this …?', 'could it be …?': a question about what the described complaint is."""
 
@@ -237,6 +241,9 @@ def _card(
             return False  # a card about one medicine answers questions naming it or its class
         if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
+        root_card = ctx.card_roots.get(faq_id) and not ctx.card_tests.get(faq_id)  # not a test for a root
+        if root_card and not intent.asks("which_root", "x_vs_y") and not _ROOT.search(question):
+            return False  # nor a card about a root or level ("a pinched L4 root", "L4-L5") one naming none
         other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
         named_other = other & links.specific or ctx.cards.for_population(faq_id, question)
         # 'how does sciatica usually go' is not answered by the card on stenosis; but 'is this sciatica?' after a

@@ -134,6 +134,18 @@ class CardIndex:
         order = sorted(fused, key=lambda r: (-fused[r], lex_rank.get(r, len(lex_rank) + 1), r))[:k]
         return [CardHit(r, fused[r], lex_rank.get(r), sem_rank.get(r), sem.get(r, 0.0)) for r in order]
 
+    def population_cards(self, question: str, k: int = 2) -> list[CardHit]:
+        """The k cards written for a population or activity the question names (pregnancy, driving …), best
+        first by the question's words: candidates beside the ranked ones, since a long story can push the card
+        for what is asked ('… is it OK to drive?') out of the first few by shared words."""
+        named = _facets_named(question)
+        if not named:
+            return []
+        own = [rid for rid in self._ids if self.facets.get(rid) and self.facets[rid] <= named]
+        scores = self._lexical(question)
+        own.sort(key=lambda rid: (-scores.get(rid, 0.0), rid))
+        return [CardHit(rid, 0.0, None, None, 0.0) for rid in own[:k]]
+
     def answers_main_type(self, faq_id: str, intent: Intent) -> bool:
         """True when the card answers the question's main (first) type."""
         return bool(intent.qtypes) and intent.qtypes[0] in self.qtypes.get(faq_id, frozenset())

@@ -97,6 +97,8 @@ class QaContext:
     """FAQ record id → the conditions its own title and main question name (a card about stenosis)."""
     faq_questions: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     """FAQ record id → the words of each of its own questions and titles."""
+    card_roots: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the roots its own title and main question name (a card about the L4 root)."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -137,6 +139,7 @@ class QaContext:
         card_drugs = {rid: frozenset(k for k in keys if k[0] == "drugs") for rid, keys in own.items()}
         card_tests = {rid: frozenset(k for k in keys if k[0] == "tests") for rid, keys in own.items()}
         card_conditions = {rid: frozenset(k for k in keys if k[0] == "conditions") for rid, keys in own.items()}
+        card_roots = {rid: frozenset(k for k in keys if k[0] == "roots") for rid, keys in own.items()}
         drugs = kb.entities.get("drugs", {})
         card_classes = {
             rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
@@ -160,6 +163,7 @@ class QaContext:
             card_classes,
             card_conditions,
             faq_questions,
+            card_roots,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from nerveroot.knowledge.base import normalise
+from nerveroot.qa.text import asked_sentences
 
 QTYPES: tuple[tuple[str, str], ...] = (
     ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum"),
@@ -31,10 +32,9 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\b(is|could|might|can) (this|it|that) (really |actually |just |still )?(be )?(come from |coming from )?"
      r"(sciatica|a trapped nerve|a pinched nerve|nerve pain|a slipped disc|(my |the )?(back|spine|hip|nerves?))\b"),
     ("report_meaning", r"\breport\b|my (mri|scan) (says|said|shows|showed|report)|on (my |an |the )?(mri|scan)|"
-     r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b|"
      r"what (does|is) (a |an |the )?['\"]?\w+['\"]? (mean|on)"),
     ("surgery_injection_outcome", r"surg\w*|operat\w*|discectomy|microdiscectomy|decompression|fusion|"
-     r"laminectomy|epidural|injections?|\bsport\b|trial"),
+     r"laminectomy|epidural|injections?|\bsport (trial|study)\b|trial"),
     ("test_how_accuracy", r"\btests?\b|mri|scans?|x ?rays?|imaging|\bemg\b|nerve conduction|accura\w*|reliab\w*|"
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
     ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|"
@@ -43,11 +43,16 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
      r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*|"
-     r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)"),
+     r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)|persist\w*|inevitabl\w*|"
+     r"will (it|this|that|they) (ever )?go( away)?\b"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"
      r"should (\w+ ){1,4}be (prescribed|used|given|offered|tried)|(is|are) (\w+ ){1,4}any good"),
-    ("self_care", r"at home|self[- ]?care|can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
+    ("self_care", r"at home|self[- ]?care|"
+     r"(during|in|through) (an?|the|this|one) (\w+ )?(attack|flare[- ]?up|episode|bout)\b|"
+     r"when (it|this|the pain|sciatica|my \w+) (flares|strikes|plays up)\b|\bsports?\b|"
+     r"\b(off|back to) work\b|what (should|can|do) i do\b|how (can|do|should|will) i (cope|get through|manage)\b|"
+     r"can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
      r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
      r"\bgym\b|weights|cardio|desk|work"),
     ("cause", r"\bcaus\w*|\bwhy\b|risk|overweight|obes\w*"),
@@ -60,12 +65,26 @@ NATURAL_HISTORY = re.compile(
     r"\b(settl|go(es)? away|get(s)? better|heal|recover|resolv|improv|clear(s)? up|eas)\w* (up |down )?"
     r"(on (its|their) own|by itself|without (surgery|an? operation|treatment|injections?))"
     r"|\bnatural (course|history)\b|\b(won t|will not|not) (need|have) (an? )?(operation|surgery)"
+    r"|\b(surgery|an? operation) (is |be )?(inevitabl|unavoidabl)\w*|\binevitabl\w* (that )?i (will )?need"
+    r"|\b(will|do|would) i (definitely |eventually |ever )?(need|have to have|end up (needing|having)) "
+    r"(an? )?(operation|surgery)\b"
     r"|\b(chances?|likely|odds)\b.{0,30}\b(settl|go(es)? away|get(s)? better|recover|resolv|improv)\w*"
 )
 """A question about the natural course ('will it settle without surgery?') asks for the outlook first, even
 when it names surgery or treatment."""
+REPORT_WORDS = re.compile(
+    r"abutt\w*|\bforamin\w*|lateral recess|extru\w*|protru\w*|sequest\w*|annular|bulg\w*|grade[ds]?\b"
+)
+"""Words of an MRI report: they make a question about the report where it asks or after it ('Can you explain my
+MRI? It says: …'), not in the story before another question ('I have a disc protrusion. How long off work?')."""
 _PATTERNS = [(name, re.compile(rf"(?:{pattern})")) for name, pattern in QTYPES]
 _PARTS = re.compile(r"(?<=[?])\s+|\s+(?:and|also|plus)\s+(?=(?:what|how|when|which|who|is|are|can|does|do|should)\b)")
+
+
+_ASKS_SYMPTOMS = re.compile(
+    r"\b(what|which) (\w+ ){0,2}(symptoms|signs)\b|\bwhat (does|do|will) (it|this|that|\w+) feel like\b"
+)
+_ORDER = {name: n for n, (name, _) in enumerate(QTYPES)}
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,12 @@ def classify(question: str) -> Intent:
     """The question types of a question, in precedence order."""
     text = normalise(question.replace("&", " and "))
     names = [name for name, pattern in _PATTERNS if pattern.search(text)]
+    first = asked_sentences(question)[0]
+    asked = normalise(question[max(question.find(first), 0) :].replace("&", " and "))  # the question, and after it
+    if "report_meaning" not in names and REPORT_WORDS.search(asked):
+        names = sorted([*names, "report_meaning"], key=_ORDER.__getitem__)
+    if "symptom" in names and "which_root" not in names and _ASKS_SYMPTOMS.search(text):  # not "signs of L4"
+        names = ["symptom", *(n for n in names if n != "symptom")]
     if NATURAL_HISTORY.search(text):
         names = ["duration_prognosis", *(n for n in names if n != "duration_prognosis")]
     return Intent(tuple(names))
@@ -104,4 +129,4 @@ def split_parts(question: str) -> list[str]:
     return merged or [question]
 
 
-__all__ = ["NATURAL_HISTORY", "QTYPES", "Intent", "classify", "split_parts"]
+__all__ = ["NATURAL_HISTORY", "QTYPES", "REPORT_WORDS", "Intent", "classify", "split_parts"]

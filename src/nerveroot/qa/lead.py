@@ -147,6 +147,8 @@ def direct_answer(
     # what a thing is answers 'what is …', not a question that only mentions it ('a numb patch: is it …')
     asks_what = bool(_WHAT_IS.match(normalise(question)))
     ranked = [r for r in ranked if asks_what or r.statement.kind != "findings"] or ranked
+    if intent.qtype in _NOT_STANCE_QTYPES:  # a position on a treatment does not say what a thing feels like or why
+        ranked = [r for r in ranked if r.statement.stance is None]
     if ranked:  # a stance said plainly ('NICE … says to consider …: …'), not its bare label
         top = next((r.statement for r in ranked if asks_what or r.statement.field not in _PROFILE), ranked[0].statement)
         return [(stance_sentence(top, verdict=False) if top.stance else first_sentence(top.text), top)]
@@ -170,6 +172,10 @@ def direct_answer(
             return [(f"{name}: {telling[:1].upper()}{telling[1:]}", statement)]
         return [(first_sentence(statement.text.split(" — ", 1)[-1]), statement)]
     return []
+
+
+_NOT_STANCE_QTYPES = frozenset({"symptom", "cause"})
+"""Question types a guideline's stance on a treatment never answers ('what symptoms does it give?')."""
 
 
 _JOURNAL_REF = re.compile(r"^[^.]{0,80}\b(?:19|20)\d\d\b[^.]{0,40}[;:(][^.]{0,40}\.\s+")
@@ -276,7 +282,7 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     said = links.words | set(tokenize(question))
     wanted = (links.focus | said) - own
     asked = normalise(question)
-    yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked)) or (
+    yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked) or _yes_no_after_story(question)) or (
         links.verdict and not _WH_QUESTION.match(asked)
     )
     # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
@@ -287,16 +293,20 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     specific = wanted & named & set(tokenize(body))
     key = max(specific, key=lambda t: (ctx.index.idf(t), t), default=None)
 
+    operated = bool(_SURGERY_WORDS.search(asked))
+
     def score(item: tuple[int, str]) -> tuple[float, int]:
         n, sentence = item
         tokens = set(tokenize(sentence))
         # a word the question only implies (a lay-term expansion) counts for less than one it says
         overlap = sum(ctx.index.idf(t) * (1.0 if t in said else EXPANSION_WEIGHT) for t in tokens & wanted)
         verdict = yes_no and bool(_YES_NO.match(sentence)) and (key is None or key in tokens)
+        # a list of symptoms answers a question that mainly asks for them, not 'how do I know whether …'
         shape = 3.0 * has_shape(intent.qtype, sentence, asked) + 2.0 * any(
-            has_shape(q, sentence, asked) for q in intent.qtypes[1:]
+            has_shape(q, sentence, asked) for q in intent.qtypes[1:] if q != "symptom"
         )
-        return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0), -n)
+        after_surgery = not operated and bool(_AFTER_SURGERY.search(sentence))
+        return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0) - 4.0 * after_surgery, -n)
 
     n, best = max(enumerate(sentences), key=score)
     if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why
@@ -310,6 +320,22 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         rest = _LEANS_BACK.sub("", best, count=1)
         return rest[:1].upper() + rest[1:]
     return first_sentence(best) if n == 0 else best
+
+
+_AFTER_SURGERY = re.compile(r"\bafter (?:an?|the|your) (?:operation|surgery|(?:micro)?discectomy)\b", re.IGNORECASE)
+_SURGERY_WORDS = re.compile(r"\b(?:operat\w*|surg\w*|\w*discectomy|decompression|fusion|laminectomy)\b")
+"""A card sentence about life after an operation does not lead a question that names no operation ('how long off
+work with a disc?')."""
+
+
+_CLAUSE_BREAK = re.compile(r"\s+[-–—]\s+|[,;:]\s+|(?<=[.!?])\s+")
+
+
+def _yes_no_after_story(question: str) -> bool:
+    """True when the question's last clause asks yes or no after a story told first ('I can only sit for a few
+    minutes with this disc - is it safe to fly?')."""
+    last = _CLAUSE_BREAK.split(question.strip())[-1]
+    return bool(_YES_NO_QUESTION.match(normalise(last))) and last.rstrip().endswith("?")
 
 
 _LEANS_BACK = re.compile(r"^(?:But|However|And|Yet|So|Also|Still),? ")

@@ -83,6 +83,10 @@ _VERDICT_QUESTION = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"[A-Z]{3,6}")
+"""A name written as an acronym ('TENS'), whose stem may be an everyday word."""
+
+
 _INABILITY = re.compile(r"\b(?:can[’']?t|cannot|unable|not|no|won[’']?t|without|never)\b", re.IGNORECASE)
 """A name that says something cannot be done ('can't stand up'), which tokenising leaves as one common verb."""
 
@@ -131,6 +135,10 @@ class EntityLinker:
     def __init__(self, kb: KnowledgeBase, lay_terms: Mapping[str, str]) -> None:
         self.table: dict[frozenset[str], set[Key]] = {}
         self.names: dict[Key, list[frozenset[str]]] = {}
+        self.acronyms: dict[frozenset[str], set[str]] = {}
+        """A one-word phrase that only an acronym gives ('TENS' → 'ten'), with the acronym as written: it links
+        only when the question writes the acronym, not a word its stem shares ('ten minutes')."""
+        spelled: set[tuple[frozenset[str], str]] = set()
         for kind in LINK_KINDS:
             for rid, record in kb.entities.get(kind, {}).items():
                 for name in [rid.replace("_", " "), *aliases(record)]:
@@ -138,8 +146,15 @@ class EntityLinker:
                     if len(tokens) == 1 and _INABILITY.search(name):
                         continue  # "can't stand up" is not every question that says 'stand'
                     if 0 < len(tokens) <= self.MAX_WORDS:
+                        if len(tokens) == 1 and _ACRONYM.fullmatch(name) and tokens[0] != normalise(name):
+                            self.acronyms.setdefault(frozenset(tokens), set()).add(normalise(name))
+                        elif len(tokens) == 1:
+                            spelled.add((frozenset(tokens), normalise(name)))
                         self.table.setdefault(frozenset(tokens), set()).add((kind, rid))
                         self.names.setdefault((kind, rid), []).append(frozenset(tokens))
+        # a word that is a name in its own right ('ten' from 'Ten', not from 'tens') links however written
+        own = {phrase for phrase, word in spelled if word not in self.acronyms.get(phrase, set())}
+        self.acronyms = {phrase: words for phrase, words in self.acronyms.items() if phrase not in own}
         self.classes: dict[frozenset[str], set[Key]] = {}
         for rid, drug in kb.entities.get("drugs", {}).items():
             if isinstance(drug, Drug):
@@ -173,7 +188,10 @@ class EntityLinker:
         direct: set[Key] = set()
         generic: set[Key] = set()
         named: set[str] = set()
+        written = set(normalise(question).split())
         for phrase, key in self._match(tokens, self.table):
+            if phrase in self.acronyms and not self.acronyms[phrase] & written:
+                continue
             if phrase in self.generic:
                 generic.add(key)
             else:
@@ -189,7 +207,11 @@ class EntityLinker:
                 extra = self.lay.get(tuple(tokens[start : start + size]))
                 if extra:
                     variant = tokens[:start] + extra + tokens[start + size :]
-                    implied |= {k for p, k in self._match(variant, self.table) if p not in self.generic}
+                    implied |= {
+                        k
+                        for p, k in self._match(variant, self.table)
+                        if p not in self.generic and (p not in self.acronyms or self.acronyms[p] & written)
+                    }
         text = normalise(question)
         topics = topics_of(text)
         choice = len(direct) > 1 and " or " in f" {text} "

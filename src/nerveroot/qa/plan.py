@@ -37,6 +37,11 @@ SHAPES: dict[str, re.Pattern[str]] = {
     "is_x_recommended": re.compile(r"^(yes|no|not|possibly|usually)\b|recommend|advises? against", re.I),
     "side_effects": re.compile(r"side effects?|\bcommon(est)?\b.*\b(are|is|include)\b", re.I),
     "who_should_not_take": re.compile(r"^(do not|don't|avoid|check with|ask)\b|\bif you (have|are|take|drink)\b", re.I),
+    "symptom": re.compile(
+        r"\b(shoot\w*|burn\w*|stab\w*|tingl\w*|pins and needles|numb\w*|weak\w*)\b.*"
+        r"\b(shoot\w*|burn\w*|stab\w*|tingl\w*|pins and needles|numb\w*|weak\w*)\b",
+        re.I,
+    ),
     "self_care": re.compile(
         r"^(at home|keep|stay|try|use|lie|sleep|sit|avoid|do not|don't|take|hold|put|break up|stand|walk|wear)\b"
         r"|\bat home\b",
@@ -101,6 +106,14 @@ def choose_card(
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
     # a card written for the population the question names (pregnancy, running …) comes before general ones
     ranked = sorted(ranked, key=lambda hit: not cards.for_population(hit.faq_id, question))
+    # and one the shared words ranked lower is tried after them ('… ten minutes sitting … is it OK to drive?'), if
+    # it answers the same type of question beyond being about that population
+    beyond = Intent(tuple(q for q in intent.qtypes if q != "pregnancy"))
+    ranked += [
+        hit
+        for hit in cards.population_cards(question)
+        if all(hit.faq_id != r.faq_id for r in ranked) and beyond.qtypes and cards.agrees(hit.faq_id, beyond)
+    ]
     for n, hit in enumerate(ranked):
         if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question):
             continue
