@@ -215,3 +215,16 @@ def test_more_medicines_are_named(kb: KnowledgeBase, note: str, drug: str) -> No
 def test_a_subarachnoid_block_is_a_spinal_procedure(kb: KnowledgeBase) -> None:
     note = "Caesarean section under subarachnoid block yesterday; now both legs weak."
     assert ("present", None) in _readings(kb, note, "recent_spinal_procedure")
+
+
+def test_positive_sacroiliac_provocation_in_pregnancy_leads_to_the_joint(kb: KnowledgeBase) -> None:
+    note = "29F, 32/40 pregnant, L buttock pain to back of thigh, nothing below knee, thigh thrust +ve L, SLR neg."
+    assert ("present", "left") in _readings(kb, note, "sij_provocation_positive")
+    ranked = sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)
+    assert ranked[0].id == "sacroiliac_joint_pain"
+
+
+def test_a_no_of_an_earlier_item_does_not_turn_a_positive_test_negative(kb: KnowledgeBase) -> None:
+    note = "no pain below the knee, FNST +ve L"
+    assert ("present", "left") in _readings(kb, note, "femoral_stretch_positive")
+    assert ("absent", None) in _readings(kb, "no positive SLR", "slr_positive")

@@ -39,6 +39,7 @@ ProvocativeTest = Literal[
     "pelvic_compression",
     "hip_internal_rotation",
     "trochanter_tenderness",
+    "sij_provocation",
 ]
 RED_FLAG_KEYS: tuple[str, ...] = (
     "saddle_anaesthesia",

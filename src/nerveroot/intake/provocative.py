@@ -12,7 +12,7 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import FindingStatus
 from nerveroot.intake.rules import PROVOCATIVE_SUFFIX
 from nerveroot.intake.sides import nearest_side, side_tokens
-from nerveroot.intake.state import TESTS, Mention, ParseState
+from nerveroot.intake.state import TESTS, Mention, ParseState, denied_in_item
 from nerveroot.intake.windows import _left_clause, _ordered_sides, _Window
 
 
@@ -170,7 +170,9 @@ def read_provocative(state: ParseState, group: list[Mention], w: _Window) -> Non
             result = next((r for r in (_own_result(x) for x in group[group.index(m) + 1 :]) if r), None)
         if result is None:
             continue
-        if m.status == "absent" and result == "positive" and m.qualifier == "negated":
+        # "no positive SLR" denies the test; a "no" of an earlier list item ("no pain below knee, SLR +ve") does not
+        negated_here = denied_in_item(doc, m.span.start_char, m.span.end_char)
+        if m.status == "absent" and result == "positive" and m.qualifier == "negated" and negated_here:
             result = "negative"
         left = _left_clause(doc, w)
         sides = nearest_side(doc, left.start, w.right_hi, m.span.start, m.span.end)
