@@ -20,6 +20,9 @@ from nerveroot.qa.text import tokenize
 
 RRF_K = 60
 """Reciprocal-rank-fusion constant (Cormack et al. 2009)."""
+CONFINING = frozenset({"x_vs_y", "duration_prognosis"})
+"""Question types whose cards answer only questions of that type when every one of a card's own questions has it as
+its main type."""
 
 
 class Encoder(Protocol):
@@ -54,6 +57,8 @@ class CardIndex:
     """Lay-term expansion of a question's tokens (a second lexical signal); None leaves it out."""
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
     """Card → the facets (pregnancy, running …) every one of its own questions names."""
+    mains: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Card → the main question type of each of its own questions."""
     _bm25: bm25s.BM25 = field(init=False, repr=False)
     _ids: list[str] = field(init=False, repr=False)
     _owner: npt.NDArray[np.intp] = field(init=False, repr=False)
@@ -75,13 +80,15 @@ class CardIndex:
         variants: list[tuple[str, str]] = []
         qtypes: dict[str, frozenset[str]] = {}
         facets: dict[str, frozenset[str]] = {}
+        mains: dict[str, frozenset[str]] = {}
         lex = lexicon()
         for rid, record in kb.entities.get("faqs", {}).items():
             names = list(dict.fromkeys(aliases(record)))
             variants += [(rid, name) for name in names]
             qtypes[rid] = frozenset(q for name in names for q in classify(name).qtypes)
             facets[rid] = frozenset.intersection(*(lex.facets_of(tokenize(name)) for name in names))
-        return cls(variants, qtypes, encoder, expand, facets)
+            mains[rid] = frozenset(classify(name).qtype for name in names)
+        return cls(variants, qtypes, encoder, expand, facets, mains)
 
     def for_population(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) that the question names."""
@@ -92,6 +99,14 @@ class CardIndex:
         """True when the card is about a population or activity (pregnancy, running …) the question does not name."""
         facets = self.facets.get(faq_id, frozenset())
         return bool(facets) and not facets <= _facets_named(question)
+
+    def confined(self, faq_id: str, intent: Intent) -> bool:
+        """True when every one of the card's own questions asks one kind of thing that answers only that kind of
+        question (a comparison, the outlook) and the question does not ask it: a card on 'injection or operation,
+        which is better?' does not answer 'what are the risks of the operation?', nor one on 'will I need an
+        operation?' the question 'when is the right time to have it?'."""
+        mains = self.mains.get(faq_id, frozenset())
+        return len(mains) == 1 and mains <= CONFINING and not mains <= set(intent.qtypes)
 
     def _lexical(self, question: str, expanded: bool = False) -> dict[str, float]:
         tokens = tokenize(question)
@@ -162,4 +177,4 @@ def _facets_named(question: str) -> frozenset[str]:
     return lexicon().facets_of(tokenize(question))
 
 
-__all__ = ["RRF_K", "CardHit", "CardIndex", "Encoder"]
+__all__ = ["CONFINING", "RRF_K", "CardHit", "CardIndex", "Encoder"]

@@ -27,7 +27,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
      r"\b(see|use|try|choose|pick|go to) (a |an |the )?[\w-]+ or (a |an |the )?[\w-]+|"
      r"\bfrom (my |the )?[\w-]+ or (from )?(my |the )?[\w-]+|or (is it |could it be )?(something|anything) else|"
-     r"rather than|\binstead\b|\bor is it\b|"
+     r"rather than|\binstead\b|\bor is it\b|\bas (well|good|effective) as\b|"
+     r"\bwhich (\w+ )?(works?|is|helps?) (better|best|more)\b|\b(another|other) (name|word|term) for\b|"
      # 'is this sciatica?', 'could it be coming from my back?': which of the possible causes it is
      r"\b(is|could|might|can) (this|it|that) (really |actually |just |still )?(be )?(come from |coming from )?"
      r"(sciatica|a trapped nerve|a pinched nerve|nerve pain|a slipped disc|(my |the )?(back|spine|hip|nerves?))\b"),
@@ -44,6 +45,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*|"
      r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)|persist\w*|inevitabl\w*|"
+     r"\bstill (hurt\w*|painful|sore|bad|there)\b|"
      r"will (it|this|that|they) (ever )?go( away)?\b"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"
@@ -66,8 +68,8 @@ NATURAL_HISTORY = re.compile(
     r"(on (its|their) own|by itself|without (surgery|an? operation|treatment|injections?))"
     r"|\bnatural (course|history)\b|\b(won t|will not|not) (need|have) (an? )?(operation|surgery)"
     r"|\b(surgery|an? operation) (is |be )?(inevitabl|unavoidabl)\w*|\binevitabl\w* (that )?i (will )?need"
-    r"|\b(will|do|would) i (definitely |eventually |ever )?(need|have to have|end up (needing|having)) "
-    r"(an? )?(operation|surgery)\b"
+    r"|\b((will|do|would|could|might) i|am i( definitely| ever)? going to) (definitely |eventually |ever )?"
+    r"(need( to have)?|have to have|end up (needing|having)) (an? )?((back|spinal|spine|disc) )?(operation|surgery)\b"
     r"|\b(chances?|likely|odds)\b.{0,30}\b(settl|go(es)? away|get(s)? better|recover|resolv|improv)\w*"
 )
 """A question about the natural course ('will it settle without surgery?') asks for the outlook first, even

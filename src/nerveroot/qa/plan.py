@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nerveroot.knowledge.base import normalise
-from nerveroot.qa.cards import CardIndex
+from nerveroot.qa.cards import CONFINING, CardIndex
 from nerveroot.qa.corpus import Statement
 from nerveroot.qa.intent import Intent
 
@@ -84,7 +84,7 @@ class CardRule:
     """Enough of one of the card's own questions (idf-weighted) found in a long question, for the best-ranked card
     when it answers the question's main type ('… wrecking my sleep … what helps at night?' holds 'sleep with
     sciatica')."""
-    candidates: int = 4
+    candidates: int = 5
 
 
 def choose_card(
@@ -106,16 +106,29 @@ def choose_card(
     ranked = cards.rank(question, rule.candidates, lexical=signals != "semantic", semantic=signals != "lexical")
     # a card written for the population the question names (pregnancy, running …) comes before general ones
     ranked = sorted(ranked, key=lambda hit: not cards.for_population(hit.faq_id, question))
+    # a question asking for the outlook or a comparison tries first the cards whose own questions ask that
+    if intent.qtype in CONFINING:
+        ranked = sorted(ranked, key=lambda hit: intent.qtype not in cards.mains.get(hit.faq_id, frozenset()))
     # and one the shared words ranked lower is tried after them ('… ten minutes sitting … is it OK to drive?'), if
     # it answers the same type of question beyond being about that population
     beyond = Intent(tuple(q for q in intent.qtypes if q != "pregnancy"))
+    if beyond.qtypes and beyond.qtypes != intent.qtypes:
+        # every card for pregnancy answers a 'pregnancy' question: among them, those that also answer what else it
+        # asks come first ('… is it really sciatica?' is the card on telling sciatica apart, not the one on exercise)
+        ranked = sorted(
+            ranked,
+            key=lambda hit: (
+                not cards.for_population(hit.faq_id, question),
+                cards.for_population(hit.faq_id, question) and not cards.agrees(hit.faq_id, beyond),
+            ),
+        )
     ranked += [
         hit
         for hit in cards.population_cards(question)
         if all(hit.faq_id != r.faq_id for r in ranked) and beyond.qtypes and cards.agrees(hit.faq_id, beyond)
     ]
     for n, hit in enumerate(ranked):
-        if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question):
+        if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question) or cards.confined(hit.faq_id, intent):
             continue
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)
