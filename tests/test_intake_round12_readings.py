@@ -228,3 +228,13 @@ def test_a_no_of_an_earlier_item_does_not_turn_a_positive_test_negative(kb: Know
     note = "no pain below the knee, FNST +ve L"
     assert ("present", "left") in _readings(kb, note, "femoral_stretch_positive")
     assert ("absent", None) in _readings(kb, "no positive SLR", "slr_positive")
+
+
+def test_an_older_person_unable_to_stand_after_a_fall_with_groin_pain_leads_to_a_hip_fracture(
+    kb: KnowledgeBase,
+) -> None:
+    note = "84F fell in the kitchen yesterday, can't weight bear, R groin pain, osteoporosis. No numbness."
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert max(result.differential, key=lambda d: d.probability).id == "hip_fracture"
+    assert result.level_summary.leading == []  # a fracture's pain names no root
