@@ -238,3 +238,9 @@ def test_an_older_person_unable_to_stand_after_a_fall_with_groin_pain_leads_to_a
     assert result.triage.level == "emergency"
     assert max(result.differential, key=lambda d: d.probability).id == "hip_fracture"
     assert result.level_summary.leading == []  # a fracture's pain names no root
+
+
+def test_the_imaging_follows_the_cause_not_the_generic_deficit_at_the_same_level(kb: KnowledgeBase) -> None:
+    note = "81M fell 2 days ago, now can't walk, severe low back pain, on alendronic acid for osteoporosis."
+    workup = assess(parse_note(note, kb).case, kb).workup
+    assert workup.imaging_now and workup.imaging_rule.startswith("ACR 2021 variant 6")

@@ -85,10 +85,16 @@ PERSISTENT = (
 )
 
 
+GENERIC_GROUPS = frozenset({"progressive_deficit", "neurological_deficit"})
+"""Groups that say how bad a deficit is, not what causes it: a cause's own imaging goes first at the same level."""
+
+
 def imaging_decision(case: Case, evidence: Evidence, triage: Triage) -> tuple[bool, tuple[str, str, list[Cite]]]:
-    for reason in triage.reasons:
-        if reason.group in IMAGING_BY_GROUP and reason.level in ("emergency", "urgent"):
-            return True, IMAGING_BY_GROUP[reason.group]
+    urgent = [r for r in triage.reasons if r.group in IMAGING_BY_GROUP and r.level in ("emergency", "urgent")]
+    if urgent:
+        top = [r for r in urgent if r.level == urgent[0].level]
+        chosen = next((r for r in top if r.group not in GENERIC_GROUPS), urgent[0])
+        return True, IMAGING_BY_GROUP[chosen.group]
     persistent = case.duration_days is not None and case.duration_days >= PERSISTENT_DAYS
     troubling = any(evidence.get(f) == "present" for f in DEFICIT_FINDINGS) or (case.pain_score or 0) >= 7
     if persistent and case.course != "improving" and troubling:
