@@ -244,3 +244,10 @@ def test_the_imaging_follows_the_cause_not_the_generic_deficit_at_the_same_level
     note = "81M fell 2 days ago, now can't walk, severe low back pain, on alendronic acid for osteoporosis."
     workup = assess(parse_note(note, kb).case, kb).workup
     assert workup.imaging_now and workup.imaging_rule.startswith("ACR 2021 variant 6")
+
+
+def test_one_sided_sciatica_becoming_two_sided_in_shorthand_is_an_emergency(kb: KnowledgeBase) -> None:
+    note = "48M, sciatica R 2 wks, now L leg numb too since this am, B&B ok, no saddle numbness"
+    intake = parse_note(note, kb)
+    assert not [f for f in intake.findings if f.id == "root_distribution"]  # "R 2 wks" is a side and a time
+    assert "ces_bilateral_sciatica" in _rules(kb, note)

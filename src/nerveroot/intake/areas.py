@@ -27,9 +27,12 @@ _NERVE = re.compile(
 
 
 _DIAGNOSIS = re.compile(r"radic|root|myotome|(?:lumbo)?sciatica", re.IGNORECASE)
-# Sciatica named after its root: "lumbosciatica of type L5", "sciatica in the S1 territory".
+# Sciatica named after its root: "lumbosciatica of type L5", "sciatica in the S1 territory"; not a side and a time
+# ("sciatica L 3 wks").
 _ROOT_AFTER = re.compile(
-    r"\b(?:lumbo)?sciatica (?:of |in )?(?:type |the )?(?-i:([LS])\s?([1-5]))(?![\w/-])", re.IGNORECASE
+    r"\b(?:lumbo)?sciatica (?:of |in )?(?:type |the )?(?-i:([LS])\s?([1-5]))(?![\w/-])"
+    r"(?!\s*(?:wks?|weeks?|days?|d\b|mo(?:nth)?s?|mths?|yrs?|years?|hours?|hrs?|h\b|/))",
+    re.IGNORECASE,
 )
 
 

@@ -16,7 +16,7 @@ from nerveroot.intake.state import ParseState, historical_here, in_scope_of
 _LEG_SIDE = re.compile(
     r"\b(left|right|(?-i:L|R))(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|"
     r"radiculopathy)\b"
-    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right)\b(?!\s+(?:side of|hand)\b|\s+"
+    r"|\b(?:leg|sciatica|symptoms|pain)\s+(?:on the\s+)?(left|right|(?-i:L|R)(?=\s|,|$))(?!\s+(?:side of|hand)\b|\s+"
     + pt.RIGHT_ADVERB
     + r")"
     r"|\b(both legs|bilateral (?:leg|sciatica|lower limb))",
