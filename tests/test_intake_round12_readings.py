@@ -190,6 +190,7 @@ def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arter
         ),
         ("he is struggling to pee", "bladder_dysfunction"),
         ("feverish with diarrhoea and vomiting last week", "recent_infection"),
+        ("since the weekend he can't get his willy to work", "sexual_dysfunction"),
     ],
 )
 def test_twelfth_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
