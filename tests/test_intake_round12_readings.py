@@ -252,3 +252,10 @@ def test_one_sided_sciatica_becoming_two_sided_in_shorthand_is_an_emergency(kb: 
     intake = parse_note(note, kb)
     assert not [f for f in intake.findings if f.id == "root_distribution"]  # "R 2 wks" is a side and a time
     assert "ces_bilateral_sciatica" in _rules(kb, note)
+
+
+def test_a_denial_of_one_list_item_does_not_deny_the_onset_after_it(kb: KnowledgeBase) -> None:
+    note = "L buttock pain to the foot 2/7, on rivaroxaban, no injury, came on suddenly at rest"
+    assert parse_note(note, kb).case.onset == "sudden"
+    assert "haematoma_suspected" in _rules(kb, note)
+    assert parse_note("no sudden onset, gradual over weeks", kb).case.onset == "gradual"

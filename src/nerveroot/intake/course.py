@@ -13,8 +13,10 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.durations import read_duration
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
-from nerveroot.intake.state import ParseState, in_scope_of
+from nerveroot.intake.state import ParseState, denied_in_item, in_scope_of
 from nerveroot.intake.tempo import deficit_course, onset_days
+
+_NOT_TOLD = {"FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
 
 
 def _first(
@@ -23,7 +25,8 @@ def _first(
     best: tuple[str, re.Match[str]] | None = None
     for label, regex in regexes:
         for mt in regex.finditer(doc.text):
-            if in_scope_of(doc, mt.start(), mt.end()):
+            # a denial reaches a timing word only within its own list item: "no trauma, started suddenly" is sudden
+            if in_scope_of(doc, mt.start(), mt.end(), _NOT_TOLD) or denied_in_item(doc, mt.start(), mt.end()):
                 continue
             if cue is not None:
                 span = doc.char_span(mt.start(), mt.end(), alignment_mode="expand")
