@@ -259,3 +259,22 @@ def test_a_denial_of_one_list_item_does_not_deny_the_onset_after_it(kb: Knowledg
     assert parse_note(note, kb).case.onset == "sudden"
     assert "haematoma_suspected" in _rules(kb, note)
     assert parse_note("no sudden onset, gradual over weeks", kb).case.onset == "gradual"
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("known AAA 5.1 cm under surveillance", "aortic_aneurysm_sign"),
+        ("the doctor said something was wrong with the big artery in his tummy", "aortic_aneurysm_sign"),
+        ("my back and tummy have been hurting all week", "abdominal_or_flank_pain"),
+        ("she has suddenly become very drowsy", "collapse_or_syncope"),
+        ("sudden severe upper and lower back pain", "thoracic_pain"),
+    ],
+)
+def test_end_of_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert any(status == "present" for status, _ in _readings(kb, note, finding))
+
+
+def test_screening_and_side_effects_are_not_red_flags(kb: KnowledgeBase) -> None:
+    assert not _readings(kb, "never had AAA screening", "aortic_aneurysm_sign")
+    assert not _readings(kb, "pregabalin makes me drowsy", "collapse_or_syncope")
