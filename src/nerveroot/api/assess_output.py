@@ -82,31 +82,15 @@ def _drug(drug: PlanDrug) -> dict[str, Any]:
     return made
 
 
-def _differential(item: DifferentialItem) -> dict[str, Any]:
-    """`item.model_dump(mode="json")`, built directly (lists shared read-only)."""
-    return {
-        "id": item.id,
-        "name": item.name,
-        "role": item.role,
-        "icd10": item.icd10,
-        "probability": item.probability,
-        "must_not_miss": item.must_not_miss,
-        "why": item.why,
-        "against": item.against,
-    }
+def _plain(item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them, built directly
+    (lists shared read-only)."""
+    return {name: getattr(item, name) for name in fields}
 
 
-def _not_assessed(item: NotAssessed) -> dict[str, Any]:
-    """`item.model_dump(mode="json")`, built directly."""
-    return {
-        "red_flag": item.red_flag,
-        "name": item.name,
-        "group": item.group,
-        "question": item.question,
-        "findings": item.findings,
-        "unsure": item.unsure,
-        "could_raise_to": item.could_raise_to,
-    }
+_DIFFERENTIAL_FIELDS = tuple(DifferentialItem.model_fields)
+_NOT_ASSESSED_FIELDS = tuple(NotAssessed.model_fields)
+_EVIDENCE_FIELDS = tuple(EvidenceItem.model_fields)
 
 
 def _triage(triage: Triage) -> dict[str, Any]:
@@ -114,21 +98,9 @@ def _triage(triage: Triage) -> dict[str, Any]:
     return {
         "level": triage.level,
         "reasons": [r.model_dump(mode="json", exclude=_RATIONALE) for r in triage.reasons],
-        "not_assessed": [_not_assessed(n) for n in triage.not_assessed],
+        "not_assessed": [_plain(n, _NOT_ASSESSED_FIELDS) for n in triage.not_assessed],
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
-    }
-
-
-def _evidence(item: EvidenceItem) -> dict[str, Any]:
-    """`item.model_dump(mode="json")`, built directly."""
-    return {
-        "finding": item.finding,
-        "name": item.name,
-        "status": item.status,
-        "lr": item.lr,
-        "basis": item.basis,
-        "side": item.side,
     }
 
 
@@ -138,8 +110,8 @@ def _level(level: RootProbability) -> dict[str, Any]:
         "root": level.root,
         "label": level.label,
         "probability": level.probability,
-        "for": [_evidence(e) for e in level.supporting],
-        "against": [_evidence(e) for e in level.opposing],
+        "for": [_plain(e, _EVIDENCE_FIELDS) for e in level.supporting],
+        "against": [_plain(e, _EVIDENCE_FIELDS) for e in level.opposing],
     }
 
 
@@ -169,7 +141,7 @@ def summary(
         "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,
         "multi_level": a.multi_level,
-        "differential": [_differential(d) for d in leading],
+        "differential": [_plain(d, _DIFFERENTIAL_FIELDS) for d in leading],
         "differential_other": [
             {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
         ],
