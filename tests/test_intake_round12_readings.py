@@ -269,6 +269,8 @@ def test_a_denial_of_one_list_item_does_not_deny_the_onset_after_it(kb: Knowledg
         ("my back and tummy have been hurting all week", "abdominal_or_flank_pain"),
         ("she has suddenly become very drowsy", "collapse_or_syncope"),
         ("sudden severe upper and lower back pain", "thoracic_pain"),
+        ("some loss of feeling in the skin surrounding the back passage", "saddle_anaesthesia"),
+        ("a bit of urgency to pee since Tuesday", "bladder_dysfunction"),
     ],
 )
 def test_end_of_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
