@@ -191,6 +191,13 @@ def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arter
         ("he is struggling to pee", "bladder_dysfunction"),
         ("feverish with diarrhoea and vomiting last week", "recent_infection"),
         ("since the weekend he can't get his willy to work", "sexual_dysfunction"),
+        ("known AAA 5.1 cm under surveillance", "aortic_aneurysm_sign"),
+        ("the doctor said something was wrong with the big artery in his tummy", "aortic_aneurysm_sign"),
+        ("my back and tummy have been hurting all week", "abdominal_or_flank_pain"),
+        ("she has suddenly become very drowsy", "collapse_or_syncope"),
+        ("sudden severe upper and lower back pain", "thoracic_pain"),
+        ("some loss of feeling in the skin surrounding the back passage", "saddle_anaesthesia"),
+        ("a bit of urgency to pee since Tuesday", "bladder_dysfunction"),
     ],
 )
 def test_twelfth_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
@@ -259,22 +266,6 @@ def test_a_denial_of_one_list_item_does_not_deny_the_onset_after_it(kb: Knowledg
     assert parse_note(note, kb).case.onset == "sudden"
     assert "haematoma_suspected" in _rules(kb, note)
     assert parse_note("no sudden onset, gradual over weeks", kb).case.onset == "gradual"
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("known AAA 5.1 cm under surveillance", "aortic_aneurysm_sign"),
-        ("the doctor said something was wrong with the big artery in his tummy", "aortic_aneurysm_sign"),
-        ("my back and tummy have been hurting all week", "abdominal_or_flank_pain"),
-        ("she has suddenly become very drowsy", "collapse_or_syncope"),
-        ("sudden severe upper and lower back pain", "thoracic_pain"),
-        ("some loss of feeling in the skin surrounding the back passage", "saddle_anaesthesia"),
-        ("a bit of urgency to pee since Tuesday", "bladder_dysfunction"),
-    ],
-)
-def test_end_of_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert any(status == "present" for status, _ in _readings(kb, note, finding))
 
 
 def test_screening_and_side_effects_are_not_red_flags(kb: KnowledgeBase) -> None:

@@ -11,7 +11,7 @@ from nerveroot.assessment.case import (
 )
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.clauses import sign_clause, works_normally
-from nerveroot.intake.state import ParseState, historical_here, in_scope_of
+from nerveroot.intake.state import ParseState, in_scope_of
 
 _LEG_SIDE = re.compile(
     r"\b(left|right|(?-i:L|R))(?:[- ]sided)?\s+(?:leg|lower limb|sciatica|buttock|thigh|calf|foot|radicular|"
@@ -156,7 +156,7 @@ def note_sides(state: ParseState) -> tuple[Side, ...]:
     for mt in _LEG_SIDE.finditer(text):
         if (
             in_scope_of(state.doc, mt.start(), mt.end())
-            or historical_here(state.doc, mt.start(), mt.end())
+            or in_scope_of(state.doc, mt.start(), mt.end(), {"HISTORICAL"}, label="REGION")
             or pt.SPARED.match(text, mt.end())
         ):
             continue  # "the L leg is entirely asymptomatic", "PMH: L sciatica 2019": not a symptomatic side now

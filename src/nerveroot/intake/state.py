@@ -239,22 +239,14 @@ def with_nested(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda x: (x.span.start, x.span.end))
 
 
-def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING) -> bool:
-    """True when a ConText modifier of these categories covers the characters [start, end)."""
-    span = doc.char_span(start, end, alignment_mode="expand", label="SYMPTOM")
+def in_scope_of(doc: Doc, start: int, end: int, categories: set[str] = _BLOCKING, label: str = "SYMPTOM") -> bool:
+    """True when a ConText modifier of these categories covers the characters [start, end), read as words of this
+    target type (modifiers limited to some types, such as a past-history field's, reach only those)."""
+    span = doc.char_span(start, end, alignment_mode="expand", label=label)
     if span is None:
         return False
     graph = doc._.context_graph
     return any(m.category in categories and m.modifies(span) for m in (graph.modifiers if graph else []))
-
-
-def historical_here(doc: Doc, start: int, end: int) -> bool:
-    """True when a past-history modifier covers [start, end) as it covers a body region ("PMH: L sciatica 2019")."""
-    span = doc.char_span(start, end, alignment_mode="expand", label="REGION")
-    graph = doc._.context_graph
-    return bool(
-        span is not None and graph and any(m.category == "HISTORICAL" and m.modifies(span) for m in graph.modifiers)
-    )
 
 
 def denied_here(doc: Doc, start: int, end: int) -> bool:
