@@ -8,10 +8,7 @@ import pytest
 from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-
-
-def _readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
-    return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
+from readings import readings
 
 
 def _rules(kb: KnowledgeBase, note: str) -> set[str]:
@@ -46,14 +43,14 @@ def _rules(kb: KnowledgeBase, note: str) -> set[str]:
     ],
 )
 def test_red_flags_in_unusual_words_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert any(status == "present" for status, _ in _readings(kb, note, finding))
+    assert any(status == "present" for status, _ in readings(kb, note, finding))
 
 
 def test_a_column_header_gives_each_grade_its_side(kb: KnowledgeBase) -> None:
     note = "Power R (L): knee ext 3/5 (5), DF 5 (4)."
-    assert ("present", "right") in _readings(kb, note, "weak_knee_extension")
-    assert ("absent", "left") in _readings(kb, note, "weak_knee_extension")
-    assert ("present", "left") in _readings(kb, note, "weak_ankle_dorsiflexion")
+    assert ("present", "right") in readings(kb, note, "weak_knee_extension")
+    assert ("absent", "left") in readings(kb, note, "weak_knee_extension")
+    assert ("present", "left") in readings(kb, note, "weak_ankle_dorsiflexion")
     assert "bilateral_leg_symptoms" not in {f.id for f in parse_note(note, kb).findings}
 
 
@@ -128,7 +125,7 @@ def test_back_pain_after_a_recent_microdisc_is_read_as_a_spinal_procedure(kb: Kn
     ],
 )
 def test_verdicts_told_in_other_words(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
-    assert status in {s for s, _ in _readings(kb, note, finding)}
+    assert status in {s for s, _ in readings(kb, note, finding)}
 
 
 def test_a_relative_writing_is_the_speaker_not_family_history(kb: KnowledgeBase) -> None:
@@ -137,20 +134,20 @@ def test_a_relative_writing_is_the_speaker_not_family_history(kb: KnowledgeBase)
 
 
 def test_left_as_a_verb_is_not_a_side(kb: KnowledgeBase) -> None:
-    assert ("present", "right") in _readings(kb, "The operation left me with a drop foot on the right.", "foot_drop")
-    assert ("present", "right") in _readings(kb, "I was left with foot drop on the right side", "foot_drop")
+    assert ("present", "right") in readings(kb, "The operation left me with a drop foot on the right.", "foot_drop")
+    assert ("present", "right") in readings(kb, "I was left with foot drop on the right side", "foot_drop")
 
 
 def test_leg_reflexes_named_together_are_both_reduced(kb: KnowledgeBase) -> None:
     note = "Tone normal, absent reflexes in the legs."
-    assert "present" in {s for s, _ in _readings(kb, note, "patellar_reflex_reduced")}
-    assert "present" in {s for s, _ in _readings(kb, note, "achilles_reflex_reduced")}
+    assert "present" in {s for s, _ in readings(kb, note, "patellar_reflex_reduced")}
+    assert "present" in {s for s, _ in readings(kb, note, "achilles_reflex_reduced")}
 
 
 def test_no_new_bladder_or_bowel_symptoms_is_a_denial(kb: KnowledgeBase) -> None:
     note = "Review 2/52: leg pain easing. No new bladder or bowel symptoms."
-    assert {s for s, _ in _readings(kb, note, "bladder_dysfunction")} == {"absent"}
-    assert "present" in {s for s, _ in _readings(kb, "no worse leg pain", "radiating_leg_pain")}
+    assert {s for s, _ in readings(kb, note, "bladder_dysfunction")} == {"absent"}
+    assert "present" in {s for s, _ in readings(kb, "no worse leg pain", "radiating_leg_pain")}
 
 
 def test_upper_motor_neurone_signs_with_suspected_cancer_are_cord_compression(kb: KnowledgeBase) -> None:
@@ -163,14 +160,14 @@ def test_upper_motor_neurone_signs_with_suspected_cancer_are_cord_compression(kb
 
 def test_barely_passing_water_is_a_bladder_symptom(kb: KnowledgeBase) -> None:
     assert "present" in {
-        s for s, _ in _readings(kb, "I can barely pass water, hardly anything comes out", "bladder_dysfunction")
+        s for s, _ in readings(kb, "I can barely pass water, hardly anything comes out", "bladder_dysfunction")
     }
 
 
 def test_a_pair_header_gives_a_spaced_pair_one_value_per_side(kb: KnowledgeBase) -> None:
     note = "Power R / L: DF 2 / 5, EHL 2 / 5, PF 5 / 5."
-    assert ("present", "right") in _readings(kb, note, "weak_ankle_dorsiflexion")
-    assert ("absent", "left") in _readings(kb, note, "weak_ankle_dorsiflexion")
+    assert ("present", "right") in readings(kb, note, "weak_ankle_dorsiflexion")
+    assert ("absent", "left") in readings(kb, note, "weak_ankle_dorsiflexion")
     assert "bilateral_leg_symptoms" not in {f.id for f in parse_note(note, kb).findings}
 
 
@@ -204,7 +201,7 @@ def test_legs_said_to_work_normally_are_not_symptoms(kb: KnowledgeBase) -> None:
     ],
 )
 def test_more_red_flags_in_unusual_words(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {s for s, _ in _readings(kb, note, finding)}
+    assert "present" in {s for s, _ in readings(kb, note, finding)}
 
 
 @pytest.mark.parametrize(
@@ -219,12 +216,12 @@ def test_more_red_flags_in_unusual_words(kb: KnowledgeBase, note: str, finding: 
     ],
 )
 def test_saddle_reflex_and_strength_words(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {s for s, _ in _readings(kb, note, finding)}
+    assert "present" in {s for s, _ in readings(kb, note, finding)}
 
 
 def test_a_leg_that_collapses_is_not_a_faint(kb: KnowledgeBase) -> None:
     assert "collapse_or_syncope" not in {f.id for f in parse_note("Call reason: 'leg keeps collapsing'", kb).findings}
-    assert "present" in {s for s, _ in _readings(kb, "he collapsed at home with back pain", "collapse_or_syncope")}
+    assert "present" in {s for s, _ in readings(kb, "he collapsed at home with back pain", "collapse_or_syncope")}
 
 
 def test_no_root_is_named_under_a_suspected_limb_ischaemia(kb: KnowledgeBase) -> None:

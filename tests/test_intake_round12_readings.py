@@ -8,15 +8,12 @@ import pytest
 from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-
-
-def _readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
-    return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
+from readings import readings
 
 
 def test_having_to_stand_still_is_relief_by_standing(kb: KnowledgeBase) -> None:
     note = "after 200 yards his calves seize up and he has to stop and stand still for a minute"
-    assert ("present", None) in _readings(kb, note, "calf_pain_relieved_by_standing_still")
+    assert ("present", None) in readings(kb, note, "calf_pain_relieved_by_standing_still")
 
 
 def test_absent_foot_pulses_favour_arterial_claudication(kb: KnowledgeBase) -> None:
@@ -27,8 +24,8 @@ def test_absent_foot_pulses_favour_arterial_claudication(kb: KnowledgeBase) -> N
 
 @pytest.mark.parametrize("note", ["patella and achilles jerks absent on the left", "knee & Achilles reflexes absent L"])
 def test_a_knee_reflex_named_before_achilles_is_read(kb: KnowledgeBase, note: str) -> None:
-    assert ("present", "left") in _readings(kb, note, "patellar_reflex_reduced")
-    assert ("present", "left") in _readings(kb, note, "achilles_reflex_reduced")
+    assert ("present", "left") in readings(kb, note, "patellar_reflex_reduced")
+    assert ("present", "left") in readings(kb, note, "achilles_reflex_reduced")
 
 
 def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
@@ -52,13 +49,13 @@ def test_a_normal_cauda_equina_screen_is_read_not_queried(kb: KnowledgeBase, not
 def test_each_item_of_a_shared_verdict_list_is_read(kb: KnowledgeBase) -> None:
     note = "Special Qs: bladder, bowel, saddle, sexual fn all documented normal."
     for fid in ("bladder_dysfunction", "bowel_dysfunction", "saddle_anaesthesia", "sexual_dysfunction"):
-        assert ("absent", None) in _readings(kb, note, fid)
+        assert ("absent", None) in readings(kb, note, fid)
 
 
 def test_a_cross_after_a_checklist_item_denies_it(kb: KnowledgeBase) -> None:
     note = "Special Qs: wt loss ✗ night pain ✗ hx Ca ✗ fever ✗"
     for fid in ("night_pain", "cancer_history", "fever"):
-        assert ("absent", None) in _readings(kb, note, fid)
+        assert ("absent", None) in readings(kb, note, fid)
 
 
 def test_standing_on_both_feet_is_an_ability_not_two_legged_symptoms(kb: KnowledgeBase) -> None:
@@ -72,16 +69,16 @@ def test_a_side_named_in_the_past_history_is_not_a_symptomatic_side(kb: Knowledg
 
 
 def test_the_hip_rotation_abbreviation_with_its_result_is_read(kb: KnowledgeBase) -> None:
-    assert ("present", "left") in _readings(
+    assert ("present", "left") in readings(
         kb, "L hip: flex 100, IR 10° painful (groin)", "hip_internal_rotation_positive"
     )
 
 
 def test_a_side_pair_header_above_the_rows_gives_each_grade_its_side(kb: KnowledgeBase) -> None:
     note = "Power   L | R\nhip flexion   4 | 5\nknee ext     4+ | 5\n"
-    assert ("present", "left") in _readings(kb, note, "weak_hip_flexion")
-    assert ("absent", "right") in _readings(kb, note, "weak_hip_flexion")
-    assert ("present", "left") in _readings(kb, note, "weak_knee_extension")
+    assert ("present", "left") in readings(kb, note, "weak_hip_flexion")
+    assert ("absent", "right") in readings(kb, note, "weak_hip_flexion")
+    assert ("present", "left") in readings(kb, note, "weak_knee_extension")
 
 
 def _rules(kb: KnowledgeBase, note: str) -> set[str]:
@@ -109,8 +106,8 @@ def test_a_severe_weakness_new_unknown_or_worsening_stays_an_emergency(kb: Knowl
 def test_prolonged_kneeling_before_a_dropped_foot_favours_the_peroneal_nerve(kb: KnowledgeBase) -> None:
     note = "62M spent the whole weekend kneeling laying a floor, now a dropped foot on the left, no back pain."
     intake = parse_note(note, kb)
-    assert ("present", None) in _readings(kb, note, "fibular_pressure_risk")
-    assert ("present", "left") in _readings(kb, note, "foot_drop")
+    assert ("present", None) in readings(kb, note, "fibular_pressure_risk")
+    assert ("present", "left") in readings(kb, note, "foot_drop")
     plain = "62M now a dropped foot on the left, no back pain."
     peroneal = {d.id: d.probability for d in assess(intake.case, kb).differential}["common_peroneal_palsy"]
     without = {d.id: d.probability for d in assess(parse_note(plain, kb).case, kb).differential}[
@@ -121,7 +118,7 @@ def test_prolonged_kneeling_before_a_dropped_foot_favours_the_peroneal_nerve(kb:
 
 def test_skin_that_hurts_to_touch_is_allodynia_and_needs_assessment(kb: KnowledgeBase) -> None:
     note = "70F 2 days burning band round L flank to thigh, can't bear her clothes touching it, no rash yet."
-    assert ("present", None) in _readings(kb, note, "allodynia")
+    assert ("present", None) in readings(kb, note, "allodynia")
     assert "mimic_needs_assessment" in _rules(kb, note)
 
 
@@ -147,25 +144,25 @@ def test_a_relative_calling_about_the_patient_keeps_the_patients_age(kb: Knowled
 
 
 def test_a_general_claim_about_a_condition_is_not_a_finding(kb: KnowledgeBase) -> None:
-    assert ("present", None) not in _readings(kb, "my friend says sciatica can damage the nerves", "radiating_leg_pain")
+    assert ("present", None) not in readings(kb, "my friend says sciatica can damage the nerves", "radiating_leg_pain")
 
 
 def test_calf_pain_that_goes_on_standing_still_and_no_need_to_sit(kb: KnowledgeBase) -> None:
     note = "Cramp in the L calf after 200 yds, goes after a minute standing still. No need to sit down to ease it."
-    assert ("present", None) in _readings(kb, note, "calf_pain_relieved_by_standing_still")
-    assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")
+    assert ("present", None) in readings(kb, note, "calf_pain_relieved_by_standing_still")
+    assert ("absent", None) in readings(kb, note, "pain_relieved_by_sitting_or_flexion")
 
 
 def test_a_bleeding_disorder_with_groin_pain_and_a_new_femoral_deficit_is_a_possible_bleed(kb: KnowledgeBase) -> None:
     note = "19M with haemophilia B. 2 days severe R groin pain after football, hip held flexed, knee ext 3/5 R."
-    assert ("present", None) in _readings(kb, note, "bleeding_disorder")
+    assert ("present", None) in readings(kb, note, "bleeding_disorder")
     assert "haematoma_suspected" in _rules(kb, note)
 
 
 def test_walking_pain_with_no_relief_told_is_claudication_not_neurogenic(kb: KnowledgeBase) -> None:
     generic = "70M calves ache after walking 100 yards."
-    assert ("present", None) in _readings(kb, generic, "exertional_leg_pain")
-    assert not _readings(kb, generic, "neurogenic_claudication")
+    assert ("present", None) in readings(kb, generic, "exertional_leg_pain")
+    assert not readings(kb, generic, "neurogenic_claudication")
     stenotic = "70M legs ache and go heavy after walking 5 mins, has to sit down to ease it."
     evidence_ranked = sorted(assess(parse_note(stenotic, kb).case, kb).differential, key=lambda d: -d.probability)
     assert evidence_ranked[0].id == "lumbar_spinal_stenosis"
@@ -173,7 +170,7 @@ def test_walking_pain_with_no_relief_told_is_claudication_not_neurogenic(kb: Kno
 
 def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arteries(kb: KnowledgeBase) -> None:
     note = "66M R calf pain on walking, eases on resting, not relieved by bending forward. R foot pulses weak."
-    assert ("absent", None) in _readings(kb, note, "pain_relieved_by_sitting_or_flexion")
+    assert ("absent", None) in readings(kb, note, "pain_relieved_by_sitting_or_flexion")
     ranked = [d.id for d in sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)]
     assert ranked.index("vascular_claudication") < ranked.index("lumbar_spinal_stenosis")
 
@@ -201,11 +198,11 @@ def test_walking_pain_not_eased_by_stooping_with_weak_pulses_points_to_the_arter
     ],
 )
 def test_twelfth_round_red_flag_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert any(status == "present" for status, _ in _readings(kb, note, finding))
+    assert any(status == "present" for status, _ in readings(kb, note, finding))
 
 
 def test_a_fever_elsewhere_last_month_is_not_read_from_last_month_alone(kb: KnowledgeBase) -> None:
-    assert not _readings(kb, "Back pain since last month, otherwise well.", "recent_infection")
+    assert not readings(kb, "Back pain since last month, otherwise well.", "recent_infection")
 
 
 @pytest.mark.parametrize(
@@ -222,20 +219,20 @@ def test_more_medicines_are_named(kb: KnowledgeBase, note: str, drug: str) -> No
 
 def test_a_subarachnoid_block_is_a_spinal_procedure(kb: KnowledgeBase) -> None:
     note = "Caesarean section under subarachnoid block yesterday; now both legs weak."
-    assert ("present", None) in _readings(kb, note, "recent_spinal_procedure")
+    assert ("present", None) in readings(kb, note, "recent_spinal_procedure")
 
 
 def test_positive_sacroiliac_provocation_in_pregnancy_leads_to_the_joint(kb: KnowledgeBase) -> None:
     note = "29F, 32/40 pregnant, L buttock pain to back of thigh, nothing below knee, thigh thrust +ve L, SLR neg."
-    assert ("present", "left") in _readings(kb, note, "sij_provocation_positive")
+    assert ("present", "left") in readings(kb, note, "sij_provocation_positive")
     ranked = sorted(assess(parse_note(note, kb).case, kb).differential, key=lambda d: -d.probability)
     assert ranked[0].id == "sacroiliac_joint_pain"
 
 
 def test_a_no_of_an_earlier_item_does_not_turn_a_positive_test_negative(kb: KnowledgeBase) -> None:
     note = "no pain below the knee, FNST +ve L"
-    assert ("present", "left") in _readings(kb, note, "femoral_stretch_positive")
-    assert ("absent", None) in _readings(kb, "no positive SLR", "slr_positive")
+    assert ("present", "left") in readings(kb, note, "femoral_stretch_positive")
+    assert ("absent", None) in readings(kb, "no positive SLR", "slr_positive")
 
 
 def test_an_older_person_unable_to_stand_after_a_fall_with_groin_pain_leads_to_a_hip_fracture(
@@ -269,5 +266,5 @@ def test_a_denial_of_one_list_item_does_not_deny_the_onset_after_it(kb: Knowledg
 
 
 def test_screening_and_side_effects_are_not_red_flags(kb: KnowledgeBase) -> None:
-    assert not _readings(kb, "never had AAA screening", "aortic_aneurysm_sign")
-    assert not _readings(kb, "pregabalin makes me drowsy", "collapse_or_syncope")
+    assert not readings(kb, "never had AAA screening", "aortic_aneurysm_sign")
+    assert not readings(kb, "pregabalin makes me drowsy", "collapse_or_syncope")

@@ -1,0 +1,11 @@
+"""What the free-text intake reads for one finding: the helper the reading tests share."""
+
+from __future__ import annotations
+
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+
+
+def readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
+    """(status, side) of every reading of ``finding`` in ``note``."""
+    return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
