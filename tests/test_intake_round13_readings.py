@@ -27,3 +27,27 @@ def test_a_falling_level_of_consciousness_with_back_pain_is_an_emergency(kb: Kno
 @pytest.mark.parametrize("note", ["L5 sciatica, drowsy on pregabalin", "Back pain. GCS 15/15, alert."])
 def test_drowsiness_from_a_medicine_or_a_full_gcs_is_not_a_falling_consciousness(kb: KnowledgeBase, note: str) -> None:
     assert ("present", None) not in readings(kb, note, "collapse_or_syncope")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("She can walk only with a frame since the fall.", "gait_disturbance"),
+        ("Weak right leg, which has given way twice.", "gait_disturbance"),
+        ("The pain makes it hard for her to walk.", "gait_disturbance"),
+        ("Back pain spreading to the L flank.", "abdominal_or_flank_pain"),
+        ("Cramping pain in the suprapubic region since noon.", "abdominal_or_flank_pain"),
+        ("Mid-low back pain for 3/52.", "thoracic_pain"),
+        ("Upper backache for months.", "thoracic_pain"),
+        ("LBP 9/10, constant, wakes him.", "night_pain"),
+        ("Weakness of both legs increasing over the past three days.", "progressive_weakness"),
+        ("A sudden decrease in muscle strength of the legs.", "progressive_weakness"),
+        ("Bilat leg weakness -> complete paraplegia by evening.", "progressive_weakness"),
+    ],
+)
+def test_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in {(s, None) for s, _ in readings(kb, note, finding)}
+
+
+def test_a_knee_that_gives_way_is_not_a_gait_red_flag(kb: KnowledgeBase) -> None:
+    assert not any(s == "present" for s, _ in readings(kb, "Knee gives way on stairs now and then.", "gait_disturbance"))
