@@ -50,4 +50,5 @@ def test_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str,
 
 
 def test_a_knee_that_gives_way_is_not_a_gait_red_flag(kb: KnowledgeBase) -> None:
-    assert not any(s == "present" for s, _ in readings(kb, "Knee gives way on stairs now and then.", "gait_disturbance"))
+    note = "Knee gives way on stairs now and then."
+    assert not any(status == "present" for status, _ in readings(kb, note, "gait_disturbance"))
