@@ -52,3 +52,40 @@ def test_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str,
 def test_a_knee_that_gives_way_is_not_a_gait_red_flag(kb: KnowledgeBase) -> None:
     note = "Knee gives way on stairs now and then."
     assert not any(status == "present" for status, _ in readings(kb, note, "gait_disturbance"))
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "80M, HTN, smoker. Weeks of LBP, now tearing LBP.",
+        "Today my back pain is a horrible ripping pain, the worst ever.",
+        "Sudden ripping interscapular pain.",
+    ],
+)
+def test_tearing_back_pain_is_an_aortic_emergency(kb: KnowledgeBase, note: str) -> None:
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert any("tearing_pain" in reason.findings for reason in result.triage.reasons)
+
+
+@pytest.mark.parametrize(
+    "note", ["Felt a tearing pain in my hamstring while sprinting.", "Sharp tearing pain in the back of the thigh."]
+)
+def test_a_torn_limb_muscle_is_not_tearing_aortic_pain(kb: KnowledgeBase, note: str) -> None:
+    assert ("present", None) not in readings(kb, note, "tearing_pain")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("DH: meprednisone 8 mg OD for PMR.", "long_term_steroids"),
+        ("I take a steroid tablet every day for my polymyalgia.", "long_term_steroids"),
+        ("Back trouble for years, now much worse.", "back_pain"),
+    ],
+)
+def test_medicines_and_lay_words_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+def test_a_cortisone_shot_is_not_long_term_steroid_use(kb: KnowledgeBase) -> None:
+    assert ("present", None) not in readings(kb, "Had a cortisone shot in the hip last week.", "long_term_steroids")

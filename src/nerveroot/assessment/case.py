@@ -62,6 +62,7 @@ RED_FLAG_KEYS: tuple[str, ...] = (
     "reduced_anal_tone",
     "hypotension",
     "collapse_or_syncope",
+    "tearing_pain",
     "raised_inflammatory_markers",
     "aortic_aneurysm_sign",
 )
