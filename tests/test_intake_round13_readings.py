@@ -89,3 +89,49 @@ def test_medicines_and_lay_words_of_the_thirteenth_round(kb: KnowledgeBase, note
 
 def test_a_cortisone_shot_is_not_long_term_steroid_use(kb: KnowledgeBase) -> None:
     assert ("present", None) not in readings(kb, "Had a cortisone shot in the hip last week.", "long_term_steroids")
+
+
+def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
+    return [u.group for u in parse_note(note, kb).to_confirm]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Plan: CES + weakness safety net, leaflet.",
+        "CES card given (return immediately if numbness, bladder/bowel change, other leg, worsening weakness).",
+        "Urine ACR 4.1.",
+        "GP to review codeine (constipation).",
+        "Constipated from the codeine.",
+    ],
+)
+def test_advice_lists_labs_and_explained_constipation_are_not_queried_as_cauda_equina(
+    kb: KnowledgeBase, note: str
+) -> None:
+    assert "cauda_equina" not in _confirm(kb, note)
+
+
+def test_a_clause_after_a_condition_is_still_read(kb: KnowledgeBase) -> None:
+    note = "If she tries to stand, the pain shoots down her legs and she crumples to the floor."
+    assert _confirm(kb, note) or any(f.status == "present" for f in parse_note(note, kb).findings)
+
+
+@pytest.mark.parametrize("note", ["SQ: CES Qs neg.", "Cauda equina screen negative."])
+def test_a_cauda_equina_screen_found_negative_denies_its_questions(kb: KnowledgeBase, note: str) -> None:
+    for fid in ("saddle_anaesthesia", "bladder_dysfunction", "bowel_dysfunction"):
+        assert ("absent", None) in readings(kb, note, fid)
+
+
+def test_a_bracketed_gloss_between_a_measure_and_its_value_is_read(kb: KnowledgeBase) -> None:
+    case = parse_note("PVR (bladder scan after voiding) 35 ml.", kb).case
+    assert case.observations.post_void_residual_ml == 35
+
+
+def test_the_heel_walking_test_is_not_a_numb_heel(kb: KnowledgeBase) -> None:
+    case = parse_note("Sensation intact, heel/toe walk ok.", kb).case
+    assert not case.sensory_regions
+
+
+def test_reported_numbness_is_reviewed_not_self_managed(kb: KnowledgeBase) -> None:
+    note = "Sciatica R leg 2/52, numb outer foot. No saddle numbness, bladder and bowels normal. Improving."
+    assert assess(parse_note(note, kb).case, kb).triage.level == "routine"

@@ -20,6 +20,13 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)(?: (?:actually|even))?",
     "%Q%": r"['’]?",
+    # a constipation put down to a painkiller in the same phrase: "constipated (codeine)", "constipation from the
+    # co-codamol", "codeine (constipation)"; an explained side effect, not a cauda equina bowel symptom
+    "%CONSTIPATION%": r"(?<!codeine \()(?<!opioid \()(?<!opioids \()(?<!morphine \()(?<!tramadol \()(?<!co-codamol \()"
+    r"constipat(?:ion|ed)(?! (?:\w+ ){0,3}(?:from|due to|because of|with|on|since starting|after starting) "
+    r"(?:the |my |his |her |their )?%OPIOID%)(?!\s*\(\s*%OPIOID%)",
+    "%OPIOID%": r"(?:codeine|opioids?|opiates?|morphine|tramadol|co-?codamol|oxycodone|dihydrocodeine|pain ?killers|"
+    r"analgesi\w*|medications?|tablets|iron)",
     # a relative, for family history and for a relative telling the patient's story
     "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"
     r"grandpa|granddad|cousin|son|daughter|parent|parents|sibling|siblings|twin|nan|nana)",
@@ -102,7 +109,7 @@ _ANY_BUT_NEGATION = r"(?:(?!(?:not|never|no|nor|neither|without|hardly|rarely|se
 
 def expand(pattern: str) -> str:
     """Macros expanded; the whole pattern must start and end on word boundaries; a space may sit beside a quote."""
-    return rf"(?<!\w)(?:{quote_tolerant(_expand_raw(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION))})(?!\w)"
+    return rf"(?<!\w)(?:{quote_tolerant(expand_macros(pattern).replace(_ANY_WORD, _ANY_BUT_NEGATION))})(?!\w)"
 
 
 _QUOTED_SPACE = "(?:[\"“”’']? [\"“”‘']?)"
@@ -208,13 +215,13 @@ def context_rules() -> tuple[dict[str, Any], ...]:
     for raw in _data("context.yaml"):
         rule = dict(raw)
         if "pattern" in rule:
-            rule["pattern"] = _expand_raw(rule["pattern"])
+            rule["pattern"] = expand_macros(rule["pattern"])
         rules.append(rule)
     return tuple(rules)
 
 
-def _expand_raw(pattern: str) -> str:
-    for macro, value in MACROS.items():
+def expand_macros(pattern: str) -> str:
+    for macro, value in MACROS.items():  # in order: a macro may use one defined after it
         pattern = pattern.replace(macro, value)
     return pattern
 

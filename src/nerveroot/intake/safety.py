@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from nerveroot.intake.clauses import sign_clause, works_normally
 from nerveroot.intake.medicines import medicine_data
 from nerveroot.intake.models import ParsedFinding
-from nerveroot.intake.rules import quote_tolerant
+from nerveroot.intake.rules import expand_macros, quote_tolerant
 from nerveroot.knowledge.yaml_io import load_yaml
 
 MAX_WORDS = 40
@@ -53,7 +53,8 @@ def lexicon() -> dict[str, Any]:
 
 
 def _words(alternatives: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + quote_tolerant("|".join(alternatives)) + r")(?!\w)", re.IGNORECASE)
+    pattern = expand_macros("|".join(alternatives))
+    return re.compile(r"(?<!\w)(?:" + quote_tolerant(pattern) + r")(?!\w)", re.IGNORECASE)
 
 
 def _medicine_words(classes: list[str]) -> list[str]:
@@ -197,13 +198,21 @@ _ADVICE_LEAD = re.compile(
 """A sentence that opens as safety-netting ("SN: return if weakness spreads, B/B sx", "Safety-netting: A&E if ...")."""
 
 
+_CONDITION_LIST = re.compile(r"\b(?:if|in case of|whenever)\b[^,.;:()]*(?:,\s*(?:[^\s,.;:()]++\s*){0,5})+$", re.I)
+"""A condition followed by the short items of its list, the cue among them ("if numbness, bladder change, other leg"),
+not a clause after a condition ("if I tried to stand, the pain crumpled me")."""
+
+
 def _advice(before: str, after: str) -> bool:
     """Whether the words around a cue make it safety-netting advice ("return if any bladder problems", "CES safety
     net card given", anything in a sentence that opens "SN:")."""
     clause = re.split(r"[,;:)]|\s[-–]\s", before)[-1]  # "safety net (CES ...": the advice before a bracket holds
+    # a condition reaches over the list it opens: "return if numbness, bladder/bowel change, other leg"
+    condition = re.split(r"[;:)]|\s[-–]\s", before)[-1]
     return bool(
         _ADVICE_LEAD.match(before)
         or _hypothetical().search(" ".join(clause.split()[-8:]))
+        or _CONDITION_LIST.search(condition)
         or _advice_after().match(after)
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 from nerveroot.knowledge.yaml_io import load_yaml
 
 _LINK = (
-    r"\s*(?:(?:\([^)\d]{1,12}\)|\(|level|levels|count|value|reading|rate|of|was|is|were|are|at|measured|:|=|-|,|"
+    r"\s*(?:(?:\([^)\d]{1,40}\)|\(|level|levels|count|value|reading|rate|of|was|is|were|are|at|measured|:|=|-|,|"
     r"approximately|approx\.?|about|around|~|greater than|more than|over|>|<|elevated|raised|high|up|to|only|"
     r"normal|recorded|noted|found|had|has|have|increased|risen|rose|rising|fallen|fell|decreased|dropped|"
     r"showed|shows|showing|revealed|reveals|demonstrated|and there was|there was|with)\s*){0,5}"
