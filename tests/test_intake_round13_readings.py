@@ -135,3 +135,40 @@ def test_the_heel_walking_test_is_not_a_numb_heel(kb: KnowledgeBase) -> None:
 def test_reported_numbness_is_reviewed_not_self_managed(kb: KnowledgeBase) -> None:
     note = "Sciatica R leg 2/52, numb outer foot. No saddle numbness, bladder and bowels normal. Improving."
     assert assess(parse_note(note, kb).case, kb).triage.level == "routine"
+
+
+def test_stable_claudication_with_cold_feet_is_routine_vascular_care(kb: KnowledgeBase) -> None:
+    note = (
+        "66M. For some months cramping pain in both calves when I walk 200 yards; I stand still for a minute and it "
+        "goes away. No pain at night. Feet sometimes feel cold. Smoker. No bladder, bowel or saddle problems."
+    )
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "routine"
+    assert any(r.rule == "stable_arterial_claudication" for r in result.triage.reasons)
+
+
+def test_a_new_cold_leg_with_walking_pain_stays_urgent_or_above(kb: KnowledgeBase) -> None:
+    note = "Cramping pain in my calf when I walk for 2 months; since yesterday the foot is cold and numb."
+    assert assess(parse_note(note, kb).case, kb).triage.level in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize(
+    "note", ["PMH: osteoporosis (DEXA T -2.7 2022), HTN.", "Gait: mild antalgic, Trendelenburg neg.", "On alendronate."]
+)
+def test_answered_bone_density_words_and_an_antalgic_gait_are_not_queried(kb: KnowledgeBase, note: str) -> None:
+    assert not _confirm(kb, note)
+
+
+def test_a_t_score_of_minus_2_5_or_lower_is_osteoporosis(kb: KnowledgeBase) -> None:
+    assert ("present", None) in readings(kb, "Bone density scan: lumbar T-score of -2.9.", "osteoporosis")
+
+
+@pytest.mark.parametrize("note", ["No bladder, bowel or saddle problems.", "No bowel, bladder or saddle problems."])
+def test_a_negation_opening_a_list_with_one_verdict_denies_every_item(kb: KnowledgeBase, note: str) -> None:
+    for fid in ("bladder_dysfunction", "bowel_dysfunction", "saddle_anaesthesia"):
+        assert readings(kb, note, fid) == {("absent", None)}
+
+
+def test_a_stop_to_stand_still_is_not_how_long_the_complaint_has_lasted(kb: KnowledgeBase) -> None:
+    case = parse_note("Calf pain on walking for some months; I stand still for a minute and it goes.", kb).case
+    assert case.duration_days == 90

@@ -21,7 +21,7 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import ParsedFinding
 
 _NUM = (
-    r"(\d{1,3}(?:\.\d)?(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|an?|one|two|three|four|five|six|"
+    r"(\d{1,3}(?:\.\d)?(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|some|an?|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
@@ -90,7 +90,8 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
 _NOT_COURSE_BEFORE = re.compile(
     r"\b(?:stable|unchanged|static|relief|relieved|better|improved|eased|eases|settled|settles|subsides?|stops|"
     r"goes (?:off|away)|wears off|diagnosed|respond\w*|span of|"
-    r"interval of)\b[^.;,]{0,30}$",
+    r"interval of|(?:stand|stands|standing|stood|stop|stops|stopping|stopped|rest|rests|resting|sit|sits|sitting) "
+    r"(?:still |down )?for)\b[^.;,]{0,30}$",
     re.IGNORECASE,
 )
 _NOT_COURSE_AFTER = re.compile(

@@ -296,11 +296,14 @@ def read_function(state: ParseState, group: list[Mention], w: _Window) -> None:
         return
     start = min(left.start_char, group[0].span.start_char)
     end = max(doc[stop - 1].idx + len(doc[stop - 1]) if stop > w.end else 0, group[-1].span.end_char)
+    list_denied = False
     for m in group:
         blocked = m.qualifier in ("family", "hypothetical", "possible", "historical")
         # Negated in its own clause, a function never turns present ("denies peeing being a struggle"); a negation
-        # before a comma leaves a verdict clause alone ("no saddle anaesthesia, PR tone lax").
-        denied = m.qualifier == "negated" and _negated_in_clause(m.span, extra[0] if extra else None)
+        # before a comma leaves a verdict clause alone ("no saddle anaesthesia, PR tone lax"). A negation that opens
+        # the list sharing one verdict denies every item after it ("no bladder, bowel or saddle problems").
+        denied = list_denied or (m.qualifier == "negated" and _negated_in_clause(m.span, extra[0] if extra else None))
+        list_denied = denied
         own: FindingStatus = "absent" if denied else status
         for fid in m.ids:
             kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "symptom"

@@ -403,6 +403,7 @@ NUMBER_WORDS = {
     "couple of": 2,
     "couple": 2,
     "several": 3,
+    "some": 3,
     "few": 3,
 }
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "year": 365, "yr": 365, "y": 365}
