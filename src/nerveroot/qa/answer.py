@@ -156,7 +156,9 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     said = " ".join(asked_sentences(question))
     focus = "" if said == question else said  # after a story, what is asked counts twice
     hits = ctx.index.search(f"{question} {focus} {asked}", settings.candidates)
-    weak = not hits or _weak(ctx, [question, focus] if focus else [question], hits, settings)
+    # word coverage decides only for a question naming nothing the knowledge base holds: one that names a drug, test,
+    # treatment, finding or condition is answered from what the knowledge base says about it
+    weak = not hits or (not links.specific and _weak(ctx, [question, focus] if focus else [question], hits, settings))
     told = emergency_lead(question, ctx.kb, ctx.statements) if could_be_told(question, intent, links) else None
     if weak and not cards and told is None:
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
