@@ -99,8 +99,11 @@ LUMBAR_NAMED = re.compile(
 """Words that name the lumbar spine itself: a story naming it may mention another region in passing ('injections in
 my lower back and neck … What is your opinion on gabapentin?')."""
 CERVICAL = re.compile(r"\b(cervical|c[1-8])\b")
-_REGIONS = re.compile(r"\b(neck|arms?|hands?|wrists?|elbows?|shoulders?|fingers?|thumbs?|migraines?|headaches?)\b")
-"""The other regions a lumbar story may name in passing; animals and other topics are declined wherever named."""
+_REGIONS = re.compile(
+    r"\b(neck|arms?|hands?|wrists?|elbows?|shoulders?|fingers?|thumbs?|migraines?|headaches?|heart attack|angina)\b"
+)
+"""The other regions and past illnesses a lumbar story may name in passing ('… for my sciatica. Who shouldn't take it? I
+had a heart attack two years ago.'); animals and other topics are declined wherever named."""
 
 _OUT = re.compile(r"\b(" + "|".join(OUT_OF_SCOPE) + r")\b")
 _OTHER = re.compile(r"\b(" + "|".join(OTHER_CONDITIONS) + r")\b")
