@@ -22,6 +22,7 @@ def ctx() -> QaContext:
         "What is your opinion on gabapentin?",
         "Years ago I had a lumbar laminectomy at L4-5, and I have had shoulder problems for longer. "
         "Can I go back to a job with lifting?",
+        "My GP wants to start amitriptyline for my sciatica. Who shouldn't take it? I had a heart attack last year.",
     ],
 )
 def test_another_region_told_in_passing_stays_in_scope(question: str) -> None:
@@ -49,3 +50,33 @@ def test_a_question_naming_a_drug_is_answered_not_declined_on_word_coverage(ctx:
     answer = answer_question(ctx, question)
     assert not answer.abstained
     assert "duloxetine" in answer.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "card"),
+    [
+        ("Can the police prosecute me for drug driving if I take prescribed codeine for my sciatica?",
+         "faq_drug_driving_law"),
+        ("Is a dropped foot permanent, and what brace helps?", "faq_foot_drop_what"),
+        ("How good is the evidence that ibuprofen or naproxen help sciatica compared with placebo?",
+         "faq_nsaid_evidence"),
+        ("For chronic sciatica, is gabapentin better than pregabalin?", "faq_gabapentinoid_comparisons"),
+        ("Both ankle reflexes are absent in my 75-year-old patient with sciatica. Is that S1?",
+         "faq_absent_ankle_reflex"),
+    ],
+)  # fmt: skip
+def test_round13_cards_answer_their_topics(ctx: QaContext, question: str, card: str) -> None:
+    answer = answer_question(ctx, question)
+    assert f"faq:{card}:answer" in answer.answer_statement_ids
+
+
+def test_a_card_for_people_with_diabetes_does_not_answer_a_question_naming_none(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "I take clopidogrel. Is an epidural steroid injection for my sciatica safe?")
+    assert "faq:faq_esi_diabetes:answer" not in answer.answer_statement_ids
+    diabetic = answer_question(ctx, "I am diabetic. Will an epidural steroid injection raise my blood sugar?")
+    assert "faq:faq_esi_diabetes:answer" in diabetic.answer_statement_ids
+
+
+def test_new_foot_drop_is_sent_for_urgent_assessment(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "What happens if I wait with a new foot drop? Is it permanent?")
+    assert "urgent assessment" in answer.answer
