@@ -80,3 +80,11 @@ def test_a_card_for_people_with_diabetes_does_not_answer_a_question_naming_none(
 def test_new_foot_drop_is_sent_for_urgent_assessment(ctx: QaContext) -> None:
     answer = answer_question(ctx, "What happens if I wait with a new foot drop? Is it permanent?")
     assert "urgent assessment" in answer.answer
+
+
+def test_a_lay_word_for_a_drug_class_implies_its_drugs_unless_part_of_a_named_record(ctx: QaContext) -> None:
+    assert ("drugs", "prednisone") in ctx.linker.link("Aren't steroids bad for me?").implied
+    injection = ctx.linker.link("Is a steroid injection safe?")
+    assert ("treatments", "epidural_steroid_injection") in injection.direct
+    assert ("drugs", "prednisone") not in injection.implied
+    assert not answer_question(ctx, "Aren't steroids bad for me?").abstained

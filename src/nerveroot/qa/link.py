@@ -212,6 +212,8 @@ class EntityLinker:
                         for p, k in self._match(variant, self.table)
                         if p not in self.generic and (p not in self.acronyms or self.acronyms[p] & written)
                     }
+                    if not set(tokens[start : start + size]) & named:  # 'steroids' → the corticosteroids, unless
+                        implied |= {k for _, k in self._match(variant, self.classes)}  # part of a named record
         text = normalise(question)
         topics = topics_of(text)
         choice = len(direct) > 1 and " or " in f" {text} "
