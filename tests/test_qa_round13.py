@@ -63,6 +63,8 @@ def test_a_question_naming_a_drug_is_answered_not_declined_on_word_coverage(ctx:
         ("For chronic sciatica, is gabapentin better than pregabalin?", "faq_gabapentinoid_comparisons"),
         ("Both ankle reflexes are absent in my 75-year-old patient with sciatica. Is that S1?",
          "faq_absent_ankle_reflex"),
+        ("After my hip operation my knee buckles. Could it be femoral nerve damage, and will it recover?",
+         "faq_femoral_neuropathy"),
     ],
 )  # fmt: skip
 def test_round13_cards_answer_their_topics(ctx: QaContext, question: str, card: str) -> None:
