@@ -90,3 +90,31 @@ def test_a_lay_word_for_a_drug_class_implies_its_drugs_unless_part_of_a_named_re
     assert ("treatments", "epidural_steroid_injection") in injection.direct
     assert ("drugs", "prednisone") not in injection.implied
     assert not answer_question(ctx, "Aren't steroids bad for me?").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "linked", "not_linked"),
+    [
+        ("My leg is numb.", None, "saddle_anaesthesia"),
+        ("My big toe has gone numb.", None, "saddle_anaesthesia"),
+        ("My leg is numb.", None, "bilateral_leg_symptoms"),
+        ("I'm numb between my legs.", "saddle_anaesthesia", None),
+        ("It's gone numb down below.", "saddle_anaesthesia", None),
+        ("Both my legs are numb.", "bilateral_leg_symptoms", None),
+    ],
+)
+def test_a_name_that_says_where_links_only_when_the_question_says_it_too(
+    ctx: QaContext, question: str, linked: str | None, not_linked: str | None
+) -> None:
+    found = {rid for kind, rid in ctx.linker.link(question).direct if kind == "findings"}
+    if linked:
+        assert linked in found
+    if not_linked:
+        assert not_linked not in found
+
+
+def test_the_drug_driving_card_answers_a_question_naming_co_codamol(ctx: QaContext) -> None:
+    answer = answer_question(
+        ctx, "I'm on co-codamol for sciatica. Could I get into trouble with the police if I drive?"
+    )
+    assert "faq:faq_drug_driving_law:answer" in answer.answer_statement_ids
