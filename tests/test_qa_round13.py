@@ -118,3 +118,11 @@ def test_the_drug_driving_card_answers_a_question_naming_co_codamol(ctx: QaConte
         ctx, "I'm on co-codamol for sciatica. Could I get into trouble with the police if I drive?"
     )
     assert "faq:faq_drug_driving_law:answer" in answer.answer_statement_ids
+
+
+def test_a_pregnancy_question_is_not_led_by_another_groups_caution(ctx: QaContext) -> None:
+    question = (
+        "My daughter is pregnant and the midwife said only paracetamol for her sciatica. "
+        "Is a TENS machine safe in pregnancy?"
+    )
+    assert "65" not in answer_question(ctx, question).answer.split(".")[0]
