@@ -82,6 +82,15 @@ def assemble(
     links = links or ctx.linker.link(question)
     intent = intent or classify(question)
     chosen = with_cards(ctx, select(ctx, f"{question} {asked}", hits, links, settings), cards, intent)
+    # a card for a narrower group or activity (pregnancy, sex, diabetes …) answers only questions naming it, whether
+    # chosen as the card or found by retrieval
+    chosen = [
+        r
+        for r in chosen
+        if r.statement.kind != "faqs"
+        or r.statement.record_id in cards
+        or not ctx.cards.narrower(r.statement.record_id, question)
+    ]
     if not _CODES.search(question):  # billing codes only when asked for
         chosen = [r for r in chosen if r.statement.field != "icd10"]
     if not wants_disagreement(question):  # a low-grade source is not set against a guideline as an equal
