@@ -126,3 +126,11 @@ def test_a_pregnancy_question_is_not_led_by_another_groups_caution(ctx: QaContex
         "Is a TENS machine safe in pregnancy?"
     )
     assert "65" not in answer_question(ctx, question).answer.split(".")[0]
+
+
+def test_a_card_for_a_narrower_activity_neither_answers_nor_leads_a_question_not_naming_it(ctx: QaContext) -> None:
+    sex = answer_question(ctx, "When can I have sex again after a discectomy?")
+    assert "faq:faq_sex_back_pain:answer" in sex.answer_statement_ids
+    other = answer_question(ctx, "Does delaying surgery for sciatica make the result worse?")
+    assert "faq:faq_sex_back_pain:answer" not in other.answer_statement_ids
+    assert all(s.statement_id != "faq:faq_sex_back_pain:answer" for s in other.statements())
