@@ -134,3 +134,12 @@ def test_a_card_for_a_narrower_activity_neither_answers_nor_leads_a_question_not
     other = answer_question(ctx, "Does delaying surgery for sciatica make the result worse?")
     assert "faq:faq_sex_back_pain:answer" not in other.answer_statement_ids
     assert all(s.statement_id != "faq:faq_sex_back_pain:answer" for s in other.statements())
+
+
+def test_the_lead_check_reads_a_collectors_other_name_for_a_question_type() -> None:
+    from nerveroot.qa.outside import lead_answers
+
+    question = "When should I see a doctor about sciatica?"
+    lead = "Sciatica is pain going down the leg from the lower back."
+    assert not lead_answers(question, "seek_care", lead)  # no care action, however the type is spelt
+    assert lead_answers(question, "seek_care", "See a GP urgently if the pain is getting worse.")
