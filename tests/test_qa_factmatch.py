@@ -39,3 +39,20 @@ def test_the_best_window_is_reported() -> None:
     spans = windows(sentences("Cold packs can help early on. Heat packs help later. Rest briefly."))
     match = best_match("Heat packs can help later on.", spans)
     assert match.covered and "Heat packs" in match.window
+
+
+def test_a_share_said_as_one_in_n_is_a_per_cent() -> None:
+    from nerveroot.qa.factmatch import best_match
+
+    fact = "Around 90% of cases are caused by a herniated disc pressing on a nerve root."
+    said = "In about 9 in 10 cases a herniated disc pressing on a nerve root is the cause."
+    assert best_match(fact, [said]).covered
+    assert not best_match("About 1% of cases need surgery.", ["About 1 in 4 cases need surgery."]).covered
+
+
+def test_ordinary_equivalents_fold_together() -> None:
+    from nerveroot.qa.factmatch import concepts
+
+    assert concepts("bending forward widens the canal")[-2] == concepts("bending forward opens the canal")[-2]
+    assert concepts("cycling")[0] == concepts("an exercise bike")[-1]
+    assert concepts("evaluated promptly") == concepts("assessed quickly")

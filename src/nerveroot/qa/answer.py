@@ -82,6 +82,15 @@ def assemble(
     links = links or ctx.linker.link(question)
     intent = intent or classify(question)
     chosen = with_cards(ctx, select(ctx, f"{question} {asked}", hits, links, settings), cards, intent)
+    # a card for a narrower group or activity (pregnancy, sex, diabetes …) answers only questions naming it, whether
+    # chosen as the card or found by retrieval
+    chosen = [
+        r
+        for r in chosen
+        if r.statement.kind != "faqs"
+        or r.statement.record_id in cards
+        or not ctx.cards.narrower(r.statement.record_id, question)
+    ]
     if not _CODES.search(question):  # billing codes only when asked for
         chosen = [r for r in chosen if r.statement.field != "icd10"]
     if not wants_disagreement(question):  # a low-grade source is not set against a guideline as an equal
@@ -156,7 +165,9 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     said = " ".join(asked_sentences(question))
     focus = "" if said == question else said  # after a story, what is asked counts twice
     hits = ctx.index.search(f"{question} {focus} {asked}", settings.candidates)
-    weak = not hits or _weak(ctx, [question, focus] if focus else [question], hits, settings)
+    # word coverage decides only for a question naming nothing the knowledge base holds: one that names a drug, test,
+    # treatment, finding or condition is answered from what the knowledge base says about it
+    weak = not hits or (not links.specific and _weak(ctx, [question, focus] if focus else [question], hits, settings))
     told = emergency_lead(question, ctx.kb, ctx.statements) if could_be_told(question, intent, links) else None
     if weak and not cards and told is None:
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")

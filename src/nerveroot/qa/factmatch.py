@@ -64,7 +64,11 @@ disc: disc discs disk disks
 compress: compress compressed compression compressing press presses pressing pressed pressure pinch pinched
     squash squashed squashing trap trapped impinge impinged impingement irritate irritated irritation
 stenosis: stenosis narrowing narrowed narrow
-fast: faster quicker sooner quickly
+fast: faster quicker sooner quickly quick prompt promptly rapid rapidly swift swiftly
+assess: assess assessed assessment evaluate evaluated evaluation
+open: open opens opened opening widen widens widened widening
+cycle: cycle cycling bike bikes biking bicycle
+bed: bed bedtime
 similar: similar same equal equivalent
 common: common commonest frequent frequently
 rare: rare rarely uncommon unusual
@@ -162,6 +166,13 @@ _GRADE = re.compile(r"\bgrade\s+(iv|v|i{1,3})\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _ONE_UNIT = re.compile(r"\b(?:a|an|one)\s+(day|week|month|year|hour)\b")
 """'a week' is 1 week, so 'after a week' says 'after 1 week'."""
+_ONE_IN = re.compile(r"\b(\d+)\s+(?:in|out of)\s+(?:every\s+)?(\d+)\b")
+"""'1 in 100' and '3 out of 10' are shares: read as per cent ('about 1%')."""
+
+
+def _share(match: re.Match[str]) -> str:
+    part, whole = int(match[1]), int(match[2])
+    return f"{round(part * 100 / whole)}%" if 0 < part <= whole and whole > 1 else match[0]
 
 
 def _groups() -> dict[str, str]:
@@ -191,6 +202,7 @@ def concepts(text: str) -> tuple[str, ...]:
     for phrase, repl in _PHRASES.items():
         text = text.replace(phrase, f" {repl} ")
     text = _GRADE.sub(lambda m: f"grade {_ROMAN[m[1]]}", text)
+    text = _ONE_IN.sub(_share, text)
     text = _ONE_UNIT.sub(r"1 \1", _ORDINAL.sub(r"\1", text))
     text = _UNIT_FIRST.sub(r"\2 \1", _RANGE.sub(r"\1 \3 \2 \3", text))  # '6 to 8 weeks', 'week 8'
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)

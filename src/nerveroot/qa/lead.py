@@ -125,8 +125,8 @@ def direct_answer(
     drug_facts = [s for s in ctx.statements if (s.kind, s.record_id) in drugs]
     if intent.qtype == "dose" and (doses := dose_lead(drug_facts, lambda s: low_grade(ctx, s))):
         return [(first_sentence(st.text), st) for st in doses]
-    if intent.qtype == "pregnancy":  # the cautions about pregnancy and breastfeeding, when the drug has them
-        drug_facts = [s for s in drug_facts if _PREGNANCY.search(s.text)] or drug_facts
+    if intent.qtype == "pregnancy":  # the cautions about pregnancy and breastfeeding, when the drug has them (not
+        drug_facts = [s for s in drug_facts if _PREGNANCY.search(s.text)]  # another group's: 'age 65 or over')
     if intent.qtype == "side_effects" and (effects := [s for s in drug_facts if s.field == "adverse_effects"]):
         return [(effects[0].text, effects[0])]
     if intent.qtype in ("who_should_not_take", "pregnancy") and (cautions := caution_lead(drug_facts)):

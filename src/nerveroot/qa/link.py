@@ -89,6 +89,12 @@ _ACRONYM = re.compile(r"[A-Z]{3,6}")
 
 _INABILITY = re.compile(r"\b(?:can[’']?t|cannot|unable|not|no|won[’']?t|without|never)\b", re.IGNORECASE)
 """A name that says something cannot be done ('can't stand up'), which tokenising leaves as one common verb."""
+_PLACE = re.compile(
+    r"\b(?:between|below|around|under|underneath|beneath|inside|behind|down|both|other)\b", re.IGNORECASE
+)
+"""Words that place a name ('numb between the legs', 'numb down below', 'both legs are numb'); tokenising drops them
+as stop words, so the name would no longer say where or how many ('numb', 'numb leg') and would link every numb leg:
+such a name links only when the question also writes its place words."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ class EntityLinker:
     def __init__(self, kb: KnowledgeBase, lay_terms: Mapping[str, str]) -> None:
         self.table: dict[frozenset[str], set[Key]] = {}
         self.names: dict[Key, list[frozenset[str]]] = {}
+        self.placed: list[tuple[frozenset[str], frozenset[str], Key]] = []
+        """Short names that say where ('numb down below'): their words, their place words, their record."""
         self.acronyms: dict[frozenset[str], set[str]] = {}
         """A one-word phrase that only an acronym gives ('TENS' → 'ten'), with the acronym as written: it links
         only when the question writes the acronym, not a word its stem shares ('ten minutes')."""
@@ -145,6 +153,11 @@ class EntityLinker:
                     tokens = tokenize(name)
                     if len(tokens) == 1 and _INABILITY.search(name):
                         continue  # "can't stand up" is not every question that says 'stand'
+                    places = frozenset(w.lower() for w in _PLACE.findall(name))
+                    if tokens and places:  # 'numb between the legs' is not every numb leg
+                        self.placed.append((frozenset(tokens), places, (kind, rid)))
+                        self.names.setdefault((kind, rid), []).append(frozenset(tokens))
+                        continue
                     if 0 < len(tokens) <= self.MAX_WORDS:
                         if len(tokens) == 1 and _ACRONYM.fullmatch(name) and tokens[0] != normalise(name):
                             self.acronyms.setdefault(frozenset(tokens), set()).add(normalise(name))
@@ -197,6 +210,8 @@ class EntityLinker:
             else:
                 direct.add(key)
                 named |= phrase
+        said = set(tokens)
+        direct |= {key for phrase, places, key in self.placed if phrase <= said and places <= written}
         generic_words = {t for phrase in self.generic for t in phrase}
         focus = {t for t in tokens if t not in named and t not in generic_words and t not in QUESTION_WORDS}
         for token in list(focus):
@@ -212,6 +227,8 @@ class EntityLinker:
                         for p, k in self._match(variant, self.table)
                         if p not in self.generic and (p not in self.acronyms or self.acronyms[p] & written)
                     }
+                    if not set(tokens[start : start + size]) & named:  # 'steroids' → the corticosteroids, unless
+                        implied |= {k for _, k in self._match(variant, self.classes)}  # part of a named record
         text = normalise(question)
         topics = topics_of(text)
         choice = len(direct) > 1 and " or " in f" {text} "

@@ -78,9 +78,25 @@ def lead_sentence(answer: Answer) -> str:
     return " ".join(parts[:2]) if len(parts[0].split()) < 4 else parts[0]
 
 
+QTYPE_ALIASES: dict[str, str] = {
+    "is_recommended": "is_x_recommended",
+    "recommended": "is_x_recommended",
+    "when_to_seek_care": "when_where_seek_care",
+    "when_seek_care": "when_where_seek_care",
+    "seek_care": "when_where_seek_care",
+    "who_should_not": "who_should_not_take",
+    "contraindication": "who_should_not_take",
+    "prognosis": "duration_prognosis",
+    "duration": "duration_prognosis",
+}
+"""The collectors' other names for the shaped question types: the same shape is checked whatever a set calls it
+(before, 'seek_care' or 'prognosis' fell back to the looser on-topic check)."""
+
+
 def lead_answers(question: str, qtype: str, lead: str) -> bool:
     """Heuristic: the lead has the shape the question type needs (a time, a dose, a verdict, an action), or, for
     types without a shape, names something the question asks about."""
+    qtype = QTYPE_ALIASES.get(qtype, qtype)
     asked = set(tokenize(question)) - _GENERIC
     said = set(tokenize(lead))
     on_topic = not asked or bool(asked & said)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nerveroot.knowledge.base import normalise
+from nerveroot.qa.text import asked_sentences
 
 OUT_OF_SCOPE: tuple[str, ...] = (
     r"cervical",
@@ -91,6 +92,19 @@ IN_SCOPE: tuple[str, ...] = (
 )
 """Words that place a question in the lumbar radicular domain."""
 
+LUMBAR_NAMED = re.compile(
+    r"\b(lumbar|lumbosacral|lower back|low back|sciatica|sciatic|l[1-5]|s1|spinal stenosis|"
+    r"(micro)?dis[ck]ectom\w*|laminectom\w*|laminotom\w*)\b"
+)
+"""Words that name the lumbar spine itself: a story naming it may mention another region in passing ('injections in
+my lower back and neck … What is your opinion on gabapentin?')."""
+CERVICAL = re.compile(r"\b(cervical|c[1-8])\b")
+_REGIONS = re.compile(
+    r"\b(neck|arms?|hands?|wrists?|elbows?|shoulders?|fingers?|thumbs?|migraines?|headaches?|heart attack|angina)\b"
+)
+"""The other regions and past illnesses a lumbar story may name in passing ('… for my sciatica. Who shouldn't take it? I
+had a heart attack two years ago.'); animals and other topics are declined wherever named."""
+
 _OUT = re.compile(r"\b(" + "|".join(OUT_OF_SCOPE) + r")\b")
 _OTHER = re.compile(r"\b(" + "|".join(OTHER_CONDITIONS) + r")\b")
 _IN = re.compile(r"\b(" + "|".join(IN_SCOPE) + r")\b")
@@ -120,7 +134,7 @@ def check_scope(question: str, known_terms: frozenset[str] = frozenset()) -> Sco
     if other and not ANCHORS.search(text):
         return Scope(False, f"it is about '{other[0]}', not lumbar nerve root compression")
     outside = _OUT.search(text)
-    if outside:
+    if outside and not _in_passing(question, text):
         return Scope(False, f"it is about '{outside[0]}', outside the lumbar spine and its nerve roots")
     if _IN.search(text):
         return Scope(True, "lumbar domain term")
@@ -129,6 +143,17 @@ def check_scope(question: str, known_terms: frozenset[str] = frozenset()) -> Sco
         if f" {term} " in padded:
             return Scope(True, f"names '{term}'")
     return Scope(False, "it does not concern lumbar nerve root compression or its care")
+
+
+def _in_passing(question: str, text: str) -> bool:
+    """Another region is named only in the story of a question that names the lumbar spine and asks about nothing
+    outside it: no cervical word anywhere, and no other region in the sentences that ask."""
+    asked = normalise(" ".join(asked_sentences(question)))
+    if asked == text or CERVICAL.search(text) or not LUMBAR_NAMED.search(text):
+        return False
+    if any(not _REGIONS.fullmatch(m[0]) for m in _OUT.finditer(text)):
+        return False
+    return not _OUT.search(asked) and not _OTHER.search(asked)
 
 
 def _is_english(raw: str, text: str) -> bool:
