@@ -93,11 +93,11 @@ IN_SCOPE: tuple[str, ...] = (
 """Words that place a question in the lumbar radicular domain."""
 
 LUMBAR_NAMED = re.compile(
-    r"\b(lumbar|lumbosacral|lower back|low back|sciatica|sciatic|l[1-5]|s1|spinal stenosis|"
-    r"(micro)?dis[ck]ectom\w*|laminectom\w*|laminotom\w*)\b"
+    r"\b(lumbar|lumbosacral|lower back|low back|sciatica|sciatic|l[1-5]|s1|spinal stenosis)\b"
 )
 """Words that name the lumbar spine itself: a story naming it may mention another region in passing ('injections in
-my lower back and neck … What is your opinion on gabapentin?')."""
+my lower back and neck … What is your opinion on gabapentin?'). An operation's name is not one: discectomy, fusion
+and laminectomy are done in the neck too ('an anterior discectomy and fusion in my neck')."""
 CERVICAL = re.compile(r"\b(cervical|c[1-8])\b")
 _REGIONS = re.compile(
     r"\b(neck|arms?|hands?|wrists?|elbows?|shoulders?|fingers?|thumbs?|migraines?|headaches?|heart attack|angina)\b"
