@@ -36,7 +36,7 @@ def test_another_region_told_in_passing_stays_in_scope(question: str) -> None:
         "My lower back is fine but my neck and arm hurt. Could my neck be the problem?",
         "An MRI showed bulging discs from C3 to C7 and my lower back aches too. What does it mean?",
         "My dog has sciatica like my own lower back. What can I give him?",
-        "I lift heavy children at work. I am having a discectomy and fusion in my neck. Can I go back to work full-time?",
+        "I lift children at work. I am having a discectomy and fusion in my neck. Can I go back to work full-time?",
     ],
 )
 def test_another_region_asked_about_is_still_declined(question: str) -> None:
