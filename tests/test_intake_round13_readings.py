@@ -172,3 +172,19 @@ def test_a_negation_opening_a_list_with_one_verdict_denies_every_item(kb: Knowle
 def test_a_stop_to_stand_still_is_not_how_long_the_complaint_has_lasted(kb: KnowledgeBase) -> None:
     case = parse_note("Calf pain on walking for some months; I stand still for a minute and it goes.", kb).case
     assert case.duration_days == 90
+
+
+def test_a_muscle_said_normal_without_a_grade_is_full_power(kb: KnowledgeBase) -> None:
+    case = parse_note("R: DF and EHL weak, eversion weak; inversion, PF and hip abduction normal.", kb).case
+    grades = {(s.movement, s.grade) for s in case.strength}
+    assert {("ankle_inversion", 5), ("ankle_plantarflexion", 5), ("hip_abduction", 5)} <= grades
+
+
+def test_a_graded_plus_pair_after_a_stretch_test_is_positive(kb: KnowledgeBase) -> None:
+    case = parse_note("SLR neg. FNST +/++ L.", kb).case
+    assert any(p.test == "femoral_stretch" and p.result == "positive" for p in case.provocative)
+
+
+def test_reflex_pluses_are_not_a_stretch_test_result(kb: KnowledgeBase) -> None:
+    case = parse_note("SLR 85° bilat, power 5/5, reflexes ++ symm.", kb).case
+    assert not any(p.result == "positive" for p in case.provocative)

@@ -181,6 +181,11 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
     text = state.doc.text
     severe = [(f.start, f.end) for f in state.findings if f.id == "severe_motor_deficit" and f.status == "present"]
     for f in state.findings:
+        muscle = f.id.removeprefix(STRENGTH_PREFIX)
+        if f.status == "absent" and f.qualifier in (None, "negated") and muscle in MOVEMENTS:
+            # a muscle said to be normal without a grade ("inversion, PF and hip abduction normal") is full power
+            tests.setdefault((muscle, f.side), StrengthTest(movement=muscle, side=f.side, grade=5))
+            continue
         if f.status != "present":
             continue
         if f.id == "foot_drop":

@@ -204,7 +204,7 @@ TEST_POSITIVE = re.compile(
     r"(?:poorly |not )tolerated|(?:made|makes|sent|sends) (?:it|the pain|pain|me|my \w+) (?:\w+ )?(?:shoot\w*|"
     r"worse|hurt|flare|radiate\w*|go down)|shot (?:down|into|pain)|(?:nearly|almost) (?:hit|went through) the "
     r"(?:ceiling|roof))\b"
-    r"|\+ve\b|(?:(?<=\s)|^)\+(?=\s|$|[,.;])(?!\s+[a-z][\w-]*\s+(?:neg\w*|-ve|pos\w*|\+ve|normal|nad)\b)",
+    r"|\+ve\b|(?:(?<=\s)|^)(?:\+|\+{1,2}/\+{1,3})(?=\s|$|[,.;])(?!\s+[a-z][\w-]*\s+(?:neg\w*|-ve|pos\w*|\+ve|normal|nad)\b)",
     re.IGNORECASE,
 )
 """A bare "+" between two tests joins them ("FADIR + FABER neg": both negative); it is a result only at the end."""

@@ -92,9 +92,7 @@ IN_SCOPE: tuple[str, ...] = (
 )
 """Words that place a question in the lumbar radicular domain."""
 
-LUMBAR_NAMED = re.compile(
-    r"\b(lumbar|lumbosacral|lower back|low back|sciatica|sciatic|l[1-5]|s1|spinal stenosis)\b"
-)
+LUMBAR_NAMED = re.compile(r"\b(lumbar|lumbosacral|lower back|low back|sciatica|sciatic|l[1-5]|s1|spinal stenosis)\b")
 """Words that name the lumbar spine itself: a story naming it may mention another region in passing ('injections in
 my lower back and neck … What is your opinion on gabapentin?'). An operation's name is not one: discectomy, fusion
 and laminectomy are done in the neck too ('an anterior discectomy and fusion in my neck')."""
