@@ -144,3 +144,18 @@ def test_the_lead_check_reads_a_collectors_other_name_for_a_question_type() -> N
     lead = "Sciatica is pain going down the leg from the lower back."
     assert not lead_answers(question, "seek_care", lead)  # no care action, however the type is spelt
     assert lead_answers(question, "seek_care", "See a GP urgently if the pain is getting worse.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "L4-5 disc desiccation on my MRI. What does it mean? I show horses and the season is about to start.",
+        "My L5 sciatica flares when walking the dog. Should I stop?",
+    ],
+)
+def test_an_animal_the_person_works_with_is_not_the_patient(question: str) -> None:
+    assert check_scope(question).in_scope
+
+
+def test_a_swollen_kneecap_is_declined() -> None:
+    assert not check_scope("Her kneecap is swollen and her leg hurts. How can doctors find the cause?").in_scope

@@ -34,7 +34,7 @@ OUT_OF_SCOPE: tuple[str, ...] = (
 """Body parts, topics and patients (animals) outside human lumbar care; a question naming them is declined."""
 
 OTHER_CONDITIONS: tuple[str, ...] = (
-    r"knees?",
+    r"knees?|knee ?caps?",
     r"runner s knee|patell\w*|menisc\w*|acl",
     r"anxiety|epilep\w*|seizures?|convulsions?|depression|insomnia|bipolar|smoking cessation|hot flush\w*",
     r"bed ?wetting|overactive bladder|irritable bowel",
@@ -103,6 +103,13 @@ _REGIONS = re.compile(
 """The other regions and past illnesses a lumbar story may name in passing ('… for my sciatica. Who shouldn't take it? I
 had a heart attack two years ago.'); animals and other topics are declined wherever named."""
 
+_ACTIVITY_ANIMAL = re.compile(
+    r"\b(?:walk\w*|rid(?:e|es|ing)|rode|show(?:s|ed|ing)?|groom\w*|train\w*|breed\w*|muck\w* out|exercis\w*|"
+    r"look\w* after|feed\w*|lift\w*|carr(?:y|ies|ied|ying)) (?:(?:my|our|the|a|his|her|their|two|three) )?(?:\w+ )?"
+    r"(dogs?|horses?|pon(?:y|ies)|pupp(?:y|ies))\b"
+)
+"""An animal named as what the person does ('I show horses', 'walking the dog'): an activity, not the patient."""
+
 _OUT = re.compile(r"\b(" + "|".join(OUT_OF_SCOPE) + r")\b")
 _OTHER = re.compile(r"\b(" + "|".join(OTHER_CONDITIONS) + r")\b")
 _IN = re.compile(r"\b(" + "|".join(IN_SCOPE) + r")\b")
@@ -144,12 +151,14 @@ def check_scope(question: str, known_terms: frozenset[str] = frozenset()) -> Sco
 
 
 def _in_passing(question: str, text: str) -> bool:
-    """Another region is named only in the story of a question that names the lumbar spine and asks about nothing
-    outside it: no cervical word anywhere, and no other region in the sentences that ask."""
+    """Another region, or an animal the person works with, is named only in the story of a question that names the
+    lumbar spine and asks about nothing outside it: no cervical word anywhere, and no other region in the sentences
+    that ask."""
     asked = normalise(" ".join(asked_sentences(question)))
     if asked == text or CERVICAL.search(text) or not LUMBAR_NAMED.search(text):
         return False
-    if any(not _REGIONS.fullmatch(m[0]) for m in _OUT.finditer(text)):
+    activities = [m.span(1) for m in _ACTIVITY_ANIMAL.finditer(text)]
+    if any(not _REGIONS.fullmatch(m[0]) and m.span() not in activities for m in _OUT.finditer(text)):
         return False
     return not _OUT.search(asked) and not _OTHER.search(asked)
 
