@@ -188,3 +188,20 @@ def test_a_graded_plus_pair_after_a_stretch_test_is_positive(kb: KnowledgeBase) 
 def test_reflex_pluses_are_not_a_stretch_test_result(kb: KnowledgeBase) -> None:
     case = parse_note("SLR 85° bilat, power 5/5, reflexes ++ symm.", kb).case
     assert not any(p.result == "positive" for p in case.provocative)
+
+
+def test_each_root_of_a_two_root_span_is_named(kb: KnowledgeBase) -> None:
+    case = parse_note("O/E: deficit in L2/L3 distribution on the left.", kb).case
+    assert {(r.root, r.side) for r in case.named_roots} == {("l2", "left"), ("l3", "left")}
+
+
+@pytest.mark.parametrize("note", ["40F runner, 2/52 groin pain, on a crutch.", "SH: keen runner. L groin pain 1/52."])
+def test_groin_pain_in_a_runner_raises_a_stress_fracture(kb: KnowledgeBase, note: str) -> None:
+    result = assess(parse_note(note, kb).case, kb)
+    assert any(r.rule == "stress_fracture_suspected" for r in result.triage.reasons)
+
+
+def test_a_runner_with_a_named_root_is_not_sent_for_a_stress_fracture(kb: KnowledgeBase) -> None:
+    note = "59M runner, L groin and upper thigh pain 6/52, numb L2 dermatome, hip flexion 4/5 L."
+    result = assess(parse_note(note, kb).case, kb)
+    assert not any(r.rule == "stress_fracture_suspected" for r in result.triage.reasons)

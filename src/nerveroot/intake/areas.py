@@ -27,6 +27,8 @@ _NERVE = re.compile(
 
 
 _DIAGNOSIS = re.compile(r"radic|root|myotome|(?:lumbo)?sciatica", re.IGNORECASE)
+_SECOND = re.compile(r"(?-i:([LS]))?\s?([1-5])$")
+"""The second root of a span: "/L3" → L3, "-5" → the first root's letter with 5."""
 # Sciatica named after its root: "lumbosciatica of type L5", "sciatica in the S1 territory"; not a side and a time
 # ("sciatica L 3 wks").
 _ROOT_AFTER = re.compile(
@@ -57,9 +59,15 @@ def named_areas(sentence: str, base: int = 0) -> Iterator[NamedArea]:
         modes.add("pain")
     for mt in _ROOT.finditer(sentence):
         root = (mt.group(1) + mt.group(2)).lower()
-        # a span of roots ("L4-5 dermatomes") names the area but not which root's map it follows
+        # a span of roots ("L4-5 dermatomes") names the area but not which root's map it follows; each root of a
+        # two-root span is named ("deficit in L2/L3 distribution" names L2 and L3)
         marks = not _DIAGNOSIS.match(mt.group(4)) and not mt.group(3)
         yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), marks)
+        second = _SECOND.search(mt.group(3) or "")
+        if second:
+            other = ((second.group(1) or mt.group(1)) + second.group(2)).lower()
+            if other != root:
+                yield NamedArea("root", other, base + mt.start(), base + mt.end(), frozenset(modes), False)
     for mt in _ROOT_AFTER.finditer(sentence):
         root = (mt.group(1) + mt.group(2)).lower()
         yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), False)

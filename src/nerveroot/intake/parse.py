@@ -416,7 +416,7 @@ def parse_note(text: str, kb: KnowledgeBase, today: date | None = None) -> Intak
     sided = {(f.id, f.status) for f in whole.findings if f.side is not None}
     whole.findings = [f for f in whole.findings if f.side is not None or (f.id, f.status) not in sided]
     findings = sorted(whole.findings, key=lambda f: (f.start, f.id, f.side or ""))
-    whole.findings = list({(f.id, f.side, f.start, f.status): f for f in findings}.values())
+    whole.findings = list({(f.id, f.side, f.start, f.status, f.value): f for f in findings}.values())
     seen_confirm = {(u.group, u.text[:200]) for u in whole.to_confirm}
     extra["to_confirm"] = [{"group": g, "text": t} for g, t in sorted(seen_confirm)]
     return Intake(
