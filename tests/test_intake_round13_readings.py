@@ -205,3 +205,26 @@ def test_a_runner_with_a_named_root_is_not_sent_for_a_stress_fracture(kb: Knowle
     note = "59M runner, L groin and upper thigh pain 6/52, numb L2 dermatome, hip flexion 4/5 L."
     result = assess(parse_note(note, kb).case, kb)
     assert not any(r.rule == "stress_fracture_suspected" for r in result.triage.reasons)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "See GP if no better; red-flag advice given verbally (numbness around bottom, bladder/bowel change -> A&E).",
+        "Red flag advice given: numbness around bottom/genitals, bladder/bowel change.",
+    ],
+)
+def test_the_list_of_red_flag_advice_is_neither_a_finding_nor_a_query(kb: KnowledgeBase, note: str) -> None:
+    intake = parse_note(note, kb)
+    assert not any(f.status == "present" for f in intake.findings)
+    assert not intake.to_confirm
+
+
+def test_back_pain_on_both_sides_is_not_a_bilateral_leg_query(kb: KnowledgeBase) -> None:
+    assert not _confirm(kb, "Pain across lower back both sides, stiff in the mornings.")
+
+
+def test_chronic_claudication_told_in_shorthand_is_not_bilateral_sciatica(kb: KnowledgeBase) -> None:
+    note = "74F legs heavy/achy both thighs+calves after ~200yds, 2yrs, better sitting/leaning on trolley. B+B normal."
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "routine"

@@ -196,6 +196,12 @@ _ADVICE_LEAD = re.compile(
     r"^\s*(?:(?-i:SN|S/N)|safety[- ]?net\w*|(?:care|worsening|red[- ]flags?) advice|advice(?: given)?)\s*[:=–-]", re.I
 )
 """A sentence that opens as safety-netting ("SN: return if weakness spreads, B/B sx", "Safety-netting: A&E if ...")."""
+_ADVICE_LIST = re.compile(
+    r"\b(?:safety[- ]?net\w*|advice|advised|warned|warning signs)"
+    r"(?: (?:given|discussed|explained|verbally|in writing)){0,2}\s*[:(][^():;]*$",
+    re.I,
+)
+"""The list an advice word opens, still open at the cue: "red-flag advice given verbally (numbness around bottom, …"."""
 
 
 _CONDITION_LIST = re.compile(r"\b(?:if|in case of|whenever)\b[^,.;:()]*(?:,\s*(?:[^\s,.;:()]++\s*){0,5})+$", re.I)
@@ -213,6 +219,7 @@ def _advice(before: str, after: str) -> bool:
         _ADVICE_LEAD.match(before)
         or _hypothetical().search(" ".join(clause.split()[-8:]))
         or _CONDITION_LIST.search(condition)
+        or _ADVICE_LIST.search(before)
         or _advice_after().match(after)
     )
 
