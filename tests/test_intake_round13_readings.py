@@ -228,3 +228,18 @@ def test_chronic_claudication_told_in_shorthand_is_not_bilateral_sciatica(kb: Kn
     note = "74F legs heavy/achy both thighs+calves after ~200yds, 2yrs, better sitting/leaning on trolley. B+B normal."
     result = assess(parse_note(note, kb).case, kb)
     assert result.triage.level == "routine"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Temp: not measured, feels well.",
+        "Gen health: T2 diabetic?",
+        "P: refer to spinal team / MRI for consideration of injection or microdiscectomy.",
+        "CES + worsening weakness safety net given, written.",
+    ],
+)
+def test_plans_unmeasured_values_and_diabetes_type_are_not_red_flag_queries(kb: KnowledgeBase, note: str) -> None:
+    intake = parse_note(note, kb)
+    assert not intake.to_confirm
+    assert not any(f.status == "present" for f in intake.findings if f.kind in ("red_flag", "history"))
