@@ -243,3 +243,18 @@ def test_plans_unmeasured_values_and_diabetes_type_are_not_red_flag_queries(kb: 
     intake = parse_note(note, kb)
     assert not intake.to_confirm
     assert not any(f.status == "present" for f in intake.findings if f.kind in ("red_flag", "history"))
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("A dull ache but keeping you awake at night.", "night_pain"),
+        ("Keeps waking up at night due to his pain.", "night_pain"),
+        ("She stepped into a pothole and it hurt by evening.", "minor_trauma"),
+        ("Tenderness was found over his upper thoracic spine.", "thoracic_pain"),
+        ("Not able to take more than one step at a time.", "gait_disturbance"),
+        ("Sciatica was in my left leg, now I feel it on both sides.", "bilateral_leg_symptoms"),
+    ],
+)
+def test_more_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {status for status, _ in readings(kb, note, finding)}
