@@ -258,3 +258,8 @@ def test_plans_unmeasured_values_and_diabetes_type_are_not_red_flag_queries(kb: 
 )
 def test_more_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert "present" in {status for status, _ in readings(kb, note, finding)}
+
+
+def test_dizziness_put_down_to_a_medicine_in_its_sentence_is_not_a_vascular_query(kb: KnowledgeBase) -> None:
+    assert not _confirm(kb, "Pregabalin was upped last month and I'm so dizzy, walked into the door frame.")
+    assert "vascular" in _confirm(kb, "Back pain and I feel dizzy and grey.")

@@ -257,6 +257,11 @@ def _read_in_sentence(spec: dict[str, Any] | None, cue: str, findings: list[Pars
     )
 
 
+def _explained(spec: dict[str, Any] | None, cue: str, sentence: str) -> bool:
+    """A cue put down in its own sentence to a medicine known to cause it (see the lexicon's ``explained``)."""
+    return bool(spec and _words(spec["cues"]).fullmatch(cue) and _words(spec["by"]).search(sentence))
+
+
 def _screened(spec: dict[str, Any] | None, cue: str, findings: list[ParsedFinding]) -> bool:
     """A cue that names the condition ('cauda equina', '?CES') in a note that answers each of the group's screening
     questions somewhere, present or absent (see the lexicon)."""
@@ -302,6 +307,8 @@ def unsettled(doc: Doc, findings: list[ParsedFinding], denied: Callable[[int, in
                 if _read_in_sentence(groups[group].get("sentence_settles"), cue.group(), findings, base, sent.end_char):
                     continue
                 if _screened(groups[group].get("screened"), cue.group(), findings):
+                    continue
+                if _explained(groups[group].get("explained"), cue.group(), text):
                     continue
                 not_done = _NOT_DONE.match(text[cue.end() :]) and not _HEDGE.search(
                     re.split(r"[,;]", text[: cue.start()])[-1]
