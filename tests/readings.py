@@ -9,3 +9,8 @@ from nerveroot.knowledge.base import KnowledgeBase
 def readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str | None]]:
     """(status, side) of every reading of ``finding`` in ``note``."""
     return {(f.status, f.side) for f in parse_note(note, kb).findings if f.id == finding}
+
+
+def confirm(kb: KnowledgeBase, note: str) -> list[str]:
+    """The red-flag groups of what ``note`` mentions but the intake could not settle (its to_confirm list)."""
+    return [u.group for u in parse_note(note, kb).to_confirm]

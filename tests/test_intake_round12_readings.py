@@ -8,7 +8,7 @@ import pytest
 from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-from readings import readings
+from readings import confirm, readings
 
 
 def test_having_to_stand_still_is_relief_by_standing(kb: KnowledgeBase) -> None:
@@ -28,10 +28,6 @@ def test_a_knee_reflex_named_before_achilles_is_read(kb: KnowledgeBase, note: st
     assert ("present", "left") in readings(kb, note, "achilles_reflex_reduced")
 
 
-def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
-    return [u.group for u in parse_note(note, kb).to_confirm]
-
-
 @pytest.mark.parametrize(
     "note",
     [
@@ -42,7 +38,7 @@ def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
     ],
 )
 def test_a_normal_cauda_equina_screen_is_read_not_queried(kb: KnowledgeBase, note: str) -> None:
-    assert "cauda_equina" not in _confirm(kb, note)
+    assert "cauda_equina" not in confirm(kb, note)
     assert not any(f.status == "present" for f in parse_note(note, kb).findings if f.id == "bladder_dysfunction")
 
 
@@ -60,7 +56,7 @@ def test_a_cross_after_a_checklist_item_denies_it(kb: KnowledgeBase) -> None:
 
 def test_standing_on_both_feet_is_an_ability_not_two_legged_symptoms(kb: KnowledgeBase) -> None:
     note = "She can walk on her heels on both feet, only the right calf tires on raises."
-    assert "cauda_equina" not in _confirm(kb, note)
+    assert "cauda_equina" not in confirm(kb, note)
 
 
 def test_a_side_named_in_the_past_history_is_not_a_symptomatic_side(kb: KnowledgeBase) -> None:
@@ -135,8 +131,8 @@ def test_pregnancy_and_a_thigh_only_numb_patch_raise_meralgia(kb: KnowledgeBase)
         "Should I be pushing for a scan or an injection?",
     ],
 )
-def test_a_planned_or_asked_about_procedure_is_not_a_mention_to_confirm(kb: KnowledgeBase, note: str) -> None:
-    assert "infection" not in _confirm(kb, note)
+def test_a_planned_or_asked_about_procedure_is_not_a_mention_toconfirm(kb: KnowledgeBase, note: str) -> None:
+    assert "infection" not in confirm(kb, note)
 
 
 def test_a_relative_calling_about_the_patient_keeps_the_patients_age(kb: KnowledgeBase) -> None:

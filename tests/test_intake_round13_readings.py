@@ -7,7 +7,7 @@ import pytest
 from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-from readings import readings
+from readings import confirm, readings
 
 
 @pytest.mark.parametrize(
@@ -91,10 +91,6 @@ def test_a_cortisone_shot_is_not_long_term_steroid_use(kb: KnowledgeBase) -> Non
     assert ("present", None) not in readings(kb, "Had a cortisone shot in the hip last week.", "long_term_steroids")
 
 
-def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
-    return [u.group for u in parse_note(note, kb).to_confirm]
-
-
 @pytest.mark.parametrize(
     "note",
     [
@@ -108,12 +104,12 @@ def _confirm(kb: KnowledgeBase, note: str) -> list[str]:
 def test_advice_lists_labs_and_explained_constipation_are_not_queried_as_cauda_equina(
     kb: KnowledgeBase, note: str
 ) -> None:
-    assert "cauda_equina" not in _confirm(kb, note)
+    assert "cauda_equina" not in confirm(kb, note)
 
 
 def test_a_clause_after_a_condition_is_still_read(kb: KnowledgeBase) -> None:
     note = "If she tries to stand, the pain shoots down her legs and she crumples to the floor."
-    assert _confirm(kb, note) or any(f.status == "present" for f in parse_note(note, kb).findings)
+    assert confirm(kb, note) or any(f.status == "present" for f in parse_note(note, kb).findings)
 
 
 @pytest.mark.parametrize("note", ["SQ: CES Qs neg.", "Cauda equina screen negative."])
@@ -156,7 +152,7 @@ def test_a_new_cold_leg_with_walking_pain_stays_urgent_or_above(kb: KnowledgeBas
     "note", ["PMH: osteoporosis (DEXA T -2.7 2022), HTN.", "Gait: mild antalgic, Trendelenburg neg.", "On alendronate."]
 )
 def test_answered_bone_density_words_and_an_antalgic_gait_are_not_queried(kb: KnowledgeBase, note: str) -> None:
-    assert not _confirm(kb, note)
+    assert not confirm(kb, note)
 
 
 def test_a_t_score_of_minus_2_5_or_lower_is_osteoporosis(kb: KnowledgeBase) -> None:
@@ -221,7 +217,7 @@ def test_the_list_of_red_flag_advice_is_neither_a_finding_nor_a_query(kb: Knowle
 
 
 def test_back_pain_on_both_sides_is_not_a_bilateral_leg_query(kb: KnowledgeBase) -> None:
-    assert not _confirm(kb, "Pain across lower back both sides, stiff in the mornings.")
+    assert not confirm(kb, "Pain across lower back both sides, stiff in the mornings.")
 
 
 def test_chronic_claudication_told_in_shorthand_is_not_bilateral_sciatica(kb: KnowledgeBase) -> None:
@@ -261,5 +257,5 @@ def test_more_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note:
 
 
 def test_dizziness_put_down_to_a_medicine_in_its_sentence_is_not_a_vascular_query(kb: KnowledgeBase) -> None:
-    assert not _confirm(kb, "Pregabalin was upped last month and I'm so dizzy, walked into the door frame.")
-    assert "vascular" in _confirm(kb, "Back pain and I feel dizzy and grey.")
+    assert not confirm(kb, "Pregabalin was upped last month and I'm so dizzy, walked into the door frame.")
+    assert "vascular" in confirm(kb, "Back pain and I feel dizzy and grey.")
