@@ -259,3 +259,24 @@ def test_more_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note:
 def test_dizziness_put_down_to_a_medicine_in_its_sentence_is_not_a_vascular_query(kb: KnowledgeBase) -> None:
     assert not confirm(kb, "Pregabalin was upped last month and I'm so dizzy, walked into the door frame.")
     assert "vascular" in confirm(kb, "Back pain and I feel dizzy and grey.")
+
+
+def test_back_pain_spreading_to_both_sides_of_the_back_is_not_bilateral_leg_symptoms(kb: KnowledgeBase) -> None:
+    note = "Central low back ache, spreading into both sides of low back. No buttock or leg pain."
+    assert "present" not in {status for status, _ in readings(kb, note, "bilateral_leg_symptoms")}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Both legs ache and go heavy after walking ~200 yds.", "exertional_leg_pain"),
+        ("Sits on a wall 2-3 min then carries on.", "pain_relieved_by_sitting_or_flexion"),
+        ("Leans on the trolley in the supermarket and gets round fine.", "pain_relieved_by_sitting_or_flexion"),
+    ],
+)
+def test_claudication_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {status for status, _ in readings(kb, note, finding)}
+
+
+def test_a_rectal_examination_offered_and_declined_is_not_a_query(kb: KnowledgeBase) -> None:
+    assert "cauda_equina" not in confirm(kb, "PR offered, declined - agreed not indicated.")

@@ -152,7 +152,7 @@ def _quote(text: str, start: int, end: int, cue_start: int) -> tuple[str, int, i
 
 
 _NOT_DONE = re.compile(
-    r"^[ \t]*(?:[:=\-–—][ \t]*)?(?:[\w/]+:?[ \t]+){0,2}?(?:(?:was |were |is )?not "
+    r"^[ \t]*(?:[:=\-–—][ \t]*)?(?:[\w/]+[:,]?[ \t]+){0,2}?(?:(?:was |were |is )?not "
     r"(?:done|performed|examined|assessed|tested|checked|carried out|asked|enquired|documented|recorded|measured|taken"
     r"|(?:clinically )?(?:indicated|required|needed|warranted))"
     r"|declined|deferred|refused)\b",
