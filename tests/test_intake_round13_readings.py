@@ -280,3 +280,10 @@ def test_claudication_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: 
 
 def test_a_rectal_examination_offered_and_declined_is_not_a_query(kb: KnowledgeBase) -> None:
     assert "cauda_equina" not in confirm(kb, "PR offered, declined - agreed not indicated.")
+
+
+def test_a_runner_with_groin_pain_who_cannot_walk_normally_is_imaged_the_same_day(kb: KnowledgeBase) -> None:
+    note = "40F runner. 2/52 sudden L groin pain while running, tender groin, reduced hip flexion, on a crutch."
+    result = assess(parse_note(note, kb).case, kb)
+    assert result.triage.level == "emergency"
+    assert any(r.rule == "stress_fracture_cannot_bear_weight" for r in result.triage.reasons)
