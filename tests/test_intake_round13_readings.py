@@ -43,10 +43,19 @@ def test_drowsiness_from_a_medicine_or_a_full_gcs_is_not_a_falling_consciousness
         ("Weakness of both legs increasing over the past three days.", "progressive_weakness"),
         ("A sudden decrease in muscle strength of the legs.", "progressive_weakness"),
         ("Bilat leg weakness -> complete paraplegia by evening.", "progressive_weakness"),
+        ("A dull ache but keeping you awake at night.", "night_pain"),
+        ("Keeps waking up at night due to his pain.", "night_pain"),
+        ("She stepped into a pothole and it hurt by evening.", "minor_trauma"),
+        ("Tenderness was found over his upper thoracic spine.", "thoracic_pain"),
+        ("Not able to take more than one step at a time.", "gait_disturbance"),
+        ("Sciatica was in my left leg, now I feel it on both sides.", "bilateral_leg_symptoms"),
+        ("Both legs ache and go heavy after walking ~200 yds.", "exertional_leg_pain"),
+        ("Sits on a wall 2-3 min then carries on.", "pain_relieved_by_sitting_or_flexion"),
+        ("Leans on the trolley in the supermarket and gets round fine.", "pain_relieved_by_sitting_or_flexion"),
     ],
 )
 def test_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert ("present", None) in {(s, None) for s, _ in readings(kb, note, finding)}
+    assert "present" in {status for status, _ in readings(kb, note, finding)}
 
 
 def test_a_knee_that_gives_way_is_not_a_gait_red_flag(kb: KnowledgeBase) -> None:
@@ -241,21 +250,6 @@ def test_plans_unmeasured_values_and_diabetes_type_are_not_red_flag_queries(kb: 
     assert not any(f.status == "present" for f in intake.findings if f.kind in ("red_flag", "history"))
 
 
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("A dull ache but keeping you awake at night.", "night_pain"),
-        ("Keeps waking up at night due to his pain.", "night_pain"),
-        ("She stepped into a pothole and it hurt by evening.", "minor_trauma"),
-        ("Tenderness was found over his upper thoracic spine.", "thoracic_pain"),
-        ("Not able to take more than one step at a time.", "gait_disturbance"),
-        ("Sciatica was in my left leg, now I feel it on both sides.", "bilateral_leg_symptoms"),
-    ],
-)
-def test_more_red_flag_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {status for status, _ in readings(kb, note, finding)}
-
-
 def test_dizziness_put_down_to_a_medicine_in_its_sentence_is_not_a_vascular_query(kb: KnowledgeBase) -> None:
     assert not confirm(kb, "Pregabalin was upped last month and I'm so dizzy, walked into the door frame.")
     assert "vascular" in confirm(kb, "Back pain and I feel dizzy and grey.")
@@ -264,18 +258,6 @@ def test_dizziness_put_down_to_a_medicine_in_its_sentence_is_not_a_vascular_quer
 def test_back_pain_spreading_to_both_sides_of_the_back_is_not_bilateral_leg_symptoms(kb: KnowledgeBase) -> None:
     note = "Central low back ache, spreading into both sides of low back. No buttock or leg pain."
     assert "present" not in {status for status, _ in readings(kb, note, "bilateral_leg_symptoms")}
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Both legs ache and go heavy after walking ~200 yds.", "exertional_leg_pain"),
-        ("Sits on a wall 2-3 min then carries on.", "pain_relieved_by_sitting_or_flexion"),
-        ("Leans on the trolley in the supermarket and gets round fine.", "pain_relieved_by_sitting_or_flexion"),
-    ],
-)
-def test_claudication_wordings_of_the_thirteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {status for status, _ in readings(kb, note, finding)}
 
 
 def test_a_rectal_examination_offered_and_declined_is_not_a_query(kb: KnowledgeBase) -> None:

@@ -20,13 +20,13 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)(?: (?:actually|even))?",
     "%Q%": r"['’]?",
-    # a constipation put down to a painkiller in the same phrase: "constipated (codeine)", "constipation from the
-    # co-codamol", "codeine (constipation)"; an explained side effect, not a cauda equina bowel symptom
+    # a constipation put down to a painkiller (or iron) in the same phrase: "constipated (codeine)", "constipation from
+    # the co-codamol", "codeine (constipation)"; an explained side effect, not a cauda equina bowel symptom
     "%CONSTIPATION%": r"(?<!codeine \()(?<!opioid \()(?<!opioids \()(?<!morphine \()(?<!tramadol \()(?<!co-codamol \()"
     r"constipat(?:ion|ed)(?! (?:\w+ ){0,3}(?:from|due to|because of|with|on|since starting|after starting) "
-    r"(?:the |my |his |her |their )?%OPIOID%)(?!\s*\(\s*%OPIOID%)",
-    "%OPIOID%": r"(?:codeine|opioids?|opiates?|morphine|tramadol|co-?codamol|oxycodone|dihydrocodeine|pain ?killers|"
-    r"analgesi\w*|medications?|tablets|iron)",
+    r"(?:the |my |his |her |their )?%CONSTIPATING%)(?!\s*\(\s*%CONSTIPATING%)",
+    "%CONSTIPATING%": r"(?:codeine|opioids?|opiates?|morphine|tramadol|co-?codamol|oxycodone|dihydrocodeine|"
+    r"pain ?killers|analgesi\w*|medications?|tablets|iron)",
     # a relative, for family history and for a relative telling the patient's story
     "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"
     r"grandpa|granddad|cousin|son|daughter|parent|parents|sibling|siblings|twin|nan|nana)",

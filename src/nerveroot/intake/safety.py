@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -53,6 +53,12 @@ def lexicon() -> dict[str, Any]:
 
 
 def _words(alternatives: list[str]) -> re.Pattern[str]:
+    return _compiled_words(tuple(alternatives))
+
+
+@cache
+def _compiled_words(alternatives: tuple[str, ...]) -> re.Pattern[str]:
+    """The cue words as one pattern, built once (the per-cue checks ask for the same lists again and again)."""
     pattern = expand_macros("|".join(alternatives))
     return re.compile(r"(?<!\w)(?:" + quote_tolerant(pattern) + r")(?!\w)", re.IGNORECASE)
 
