@@ -269,3 +269,11 @@ def test_a_runner_with_groin_pain_who_cannot_walk_normally_is_imaged_the_same_da
     result = assess(parse_note(note, kb).case, kb)
     assert result.triage.level == "emergency"
     assert any(r.rule == "stress_fracture_cannot_bear_weight" for r in result.triage.reasons)
+
+
+def test_a_patients_words_for_a_worse_back_and_a_high_white_count_are_read(kb: KnowledgeBase) -> None:
+    note = (
+        "i take a steroid tablet every day for my polymyalgia and my back has got much worse this week. "
+        "no temperature. bloods at gp said my white count is very high"
+    )
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
