@@ -25,6 +25,10 @@ MACROS = {
     "%CONSTIPATION%": r"(?<!codeine \()(?<!opioid \()(?<!opioids \()(?<!morphine \()(?<!tramadol \()(?<!co-codamol \()"
     r"constipat(?:ion|ed)(?! (?:\w+ ){0,3}(?:from|due to|because of|with|on|since starting|after starting) "
     r"(?:the |my |his |her |their )?%CONSTIPATING%)(?!\s*\(\s*%CONSTIPATING%)",
+    # what %CONSTIPATION% leaves out, as a match: a constipation with the painkiller it is put down to
+    "%DRUG_CONSTIPATION%": r"(?:%CONSTIPATING% \(\s*constipat(?:ion|ed)|constipat(?:ion|ed)(?:\s*\(\s*%CONSTIPATING%| "
+    r"(?:\w+ ){0,3}(?:from|due to|because of|with|on|since starting|after starting) "
+    r"(?:the |my |his |her |their )?%CONSTIPATING%))",
     "%CONSTIPATING%": r"(?:codeine|opioids?|opiates?|morphine|tramadol|co-?codamol|oxycodone|dihydrocodeine|"
     r"pain ?killers|analgesi\w*|medications?|tablets|iron)",
     # a relative, for family history and for a relative telling the patient's story

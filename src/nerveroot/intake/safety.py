@@ -203,11 +203,12 @@ _ADVICE_LEAD = re.compile(
 )
 """A sentence that opens as safety-netting ("SN: return if weakness spreads, B/B sx", "Safety-netting: A&E if ...")."""
 _ADVICE_LIST = re.compile(
-    r"\b(?:safety[- ]?net\w*|advice|advised|warned|warning signs)"
+    r"\b(?:safety[- ]?net\w*|advice|advised|warned|warning signs|side[- ]effects?|(?-i:SEs?|S/Es?))"
     r"(?: (?:given|discussed|explained|verbally|in writing)){0,2}\s*[:(][^():;]*$",
     re.I,
 )
-"""The list an advice word opens, still open at the cue: "red-flag advice given verbally (numbness around bottom, …"."""
+"""The list an advice word (or a medicine's side effects) opens, still open at the cue: "red-flag advice given verbally
+(numbness around bottom, …", "SEs of amitriptyline discussed (dry mouth, constipation, …"."""
 
 
 _CONDITION_LIST = re.compile(r"\b(?:if|in case of|whenever)\b[^,.;:()]*(?:,\s*(?:[^\s,.;:()]++\s*){0,5})+$", re.I)
