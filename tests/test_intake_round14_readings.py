@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from nerveroot.assessment.assess import assess
@@ -56,3 +58,58 @@ def test_the_fever_of_a_past_illness_is_a_recent_infection_not_a_fever_now(kb: K
 )
 def test_wordings_of_the_fourteenth_round(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
     assert status in {s for s, _ in readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Decreased movement of bilateral lower limbs for 2 hours.", "bilateral_leg_symptoms"),
+        ("Back pain radiating to b/l lower limbs.", "bilateral_leg_symptoms"),
+        ("Progressive bilateral limb weakness.", "bilateral_leg_symptoms"),
+        ("There was no bladder control at the time.", "bladder_dysfunction"),
+        ("Some difficulty in controlling her urinary flow.", "bladder_dysfunction"),
+        ("Reduced urge to void/defaecate.", "bladder_dysfunction"),
+        ("Reduced urge to void/defaecate.", "bowel_dysfunction"),
+        ("Urinary retention and inability to defecate.", "bowel_dysfunction"),
+        ("Sensory changes around his anus for two months.", "saddle_anaesthesia"),
+        ("Perianal sensory change and intermittent ED.", "sexual_dysfunction"),
+        ("Acute non-traumatic quadriplegia.", "unable_to_walk"),
+        ("I couldn't take my weight on it.", "unable_to_walk"),
+        ("The pain made my legs buckle under me.", "gait_disturbance"),
+        ("She has been on corticosteroids for years.", "long_term_steroids"),
+        ("Weak right extensor hallicus longus.", "weak_great_toe_extension"),
+        ("I lost all strength in the left calf.", "weak_ankle_plantarflexion"),
+        ("The pain goes down the side of her leg, down to her foot.", "pain_below_knee"),
+        ("Tinel positive just below the fibular head.", "fibular_head_sign"),
+    ],
+)
+def test_more_wordings_of_the_fourteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {s for s, _ in readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Medrol dosepak last month for the sciatica.", "long_term_steroids"),
+        ("On standing from the chair he nearly fell.", "minor_trauma"),
+        ("I can't walk/sit/lie comfortably.", "unable_to_walk"),
+        ("Can't stand and lean back.", "unable_to_walk"),
+        ("Knee gave way on the stairs.", "gait_disturbance"),
+    ],
+)
+def test_wordings_that_do_not_state_the_flag(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" not in {s for s, _ in readings(kb, note, finding)}
+
+
+def test_a_muscle_list_grades_each_muscle_named(kb: KnowledgeBase) -> None:
+    case = parse_note("MMT L tibialis anterior 0/5, EHL 2/5, EDL 2/5, peroneus longus/brevis 5/5.", kb).case
+    grades = {(s.movement, s.grade) for s in case.strength}
+    assert {("ankle_dorsiflexion", 0), ("great_toe_extension", 2), ("ankle_eversion", 5)} <= grades
+
+
+def test_a_start_named_by_month_or_year_is_a_duration(kb: KnowledgeBase) -> None:
+    today = date(2026, 12, 7)
+    assert parse_note("L leg pain since March 2024, no change.", kb, today=today).case.duration_days == 997
+    assert parse_note("Sciatica since Dec.", kb, today=today).case.duration_days == 6
+    assert parse_note("Back pain since mid-November.", kb, today=today).case.duration_days == 22
+    assert parse_note("Back pain since mid-November.", kb).case.duration_days is None  # no date, no reckoning

@@ -87,6 +87,32 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
         "event",
     ),
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SINCE_DATE = re.compile(
+    r"\bsince\s+(?:about\s+|around\s+|approx\w*\.?\s+|early\s+|mid[- ]?|late\s+|the (?:start|beginning|end) of\s+)?"
+    r"(?:(jan|feb|mar|apr|(?-i:May)|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+((?:19|20)\d\d))?|((?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+"""A start named by its month or year: "since April", "since about April 1997", "since 2019"."""
+
+
+def _since_date_days(mt: re.Match[str], today: date | None) -> int | None:
+    """Days from the middle of the named month (the last one up to today without a year) or year to today."""
+    if today is None:
+        return None
+    month_word, month_year, year = mt.groups()
+    if month_word is None:
+        start = date(int(year), 7, 1)
+    else:
+        month = _MONTHS.index(month_word[:3].lower()) + 1
+        start = date(int(month_year) if month_year else today.year, month, 15)
+        if month_year is None and month == today.month:  # "since December" on 7 December: this month
+            start = min(start, today.replace(day=1))
+        elif month_year is None and start > today:
+            start = start.replace(year=today.year - 1)
+    return (today - start).days if start <= today else None
+
+
 _NOT_COURSE_BEFORE = re.compile(
     r"\b(?:stable|unchanged|static|relief|relieved|better|improved|eased|eases|settled|settles|subsides?|stops|"
     r"goes (?:off|away)|wears off|diagnosed|respond\w*|span of|"
@@ -200,6 +226,8 @@ def candidates(doc: Doc, today: date | None) -> Iterator[tuple[int, int, int | N
     for regex, where in _SPANS:
         for mt in regex.finditer(doc.text):
             yield mt.start(), mt.end(), _days(mt, today), where
+    for mt in _SINCE_DATE.finditer(doc.text):
+        yield mt.start(), mt.end(), _since_date_days(mt, today), "event"
 
 
 def not_a_course(text: str, start: int, end: int) -> bool:

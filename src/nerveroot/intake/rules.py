@@ -31,6 +31,10 @@ MACROS = {
     r"(?:the |my |his |her |their )?%CONSTIPATING%))",
     "%CONSTIPATING%": r"(?:codeine|opioids?|opiates?|morphine|tramadol|co-?codamol|oxycodone|dihydrocodeine|"
     r"pain ?killers|analgesi\w*|medications?|tablets|iron)",
+    # both legs named with a bilateral word: "bilateral lower limbs", "b/l LLs", "BLE" ("both legs" has patterns of its
+    # own)
+    "%BOTHLEGS%": r"(?:(?:bilateral|bilat\.?|b/l) (?:lower (?:limbs?|extremit(?:y|ies))|legs?|limbs?|thighs|calves|"
+    r"feet|(?-i:LLs?|LEs?))|(?-i:BLE|BLLs?))",
     # a relative, for family history and for a relative telling the patient's story
     "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"
     r"grandpa|granddad|cousin|son|daughter|parent|parents|sibling|siblings|twin|nan|nana)",
