@@ -113,3 +113,17 @@ def test_a_start_named_by_month_or_year_is_a_duration(kb: KnowledgeBase) -> None
     assert parse_note("Sciatica since Dec.", kb, today=today).case.duration_days == 6
     assert parse_note("Back pain since mid-November.", kb, today=today).case.duration_days == 22
     assert parse_note("Back pain since mid-November.", kb).case.duration_days is None  # no date, no reckoning
+
+
+@pytest.mark.parametrize(
+    ("note", "level"),
+    [
+        ("R calf swollen and tender since a flight from Australia 3 days ago.", "emergency"),
+        ("L calf pain, 2+ pitting oedema of the L shin; breast cancer on chemo.", "emergency"),
+        ("L calf tight and swollen after football yesterday.", "urgent"),
+        ("Bilateral pitting oedema to the knees, known heart failure. L sciatica.", "routine"),
+        ("L calf tight after a run, no swelling.", "routine"),
+    ],
+)
+def test_a_swollen_leg_is_assessed_for_a_clot(kb: KnowledgeBase, note: str, level: str) -> None:
+    assert assess(parse_note(note, kb).case, kb).triage.level == level

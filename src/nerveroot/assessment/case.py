@@ -85,6 +85,7 @@ HISTORY_KEYS: tuple[str, ...] = (
     "antiplatelet_use",
     "bacteraemia",
     "endurance_training",
+    "vte_risk",
 )
 SYMPTOM_KEYS: tuple[str, ...] = (
     "back_pain",
@@ -116,6 +117,7 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "radiating_leg_pain",
     "severe_pain",
     "hip_pain",
+    "leg_swelling",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""
