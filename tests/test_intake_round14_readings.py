@@ -127,3 +127,36 @@ def test_a_start_named_by_month_or_year_is_a_duration(kb: KnowledgeBase) -> None
 )
 def test_a_swollen_leg_is_assessed_for_a_clot(kb: KnowledgeBase, note: str, level: str) -> None:
     assert assess(parse_note(note, kb).case, kb).triage.level == level
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("No saddle anaesthesia, no anal sphincter tone loss.", "reduced_anal_tone", "absent"),
+        ("No anal tone on PR.", "reduced_anal_tone", "present"),
+        ("Previously fitted with a valve and is now being anticoagulated.", "anticoagulant_use", "present"),
+        ("Chief concern of left anterior thigh pain for a month.", "pain:anterior_thigh", "present"),
+        ("LBP, not sleeping d/t pain.", "night_pain", "present"),
+        ("Near-trips over his own foot.", "gait_disturbance", "present"),
+        ("Buttock pain after a mild fever and sore throat.", "recent_infection", "present"),
+        ("He had fallen diving for a ball.", "minor_trauma", "present"),
+        ("Mild motor and sensory deficits in his lower extremities.", "bilateral_leg_symptoms", "present"),
+        ("D3: L leg looks poorly perfused.", "cold_or_pulseless_leg", "present"),
+        ("I wanted to ask about a numb patch on my thigh.", "numbness", "present"),
+        ("Asked about bladder: retention since yesterday.", "bladder_dysfunction", "present"),
+    ],
+)
+def test_wordings_of_the_second_wave(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert status in {s for s, _ in readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Verdict: back is 'weak', two weeks of therapy.", "weakness"),
+        ("Can't stand up straight or sit comfortably for the exam.", "unable_to_walk"),
+        ("Hypercalcaemia sx to ask (thirst, constipation, confusion).", "bowel_dysfunction"),
+    ],
+)
+def test_second_wave_wordings_that_do_not_state_the_finding(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" not in {s for s, _ in readings(kb, note, finding)}
