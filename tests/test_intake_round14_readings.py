@@ -160,3 +160,12 @@ def test_wordings_of_the_second_wave(kb: KnowledgeBase, note: str, finding: str,
 )
 def test_second_wave_wordings_that_do_not_state_the_finding(kb: KnowledgeBase, note: str, finding: str) -> None:
     assert "present" not in {s for s, _ in readings(kb, note, finding)}
+
+
+def test_a_pain_that_lying_down_does_not_ease_is_rest_pain_and_a_score_range_counts(kb: KnowledgeBase) -> None:
+    case = parse_note("Now it hurts even sitting or lying down, about 8 or 9 out of 10.", kb).case
+    assert case.red_flags.get("night_pain") == "present"
+    assert case.pain_score == 9
+    note = "My lower tummy is swollen and sore."
+    assert ("present", None) in readings(kb, note, "abdominal_or_flank_pain")
+    assert "present" not in {s for s, _ in readings(kb, "It hurts when sitting.", "night_pain")}

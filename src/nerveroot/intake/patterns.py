@@ -410,8 +410,10 @@ UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 3
 FRACTION_DAYS = {"52": 7, "12": 30, "7": 1}
 """Days per unit of a clinical fraction: 3/52 weeks, 2/12 months, 5/7 days."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-PAIN_SCORE = re.compile(
-    r"(?<![\d/])(\d{1,2})\s*/\s*10\b|\b(?:nrs|vas|pain score)\s*(?:of|is|:|=)?\s*(\d{1,2})\b", re.IGNORECASE
+PAIN_SCORE = re.compile(  # "7/10", "8 or 9 out of 10" (the higher), "NRS 6"
+    r"(?<![\d/])(?:\d{1,2}\s*(?:or|to|-|–)\s*)?(\d{1,2})\s*(?:/|out of)\s*10\b|"
+    r"\b(?:nrs|vas|pain score)\s*(?:of|is|:|=)?\s*(\d{1,2})\b",
+    re.IGNORECASE,
 )
 
 SENSORY_WORD = re.compile(
