@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from nerveroot.knowledge.base import normalise
 from nerveroot.qa.context import GUIDELINES, NAMED_KINDS, RESEARCH, SEEK_CARE, AskSettings, QaContext, low_grade
 from nerveroot.qa.corpus import KIND_LABEL, Statement
 from nerveroot.qa.index import Hit
@@ -152,6 +153,7 @@ def assemble(
 def answer_question(ctx: QaContext, question: str, settings: AskSettings | None = None) -> Answer:
     """Scope check, question type, the answering card(s), retrieval, abstention on weak evidence, assembly."""
     settings = settings or AskSettings()
+    question = strip_label(question)
     scope = check_scope(question, ctx.known_terms)
     if not scope.in_scope:
         return abstain(ctx, question, scope.reason)
@@ -175,6 +177,34 @@ def answer_question(ctx: QaContext, question: str, settings: AskSettings | None 
     if not answer.answer:  # nothing on the question itself survived (at most generic warning signs)
         return abstain(ctx, asked_as, "the knowledge base holds no statement that answers it well enough to cite")
     return answer.model_copy(update={"question": asked_as})
+
+
+def _kind_of_named(ctx: QaContext, key: tuple[str, str], card_names: frozenset[tuple[str, str]]) -> bool:
+    """True when the card names a broader thing of which the named one is a kind, by its name: a transforaminal
+    epidural steroid injection (a nerve root block) is an epidural steroid injection, so the card on the side effects
+    of epidural steroid injections answers a question about a nerve root block."""
+    record = ctx.kb.entities.get(key[0], {}).get(key[1])
+    if record is None:
+        return False
+    name = f" {normalise(re.sub(r'[(].*?[)]', ' ', record.name))} "
+    for kind, rid in card_names:
+        other = ctx.kb.entities.get(kind, {}).get(rid)
+        if kind != key[0] or rid == key[1] or other is None:
+            continue
+        broader = normalise(re.sub(r"[(].*?[)]", " ", other.name))
+        if len(broader.split()) >= 2 and f" {broader} " in name:
+            return True
+    return False
+
+
+_LABEL = re.compile(r"^\s*(?:q|qn|question|query|ask)\s*(?:\d+\s*)?[:.)\-–]\s+", re.IGNORECASE)
+"""A label opening a question copied from a list or forum ('Q: …', 'Question 3: …'): not part of what is asked."""
+
+
+def strip_label(question: str) -> str:
+    """The question without a leading 'Q:' or 'Question:' label (it hid 'what is …' from the question types)."""
+    stripped = _LABEL.sub("", question, count=1)
+    return stripped if stripped.strip() else question
 
 
 def _weak(ctx: QaContext, texts: list[str], hits: list[Hit], settings: AskSettings) -> bool:
@@ -267,6 +297,7 @@ def _card(
         if other and RADICULAR_WORDS & set(tokens) and not named_other and not open_differential:
             return False
         specific = [k for k in named if k not in CORE_CONDITIONS]
+        specific = [k for k in specific if not _kind_of_named(ctx, k, ctx.card_names.get(faq_id, frozenset()))]
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None

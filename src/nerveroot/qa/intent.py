@@ -12,13 +12,19 @@ from nerveroot.qa.text import asked_sentences
 QTYPES: tuple[tuple[str, str], ...] = (
     ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum"),
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
-     r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take"),
+     r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take|"
+     r"who (can|may) and (can ?not|can t|may not) take|"
+     # drinking on a medicine is one of its cautions ('can I drink alcohol while taking it?')
+     r"\b(alcohol|beer|wine|a drink)\b.{0,30}\b(while|when|on|with) (taking |i m on |on )?\w+|"
+     r"\b(taking|on) \w+.{0,20}\b(drink\w* (alcohol|beer|wine)|alcohol)\b"),
     ("side_effects", r"side ?effects?|adverse (effects?|reactions?)|what (problems|reactions) can \w+ cause"),
     ("dose", r"\bdos(e|es|age|ing)\b|how much|how many (tablets|pills|days|mg)|"
      r"how many (\w+ ){0,3}(can|should|may|do) i (take|have)|maximum|\bmax\b|\bmg\b|titrat\w*|"
      r"how often (can|should|do) i take|when should i take|how (should|do|to|can|would) (i |you |we )?take\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
+     # a clinician asking when to refer ('when should I refer …', 'refer on to the spinal team'), not referred pain
+     r"\b(when|whether|who) (should|do|to|can|must) (i |we |you )?refer\b|\brefer (\w+ ){0,3}(on|urgently)\b|"
      r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
      r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly|"
      r"should i be (worried|concerned|scared|alarmed)|do i need to worry|(is|could) (it|this|that) (be )?"
@@ -42,7 +48,8 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\b[ls][1-5]\b.*\b(pain|root|go|nerve)\b|"
      r"\b[ls][1-5] radiculopathy"),
     ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
-     r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go away|"
+     r"take to work|\b(start|begin)s? (to )?(eas|work|help|improv)\w*|\blast\b|go(es|ing)? away|gone away|"
+     r"\bstill (have|has|had|got|get|in pain)\b|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*|"
      r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)|persist\w*|inevitabl\w*|"
      r"\bstill (hurt\w*|painful|sore|bad|there)\b|"

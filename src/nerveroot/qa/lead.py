@@ -26,6 +26,15 @@ _YES_NO_QUESTION = re.compile(r"(can|could|is|are|does|do|should|will|would|may|
 _PREGNANCY = re.compile(r"\b(pregnan\w*|breast ?feed\w*)", re.IGNORECASE)
 
 
+_PREGNANCY_VERDICT = re.compile(
+    r"^(?:in|during|while) (?:pregnancy|breast ?feeding)\b"
+    r"|\b(?:avoid\w*|used|safe|not (?:be )?(?:used|taken|given|advised))\b[^.;:]{0,25}\b(?:in|during) pregnancy\b",
+    re.IGNORECASE,
+)
+"""A sentence saying how a medicine or treatment stands in pregnancy ('In pregnancy the data are too limited …',
+'… advises avoiding it in pregnancy unless clearly needed'), not one listing pregnancy among reasons to ask first."""
+
+
 _LIKELIHOOD = re.compile(r"\b(chances?|likel(y|ihood)|odds)\b")
 """'What are the chances …', 'is it likely …': a question that wants a verdict or a figure, like a yes/no one."""
 
@@ -53,9 +62,18 @@ trapped nerve'): whether to have it is not what is asked."""
 
 
 NOT_VERDICT = frozenset(
-    {"dose", "side_effects", "duration_prognosis", "who_should_not_take", "when_where_seek_care", "report_meaning"}
+    {
+        "dose",
+        "side_effects",
+        "duration_prognosis",
+        "who_should_not_take",
+        "when_where_seek_care",
+        "report_meaning",
+        "pregnancy",
+    }
 )
-"""Question types whose 'should I …' wording does not ask for a guideline verdict ('when should I take it')."""
+"""Question types whose 'should I …' wording does not ask for a guideline verdict ('when should I take it'; 'I am
+pregnant: should I take it?' asks whether it is safe in pregnancy, which a guideline on sciatica does not say)."""
 
 
 def first_sentence(text: str, limit: int = 320) -> str:
@@ -294,6 +312,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     key = max(specific, key=lambda t: (ctx.index.idf(t), t), default=None)
 
     operated = bool(_SURGERY_WORDS.search(asked))
+    # a pregnancy question answered by a card written for everyone (one medicine's cautions) is answered by the
+    # sentence on pregnancy, not by the list of people who should ask first
+    in_pregnancy = intent.asks("pregnancy") and not _PREGNANCY.search(own_question)
 
     def score(item: tuple[int, str]) -> tuple[float, int]:
         n, sentence = item
@@ -306,7 +327,8 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
             has_shape(q, sentence, asked) for q in intent.qtypes[1:] if q != "symptom"
         )
         after_surgery = not operated and bool(_AFTER_SURGERY.search(sentence))
-        return (overlap + shape + 6.0 * verdict + (1.5 if n == 0 else 0.0) - 4.0 * after_surgery, -n)
+        pregnancy = 4.0 * (in_pregnancy and bool(_PREGNANCY_VERDICT.search(sentence)))
+        return (overlap + shape + pregnancy + 6.0 * verdict + (1.5 if n == 0 else 0.0) - 4.0 * after_surgery, -n)
 
     n, best = max(enumerate(sentences), key=score)
     if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why

@@ -127,8 +127,15 @@ def choose_card(
         for hit in cards.population_cards(question)
         if all(hit.faq_id != r.faq_id for r in ranked) and beyond.qtypes and cards.agrees(hit.faq_id, beyond)
     ]
-    for n, hit in enumerate(ranked):
-        if not names_match(hit.faq_id) or cards.narrower(hit.faq_id, question) or cards.confined(hit.faq_id, intent):
+    # a card passed over for being about another medicine, test or condition than the question names does not raise
+    # the bar for the one after it (a card on one medicine sorted first for 'how long' questions); one passed over
+    # for its population or its confining type still does, since the question's words fitted it as well
+    n = -1
+    for i, hit in enumerate(ranked):
+        if not names_match(hit.faq_id):
+            continue
+        n += 1
+        if cards.narrower(hit.faq_id, question) or cards.confined(hit.faq_id, intent):
             continue
         share = coverage(hit.faq_id)
         agree = cards.agrees(hit.faq_id, intent)
@@ -146,6 +153,18 @@ def choose_card(
         ):
             return hit.faq_id
         if share >= rule.coverage_any or hit.similarity >= rule.similarity_any:
+            # a later card holding as much of the question that answers its type is the better answer ('who can't
+            # take pregabalin?' is the cautions card, not the dose card ranked above it on the drug's name)
+            usable = (
+                h
+                for h in ranked[i + 1 :]
+                if names_match(h.faq_id)
+                and not cards.narrower(h.faq_id, question)
+                and not cards.confined(h.faq_id, intent)
+                and cards.answers_main_type(h.faq_id, intent)  # a typed question: 'other' is no agreement
+            )
+            if not agree and (better := next((h for h in usable if coverage(h.faq_id) >= share), None)):
+                return better.faq_id
             return hit.faq_id
     return None
 

@@ -47,10 +47,12 @@ through to the back stay in scope; so does pain told as going below the knee).""
 ANCHORS = re.compile(
     r"\b(back|lumbar|lumbosacral|spine|spinal|disc|disk|sciatica|sciatic|radicul\w*|nerve roots?|trapped nerve|"
     r"pinched nerve|nerve pain|l[1-5]|s1|stenosis|herniat\w*|slipped|femoral|quadriceps|knee jerk|reflex\w*|"
-    r"(?:below|past|beyond|down to|down past) (?:the |my |his |her )?knees?(?! ?caps?))\b"
+    r"(?:below|past|beyond|down to|down past) (?:the |my |his |her )?knees?(?! ?caps?)|"
+    r"(?:for|with) (?:my|his|her|the|this) pain)\b"
 )
 """Words that keep a question naming another problem in scope: the lumbar spine, its roots, and leg pain told as going
-below the knee (the sciatica definition)."""
+below the knee (the sciatica definition); and a drug given 'for my pain' when its other use is named ('an epilepsy
+drug for my pain'), but not 'for my knee pain'."""
 INSTRUCTIONS = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|guidelines|sources|above|previous)"
     r"|system (override|prompt)|developer mode|you are now|pretend (to be|you are)|jailbreak|act as (an?|my)"
@@ -89,6 +91,9 @@ IN_SCOPE: tuple[str, ...] = (
     r"bum|bottom|backside|back passage|private parts|genitals?|down below",
     r"wip(e|es|ed|ing)|pee(ing)?|wee(ing)?|poo(ing)?",
     r"nsaids?|painkillers?|analgesics?|anti[- ]inflammator\w*|opioids?|gabapentinoids?|steroids?",
+    # the tests of a lumbar work-up by their short names (a name of three letters is not a known term), and the
+    # fear of paralysis a person with a trapped root asks about
+    r"emg|ncs|ncv|nerve conduction|electromyogra\w*|mri|paraly[sz]\w*",
 )
 """Words that place a question in the lumbar radicular domain."""
 
