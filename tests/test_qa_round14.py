@@ -104,3 +104,15 @@ def test_the_fear_of_paralysis_is_in_scope_and_answered_by_the_lasting_damage_ca
     assert check_scope("Am I going to end up paralysed from this?").in_scope
     answer = answer_question(ctx, "Could my sciatica leave me paralysed?")
     assert "faq:faq_permanent_damage:answer" in answer.answer_statement_ids
+
+
+@pytest.mark.parametrize(
+    "question", ["Should I stay in bed with my slipped disc?", "Is it ok to lie in bed all day with sciatica?"]
+)
+def test_staying_in_bed_is_asked_as_bed_rest(ctx: QaContext, question: str) -> None:
+    assert answer_question(ctx, question).answer.startswith("No")
+
+
+def test_a_pet_named_by_its_breed_is_declined() -> None:
+    assert not check_scope("My small poodle suddenly began dragging her back legs. What is wrong with her?").in_scope
+    assert check_scope("My lab results show a high CRP with back pain: what does it mean?").in_scope

@@ -30,6 +30,10 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     r"covid|flu vaccine|vaccines?",
     r"recipes?|weather|stock|bitcoin|movie|python code",
     r"dogs?|puppy|puppies|dachshunds?|cats?|kittens?|horses?|pets?|vets?|veterinar\w*|canine|feline|ivdd",
+    # breeds and other pets named instead of the animal ("my small poodle began dragging her back legs")
+    r"poodles?|labradors?|spaniels?|terriers?|retrievers?|collies?|beagles?|corgis?|pugs?|chihuahuas?|"
+    r"bulldogs?|schnauzers?|huskies|husky|greyhounds?|whippets?|rottweilers?|shih tzus?|pooch|doggy|rabbits?|"
+    r"bunn(?:y|ies)|guinea pigs?|hamsters?|ferrets?|parrots?",
 )
 """Body parts, topics and patients (animals) outside human lumbar care; a question naming them is declined."""
 
