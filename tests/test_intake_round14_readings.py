@@ -169,3 +169,10 @@ def test_a_pain_that_lying_down_does_not_ease_is_rest_pain_and_a_score_range_cou
     note = "My lower tummy is swollen and sore."
     assert ("present", None) in readings(kb, note, "abdominal_or_flank_pain")
     assert "present" not in {s for s, _ in readings(kb, "It hurts when sitting.", "night_pain")}
+
+
+def test_a_childs_age_is_shown_as_not_used_not_dropped(kb: KnowledgeBase) -> None:
+    intake = parse_note("15M fell off a vaulting box, L hip flexion 3/5.", kb)
+    assert intake.case.age is None
+    assert [u.text for u in intake.unparsed if "under 16" in u.text] == ["15M (under 16: the rules are for adults)"]
+    assert not [u for u in parse_note("45M L sciatica. Son aged 12 has asthma.", kb).unparsed if "under 16" in u.text]

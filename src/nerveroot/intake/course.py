@@ -13,10 +13,13 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.durations import read_duration
 from nerveroot.intake.models import ParsedFinding
 from nerveroot.intake.rules import STRENGTH_PREFIX
+from nerveroot.intake.safety import Unsettled
 from nerveroot.intake.state import ParseState, denied_in_item, in_scope_of
 from nerveroot.intake.tempo import deficit_course, onset_days
 
 _NOT_TOLD = {"FAMILY", "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+ADULT_AGE = 16
+"""The Case, the rules and the guidelines they follow (NICE NG59, CKS sciatica) are for people aged 16 and over."""
 
 
 def _first(
@@ -43,12 +46,18 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     family = {"FAMILY"}
     # the first age stated in the note is the patient's ("74F. ... early menopause (age 41)")
-    ages = (regex.search(text) for regex in pt.AGE)
-    found = [m for m in ages if m and 16 <= int(m.group(1)) <= 120 and not in_scope_of(doc, m.start(), m.end(), family)]
+    ages = [m for m in (regex.search(text) for regex in pt.AGE) if m and int(m.group(1)) <= 120]
+    told = [m for m in ages if not in_scope_of(doc, m.start(), m.end(), family)]
+    found = [m for m in told if int(m.group(1)) >= ADULT_AGE]
     if found:
         first = min(found, key=lambda m: m.start())
         out["age"] = int(first.group(1))
         state.add("age", "demographic", "present", None, first.start(), first.end(), value=out["age"])
+    elif told:  # a child's age cannot reach the Case (adults only): shown as not used rather than dropped
+        first = min(told, key=lambda m: m.start())
+        state.minor_age = Unsettled(
+            "unparsed", f"{first.group(0)} (under {ADULT_AGE}: the rules are for adults)", first.start(), first.end()
+        )
     for sex, sex_regexes in (
         ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),
         ("male", (pt.SEX_MALE, pt.PRONOUN_MALE)),

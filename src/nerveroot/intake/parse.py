@@ -350,7 +350,7 @@ def _read(
     derive_findings(state)
     extra = read_demographics(state, today)
     state.to_confirm = unsettled(doc, state.findings, lambda a, b: _denied(state, a, b))
-    state.unparsed = unparsed(doc, state.findings)
+    state.unparsed = unparsed(doc, state.findings) + ([state.minor_age] if state.minor_age else [])
     return state, extra
 
 
