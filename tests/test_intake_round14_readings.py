@@ -176,3 +176,25 @@ def test_a_childs_age_is_shown_as_not_used_not_dropped(kb: KnowledgeBase) -> Non
     assert intake.case.age is None
     assert [u.text for u in intake.unparsed if "under 16" in u.text] == ["15M (under 16: the rules are for adults)"]
     assert not [u for u in parse_note("45M L sciatica. Son aged 12 has asthma.", kb).unparsed if "under 16" in u.text]
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Hypoaesthesia over the sacral roots, marked on the right in the S2-S3-S4 territory.", "saddle_anaesthesia"),
+        ("S2-4 hypoaesth R>L.", "saddle_anaesthesia"),
+        ("That evening I felt that my crotch was numb.", "saddle_anaesthesia"),
+        ("A reduced sensation spot near my coccyx.", "saddle_anaesthesia"),
+        ("Sudden retention of urine and faeces.", "bowel_dysfunction"),
+        ("The pain is severe, especially at night.", "night_pain"),
+        ("URTI two weeks ago, then otitis.", "recent_infection"),
+        ("He ended up falling to the floor with the wardrobe.", "minor_trauma"),
+    ],
+)
+def test_wordings_of_the_third_wave(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert "present" in {s for s, _ in readings(kb, note, finding)}
+
+
+def test_single_sacral_dermatomes_are_not_the_saddle(kb: KnowledgeBase) -> None:
+    note = "Numbness in the right S1 and S2 dermatomes."
+    assert "present" not in {s for s, _ in readings(kb, note, "saddle_anaesthesia")}

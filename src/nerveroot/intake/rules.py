@@ -39,12 +39,12 @@ MACROS = {
     "%RELATIVE%": r"(?:mother|mum|mom|father|dad|sister|brother|aunt|uncle|grandmother|grandfather|gran|grandma|"
     r"grandpa|granddad|cousin|son|daughter|parent|parents|sibling|siblings|twin|nan|nana)",
     # a sacral dermatome range: "S3–S5", "S2-4", "S3/4/5", "sacral dermatomes"
-    "%SACRAL%": r"(?:(?-i:S) ?[2-5] ?(?:[-–/]|to) ?(?-i:S)? ?[2-5](?: ?/ ?(?-i:S)? ?[2-5])*|sacral dermatomes?|"
+    "%SACRAL%": r"(?:(?-i:S) ?[2-5] ?(?:[-–/]|to) ?(?-i:S)? ?[2-5](?: ?[-–/] ?(?-i:S)? ?[2-5])*|sacral dermatomes?|"
     r"(?-i:S)[2-5] dermatomes?)",
     # a part of the saddle area in lay or clinical words
     "%SADDLEPART%": r"(?:bum|bottom|backside|crotch|privates|private parts|genitals|genital area|undercarriage|"
     r"nether regions|perineum|back passage|anus|inner buttocks|fanny|private (?:area|region|bits)|(?:lady |man )?bits|"
-    r"scrotum|scrotal (?:skin|area)|penis|vulva|labia)",
+    r"scrotum|scrotal (?:skin|area)|penis|vulva|labia|coccyx)",
     # an MRC grade straight after an abbreviation that is only a movement when graded: "KE 4+/5 L", "HF R 5"
     "%GRADENEXT%": r"\s*(?:(?:l|r|lt|rt|left|right)\.?\s*)?[:=]?\s*[0-5]\s*[+-]?\s*(?:/\s*5)?(?!\d)",
     # the noun of a named reflex, with an abbreviation in brackets: "jerk", "tendon reflexes", "deep tendon reflexes
