@@ -198,3 +198,8 @@ def test_wordings_of_the_third_wave(kb: KnowledgeBase, note: str, finding: str) 
 def test_single_sacral_dermatomes_are_not_the_saddle(kb: KnowledgeBase) -> None:
     note = "Numbness in the right S1 and S2 dermatomes."
     assert "present" not in {s for s, _ in readings(kb, note, "saddle_anaesthesia")}
+
+
+def test_a_calf_enlarged_for_years_is_not_a_clot(kb: KnowledgeBase) -> None:
+    note = "PC: R calf swelling\nHPC: 2 years progressive R calf enlargement, now a dull ache. R ankle jerk absent."
+    assert assess(parse_note(note, kb).case, kb).triage.level == "routine"
