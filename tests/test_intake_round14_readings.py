@@ -46,61 +46,6 @@ def test_the_fever_of_a_past_illness_is_a_recent_infection_not_a_fever_now(kb: K
     assert ("present", None) in readings(kb, "Febrile today with rigors, had D&V last week.", "fever")
 
 
-@pytest.mark.parametrize(
-    ("note", "finding", "status"),
-    [
-        ("Known IV drug abuser, back pain for a week.", "iv_drug_use", "present"),
-        ("Recent MRSA toe infection, now back pain.", "recent_infection", "present"),
-        ("Treated last month for a wound infection.", "recent_infection", "present"),
-        ("Has to walk with a stick since the leg went weak.", "gait_disturbance", "present"),
-        ("Fever/night sweats/weight loss: she has none.", "fever", "absent"),
-    ],
-)
-def test_wordings_of_the_fourteenth_round(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
-    assert status in {s for s, _ in readings(kb, note, finding)}
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Decreased movement of bilateral lower limbs for 2 hours.", "bilateral_leg_symptoms"),
-        ("Back pain radiating to b/l lower limbs.", "bilateral_leg_symptoms"),
-        ("Progressive bilateral limb weakness.", "bilateral_leg_symptoms"),
-        ("There was no bladder control at the time.", "bladder_dysfunction"),
-        ("Some difficulty in controlling her urinary flow.", "bladder_dysfunction"),
-        ("Reduced urge to void/defaecate.", "bladder_dysfunction"),
-        ("Reduced urge to void/defaecate.", "bowel_dysfunction"),
-        ("Urinary retention and inability to defecate.", "bowel_dysfunction"),
-        ("Sensory changes around his anus for two months.", "saddle_anaesthesia"),
-        ("Perianal sensory change and intermittent ED.", "sexual_dysfunction"),
-        ("Acute non-traumatic quadriplegia.", "unable_to_walk"),
-        ("I couldn't take my weight on it.", "unable_to_walk"),
-        ("The pain made my legs buckle under me.", "gait_disturbance"),
-        ("She has been on corticosteroids for years.", "long_term_steroids"),
-        ("Weak right extensor hallicus longus.", "weak_great_toe_extension"),
-        ("I lost all strength in the left calf.", "weak_ankle_plantarflexion"),
-        ("The pain goes down the side of her leg, down to her foot.", "pain_below_knee"),
-        ("Tinel positive just below the fibular head.", "fibular_head_sign"),
-    ],
-)
-def test_more_wordings_of_the_fourteenth_round(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {s for s, _ in readings(kb, note, finding)}
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Medrol dosepak last month for the sciatica.", "long_term_steroids"),
-        ("On standing from the chair he nearly fell.", "minor_trauma"),
-        ("I can't walk/sit/lie comfortably.", "unable_to_walk"),
-        ("Can't stand and lean back.", "unable_to_walk"),
-        ("Knee gave way on the stairs.", "gait_disturbance"),
-    ],
-)
-def test_wordings_that_do_not_state_the_flag(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" not in {s for s, _ in readings(kb, note, finding)}
-
-
 def test_a_muscle_list_grades_each_muscle_named(kb: KnowledgeBase) -> None:
     case = parse_note("MMT L tibialis anterior 0/5, EHL 2/5, EDL 2/5, peroneus longus/brevis 5/5.", kb).case
     grades = {(s.movement, s.grade) for s in case.strength}
@@ -129,39 +74,6 @@ def test_a_swollen_leg_is_assessed_for_a_clot(kb: KnowledgeBase, note: str, leve
     assert assess(parse_note(note, kb).case, kb).triage.level == level
 
 
-@pytest.mark.parametrize(
-    ("note", "finding", "status"),
-    [
-        ("No saddle anaesthesia, no anal sphincter tone loss.", "reduced_anal_tone", "absent"),
-        ("No anal tone on PR.", "reduced_anal_tone", "present"),
-        ("Previously fitted with a valve and is now being anticoagulated.", "anticoagulant_use", "present"),
-        ("Chief concern of left anterior thigh pain for a month.", "pain:anterior_thigh", "present"),
-        ("LBP, not sleeping d/t pain.", "night_pain", "present"),
-        ("Near-trips over his own foot.", "gait_disturbance", "present"),
-        ("Buttock pain after a mild fever and sore throat.", "recent_infection", "present"),
-        ("He had fallen diving for a ball.", "minor_trauma", "present"),
-        ("Mild motor and sensory deficits in his lower extremities.", "bilateral_leg_symptoms", "present"),
-        ("D3: L leg looks poorly perfused.", "cold_or_pulseless_leg", "present"),
-        ("I wanted to ask about a numb patch on my thigh.", "numbness", "present"),
-        ("Asked about bladder: retention since yesterday.", "bladder_dysfunction", "present"),
-    ],
-)
-def test_wordings_of_the_second_wave(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
-    assert status in {s for s, _ in readings(kb, note, finding)}
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Verdict: back is 'weak', two weeks of therapy.", "weakness"),
-        ("Can't stand up straight or sit comfortably for the exam.", "unable_to_walk"),
-        ("Hypercalcaemia sx to ask (thirst, constipation, confusion).", "bowel_dysfunction"),
-    ],
-)
-def test_second_wave_wordings_that_do_not_state_the_finding(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" not in {s for s, _ in readings(kb, note, finding)}
-
-
 def test_a_pain_that_lying_down_does_not_ease_is_rest_pain_and_a_score_range_counts(kb: KnowledgeBase) -> None:
     case = parse_note("Now it hurts even sitting or lying down, about 8 or 9 out of 10.", kb).case
     assert case.red_flags.get("night_pain") == "present"
@@ -178,23 +90,6 @@ def test_a_childs_age_is_shown_as_not_used_not_dropped(kb: KnowledgeBase) -> Non
     assert not [u for u in parse_note("45M L sciatica. Son aged 12 has asthma.", kb).unparsed if "under 16" in u.text]
 
 
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Hypoaesthesia over the sacral roots, marked on the right in the S2-S3-S4 territory.", "saddle_anaesthesia"),
-        ("S2-4 hypoaesth R>L.", "saddle_anaesthesia"),
-        ("That evening I felt that my crotch was numb.", "saddle_anaesthesia"),
-        ("A reduced sensation spot near my coccyx.", "saddle_anaesthesia"),
-        ("Sudden retention of urine and faeces.", "bowel_dysfunction"),
-        ("The pain is severe, especially at night.", "night_pain"),
-        ("URTI two weeks ago, then otitis.", "recent_infection"),
-        ("He ended up falling to the floor with the wardrobe.", "minor_trauma"),
-    ],
-)
-def test_wordings_of_the_third_wave(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert "present" in {s for s, _ in readings(kb, note, finding)}
-
-
 def test_single_sacral_dermatomes_are_not_the_saddle(kb: KnowledgeBase) -> None:
     note = "Numbness in the right S1 and S2 dermatomes."
     assert "present" not in {s for s, _ in readings(kb, note, "saddle_anaesthesia")}
@@ -203,3 +98,78 @@ def test_single_sacral_dermatomes_are_not_the_saddle(kb: KnowledgeBase) -> None:
 def test_a_calf_enlarged_for_years_is_not_a_clot(kb: KnowledgeBase) -> None:
     note = "PC: R calf swelling\nHPC: 2 years progressive R calf enlargement, now a dull ache. R ankle jerk absent."
     assert assess(parse_note(note, kb).case, kb).triage.level == "routine"
+
+
+@pytest.mark.parametrize(
+    ("note", "finding", "status"),
+    [
+        ("Known IV drug abuser, back pain for a week.", "iv_drug_use", "present"),
+        ("Recent MRSA toe infection, now back pain.", "recent_infection", "present"),
+        ("Treated last month for a wound infection.", "recent_infection", "present"),
+        ("Has to walk with a stick since the leg went weak.", "gait_disturbance", "present"),
+        ("Fever/night sweats/weight loss: she has none.", "fever", "absent"),
+        ("No saddle anaesthesia, no anal sphincter tone loss.", "reduced_anal_tone", "absent"),
+        ("No anal tone on PR.", "reduced_anal_tone", "present"),
+        ("Previously fitted with a valve and is now being anticoagulated.", "anticoagulant_use", "present"),
+        ("Chief concern of left anterior thigh pain for a month.", "pain:anterior_thigh", "present"),
+        ("LBP, not sleeping d/t pain.", "night_pain", "present"),
+        ("Near-trips over his own foot.", "gait_disturbance", "present"),
+        ("Buttock pain after a mild fever and sore throat.", "recent_infection", "present"),
+        ("He had fallen diving for a ball.", "minor_trauma", "present"),
+        ("Mild motor and sensory deficits in his lower extremities.", "bilateral_leg_symptoms", "present"),
+        ("D3: L leg looks poorly perfused.", "cold_or_pulseless_leg", "present"),
+        ("I wanted to ask about a numb patch on my thigh.", "numbness", "present"),
+        ("Asked about bladder: retention since yesterday.", "bladder_dysfunction", "present"),
+        ("Decreased movement of bilateral lower limbs for 2 hours.", "bilateral_leg_symptoms", "present"),
+        ("Back pain radiating to b/l lower limbs.", "bilateral_leg_symptoms", "present"),
+        ("Progressive bilateral limb weakness.", "bilateral_leg_symptoms", "present"),
+        ("There was no bladder control at the time.", "bladder_dysfunction", "present"),
+        ("Some difficulty in controlling her urinary flow.", "bladder_dysfunction", "present"),
+        ("Reduced urge to void/defaecate.", "bladder_dysfunction", "present"),
+        ("Reduced urge to void/defaecate.", "bowel_dysfunction", "present"),
+        ("Urinary retention and inability to defecate.", "bowel_dysfunction", "present"),
+        ("Sensory changes around his anus for two months.", "saddle_anaesthesia", "present"),
+        ("Perianal sensory change and intermittent ED.", "sexual_dysfunction", "present"),
+        ("Acute non-traumatic quadriplegia.", "unable_to_walk", "present"),
+        ("I couldn't take my weight on it.", "unable_to_walk", "present"),
+        ("The pain made my legs buckle under me.", "gait_disturbance", "present"),
+        ("She has been on corticosteroids for years.", "long_term_steroids", "present"),
+        ("Weak right extensor hallicus longus.", "weak_great_toe_extension", "present"),
+        ("I lost all strength in the left calf.", "weak_ankle_plantarflexion", "present"),
+        ("The pain goes down the side of her leg, down to her foot.", "pain_below_knee", "present"),
+        ("Tinel positive just below the fibular head.", "fibular_head_sign", "present"),
+        (
+            "Hypoaesthesia over the sacral roots, marked on the right in the S2-S3-S4 territory.",
+            "saddle_anaesthesia",
+            "present",
+        ),
+        ("S2-4 hypoaesth R>L.", "saddle_anaesthesia", "present"),
+        ("That evening I felt that my crotch was numb.", "saddle_anaesthesia", "present"),
+        ("A reduced sensation spot near my coccyx.", "saddle_anaesthesia", "present"),
+        ("Sudden retention of urine and faeces.", "bowel_dysfunction", "present"),
+        ("The pain is severe, especially at night.", "night_pain", "present"),
+        ("URTI two weeks ago, then otitis.", "recent_infection", "present"),
+        ("He ended up falling to the floor with the wardrobe.", "minor_trauma", "present"),
+    ],
+)
+def test_wordings_of_the_fourteenth_round(kb: KnowledgeBase, note: str, finding: str, status: str) -> None:
+    assert status in {s for s, _ in readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Medrol dosepak last month for the sciatica.", "long_term_steroids"),
+        ("On standing from the chair he nearly fell.", "minor_trauma"),
+        ("I can't walk/sit/lie comfortably.", "unable_to_walk"),
+        ("Can't stand and lean back.", "unable_to_walk"),
+        ("Knee gave way on the stairs.", "gait_disturbance"),
+        ("Verdict: back is 'weak', two weeks of therapy.", "weakness"),
+        ("Can't stand up straight or sit comfortably for the exam.", "unable_to_walk"),
+        ("Hypercalcaemia sx to ask (thirst, constipation, confusion).", "bowel_dysfunction"),
+    ],
+)
+def test_wordings_of_the_fourteenth_round_that_do_not_state_the_finding(
+    kb: KnowledgeBase, note: str, finding: str
+) -> None:
+    assert "present" not in {s for s, _ in readings(kb, note, finding)}
