@@ -173,3 +173,19 @@ def test_wordings_of_the_fourteenth_round_that_do_not_state_the_finding(
     kb: KnowledgeBase, note: str, finding: str
 ) -> None:
     assert "present" not in {s for s, _ in readings(kb, note, finding)}
+
+
+@pytest.mark.parametrize(
+    ("note", "drug"),
+    [
+        ("He is going to start me on prednisone.", "long_term_steroids"),
+        ("Plan: switch to naproxen 500mg BD.", "drug:naproxen"),
+        ("Plan: start amitriptyline 10mg on.", "drug:amitriptyline"),
+        ("Consider pregabalin.", "drug:pregabalin"),
+    ],
+)
+def test_a_medicine_still_to_start_is_not_taken(kb: KnowledgeBase, note: str, drug: str) -> None:
+    assert ("present", None) not in readings(kb, note, drug)
+    assert ("present", None) in readings(
+        kb, "On prednisolone 10mg daily for PMR, naproxen and pregabalin.", "drug:naproxen"
+    )
