@@ -41,23 +41,35 @@ def _first(
     return best
 
 
+def _told_ages(doc: Doc) -> list[re.Match[str]]:
+    """The first match of each age pattern that is the person's own (a relative's age is not)."""
+    ages = [m for m in (regex.search(doc.text) for regex in pt.AGE) if m and int(m.group(1)) <= 120]
+    return [m for m in ages if not in_scope_of(doc, m.start(), m.end(), {"FAMILY"})]
+
+
+def child_age(doc: Doc) -> list[Unsettled]:
+    """A child's age, which the adult Case cannot hold, as words not used (with the reason) rather than dropped."""
+    ages = _told_ages(doc)
+    if not ages or any(int(m.group(1)) >= ADULT_AGE for m in ages):
+        return []
+    first = min(ages, key=lambda m: m.start())
+    return [
+        Unsettled(
+            "unparsed", f"{first.group(0)} (under {ADULT_AGE}: the rules are for adults)", first.start(), first.end()
+        )
+    ]
+
+
 def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     doc, text = state.doc, state.doc.text
     out: dict[str, Any] = {}
     family = {"FAMILY"}
     # the first age stated in the note is the patient's ("74F. ... early menopause (age 41)")
-    ages = [m for m in (regex.search(text) for regex in pt.AGE) if m and int(m.group(1)) <= 120]
-    told = [m for m in ages if not in_scope_of(doc, m.start(), m.end(), family)]
-    found = [m for m in told if int(m.group(1)) >= ADULT_AGE]
+    found = [m for m in _told_ages(doc) if int(m.group(1)) >= ADULT_AGE]
     if found:
         first = min(found, key=lambda m: m.start())
         out["age"] = int(first.group(1))
         state.add("age", "demographic", "present", None, first.start(), first.end(), value=out["age"])
-    elif told:  # a child's age cannot reach the Case (adults only): shown as not used rather than dropped
-        first = min(told, key=lambda m: m.start())
-        state.minor_age = Unsettled(
-            "unparsed", f"{first.group(0)} (under {ADULT_AGE}: the rules are for adults)", first.start(), first.end()
-        )
     for sex, sex_regexes in (
         ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),
         ("male", (pt.SEX_MALE, pt.PRONOUN_MALE)),

@@ -80,7 +80,7 @@ from nerveroot.assessment.case import (
     StrengthTest,
 )
 from nerveroot.intake.chunks import chunks
-from nerveroot.intake.course import derive_findings, read_demographics
+from nerveroot.intake.course import child_age, derive_findings, read_demographics
 from nerveroot.intake.exam import read_function, read_grade_changes, read_reflex, read_strength
 from nerveroot.intake.facts import (
     LOWEST_WORST,
@@ -350,7 +350,7 @@ def _read(
     derive_findings(state)
     extra = read_demographics(state, today)
     state.to_confirm = unsettled(doc, state.findings, lambda a, b: _denied(state, a, b))
-    state.unparsed = unparsed(doc, state.findings) + ([state.minor_age] if state.minor_age else [])
+    state.unparsed = unparsed(doc, state.findings) + child_age(doc)
     return state, extra
 
 

@@ -65,7 +65,6 @@ class ParseState:
     observations: dict[str, float] = field(default_factory=dict)
     to_confirm: list[Unsettled] = field(default_factory=list)
     unparsed: list[Unsettled] = field(default_factory=list)
-    minor_age: Unsettled | None = None  # a child's age, which the adult Case cannot hold
 
     def add(
         self,
