@@ -1,0 +1,69 @@
+"""Readings met in the fifteenth round (7 Dec 2026): each a general pattern, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from readings import confirm, readings
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Lost quite a lot of weight since the summer. Hip pain.", "unexplained_weight_loss"),
+        ("Hip pain for a month, now stops her sleeping.", "night_pain"),
+        ("Groin ache on running and now and then the pain comes back at night.", "night_pain"),
+        ("GSW to the L buttock last week, now leg pain.", "major_trauma"),
+        ("Stab wound to the R buttock 5 days ago, pain down the leg.", "major_trauma"),
+        ("Fell on the ice on Sunday, L sciatica since.", "minor_trauma"),
+        ("When I go to the loo I can't get it going and then it just leaks.", "bladder_dysfunction"),
+        ("Unsteady, gait veering to the left since Tuesday.", "gait_disturbance"),
+        ("The numbness in my legs has got worse this week.", "progressive_weakness"),
+    ],
+)
+def test_red_flags_told_in_everyday_words(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+@pytest.mark.parametrize(
+    ("note", "group"),
+    [
+        ("Shooting pain down the L leg, like an electric shock when I cough.", "vascular"),
+        ("Worst pain since my hip op, down the back of the thigh.", "vascular"),
+        ("Back pain the day after a heavy leg session at the gym.", "progressive_deficit"),
+        ("Wondering whether to go ahead with the epidural or keep on with the physio.", "infection"),
+        ("Sciatica for 3/12. The pain team suggested an injection.", "infection"),
+        ("?hip rather than back - consider diagnostic injection.", "infection"),
+        ("Calf pain on walking 100 m. Check pulses and ABPI.", "vascular"),
+    ],
+)
+def test_words_that_only_sound_like_a_red_flag(kb: KnowledgeBase, note: str, group: str) -> None:
+    assert group not in confirm(kb, note)
+
+
+def test_pulses_said_to_be_good_are_present(kb: KnowledgeBase) -> None:
+    note = "L leg pain on walking. KJ reduced L, pulses good bilat."
+    assert ("absent", None) in readings(kb, note, "cold_or_pulseless_leg")
+    assert "vascular" not in confirm(kb, note)
+
+
+@pytest.mark.parametrize(
+    ("note", "numb"),
+    [
+        ("Works stocking shelves at the supermarket. Low back pain.", False),
+        ("Wears compression stockings since the clot. R sciatica.", False),
+        ("Sens: stocking loss to mid-shin both legs (known DM).", True),
+        ("Sens reduced both feet (stocking, known).", True),
+    ],
+)
+def test_stocking_is_a_sensory_pattern_only_in_a_sensory_sense(kb: KnowledgeBase, note: str, numb: bool) -> None:
+    assert (("present", None) in readings(kb, note, "stocking_distribution_numbness")) is numb
+
+
+def test_a_plan_to_check_reflexes_is_not_a_reflex_finding(kb: KnowledgeBase) -> None:
+    note = "New R foot drop. ?peroneal palsy ?CVA - check reflexes/UMN signs."
+    assert ("present", None) not in readings(kb, note, "brisk_reflexes")
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"  # the foot drop itself still counts
