@@ -67,3 +67,51 @@ def test_a_plan_to_check_reflexes_is_not_a_reflex_finding(kb: KnowledgeBase) -> 
     note = "New R foot drop. ?peroneal palsy ?CVA - check reflexes/UMN signs."
     assert ("present", None) not in readings(kb, note, "brisk_reflexes")
     assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"  # the foot drop itself still counts
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Fever since last night and something's not right with my peeing.",
+        "Legs 'not working properly' and numb since this morning, bladder not right.",
+    ],
+)
+def test_not_right_tells_a_problem_it_does_not_deny_one(kb: KnowledgeBase, note: str) -> None:
+    assert assess(parse_note(note, kb).case, kb).triage.level == "emergency"
+
+
+def test_not_right_sided_still_denies_nothing_else(kb: KnowledgeBase) -> None:
+    assert ("absent", None) in readings(
+        kb, "Not right sided, it's the left leg. No bladder problems.", "bladder_dysfunction"
+    )
+
+
+def test_could_barely_move_tells_the_pain_not_the_gait(kb: KnowledgeBase) -> None:
+    assert ("present", None) not in readings(kb, "Twinged my back on Monday and could barely move.", "gait_disturbance")
+    assert ("present", None) in readings(kb, "Since last week I can barely walk, legs feel wobbly.", "gait_disturbance")
+
+
+def test_an_examination_that_suggested_a_sign_is_not_a_plan(kb: KnowledgeBase) -> None:
+    assert "vascular" in confirm(kb, "Vascular examination suggested abnormal pulses in her groin.")
+    assert "infection" not in confirm(kb, "No red flags, nothing to suggest infection.")
+
+
+def test_a_half_in_a_duration(kb: KnowledgeBase) -> None:
+    assert parse_note("For the past two and a half weeks I have had sciatica.", kb).case.duration_days == 18
+    assert parse_note("Back pain for six and a half months.", kb).case.duration_days == 195
+
+
+def test_and_now_starts_a_new_clause_for_onsets(kb: KnowledgeBase) -> None:
+    case = parse_note("Six weeks of terrible back pain and sciatica and now I'm stuck in bed.", kb).case
+    assert "unable_to_walk" not in case.onset_days
+    assert assess(case, kb).triage.level == "emergency"
+
+
+def test_an_inability_to_walk_weeks_old_and_not_worsening_is_urgent(kb: KnowledgeBase) -> None:
+    def level(note: str) -> str:
+        return assess(parse_note(note, kb).case, kb).triage.level
+
+    assert level("Unable to walk for 3 weeks.") == "urgent"
+    assert level("Unable to walk for 3 weeks, getting worse.") == "emergency"
+    assert level("Unable to walk for 3 weeks. PMH breast cancer.") == "emergency"
+    assert level("Unable to walk since yesterday.") == "emergency"

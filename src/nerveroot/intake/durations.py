@@ -21,8 +21,8 @@ from nerveroot.intake import patterns as pt
 from nerveroot.intake.models import ParsedFinding
 
 _NUM = (
-    r"(\d{1,3}(?:\.\d)?(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|some|an?|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|eleven|twelve)"
+    r"((?:\d{1,3}(?:\.\d)?(?:\s*[-–]\s*\d{1,3})?|a few|(?:a )?couple(?: of)?|several|some|an?|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)(?:\s+and\s+a\s+half)?)"
 )
 _UNIT = r"(day|week|wk|fortnight|month|mo|year|yr|y|hour|hr|h|minute|min)(?!s?[\s-]*old\b)s?"  # not "42-year-old"
 _GAP = r"(?:(?<=\d)[\s-]*|[\s-]+)"
@@ -202,6 +202,9 @@ def _days(mt: re.Match[str], today: date | None) -> int | None:
         return int(pt.number(count) * _HOURS[unit]) if count.isdigit() or count.lower() in ("a", "an") else None
     if "." in count:  # "2.5 years"
         return round(float(count) * pt.UNIT_DAYS[unit])
+    if count.lower().endswith("half"):  # "two and a half weeks"
+        whole = count.rsplit(None, 3)[0]
+        return round((pt.number(whole) + 0.5) * pt.UNIT_DAYS[unit])
     return pt.number(count) * pt.UNIT_DAYS[unit]
 
 

@@ -52,7 +52,7 @@ _COURSES: tuple[tuple[DeficitCourse, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_CLAUSE = re.compile(r"[,;]|\.(?:\s|$)|\n")
+_CLAUSE = re.compile(r"[,;]|\.(?:\s|$)|\n|\b(?:and|but) now\b", re.IGNORECASE)  # "6 weeks of pain and now stuck in bed"
 _ALLOWED = frozenset((*RED_FLAG_KEYS, *HISTORY_KEYS, *SYMPTOM_KEYS))
 _LEG_PAIN = frozenset({"radiating_leg_pain", "pain_below_knee", "leg_pain_worse_than_back"})
 
