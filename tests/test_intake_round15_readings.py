@@ -118,5 +118,6 @@ def test_an_inability_to_walk_weeks_old_and_not_worsening_is_urgent(kb: Knowledg
 
 
 def test_a_walker_leant_on_with_claudication_is_its_relief(kb: KnowledgeBase) -> None:
-    assert "progressive_deficit" not in confirm(kb, "78F, L leg pain/numbness after 200m, fine pushing a trolley/walker.")
+    note = "78F, L leg pain/numbness after 200m, fine pushing a trolley/walker."
+    assert "progressive_deficit" not in confirm(kb, note)
     assert "progressive_deficit" in confirm(kb, "New walker since last week, struggling.")
