@@ -18,7 +18,6 @@ from nerveroot.qa.context import (
 from nerveroot.qa.corpus import Statement
 from nerveroot.qa.intent import Intent
 from nerveroot.qa.ranking import Ranked
-from nerveroot.qa.text import SENTENCE_END
 
 THEME_ORDER = (
     "Causes", "Risk factors", "Anatomy", "Symptoms and examination", "Tests and imaging", "Treatment options",
@@ -27,8 +26,10 @@ THEME_ORDER = (
 )  # fmt: skip
 
 
-_ENGINE_ONLY = re.compile(r"(Approximate prior among|nerveroot keeps the default prior)")
-"""Sentences written for the assessment engine (its priors), not for a reader of an answer."""
+_ENGINE_ONLY = re.compile(r"\s*\b(?:Approximate prior|nerveroot keeps the default prior)\b.*?\.(?=\s|$)(?:\)\.)?", re.S)
+"""Sentences written for the assessment engine (its priors), not for a reader of an answer, wherever they stand: a
+sentence-final one after a full stop followed by a lower-case word ('… are safe. nerveroot keeps the default prior
+(0.01) only to satisfy the model; …') was not split off and was shown."""
 
 
 DRUG_QTYPES = frozenset({"dose", "side_effects", "who_should_not_take", "pregnancy"})
@@ -39,7 +40,7 @@ def shown_text(statement: Statement, lead: list[tuple[str, Statement]]) -> str:
     """A card's text without its question and without the sentences already given as the direct answer (the
     whole text when that is all it says)."""
     if statement.kind != "faqs":
-        return " ".join(p for p in SENTENCE_END.split(statement.text) if not _ENGINE_ONLY.match(p))
+        return " ".join(_ENGINE_ONLY.sub("", statement.text).split())
     body = statement.text.split(" — ", 1)[-1]
     for text, st in lead:
         if st.id == statement.id and text in body:
