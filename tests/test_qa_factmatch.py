@@ -56,3 +56,10 @@ def test_ordinary_equivalents_fold_together() -> None:
     assert concepts("bending forward widens the canal")[-2] == concepts("bending forward opens the canal")[-2]
     assert concepts("cycling")[0] == concepts("an exercise bike")[-1]
     assert concepts("evaluated promptly") == concepts("assessed quickly")
+
+
+def test_an_ing_form_meets_its_short_verb() -> None:
+    assert concepts("wiping after the toilet") == concepts("wipe after the toilet")
+    assert concepts("moving gently") == concepts("move gently")
+    assert concepts("stopped") == concepts("stop") and concepts("sitting") == concepts("sit")
+    assert concepts("caring") != concepts("car")

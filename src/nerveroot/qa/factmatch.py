@@ -26,10 +26,20 @@ WINDOW = 3
 """Sentences per window (a fact may be said across two or three short sentences)."""
 
 
+_SHORT_CVC = re.compile(r"[^aeiou]*[aeiouy][^aeiouwxy]")
+"""A short stem of one syllable ending consonant-vowel-consonant ('wip', 'mov', 'tak')."""
+
+
 def _root(word: str) -> str:
-    """Stem, then drop a doubled final letter left by it ('controll' → 'control')."""
+    """Stem, then drop a doubled final letter left by it ('controll' → 'control'), or give back the final e that
+    '-ing' or '-ed' took from a short word ('wiping' → 'wipe', as Porter's step 1b does)."""
     token = stem(word)
-    return token[:-1] if len(token) > 4 and token[-1] == token[-2] and token[-1] not in "s" else token
+    if len(token) > 4 and token[-1] == token[-2] and token[-1] not in "s":
+        return token[:-1]
+    base = word[:-3] if word.endswith("ing") else word[:-2] if word.endswith("ed") else word
+    if base != word and base[-1:] != base[-2:-1] and token == base and _SHORT_CVC.fullmatch(token):
+        return token + "e"  # not after a doubled consonant: 'stopped', 'sitting' keep 'stop', 'sit'
+    return token
 
 
 _GROUPS = """
