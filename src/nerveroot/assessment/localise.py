@@ -167,6 +167,7 @@ def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
 def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
     """Findings for and against one root, strongest first."""
     items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
+    sides = evidence.sides
     made = [
         EvidenceItem.built(
             finding=c.finding,
@@ -174,7 +175,7 @@ def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[Evid
             status="present" if c.status == "present" else "absent",
             lr=round(c.lr, 3),
             basis=c.basis,
-            side=sorted(evidence.sides.get(c.finding, ())),
+            side=sorted(sides[c.finding]) if c.finding in sides else [],
         )
         for c in items
     ]
@@ -192,12 +193,22 @@ def trace(loc: Localisation, kb: KnowledgeBase) -> list[TraceEntry]:
         for root in ROOT_IDS
         for c in loc.counted[root]
     ]
-    roots = kb.entities["roots"]
-    entries.append(
-        TraceEntry(
-            kind="prior",
-            detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in loc.prior.items()),
-            sources=[c for r in roots.values() for c in r.sources[:1]],
-        )
-    )
+    entries.append(_prior_entry(loc.prior, kb))
     return entries
+
+
+_PRIORS: dict[int, tuple[dict[str, float], KnowledgeBase, TraceEntry]] = {}
+
+
+def _prior_entry(prior: dict[str, float], kb: KnowledgeBase) -> TraceEntry:
+    """The trace entry of the root priors, built once per prior table (the compiled knowledge base's)."""
+    hit = _PRIORS.get(id(prior))
+    if hit is not None and hit[0] is prior and hit[1] is kb:
+        return hit[2]
+    entry = TraceEntry(
+        kind="prior",
+        detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in prior.items()),
+        sources=[c for r in kb.entities["roots"].values() for c in r.sources[:1]],
+    )
+    _PRIORS[id(prior)] = (prior, kb, entry)
+    return entry

@@ -23,7 +23,7 @@ class Out(BaseModel):
         """An instance from every field (by name, in declaration order, none left to its default) as the core has
         already made it, each of its declared type (a float a float, a list a list): no second validation pass, as
         `model_construct` but at half the cost of validating. Tests hold every Assessment to what validation would
-        make of it."""
+        make of it; the API summary copies some instances' fields as they stand (`nerveroot.api.assess_output`)."""
         return construct(cls, fields)
 
 
