@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal, get_args
 
@@ -574,11 +575,7 @@ def _view(
         notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
     cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the caution ceilings', the notes'
-    for pairs in capped:  # (a cite is its source and locator: a later equal one leaves the first in its place)
-        cites.update(pairs)
-    for pairs in noted:
-        cites.update(pairs)
-    cites.update(parts.position_cites)
+    cites.update(chain(*capped, *noted, parts.position_cites))  # an equal later cite leaves the first in its place
     view = {
         "drug_id": drug.id,
         "name": drug.name,

@@ -53,12 +53,13 @@ class Localisation:
         """Likelihood of the findings under a lesion at one of the roots, relative to a non-radicular cause;
         `leave_out`: findings whose counted ratios are left out (a peripheral mimic's fit)."""
         key = (tuple(roots), leave_out)
-        if key not in self._marginals:
+        found = self._marginals.get(key)
+        if found is None:
             pool = [r for r in key[0] if r in self.prior]
             mass = sum(self.prior[r] for r in pool)
             weights = (self.prior[r] * self._likelihood(r, leave_out) for r in pool)
-            self._marginals[key] = sum(weights) / mass if mass else 1.0
-        return self._marginals[key]
+            found = self._marginals[key] = sum(weights) / mass if mass else 1.0
+        return found
 
     def _likelihood(self, root: str, leave_out: frozenset[str]) -> float:
         if not leave_out:
@@ -143,13 +144,17 @@ def root_likelihoods(
     likelihood: dict[str, float] = dict.fromkeys(ROOT_IDS, 1.0)
     counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
     for (_, root), items in candidates.items():
-        ups = [c for c in items if c.lr > 1]
-        downs = [c for c in items if c.lr < 1]
-        for chosen in ([max(ups, key=lambda c: c.lr)] if ups else []) + (
-            [min(downs, key=lambda c: c.lr)] if downs else []
-        ):
-            likelihood[root] *= chosen.lr
-            counted[root].append(chosen)
+        if len(items) == 1:  # most kinds of finding have one ratio for a root
+            chosen = items if items[0].lr > 1 or items[0].lr < 1 else []
+        else:
+            ups = [c for c in items if c.lr > 1]
+            downs = [c for c in items if c.lr < 1]
+            chosen = ([max(ups, key=lambda c: c.lr)] if ups else []) + (
+                [min(downs, key=lambda c: c.lr)] if downs else []
+            )
+        for c in chosen:
+            likelihood[root] *= c.lr
+            counted[root].append(c)
     return Localisation(likelihood=likelihood, prior=model.prior, counted=counted)
 
 
