@@ -176,3 +176,12 @@ def test_the_summary_parts_built_directly_serialise_as_the_models_do(kb: Knowled
     by_id = {d.id: d for d in a.differential}
     for item in made["differential"]:
         assert orjson.dumps(item) == orjson.dumps(by_id[item["id"]].model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.id or "case")
+def test_the_summary_is_the_same_without_the_trace(kb: KnowledgeBase, case: Case) -> None:
+    """The summary shows no trace and no findings noted but not used, so the API builds it without them."""
+    lean = assess(case, kb, with_trace=False)
+    assert (lean.trace, lean.noted_not_used) == ([], [])
+    profile = SafetyProfile.of(case)
+    assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(assess(case, kb), profile, kb))

@@ -12,7 +12,9 @@ is the Assessment exactly as `nerveroot assess --format json` prints it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 
@@ -20,29 +22,29 @@ from nerveroot.assessment.drugs import Jurisdiction, PlanDrug, SafetyProfile
 from nerveroot.assessment.result import (
     Assessment,
     DifferentialItem,
-    EvidenceItem,
-    NotAssessed,
+    Out,
     PlanItem,
     RootProbability,
     Triage,
+    TriageReason,
 )
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import TriageRule
 
+P = TypeVar("P")
 Form = Literal["summary", "full"]
 PROFILE_PATH = "/api/drugs/profile/{key}"
 FULL_FORM = "/api/assess?form=full"
 LEADING_PROBABILITY = 0.01
 """Differential items at or above this probability (and every must-not-miss one) keep their reasons in the
 summary; the others are listed by name, code and probability in `differential_other`."""
-_RATIONALE = {"rationale"}
 
 
-def profile_href(profile: SafetyProfile, jurisdiction: Jurisdiction) -> str:
-    return PROFILE_PATH.format(key=profile.key) + f"?jurisdiction={jurisdiction}"
+def profile_href(key: str, jurisdiction: Jurisdiction) -> str:
+    return PROFILE_PATH.format(key=key) + f"?jurisdiction={jurisdiction}"
 
 
-def _item(item: PlanItem) -> dict[str, Any]:
+def _item_summary(item: PlanItem) -> dict[str, Any]:
     return {"id": item.id, "name": item.name, "stance": item.stance}
 
 
@@ -64,41 +66,60 @@ def _drug_summary(drug: PlanDrug) -> dict[str, Any]:
     }
 
 
+class _Kept(Generic[P]):
+    """Summaries of parts shared between answers, each built once per part object and kept beside it (by identity)
+    for the last `size` parts, the oldest going first; shared read-only: serialised, never changed."""
+
+    def __init__(self, build: Callable[[P], dict[str, Any]], size: int) -> None:
+        self.build, self.size = build, size
+        self.kept: OrderedDict[int, tuple[P, dict[str, Any]]] = OrderedDict()
+
+    def __call__(self, part: P) -> dict[str, Any]:
+        hit = self.kept.get(id(part))
+        if hit is not None and hit[0] is part:
+            return hit[1]
+        made = self.build(part)
+        self.kept[id(part)] = (part, made)
+        if len(self.kept) > self.size:
+            self.kept.popitem(last=False)  # O(1), where a plain dict's first key is found past every one deleted
+        return made
+
+
 DRUG_MEMO_SIZE = 6144
-"""Drug options are shared between patients (`nerveroot.assessment.drugs` caches them), so each one's summary is
-kept beside it, for as many options as that cache holds; the oldest goes first."""
-_DRUGS: dict[int, tuple[PlanDrug, dict[str, Any]]] = {}
+"""Drug options are shared between patients (`nerveroot.assessment.drugs` caches them): as many summaries are kept
+as that cache holds options."""
+PLAN_ITEM_MEMO_SIZE = 1024
+"""Plan items are built once per knowledge base and presentation (a few hundred in all)."""
+_drug = _Kept(_drug_summary, DRUG_MEMO_SIZE)
+_item = _Kept(_item_summary, PLAN_ITEM_MEMO_SIZE)
 
 
-def _drug(drug: PlanDrug) -> dict[str, Any]:
-    """A drug option's summary, built once per option object (shared read-only: serialised, never changed)."""
-    hit = _DRUGS.get(id(drug))
-    if hit is not None and hit[0] is drug:
-        return hit[1]
-    made = _drug_summary(drug)
-    _DRUGS[id(drug)] = (drug, made)
-    if len(_DRUGS) > DRUG_MEMO_SIZE:
-        del _DRUGS[next(iter(_DRUGS))]
-    return made
+def _plain(item: Out) -> dict[str, Any]:
+    """`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them and none has an
+    alias: a copy of its fields, in declaration order as the core builds and validation makes them (lists shared
+    read-only)."""
+    return vars(item).copy()
 
 
-def _plain(item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them, built directly
-    (lists shared read-only)."""
-    return {name: getattr(item, name) for name in fields}
-
-
-_DIFFERENTIAL_FIELDS = tuple(DifferentialItem.model_fields)
-_NOT_ASSESSED_FIELDS = tuple(NotAssessed.model_fields)
-_EVIDENCE_FIELDS = tuple(EvidenceItem.model_fields)
+def _reason(reason: TriageReason) -> dict[str, Any]:
+    """`reason.model_dump(mode="json")` without the rationale, built directly."""
+    return {
+        "rule": reason.rule,
+        "name": reason.name,
+        "group": reason.group,
+        "level": reason.level,
+        "findings": reason.findings,
+        "advice": reason.advice,
+        "sources": [{"source": c.source, "locator": c.locator} for c in reason.sources],
+    }
 
 
 def _triage(triage: Triage) -> dict[str, Any]:
     """The triage with every reason but its rationale (the same for every patient), mostly built directly."""
     return {
         "level": triage.level,
-        "reasons": [r.model_dump(mode="json", exclude=_RATIONALE) for r in triage.reasons],
-        "not_assessed": [_plain(n, _NOT_ASSESSED_FIELDS) for n in triage.not_assessed],
+        "reasons": [_reason(r) for r in triage.reasons],
+        "not_assessed": [_plain(n) for n in triage.not_assessed],
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
     }
@@ -110,13 +131,9 @@ def _level(level: RootProbability) -> dict[str, Any]:
         "root": level.root,
         "label": level.label,
         "probability": level.probability,
-        "for": [_plain(e, _EVIDENCE_FIELDS) for e in level.supporting],
-        "against": [_plain(e, _EVIDENCE_FIELDS) for e in level.opposing],
+        "for": [_plain(e) for e in level.supporting],
+        "against": [_plain(e) for e in level.opposing],
     }
-
-
-def _leading(item: DifferentialItem, suspected: set[str]) -> bool:
-    return item.probability >= LEADING_PROBABILITY or item.id in suspected
 
 
 def summary(
@@ -128,8 +145,9 @@ def summary(
     leading: list[DifferentialItem] = []
     other: list[DifferentialItem] = []
     for item in a.differential:
-        (leading if _leading(item, suspected) else other).append(item)
+        (leading if item.probability >= LEADING_PROBABILITY or item.id in suspected else other).append(item)
     plan = a.plan
+    key = profile.key
     return {
         "form": "summary",
         "full_form": FULL_FORM,
@@ -141,7 +159,7 @@ def summary(
         "level_summary": a.level_summary.model_dump(mode="json"),
         "sides": a.sides,
         "multi_level": a.multi_level,
-        "differential": [_plain(d, _DIFFERENTIAL_FIELDS) for d in leading],
+        "differential": [_plain(d) for d in leading],
         "differential_other": [
             {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
         ],
@@ -149,9 +167,9 @@ def summary(
         "plan": {
             "steps": [{"stage": s.stage, "title": s.title, "items": [_item(i) for i in s.items]} for s in plan.steps],
             "drugs": {
-                "profile": profile.key,
+                "profile": key,
                 "jurisdiction": jurisdiction,
-                "href": profile_href(profile, jurisdiction),
+                "href": profile_href(key, jurisdiction),
                 "options": [_drug(d) for d in plan.drugs],
             },
             "avoid": [_item(i) for i in plan.avoid],

@@ -37,8 +37,9 @@ def non_neural_emergencies(reasons: list[TriageReason], kb: KnowledgeBase) -> li
     return list(dict.fromkeys(names))[:2]
 
 
-def assess(case: Case, kb: KnowledgeBase) -> Assessment:
-    """Triage, root level, differential, workup, plan and instrument scores for one case."""
+def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessment:
+    """Triage, root level, differential, workup, plan and instrument scores for one case. `with_trace=False` leaves
+    the trace and the findings noted but not used empty, for an answer that shows neither (the API summary)."""
     evidence = derive_evidence(case)
     tri = triage(case, evidence, kb)
     loc = localise(case, evidence, kb)
@@ -85,11 +86,13 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         startback = score_startback(case.startback)
         instruments["startback"] = startback.model_dump(mode="json")
         startback_treatment = startback.treatment
-    trace = [
-        TraceEntry.built(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=list(r.sources))
-        for r in tri.reasons
-    ]
-    trace += [*localise_trace(loc, kb), *diff_trace]
+    trace: list[TraceEntry] = []
+    if with_trace:
+        trace = [
+            TraceEntry.built(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=list(r.sources))
+            for r in tri.reasons
+        ]
+        trace += [*localise_trace(loc, kb), *diff_trace]
     return Assessment.built(
         case_id=case.id,
         kb_version=kb.version,
@@ -104,6 +107,6 @@ def assess(case: Case, kb: KnowledgeBase) -> Assessment:
         plan=plan(case, tri, kb, startback_treatment),
         instruments=instruments,
         trace=trace,
-        noted_not_used=noted_not_used(case, evidence, tri, loc, kb),
+        noted_not_used=noted_not_used(case, evidence, tri, loc, kb) if with_trace else [],
         disclaimer=DISCLAIMER,
     )

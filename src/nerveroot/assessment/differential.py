@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 from nerveroot.assessment.case import Status
 from nerveroot.assessment.compiled import Compiled, ConditionModel, compile_kb
@@ -80,23 +81,25 @@ def condition_scores(
 
 @dataclass(frozen=True)
 class _Explained:
-    """A condition's case-independent text: its codes, per feature the reason line and its trace entry, and the
-    fit line's opening when the findings fit it well and when poorly (the ratio completes it)."""
+    """A condition's case-independent text: its name, role and codes, per feature the reason line and its trace
+    entry, and the fit line's opening when the findings fit it well and when poorly (the ratio completes it)."""
 
-    cond: Condition
+    id: str
+    name: str
+    role: str
     icd10: tuple[str, ...]
     features: tuple[tuple[bool, str, TraceEntry], ...]  # per feature of the condition: for (lr ≥ 1), text, trace
     fits: tuple[str, str]
 
 
-_EXPLAINED: dict[str, dict[str, _Explained]] = {}
+_EXPLAINED: dict[str, tuple[_Explained, ...]] = {}
 
 
-def _explained(kb: KnowledgeBase, model: Compiled) -> dict[str, _Explained]:
-    """Per condition id, built once per knowledge base."""
+def _explained(kb: KnowledgeBase, model: Compiled) -> tuple[_Explained, ...]:
+    """Per condition of `model.conditions`, in its order, built once per knowledge base."""
     found = _EXPLAINED.get(kb.content_hash)
     if found is None:
-        found = {}
+        made = []
         for cm in model.conditions:
             cond = kb.get("conditions", cm.id, Condition)
             features = []
@@ -113,9 +116,14 @@ def _explained(kb: KnowledgeBase, model: Compiled) -> dict[str, _Explained]:
                 )
             else:
                 fits = ("marked regions match where it usually hurts (ratio ×",) * 2
-            found[cm.id] = _Explained(cond, tuple(i.code for i in cond.icd10), tuple(features), fits)
-        _EXPLAINED[kb.content_hash] = found
+            icd10 = tuple(i.code for i in cond.icd10)
+            made.append(_Explained(cond.id, cond.name, cond.role, icd10, tuple(features), fits))
+        found = _EXPLAINED[kb.content_hash] = tuple(made)
     return found
+
+
+_NOT_SUSPECTED = (0, 0)
+MUST_NOT_MISS = "must not be missed: a red-flag rule for it fired"
 
 
 def differential(
@@ -134,37 +142,36 @@ def differential(
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
     probability = scores.probability()
-    must_not_miss = set(suspected)
-    explained = _explained(kb, model)
-    items, trace = [], []
-    for at, cm in enumerate(model.conditions):
-        parts = explained[cm.id]
-        cond = parts.cond
-        why: list[str] = []
+    matched = scores.matched
+    fits = scores.fit
+    keyed: list[tuple[tuple[bool, tuple[int, int], float, str], DifferentialItem]] = []
+    trace = []
+    for at, parts in enumerate(_explained(kb, model)):
+        cid = parts.id
+        suspicion = suspected.get(cid)
+        why: list[str] = [] if suspicion is None else [MUST_NOT_MISS]
         against: list[str] = []
-        if cm.id in must_not_miss:
-            why.append("must not be missed: a red-flag rule for it fired")
-        for nth in scores.matched.get(at, ()):
+        for nth in matched.get(at, ()):
             favours, text, entry = parts.features[nth]
             (why if favours else against).append(text)
             trace.append(entry)
-        ratio = scores.fit[cm.id]
+        ratio = fits[cid]
         if abs(ratio - 1) > 1e-9:
             if ratio > 1:
                 why.append(f"{parts.fits[0]}{ratio:.2g})")
             else:
                 against.append(f"{parts.fits[1]}{ratio:.2g})")
-        items.append(
-            DifferentialItem.built(
-                id=cond.id,
-                name=cond.name,
-                role=cond.role,
-                icd10=list(parts.icd10),
-                probability=round(probability[cond.id], 4),
-                must_not_miss=cm.id in must_not_miss,
-                why=why,
-                against=against,
-            )
+        chance = round(probability[cid], 4)
+        item = DifferentialItem.built(
+            id=cid,
+            name=parts.name,
+            role=parts.role,
+            icd10=list(parts.icd10),
+            probability=chance,
+            must_not_miss=suspicion is not None,
+            why=why,
+            against=against,
         )
-    items.sort(key=lambda i: (i.id not in must_not_miss, suspected.get(i.id, (0, 0)), -i.probability, i.id))
-    return items, scores.radicular, trace
+        keyed.append(((suspicion is None, suspicion or _NOT_SUSPECTED, -chance, cid), item))
+    keyed.sort(key=itemgetter(0))
+    return [item for _, item in keyed], scores.radicular, trace

@@ -13,12 +13,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nerveroot.assessment.case import Case, Status
+from nerveroot.assessment.case import Case, DrugSafety, Status
+from nerveroot.assessment.construct import construct
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import (
     Caution,
@@ -247,6 +249,9 @@ def _ckd(case: Case) -> Status:
     return safety.ckd
 
 
+_RECORDED = frozenset(DrugSafety.model_fields)
+
+
 def factor_status(case: Case, factor: SafetyFactor) -> Status:
     """Whether a drug-safety factor is present, absent or unknown for this case."""
     safety = case.drug_safety
@@ -264,7 +269,9 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
         return "present" if safety.weight_kg < LOW_BODY_WEIGHT_KG else "absent"
     if factor == "diabetes":
         return case.status("diabetes")
-    direct: Status | None = getattr(safety, factor, None)
+    if factor not in _RECORDED:  # a factor the case has no field for (looked up without raising)
+        return "unknown"
+    direct: Status | None = getattr(safety, factor)
     return direct if direct is not None else "unknown"
 
 
@@ -426,11 +433,13 @@ class _DrugParts:
     doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
     """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
     dose shown (the primary statement's line)."""
-    position_cites: tuple[Cite, ...]
-    """The cites of the drug's sciatica positions, without repeats."""
+    position_cites: tuple[tuple[tuple[str, str], Cite], ...]
+    """The cites of the drug's sciatica positions by (source, locator), without repeats."""
 
 
 _PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}
+_REMOVING = frozenset({"contraindicated", "avoid"})
+"""Effects of a present caution that take the drug off the list for the patient."""
 
 
 def _against(drug: Drug, phase: Phase) -> str | None:
@@ -459,7 +468,7 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
             (c, None if c.factor == "ckd" else _POSITION[c.factor], tuple(_add({}, c.sources).items()))
             for c in drug.cautions
         )
-        positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).values())
+        positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
         found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
     return found
 
@@ -506,14 +515,13 @@ def _view(
     profile and phase; assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
     parts = _parts(kb, drug, jurisdiction)
     against = parts.against_bodies[phase]
-    basis = list(parts.basis)
-    notes: list[str] = []
-    if not basis:
-        notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
-    safety: list[SafetyNote] = []
-    noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
-    capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
+    made = parts.notes
     statuses = profile.statuses
+    safety: list[SafetyNote] = []
+    caps: list[CeilingBasis] = []
+    removing: list[SafetyNote] = []  # present notes that contraindicate the drug or advise avoiding it
+    capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
+    noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
     for index, (caution, position, caution_cites) in enumerate(parts.cautions):
         if position is None:
             ckd = (index, statuses[_CKD], profile.egfr_band)
@@ -525,45 +533,41 @@ def _view(
             factor_state, effect = statuses[position], caution.effect
         if factor_state == "absent":
             continue
-        found_note = parts.notes.get((index, factor_state, effect))
+        found_note = made.get((index, factor_state, effect))
         if found_note is None:
             found_note = _safety_note(parts, index, caution, factor_state, effect)
         note, cap = found_note
         safety.append(note)
         noted.append(caution_cites)
         if cap is not None:
-            basis.append(cap)
+            caps.append(cap)
             capped.append(caution_cites)
+        if factor_state == "present" and effect in _REMOVING:
+            removing.append(note)
+    basis = [*parts.basis, *caps]
     ceiling = min([b.mg_per_day for b in basis], default=None)
 
-    present = [n for n in safety if n.factor_status == "present"]
     status: OptionStatus
-    dose: str | None
-    if any(n.effect in ("contraindicated", "avoid") for n in present):
+    if removing:
         status = "contraindicated"
     elif against is not None:
         status = "advised_against_for_sciatica"
-    elif safety:
+    elif safety or not basis:
         status = "use_with_caution"
     else:
         status = "option"
-    if not basis and status == "option":
-        status = "use_with_caution"
 
     found = parts.doses.get(ceiling)
     if found is None:
-        lines = tuple(_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses)
-        cited = _add({}, drug.sources)
-        for line in lines:
-            _add(cited, line.sources)
-        for b in parts.basis:
-            _add(cited, b.sources)
-        primary = next(line.text for line in lines if line.original == parts.primary)
-        found = parts.doses[ceiling] = (lines, cited, primary)
-    doses, cited, dose = found
-    if status == "contraindicated":
+        found = parts.doses[ceiling] = _doses(parts, drug, ceiling)
+    doses, cited, shown = found
+    dose: str | None = shown
+    notes: list[str] = []
+    if not parts.basis:
+        notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
+    if removing:
         dose = None
-        reasons = "; ".join(f"{n.factor} ({n.effect})" for n in present if n.effect in ("contraindicated", "avoid"))
+        reasons = "; ".join(f"{n.factor} ({n.effect})" for n in removing)
         notes.append(f"Removed for this patient: {reasons}.")
     elif ceiling is None:
         notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
@@ -571,10 +575,7 @@ def _view(
         notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
 
     cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the caution ceilings', the notes'
-    for pairs in (*capped, *noted):
-        for key, cite in pairs:
-            cites.setdefault(key, cite)
-    _add(cites, parts.position_cites)
+    cites.update(chain(*capped, *noted, parts.position_cites))  # an equal later cite leaves the first in its place
     view = {
         "drug_id": drug.id,
         "name": drug.name,
@@ -594,9 +595,23 @@ def _view(
     return view, doses
 
 
+def _doses(
+    parts: _DrugParts, drug: Drug, ceiling: float | None
+) -> tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]:
+    """A drug's dose lines capped to one ceiling, the cites of the drug, those lines and its fixed maxima, and
+    the dose shown (the primary statement's line)."""
+    lines = tuple(_dose_line(s, ceiling, drug.dose_unit) for s in drug.usual_doses)
+    cited = _add({}, drug.sources)
+    for line in lines:
+        _add(cited, line.sources)
+    for b in parts.basis:
+        _add(cited, b.sources)
+    return lines, cited, next(line.text for line in lines if line.original == parts.primary)
+
+
 def _full(view: dict[str, Any], doses: tuple[DoseLine, ...], drug: Drug) -> DrugOption:
     # every field is built from typed knowledge-base models: constructed without a second validation pass
-    return DrugOption.model_construct(**view, doses=list(doses), conflicts=list(drug.conflicts))
+    return construct(DrugOption, {**view, "doses": list(doses), "conflicts": list(drug.conflicts)})
 
 
 def assess_drug(
@@ -690,7 +705,7 @@ class _Option:
     def __init__(self, view: dict[str, Any], doses: tuple[DoseLine, ...], drug: Drug) -> None:
         self._view, self._doses, self._drug = view, doses, drug
         self._full: DrugOption | None = None
-        self.plan = PlanDrug.model_construct(**view, conflict_topics=[c.topic for c in drug.conflicts])
+        self.plan = construct(PlanDrug, {**view, "conflict_topics": [c.topic for c in drug.conflicts]})
         status: OptionStatus = view["status"]
         present = any(n.factor_status == "present" for n in view["safety"])
         self.order = (_GROUP_ORDER[status], present, status != "option", drug.name)

@@ -130,7 +130,7 @@ def _pointed_to(loc: Localisation) -> set[str]:
 
 
 def _summary(radicular: float, leading: list[str], statement: str) -> LevelSummary:
-    return LevelSummary(
+    return LevelSummary.built(
         radicular_probability=round(radicular, 4),
         leading=leading,
         level_uncertain=len(leading) > 1,

@@ -53,12 +53,13 @@ class Localisation:
         """Likelihood of the findings under a lesion at one of the roots, relative to a non-radicular cause;
         `leave_out`: findings whose counted ratios are left out (a peripheral mimic's fit)."""
         key = (tuple(roots), leave_out)
-        if key not in self._marginals:
+        found = self._marginals.get(key)
+        if found is None:
             pool = [r for r in key[0] if r in self.prior]
             mass = sum(self.prior[r] for r in pool)
             weights = (self.prior[r] * self._likelihood(r, leave_out) for r in pool)
-            self._marginals[key] = sum(weights) / mass if mass else 1.0
-        return self._marginals[key]
+            found = self._marginals[key] = sum(weights) / mass if mass else 1.0
+        return found
 
     def _likelihood(self, root: str, leave_out: frozenset[str]) -> float:
         if not leave_out:
@@ -143,13 +144,17 @@ def root_likelihoods(
     likelihood: dict[str, float] = dict.fromkeys(ROOT_IDS, 1.0)
     counted: dict[str, list[Counted]] = {r: [] for r in ROOT_IDS}
     for (_, root), items in candidates.items():
-        ups = [c for c in items if c.lr > 1]
-        downs = [c for c in items if c.lr < 1]
-        for chosen in ([max(ups, key=lambda c: c.lr)] if ups else []) + (
-            [min(downs, key=lambda c: c.lr)] if downs else []
-        ):
-            likelihood[root] *= chosen.lr
-            counted[root].append(chosen)
+        if len(items) == 1:  # most kinds of finding have one ratio for a root
+            chosen = items if items[0].lr > 1 or items[0].lr < 1 else []
+        else:
+            ups = [c for c in items if c.lr > 1]
+            downs = [c for c in items if c.lr < 1]
+            chosen = ([max(ups, key=lambda c: c.lr)] if ups else []) + (
+                [min(downs, key=lambda c: c.lr)] if downs else []
+            )
+        for c in chosen:
+            likelihood[root] *= c.lr
+            counted[root].append(c)
     return Localisation(likelihood=likelihood, prior=model.prior, counted=counted)
 
 
@@ -167,6 +172,7 @@ def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
 def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
     """Findings for and against one root, strongest first."""
     items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
+    sides = evidence.sides
     made = [
         EvidenceItem.built(
             finding=c.finding,
@@ -174,7 +180,7 @@ def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[Evid
             status="present" if c.status == "present" else "absent",
             lr=round(c.lr, 3),
             basis=c.basis,
-            side=sorted(evidence.sides.get(c.finding, ())),
+            side=sorted(sides[c.finding]) if c.finding in sides else [],
         )
         for c in items
     ]
@@ -192,12 +198,22 @@ def trace(loc: Localisation, kb: KnowledgeBase) -> list[TraceEntry]:
         for root in ROOT_IDS
         for c in loc.counted[root]
     ]
-    roots = kb.entities["roots"]
-    entries.append(
-        TraceEntry(
-            kind="prior",
-            detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in loc.prior.items()),
-            sources=[c for r in roots.values() for c in r.sources[:1]],
-        )
-    )
+    entries.append(_prior_entry(loc.prior, kb))
     return entries
+
+
+_PRIORS: dict[int, tuple[dict[str, float], KnowledgeBase, TraceEntry]] = {}
+
+
+def _prior_entry(prior: dict[str, float], kb: KnowledgeBase) -> TraceEntry:
+    """The trace entry of the root priors, built once per prior table (the compiled knowledge base's)."""
+    hit = _PRIORS.get(id(prior))
+    if hit is not None and hit[0] is prior and hit[1] is kb:
+        return hit[2]
+    entry = TraceEntry(
+        kind="prior",
+        detail="Root priors: " + ", ".join(f"{r.upper()} {p:.2f}" for r, p in prior.items()),
+        sources=[c for r in kb.entities["roots"].values() for c in r.sources[:1]],
+    )
+    _PRIORS[id(prior)] = (prior, kb, entry)
+    return entry

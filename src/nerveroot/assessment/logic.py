@@ -44,9 +44,18 @@ def _finding(finding: str) -> Test:
     return test
 
 
-def _all(parts: tuple[Test, ...]) -> Test:
-    def test(evidence: Evidence, case: Case) -> Truth:  # Kleene and: conditions have no side effects
+def _all(findings: tuple[str, ...], parts: tuple[Test, ...]) -> Test:
+    """Kleene and of the listed findings and the other parts (findings read first: conditions have no side
+    effects, so the order does not change the outcome)."""
+
+    def test(evidence: Evidence, case: Case) -> Truth:
+        get = evidence.status.get
         unknown = False
+        for finding in findings:
+            status = get(finding)
+            if status == "absent":
+                return False
+            unknown = unknown or status != "present"
         for part in parts:
             value = part(evidence, case)
             if value is False:
@@ -57,9 +66,17 @@ def _all(parts: tuple[Test, ...]) -> Test:
     return test
 
 
-def _any(parts: tuple[Test, ...]) -> Test:
-    def test(evidence: Evidence, case: Case) -> Truth:  # Kleene or
+def _any(findings: tuple[str, ...], parts: tuple[Test, ...]) -> Test:
+    """Kleene or of the listed findings and the other parts (findings read first)."""
+
+    def test(evidence: Evidence, case: Case) -> Truth:
+        get = evidence.status.get
         unknown = False
+        for finding in findings:
+            status = get(finding)
+            if status == "present":
+                return True
+            unknown = unknown or status != "absent"
         for part in parts:
             value = part(evidence, case)
             if value is True:
@@ -68,6 +85,12 @@ def _any(parts: tuple[Test, ...]) -> Test:
         return None if unknown else False
 
     return test
+
+
+def _branches(items: list[Any]) -> tuple[tuple[str, ...], tuple[Test, ...]]:
+    """The plain findings of an and/or, and its other items compiled."""
+    findings = tuple(item for item in items if isinstance(item, str))
+    return findings, tuple(compile_condition(item) for item in items if not isinstance(item, str))
 
 
 def _onsets_over(items: list[str], days: int) -> Test:
@@ -138,9 +161,9 @@ def compile_condition(when: Any) -> Test:
     if rest:
         raise ValueError(f"condition must have one operator, got {sorted(when)}")
     if op == "all":
-        return _all(tuple(compile_condition(item) for item in arg))
+        return _all(*_branches(arg))
     if op == "any":
-        return _any(tuple(compile_condition(item) for item in arg))
+        return _any(*_branches(arg))
     if op == "not":
         inner = compile_condition(arg)
         return lambda evidence, case: k_not(inner(evidence, case))

@@ -40,9 +40,11 @@ def _leaves(when: object) -> tuple[str, ...]:
 class _Tables:
     """What triage reads from the knowledge base alone, built once per knowledge base object."""
 
-    rules: tuple[tuple[TriageRule, frozenset[str], Test, tuple[str, ...]], ...]
-    """Each rule with the findings it cites when it fires, its compiled condition and the findings it asks about."""
+    rules: tuple[tuple[TriageRule, frozenset[str], Test], ...]
+    """Each rule with the findings it cites when it fires and its compiled condition."""
     flags: tuple[tuple[RedFlag, frozenset[str]], ...]
+    askers: dict[str, tuple[tuple[int, Urgency], ...]]
+    """Per finding, the rules above self-care that ask about it (position in `rules`, level), most urgent first."""
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -52,11 +54,16 @@ def _tables(kb: KnowledgeBase) -> _Tables:
     hit = _TABLES.get(id(kb))
     if hit is not None and hit[0] is kb:
         return hit[1]
+    rules = kb.all("triage_rules", TriageRule)
+    askers: dict[str, list[tuple[int, Urgency]]] = {}
+    for at in sorted(range(len(rules)), key=lambda n: -ORDER[rules[n].level]):
+        if rules[at].level != "self_care":
+            for finding in compiled(rules[at].when)[1]:
+                askers.setdefault(finding, []).append((at, rules[at].level))
     tables = _Tables(
-        rules=tuple(
-            (rule, frozenset(_leaves(rule.when)), *compiled(rule.when)) for rule in kb.all("triage_rules", TriageRule)
-        ),
+        rules=tuple((rule, frozenset(_leaves(rule.when)), compiled(rule.when)[0]) for rule in rules),
         flags=tuple((flag, frozenset(flag.findings)) for flag in kb.all("red_flags", RedFlag)),
+        askers={finding: tuple(found) for finding, found in askers.items()},
     )
     _TABLES[id(kb)] = (kb, tables)
     return tables
@@ -65,10 +72,10 @@ def _tables(kb: KnowledgeBase) -> _Tables:
 def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
     reasons: list[TriageReason] = []
-    open_rules: list[tuple[TriageRule, tuple[str, ...]]] = []
+    open_rules: set[int] = set()
     tables = _tables(kb)
     status = evidence.status
-    for rule, cited, test, asked in tables.rules:
+    for at, (rule, cited, test) in enumerate(tables.rules):
         outcome = test(evidence, case)
         if outcome is True:
             reasons.append(
@@ -84,7 +91,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
                 )
             )
         elif outcome is None:
-            open_rules.append((rule, asked))
+            open_rules.add(at)
     reasons.sort(key=lambda r: -ORDER[r.level])
     level: Urgency = reasons[0].level if reasons else "self_care"
     return Triage.built(
@@ -96,24 +103,31 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     )
 
 
-def _not_assessed(
-    evidence: Evidence, tables: _Tables, open_rules: list[tuple[TriageRule, tuple[str, ...]]], fired: set[str]
-) -> list[NotAssessed]:
+def _could_raise(unasked: list[str], tables: _Tables, open_rules: set[int], default: Urgency) -> Urgency:
+    """The most urgent level a flag's unassessed findings could raise the case to: per finding, that of the most
+    urgent rule above self-care not yet decided that asks about it, else `default` (the flag's urgency)."""
+    best: Urgency = "self_care"
+    for finding in unasked:
+        level = default
+        for at, asker in tables.askers.get(finding, ()):
+            if at in open_rules:
+                level = asker
+                break
+        if ORDER[level] > ORDER[best]:
+            best = level
+    return best
+
+
+def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
     status = evidence.status
-    could_raise: dict[str, Urgency] = {}
-    for rule, asked in open_rules:
-        order = ORDER[rule.level]
-        for finding in asked:
-            if status.get(finding, "unknown") in UNASSESSED and order > ORDER[could_raise.get(finding, "self_care")]:
-                could_raise[finding] = rule.level
     items = []
     for flag, named in tables.flags:
         unasked = [f for f in flag.findings if status.get(f, "unknown") in UNASSESSED]
         if not unasked or not fired.isdisjoint(named):
             continue
-        raise_to = max((could_raise.get(f, flag.urgency) for f in unasked), key=ORDER.__getitem__)
+        raise_to = _could_raise(unasked, tables, open_rules, flag.urgency)
         items.append(
             NotAssessed.built(
                 red_flag=flag.id,

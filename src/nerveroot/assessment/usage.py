@@ -55,7 +55,7 @@ def noted_not_used(
     used = counted | cited | _tables(kb)[0]
     names = compile_kb(kb).names
     return [
-        NotedFinding(finding=f, name=names.get(f, f.replace("_", " ")), status="present")
+        NotedFinding.built(finding=f, name=names.get(f, f.replace("_", " ")), status="present")
         for f, value in sorted(evidence.status.items())
         if value == "present" and f not in used and not _changes_a_rule(f, case, evidence, tri, kb)
     ]

@@ -117,13 +117,13 @@ def workup(case: Case, evidence: Evidence, triage: Triage, ranked: list[Differen
             test = kb.get("tests", tid, Test)
             why = f"To confirm or exclude {condition.name} ({item.probability:.0%}): {test.answers}"
             timing = "urgent" if urgent and condition.role == "serious" else "if_persisting"
-            tests[tid] = WorkupTest(
+            tests[tid] = WorkupTest.built(
                 id=tid, name=test.name, timing=timing, why=why, sources=[*test.sources[:1], *condition.sources[:1]]
             )
-    return Workup(
+    return Workup.built(
         imaging_now=imaging_now,
         imaging_rule=rule,
         imaging_detail=detail,
-        imaging_sources=cites,
+        imaging_sources=list(cites),
         tests=list(tests.values()),
     )
