@@ -121,3 +121,15 @@ def test_a_walker_leant_on_with_claudication_is_its_relief(kb: KnowledgeBase) ->
     note = "78F, L leg pain/numbness after 200m, fine pushing a trolley/walker."
     assert "progressive_deficit" not in confirm(kb, note)
     assert "progressive_deficit" in confirm(kb, "New walker since last week, struggling.")
+
+
+@pytest.mark.parametrize(
+    "note", ["75F, R buttock pain to the foot, R leg unusable.", "my left leg is useless since this morning"]
+)
+def test_a_leg_that_cannot_be_used_is_an_inability_to_walk(kb: KnowledgeBase, note: str) -> None:
+    assert ("present", None) in readings(kb, note, "unable_to_walk")
+
+
+def test_a_procedure_being_requested_is_not_one_done(kb: KnowledgeBase) -> None:
+    assert "infection" not in confirm(kb, "PC: buttock pain, requesting a nerve root block.")
+    assert "infection" in confirm(kb, "Spinal surgery requested after an epidural abscess was drained.")
