@@ -133,3 +133,36 @@ def test_a_leg_that_cannot_be_used_is_an_inability_to_walk(kb: KnowledgeBase, no
 def test_a_procedure_being_requested_is_not_one_done(kb: KnowledgeBase) -> None:
     assert "infection" not in confirm(kb, "PC: buttock pain, requesting a nerve root block.")
     assert "infection" in confirm(kb, "Spinal surgery requested after an epidural abscess was drained.")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Had to stop a walk in agony and her husband carried her back.", "unable_to_walk"),
+        ("Dorsal (thoracic) back pain for a few weeks.", "thoracic_pain"),
+        ("Fever + TL back pain, worse over 5/12.", "thoracic_pain"),
+        ("The pain is now constant, including at night.", "night_pain"),
+        ("Numbness over the dorsum of the right and left feet.", "bilateral_leg_symptoms"),
+        ("No strength in the leg when he walks, he drags his foot.", "foot_drop"),
+    ],
+)
+def test_findings_told_in_case_report_words(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+def test_a_hamstring_pull_is_not_a_positive_straight_leg_raise(kb: KnowledgeBase) -> None:
+    note = "LBP R>L. SLR 65 bilat, hamstring pull only."
+    assert ("present", "left") not in readings(kb, note, "slr_positive")
+    assert assess(parse_note(note, kb).case, kb).triage.level != "emergency"
+    assert ("present", "right") in readings(kb, "SLR R 40, reproduces leg pain.", "slr_positive")
+
+
+def test_rising_stiffly_is_not_a_gait_disturbance(kb: KnowledgeBase) -> None:
+    note = "Got out of bed yesterday and could barely stand up, better as the day went on."
+    assert ("present", None) not in readings(kb, note, "gait_disturbance")
+
+
+def test_back_pain_with_diabetes_asks_for_infection_markers(kb: KnowledgeBase) -> None:
+    result = assess(parse_note("55M, T2DM. L lower back pain x2/7, getting worse. Afebrile.", kb).case, kb)
+    assert result.triage.level == "urgent"
+    assert "infection_risk_back_pain" in {r.rule for r in result.triage.reasons}

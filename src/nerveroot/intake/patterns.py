@@ -219,6 +219,12 @@ TEST_NEGATIVE = re.compile(
     r"|\bnon-?$",
     re.IGNORECASE,
 )
+HAMSTRING_ONLY = re.compile(
+    r"\b(?:hamstrings? (?:pull|tightness|stretch|tension|tight)\w* only|only (?:a )?hamstrings? "
+    r"(?:pull|tightness|stretch|tension|tight))\b",
+    re.IGNORECASE,
+)
+"""'SLR 65 bilat, hamstring pull only': a stretch felt in the hamstrings is not a positive straight-leg raise."""
 TEST_FOR = re.compile(r"\bpositive (?:for|on)\b(?=[^;.]*$)", re.IGNORECASE)
 """'Tested positive for the slump test and the straight-leg raise': a result that opens a list of tests."""
 SIGN_FOUND = re.compile(

@@ -26,6 +26,10 @@ def _test_result(doc: Doc, m: Mention, w: _Window) -> tuple[str | None, int | No
         angle_match = pt.ANGLE_BARE.search(right.text)
     angle = int(angle_match.group(1) or angle_match.group(2)) if angle_match else None
     angle = angle if angle is not None and angle <= 120 else None
+    after = doc[w.end : m.span.sent.end]
+    rest = pt.HAMSTRING_ONLY.search(after.text)
+    if rest is not None:
+        return "negative", angle, m.span.start_char, after.start_char + rest.end()
     left_neg = pt.TEST_NEGATIVE.search(left.text)
     if left_neg and not pt.TEST_POSITIVE.search(left.text):
         return "negative", angle, left.start_char + left_neg.start(), m.span.end_char
