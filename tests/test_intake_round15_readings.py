@@ -166,3 +166,11 @@ def test_back_pain_with_diabetes_asks_for_infection_markers(kb: KnowledgeBase) -
     result = assess(parse_note("55M, T2DM. L lower back pain x2/7, getting worse. Afebrile.", kb).case, kb)
     assert result.triage.level == "urgent"
     assert "infection_risk_back_pain" in {r.rule for r in result.triage.reasons}
+
+
+def test_conditions_that_change_medicine_safety_are_read(kb: KnowledgeBase) -> None:
+    safety = parse_note("55M. PMH T2DM, HTN, CKD 3b, old MI, no PUD. L sciatica 3/52.", kb).case.drug_safety
+    assert (safety.hypertension, safety.ckd, safety.cardiovascular_disease) == ("present", "present", "present")
+    assert safety.gi_bleed_or_ulcer == "absent"
+    assert parse_note("Mum has heart failure. Sciatica.", kb).case.drug_safety.heart_failure == "unknown"
+    assert parse_note("EtOH excess. LBP.", kb).case.drug_safety.alcohol_use == "present"

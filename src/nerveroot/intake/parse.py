@@ -80,6 +80,7 @@ from nerveroot.assessment.case import (
     StrengthTest,
 )
 from nerveroot.intake.chunks import chunks
+from nerveroot.intake.comorbidities import read_comorbidities
 from nerveroot.intake.course import child_age, derive_findings, read_demographics
 from nerveroot.intake.exam import read_function, read_grade_changes, read_reflex, read_strength
 from nerveroot.intake.facts import (
@@ -318,6 +319,7 @@ def _read(
         read_medicine(state, Mention(span, "drug", (generic,), status, None, None), today)
     read_values(state)
     read_pregnancy(state)
+    read_comorbidities(state)
     read_named_areas(state, roots)
     for fid, start, end in denied_sections(doc.text):
         kind: FindingKind = "red_flag" if fid in RED_FLAG_KEYS else "history"
