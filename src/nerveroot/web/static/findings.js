@@ -16,6 +16,17 @@ const KINDS = {
   drug: "Medicine",
   procedure: "Procedure",
   observation: "Measured",
+  comorbidity: "Medicine safety",
+};
+const COMORBIDITIES = {
+  hypertension: "high blood pressure",
+  ckd: "chronic kidney disease",
+  heart_failure: "heart failure",
+  cardiovascular_disease: "heart or vascular disease",
+  liver_disease: "liver disease",
+  gi_bleed_or_ulcer: "stomach ulcer or bleed",
+  alcohol_use: "alcohol excess",
+  nsaid_sensitive_asthma: "asthma set off by NSAIDs",
 };
 const MEASURES = {
   temperature_c: ["Temperature", "°C"],
@@ -37,6 +48,7 @@ export function findingLabel(finding, names) {
   if (kind === "observation") label = (MEASURES[rest] || [capital(words(rest))])[0];
   else if (kind === "pain" || kind === "sensory") label = `${KINDS[kind]}: ${(names.regions[rest] || words(rest)).toLowerCase()}`;
   else if (kind === "drug") label = `${KINDS.drug}: ${names.drugs[rest] || words(rest)}`;
+  else if (kind === "comorbidity") label = `${KINDS.comorbidity}: ${COMORBIDITIES[rest] || words(rest)}`;
   else if (kind) label = `${KINDS[kind] || capital(words(kind))}: ${words(rest)}`;
   else label = NAMED[finding.id] || names.findings[finding.id] || capital(words(finding.id));
   return finding.side ? `${label} (${SIDE[finding.side] || finding.side})` : label;
