@@ -22,6 +22,12 @@ from readings import confirm, readings
         ("When I go to the loo I can't get it going and then it just leaks.", "bladder_dysfunction"),
         ("Unsteady, gait veering to the left since Tuesday.", "gait_disturbance"),
         ("The numbness in my legs has got worse this week.", "progressive_weakness"),
+        ("Had to stop a walk in agony and her husband carried her back.", "unable_to_walk"),
+        ("Dorsal (thoracic) back pain for a few weeks.", "thoracic_pain"),
+        ("Fever + TL back pain, worse over 5/12.", "thoracic_pain"),
+        ("The pain is now constant, including at night.", "night_pain"),
+        ("Numbness over the dorsum of the right and left feet.", "bilateral_leg_symptoms"),
+        ("No strength in the leg when he walks, he drags his foot.", "foot_drop"),
     ],
 )
 def test_red_flags_told_in_everyday_words(kb: KnowledgeBase, note: str, finding: str) -> None:
@@ -133,21 +139,6 @@ def test_a_leg_that_cannot_be_used_is_an_inability_to_walk(kb: KnowledgeBase, no
 def test_a_procedure_being_requested_is_not_one_done(kb: KnowledgeBase) -> None:
     assert "infection" not in confirm(kb, "PC: buttock pain, requesting a nerve root block.")
     assert "infection" in confirm(kb, "Spinal surgery requested after an epidural abscess was drained.")
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Had to stop a walk in agony and her husband carried her back.", "unable_to_walk"),
-        ("Dorsal (thoracic) back pain for a few weeks.", "thoracic_pain"),
-        ("Fever + TL back pain, worse over 5/12.", "thoracic_pain"),
-        ("The pain is now constant, including at night.", "night_pain"),
-        ("Numbness over the dorsum of the right and left feet.", "bilateral_leg_symptoms"),
-        ("No strength in the leg when he walks, he drags his foot.", "foot_drop"),
-    ],
-)
-def test_findings_told_in_case_report_words(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert ("present", None) in readings(kb, note, finding)
 
 
 def test_a_hamstring_pull_is_not_a_positive_straight_leg_raise(kb: KnowledgeBase) -> None:
