@@ -220,6 +220,19 @@ def test_ibuprofen_uk_caps_the_seed_schedule(drug_kb: KnowledgeBase) -> None:
     assert option.dose is not None and parse_dose(option.dose).daily_max == 2400
 
 
+def test_ibuprofen_with_established_cardiovascular_disease_stays_at_1200_mg(drug_kb: KnowledgeBase) -> None:
+    option = _option(drug_kb, _case(cardiovascular_disease="present"), "ibuprofen")
+    assert option.ceiling_mg_per_day == 1200
+    assert option.dose is not None and "four times" not in option.dose, "no bracketed schedule above the ceiling"
+    assert parse_dose(option.dose).daily_max == 1200
+
+
+def test_a_bracketed_schedule_above_a_lowered_ceiling_is_dropped() -> None:
+    text = "200–400 mg three times daily, up to 2400 mg a day (600 mg four times daily) on a doctor's advice"
+    assert cap_dose_text(text, 1200) == "200–400 mg three times daily, up to 1200 mg a day on a doctor's advice"
+    assert cap_dose_text(text, 2400) == text
+
+
 def test_ibuprofen_us_uses_prescription_maximum(drug_kb: KnowledgeBase) -> None:
     option = _option(drug_kb, _case(), "ibuprofen", "US")
     assert option.ceiling_mg_per_day == 3200
