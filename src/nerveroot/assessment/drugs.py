@@ -161,9 +161,8 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _PER_DOSE = re.compile(rf"(?<![\d.])(?<!up to )(?<!more than ){_NUM}(?:\s*[–-]\s*{_NUM})?\s*mg\b")
 _CAP = re.compile(rf"(no more than|up to)\s+{_NUM}\s*mg(\s+[a-z]+)?\s+(a day|in 24 hours|daily)")
 _EVERY = re.compile(r"every\s+(\d+)(?:\s*[–-]\s*\d+)?\s*hours?")
-_SCHEDULE_ASIDE = re.compile(rf"\s*\({_NUM}\s*mg\s+(once|twice|three times|four times)\s+(?:daily|a day)\)")
+_SCHEDULE_ASIDE = re.compile(rf"\s*\({_NUM}\s*mg\s+((?:once|twice|three times|four times)\s+(?:daily|a day))\)")
 """A schedule restated in brackets, "(600 mg four times daily)", that may add up to more than a lowered ceiling."""
-_TIMES_WORDS = {"once": 1, "twice": 2, "three times": 3, "four times": 4}
 _TIMES = (
     (re.compile(r"\bonce daily\b|\bonce a day\b|\bat bedtime\b|\bat night\b"), 1),
     (re.compile(r"\btwice daily\b|\btwice a day\b"), 2),
@@ -218,6 +217,11 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _aside_daily(match: re.Match[str]) -> float:
+    """The daily total of a bracketed schedule, its frequency read by the same patterns as any dose."""
+    return float(match.group(1)) * next(count for pattern, count in _TIMES if pattern.search(match.group(2)))
+
+
 def cap_dose_text(text: str, ceiling: float) -> str:
     """Rewrite a dose statement so that it allows at most `ceiling` mg in 24 hours. When even the lowest stated
     schedule exceeds it, the schedule is replaced by the ceiling alone."""
@@ -231,9 +235,7 @@ def cap_dose_text(text: str, ceiling: float) -> str:
     out = _CAP.sub(
         lambda m: f"{m.group(1)} {_fmt(min(float(m.group(2)), ceiling))} mg{m.group(3) or ''} {m.group(4)}", text
     )
-    out = _SCHEDULE_ASIDE.sub(
-        lambda m: m.group(0) if float(m.group(1)) * _TIMES_WORDS[m.group(2)] <= ceiling else "", out
-    )
+    out = _SCHEDULE_ASIDE.sub(lambda m: m.group(0) if _aside_daily(m) <= ceiling else "", out)
     if parsed.per_dose_high is not None and parsed.per_dose_high > ceiling:
         low = min(parsed.per_dose_low or ceiling, ceiling)
         new = _fmt(ceiling) if low == ceiling else f"{_fmt(low)}–{_fmt(ceiling)}"
