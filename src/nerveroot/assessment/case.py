@@ -118,6 +118,8 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "severe_pain",
     "hip_pain",
     "leg_swelling",
+    "tachycardia",
+    "hip_held_flexed",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""

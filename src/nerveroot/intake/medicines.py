@@ -43,6 +43,12 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")
+# A stop word governs the drugs after it until a new list of current medicines begins: "allergic to penicillin, on
+# warfarin" and "stopped warfarin and started apixaban" name a current drug; "stopped taking warfarin" does not.
+_CURRENT_AGAIN = re.compile(
+    r"(?:[,(]|\b(?:and|but|now)\b)\s*(?:(?:now|currently|still)\s+)?(?:on|taking|takes|started|starting|prescribed|using|uses)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +146,9 @@ def read_drug(span: Span, kind: str, key: str, status: str) -> tuple[list[tuple[
     """Findings (id, kind, status) and Case updates for one drug or class mention with its ConText status."""
     findings: list[tuple[str, str, str]] = []
     updates: dict[str, Any] = {}
-    if _stop_words().search(_clause_before(span)):
+    before = _clause_before(span)
+    stops = list(_stop_words().finditer(before))
+    if stops and not _CURRENT_AGAIN.search(before, stops[-1].end()):
         return findings, updates
     if kind == "drug":
         entry = medicine_data()["drugs"][key]

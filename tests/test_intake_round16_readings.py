@@ -1,0 +1,121 @@
+"""Readings and rules met in the sixteenth round (7 Dec 2026): each general, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from readings import readings
+
+
+def _level(kb: KnowledgeBase, note: str) -> str:
+    return assess(parse_note(note, kb).case, kb).triage.level
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "70M, LBP 2 months, not improving, worse at night.",
+        "Back ache isn't getting better and it is worse at night.",
+        "Pain not settling, night pain.",
+    ],
+)
+def test_a_course_not_improving_does_not_deny_what_follows(kb: KnowledgeBase, note: str) -> None:
+    assert ("present", None) in readings(kb, note, "night_pain")
+
+
+def test_a_course_that_is_not_getting_better_is_not_improving(kb: KnowledgeBase) -> None:
+    assert parse_note("The sciatica isn't getting better.", kb).case.course == "stable"
+    assert parse_note("The sciatica is getting better.", kb).case.course == "improving"
+
+
+@pytest.mark.parametrize(
+    ("note", "current"),
+    [
+        ("Asthma worse with ibuprofen. L5 sciatica.", False),
+        ("Can't take naproxen (indigestion). Sciatica.", False),
+        ("Sciatica. Takes ibuprofen 400 mg tds.", True),
+        ("Back pain worse with sitting, takes ibuprofen 400 mg tds.", True),
+    ],
+)
+def test_a_drug_that_causes_a_reaction_is_not_a_current_drug(kb: KnowledgeBase, note: str, current: bool) -> None:
+    drugs = parse_note(note, kb).case.drug_safety.current_drugs
+    assert any(d in drugs for d in ("ibuprofen", "naproxen")) is current
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Allergic to penicillin, on warfarin. Sudden back pain.",
+        "Came off warfarin, now on rivaroxaban. LBP.",
+        "Can't take NSAIDs, on apixaban. LBP.",
+    ],
+)
+def test_a_new_list_of_current_drugs_ends_a_stop_word(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.history.get("anticoagulant_use") == "present"
+
+
+def test_a_stopped_drug_stays_stopped(kb: KnowledgeBase) -> None:
+    assert parse_note("Stopped taking warfarin last year. LBP.", kb).case.history.get("anticoagulant_use") != "present"
+
+
+@pytest.mark.parametrize("note", ["60F, T2DM. LBP 4 days. HR 112.", "60F, T2DM. LBP 4 days, tachycardic, afebrile."])
+def test_infection_risk_with_a_fast_pulse_goes_the_same_day(kb: KnowledgeBase, note: str) -> None:
+    assert _level(kb, note) == "emergency"
+
+
+def test_infection_risk_with_a_normal_pulse_stays_urgent(kb: KnowledgeBase) -> None:
+    assert _level(kb, "60F, T2DM. LBP 4 days. HR 84, afebrile.") == "urgent"
+    assert ("absent", None) in readings(kb, "Not tachycardic.", "tachycardia")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "On apixaban. Groin pain, hip held flexed.",
+        "On warfarin. My hip hurts and I have to keep my leg bent up.",
+        "Haemophilia A. Thigh pain, psoas sign positive.",
+    ],
+)
+def test_hip_held_bent_on_an_anticoagulant_is_a_possible_iliopsoas_bleed(kb: KnowledgeBase, note: str) -> None:
+    assert _level(kb, note) == "emergency"
+
+
+def test_hip_flexion_strength_is_not_a_hip_held_bent(kb: KnowledgeBase) -> None:
+    assert ("present", None) not in readings(kb, "On apixaban. Hip flexion 4/5 L, thigh pain.", "hip_held_flexed")
+
+
+def test_a_paler_leg_is_a_pale_leg(kb: KnowledgeBase) -> None:
+    note = "Suddenly my calf hurt on a walk; now my foot is paler and colder than the other one."
+    assert ("present", None) in readings(kb, note, "cold_or_pulseless_leg")
+    assert _level(kb, note) == "emergency"
+
+
+def test_bilateral_leg_pain_on_walking_eased_by_sitting_is_claudication(kb: KnowledgeBase) -> None:
+    note = "She is 82. Whenever she walks a few steps she gets pain down both legs; as soon as she sits it goes."
+    assert ("present", None) in readings(kb, note, "exertional_leg_pain")
+    assert ("present", None) in readings(kb, note, "pain_relieved_by_sitting_or_flexion")
+    assert _level(kb, note) != "emergency"
+
+
+def test_a_deficit_said_to_be_progressive(kb: KnowledgeBase) -> None:
+    note = "The neurological deficit was progressive over the day."
+    assert ("present", None) in readings(kb, note, "progressive_weakness")
+    assert ("absent", None) in readings(kb, "Weakness is not progressive.", "progressive_weakness")
+
+
+def test_a_leg_that_will_not_move(kb: KnowledgeBase) -> None:
+    assert _level(kb, "Since this morning my right leg won't move at all.") == "emergency"
+    assert ("present", None) not in readings(kb, "My leg won't move properly in the mornings.", "severe_motor_deficit")
+
+
+def test_a_course_of_steroids_tried_for_the_pain_is_not_long_term_use(kb: KnowledgeBase) -> None:
+    note = "LBP + L thigh pain 2/52, not settling w oral steroids/NSAIDs."
+    assert parse_note(note, kb).case.history.get("long_term_steroids") != "present"
+    assert parse_note("On long-term oral steroids for RA. LBP.", kb).case.history.get("long_term_steroids") == "present"
+
+
+def test_pain_that_is_not_settling_is_not_improving(kb: KnowledgeBase) -> None:
+    assert parse_note("Pain down my right leg for four months and it isn't settling.", kb).case.course == "stable"
