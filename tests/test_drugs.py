@@ -220,8 +220,9 @@ def test_ibuprofen_uk_caps_the_seed_schedule(drug_kb: KnowledgeBase) -> None:
     assert option.dose is not None and parse_dose(option.dose).daily_max == 2400
 
 
-def test_ibuprofen_with_established_cardiovascular_disease_stays_at_1200_mg(drug_kb: KnowledgeBase) -> None:
-    option = _option(drug_kb, _case(cardiovascular_disease="present"), "ibuprofen")
+@pytest.mark.parametrize("factor", ["cardiovascular_disease", "heart_failure"])
+def test_ibuprofen_with_arterial_disease_or_heart_failure_stays_at_1200_mg(drug_kb: KnowledgeBase, factor: str) -> None:
+    option = _option(drug_kb, _case(**{factor: "present"}), "ibuprofen")
     assert option.ceiling_mg_per_day == 1200
     assert option.dose is not None and "four times" not in option.dose, "no bracketed schedule above the ceiling"
     assert parse_dose(option.dose).daily_max == 1200
