@@ -119,3 +119,24 @@ def test_a_course_of_steroids_tried_for_the_pain_is_not_long_term_use(kb: Knowle
 
 def test_pain_that_is_not_settling_is_not_improving(kb: KnowledgeBase) -> None:
     assert parse_note("Pain down my right leg for four months and it isn't settling.", kb).case.course == "stable"
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Pain in the thoracolumbar spine since Friday.", "thoracic_pain"),
+        ("Difficulty passing urine and stool since yesterday.", "bowel_dysfunction"),
+        ("Shingles rash healing; recent varicella-zoster virus infection.", "recent_infection"),
+        ("The pain doesn't leave me day or night.", "night_pain"),
+    ],
+)
+def test_red_flags_told_another_way(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+@pytest.mark.parametrize(
+    ("note", "root"), [("Numb along the first sacral nerve.", "s1"), ("Fifth lumbar dermatome.", "l5")]
+)
+def test_a_root_named_in_words(kb: KnowledgeBase, note: str, root: str) -> None:
+    assert root in {n.root for n in parse_note(note, kb).case.named_roots}
+    assert not parse_note("Second sacral nerve.", kb).case.named_roots

@@ -37,6 +37,16 @@ _ROOT_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# A root named in words: "along the first sacral nerve", "fifth lumbar dermatome", "4th lumbar root".
+_ROOT_WORDS = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th) (lumbar|sacral) (?:spinal )?(?:nerve )?"
+    r"(distribution|dermatome|territory|root|nerve|radiculopathy)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_ORDINALS |= {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_ROOTS = frozenset({"l1", "l2", "l3", "l4", "l5", "s1"})
+
 
 @dataclass(frozen=True)
 class NamedArea:
@@ -71,6 +81,11 @@ def named_areas(sentence: str, base: int = 0) -> Iterator[NamedArea]:
     for mt in _ROOT_AFTER.finditer(sentence):
         root = (mt.group(1) + mt.group(2)).lower()
         yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), False)
+    for mt in _ROOT_WORDS.finditer(sentence):
+        root = f"{mt.group(2)[0]}{_ORDINALS[mt.group(1).lower()]}".lower()
+        if root in _ROOTS:
+            marks = mt.group(3).lower() in {"distribution", "dermatome", "territory"}
+            yield NamedArea("root", root, base + mt.start(), base + mt.end(), frozenset(modes), marks)
     for mt in _NERVE.finditer(sentence):
         name = mt.group(1).lower().replace("common ", "").replace("fibular", "peroneal")
         yield NamedArea("nerve", name, base + mt.start(), base + mt.end(), frozenset(modes), False)
