@@ -9,6 +9,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from nerveroot.intake import course_patterns as cp
 from nerveroot.intake import patterns as pt
 from nerveroot.intake.durations import read_duration
 from nerveroot.intake.models import ParsedFinding
@@ -94,10 +95,10 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     if course is not None:
         out["deficit_course"] = course
     timing: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None], ...] = (
-        ("onset", pt.ONSET, None),
-        ("trigger", pt.TRIGGER_SELF, None),
-        ("trigger", pt.TRIGGER, pt.TRIGGER_CUE),
-        ("course", pt.COURSE, None),
+        ("onset", cp.ONSET, None),
+        ("trigger", cp.TRIGGER_SELF, None),
+        ("trigger", cp.TRIGGER, cp.TRIGGER_CUE),
+        ("course", cp.COURSE, None),
     )
     for name, labelled, cue in timing:
         if name in out:
