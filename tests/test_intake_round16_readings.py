@@ -140,3 +140,9 @@ def test_red_flags_told_another_way(kb: KnowledgeBase, note: str, finding: str) 
 def test_a_root_named_in_words(kb: KnowledgeBase, note: str, root: str) -> None:
     assert root in {n.root for n in parse_note(note, kb).case.named_roots}
     assert not parse_note("Second sacral nerve.", kb).case.named_roots
+
+
+def test_new_severe_worsening_back_pain_from_60_without_a_mechanism_is_examined_within_a_day(kb: KnowledgeBase) -> None:
+    assert _level(kb, "71M. Severe low back pain for 5 days, getting worse, no injury.") == "urgent"
+    assert _level(kb, "71M. Severe low back pain for 5 days after lifting a sofa, getting worse.") == "routine"
+    assert _level(kb, "51M. Severe low back pain for 5 days, getting worse, no injury.") == "routine"
