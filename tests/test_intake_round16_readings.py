@@ -146,3 +146,10 @@ def test_new_severe_worsening_back_pain_from_60_without_a_mechanism_is_examined_
     assert _level(kb, "71M. Severe low back pain for 5 days, getting worse, no injury.") == "urgent"
     assert _level(kb, "71M. Severe low back pain for 5 days after lifting a sofa, getting worse.") == "routine"
     assert _level(kb, "51M. Severe low back pain for 5 days, getting worse, no injury.") == "routine"
+
+
+@pytest.mark.parametrize(
+    "note", ["He's on tablets for blood pressure. LBP.", "Takes BP meds. Sciatica.", "On antihypertensives."]
+)
+def test_treatment_for_blood_pressure_is_hypertension(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.drug_safety.hypertension == "present"
