@@ -153,3 +153,10 @@ def test_new_severe_worsening_back_pain_from_60_without_a_mechanism_is_examined_
 )
 def test_treatment_for_blood_pressure_is_hypertension(kb: KnowledgeBase, note: str) -> None:
     assert parse_note(note, kb).case.drug_safety.hypertension == "present"
+
+
+@pytest.mark.parametrize(
+    "note", ["2 yr history of hip pain with L foot drop.", "3 wk history of leg pain with foot drop."]
+)
+def test_a_history_of_n_units_is_the_present_episode(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.strength, "the foot drop is read as present, not as past history"
