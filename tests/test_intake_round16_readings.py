@@ -160,3 +160,8 @@ def test_treatment_for_blood_pressure_is_hypertension(kb: KnowledgeBase, note: s
 )
 def test_a_history_of_n_units_is_the_present_episode(kb: KnowledgeBase, note: str) -> None:
     assert parse_note(note, kb).case.strength, "the foot drop is read as present, not as past history"
+
+
+def test_pain_that_has_got_worse_is_a_worsening_course(kb: KnowledgeBase) -> None:
+    assert parse_note("This week the pain has got a lot worse.", kb).case.course == "worsening"
+    assert parse_note("The pain is worse at night.", kb).case.course != "worsening"

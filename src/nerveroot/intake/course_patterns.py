@@ -101,7 +101,8 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "worsening",
         re.compile(
-            r"\b(?:getting worse|worsening|worse and worse|progressively worse|deteriorat\w+|escalating|spreading)\b",
+            r"\b(?:getting worse|worsening|worse and worse|progressively worse|deteriorat\w+|escalating|spreading|"
+            r"(?:got|gotten|become|grown) (?:a (?:lot|bit|little) |much |far |even |so much |steadily )?worse)\b",
             re.IGNORECASE,
         ),
     ),
