@@ -165,3 +165,20 @@ def test_a_history_of_n_units_is_the_present_episode(kb: KnowledgeBase, note: st
 def test_pain_that_has_got_worse_is_a_worsening_course(kb: KnowledgeBase) -> None:
     assert parse_note("This week the pain has got a lot worse.", kb).case.course == "worsening"
     assert parse_note("The pain is worse at night.", kb).case.course != "worsening"
+
+
+def test_with_after_a_comma_starts_a_new_finding(kb: KnowledgeBase) -> None:
+    note = "Weakness of the legs, not in the arms, with inability to walk."
+    assert ("present", None) in readings(kb, note, "unable_to_walk")
+    assert ("absent", None) in readings(kb, "No fever, with no weight loss.", "unexplained_weight_loss")
+
+
+def test_unable_to_leave_the_sofa_is_unable_to_walk(kb: KnowledgeBase) -> None:
+    note = "She has been unable to move from the sofa since Sunday."
+    assert ("present", None) in readings(kb, note, "unable_to_walk")
+
+
+def test_neither_urine_nor_a_bowel_movement_passed(kb: KnowledgeBase) -> None:
+    note = "He has not urinated or had a bowel movement since last night."
+    assert ("present", None) in readings(kb, note, "bowel_dysfunction")
+    assert ("present", None) in readings(kb, note, "bladder_dysfunction")
