@@ -13,7 +13,7 @@ is the Assessment exactly as `nerveroot assess --format json` prints it.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
@@ -24,6 +24,7 @@ from nerveroot.assessment.result import (
     DifferentialItem,
     Out,
     PlanItem,
+    PlanStep,
     RootProbability,
     Triage,
     TriageReason,
@@ -67,31 +68,47 @@ def _drug_summary(drug: PlanDrug) -> dict[str, Any]:
 
 
 class _Kept(Generic[P]):
-    """Summaries of parts shared between answers, each built once per part object and kept beside it (by identity)
-    for the last `size` parts, the oldest going first; shared read-only: serialised, never changed."""
+    """Summaries of parts shared between answers, serialised once per part and kept beside it for the last `size`
+    parts, the oldest going first; keyed by identity (the part's own, or its items' for a part rebuilt around shared
+    items): holding the part keeps those ids from being reused while the entry lasts."""
 
-    def __init__(self, build: Callable[[P], dict[str, Any]], size: int) -> None:
+    def __init__(self, build: Callable[[P], object], size: int) -> None:
         self.build, self.size = build, size
-        self.kept: OrderedDict[int, tuple[P, dict[str, Any]]] = OrderedDict()
+        self.kept: OrderedDict[Hashable, tuple[P, orjson.Fragment]] = OrderedDict()
 
-    def __call__(self, part: P) -> dict[str, Any]:
-        hit = self.kept.get(id(part))
-        if hit is not None and hit[0] is part:
+    def __call__(self, part: P, key: Hashable) -> orjson.Fragment:
+        hit = self.kept.get(key)
+        if hit is not None:
             return hit[1]
-        made = self.build(part)
-        self.kept[id(part)] = (part, made)
+        made = orjson.Fragment(orjson.dumps(self.build(part)))
+        self.kept[key] = (part, made)
         if len(self.kept) > self.size:
             self.kept.popitem(last=False)  # O(1), where a plain dict's first key is found past every one deleted
         return made
 
 
+def _step_summary(step: PlanStep) -> dict[str, Any]:
+    return {"stage": step.stage, "title": step.title, "items": [_item_summary(i) for i in step.items]}
+
+
+def _items_summary(items: list[PlanItem]) -> list[dict[str, Any]]:
+    return [_item_summary(i) for i in items]
+
+
 DRUG_MEMO_SIZE = 6144
 """Drug options are shared between patients (`nerveroot.assessment.drugs` caches them): as many summaries are kept
 as that cache holds options."""
-PLAN_ITEM_MEMO_SIZE = 1024
-"""Plan items are built once per knowledge base and presentation (a few hundred in all)."""
+PLAN_MEMO_SIZE = 1024
+"""Plan items are built once per knowledge base and presentation (a few hundred in all); the steps, the advice
+against and the emergencies to act on are made of them (a step with a STarT Back item is one case's own)."""
 _drug = _Kept(_drug_summary, DRUG_MEMO_SIZE)
-_item = _Kept(_item_summary, PLAN_ITEM_MEMO_SIZE)
+_step = _Kept(_step_summary, PLAN_MEMO_SIZE)
+_items = _Kept(_items_summary, PLAN_MEMO_SIZE)
+_seek: _Kept[list[str]] = _Kept(list, PLAN_MEMO_SIZE)
+
+
+def _ids(parts: list[Any]) -> tuple[int, ...]:
+    return tuple(map(id, parts))
 
 
 def _plain(item: Out) -> dict[str, Any]:
@@ -139,7 +156,8 @@ def _level(level: RootProbability) -> dict[str, Any]:
 def summary(
     assessment: Assessment, profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> dict[str, Any]:
-    """The summary form as plain data (see the module docstring)."""
+    """The summary form as plain data for orjson, the parts shared between answers serialised once (`_Kept`); see
+    the module docstring."""
     a = assessment
     suspected = {c for r in a.triage.reasons for c in kb.get("triage_rules", r.rule, TriageRule).suspects}
     leading: list[DifferentialItem] = []
@@ -165,15 +183,15 @@ def summary(
         ],
         "workup": a.workup.model_dump(mode="json"),
         "plan": {
-            "steps": [{"stage": s.stage, "title": s.title, "items": [_item(i) for i in s.items]} for s in plan.steps],
+            "steps": [_step(s, (s.stage, s.title, *_ids(s.items))) for s in plan.steps],
             "drugs": {
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": [_drug(d) for d in plan.drugs],
+                "options": [_drug(d, id(d)) for d in plan.drugs],
             },
-            "avoid": [_item(i) for i in plan.avoid],
-            "seek_care_now": plan.seek_care_now,
+            "avoid": _items(plan.avoid, _ids(plan.avoid)),
+            "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),
         },
         "instruments": a.instruments,
         "disclaimer": a.disclaimer,
