@@ -180,8 +180,12 @@ def test_the_summary_parts_built_directly_serialise_as_the_models_do(kb: Knowled
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c.id or "case")
 def test_the_summary_is_the_same_without_the_trace(kb: KnowledgeBase, case: Case) -> None:
-    """The summary shows no trace and no findings noted but not used, so the API builds it without them."""
-    lean = assess(case, kb, with_trace=False)
+    """The summary shows no trace, no findings noted but not used and no reasons for the conditions it names only,
+    so the API builds it without them."""
+    lean, whole = assess(case, kb, with_trace=False), assess(case, kb)
     assert (lean.trace, lean.noted_not_used) == ([], [])
+    for thin, item in zip(lean.differential, whole.differential, strict=True):
+        leads = item.must_not_miss or item.probability >= LEADING_PROBABILITY
+        assert thin.model_dump() == (item.model_dump() | ({} if leads else {"why": [], "against": []}))
     profile = SafetyProfile.of(case)
-    assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(assess(case, kb), profile, kb))
+    assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(whole, profile, kb))

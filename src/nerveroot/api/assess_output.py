@@ -18,6 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 
+from nerveroot.assessment.differential import LEADING_PROBABILITY
 from nerveroot.assessment.drugs import Jurisdiction, PlanDrug, SafetyProfile
 from nerveroot.assessment.result import (
     Assessment,
@@ -36,9 +37,6 @@ P = TypeVar("P")
 Form = Literal["summary", "full"]
 PROFILE_PATH = "/api/drugs/profile/{key}"
 FULL_FORM = "/api/assess?form=full"
-LEADING_PROBABILITY = 0.01
-"""Differential items at or above this probability (and every must-not-miss one) keep their reasons in the
-summary; the others are listed by name, code and probability in `differential_other`."""
 
 
 def profile_href(key: str, jurisdiction: Jurisdiction) -> str:

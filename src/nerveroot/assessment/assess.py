@@ -39,7 +39,8 @@ def non_neural_emergencies(reasons: list[TriageReason], kb: KnowledgeBase) -> li
 
 def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessment:
     """Triage, root level, differential, workup, plan and instrument scores for one case. `with_trace=False` leaves
-    the trace and the findings noted but not used empty, for an answer that shows neither (the API summary)."""
+    the trace, the findings noted but not used and the reasons of the conditions that do not lead the differential
+    empty, for an answer that shows none of them (the API summary)."""
     evidence = derive_evidence(case)
     tri = triage(case, evidence, kb)
     loc = localise(case, evidence, kb)
@@ -50,7 +51,9 @@ def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessm
         for c in kb.get("triage_rules", reason.rule, TriageRule).suspects:
             level, count = suspected.get(c, (0, 0))
             suspected[c] = (min(level, -ORDER[reason.level]), count - 1)
-    ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected)
+    ranked, rad, diff_trace = differential(
+        evidence.status, loc, kb, pain, sensory, suspected, leading_only=not with_trace
+    )
     posterior = loc.posterior()
     roots = {r.id: r for r in kb.all("roots", Root)}
     levels = []

@@ -124,6 +124,9 @@ def _explained(kb: KnowledgeBase, model: Compiled) -> tuple[_Explained, ...]:
 
 _NOT_SUSPECTED = (0, 0)
 MUST_NOT_MISS = "must not be missed: a red-flag rule for it fired"
+LEADING_PROBABILITY = 0.01
+"""Conditions at or above this probability, and every one a fired rule suspects, lead the differential; the API
+summary lists the others by name, code and probability only (`nerveroot.api.assess_output`)."""
 
 
 def differential(
@@ -133,11 +136,15 @@ def differential(
     pain: set[str],
     sensory: set[str],
     suspected: Mapping[str, tuple[int, int]] | None = None,
+    *,
+    leading_only: bool = False,
 ) -> tuple[list[DifferentialItem], float, list[TraceEntry]]:
     """Ranked conditions with the reasons for and against each, the radicular share, and the trace.
 
     ``suspected``: conditions a fired triage rule suspects, each with (the most urgent level suspecting it, minus
-    the number of rules suspecting it); they come first, an emergency's suspicion before an urgent one's."""
+    the number of rules suspecting it); they come first, an emergency's suspicion before an urgent one's.
+    ``leading_only``: reasons and trace for the leading conditions only (`LEADING_PROBABILITY`), the others' left
+    empty, for an answer that names those without their reasons (the API summary)."""
     suspected = suspected or {}
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
@@ -149,19 +156,20 @@ def differential(
     for at, parts in enumerate(_explained(kb, model)):
         cid = parts.id
         suspicion = suspected.get(cid)
+        chance = round(probability[cid], 4)
         why: list[str] = [] if suspicion is None else [MUST_NOT_MISS]
         against: list[str] = []
-        for nth in matched.get(at, ()):
-            favours, text, entry = parts.features[nth]
-            (why if favours else against).append(text)
-            trace.append(entry)
-        ratio = fits[cid]
-        if abs(ratio - 1) > 1e-9:
-            if ratio > 1:
-                why.append(f"{parts.fits[0]}{ratio:.2g})")
-            else:
-                against.append(f"{parts.fits[1]}{ratio:.2g})")
-        chance = round(probability[cid], 4)
+        if not leading_only or suspicion is not None or chance >= LEADING_PROBABILITY:
+            for nth in matched.get(at, ()):
+                favours, text, entry = parts.features[nth]
+                (why if favours else against).append(text)
+                trace.append(entry)
+            ratio = fits[cid]
+            if abs(ratio - 1) > 1e-9:
+                if ratio > 1:
+                    why.append(f"{parts.fits[0]}{ratio:.2g})")
+                else:
+                    against.append(f"{parts.fits[1]}{ratio:.2g})")
         item = DifferentialItem.built(
             id=cid,
             name=parts.name,
