@@ -97,8 +97,8 @@ DRUG_MEMO_SIZE = 6144
 """Drug options are shared between patients (`nerveroot.assessment.drugs` caches them): as many summaries are kept
 as that cache holds options."""
 PLAN_MEMO_SIZE = 1024
-"""Plan items are built once per knowledge base and presentation (a few hundred in all); the steps, the advice
-against and the emergencies to act on are made of them (a step with a STarT Back item is one case's own)."""
+"""Plan steps and items are built once per knowledge base and presentation (a few hundred in all; a step with a
+STarT Back item is one case's own); the advice against and the emergencies to act on are lists of them."""
 _drug = _Kept(_drug_summary, DRUG_MEMO_SIZE)
 _step = _Kept(_step_summary, PLAN_MEMO_SIZE)
 _items = _Kept(_items_summary, PLAN_MEMO_SIZE)
@@ -181,7 +181,7 @@ def summary(
         ],
         "workup": a.workup.model_dump(mode="json"),
         "plan": {
-            "steps": [_step(s, (s.stage, s.title, *_ids(s.items))) for s in plan.steps],
+            "steps": [_step(s, id(s)) for s in plan.steps],
             "drugs": {
                 "profile": key,
                 "jurisdiction": jurisdiction,
