@@ -109,11 +109,10 @@ def _ids(parts: list[Any]) -> tuple[int, ...]:
     return tuple(map(id, parts))
 
 
-def _plain(item: Out) -> dict[str, Any]:
-    """`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them and none has an
-    alias: a copy of its fields, in declaration order as the core builds and validation makes them (lists shared
-    read-only)."""
-    return vars(item).copy()
+_plain: Callable[[Out], dict[str, Any]] = vars
+"""`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them and none has an alias:
+its own field dict, in declaration order as the core builds and validation makes them (shared read-only: only
+serialised)."""
 
 
 def _reason(reason: TriageReason) -> dict[str, Any]:
