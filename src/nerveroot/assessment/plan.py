@@ -128,8 +128,11 @@ def _static(kb: KnowledgeBase, presentation: Presentation) -> Static:
     return _STATIC[key]
 
 
-def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None) -> Plan:
-    """Build the stepped plan from treatment stances, drug safety and red flags."""
+def plan(
+    case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None, *, with_drugs: bool = True
+) -> Plan:
+    """Build the stepped plan from treatment stances, drug safety and red flags (`with_drugs=False`: no drug
+    options, for an answer that reads them by safety profile)."""
     steps, avoid, seek = _static(kb, Presentation.of(case))
     if startback_treatment:
         matched = PlanItem(
@@ -144,4 +147,5 @@ def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str
             shared.stage: PlanStep.built(stage=shared.stage, title=shared.title, items=[matched, *shared.items])
         }
     ordered = [steps[stage] for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
-    return Plan.built(steps=ordered, drugs=plan_drugs(case, kb), avoid=list(avoid), seek_care_now=list(seek))
+    drugs = plan_drugs(case, kb) if with_drugs else []
+    return Plan.built(steps=ordered, drugs=drugs, avoid=list(avoid), seek_care_now=list(seek))
