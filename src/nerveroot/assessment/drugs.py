@@ -796,8 +796,8 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 
 OPTION_CACHE_SIZE = 6144
-"""One entry holds about 3 KB, 5 KB once its full form is built (tracemalloc), so the cache stays under ~30 MB. The
-drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
+"""One entry holds about 1.2 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
+form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
 per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
