@@ -188,6 +188,6 @@ def test_the_summary_is_the_same_from_the_lean_assessment(kb: KnowledgeBase, cas
         leads = item.must_not_miss or item.probability >= LEADING_PROBABILITY
         assert thin.model_dump() == (item.model_dump() | ({} if leads else {"why": [], "against": []}))
     profile = SafetyProfile.of(case)
-    briefs = [(b.drug_id, b.status, b.dose, b.ceiling_mg_per_day, b.safety) for b in plan_briefs(profile, kb)]
-    assert briefs == [(d.drug_id, d.status, d.dose, d.ceiling_mg_per_day, d.safety) for d in whole.plan.drugs]
+    briefs = [(b.drug_id, b.status, b.dose, b.ceiling_mg_per_day) for b in plan_briefs(profile, kb)]
+    assert briefs == [(d.drug_id, d.status, d.dose, d.ceiling_mg_per_day) for d in whole.plan.drugs]
     assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(whole, profile, kb))

@@ -19,7 +19,7 @@ from typing import Any, Generic, Literal, TypeVar
 import orjson
 
 from nerveroot.assessment.differential import LEADING_PROBABILITY
-from nerveroot.assessment.drugs import DrugBrief, Jurisdiction, SafetyProfile, plan_briefs
+from nerveroot.assessment.drugs import Jurisdiction, SafetyProfile, plan_briefs
 from nerveroot.assessment.result import (
     Assessment,
     DifferentialItem,
@@ -45,24 +45,6 @@ def profile_href(key: str, jurisdiction: Jurisdiction) -> str:
 
 def _item_summary(item: PlanItem) -> dict[str, Any]:
     return {"id": item.id, "name": item.name, "stance": item.stance}
-
-
-def _drug_summary(drug: DrugBrief) -> dict[str, Any]:
-    cautions: list[dict[str, Any]] = []
-    check_first: list[str] = []
-    for note in drug.safety:  # a note's factor is present or unknown (absent ones make no note)
-        if note.factor_status == "present":
-            cautions.append({"factor": note.factor, "effect": note.effect})
-        else:
-            check_first.append(note.factor)
-    return {
-        "drug_id": drug.drug_id,
-        "status": drug.status,
-        "dose": drug.dose,
-        "ceiling_mg_per_day": drug.ceiling_mg_per_day,
-        "cautions": cautions,
-        "check_first": check_first,
-    }
 
 
 class _Kept(Generic[P]):
@@ -93,13 +75,9 @@ def _items_summary(items: list[PlanItem]) -> list[dict[str, Any]]:
     return [_item_summary(i) for i in items]
 
 
-DRUG_MEMO_SIZE = 6144
-"""Drug options, and their briefs, are shared between patients (`nerveroot.assessment.drugs` caches them): as many
-summaries are kept as that cache holds options."""
 PLAN_MEMO_SIZE = 1024
 """Plan steps and items are built once per knowledge base and presentation (a few hundred in all; a step with a
 STarT Back item is one case's own); the advice against and the emergencies to act on are lists of them."""
-_drug = _Kept(_drug_summary, DRUG_MEMO_SIZE)
 _step = _Kept(_step_summary, PLAN_MEMO_SIZE)
 _items = _Kept(_items_summary, PLAN_MEMO_SIZE)
 _seek: _Kept[list[str]] = _Kept(list, PLAN_MEMO_SIZE)
@@ -185,7 +163,7 @@ def summary(
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": [_drug(d, id(d)) for d in plan_briefs(profile, kb, jurisdiction)],
+                "options": plan_briefs(profile, kb, jurisdiction),
             },
             "avoid": _items(plan.avoid, _ids(plan.avoid)),
             "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),

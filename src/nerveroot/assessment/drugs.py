@@ -737,16 +737,19 @@ def _readers(kb: KnowledgeBase) -> tuple[_Reader, ...]:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DrugBrief:
-    """A drug option as the API summary shows it: the patient's status, dose, ceiling and the cautions behind them;
-    shared, like the option, by every profile that agrees on what the drug reads."""
+    """A drug option as the API summary shows it (orjson writes it as an object, fields in this order): the patient's
+    status, dose and ceiling, the cautions present and the factors to check first (those not recorded); shared, like
+    the option, by every profile that agrees on what the drug reads."""
 
     drug_id: str
     status: OptionStatus
     dose: str | None
     ceiling_mg_per_day: float | None
-    safety: list[SafetyNote]
+    cautions: list[dict[str, str]]
+    """Per present caution, its factor and effect."""
+    check_first: list[str]
 
 
 class _Option:
@@ -760,10 +763,11 @@ class _Option:
         self._view: dict[str, Any] | None = None
         self._plan: PlanDrug | None = None
         self._full: DrugOption | None = None
-        status = draft.status
-        self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, draft.safety)
-        present = any(n.factor_status == "present" for n in draft.safety)
-        self.order = (_GROUP_ORDER[status], present, status != "option", draft.drug.name)
+        status, safety = draft.status, draft.safety  # a note's factor is present or unknown (absent ones make none)
+        cautions = [{"factor": n.factor, "effect": n.effect} for n in safety if n.factor_status == "present"]
+        check_first = [n.factor for n in safety if n.factor_status != "present"]
+        self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, check_first)
+        self.order = (_GROUP_ORDER[status], bool(cautions), status != "option", draft.drug.name)
 
     def view(self) -> dict[str, Any]:
         if self._view is None:
@@ -796,9 +800,9 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 
 OPTION_CACHE_SIZE = 6144
-"""One entry holds about 1.2 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
-form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
-per patient, come and go."""
+"""One entry holds about 1.6 KB with its brief alone, 3.8 KB once its plan form is built and 4.9 KB with its full
+form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
+stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
 
