@@ -106,12 +106,19 @@ def _reason(reason: TriageReason) -> dict[str, Any]:
     }
 
 
+TRIAGE_MEMO_SIZE = 1024
+"""Triage reasons and red flags not assessed are shared by the cases that give the same ones (a few hundred in all,
+`nerveroot.assessment.triage`)."""
+_given = _Kept(_reason, TRIAGE_MEMO_SIZE)
+_unassessed = _Kept(_plain, TRIAGE_MEMO_SIZE)
+
+
 def _triage(triage: Triage) -> dict[str, Any]:
     """The triage with every reason but its rationale (the same for every patient), mostly built directly."""
     return {
         "level": triage.level,
-        "reasons": [_reason(r) for r in triage.reasons],
-        "not_assessed": [_plain(n) for n in triage.not_assessed],
+        "reasons": [_given(r, id(r)) for r in triage.reasons],
+        "not_assessed": [_unassessed(n, id(n)) for n in triage.not_assessed],
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
     }
