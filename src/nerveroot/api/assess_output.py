@@ -111,6 +111,10 @@ TRIAGE_MEMO_SIZE = 1024
 `nerveroot.assessment.triage`)."""
 _given = _Kept(_reason, TRIAGE_MEMO_SIZE)
 _unassessed = _Kept(_plain, TRIAGE_MEMO_SIZE)
+EVIDENCE_MEMO_SIZE = 4096
+"""Evidence items are shared by the cases that count the same ratio on the same sides
+(`nerveroot.assessment.localise`)."""
+_item_kept = _Kept(_plain, EVIDENCE_MEMO_SIZE)
 
 
 def _triage(triage: Triage) -> dict[str, Any]:
@@ -130,8 +134,8 @@ def _level(level: RootProbability) -> dict[str, Any]:
         "root": level.root,
         "label": level.label,
         "probability": level.probability,
-        "for": [_plain(e) for e in level.supporting],
-        "against": [_plain(e) for e in level.opposing],
+        "for": [_item_kept(e, id(e)) for e in level.supporting],
+        "against": [_item_kept(e, id(e)) for e in level.opposing],
     }
 
 
