@@ -117,6 +117,16 @@ EVIDENCE_MEMO_SIZE = 4096
 _item_kept = _Kept(_plain, EVIDENCE_MEMO_SIZE)
 
 
+def _named_only(d: DifferentialItem) -> dict[str, Any]:
+    return {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability}
+
+
+NAMED_MEMO_SIZE = 8192
+"""Conditions named without their reasons are shared items, one per condition and probability below
+`LEADING_PROBABILITY` (`nerveroot.assessment.differential`)."""
+_named = _Kept(_named_only, NAMED_MEMO_SIZE)
+
+
 def _triage(triage: Triage) -> dict[str, Any]:
     """The triage with every reason but its rationale (the same for every patient), mostly built directly."""
     return {
@@ -164,9 +174,7 @@ def summary(
         "sides": a.sides,
         "multi_level": a.multi_level,
         "differential": [_plain(d) for d in leading],
-        "differential_other": [
-            {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
-        ],
+        "differential_other": [_named(d, id(d)) for d in other],
         "workup": a.workup.model_dump(mode="json"),
         "plan": {
             "steps": [_step(s, id(s)) for s in plan.steps],
