@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -430,6 +430,8 @@ class _DrugParts:
     jurisdiction: the shared pieces are immutable models, so options for different patients can share them."""
 
     basis: tuple[CeilingBasis, ...]
+    ceilings: tuple[float, ...]
+    """The daily maxima of `basis`."""
     primary: str
     against_bodies: dict[Phase, str | None]
     cautions: tuple[tuple[Caution, int | None, tuple[tuple[tuple[str, str], Cite], ...]], ...]
@@ -437,7 +439,8 @@ class _DrugParts:
     and its cites by (source, locator): those of its note and of any ceiling it sets."""
     ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
     """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
-    notes: dict[tuple[int, Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]
+    notes: dict[tuple[int, Status, NoteEffect], _Applied]
+    """Per caution, state and effect: what it adds to an option (`_safety_note`)."""
     doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
     """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
     dose shown (the primary statement's line)."""
@@ -477,16 +480,27 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
             for c in drug.cautions
         )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
-        found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
+        ceilings = tuple(b.mg_per_day for b in basis)
+        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, {}, positions)
     return found
 
 
-def _safety_note(
-    parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect
-) -> tuple[SafetyNote, CeilingBasis | None]:
+class _Applied(NamedTuple):
+    """What one caution in one state adds to a drug's option, built once per knowledge base and drug."""
+
+    note: SafetyNote
+    cap: CeilingBasis | None
+    cites: tuple[tuple[tuple[str, str], Cite], ...]
+    """The caution's cites by (source, locator)."""
+    removes: bool
+    """Present with an effect that takes the drug off the list (`_REMOVING`)."""
+
+
+def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect) -> _Applied:
     """The note (and any ceiling) of one caution in one state, built and kept in `parts.notes` (once per knowledge
     base and drug)."""
-    found: tuple[SafetyNote, CeilingBasis | None]
+    cites = parts.cautions[index][2]
+    found: _Applied
     if state == "unknown":
         note = SafetyNote(
             factor=caution.factor,
@@ -496,7 +510,7 @@ def _safety_note(
             max_mg_per_day=caution.max_mg_per_day,
             sources=caution.sources,
         )
-        found = (note, None)
+        found = _Applied(note, None, cites, False)
     else:
         note = SafetyNote(
             factor=caution.factor,
@@ -511,31 +525,17 @@ def _safety_note(
             cap = CeilingBasis(
                 label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
             )
-        found = (note, cap)
+        found = _Applied(note, cap, cites, effect in _REMOVING)
     parts.notes[(index, state, effect)] = found
     return found
 
 
 class _Draft:
-    """What a drug's option comes to for one safety profile and phase: the cautions that apply and what they make of
-    the status, ceiling and dose (all the summary shows), with what the rest of the option is built from."""
+    """What a drug's option comes to for one safety profile and phase: the cautions that apply (shared outcomes,
+    `_Applied`) and what they make of the status, ceiling and dose (all the summary shows); the rest of the option
+    is built from these when asked for."""
 
-    __slots__ = (
-        "against",
-        "basis",
-        "capped",
-        "ceiling",
-        "cited",
-        "dose",
-        "doses",
-        "drug",
-        "jurisdiction",
-        "noted",
-        "parts",
-        "removing",
-        "safety",
-        "status",
-    )
+    __slots__ = ("against", "applied", "ceiling", "cited", "dose", "doses", "drug", "jurisdiction", "parts", "status")
 
     def __init__(self, profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction, phase: Phase):
         parts = self.parts = _parts(kb, drug, jurisdiction)
@@ -543,12 +543,10 @@ class _Draft:
         against = self.against = parts.against_bodies[phase]
         made = parts.notes
         statuses = profile.statuses
-        safety: list[SafetyNote] = []
-        caps: list[CeilingBasis] = []
-        removing: list[SafetyNote] = []  # present notes that contraindicate the drug or advise avoiding it
-        capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
-        noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
-        for index, (caution, position, caution_cites) in enumerate(parts.cautions):
+        applied: list[_Applied] = []
+        caps: list[float] = []
+        removing = False
+        for index, (caution, position, _) in enumerate(parts.cautions):
             if position is None:
                 ckd = (index, statuses[_CKD], profile.egfr_band)
                 found_ckd = parts.ckd.get(ckd)
@@ -559,45 +557,41 @@ class _Draft:
                 factor_state, effect = statuses[position], caution.effect
             if factor_state == "absent":
                 continue
-            found_note = made.get((index, factor_state, effect))
-            if found_note is None:
-                found_note = _safety_note(parts, index, caution, factor_state, effect)
-            note, cap = found_note
-            safety.append(note)
-            noted.append(caution_cites)
-            if cap is not None:
-                caps.append(cap)
-                capped.append(caution_cites)
-            if factor_state == "present" and effect in _REMOVING:
-                removing.append(note)
-        self.safety, self.removing, self.capped, self.noted = safety, removing, capped, noted
-        basis = self.basis = [*parts.basis, *caps]
-        ceiling = self.ceiling = min([b.mg_per_day for b in basis], default=None)
+            found = made.get((index, factor_state, effect))
+            if found is None:
+                found = _safety_note(parts, index, caution, factor_state, effect)
+            applied.append(found)
+            if found.cap is not None:
+                caps.append(found.cap.mg_per_day)
+            removing = removing or found.removes
+        self.applied = applied
+        ceiling = self.ceiling = min([*parts.ceilings, *caps], default=None)
         status: OptionStatus
         if removing:
             status = "contraindicated"
         elif against is not None:
             status = "advised_against_for_sciatica"
-        elif safety or not basis:
+        elif applied or not (parts.basis or caps):
             status = "use_with_caution"
         else:
             status = "option"
         self.status = status
-        found = parts.doses.get(ceiling)
-        if found is None:
-            found = parts.doses[ceiling] = _doses(parts, drug, ceiling)
-        self.doses, self.cited, shown = found
+        found_doses = parts.doses.get(ceiling)
+        if found_doses is None:
+            found_doses = parts.doses[ceiling] = _doses(parts, drug, ceiling)
+        self.doses, self.cited, shown = found_doses
         self.dose = None if removing else shown
 
     def view(self) -> dict[str, Any]:
         """The fields a drug's full option and its plan form share (`_DrugView`)."""
-        drug, parts, removing, jurisdiction, ceiling = (
+        drug, parts, jurisdiction, ceiling, applied = (
             self.drug,
             self.parts,
-            self.removing,
             self.jurisdiction,
             self.ceiling,
+            self.applied,
         )
+        removing = [a.note for a in applied if a.removes]
         notes: list[str] = []
         if not parts.basis:
             notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
@@ -610,8 +604,10 @@ class _Draft:
             notes.append(
                 f"Advised against for sciatica ({self.against}); shown for information, not as a recommendation."
             )
+        capped = (a.cites for a in applied if a.cap is not None)
+        noted = (a.cites for a in applied)
         cites = dict(self.cited)  # the drug's, its dose lines' and fixed maxima's, then the caution ceilings', notes'
-        cites.update(chain(*self.capped, *self.noted, parts.position_cites))  # an equal later cite keeps the first
+        cites.update(chain(*capped, *noted, parts.position_cites))  # an equal later cite keeps the first
         return {
             "drug_id": drug.id,
             "name": drug.name,
@@ -621,9 +617,9 @@ class _Draft:
             "jurisdiction": jurisdiction,
             "status": self.status,
             "ceiling_mg_per_day": ceiling,
-            "ceiling_basis": self.basis,
+            "ceiling_basis": [*parts.basis, *(a.cap for a in applied if a.cap is not None)],
             "dose": self.dose,
-            "safety": self.safety,
+            "safety": [a.note for a in applied],
             "positions": list(drug.sciatica_positions),
             "notes": notes,
             "sources": list(cites.values()),
@@ -763,9 +759,9 @@ class _Option:
         self._view: dict[str, Any] | None = None
         self._plan: PlanDrug | None = None
         self._full: DrugOption | None = None
-        status, safety = draft.status, draft.safety  # a note's factor is present or unknown (absent ones make none)
-        cautions = [{"factor": n.factor, "effect": n.effect} for n in safety if n.factor_status == "present"]
-        check_first = [n.factor for n in safety if n.factor_status != "present"]
+        status, notes = draft.status, [a.note for a in draft.applied]  # present or unknown (absent ones make none)
+        cautions = [{"factor": n.factor, "effect": n.effect} for n in notes if n.factor_status == "present"]
+        check_first = [n.factor for n in notes if n.factor_status != "present"]
         self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, check_first)
         self.order = (_GROUP_ORDER[status], bool(cautions), status != "option", draft.drug.name)
 
@@ -800,7 +796,7 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 
 OPTION_CACHE_SIZE = 6144
-"""One entry holds about 1.6 KB with its brief alone, 3.8 KB once its plan form is built and 4.9 KB with its full
+"""One entry holds about 1.2 KB with its brief alone, 3.6 KB once its plan form is built and 4.7 KB with its full
 form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
 stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
