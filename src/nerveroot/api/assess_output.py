@@ -170,7 +170,7 @@ def summary(
         "kb_content_hash": a.kb_content_hash,
         "triage": _triage(a.triage),
         "levels": [_level(lv) for lv in a.levels],
-        "level_summary": a.level_summary.model_dump(mode="json"),
+        "level_summary": _plain(a.level_summary),
         "sides": a.sides,
         "multi_level": a.multi_level,
         "differential": [_plain(d) for d in leading],
