@@ -494,6 +494,8 @@ class _Applied(NamedTuple):
     """The caution's cites by (source, locator)."""
     removes: bool
     """Present with an effect that takes the drug off the list (`_REMOVING`)."""
+    caution: dict[str, str] | None
+    """Present: its factor and effect as the brief lists them (`DrugBrief.cautions`); None when not recorded."""
 
 
 def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect) -> _Applied:
@@ -510,7 +512,7 @@ def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status,
             max_mg_per_day=caution.max_mg_per_day,
             sources=caution.sources,
         )
-        found = _Applied(note, None, cites, False)
+        found = _Applied(note, None, cites, False, None)
     else:
         note = SafetyNote(
             factor=caution.factor,
@@ -525,7 +527,7 @@ def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status,
             cap = CeilingBasis(
                 label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
             )
-        found = _Applied(note, cap, cites, effect in _REMOVING)
+        found = _Applied(note, cap, cites, effect in _REMOVING, {"factor": caution.factor, "effect": effect})
     parts.notes[(index, state, effect)] = found
     return found
 
@@ -535,7 +537,20 @@ class _Draft:
     `_Applied`) and what they make of the status, ceiling and dose (all the summary shows); the rest of the option
     is built from these when asked for."""
 
-    __slots__ = ("against", "applied", "ceiling", "cited", "dose", "doses", "drug", "jurisdiction", "parts", "status")
+    __slots__ = (
+        "against",
+        "applied",
+        "cautions",
+        "ceiling",
+        "check_first",
+        "cited",
+        "dose",
+        "doses",
+        "drug",
+        "jurisdiction",
+        "parts",
+        "status",
+    )
 
     def __init__(self, profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction, phase: Phase):
         parts = self.parts = _parts(kb, drug, jurisdiction)
@@ -545,6 +560,8 @@ class _Draft:
         statuses = profile.statuses
         applied: list[_Applied] = []
         caps: list[float] = []
+        cautions: list[dict[str, str]] = []
+        check_first: list[str] = []
         removing = False
         for index, (caution, position, _) in enumerate(parts.cautions):
             if position is None:
@@ -561,10 +578,14 @@ class _Draft:
             if found is None:
                 found = _safety_note(parts, index, caution, factor_state, effect)
             applied.append(found)
+            if found.caution is None:
+                check_first.append(caution.factor)
+            else:
+                cautions.append(found.caution)
             if found.cap is not None:
                 caps.append(found.cap.mg_per_day)
             removing = removing or found.removes
-        self.applied = applied
+        self.applied, self.cautions, self.check_first = applied, cautions, check_first
         ceiling = self.ceiling = min([*parts.ceilings, *caps], default=None)
         status: OptionStatus
         if removing:
@@ -744,7 +765,7 @@ class DrugBrief:
     dose: str | None
     ceiling_mg_per_day: float | None
     cautions: list[dict[str, str]]
-    """Per present caution, its factor and effect."""
+    """Per present caution, its factor and effect (shared, read-only)."""
     check_first: list[str]
 
 
@@ -759,10 +780,8 @@ class _Option:
         self._view: dict[str, Any] | None = None
         self._plan: PlanDrug | None = None
         self._full: DrugOption | None = None
-        status, notes = draft.status, [a.note for a in draft.applied]  # present or unknown (absent ones make none)
-        cautions = [{"factor": n.factor, "effect": n.effect} for n in notes if n.factor_status == "present"]
-        check_first = [n.factor for n in notes if n.factor_status != "present"]
-        self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, check_first)
+        status, cautions = draft.status, draft.cautions
+        self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, draft.check_first)
         self.order = (_GROUP_ORDER[status], bool(cautions), status != "option", draft.drug.name)
 
     def view(self) -> dict[str, Any]:
@@ -796,7 +815,7 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 
 OPTION_CACHE_SIZE = 6144
-"""One entry holds about 1.2 KB with its brief alone, 3.6 KB once its plan form is built and 4.7 KB with its full
+"""One entry holds about 1.0 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
 form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
 stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
