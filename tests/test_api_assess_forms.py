@@ -17,7 +17,7 @@ from nerveroot.api.settings import Settings
 from nerveroot.assessment import drugs
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
-from nerveroot.assessment.drugs import FACTORS, SafetyProfile, drug_options
+from nerveroot.assessment.drugs import FACTORS, SafetyProfile, drug_options, plan_briefs
 from nerveroot.evaluation.vignettes import load_vignettes
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.records import RecordStore
@@ -173,15 +173,22 @@ def test_the_summary_parts_built_directly_serialise_as_the_models_do(kb: Knowled
     triage = a.triage.model_dump(mode="json", exclude={"reasons": {"__all__": {"rationale"}}})
     assert orjson.dumps(made["triage"]) == orjson.dumps(triage)
     assert orjson.dumps(made["levels"]) == orjson.dumps([lv.model_dump(mode="json") for lv in a.levels])
+    assert orjson.dumps(made["level_summary"]) == orjson.dumps(a.level_summary.model_dump(mode="json"))
     by_id = {d.id: d for d in a.differential}
     for item in made["differential"]:
         assert orjson.dumps(item) == orjson.dumps(by_id[item["id"]].model_dump(mode="json"))
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c.id or "case")
-def test_the_summary_is_the_same_without_the_trace(kb: KnowledgeBase, case: Case) -> None:
-    """The summary shows no trace and no findings noted but not used, so the API builds it without them."""
-    lean = assess(case, kb, with_trace=False)
-    assert (lean.trace, lean.noted_not_used) == ([], [])
+def test_the_summary_is_the_same_from_the_lean_assessment(kb: KnowledgeBase, case: Case) -> None:
+    """The summary shows no trace, no findings noted but not used and no reasons for the conditions it names only,
+    and reads the drug options by safety profile, so the API builds the assessment without them."""
+    lean, whole = assess(case, kb, for_summary=True), assess(case, kb)
+    assert (lean.trace, lean.noted_not_used, lean.plan.drugs) == ([], [], [])
+    for thin, item in zip(lean.differential, whole.differential, strict=True):
+        leads = item.must_not_miss or item.probability >= LEADING_PROBABILITY
+        assert thin.model_dump() == (item.model_dump() | ({} if leads else {"why": [], "against": []}))
     profile = SafetyProfile.of(case)
-    assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(assess(case, kb), profile, kb))
+    briefs = [(b.drug_id, b.status, b.dose, b.ceiling_mg_per_day) for b in plan_briefs(profile, kb)]
+    assert briefs == [(d.drug_id, d.status, d.dose, d.ceiling_mg_per_day) for d in whole.plan.drugs]
+    assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(whole, profile, kb))

@@ -13,17 +13,19 @@ is the Assessment exactly as `nerveroot assess --format json` prints it.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 
-from nerveroot.assessment.drugs import Jurisdiction, PlanDrug, SafetyProfile
+from nerveroot.assessment.differential import LEADING_PROBABILITY
+from nerveroot.assessment.drugs import Jurisdiction, SafetyProfile, plan_briefs
 from nerveroot.assessment.result import (
     Assessment,
     DifferentialItem,
     Out,
     PlanItem,
+    PlanStep,
     RootProbability,
     Triage,
     TriageReason,
@@ -35,9 +37,6 @@ P = TypeVar("P")
 Form = Literal["summary", "full"]
 PROFILE_PATH = "/api/drugs/profile/{key}"
 FULL_FORM = "/api/assess?form=full"
-LEADING_PROBABILITY = 0.01
-"""Differential items at or above this probability (and every must-not-miss one) keep their reasons in the
-summary; the others are listed by name, code and probability in `differential_other`."""
 
 
 def profile_href(key: str, jurisdiction: Jurisdiction) -> str:
@@ -48,57 +47,50 @@ def _item_summary(item: PlanItem) -> dict[str, Any]:
     return {"id": item.id, "name": item.name, "stance": item.stance}
 
 
-def _drug_summary(drug: PlanDrug) -> dict[str, Any]:
-    cautions: list[dict[str, Any]] = []
-    check_first: list[str] = []
-    for note in drug.safety:  # a note's factor is present or unknown (absent ones make no note)
-        if note.factor_status == "present":
-            cautions.append({"factor": note.factor, "effect": note.effect})
-        else:
-            check_first.append(note.factor)
-    return {
-        "drug_id": drug.drug_id,
-        "status": drug.status,
-        "dose": drug.dose,
-        "ceiling_mg_per_day": drug.ceiling_mg_per_day,
-        "cautions": cautions,
-        "check_first": check_first,
-    }
-
-
 class _Kept(Generic[P]):
-    """Summaries of parts shared between answers, each built once per part object and kept beside it (by identity)
-    for the last `size` parts, the oldest going first; shared read-only: serialised, never changed."""
+    """Summaries of parts shared between answers, serialised once per part and kept beside it for the last `size`
+    parts, the oldest going first; keyed by identity (the part's own, or its items' for a part rebuilt around shared
+    items): holding the part keeps those ids from being reused while the entry lasts."""
 
-    def __init__(self, build: Callable[[P], dict[str, Any]], size: int) -> None:
+    def __init__(self, build: Callable[[P], object], size: int) -> None:
         self.build, self.size = build, size
-        self.kept: OrderedDict[int, tuple[P, dict[str, Any]]] = OrderedDict()
+        self.kept: OrderedDict[Hashable, tuple[P, orjson.Fragment]] = OrderedDict()
 
-    def __call__(self, part: P) -> dict[str, Any]:
-        hit = self.kept.get(id(part))
-        if hit is not None and hit[0] is part:
+    def __call__(self, part: P, key: Hashable) -> orjson.Fragment:
+        hit = self.kept.get(key)
+        if hit is not None:
             return hit[1]
-        made = self.build(part)
-        self.kept[id(part)] = (part, made)
+        made = orjson.Fragment(orjson.dumps(self.build(part)))
+        self.kept[key] = (part, made)
         if len(self.kept) > self.size:
             self.kept.popitem(last=False)  # O(1), where a plain dict's first key is found past every one deleted
         return made
 
 
-DRUG_MEMO_SIZE = 6144
-"""Drug options are shared between patients (`nerveroot.assessment.drugs` caches them): as many summaries are kept
-as that cache holds options."""
-PLAN_ITEM_MEMO_SIZE = 1024
-"""Plan items are built once per knowledge base and presentation (a few hundred in all)."""
-_drug = _Kept(_drug_summary, DRUG_MEMO_SIZE)
-_item = _Kept(_item_summary, PLAN_ITEM_MEMO_SIZE)
+def _step_summary(step: PlanStep) -> dict[str, Any]:
+    return {"stage": step.stage, "title": step.title, "items": [_item_summary(i) for i in step.items]}
 
 
-def _plain(item: Out) -> dict[str, Any]:
-    """`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them and none has an
-    alias: a copy of its fields, in declaration order as the core builds and validation makes them (lists shared
-    read-only)."""
-    return vars(item).copy()
+def _items_summary(items: list[PlanItem]) -> list[dict[str, Any]]:
+    return [_item_summary(i) for i in items]
+
+
+PLAN_MEMO_SIZE = 1024
+"""Plan steps and items are built once per knowledge base and presentation (a few hundred in all; a step with a
+STarT Back item is one case's own); the advice against and the emergencies to act on are lists of them."""
+_step = _Kept(_step_summary, PLAN_MEMO_SIZE)
+_items = _Kept(_items_summary, PLAN_MEMO_SIZE)
+_seek: _Kept[list[str]] = _Kept(list, PLAN_MEMO_SIZE)
+
+
+def _ids(parts: list[Any]) -> tuple[int, ...]:
+    return tuple(map(id, parts))
+
+
+_plain: Callable[[Out], dict[str, Any]] = vars
+"""`item.model_dump(mode="json")` for a model whose fields are plain values or lists of them and none has an alias:
+its own field dict, in declaration order as the core builds and validation makes them (shared read-only: only
+serialised)."""
 
 
 def _reason(reason: TriageReason) -> dict[str, Any]:
@@ -114,12 +106,33 @@ def _reason(reason: TriageReason) -> dict[str, Any]:
     }
 
 
+TRIAGE_MEMO_SIZE = 1024
+"""Triage reasons and red flags not assessed are shared by the cases that give the same ones (a few hundred in all,
+`nerveroot.assessment.triage`)."""
+_given = _Kept(_reason, TRIAGE_MEMO_SIZE)
+_unassessed = _Kept(_plain, TRIAGE_MEMO_SIZE)
+EVIDENCE_MEMO_SIZE = 4096
+"""Evidence items are shared by the cases that count the same ratio on the same sides
+(`nerveroot.assessment.localise`)."""
+_item_kept = _Kept(_plain, EVIDENCE_MEMO_SIZE)
+
+
+def _named_only(d: DifferentialItem) -> dict[str, Any]:
+    return {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability}
+
+
+NAMED_MEMO_SIZE = 8192
+"""Conditions named without their reasons are shared items, one per condition and probability below
+`LEADING_PROBABILITY` (`nerveroot.assessment.differential`)."""
+_named = _Kept(_named_only, NAMED_MEMO_SIZE)
+
+
 def _triage(triage: Triage) -> dict[str, Any]:
     """The triage with every reason but its rationale (the same for every patient), mostly built directly."""
     return {
         "level": triage.level,
-        "reasons": [_reason(r) for r in triage.reasons],
-        "not_assessed": [_plain(n) for n in triage.not_assessed],
+        "reasons": [_given(r, id(r)) for r in triage.reasons],
+        "not_assessed": [_unassessed(n, id(n)) for n in triage.not_assessed],
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
     }
@@ -131,15 +144,16 @@ def _level(level: RootProbability) -> dict[str, Any]:
         "root": level.root,
         "label": level.label,
         "probability": level.probability,
-        "for": [_plain(e) for e in level.supporting],
-        "against": [_plain(e) for e in level.opposing],
+        "for": [_item_kept(e, id(e)) for e in level.supporting],
+        "against": [_item_kept(e, id(e)) for e in level.opposing],
     }
 
 
 def summary(
     assessment: Assessment, profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> dict[str, Any]:
-    """The summary form as plain data (see the module docstring)."""
+    """The summary form as plain data for orjson, the parts shared between answers serialised once (`_Kept`); see
+    the module docstring."""
     a = assessment
     suspected = {c for r in a.triage.reasons for c in kb.get("triage_rules", r.rule, TriageRule).suspects}
     leading: list[DifferentialItem] = []
@@ -156,24 +170,22 @@ def summary(
         "kb_content_hash": a.kb_content_hash,
         "triage": _triage(a.triage),
         "levels": [_level(lv) for lv in a.levels],
-        "level_summary": a.level_summary.model_dump(mode="json"),
+        "level_summary": _plain(a.level_summary),
         "sides": a.sides,
         "multi_level": a.multi_level,
         "differential": [_plain(d) for d in leading],
-        "differential_other": [
-            {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability} for d in other
-        ],
+        "differential_other": [_named(d, id(d)) for d in other],
         "workup": a.workup.model_dump(mode="json"),
         "plan": {
-            "steps": [{"stage": s.stage, "title": s.title, "items": [_item(i) for i in s.items]} for s in plan.steps],
+            "steps": [_step(s, id(s)) for s in plan.steps],
             "drugs": {
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": [_drug(d) for d in plan.drugs],
+                "options": plan_briefs(profile, kb, jurisdiction),
             },
-            "avoid": [_item(i) for i in plan.avoid],
-            "seek_care_now": plan.seek_care_now,
+            "avoid": _items(plan.avoid, _ids(plan.avoid)),
+            "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),
         },
         "instruments": a.instruments,
         "disclaimer": a.disclaimer,

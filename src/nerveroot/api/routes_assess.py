@@ -49,12 +49,12 @@ def read_assess_body(raw: bytes) -> Case | NoteIn:
 def assess_json(body: Case | NoteIn, kb: KnowledgeBase, form: Form = "full") -> bytes:
     """The answer in `form`: the full form is the Assessment exactly as the CLI prints it (plus the note's
     findings for text); the summary is described in nerveroot.api.assess_output."""
-    with_trace = form == "full"  # the summary shows no trace and no findings noted but not used
+    lean = form == "summary"  # built without what the summary does not show (`assess`)
     if isinstance(body, Case):
-        return render(assess(body, kb, with_trace=with_trace), SafetyProfile.of(body), kb, form)
+        return render(assess(body, kb, for_summary=lean), SafetyProfile.of(body), kb, form)
     intake = parse_note(body.text, kb, today=date.today())
     findings = [f.model_dump(mode="json", include=FINDING_FIELDS) for f in intake.findings]
-    return render(assess(intake.case, kb, with_trace=with_trace), SafetyProfile.of(intake.case), kb, form, findings)
+    return render(assess(intake.case, kb, for_summary=lean), SafetyProfile.of(intake.case), kb, form, findings)
 
 
 @router.post(

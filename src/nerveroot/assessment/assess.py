@@ -37,9 +37,10 @@ def non_neural_emergencies(reasons: list[TriageReason], kb: KnowledgeBase) -> li
     return list(dict.fromkeys(names))[:2]
 
 
-def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessment:
-    """Triage, root level, differential, workup, plan and instrument scores for one case. `with_trace=False` leaves
-    the trace and the findings noted but not used empty, for an answer that shows neither (the API summary)."""
+def assess(case: Case, kb: KnowledgeBase, *, for_summary: bool = False) -> Assessment:
+    """Triage, root level, differential, workup, plan and instrument scores for one case. `for_summary=True` leaves
+    empty what the API summary does not show or reads by safety profile: the trace, the findings noted but not used,
+    the reasons of the conditions that do not lead the differential, and the drug options."""
     evidence = derive_evidence(case)
     tri = triage(case, evidence, kb)
     loc = localise(case, evidence, kb)
@@ -50,7 +51,7 @@ def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessm
         for c in kb.get("triage_rules", reason.rule, TriageRule).suspects:
             level, count = suspected.get(c, (0, 0))
             suspected[c] = (min(level, -ORDER[reason.level]), count - 1)
-    ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected)
+    ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected, leading_only=for_summary)
     posterior = loc.posterior()
     roots = {r.id: r for r in kb.all("roots", Root)}
     levels = []
@@ -87,7 +88,7 @@ def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessm
         instruments["startback"] = startback.model_dump(mode="json")
         startback_treatment = startback.treatment
     trace: list[TraceEntry] = []
-    if with_trace:
+    if not for_summary:
         trace = [
             TraceEntry.built(kind="rule", detail=f"Triage rule fired: {r.name} → {r.level}", sources=list(r.sources))
             for r in tri.reasons
@@ -104,9 +105,9 @@ def assess(case: Case, kb: KnowledgeBase, *, with_trace: bool = True) -> Assessm
         multi_level=sum(p >= MULTI_LEVEL_SHARE for p in posterior.values()) > 1,
         differential=ranked,
         workup=workup(case, evidence, tri, ranked, kb),
-        plan=plan(case, tri, kb, startback_treatment),
+        plan=plan(case, tri, kb, startback_treatment, with_drugs=not for_summary),
         instruments=instruments,
         trace=trace,
-        noted_not_used=noted_not_used(case, evidence, tri, loc, kb) if with_trace else [],
+        noted_not_used=[] if for_summary else noted_not_used(case, evidence, tri, loc, kb),
         disclaimer=DISCLAIMER,
     )

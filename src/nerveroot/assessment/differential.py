@@ -8,7 +8,7 @@ fired triage rule suspects are listed first whatever their probability.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from nerveroot.assessment.case import Status
@@ -90,6 +90,9 @@ class _Explained:
     icd10: tuple[str, ...]
     features: tuple[tuple[bool, str, TraceEntry], ...]  # per feature of the condition: for (lr ≥ 1), text, trace
     fits: tuple[str, str]
+    named: dict[float, DifferentialItem] = field(default_factory=dict, compare=False)
+    """Per probability below `LEADING_PROBABILITY` (at most 100 of them), the item of a condition named without its
+    reasons (`differential(leading_only=True)`), shared by every case that gives it (read-only)."""
 
 
 _EXPLAINED: dict[str, tuple[_Explained, ...]] = {}
@@ -122,8 +125,26 @@ def _explained(kb: KnowledgeBase, model: Compiled) -> tuple[_Explained, ...]:
     return found
 
 
+def _item(
+    parts: _Explained, chance: float, must_not_miss: bool, why: list[str], against: list[str]
+) -> DifferentialItem:
+    return DifferentialItem.built(
+        id=parts.id,
+        name=parts.name,
+        role=parts.role,
+        icd10=list(parts.icd10),
+        probability=chance,
+        must_not_miss=must_not_miss,
+        why=why,
+        against=against,
+    )
+
+
 _NOT_SUSPECTED = (0, 0)
 MUST_NOT_MISS = "must not be missed: a red-flag rule for it fired"
+LEADING_PROBABILITY = 0.01
+"""Conditions at or above this probability, and every one a fired rule suspects, lead the differential; the API
+summary lists the others by name, code and probability only (`nerveroot.api.assess_output`)."""
 
 
 def differential(
@@ -133,11 +154,15 @@ def differential(
     pain: set[str],
     sensory: set[str],
     suspected: Mapping[str, tuple[int, int]] | None = None,
+    *,
+    leading_only: bool = False,
 ) -> tuple[list[DifferentialItem], float, list[TraceEntry]]:
     """Ranked conditions with the reasons for and against each, the radicular share, and the trace.
 
     ``suspected``: conditions a fired triage rule suspects, each with (the most urgent level suspecting it, minus
-    the number of rules suspecting it); they come first, an emergency's suspicion before an urgent one's."""
+    the number of rules suspecting it); they come first, an emergency's suspicion before an urgent one's.
+    ``leading_only``: reasons and trace for the leading conditions only (`LEADING_PROBABILITY`), the others' left
+    empty (and their items shared), for an answer that names those without their reasons (the API summary)."""
     suspected = suspected or {}
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
@@ -149,6 +174,13 @@ def differential(
     for at, parts in enumerate(_explained(kb, model)):
         cid = parts.id
         suspicion = suspected.get(cid)
+        chance = round(probability[cid], 4)
+        if leading_only and suspicion is None and chance < LEADING_PROBABILITY:
+            item = parts.named.get(chance)
+            if item is None:
+                item = parts.named[chance] = _item(parts, chance, False, [], [])
+            keyed.append(((True, _NOT_SUSPECTED, -chance, cid), item))
+            continue
         why: list[str] = [] if suspicion is None else [MUST_NOT_MISS]
         against: list[str] = []
         for nth in matched.get(at, ()):
@@ -161,17 +193,7 @@ def differential(
                 why.append(f"{parts.fits[0]}{ratio:.2g})")
             else:
                 against.append(f"{parts.fits[1]}{ratio:.2g})")
-        chance = round(probability[cid], 4)
-        item = DifferentialItem.built(
-            id=cid,
-            name=parts.name,
-            role=parts.role,
-            icd10=list(parts.icd10),
-            probability=chance,
-            must_not_miss=suspicion is not None,
-            why=why,
-            against=against,
-        )
+        item = _item(parts, chance, suspicion is not None, why, against)
         keyed.append(((suspicion is None, suspicion or _NOT_SUSPECTED, -chance, cid), item))
     keyed.sort(key=itemgetter(0))
     return [item for _, item in keyed], scores.radicular, trace

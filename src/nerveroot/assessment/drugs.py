@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -430,6 +430,8 @@ class _DrugParts:
     jurisdiction: the shared pieces are immutable models, so options for different patients can share them."""
 
     basis: tuple[CeilingBasis, ...]
+    ceilings: tuple[float, ...]
+    """The daily maxima of `basis`."""
     primary: str
     against_bodies: dict[Phase, str | None]
     cautions: tuple[tuple[Caution, int | None, tuple[tuple[tuple[str, str], Cite], ...]], ...]
@@ -437,7 +439,8 @@ class _DrugParts:
     and its cites by (source, locator): those of its note and of any ceiling it sets."""
     ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
     """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
-    notes: dict[tuple[int, Status, NoteEffect], tuple[SafetyNote, CeilingBasis | None]]
+    notes: dict[tuple[int, Status, NoteEffect], _Applied]
+    """Per caution, state and effect: what it adds to an option (`_safety_note`)."""
     doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
     """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
     dose shown (the primary statement's line)."""
@@ -477,16 +480,29 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
             for c in drug.cautions
         )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
-        found = _PARTS[key] = _DrugParts(basis, primary, against, cautions, {}, {}, {}, positions)
+        ceilings = tuple(b.mg_per_day for b in basis)
+        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, {}, positions)
     return found
 
 
-def _safety_note(
-    parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect
-) -> tuple[SafetyNote, CeilingBasis | None]:
+class _Applied(NamedTuple):
+    """What one caution in one state adds to a drug's option, built once per knowledge base and drug."""
+
+    note: SafetyNote
+    cap: CeilingBasis | None
+    cites: tuple[tuple[tuple[str, str], Cite], ...]
+    """The caution's cites by (source, locator)."""
+    removes: bool
+    """Present with an effect that takes the drug off the list (`_REMOVING`)."""
+    caution: dict[str, str] | None
+    """Present: its factor and effect as the brief lists them (`DrugBrief.cautions`); None when not recorded."""
+
+
+def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status, effect: NoteEffect) -> _Applied:
     """The note (and any ceiling) of one caution in one state, built and kept in `parts.notes` (once per knowledge
     base and drug)."""
-    found: tuple[SafetyNote, CeilingBasis | None]
+    cites = parts.cautions[index][2]
+    found: _Applied
     if state == "unknown":
         note = SafetyNote(
             factor=caution.factor,
@@ -496,7 +512,7 @@ def _safety_note(
             max_mg_per_day=caution.max_mg_per_day,
             sources=caution.sources,
         )
-        found = (note, None)
+        found = _Applied(note, None, cites, False, None)
     else:
         note = SafetyNote(
             factor=caution.factor,
@@ -511,96 +527,124 @@ def _safety_note(
             cap = CeilingBasis(
                 label=f"caution: {caution.factor}", mg_per_day=caution.max_mg_per_day, sources=caution.sources
             )
-        found = (note, cap)
+        found = _Applied(note, cap, cites, effect in _REMOVING, {"factor": caution.factor, "effect": effect})
     parts.notes[(index, state, effect)] = found
     return found
 
 
-def _view(
-    profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction, phase: Phase
-) -> tuple[dict[str, Any], tuple[DoseLine, ...]]:
-    """The fields a drug's full option and its plan form share (`_DrugView`), and its dose lines, for one safety
-    profile and phase; assembled from parts built once per knowledge base, drug and jurisdiction (`_DrugParts`)."""
-    parts = _parts(kb, drug, jurisdiction)
-    against = parts.against_bodies[phase]
-    made = parts.notes
-    statuses = profile.statuses
-    safety: list[SafetyNote] = []
-    caps: list[CeilingBasis] = []
-    removing: list[SafetyNote] = []  # present notes that contraindicate the drug or advise avoiding it
-    capped: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
-    noted: list[tuple[tuple[tuple[str, str], Cite], ...]] = []
-    for index, (caution, position, caution_cites) in enumerate(parts.cautions):
-        if position is None:
-            ckd = (index, statuses[_CKD], profile.egfr_band)
-            found_ckd = parts.ckd.get(ckd)
-            if found_ckd is None:
-                found_ckd = parts.ckd[ckd] = _applies(profile, caution)
-            factor_state, effect = found_ckd
+class _Draft:
+    """What a drug's option comes to for one safety profile and phase: the cautions that apply (shared outcomes,
+    `_Applied`) and what they make of the status, ceiling and dose (all the summary shows); the rest of the option
+    is built from these when asked for."""
+
+    __slots__ = (
+        "against",
+        "applied",
+        "cautions",
+        "ceiling",
+        "check_first",
+        "cited",
+        "dose",
+        "doses",
+        "drug",
+        "jurisdiction",
+        "parts",
+        "status",
+    )
+
+    def __init__(self, profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction, phase: Phase):
+        parts = self.parts = _parts(kb, drug, jurisdiction)
+        self.drug, self.jurisdiction = drug, jurisdiction
+        against = self.against = parts.against_bodies[phase]
+        made = parts.notes
+        statuses = profile.statuses
+        applied: list[_Applied] = []
+        caps: list[float] = []
+        cautions: list[dict[str, str]] = []
+        check_first: list[str] = []
+        removing = False
+        for index, (caution, position, _) in enumerate(parts.cautions):
+            if position is None:
+                ckd = (index, statuses[_CKD], profile.egfr_band)
+                found_ckd = parts.ckd.get(ckd)
+                if found_ckd is None:
+                    found_ckd = parts.ckd[ckd] = _applies(profile, caution)
+                factor_state, effect = found_ckd
+            else:
+                factor_state, effect = statuses[position], caution.effect
+            if factor_state == "absent":
+                continue
+            found = made.get((index, factor_state, effect))
+            if found is None:
+                found = _safety_note(parts, index, caution, factor_state, effect)
+            applied.append(found)
+            if found.caution is None:
+                check_first.append(caution.factor)
+            else:
+                cautions.append(found.caution)
+            if found.cap is not None:
+                caps.append(found.cap.mg_per_day)
+            removing = removing or found.removes
+        self.applied, self.cautions, self.check_first = applied, cautions, check_first
+        ceiling = self.ceiling = min([*parts.ceilings, *caps], default=None)
+        status: OptionStatus
+        if removing:
+            status = "contraindicated"
+        elif against is not None:
+            status = "advised_against_for_sciatica"
+        elif applied or not (parts.basis or caps):
+            status = "use_with_caution"
         else:
-            factor_state, effect = statuses[position], caution.effect
-        if factor_state == "absent":
-            continue
-        found_note = made.get((index, factor_state, effect))
-        if found_note is None:
-            found_note = _safety_note(parts, index, caution, factor_state, effect)
-        note, cap = found_note
-        safety.append(note)
-        noted.append(caution_cites)
-        if cap is not None:
-            caps.append(cap)
-            capped.append(caution_cites)
-        if factor_state == "present" and effect in _REMOVING:
-            removing.append(note)
-    basis = [*parts.basis, *caps]
-    ceiling = min([b.mg_per_day for b in basis], default=None)
+            status = "option"
+        self.status = status
+        found_doses = parts.doses.get(ceiling)
+        if found_doses is None:
+            found_doses = parts.doses[ceiling] = _doses(parts, drug, ceiling)
+        self.doses, self.cited, shown = found_doses
+        self.dose = None if removing else shown
 
-    status: OptionStatus
-    if removing:
-        status = "contraindicated"
-    elif against is not None:
-        status = "advised_against_for_sciatica"
-    elif safety or not basis:
-        status = "use_with_caution"
-    else:
-        status = "option"
-
-    found = parts.doses.get(ceiling)
-    if found is None:
-        found = parts.doses[ceiling] = _doses(parts, drug, ceiling)
-    doses, cited, shown = found
-    dose: str | None = shown
-    notes: list[str] = []
-    if not parts.basis:
-        notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
-    if removing:
-        dose = None
-        reasons = "; ".join(f"{n.factor} ({n.effect})" for n in removing)
-        notes.append(f"Removed for this patient: {reasons}.")
-    elif ceiling is None:
-        notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
-    if status == "advised_against_for_sciatica":
-        notes.append(f"Advised against for sciatica ({against}); shown for information, not as a recommendation.")
-
-    cites = dict(cited)  # the drug's, its dose lines' and its fixed maxima's, then the caution ceilings', the notes'
-    cites.update(chain(*capped, *noted, parts.position_cites))  # an equal later cite leaves the first in its place
-    view = {
-        "drug_id": drug.id,
-        "name": drug.name,
-        "drug_class": drug.drug_class,
-        "route": drug.route,
-        "dose_unit": drug.dose_unit,
-        "jurisdiction": jurisdiction,
-        "status": status,
-        "ceiling_mg_per_day": ceiling,
-        "ceiling_basis": basis,
-        "dose": dose,
-        "safety": safety,
-        "positions": list(drug.sciatica_positions),
-        "notes": notes,
-        "sources": list(cites.values()),
-    }
-    return view, doses
+    def view(self) -> dict[str, Any]:
+        """The fields a drug's full option and its plan form share (`_DrugView`)."""
+        drug, parts, jurisdiction, ceiling, applied = (
+            self.drug,
+            self.parts,
+            self.jurisdiction,
+            self.ceiling,
+            self.applied,
+        )
+        removing = [a.note for a in applied if a.removes]
+        notes: list[str] = []
+        if not parts.basis:
+            notes.append(f"No recognised {jurisdiction} daily maximum is recorded; check the local formulary or label.")
+        if removing:
+            reasons = "; ".join(f"{n.factor} ({n.effect})" for n in removing)
+            notes.append(f"Removed for this patient: {reasons}.")
+        elif ceiling is None:
+            notes.append("Labelling sets no fixed daily maximum; the prescriber titrates the dose.")
+        if self.status == "advised_against_for_sciatica":
+            notes.append(
+                f"Advised against for sciatica ({self.against}); shown for information, not as a recommendation."
+            )
+        capped = (a.cites for a in applied if a.cap is not None)
+        noted = (a.cites for a in applied)
+        cites = dict(self.cited)  # the drug's, its dose lines' and fixed maxima's, then the caution ceilings', notes'
+        cites.update(chain(*capped, *noted, parts.position_cites))  # an equal later cite keeps the first
+        return {
+            "drug_id": drug.id,
+            "name": drug.name,
+            "drug_class": drug.drug_class,
+            "route": drug.route,
+            "dose_unit": drug.dose_unit,
+            "jurisdiction": jurisdiction,
+            "status": self.status,
+            "ceiling_mg_per_day": ceiling,
+            "ceiling_basis": [*parts.basis, *(a.cap for a in applied if a.cap is not None)],
+            "dose": self.dose,
+            "safety": [a.note for a in applied],
+            "positions": list(drug.sciatica_positions),
+            "notes": notes,
+            "sources": list(cites.values()),
+        }
 
 
 def _doses(
@@ -626,7 +670,8 @@ def assess_drug(
     profile: SafetyProfile, kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction = "UK", phase: Phase = None
 ) -> DrugOption:
     """One drug for one safety profile and phase: status, ceiling with reasons, capped doses and sources."""
-    return _full(*_view(profile, kb, drug, jurisdiction, phase), drug)
+    draft = _Draft(profile, kb, drug, jurisdiction, phase)
+    return _full(draft.view(), draft.doses, drug)
 
 
 def support_rank(positions: list[Position], phase: Phase) -> int:
@@ -655,6 +700,11 @@ def drug_options(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK
 def plan_drugs(case: Case, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[PlanDrug]:
     """The drug options of `drug_options` in the shorter form a care plan carries."""
     return [option.plan for option in _profile(SafetyProfile.of(case), kb, jurisdiction)]
+
+
+def plan_briefs(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugBrief]:
+    """The drug options of `plan_drugs` for one safety profile in the brief form the API summary shows."""
+    return [option.brief for option in _profile(profile, kb, jurisdiction)]
 
 
 def profile_options(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
@@ -704,25 +754,54 @@ def _readers(kb: KnowledgeBase) -> tuple[_Reader, ...]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class DrugBrief:
+    """A drug option as the API summary shows it (orjson writes it as an object, fields in this order): the patient's
+    status, dose and ceiling, the cautions present and the factors to check first (those not recorded); shared, like
+    the option, by every profile that agrees on what the drug reads."""
+
+    drug_id: str
+    status: OptionStatus
+    dose: str | None
+    ceiling_mg_per_day: float | None
+    cautions: list[dict[str, str]]
+    """Per present caution, its factor and effect (shared, read-only)."""
+    check_first: list[str]
+
+
 class _Option:
-    """One drug's option for every profile that agrees on what the drug reads: the plan form, built at once, and
-    the full form, built from the same fields when first asked for."""
+    """One drug's option for every profile that agrees on what the drug reads: the brief, built at once, and the
+    plan and full forms, built from the same draft when first asked for."""
 
-    __slots__ = ("_doses", "_drug", "_full", "_view", "order", "plan")
+    __slots__ = ("_draft", "_full", "_plan", "_view", "brief", "order")
 
-    def __init__(self, view: dict[str, Any], doses: tuple[DoseLine, ...], drug: Drug) -> None:
-        self._view, self._doses, self._drug = view, doses, drug
+    def __init__(self, draft: _Draft) -> None:
+        self._draft = draft
+        self._view: dict[str, Any] | None = None
+        self._plan: PlanDrug | None = None
         self._full: DrugOption | None = None
-        self.plan = construct(PlanDrug, {**view, "conflict_topics": [c.topic for c in drug.conflicts]})
-        status: OptionStatus = view["status"]
-        present = any(n.factor_status == "present" for n in view["safety"])
-        self.order = (_GROUP_ORDER[status], present, status != "option", drug.name)
+        status, cautions = draft.status, draft.cautions
+        self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, draft.check_first)
+        self.order = (_GROUP_ORDER[status], bool(cautions), status != "option", draft.drug.name)
+
+    def view(self) -> dict[str, Any]:
+        if self._view is None:
+            self._view = self._draft.view()
+        return self._view
+
+    @property
+    def plan(self) -> PlanDrug:
+        """The care-plan form."""
+        if self._plan is None:
+            topics = [c.topic for c in self._draft.drug.conflicts]
+            self._plan = construct(PlanDrug, {**self.view(), "conflict_topics": topics})
+        return self._plan
 
     def full(self) -> DrugOption:
         """The full option (its lists its own, not the plan form's)."""
         if self._full is None:
-            view = {name: list(value) if isinstance(value, list) else value for name, value in self._view.items()}
-            self._full = _full(view, self._doses, self._drug)
+            view = {name: list(value) if isinstance(value, list) else value for name, value in self.view().items()}
+            self._full = _full(view, self._draft.doses, self._draft.drug)
         return self._full
 
 
@@ -736,9 +815,9 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 
 OPTION_CACHE_SIZE = 6144
-"""One entry holds about 3 KB, 5 KB once its full form is built (tracemalloc), so the cache stays under ~30 MB. The
-drugs with few caution factors (a few thousand keys in all) stay cached while the NSAIDs, whose keys are almost one
-per patient, come and go."""
+"""One entry holds about 1.0 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
+form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
+stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
 
@@ -760,8 +839,7 @@ def _option(profile: SafetyProfile, kb: KnowledgeBase, reader: _Reader, jurisdic
     if found is not None:
         _OPTIONS.move_to_end(key)
         return found
-    view, doses = _view(profile, kb, drug, jurisdiction, phase)
-    found = _OPTIONS[key] = _Option(view, doses, drug)
+    found = _OPTIONS[key] = _Option(_Draft(profile, kb, drug, jurisdiction, phase))
     if len(_OPTIONS) > OPTION_CACHE_SIZE:
         _OPTIONS.popitem(last=False)
     return found

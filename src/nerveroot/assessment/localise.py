@@ -169,21 +169,35 @@ def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
     )
 
 
-def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
-    """Findings for and against one root, strongest first."""
-    items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
-    sides = evidence.sides
-    made = [
-        EvidenceItem.built(
+EVIDENCE_LIMIT = 4096
+"""Evidence items kept built (one per counted ratio and sides: a few hundred for the findings, more for the region
+marks' combinations); past this the store starts again."""
+_EVIDENCE: dict[tuple[str, str, str, float, str, tuple[str, ...]], EvidenceItem] = {}
+
+
+def _evidence(c: Counted, side: tuple[str, ...]) -> EvidenceItem:
+    """The evidence item of a counted ratio on these sides, built once and shared by every case (read-only)."""
+    key = (c.finding, c.name, c.status, c.lr, c.basis, side)
+    found = _EVIDENCE.get(key)
+    if found is None:
+        if len(_EVIDENCE) >= EVIDENCE_LIMIT:
+            _EVIDENCE.clear()
+        found = _EVIDENCE[key] = EvidenceItem.built(
             finding=c.finding,
             name=c.name,
             status="present" if c.status == "present" else "absent",
             lr=round(c.lr, 3),
             basis=c.basis,
-            side=sorted(sides[c.finding]) if c.finding in sides else [],
+            side=list(side),
         )
-        for c in items
-    ]
+    return found
+
+
+def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
+    """Findings for and against one root, strongest first."""
+    items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
+    sides = evidence.sides
+    made = [_evidence(c, tuple(sorted(sides[c.finding])) if c.finding in sides else ()) for c in items]
     return [e for e in made if e.lr > 1], [e for e in made if e.lr < 1]
 
 

@@ -94,12 +94,13 @@ def _stage_of(item: PlanItem, offered: list[tuple[str, tuple[int, ...], PlanItem
     return min(stages, key=lambda stage: (-stages[stage], order.index(stage)))
 
 
-Static = tuple[dict[str, tuple[PlanItem, ...]], tuple[PlanItem, ...], tuple[str, ...]]
+Static = tuple[dict[str, PlanStep], tuple[PlanItem, ...], tuple[str, ...]]
 _STATIC: dict[tuple[str, Presentation], Static] = {}
 
 
 def _static(kb: KnowledgeBase, presentation: Presentation) -> Static:
-    """The parts of the plan that depend only on the knowledge base and the presentation, built once each."""
+    """The parts of the plan that depend only on the knowledge base and the presentation, built once each and shared
+    by every plan (read-only, as the drug options are)."""
     key = (kb.content_hash, presentation)
     if key not in _STATIC:
         staged: dict[str, list[tuple[tuple[int, ...], PlanItem]]] = {stage: [] for stage in STAGES}
@@ -117,26 +118,34 @@ def _static(kb: KnowledgeBase, presentation: Presentation) -> Static:
         for _, rank, item in offered:
             staged[_stage_of(item, offered)].append((rank, item))
         seek = tuple(f"{f.name}: {f.action}" for f in kb.all("red_flags", RedFlag) if f.urgency == "emergency")
-        steps = {stage: tuple(i for _, i in sorted(items, key=lambda x: x[0])) for stage, items in staged.items()}
+        steps = {
+            stage: PlanStep.built(
+                stage=stage, title=STAGES[stage], items=[i for _, i in sorted(items, key=lambda x: x[0])]
+            )
+            for stage, items in staged.items()
+        }
         _STATIC[key] = (steps, tuple(i for _, i in sorted(avoid, key=lambda x: x[0])), seek)
     return _STATIC[key]
 
 
-def plan(case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None) -> Plan:
-    """Build the stepped plan from treatment stances, drug safety and red flags."""
-    base, avoid, seek = _static(kb, Presentation.of(case))
-    steps = {stage: list(items) for stage, items in base.items()}
+def plan(
+    case: Case, triage: Triage, kb: KnowledgeBase, startback_treatment: str | None = None, *, with_drugs: bool = True
+) -> Plan:
+    """Build the stepped plan from treatment stances, drug safety and red flags (`with_drugs=False`: no drug
+    options, for an answer that reads them by safety profile)."""
+    steps, avoid, seek = _static(kb, Presentation.of(case))
     if startback_treatment:
-        steps["two_to_six_weeks"].insert(
-            0,
-            PlanItem(
-                id="startback_matched_care",
-                name="Care matched to STarT Back risk group",
-                detail=startback_treatment,
-                stance="consider",
-                sources=[Cite(source="hill_2011", locator="matched treatment by risk group")],
-            ),
+        matched = PlanItem(
+            id="startback_matched_care",
+            name="Care matched to STarT Back risk group",
+            detail=startback_treatment,
+            stance="consider",
+            sources=[Cite(source="hill_2011", locator="matched treatment by risk group")],
         )
-    stages = [stage for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
-    ordered = [PlanStep.built(stage=stage, title=STAGES[stage], items=steps[stage]) for stage in stages]
-    return Plan.built(steps=ordered, drugs=plan_drugs(case, kb), avoid=list(avoid), seek_care_now=list(seek))
+        shared = steps["two_to_six_weeks"]
+        steps = steps | {
+            shared.stage: PlanStep.built(stage=shared.stage, title=shared.title, items=[matched, *shared.items])
+        }
+    ordered = [steps[stage] for stage in STAGES if not (triage.level == "emergency" and stage == "first_days")]
+    drugs = plan_drugs(case, kb) if with_drugs else []
+    return Plan.built(steps=ordered, drugs=drugs, avoid=list(avoid), seek_care_now=list(seek))

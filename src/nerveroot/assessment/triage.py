@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
@@ -45,6 +45,11 @@ class _Tables:
     flags: tuple[tuple[RedFlag, frozenset[str]], ...]
     askers: dict[str, tuple[tuple[int, Urgency], ...]]
     """Per finding, the rules above self-care that ask about it (position in `rules`, level), most urgent first."""
+    given: dict[tuple[int, tuple[str, ...]], TriageReason] = field(default_factory=dict)
+    """Reasons as built, per rule position and the findings it cites, shared by every case that gives the same one
+    (read-only; with `unassessed`, a few hundred in all)."""
+    unassessed: dict[tuple[str, tuple[str, ...], tuple[str, ...], Urgency], NotAssessed] = field(default_factory=dict)
+    """Red flags not assessed as built, per flag, its unassessed and unsure findings and level, shared likewise."""
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -75,21 +80,24 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     open_rules: set[int] = set()
     tables = _tables(kb)
     status = evidence.status
+    given = tables.given
     for at, (rule, cited, test) in enumerate(tables.rules):
         outcome = test(evidence, case)
         if outcome is True:
-            reasons.append(
-                TriageReason.built(
+            findings = tuple(sorted(f for f in cited if status.get(f) == "present"))
+            reason = given.get((at, findings))
+            if reason is None:
+                reason = given[at, findings] = TriageReason.built(
                     rule=rule.id,
                     name=rule.name,
                     group=rule.group,
                     level=rule.level,
-                    findings=sorted(f for f in cited if status.get(f) == "present"),
+                    findings=list(findings),
                     rationale=rule.rationale,
                     advice=rule.advice,
                     sources=list(rule.sources),
                 )
-            )
+            reasons.append(reason)
         elif outcome is None:
             open_rules.add(at)
     reasons.sort(key=lambda r: -ORDER[r.level])
@@ -103,7 +111,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     )
 
 
-def _could_raise(unasked: list[str], tables: _Tables, open_rules: set[int], default: Urgency) -> Urgency:
+def _could_raise(unasked: tuple[str, ...], tables: _Tables, open_rules: set[int], default: Urgency) -> Urgency:
     """The most urgent level a flag's unassessed findings could raise the case to: per finding, that of the most
     urgent rule above self-care not yet decided that asks about it, else `default` (the flag's urgency)."""
     best: Urgency = "self_care"
@@ -122,22 +130,25 @@ def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fir
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
     status = evidence.status
+    made = tables.unassessed
     items = []
     for flag, named in tables.flags:
-        unasked = [f for f in flag.findings if status.get(f, "unknown") in UNASSESSED]
+        unasked = tuple(f for f in flag.findings if status.get(f, "unknown") in UNASSESSED)
         if not unasked or not fired.isdisjoint(named):
             continue
         raise_to = _could_raise(unasked, tables, open_rules, flag.urgency)
-        items.append(
-            NotAssessed.built(
+        unsure = tuple(f for f in unasked if status.get(f) == "unsure")
+        item = made.get((flag.id, unasked, unsure, raise_to))
+        if item is None:
+            item = made[flag.id, unasked, unsure, raise_to] = NotAssessed.built(
                 red_flag=flag.id,
                 name=flag.name,
                 group=flag.group,
                 question=flag.question,
-                findings=unasked,
-                unsure=[f for f in unasked if status.get(f) == "unsure"],
+                findings=list(unasked),
+                unsure=list(unsure),
                 could_raise_to=raise_to,
             )
-        )
+        items.append(item)
     items.sort(key=lambda n: (-ORDER[n.could_raise_to], n.group, n.red_flag))
     return items
