@@ -1,0 +1,94 @@
+"""Round 16 (issue 12): leads of the right shape. A which/what/how-long question is not led by a yes or no; a card
+about one treatment throughout does not answer a question that speaks of no treatment; an operation's risks are not
+a question about causes; a one-word first part ('What went wrong?') does not choose the card alone. Asked in words
+of our own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nerveroot.knowledge.loader import default_knowledge
+from nerveroot.qa import QaContext, context
+from nerveroot.qa.answer import answer_question
+from nerveroot.qa.intent import classify
+from nerveroot.qa.lead import without_verdict
+
+_YES_NO_LEAD = re.compile(r"^(?:usually |often |rarely,? but )?(?:yes|no|not)\b(?! more\b)", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def ctx() -> QaContext:
+    return context(default_knowledge())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which root is it when I cannot pull my big toe upwards?",
+        "What are the usual symptoms of a trapped lumbar nerve root?",
+        "How long might a bulging disc take to settle without an operation?",
+        "When would a specialist send me for an MRI scan of my lower back?",
+        "Which lumbar nerve root makes the big toe weak?",
+    ],
+)
+def test_a_wh_question_is_not_led_by_yes_or_no(ctx: QaContext, question: str) -> None:
+    answer = answer_question(ctx, question)
+    assert not answer.abstained
+    assert not _YES_NO_LEAD.match(answer.answer), answer.answer
+
+
+def test_a_yes_no_question_keeps_its_verdict(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Will I always get a weak leg if a nerve root in my back is trapped?")
+    assert _YES_NO_LEAD.match(answer.answer), answer.answer
+
+
+def test_big_toe_weakness_is_answered_with_the_root(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Which lumbar nerve root makes the big toe weak?")
+    assert "L5" in answer.answer.split("[")[0], answer.answer
+
+
+def test_how_long_sciatica_lasts_is_not_about_physio_sessions(ctx: QaContext) -> None:
+    for question in ("How long will my sciatic leg pain go on for?", "What is the long-term outlook for sciatica?"):
+        lead = answer_question(ctx, question).answer
+        assert "sessions" not in lead, (question, lead)
+
+
+def test_why_a_disc_herniates_is_not_led_by_the_operation(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "What went wrong? Why did my disc slip when I only bent over to tie a shoe?").answer
+    assert "operation" not in lead.split("[")[0].lower(), lead
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("No: numbness and tingling are the usual complaints in most people.", "Numbness and tingling are the"),
+        ("Usually not at first: guidance advises against routine scans in primary care.", "Guidance advises"),
+        ("Usually yes, particularly when a disc is to blame.", None),
+        ("Yes, especially when the disc is large and the pain is severe.", None),
+        ("No more than 3 days without advice from a pharmacist.", "No more than 3 days"),
+        ("Most people improve within weeks.", "Most people improve"),
+    ],
+)
+def test_without_verdict(sentence: str, expected: str | None) -> None:
+    out = without_verdict(sentence)
+    if expected is None:
+        assert out is None
+    else:
+        assert out is not None and out.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "cause"),
+    [
+        ("Is a laminectomy a risky thing to have done?", False),
+        ("What are the risks of a spinal injection?", False),
+        ("Does carrying extra weight raise my risk of sciatica?", True),
+        ("What are the risk factors for a prolapsed disc?", True),
+        ("Can a trapped nerve cause numbness in the foot?", False),
+        ("What is causing the tingling down my leg?", True),
+    ],
+)
+def test_risk_and_cause_wording(question: str, cause: bool) -> None:
+    assert classify(question).asks("cause") is cause
