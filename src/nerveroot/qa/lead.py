@@ -341,6 +341,7 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         )
         after_surgery = not operated and bool(_AFTER_SURGERY.search(sentence))
         pregnancy = 4.0 * (in_pregnancy and bool(_PREGNANCY_VERDICT.search(sentence)))
+        shape += 5.0 * any(ask.search(asked) and says.search(sentence) for ask, says in ASKED_SHAPES)
         penalty = 4.0 * after_surgery + 8.0 * (n in bare)
         return (overlap + shape + pregnancy + 6.0 * verdict + (1.5 if n == 0 else 0.0) - penalty, -n)
 
@@ -380,6 +381,27 @@ def without_verdict(sentence: str) -> str | None:
     if len(rest.split()) < 6 or _DEPENDENT.match(rest):
         return None
     return rest[:1].upper() + rest[1:]
+
+
+ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(how (is|are|do you|do they|can you) (it |they |this |\w+ ){0,3}(treat|manag)\w*|treatments?\b|"
+            r"what (can|should) (be done|i do) (for|about)|(treat|manag)\w* (it|this|them|\w+ syndrome)\b)"
+        ),
+        re.compile(r"^(treatment|care|management) (starts|begins|is)\b|\b(is|are) (treated|managed) (with|by)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(which|what) (\w+ )?(is|works?) (better|best)\b|\bbetter than\b|\bcompare\w*\b"),
+        re.compile(r"\b(trials?|review|compared|comparing|against)\b", re.I),
+    ),
+    (
+        re.compile(r"\bhow (common|often|frequent|rare)\b|\bhow likely is (it|that|this)\b"),
+        re.compile(r"\b\d+(\.\d+)? (to \d+(\.\d+)? )?(in|out of) (every )?\d+\b|\d ?%|\bper ?cent\b", re.I),
+    ),
+)
+"""What a question's wording asks for beyond its type, and a sentence that gives it: 'how is it treated?' the sentence
+on treatment; 'which is better?' the one weighing them in trials; 'how common is it?' the one with a figure."""
 
 
 _AFTER_SURGERY = re.compile(r"\bafter (?:an?|the|your) (?:operation|surgery|(?:micro)?discectomy)\b", re.IGNORECASE)
