@@ -92,3 +92,31 @@ def test_without_verdict(sentence: str, expected: str | None) -> None:
 )
 def test_risk_and_cause_wording(question: str, cause: bool) -> None:
     assert classify(question).asks("cause") is cause
+
+
+def test_a_question_on_treatment_is_led_by_the_treatment_sentence(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How do you treat a piriformis problem in the buttock?").answer.split("[")[0]
+    assert re.search(r"physiotherapy|stretch", lead), lead
+
+
+def test_buttock_joint_questions_are_in_scope(ctx: QaContext) -> None:
+    for question in ("How is sacroiliac joint pain treated?", "Could my SI joint be the cause of my buttock ache?"):
+        assert not answer_question(ctx, question).abstained, question
+
+
+def test_sacroiliac_pain_is_told_apart_from_sciatica(ctx: QaContext) -> None:
+    answer = answer_question(ctx, "Is the ache low in my buttock from the sacroiliac joint, or is it sciatica?")
+    text = answer.answer.lower()
+    assert "knee" in text and "sacroiliac" in text, answer.answer
+
+
+def test_piriformis_is_rare_and_how_common_is_answered(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How often is buttock and leg pain really piriformis syndrome?").answer
+    assert re.search(r"\b6 in every 100\b|0\.3", lead), lead
+
+
+def test_keyhole_disc_surgery_is_weighed_against_microdiscectomy(ctx: QaContext) -> None:
+    from nerveroot.qa import to_markdown
+
+    text = to_markdown(answer_question(ctx, "Is an endoscopic keyhole discectomy better than a microdiscectomy?"))
+    assert "Cochrane" in text and "microdiscectomy" in text.lower(), text[:600]
