@@ -63,7 +63,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\b(off|back to) work\b|what (should|can|do) i do\b|how (can|do|should|will) i (cope|get through|manage)\b|"
      r"can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
      r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
-     r"\bgym\b|weights|cardio|desk|work"),
+     r"\bgym\b|weights|cardio|desk|work|\bplay(ing)? (\w+ )?again\b|\bback to (sport|play\w*|training)\b"),
     # a risk that causes sciatica ('risk factors', 'does weight raise the risk'), not an operation's risks
     # ... and not what something brings about ('does a trapped nerve always cause weakness?')
     ("cause", r"\bcaus\w*\b(?! (\w+ ){0,2}(weakness|numbness|tingling|damage|paralysis|foot drop|incontinence))|"
@@ -72,7 +72,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\brisks? of (getting|developing|sciatica|back pain|radiculopathy|"
      r"(a )?(slipped|herniated|prolapsed|bulging) disc)"),
     ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|"
-     r"will i (definitely |always )?(be|have|get)\b"),
+     r"will i (definitely |always )?(be|have|get)\b(?! able\b)"),
 )  # fmt: skip
 """Question types in order of precedence: the first that matches is the main type."""
 

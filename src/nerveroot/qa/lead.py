@@ -392,7 +392,7 @@ ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"^(treatment|care|management) (starts|begins|is)\b|\b(is|are) (treated|managed) (with|by)\b", re.I),
     ),
     (
-        re.compile(r"\b(which|what) (\w+ )?(is|works?) (better|best)\b|\bbetter than\b|\bcompare\w*\b"),
+        re.compile(r"\b(which|what) (\w+ )?(is|works?) (better|best)\b|\bhow (do|does) (\w+ ){1,4}compare\b"),
         re.compile(r"\b(trials?|review|compared|comparing|against)\b", re.I),
     ),
     (
