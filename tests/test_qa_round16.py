@@ -120,3 +120,31 @@ def test_keyhole_disc_surgery_is_weighed_against_microdiscectomy(ctx: QaContext)
 
     text = to_markdown(answer_question(ctx, "Is an endoscopic keyhole discectomy better than a microdiscectomy?"))
     assert "Cochrane" in text and "microdiscectomy" in text.lower(), text[:600]
+
+
+def test_will_i_be_able_to_play_again_is_not_a_symptom_question() -> None:
+    intent = classify("I play hockey and my disc has prolapsed. Will I be able to play again?")
+    assert not intent.asks("symptom")
+    assert intent.asks("self_care")
+
+
+def test_return_to_sport_after_a_disc(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "I'm a footballer with a slipped disc - how long until I'm playing again?").answer
+    assert re.search(r"\bmonths?\b", lead.split("[")[0]), lead
+
+
+def test_the_sport_card_does_not_answer_other_how_long_questions(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "How long does a steroid injection into my back take to work?").answer
+    assert "sport" not in lead.lower(), lead
+
+
+def test_fusion_added_to_decompression_is_weighed(ctx: QaContext) -> None:
+    lead = answer_question(
+        ctx, "Is a decompression on its own as good as one with a fusion for stenosis with a slipped vertebra?"
+    ).answer.split("[")[0]
+    assert "fusion" in lead and "decompression" in lead, lead
+
+
+def test_the_fusion_card_does_not_answer_care_after_a_laminectomy(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "After my laminectomy for stenosis, when can I walk the dog again?").answer
+    assert "fusion" not in lead.split("[")[0], lead
