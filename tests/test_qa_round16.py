@@ -148,3 +148,8 @@ def test_fusion_added_to_decompression_is_weighed(ctx: QaContext) -> None:
 def test_the_fusion_card_does_not_answer_care_after_a_laminectomy(ctx: QaContext) -> None:
     lead = answer_question(ctx, "After my laminectomy for stenosis, when can I walk the dog again?").answer
     assert "fusion" not in lead.split("[")[0], lead
+
+
+def test_a_question_about_harm_is_not_answered_by_a_yes_to_doing_it(ctx: QaContext) -> None:
+    lead = answer_question(ctx, "Could staying active damage the trapped nerve or make it worse?").answer
+    assert not _YES_NO_LEAD.match(lead), lead

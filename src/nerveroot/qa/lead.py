@@ -310,6 +310,11 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     # a question asking which, what, when or how long is not answered by a yes or no: a sentence opening with one
     # ('No: pain spreading down the leg … are the usual symptoms') leads without it, and one that says little
     # beyond it ('Usually yes, especially when …') does not lead
+    # ... nor is a question asking whether something does harm by a card whose yes answers whether it may be done
+    # ('Will keeping active make it worse?' against 'Can I keep exercising?' → 'Yes, as long as …')
+    harm = normalise(" ".join(asked_sentences(question)))  # what is asked, not the story ('… making it worse')
+    if yes_no and _HARM.search(harm) and not _GOOD.search(harm) and not _HARM.search(normalise(own_question)):
+        yes_no = False
     bare: set[int] = set()
     if not yes_no:
         stripped = [without_verdict(sentence) for sentence in sentences]
@@ -359,6 +364,15 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     return first_sentence(best) if n == 0 else best
 
 
+_HARM = re.compile(
+    r"\b(make|makes|making) (\w+ ){0,3}worse\b|\b(cause|do|doing) (\w+ )?(more )?(damage|harm)\b|"
+    r"\b(harmful|damaging|dangerous|bad for)\b"
+)
+"""A question asking whether something does harm, which a card's 'Yes' to 'may I do it?' answers the wrong way."""
+_GOOD = re.compile(r"\b(good|help|helps|helpful|safe|ok|okay|benefit\w*)\b")
+"""... unless it asks in the same breath whether it does good ('is walking good, or will it make it worse?')."""
+
+
 _VERDICT_OPENING = re.compile(
     r"^(?:(?:usually|mostly|generally|often|rarely|probably|possibly),? (?:but )?)?(?:yes|no|not)\b"
     r"(?! (?:more|less|longer|fewer|later|sooner|until|before|after|everyone|all)\b)",
@@ -366,7 +380,7 @@ _VERDICT_OPENING = re.compile(
 )
 """A sentence opening with a yes or no ('No: …', 'Usually not at first: …', 'Yes, it can: …'), not a limit ('No more
 than 3 days …') or a statement about a group ('Not everyone …')."""
-_VERDICT_HEAD = re.compile(r"^[^:;.]{0,45}?[:;.](?:\s+|$)")
+_VERDICT_HEAD = re.compile(r"^[^:;.]{0,70}?[:;.](?:\s+|$)")
 _DEPENDENT = re.compile(r"^(?:especially|as long as|once|if|unless|provided|but|though|although|and|so)\b", re.I)
 
 
