@@ -234,7 +234,12 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
     found: list[str] = []
     parts = split_parts(question)
     first = parts[0] if len(parts) > 1 else ""
-    main = _card(ctx, first, classify(first), ctx.linker.link(first), signals=signals) if first else None
+    if first and not _says_enough(ctx, first):  # 'What went wrong? Why did my disc slip …': the rest chooses
+        rest = " ".join(parts[1:])
+        first, parts = "", parts[1:]
+        main = _card(ctx, rest, classify(rest), ctx.linker.link(rest), signals=signals)
+    else:
+        main = _card(ctx, first, classify(first), ctx.linker.link(first), signals=signals) if first else None
     main = main or _card(ctx, question, intent, links, signals=signals)
     named = " ".join(ctx.linker.names_of(links.direct))
     asked = " ".join(asked_sentences(question))
@@ -260,6 +265,28 @@ def _cards(ctx: QaContext, question: str, intent: Intent, links: Links, signals:
     return found
 
 
+TREATMENT_WORDS = frozenset(tokenize("treatment therapy treated operation operative surgical conservative"))
+"""Words that speak of treatment in general ('how long should I stick with non-operative treatment?')."""
+
+
+def _speaks_of_treatment(links: Links, tokens: list[str]) -> bool:
+    """True when the question names a treatment or speaks of treatment in general."""
+    return any(k[0] == "treatments" for k in links.direct) or bool(TREATMENT_WORDS & set(tokens))
+
+
+def _says_enough(ctx: QaContext, part: str) -> bool:
+    """Whether a first part can choose a card on its own: not a short one that names nothing and asks no type
+    of question ('What did I do wrong?' before 'Why did I get a slipped disc?' is not the card on what can
+    go wrong in an operation)."""
+    if _WHAT_IS.match(normalise(part)) or len(tokenize(part)) >= 3:  # 'What is sciatica?' asks for its card
+        return True
+    links = ctx.linker.link(part)
+    return bool(links.direct or links.specific) or bool(classify(part).qtypes)
+
+
+_WHAT_IS = re.compile(r"(?:just )?(?:what|whats|what s) (?:is|are|does)\b")
+
+
 def _card(
     ctx: QaContext, question: str, intent: Intent, links: Links, strict: bool = False, signals: str = "fused"
 ) -> str | None:
@@ -282,6 +309,8 @@ def _card(
             return False  # a card about one medicine answers questions naming it or its class
         if ctx.card_tests.get(faq_id) and not intent.asks(*TEST_QTYPES) and not any(k[0] == "tests" for k in named):
             return False  # nor a card about one test ('how long does an MRI take') a question naming no test
+        if ctx.card_treatments.get(faq_id) and not _speaks_of_treatment(links, tokens):
+            return False  # nor a card about a treatment throughout ('how long physio lasts') one naming none
         root_card = ctx.card_roots.get(faq_id) and not ctx.card_tests.get(faq_id)  # not a test for a root
         if root_card and not intent.asks("which_root", "x_vs_y") and not _ROOT.search(question):
             return False  # nor a card about a root or level ("a pinched L4 root", "L4-L5") one naming none

@@ -99,6 +99,9 @@ class QaContext:
     """FAQ record id → the words of each of its own questions and titles."""
     card_roots: dict[str, frozenset[Key]] = field(default_factory=dict)
     """FAQ record id → the roots its own title and main question name (a card about the L4 root)."""
+    card_treatments: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """FAQ record id → the treatments named by every one of its own questions and titles (a card about how long
+    physiotherapy lasts), for cards that are about a treatment throughout."""
     _tokens: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -140,6 +143,11 @@ class QaContext:
         card_tests = {rid: frozenset(k for k in keys if k[0] == "tests") for rid, keys in own.items()}
         card_conditions = {rid: frozenset(k for k in keys if k[0] == "conditions") for rid, keys in own.items()}
         card_roots = {rid: frozenset(k for k in keys if k[0] == "roots") for rid, keys in own.items()}
+        card_treatments = {
+            rid: frozenset.intersection(*named)
+            for rid, record in kb.entities.get("faqs", {}).items()
+            if (named := [treatments_of(linker, q) for q in dict.fromkeys(aliases(record))]) and all(named)
+        }
         drugs = kb.entities.get("drugs", {})
         card_classes = {
             rid: _class_words(index, [getattr(drugs[k[1]], "drug_class", "") for k in keys if k[1] in drugs])
@@ -164,6 +172,7 @@ class QaContext:
             card_conditions,
             faq_questions,
             card_roots,
+            card_treatments,
         )
 
     def tokens(self, statement: Statement) -> frozenset[str]:
@@ -248,6 +257,11 @@ KIND_STRENGTH: dict[str, int] = {
     "textbook": 2, "standard": 2, "code_set": 2, "case_report": 1, "user_document": 1,
 }  # fmt: skip
 """Ordering weight of each kind of source (patient information and unreviewed answers rank last)."""
+
+
+def treatments_of(linker: EntityLinker, text: str) -> frozenset[Key]:
+    """The treatments a text names."""
+    return frozenset(k for k in linker.link(text).direct if k[0] == "treatments")
 
 
 def low_grade(ctx: QaContext, statement: Statement) -> bool:

@@ -44,7 +44,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"laminectomy|epidural|injections?|\bsport (trial|study)\b|trial"),
     ("test_how_accuracy", r"\btests?\b|mri|scans?|x ?rays?|imaging|\bemg\b|nerve conduction|accura\w*|reliab\w*|"
      r"sensitiv\w*|specific\w*|straight leg|positive|diagnos\w*"),
-    ("which_root", r"which (nerve |spinal )?(root|level|nerve)|what (root|level)|"
+    ("which_root", r"which (\w+ ){0,2}(root|level|nerve)\b|what (root|level)|"
      r"\b[ls][1-5]\b.*\b(pain|root|go|nerve)\b|"
      r"\b[ls][1-5] radiculopathy"),
     ("duration_prognosis", r"how long|(usual|natural|typical|expected) (course|history)|"
@@ -63,10 +63,16 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\b(off|back to) work\b|what (should|can|do) i do\b|how (can|do|should|will) i (cope|get through|manage)\b|"
      r"can i (run|drive|work|sit|sleep|exercise|use|keep|go|lift|do)|sleep\w*|"
      r"pillow|sitting|\bsit\b|driv\w*|heat|\bice\b|hot water|stretch\w*|exercis\w*|\brest\b|bed|running|\brun\b|"
-     r"\bgym\b|weights|cardio|desk|work"),
-    ("cause", r"\bcaus\w*|\bwhy\b|risk|overweight|obes\w*"),
+     r"\bgym\b|weights|cardio|desk|work|\bplay(ing)? (\w+ )?again\b|\bback to (sport|play\w*|training)\b"),
+    # a risk that causes sciatica ('risk factors', 'does weight raise the risk'), not an operation's risks
+    # ... and not what something brings about ('does a trapped nerve always cause weakness?')
+    ("cause", r"\bcaus\w*\b(?! (\w+ ){0,2}(weakness|numbness|tingling|damage|paralysis|foot drop|incontinence))|"
+     r"\bwhat (\w+ ){0,2}caus\w*|\bwhy\b|overweight|obes\w*|\brisk factors?\b|\bat (\w+ )?risk\b|"
+     r"\b(raises?|increases?|lowers?|reduces?|higher|rise in) (my |the |your )?risks?\b|"
+     r"\brisks? of (getting|developing|sciatica|back pain|radiculopathy|"
+     r"(a )?(slipped|herniated|prolapsed|bulging) disc)"),
     ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|"
-     r"will i (definitely |always )?(be|have|get)\b"),
+     r"will i (definitely |always )?(be|have|get)\b(?! able\b)"),
 )  # fmt: skip
 """Question types in order of precedence: the first that matches is the main type."""
 

@@ -300,9 +300,27 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     said = links.words | set(tokenize(question))
     wanted = (links.focus | said) - own
     asked = normalise(question)
-    yes_no = bool(_YES_NO_QUESTION.match(asked) or _LIKELIHOOD.search(asked) or _yes_no_after_story(question)) or (
-        links.verdict and not _WH_QUESTION.match(asked)
-    )
+    last = normalise(re.split(r"(?<=[.!?])\s+", question.strip())[-1])  # a part's last sentence ('… Is it ever done,')
+    yes_no = bool(
+        _YES_NO_QUESTION.match(asked)
+        or _LIKELIHOOD.search(asked)
+        or _yes_no_after_story(question)
+        or _YES_NO_QUESTION.match(last)
+    ) or (links.verdict and not _asks_wh(question))
+    # a question asking which, what, when or how long is not answered by a yes or no: a sentence opening with one
+    # ('No: pain spreading down the leg … are the usual symptoms') leads without it, and one that says little
+    # beyond it ('Usually yes, especially when …') does not lead
+    # ... nor is a question asking whether something does harm by a card whose yes answers whether it may be done
+    # ('Will keeping active make it worse?' against 'Can I keep exercising?' → 'Yes, as long as …')
+    harm = normalise(" ".join(asked_sentences(question)))  # what is asked, not the story ('… making it worse')
+    if yes_no and _HARM.search(harm) and not _GOOD.search(harm) and not _HARM.search(normalise(own_question)):
+        yes_no = False
+    bare: set[int] = set()
+    if not yes_no:
+        stripped = [without_verdict(sentence) for sentence in sentences]
+        bare = {n for n, sentence in enumerate(stripped) if sentence is None}
+        if len(bare) < len(sentences):
+            sentences = [sentence or sentences[n] for n, sentence in enumerate(stripped)]
     # A yes or no answers this question only if it names the drug, test or treatment the question adds to the
     # card's own question ("ibuprofen and naproxen together?" on a card opening "Yes: paracetamol and ibuprofen").
     named = {t for _, record in links.specific for t in tokenize(record.replace("_", " "))}
@@ -328,7 +346,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         )
         after_surgery = not operated and bool(_AFTER_SURGERY.search(sentence))
         pregnancy = 4.0 * (in_pregnancy and bool(_PREGNANCY_VERDICT.search(sentence)))
-        return (overlap + shape + pregnancy + 6.0 * verdict + (1.5 if n == 0 else 0.0) - 4.0 * after_surgery, -n)
+        shape += 5.0 * any(ask.search(asked) and says.search(sentence) for ask, says in ASKED_SHAPES)
+        penalty = 4.0 * after_surgery + 8.0 * (n in bare)
+        return (overlap + shape + pregnancy + 6.0 * verdict + (1.5 if n == 0 else 0.0) - penalty, -n)
 
     n, best = max(enumerate(sentences), key=score)
     if len(best.split()) < 4 and n + 1 < len(sentences):  # a bare 'Usually not.' takes the sentence that says why
@@ -344,6 +364,60 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
     return first_sentence(best) if n == 0 else best
 
 
+_HARM = re.compile(
+    r"\b(make|makes|making) (\w+ ){0,3}worse\b|\b(cause|do|doing) (\w+ )?(more )?(damage|harm)\b|"
+    r"\b(harmful|damaging|dangerous|bad for)\b"
+)
+"""A question asking whether something does harm, which a card's 'Yes' to 'may I do it?' answers the wrong way."""
+_GOOD = re.compile(r"\b(good|help|helps|helpful|safe|ok|okay|benefit\w*)\b")
+"""... unless it asks in the same breath whether it does good ('is walking good, or will it make it worse?')."""
+
+
+_VERDICT_OPENING = re.compile(
+    r"^(?:(?:usually|mostly|generally|often|rarely|probably|possibly),? (?:but )?)?(?:yes|no|not)\b"
+    r"(?! (?:more|less|longer|fewer|later|sooner|until|before|after|everyone|all)\b)",
+    re.IGNORECASE,
+)
+"""A sentence opening with a yes or no ('No: …', 'Usually not at first: …', 'Yes, it can: …'), not a limit ('No more
+than 3 days …') or a statement about a group ('Not everyone …')."""
+_VERDICT_HEAD = re.compile(r"^[^:;.]{0,70}?[:;.](?:\s+|$)")
+_DEPENDENT = re.compile(r"^(?:especially|as long as|once|if|unless|provided|but|though|although|and|so)\b", re.I)
+
+
+def without_verdict(sentence: str) -> str | None:
+    """The sentence without its opening yes or no ('No: pain … are the usual symptoms' → 'Pain … are the usual
+    symptoms'); the sentence unchanged when it opens with none; None when it says little beyond the yes or no
+    ('Usually yes, especially when a disc is the cause.')."""
+    if not _VERDICT_OPENING.match(sentence):
+        return sentence
+    head = _VERDICT_HEAD.match(sentence)
+    rest = sentence[head.end() :].strip() if head else ""
+    if len(rest.split()) < 6 or _DEPENDENT.match(rest):
+        return None
+    return rest[:1].upper() + rest[1:]
+
+
+ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(how (is|are|do you|do they|can you) (it |they |this |\w+ ){0,3}(treat|manag)\w*|treatments?\b|"
+            r"what (can|should) (be done|i do) (for|about)|(treat|manag)\w* (it|this|them|\w+ syndrome)\b)"
+        ),
+        re.compile(r"^(treatment|care|management) (starts|begins|is)\b|\b(is|are) (treated|managed) (with|by)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(which|what) (\w+ )?(is|works?) (better|best)\b|\bhow (do|does) (\w+ ){1,4}compare\b"),
+        re.compile(r"\b(trials?|review|compared|comparing|against)\b", re.I),
+    ),
+    (
+        re.compile(r"\bhow (common|often|frequent|rare)\b|\bhow likely is (it|that|this)\b"),
+        re.compile(r"\b\d+(\.\d+)? (to \d+(\.\d+)? )?(in|out of) (every )?\d+\b|\d ?%|\bper ?cent\b", re.I),
+    ),
+)
+"""What a question's wording asks for beyond its type, and a sentence that gives it: 'how is it treated?' the sentence
+on treatment; 'which is better?' the one weighing them in trials; 'how common is it?' the one with a figure."""
+
+
 _AFTER_SURGERY = re.compile(r"\bafter (?:an?|the|your) (?:operation|surgery|(?:micro)?discectomy)\b", re.IGNORECASE)
 _SURGERY_WORDS = re.compile(r"\b(?:operat\w*|surg\w*|\w*discectomy|decompression|fusion|laminectomy)\b")
 """A card sentence about life after an operation does not lead a question that names no operation ('how long off
@@ -351,6 +425,13 @@ work with a disc?')."""
 
 
 _CLAUSE_BREAK = re.compile(r"\s+[-–—]\s+|[,;:]\s+|(?<=[.!?])\s+")
+
+
+def _asks_wh(question: str) -> bool:
+    """True when what is asked, or the last sentence of a part ('I drive a truck. What should I watch out for,'),
+    opens with a wh-word."""
+    last = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    return any(_WH_QUESTION.match(normalise(part)) for part in [*asked_sentences(question), last])
 
 
 def _yes_no_after_story(question: str) -> bool:

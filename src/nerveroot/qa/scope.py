@@ -87,6 +87,7 @@ IN_SCOPE: tuple[str, ...] = (
     r"sciatica|sciatic|radicul\w*|nerve roots?|nerves?|pinched|trapped",
     r"legs?|thighs?|knees?|shins?|calf|calves|feet|foot|ankles?|toes?|buttocks?|hips?|groin|heel|sole",
     r"stenosis|herniat\w*|slipped|bulg\w*|spondyl\w*|cauda equina|foot drop|claudication",
+    r"sacroiliac|si joints?|piriformis",  # the mimics of sciatica in the buttock
     r"(micro)?dis[ck]ectom\w*|laminectom\w*|laminotom\w*|foraminotom\w*|epidurals?",
     r"foram\w*|protru\w*|extru\w*|sequest\w*|annul\w*|lateral recess|thecal sac|ligamentum flavum|osteophyt\w*",
     r"numb\w*|tingl\w*|pins and needles|weak\w*|paraesthesi\w*|paresthesi\w*|reflex\w*",
