@@ -182,3 +182,45 @@ def test_neither_urine_nor_a_bowel_movement_passed(kb: KnowledgeBase) -> None:
     note = "He has not urinated or had a bowel movement since last night."
     assert ("present", None) in readings(kb, note, "bowel_dysfunction")
     assert ("present", None) in readings(kb, note, "bladder_dysfunction")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Two days later she could no longer put her foot on the ground.", "unable_to_walk"),
+        ("The leg was very painful and cold.", "cold_or_pulseless_leg"),
+        ("Sensory loss from the S3 territory and below.", "saddle_anaesthesia"),
+        ("Disturbance of urination/defecation since Monday.", "bowel_dysfunction"),
+        ("Disturbance of urination/defecation since Monday.", "bladder_dysfunction"),
+        ("Since spring my thighs feel heavy and tired when I walk.", "exertional_leg_pain"),
+    ],
+)
+def test_findings_told_in_case_report_words(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+def test_a_side_that_names_the_spine_s_curve_is_not_a_leg(kb: KnowledgeBase) -> None:
+    case = parse_note("R sciatica for 6 months. O/E L scoliosis, SLR + at 30 deg.", kb).case
+    assert case.sides == ["right"]
+
+
+def test_an_age_told_by_decade(kb: KnowledgeBase) -> None:
+    assert parse_note("I'm in my late 20s, desk job.", kb).case.age == 28
+    assert parse_note("My grandmother is in her 80s.", kb).case.age == 85
+    assert parse_note("My mum had breast cancer in her 60s.", kb).case.age is None
+
+
+def test_what_a_search_engine_suggested_is_not_a_history(kb: KnowledgeBase) -> None:
+    case = parse_note("Numb thigh. Googled it and it says slipped disc or even a tumour.", kb).case
+    assert case.history.get("cancer_history") != "present"
+
+
+def test_a_condition_to_come_back_on_is_not_a_finding(kb: KnowledgeBase) -> None:
+    note = "The doctor said come back for surgery when I can't walk."
+    assert ("present", None) not in readings(kb, note, "unable_to_walk")
+
+
+def test_a_start_named_by_season(kb: KnowledgeBase) -> None:
+    from datetime import date
+
+    assert parse_note("Leg pain since the summer.", kb, today=date(2026, 12, 7)).case.duration_days == 145

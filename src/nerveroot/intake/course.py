@@ -44,14 +44,14 @@ def _first(
 
 def _told_ages(doc: Doc) -> list[re.Match[str]]:
     """The first match of each age pattern that is the person's own (a relative's age is not)."""
-    ages = [m for m in (regex.search(doc.text) for regex in pt.AGE) if m and int(m.group(1)) <= 120]
+    ages = [m for m in (regex.search(doc.text) for regex in pt.AGE) if m and pt.age_value(m) <= 120]
     return [m for m in ages if not in_scope_of(doc, m.start(), m.end(), {"FAMILY"})]
 
 
 def child_age(doc: Doc) -> list[Unsettled]:
     """A child's age, which the adult Case cannot hold, as words not used (with the reason) rather than dropped."""
     ages = _told_ages(doc)
-    if not ages or any(int(m.group(1)) >= ADULT_AGE for m in ages):
+    if not ages or any(pt.age_value(m) >= ADULT_AGE for m in ages):
         return []
     first = min(ages, key=lambda m: m.start())
     return [
@@ -66,10 +66,10 @@ def read_demographics(state: ParseState, today: date | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     family = {"FAMILY"}
     # the first age stated in the note is the patient's ("74F. ... early menopause (age 41)")
-    found = [m for m in _told_ages(doc) if int(m.group(1)) >= ADULT_AGE]
+    found = [m for m in _told_ages(doc) if pt.age_value(m) >= ADULT_AGE]
     if found:
         first = min(found, key=lambda m: m.start())
-        out["age"] = int(first.group(1))
+        out["age"] = pt.age_value(first)
         state.add("age", "demographic", "present", None, first.start(), first.end(), value=out["age"])
     for sex, sex_regexes in (
         ("female", (pt.SEX_FEMALE, pt.PRONOUN_FEMALE)),

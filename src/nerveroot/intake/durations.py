@@ -90,21 +90,24 @@ _SPANS: tuple[tuple[re.Pattern[str], str], ...] = (
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SINCE_DATE = re.compile(
     r"\bsince\s+(?:about\s+|around\s+|approx\w*\.?\s+|early\s+|mid[- ]?|late\s+|the (?:start|beginning|end) of\s+)?"
-    r"(?:(jan|feb|mar|apr|(?-i:May)|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+((?:19|20)\d\d))?|((?:19|20)\d\d))\b",
+    r"(?:(jan|feb|mar|apr|(?-i:May)|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+((?:19|20)\d\d))?|((?:19|20)\d\d)|"
+    r"(?:the\s+|last\s+)?(spring|summer|autumn|winter))\b",
     re.IGNORECASE,
 )
-"""A start named by its month or year: "since April", "since about April 1997", "since 2019"."""
+"""A start named by its month, year or season: "since April", "since about April 1997", "since 2019", "since spring"."""
+_SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "winter": 1}
+"""A season's middle month (northern hemisphere), taken as its month."""
 
 
 def _since_date_days(mt: re.Match[str], today: date | None) -> int | None:
     """Days from the middle of the named month (the last one up to today without a year) or year to today."""
     if today is None:
         return None
-    month_word, month_year, year = mt.groups()
-    if month_word is None:
+    month_word, month_year, year, season = mt.groups()
+    if month_word is None and season is None:
         start = date(int(year), 7, 1)
     else:
-        month = _MONTHS.index(month_word[:3].lower()) + 1
+        month = _SEASON_MONTH[season.lower()] if season else _MONTHS.index(month_word[:3].lower()) + 1
         start = date(int(month_year) if month_year else today.year, month, 15)
         if month_year is None and month == today.month:  # "since December" on 7 December: this month
             start = min(start, today.replace(day=1))

@@ -266,8 +266,31 @@ AGE: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:he|she|they)(?:\s+(?:is|are)|['’]?s|['’]re)\s+(?:now\s+|only\s+|just\s+)?(\d{2,3})\b"
         r"(?!\s*(?:kg|%|cm|lbs?|/|stone|st\b|miles?|m\b|metres?|meters?|yards?|feet|mins?|minutes?|hours?|days?|weeks?|"
         r"months?|percent|degrees?|°))",
+        # an age told by decade: "in my late 20s", "she's in her eighties" (the decade's early, middle or late part)
+        r"\b(?:i['’]?m|i am|(?:he|she|they)(?:['’]?s|\s+is|\s+are)|(?:(?:my\s+)?(?:husband|wife|partner|dad|father|"
+        r"mum|mom|mother|nan|nana|gran|granny|grandma|grandad|grandpa|grandfather|grandmother|brother|sister)"
+        r"\s*(?:['’]s|\s+is))|"
+        r"(?:is|are|was|aged?))\s+in\s+(?:my|his|her|their)\s+"
+        r"(?P<part>early\s+|mid\s*-?\s*|late\s+)?(?P<decade>[2-9]0['’]?s|twenties|thirties|forties|fifties|sixties|"
+        r"seventies|eighties|nineties)\b",
     )
 )
+_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60}
+_DECADES |= {"seventies": 70, "eighties": 80, "nineties": 90}
+_DECADE_PART = {"early": 2, "mid": 5, "late": 8}
+
+
+def age_value(match: re.Match[str]) -> int:
+    """The age an AGE match tells: its number, or a decade's early, middle or late part ("late 20s" → 28)."""
+    decade = match.groupdict().get("decade")
+    if decade is None:
+        return int(match.group(1))
+    word = decade.lower().rstrip("s'’")
+    tens = _DECADES.get(decade.lower()) or int(word[:2])
+    part = (match.group("part") or "mid").strip().rstrip("-").strip().lower()
+    return tens + _DECADE_PART.get(part, 5)
+
+
 SEX_FEMALE = re.compile(
     rf"\b(?:woman|female|lady|mrs|ms|miss|girl)\b|{_NOT_TEMPERATURE}\b\d{{2,3}}\s?(?-i:F)\b", re.IGNORECASE
 )

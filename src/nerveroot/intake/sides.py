@@ -100,6 +100,19 @@ def _comparison(tok: Token) -> bool:
     return before in ("(", "vs", "vs.", "v", "cf", "cf.") and after is not None and after.text[:1].isdigit()
 
 
+_CURVE = frozenset({"scoliosis", "scoliotic", "convex", "convexity", "concave", "list", "listing", "shift", "curve"})
+
+
+def _spine_shape(tok: Token) -> bool:
+    """A side that names the way the spine bends or shifts ("L scoliosis", "left-convex curve", "R lateral shift"),
+    not a leg."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < len(doc) and doc[i].text in ("-", "lateral", "lumbar", "thoracolumbar"):
+        i += 1
+    return i < len(doc) and doc[i].lower_ in _CURVE
+
+
 def side_tokens(sent: Span, regions: bool = False) -> list[tuple[int, tuple[Side, ...]]]:
     """Side words of a span with their token index; for a body region (``regions``) a comparison value's side is
     left out ("groin pain on IR 10 (R 35)" is not right-sided), while exam readers pair it with its value."""
@@ -108,7 +121,7 @@ def side_tokens(sent: Span, regions: bool = False) -> list[tuple[int, tuple[Side
         word = tok.text.rstrip(".:") or tok.text  # "L.", "bilat.", "R:" are side words too
         sides = (
             None
-            if _is_adverb(tok) or _light_touch(tok) or (regions and _comparison(tok))
+            if _is_adverb(tok) or _light_touch(tok) or _spine_shape(tok) or (regions and _comparison(tok))
             else pt.SIDE_WORDS.get(word.lower()) or pt.SIDE_LETTERS.get(word)
         )
         if word.lower() in ("each", "either") and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ in _SIDE_NOUNS:
