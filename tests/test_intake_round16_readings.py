@@ -224,3 +224,19 @@ def test_a_start_named_by_season(kb: KnowledgeBase) -> None:
     from datetime import date
 
     assert parse_note("Leg pain since the summer.", kb, today=date(2026, 12, 7)).case.duration_days == 145
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "PMH: history of DVT, on warfarin.",
+        "Past medical history included asthma on inhalers, atrial fibrillation on warfarin.",
+        "70F (history of AVR and CABG, taking warfarin). Fell at home.",
+    ],
+)
+def test_a_medicine_named_in_a_past_history_list_is_current(kb: KnowledgeBase, note: str) -> None:
+    assert parse_note(note, kb).case.history.get("anticoagulant_use") == "present"
+
+
+def test_a_medicine_stopped_in_the_past_stays_stopped(kb: KnowledgeBase) -> None:
+    assert parse_note("Previously on warfarin, stopped 2019.", kb).case.history.get("anticoagulant_use") != "present"
