@@ -38,7 +38,7 @@ CORE_CONDITIONS = frozenset({("conditions", "disc_herniation")})
 does ('will my strength come back after a disc herniation')."""
 
 
-RADICULAR_WORDS = frozenset(tokenize("sciatica radiculopathy radicular"))
+RADICULAR_WORDS = frozenset(tokenize("sciatica sciatic radiculopathy radicular"))
 """Words that say the question is about nerve root pain itself: a card about another condition (stenosis, a hip)
 does not answer it unless the question names that condition too."""
 

@@ -4,6 +4,7 @@ fused by reciprocal rank, and checked against the question type and the card's f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,7 +14,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from nerveroot.knowledge.base import KnowledgeBase, aliases
+from nerveroot.knowledge.base import KnowledgeBase, aliases, normalise
 from nerveroot.qa.intent import Intent, classify
 from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.text import tokenize
@@ -81,19 +82,18 @@ class CardIndex:
         qtypes: dict[str, frozenset[str]] = {}
         facets: dict[str, frozenset[str]] = {}
         mains: dict[str, frozenset[str]] = {}
-        lex = lexicon()
         for rid, record in kb.entities.get("faqs", {}).items():
             names = list(dict.fromkeys(aliases(record)))
             variants += [(rid, name) for name in names]
             qtypes[rid] = frozenset(q for name in names for q in classify(name).qtypes)
-            facets[rid] = frozenset.intersection(*(lex.facets_of(tokenize(name)) for name in names))
+            facets[rid] = frozenset.intersection(*(_facets_of(name) for name in names))
             mains[rid] = frozenset(classify(name).qtype for name in names)
         return cls(variants, qtypes, encoder, expand, facets, mains)
 
     def for_population(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) that the question names."""
         facets = self.facets.get(faq_id, frozenset())
-        return bool(facets) and facets <= _facets_named(question)
+        return bool(facets - RESTRICTING) and facets <= _facets_named(question)
 
     def narrower(self, faq_id: str, question: str) -> bool:
         """True when the card is about a population or activity (pregnancy, running …) the question does not name."""
@@ -171,10 +171,38 @@ class CardIndex:
         return bool(card & set(intent.qtypes or ("other",)))
 
 
+_AFTER_OPERATION = re.compile(
+    r"\b(?:after|since|following|recovering from|recovery from) (?:(?:an?|the|my|your|his|her|their) )?(?:\w+ ){0,2}?"
+    r"(?:operation|surgery|\w*discectomy|laminectomy|decompression|fusion)\b|\bpost ?op\w*"
+)
+"""Time after an operation ('after my microdiscectomy', 'recovering from surgery', 'post-op'): a facet, so a card
+about life after the operation answers only questions about that time ('When is a discectomy needed?' is not one)."""
+
+
+_HAPPENS_AGAIN = re.compile(
+    r"\b(?:herniat\w*|slip\w*|prolaps\w*|ruptur\w*|bulg\w*|burst\w*|tear\w*|torn|come|comes|coming|came|"
+    r"return\w*|happen\w*)(?: \w+){0,2} again\b"
+)
+"""The disc or the pain happening again ('my disc has slipped again', 'could it come back again'), not doing something
+again ('when can I drive again'): the recurrence facet."""
+RESTRICTING = frozenset({"after_operation", "recurrence", "fusion"})
+"""Facets that keep a card to the questions naming them without putting it before the general cards."""
+
+
+def _facets_of(text: str) -> frozenset[str]:
+    named = set(lexicon().facets_of(tokenize(text, keep_stop_words=True)))
+    plain = normalise(text)
+    if _AFTER_OPERATION.search(plain):
+        named.add("after_operation")
+    if _HAPPENS_AGAIN.search(plain):
+        named.add("recurrence")
+    return frozenset(named)
+
+
 @lru_cache(maxsize=256)
 def _facets_named(question: str) -> frozenset[str]:
     """The populations and activities a question names, read once per question (each candidate card asks)."""
-    return lexicon().facets_of(tokenize(question))
+    return _facets_of(question)
 
 
-__all__ = ["CONFINING", "RRF_K", "CardHit", "CardIndex", "Encoder"]
+__all__ = ["CONFINING", "RESTRICTING", "RRF_K", "CardHit", "CardIndex", "Encoder"]

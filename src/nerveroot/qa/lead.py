@@ -61,6 +61,25 @@ _TEST_DONE = re.compile(
 trapped nerve'): whether to have it is not what is asked."""
 
 
+_TREATMENT_DONE = re.compile(
+    r"\b(?:after|since|following|recovering from) (?:my|a|an|the|his|her|your|their) (?:recent |last )?"
+    r"((?:\w+ ){0,2}?(?:operation|surgery|\w*discectomy|laminectomy|decompression|fusion|injection|epidural|block))\b"
+    r"|\bi (?:have |ve |had |ve had |have had )?(?:had|undergone|been given) (?:a|an|my) "
+    r"((?:\w+ ){0,2}?(?:operation|surgery|\w*discectomy|laminectomy|decompression|fusion|injection|epidural|block))\b"
+)
+"""A treatment the question speaks of as already done ('after my microdiscectomy', 'I had an epidural'): what is
+asked is what comes after it, not whether to have it."""
+
+
+def _treatments_done(ctx: QaContext, question: str) -> frozenset[tuple[str, str]]:
+    """The treatments the question names only as already done."""
+    done: set[tuple[str, str]] = set()
+    for match in _TREATMENT_DONE.finditer(normalise(question)):
+        phrase = match.group(1) or match.group(2) or ""
+        done |= {k for k in ctx.linker.link(phrase).direct if k[0] == "treatments"}
+    return frozenset(done)
+
+
 NOT_VERDICT = frozenset(
     {
         "dose",
@@ -114,6 +133,9 @@ def direct_answer(
     test_done = bool(_TEST_DONE.search(normalise(question)))  # 'my MRI showed …': not whether to have the scan
     if test_done:
         stances = [r for r in stances if r.statement.kind != "tests"]
+    if carded:  # 'what may I do after my microdiscectomy?': not whether to have the operation
+        done = _treatments_done(ctx, question)
+        stances = [r for r in stances if (r.statement.kind, r.statement.record_id) not in done]
     # 'what should I do …' asks for more than a verdict, as 'should I have …' does not
     wh = any(_WH_QUESTION.match(normalise(part)) for part in asked_sentences(question))
     asks_verdict = intent.qtype == "is_x_recommended" or (links.verdict and intent.qtype not in NOT_VERDICT and not wh)
@@ -400,7 +422,7 @@ def without_verdict(sentence: str) -> str | None:
 ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(
-            r"\b(how (is|are|do you|do they|can you) (it |they |this |\w+ ){0,3}(treat|manag)\w*|treatments?\b|"
+            r"\b(how (is|are|do you|do they|can you) (it |they |this |\w+ ){0,4}(treat|manag)\w*|treatments?\b|"
             r"what (can|should) (be done|i do) (for|about)|(treat|manag)\w* (it|this|them|\w+ syndrome)\b)"
         ),
         re.compile(r"^(treatment|care|management) (starts|begins|is)\b|\b(is|are) (treated|managed) (with|by)\b", re.I),

@@ -47,7 +47,7 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=64)
 def _tokens(words: str) -> frozenset[str]:
-    return frozenset(tokenize(words))
+    return frozenset(tokenize(words, keep_stop_words=True))  # a facet may be named by a stop word ('again')
 
 
 __all__ = ["LEXICON_PATH", "Lexicon", "lexicon"]
