@@ -441,6 +441,9 @@ class _DrugParts:
     """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
     notes: dict[tuple[int, Status, NoteEffect], _Applied]
     """Per caution, state and effect: what it adds to an option (`_safety_note`)."""
+    outcomes: list[tuple[int, dict[str, _Applied | None]] | None]
+    """Per caution other than CKD, the position of its factor and what it adds in each state (None when absent);
+    None for a CKD caution (its effect depends on the eGFR band). Filled once the parts are made (`_outcomes`)."""
     doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
     """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
     dose shown (the primary statement's line)."""
@@ -481,8 +484,22 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
         ceilings = tuple(b.mg_per_day for b in basis)
-        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, {}, positions)
+        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, [], {}, positions)
+        found.outcomes.extend(_outcomes(found))
     return found
+
+
+def _outcomes(parts: _DrugParts) -> Iterable[tuple[int, dict[str, _Applied | None]] | None]:
+    """`_DrugParts.outcomes`, built once per knowledge base, drug and jurisdiction."""
+    for index, (caution, position, _) in enumerate(parts.cautions):
+        if position is None:
+            yield None
+            continue
+        by_state: dict[str, _Applied | None] = {"absent": None}
+        for state in get_args(Status):
+            if state != "absent":
+                by_state[state] = _safety_note(parts, index, caution, state, caution.effect)
+        yield position, by_state
 
 
 class _Applied(NamedTuple):
@@ -563,23 +580,26 @@ class _Draft:
         cautions: list[dict[str, str]] = []
         check_first: list[str] = []
         removing = False
-        for index, (caution, position, _) in enumerate(parts.cautions):
-            if position is None:
+        for index, outcome in enumerate(parts.outcomes):
+            if outcome is not None:
+                found = outcome[1][statuses[outcome[0]]]
+                if found is None:
+                    continue
+            else:
+                caution = parts.cautions[index][0]
                 ckd = (index, statuses[_CKD], profile.egfr_band)
                 found_ckd = parts.ckd.get(ckd)
                 if found_ckd is None:
                     found_ckd = parts.ckd[ckd] = _applies(profile, caution)
                 factor_state, effect = found_ckd
-            else:
-                factor_state, effect = statuses[position], caution.effect
-            if factor_state == "absent":
-                continue
-            found = made.get((index, factor_state, effect))
-            if found is None:
-                found = _safety_note(parts, index, caution, factor_state, effect)
+                if factor_state == "absent":
+                    continue
+                found = made.get((index, factor_state, effect))
+                if found is None:
+                    found = _safety_note(parts, index, caution, factor_state, effect)
             applied.append(found)
             if found.caution is None:
-                check_first.append(caution.factor)
+                check_first.append(found.note.factor)
             else:
                 cautions.append(found.caution)
             if found.cap is not None:
