@@ -23,9 +23,18 @@ def _answers(findings: list[str], rng: random.Random) -> Evidence:
     return Evidence(status={f: s for f, s in drawn.items() if s is not None})
 
 
+def _mark(region: str, side: str | None) -> dict[str, str | None]:
+    return {"region": region, "side": side}
+
+
 def test_every_triage_rule_reads_as_its_closures_do(kb: KnowledgeBase) -> None:
     rng = random.Random(16)
-    cases = [Case(), Case(age=70, duration_days=200, pain_score=9, course="worsening"), Case(age=30, duration_days=3)]
+    cases = [
+        Case(),
+        Case(age=70, duration_days=200, pain_score=9, course="worsening", pain_regions=[_mark("groin", None)]),
+        Case(age=30, duration_days=3, trigger="lifting", pain_regions=[_mark("low_back", None)]),
+        Case(age=50, to_confirm=[{"group": "cancer", "text": "a mass?"}], pain_regions=[_mark("calf", "left")]),
+    ]
     for rule in kb.all("triage_rules", TriageRule):
         findings = sorted(set(predicate_findings(rule.when)))
         written, closures = source_test(rule.when, compile_condition), compile_condition(rule.when)

@@ -1,7 +1,7 @@
 """A condition tree as the source of one Python function: its and/or/not/unless branches, plain and reported
-findings written out inline (Kleene, short-circuiting like the closures of `nerveroot.assessment.logic`), every
-other operator called as its compiled closure. The same truth values as the closures, without a call per branch or
-a loop per finding list.
+findings and the comparisons with case facts written out inline (Kleene, short-circuiting like the closures of
+`nerveroot.assessment.logic`), every other operator called as its compiled closure. The same truth values as the
+closures, without a call per branch or a loop per finding list.
 """
 
 from __future__ import annotations
@@ -14,6 +14,18 @@ from nerveroot.assessment.evidence import Evidence
 
 Truth = bool | None
 Test = Callable[[Evidence, Case], Truth]
+
+
+_COMPARED = {
+    "age_at_least": ("age", ">="),
+    "duration_at_least": ("duration_days", ">="),
+    "duration_under": ("duration_days", "<"),
+    "pain_at_least": ("pain_score", ">="),
+}
+"""Operators comparing a case fact that may be missing (then None) with the tree's number."""
+_SEARCHED = {"pain_in": ("pain_regions", "region", None), "mentioned": ("to_confirm", "group", False)}
+"""Operators asking whether a mark of the case is in the tree's list: the marks, the attribute read, and the value
+when there are none (no pain marked: not known; no unresolved mention: no)."""
 
 
 class _Writer:
@@ -51,10 +63,38 @@ class _Writer:
             self.emit(depth, f"{target} = {blocker} is not True")
         elif op == "reported" and not rest and isinstance(arg, str):  # known present
             self.emit(depth, f"{target} = g({arg!r}) == 'present'")
-        else:  # a fact, an exclusion or a malformed tree: the closure (which raises for a malformed one)
+        elif rest or not self._fact(op, arg, target, depth):  # the closure (which raises for a malformed tree)
             name = self.fresh("c")
             self.names[name] = self.closure(when)
             self.emit(depth, f"{target} = {name}(evidence, case)")
+
+    def _constant(self, value: Any) -> str:
+        name = self.fresh("k")
+        self.names[name] = value
+        return name
+
+    def _fact(self, op: str, arg: Any, target: str, depth: int) -> bool:
+        """Lines for a comparison with a case fact or a search of its marked regions or unresolved mentions, as the
+        closure reads it; False (nothing written) for any other operator or an argument of another shape."""
+        if op in _COMPARED:
+            field, sign = _COMPARED[op]
+            self.emit(depth, f"v = case.{field}")
+            self.emit(depth, f"{target} = None if v is None else v {sign} {self._constant(arg)}")
+        elif op in ("course", "trigger"):
+            self.emit(depth, f"v = case.{op}")
+            self.emit(depth, f"{target} = None if v == 'unknown' else v == {self._constant(arg)}")
+        elif op in _SEARCHED and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+            marks, attribute, empty = _SEARCHED[op]
+            wanted = self._constant(frozenset(arg))
+            self.emit(depth, f"v = case.{marks}")
+            self.emit(depth, f"{target} = {empty} if not v else False")
+            self.emit(depth, "for m in v:")
+            self.emit(depth + 1, f"if m.{attribute} in {wanted}:")
+            self.emit(depth + 2, f"{target} = True")
+            self.emit(depth + 2, "break")
+        else:
+            return False
+        return True
 
     def _branch(self, conjunction: bool, items: list[Any], target: str, depth: int) -> None:
         """A Kleene and (or) of the items, plain findings read first: the first one decided against (for) it ends
