@@ -745,6 +745,21 @@ class _Reader:
     """Whether the advice against it differs between the acute and chronic phase."""
     support: dict[Phase, int]
     """`support_rank` per phase."""
+    kept: bool
+    """Whether its options are kept (`KEPT_FACTORS`)."""
+
+
+KEPT_FACTORS = 8
+"""A drug whose cautions read more recorded safety factors than this (the NSAIDs 12, aspirin 10; every other drug at
+most 6) has almost one option per patient: at three statuses a factor, over 19,000 profiles, more than
+`OPTION_CACHE_SIZE`. Its options are built for each profile and not kept (keeping them only churned the cache)."""
+_DERIVED = frozenset({"age_65_plus", "pregnancy_third_trimester", "low_body_weight", "diabetes"})
+"""Safety factors read from the age, trimester, weight or findings of a case rather than a field of its own."""
+
+
+def _recorded(drug: Drug) -> int:
+    """How many distinct safety factors with a recorded status (`factor_status`) the drug's cautions read."""
+    return len({c.factor for c in drug.cautions if c.factor in _RECORDED or c.factor in _DERIVED})
 
 
 _READERS: dict[str, tuple[_Reader, ...]] = {}
@@ -768,6 +783,7 @@ def _readers(kb: KnowledgeBase) -> tuple[_Reader, ...]:
                     any(c.factor == "ckd" for c in drug.cautions),
                     against["acute"] != against["chronic"],
                     {phase: support_rank(drug.sciatica_positions, phase) for phase in (None, "acute", "chronic")},
+                    _recorded(drug) <= KEPT_FACTORS,
                 )
             )
         found = _READERS[kb.content_hash] = tuple(readers)
@@ -836,17 +852,19 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 OPTION_CACHE_SIZE = 6144
 """One entry holds about 1.0 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
-form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
-stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
+form (tracemalloc), so the cache stays under ~30 MB: the options of the drugs with few caution factors (a few thousand
+keys in all; the NSAIDs' and aspirin's are not kept, `KEPT_FACTORS`)."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
 
 def _option(profile: SafetyProfile, kb: KnowledgeBase, reader: _Reader, jurisdiction: Jurisdiction) -> _Option:
     """One drug's option for a profile and phase, cached on what it reads: the statuses of the drug's own caution
     factors (and the eGFR band when it has a CKD caution), and the phase only for a drug whose advice differs by
-    phase. The least recently used of `OPTION_CACHE_SIZE` entries goes."""
+    phase. The least recently used of `OPTION_CACHE_SIZE` entries goes; a drug not kept is built afresh."""
     drug = reader.drug
     phase = profile.phase if reader.phased else None
+    if not reader.kept:
+        return _Option(_Draft(profile, kb, drug, jurisdiction, phase))
     key = (
         kb.content_hash,
         drug.id,
