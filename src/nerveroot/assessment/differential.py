@@ -184,7 +184,8 @@ def differential(
     suspected = suspected or {}
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
-    probability = scores.probability()
+    total = sum(scores.weight.values()) or 1.0  # as `Scores.probability`, in the conditions' order
+    chances = [round(w / total, 4) for w in scores.weight.values()]
     matched = scores.matched
     fit_of = scores.fit
     keyed: list[tuple[tuple[bool, tuple[int, int], float, str], DifferentialItem]] = []
@@ -192,7 +193,7 @@ def differential(
     for at, parts in enumerate(_explained(kb, model)):
         cid = parts.id
         suspicion = suspected.get(cid)
-        chance = round(probability[cid], 4)
+        chance = chances[at]
         if leading_only and suspicion is None and chance < LEADING_PROBABILITY:
             item = parts.named.get(chance)
             if item is None:
