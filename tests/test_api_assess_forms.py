@@ -138,11 +138,18 @@ def test_the_drug_cache_keys_on_what_changes_the_result(kb: KnowledgeBase) -> No
     for age in range(18, 65):
         for weight in (55, 80, 120):
             drug_options(Case(age=age, drug_safety=DrugSafety(weight_kg=weight, egfr=70 + age % 20)), kb)
-    assert len(drugs._OPTIONS) == len(kb.entities["drugs"]), "one entry per drug"
+    kept = [r.drug for r in drugs._readers(kb) if r.kept]
+    assert len(drugs._OPTIONS) == len(kept), "one entry per drug kept"
     assert len(drugs._PROFILES) == 1
     drug_options(Case(age=70, drug_safety=DrugSafety(weight_kg=55, egfr=70)), kb)
-    readers = [d for d in kb.entities["drugs"].values() if any(c.factor == "age_65_plus" for c in d.cautions)]
-    assert len(drugs._OPTIONS) == len(kb.entities["drugs"]) + len(readers), "only drugs that read the age band"
+    readers = [d for d in kept if any(c.factor == "age_65_plus" for c in d.cautions)]
+    assert len(drugs._OPTIONS) == len(kept) + len(readers), "only drugs that read the age band"
+
+
+def test_only_the_drugs_with_almost_one_option_per_patient_are_not_kept(kb: KnowledgeBase) -> None:
+    not_kept = {r.drug.id for r in drugs._readers(kb) if not r.kept}
+    assert {"ibuprofen", "naproxen", "aspirin"} <= not_kept
+    assert not not_kept & {"paracetamol", "tramadol", "gabapentin", "prednisone"}
 
 
 def test_the_profile_cache_never_outlives_the_option_cache(kb: KnowledgeBase) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final
 
@@ -59,6 +59,11 @@ class Compiled:
     conditions: tuple[ConditionModel, ...]
     named: dict[str, Ratio]  # root → ratio when the note names that root
     root_lesion_tests: frozenset[str]  # findings that weigh a root lesion against any other cause (see below)
+    region_fits: dict[tuple[frozenset[str], frozenset[str]], tuple[float, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Per marked pain and numbness regions (nonspecific ones left out), the fits of the conditions scored on them
+    (`nerveroot.assessment.differential.region_fits`)."""
 
     @cached_property
     def non_neural(self) -> frozenset[str]:
@@ -74,6 +79,20 @@ class Compiled:
             for nth, (finding, when, _) in enumerate(cond.features):
                 index.setdefault((finding, when), []).append((at, nth))
         return {key: tuple(found) for key, found in index.items()}
+
+    @cached_property
+    def fit_groups(self) -> tuple[tuple[tuple[tuple[str, ...], frozenset[str]], ...], tuple[int, ...]]:
+        """The distinct (roots, findings left out) whose marginal likelihood a condition's fit reads, and per
+        condition the position of its own among them (-1: one scored on the marked regions)."""
+        keys: dict[tuple[tuple[str, ...], frozenset[str]], int] = {}
+        groups = []
+        for cond in self.conditions:
+            if not cond.fit_roots:
+                groups.append(-1)
+                continue
+            key = (cond.fit_roots, frozenset() if cond.radicular else self.root_lesion_tests)
+            groups.append(keys.setdefault(key, len(keys)))
+        return tuple(keys), tuple(groups)
 
     def matched_features(self, status: Mapping[str, str]) -> dict[int, list[int]]:
         """Per condition position, the positions of its features that `status` matches, in feature order (read

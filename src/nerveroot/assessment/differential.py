@@ -47,13 +47,31 @@ def region_fit(model: Compiled, cond: ConditionModel, pain: set[str], sensory: s
     return fit
 
 
-def fit(model: Compiled, cond: ConditionModel, loc: Localisation, pain: set[str], sensory: set[str]) -> float:
-    """A radicular cause: the findings' fit to its roots. A peripheral mimic: their fit to the roots whose territory
-    it copies, without the ratios that weigh a root lesion against any other cause (it explains the territory, not
-    a positive nerve tension test or a named root). Any other condition: the marked regions."""
-    if not cond.fit_roots:
-        return region_fit(model, cond, pain, sensory)
-    return loc.marginal(cond.fit_roots, frozenset() if cond.radicular else model.root_lesion_tests)
+REGION_FITS_LIMIT = 4096
+"""Sets of marked regions whose fits are kept per compiled knowledge base; past this the store starts again."""
+
+
+def region_fits(model: Compiled, pain: set[str], sensory: set[str]) -> tuple[float, ...]:
+    """`region_fit` of each condition without fit roots, in order, kept per marked regions."""
+    kept = model.region_fits
+    key = (frozenset(pain - NONSPECIFIC_REGIONS), frozenset(sensory - NONSPECIFIC_REGIONS))
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= REGION_FITS_LIMIT:
+            kept.clear()
+        found = kept[key] = tuple(region_fit(model, c, pain, sensory) for c in model.conditions if not c.fit_roots)
+    return found
+
+
+def fits(model: Compiled, loc: Localisation, pain: set[str], sensory: set[str]) -> list[float]:
+    """Per condition of `model.conditions`: for a radicular cause, the findings' fit to its roots; for a peripheral
+    mimic, their fit to the roots whose territory it copies, without the ratios that weigh a root lesion against any
+    other cause (it explains the territory, not a positive nerve tension test or a named root); for any other
+    condition, the marked regions. Each distinct marginal is read once."""
+    keys, groups = model.fit_groups
+    marginals = [loc.marginal(roots, leave_out) for roots, leave_out in keys]
+    regional = iter(region_fits(model, pain, sensory))
+    return [marginals[group] if group >= 0 else next(regional) for group in groups]
 
 
 def condition_scores(
@@ -64,19 +82,19 @@ def condition_scores(
     The radicular share counts each presentation once: a type of compression (a subset of stenosis or disc
     herniation, whose prior is part of theirs) is ranked but left out of both sides of the share."""
     weight: dict[str, float] = {}
-    fits: dict[str, float] = {}
     radicular = whole = 0.0
     matched = model.matched_features(status)
+    fitted = fits(model, loc, pain, sensory)
     for at, cond in enumerate(model.conditions):
-        fits[cond.id] = fit(model, cond, loc, pain, sensory)
-        score = cond.prior * fits[cond.id]
+        score = cond.prior * fitted[at]
         for nth in matched.get(at, ()):
             score *= cond.features[nth][2]
         weight[cond.id] = score
         if not cond.subtype:
             whole += score
             radicular += score if cond.radicular else 0.0
-    return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fits, matched=matched)
+    fit = {cond.id: value for cond, value in zip(model.conditions, fitted, strict=True)}
+    return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fit, matched=matched)
 
 
 @dataclass(frozen=True)
@@ -166,15 +184,16 @@ def differential(
     suspected = suspected or {}
     model = compile_kb(kb)
     scores = condition_scores(model, status, loc, pain, sensory)
-    probability = scores.probability()
+    total = sum(scores.weight.values()) or 1.0  # as `Scores.probability`, in the conditions' order
+    chances = [round(w / total, 4) for w in scores.weight.values()]
     matched = scores.matched
-    fits = scores.fit
+    fit_of = scores.fit
     keyed: list[tuple[tuple[bool, tuple[int, int], float, str], DifferentialItem]] = []
     trace = []
     for at, parts in enumerate(_explained(kb, model)):
         cid = parts.id
         suspicion = suspected.get(cid)
-        chance = round(probability[cid], 4)
+        chance = chances[at]
         if leading_only and suspicion is None and chance < LEADING_PROBABILITY:
             item = parts.named.get(chance)
             if item is None:
@@ -187,7 +206,7 @@ def differential(
             favours, text, entry = parts.features[nth]
             (why if favours else against).append(text)
             trace.append(entry)
-        ratio = fits[cid]
+        ratio = fit_of[cid]
         if abs(ratio - 1) > 1e-9:
             if ratio > 1:
                 why.append(f"{parts.fits[0]}{ratio:.2g})")

@@ -441,6 +441,9 @@ class _DrugParts:
     """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
     notes: dict[tuple[int, Status, NoteEffect], _Applied]
     """Per caution, state and effect: what it adds to an option (`_safety_note`)."""
+    outcomes: list[tuple[int, dict[str, _Applied | None]] | None]
+    """Per caution other than CKD, the position of its factor and what it adds in each state (None when absent);
+    None for a CKD caution (its effect depends on the eGFR band). Filled once the parts are made (`_outcomes`)."""
     doses: dict[float | None, tuple[tuple[DoseLine, ...], dict[tuple[str, str], Cite], str]]
     """Per ceiling: the capped dose lines, the cites of the drug, those lines and `basis` without repeats, and the
     dose shown (the primary statement's line)."""
@@ -481,8 +484,22 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
         ceilings = tuple(b.mg_per_day for b in basis)
-        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, {}, positions)
+        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, [], {}, positions)
+        found.outcomes.extend(_outcomes(found))
     return found
+
+
+def _outcomes(parts: _DrugParts) -> Iterable[tuple[int, dict[str, _Applied | None]] | None]:
+    """`_DrugParts.outcomes`, built once per knowledge base, drug and jurisdiction."""
+    for index, (caution, position, _) in enumerate(parts.cautions):
+        if position is None:
+            yield None
+            continue
+        by_state: dict[str, _Applied | None] = {"absent": None}
+        for state in get_args(Status):
+            if state != "absent":
+                by_state[state] = _safety_note(parts, index, caution, state, caution.effect)
+        yield position, by_state
 
 
 class _Applied(NamedTuple):
@@ -563,23 +580,26 @@ class _Draft:
         cautions: list[dict[str, str]] = []
         check_first: list[str] = []
         removing = False
-        for index, (caution, position, _) in enumerate(parts.cautions):
-            if position is None:
+        for index, outcome in enumerate(parts.outcomes):
+            if outcome is not None:
+                found = outcome[1][statuses[outcome[0]]]
+                if found is None:
+                    continue
+            else:
+                caution = parts.cautions[index][0]
                 ckd = (index, statuses[_CKD], profile.egfr_band)
                 found_ckd = parts.ckd.get(ckd)
                 if found_ckd is None:
                     found_ckd = parts.ckd[ckd] = _applies(profile, caution)
                 factor_state, effect = found_ckd
-            else:
-                factor_state, effect = statuses[position], caution.effect
-            if factor_state == "absent":
-                continue
-            found = made.get((index, factor_state, effect))
-            if found is None:
-                found = _safety_note(parts, index, caution, factor_state, effect)
+                if factor_state == "absent":
+                    continue
+                found = made.get((index, factor_state, effect))
+                if found is None:
+                    found = _safety_note(parts, index, caution, factor_state, effect)
             applied.append(found)
             if found.caution is None:
-                check_first.append(caution.factor)
+                check_first.append(found.note.factor)
             else:
                 cautions.append(found.caution)
             if found.cap is not None:
@@ -725,6 +745,21 @@ class _Reader:
     """Whether the advice against it differs between the acute and chronic phase."""
     support: dict[Phase, int]
     """`support_rank` per phase."""
+    kept: bool
+    """Whether its options are kept (`KEPT_FACTORS`)."""
+
+
+KEPT_FACTORS = 8
+"""A drug whose cautions read more recorded safety factors than this (the NSAIDs 12, aspirin 10; every other drug at
+most 6) has almost one option per patient: at three statuses a factor, over 19,000 profiles, more than
+`OPTION_CACHE_SIZE`. Its options are built for each profile and not kept (keeping them only churned the cache)."""
+_DERIVED = frozenset({"age_65_plus", "pregnancy_third_trimester", "low_body_weight", "diabetes"})
+"""Safety factors read from the age, trimester, weight or findings of a case rather than a field of its own."""
+
+
+def _recorded(drug: Drug) -> int:
+    """How many distinct safety factors with a recorded status (`factor_status`) the drug's cautions read."""
+    return len({c.factor for c in drug.cautions if c.factor in _RECORDED or c.factor in _DERIVED})
 
 
 _READERS: dict[str, tuple[_Reader, ...]] = {}
@@ -748,6 +783,7 @@ def _readers(kb: KnowledgeBase) -> tuple[_Reader, ...]:
                     any(c.factor == "ckd" for c in drug.cautions),
                     against["acute"] != against["chronic"],
                     {phase: support_rank(drug.sciatica_positions, phase) for phase in (None, "acute", "chronic")},
+                    _recorded(drug) <= KEPT_FACTORS,
                 )
             )
         found = _READERS[kb.content_hash] = tuple(readers)
@@ -816,17 +852,19 @@ def _rank(option: _Option, reader: _Reader, phase: Phase) -> tuple[int, int, boo
 
 OPTION_CACHE_SIZE = 6144
 """One entry holds about 1.0 KB with its brief alone, 3.4 KB once its plan form is built and 4.5 KB with its full
-form (tracemalloc), so the cache stays under ~30 MB. The drugs with few caution factors (a few thousand keys in all)
-stay cached while the NSAIDs, whose keys are almost one per patient, come and go."""
+form (tracemalloc), so the cache stays under ~30 MB: the options of the drugs with few caution factors (a few thousand
+keys in all; the NSAIDs' and aspirin's are not kept, `KEPT_FACTORS`)."""
 _OPTIONS: OrderedDict[tuple[object, ...], _Option] = OrderedDict()
 
 
 def _option(profile: SafetyProfile, kb: KnowledgeBase, reader: _Reader, jurisdiction: Jurisdiction) -> _Option:
     """One drug's option for a profile and phase, cached on what it reads: the statuses of the drug's own caution
     factors (and the eGFR band when it has a CKD caution), and the phase only for a drug whose advice differs by
-    phase. The least recently used of `OPTION_CACHE_SIZE` entries goes."""
+    phase. The least recently used of `OPTION_CACHE_SIZE` entries goes; a drug not kept is built afresh."""
     drug = reader.drug
     phase = profile.phase if reader.phased else None
+    if not reader.kept:
+        return _Option(_Draft(profile, kb, drug, jurisdiction, phase))
     key = (
         kb.content_hash,
         drug.id,

@@ -1,7 +1,8 @@
 """Three-valued (Kleene) evaluation of rule conditions: True, False or None (not assessed).
 
-A condition tree is compiled once into nested closures (`compile_condition`, kept per tree object by `evaluate`), so
-the assessment reads each rule without walking its dictionaries again.
+A condition tree is compiled once into nested closures (`compile_condition`), and `evaluate` keeps per tree object
+one function written from it (`nerveroot.assessment.logic_source`), so the assessment reads each rule without
+walking its dictionaries again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
+from nerveroot.assessment.logic_source import source_test
 
 Truth = bool | None
 Test = Callable[[Evidence, Case], Truth]
@@ -210,7 +212,7 @@ def _entry(when: Any) -> tuple[Any, Test, tuple[str, ...]]:
         return hit
     if len(_COMPILED) >= COMPILED_LIMIT:
         _COMPILED.clear()
-    hit = _COMPILED[id(when)] = (when, compile_condition(when), _asked(when))
+    hit = _COMPILED[id(when)] = (when, source_test(when, compile_condition), _asked(when))
     return hit
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
@@ -36,20 +37,33 @@ def _leaves(when: object) -> tuple[str, ...]:
     return ()
 
 
+_Order = tuple[int, str, str]
+UNANSWERED_LIMIT = 8192
+
+
 @dataclass(frozen=True)
 class _Tables:
     """What triage reads from the knowledge base alone, built once per knowledge base object."""
 
     rules: tuple[tuple[TriageRule, frozenset[str], Test], ...]
     """Each rule with the findings it cites when it fires and its compiled condition."""
-    flags: tuple[tuple[RedFlag, frozenset[str]], ...]
+    flags: tuple[tuple[RedFlag, frozenset[str], tuple[str, ...]], ...]
+    """Each red flag with its findings as a set and in order."""
     askers: dict[str, tuple[tuple[int, Urgency], ...]]
     """Per finding, the rules above self-care that ask about it (position in `rules`, level), most urgent first."""
     given: dict[tuple[int, tuple[str, ...]], TriageReason] = field(default_factory=dict)
     """Reasons as built, per rule position and the findings it cites, shared by every case that gives the same one
     (read-only; with `unassessed`, a few hundred in all)."""
-    unassessed: dict[tuple[str, tuple[str, ...], tuple[str, ...], Urgency], NotAssessed] = field(default_factory=dict)
-    """Red flags not assessed as built, per flag, its unassessed and unsure findings and level, shared likewise."""
+    unassessed: dict[tuple[str, tuple[str, ...], tuple[str, ...], Urgency], tuple[_Order, NotAssessed]] = field(
+        default_factory=dict
+    )
+    """Red flags not assessed as built, with their place in the list, per flag, its unassessed and unsure findings
+    and level, shared likewise."""
+    unanswered: dict[tuple[int, tuple[str | None, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    """Per flag position and the statuses of its findings (None: not recorded), its unassessed and unsure findings
+    (at most `UNANSWERED_LIMIT` kept)."""
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -67,7 +81,7 @@ def _tables(kb: KnowledgeBase) -> _Tables:
                 askers.setdefault(finding, []).append((at, rules[at].level))
     tables = _Tables(
         rules=tuple((rule, frozenset(_leaves(rule.when)), compiled(rule.when)[0]) for rule in rules),
-        flags=tuple((flag, frozenset(flag.findings)) for flag in kb.all("red_flags", RedFlag)),
+        flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in kb.all("red_flags", RedFlag)),
         askers={finding: tuple(found) for finding, found in askers.items()},
     )
     _TABLES[id(kb)] = (kb, tables)
@@ -126,21 +140,32 @@ def _could_raise(unasked: tuple[str, ...], tables: _Tables, open_rules: set[int]
     return best
 
 
+def _unanswered(findings: tuple[str, ...], states: tuple[str | None, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Of a flag's findings, those not assessed (not recorded, unknown or unsure) and those unsure."""
+    unasked = tuple(f for f, s in zip(findings, states, strict=True) if s is None or s in UNASSESSED)
+    return unasked, tuple(f for f, s in zip(findings, states, strict=True) if s == "unsure")
+
+
 def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
-    status = evidence.status
-    made = tables.unassessed
+    get = evidence.status.get
+    made, answers = tables.unassessed, tables.unanswered
     items = []
-    for flag, named in tables.flags:
-        unasked = tuple(f for f in flag.findings if status.get(f, "unknown") in UNASSESSED)
+    for at, (flag, named, findings) in enumerate(tables.flags):
+        states = tuple(map(get, findings))
+        split = answers.get((at, states))
+        if split is None:
+            if len(answers) >= UNANSWERED_LIMIT:
+                answers.clear()
+            split = answers[at, states] = _unanswered(findings, states)
+        unasked, unsure = split
         if not unasked or not fired.isdisjoint(named):
             continue
         raise_to = _could_raise(unasked, tables, open_rules, flag.urgency)
-        unsure = tuple(f for f in unasked if status.get(f) == "unsure")
         item = made.get((flag.id, unasked, unsure, raise_to))
         if item is None:
-            item = made[flag.id, unasked, unsure, raise_to] = NotAssessed.built(
+            built = NotAssessed.built(
                 red_flag=flag.id,
                 name=flag.name,
                 group=flag.group,
@@ -149,6 +174,7 @@ def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fir
                 unsure=list(unsure),
                 could_raise_to=raise_to,
             )
+            item = made[flag.id, unasked, unsure, raise_to] = ((-ORDER[raise_to], flag.group, flag.id), built)
         items.append(item)
-    items.sort(key=lambda n: (-ORDER[n.could_raise_to], n.group, n.red_flag))
-    return items
+    items.sort(key=itemgetter(0))
+    return [item for _, item in items]
