@@ -240,3 +240,8 @@ def test_a_medicine_named_in_a_past_history_list_is_current(kb: KnowledgeBase, n
 
 def test_a_medicine_stopped_in_the_past_stays_stopped(kb: KnowledgeBase) -> None:
     assert parse_note("Previously on warfarin, stopped 2019.", kb).case.history.get("anticoagulant_use") != "present"
+
+
+def test_sudden_leg_numbness_with_no_age_given_is_not_taken_as_young(kb: KnowledgeBase) -> None:
+    assert _level(kb, "All of a sudden my right leg started hurting and went numb.") == "emergency"
+    assert _level(kb, "25M, all of a sudden my right leg started hurting and went numb.") != "emergency"
