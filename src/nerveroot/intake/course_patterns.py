@@ -83,13 +83,13 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "stable",
         re.compile(
-            r"\b(?:(?:not|(?:is|are|was|were|has|have|does|do|did|ai)n['’]?t) (?:improving|getting (?:any )?better)|"
+            r"\b(?:(?:not|(?:is|are|was|were|has|have|does|do|did|ai)n['’]?t) "
+            r"(?:improving|getting (?:any )?better|settling|settled|easing)|"
             r"no better|(?:has not|hasn['’]?t) (?:improved|changed)|"
             r"unchanged|(?<!dynamically )(?<!\bhd )(?<!obs )(?<!vitals )(?<!clinically )"
             r"stable(?! (?:\w+ )?(?:doses?|dosing|regimen|(?-i:INR)|anticoagulation))|"
             r"no change(?!s? (?:in|to) (?:\w+ )?(?:medications?|medicines?|meds|drugs?|doses?))|static|"
             r"same as (?:before|last time)|not changed|"
-            r"(?:not|(?:is|are|was|were|has|have)n['’]?t) (?:settling|settled|easing)|"
             r"(?:treatment|rx|physio\w*|painkillers|analgesia|medication|tablets) (?:\w+ ){0,2}"
             r"(?:no help|not help\w*|(?:has |have )?failed|ineffective|unhelpful|"
             r"(?:did|do|does|has|have)(?:n['’]?t| not) help\w*)|"

@@ -43,12 +43,6 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;.]\s|\n")
-# A stop word governs the drugs after it until a new list of current medicines begins: "allergic to penicillin, on
-# warfarin" and "stopped warfarin and started apixaban" name a current drug; "stopped taking warfarin" does not.
-_CURRENT_AGAIN = re.compile(
-    r"(?:[,(]|\b(?:and|but|now)\b)\s*(?:(?:now|currently|still)\s+)?(?:on|taking|takes|started|starting|prescribed|using|uses)\b",
-    re.IGNORECASE,
-)
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +96,12 @@ def _stop_words() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(medicine_data()["stop_words"]) + r")\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _current_again() -> re.Pattern[str]:
+    """Where a new list of current medicines begins after a stop word (data: ``current_again``)."""
+    return re.compile(medicine_data()["current_again"], re.IGNORECASE)
+
+
 def medicine_rules() -> list[tuple[str, str, tuple[str, ...]]]:
     """(regex, kind, ids) for every drug name, class word and procedure phrase."""
     data = medicine_data()
@@ -148,7 +148,7 @@ def read_drug(span: Span, kind: str, key: str, status: str) -> tuple[list[tuple[
     updates: dict[str, Any] = {}
     before = _clause_before(span)
     stops = list(_stop_words().finditer(before))
-    if stops and not _CURRENT_AGAIN.search(before, stops[-1].end()):
+    if stops and not _current_again().search(before, stops[-1].end()):
         return findings, updates
     if kind == "drug":
         entry = medicine_data()["drugs"][key]
