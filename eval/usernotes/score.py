@@ -27,7 +27,7 @@ def main(verbose: bool, path: Path) -> None:
     emergencies = caught = safe = exact = rooted = root_ok = 0
     for row in rows:
         gold = row["gold"]["urgency"].replace("-", "_")
-        acceptable = [a.replace("-", "_") for a in row["gold"].get("urgency_acceptable", [])] or [gold]
+        acceptable = [gold, *(a.replace("-", "_") for a in row["gold"].get("urgency_acceptable", []))]
         result = assess(parse_note(row["text"], kb).case, kb)
         level = result.triage.level
         is_safe = level in acceptable or ORDER.index(level) >= ORDER.index(gold)
