@@ -286,7 +286,6 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
 
 FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
 _POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
-_CKD = _POSITION["ckd"]
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 _PHASE_CODE: dict[Phase, str] = {"acute": "a", "chronic": "c", None: "u"}
@@ -478,6 +477,7 @@ class _Run:
     ckd: bool
     """Whether the run has a CKD caution (then the eGFR band matters too)."""
     joints: dict[object, _Joint]
+    """Per state read (with the eGFR band for a CKD run), the run's joint outcome."""
 
 
 _PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}

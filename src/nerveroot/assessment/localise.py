@@ -85,6 +85,8 @@ class _Counts:
 
 
 MARKS_LIMIT = 4096
+"""Sets of marked regions whose overlap ratios are kept per compiled knowledge base; past this the store starts
+again."""
 
 
 _COUNTS: dict[int, tuple[Compiled, _Counts]] = {}
