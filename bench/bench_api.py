@@ -1,8 +1,9 @@
 """POST /api/assess under load against an endpoint that validates the same body and returns the same bytes.
 
-One uvicorn worker runs the real app with one extra route, /bench/same-bytes, behind the same middleware; both
-endpoints get the same varied cases (bench/varied.py).
-  1. throughput: closed loop, --connections clients, the two endpoints measured in alternating slices;
+One uvicorn worker runs the real app with two extra routes, /bench/same-bytes and /bench/cpu, behind the same
+middleware; both endpoints get the same varied cases (bench/varied.py).
+  1. throughput: closed loop, --connections clients, the two endpoints measured in alternating slices, with the
+     server's CPU time per request of each (its process time before and after each slice, `CPU_PATH`);
   2. latency at a fixed rate: open loop (wrk2-style, latency from the intended send time) at --rate req/s;
   3. memory: the app's RSS after a warm-up and after --requests more varied requests (new safety profiles).
 Usage: PYTHONPATH=src .venv/bin/python bench/bench_api.py [--seconds 5] [--rate 200] [--requests 10000]
@@ -34,6 +35,7 @@ from varied import varied_cases
 HOST = "127.0.0.1"
 PATH = "/api/assess"
 SAME_PATH = "/bench/same-bytes"
+CPU_PATH = "/bench/cpu"
 PATHS = {"same": SAME_PATH, "app": PATH}
 
 
@@ -59,7 +61,11 @@ def bench_app(bodies: list[bytes]) -> FastAPI:
             require_known_ids(body, kb)
         return Response(content=answers[raw], media_type="application/json")
 
+    async def cpu(_: Request) -> Response:
+        return Response(content=repr(time.process_time()), media_type="text/plain")
+
     app.router.routes.insert(0, APIRoute(SAME_PATH, same, methods=["POST"]))
+    app.router.routes.insert(0, APIRoute(CPU_PATH, cpu, methods=["GET"]))
     return app
 
 
@@ -78,18 +84,30 @@ def free_port() -> int:
         return port
 
 
+SETTLED_NOTE = b'{"text": "Low back pain for a week."}'
+"""A note: its answer waits for the language pipeline, which the app builds in the background at start (seconds of
+CPU that would otherwise fall on the first slices of both endpoints)."""
+
+
 def start(env: dict[str, str], cases: int, probe: bytes) -> tuple[subprocess.Popen[bytes], int]:
+    """The server on a free port, answering `probe` and done building its language pipeline."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(port), "--cases", str(cases)], env=env)
     deadline = time.monotonic() + 180
     while True:
         try:
             httpx.post(f"http://{HOST}:{port}{PATH}", content=probe, timeout=30).raise_for_status()
+            httpx.post(f"http://{HOST}:{port}{PATH}", content=SETTLED_NOTE, timeout=180).raise_for_status()
             return proc, port
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server did not start") from None
             time.sleep(0.3)
+
+
+def server_cpu(port: int) -> float:
+    """The server process's CPU seconds so far."""
+    return float(httpx.get(f"http://{HOST}:{port}{CPU_PATH}", timeout=30).text)
 
 
 def rss_mib(pid: int) -> float:
@@ -141,12 +159,15 @@ def main() -> None:
         try:
             payloads = {w: [request_bytes(HOST, port, path, b) for b in bodies] for w, path in PATHS.items()}
             closed: dict[str, list[Run]] = {"same": [], "app": []}
+            cpu_seconds = {"same": 0.0, "app": 0.0}
             for w in PATHS:  # warm-up
                 asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, 1))
             for _ in range(args.slices):
                 for w in PATHS:
                     part = args.seconds / args.slices
+                    began = server_cpu(port)
                     closed[w].append(asyncio.run(closed_loop(HOST, port, payloads[w], args.connections, part)))
+                    cpu_seconds[w] += server_cpu(port) - began
             fixed = {w: asyncio.run(open_loop(HOST, port, payloads[w], args.rate, args.rate_seconds)) for w in PATHS}
             before = rss_mib(proc.pid)
             mem_payloads = [request_bytes(HOST, port, PATH, b) for b in memory_bodies]
@@ -162,6 +183,11 @@ def main() -> None:
     print(row(f"/api/assess, {args.connections} conn, closed", app))
     print(row(f"same-bytes, {args.rate:.0f} req/s, open", fixed["same"]))
     print(row(f"/api/assess, {args.rate:.0f} req/s, open", fixed["app"]))
+    per_request = {w: cpu_seconds[w] / max(run.requests, 1) * 1e6 for w, run in (("same", same), ("app", app))}
+    print(
+        f"server CPU per request (closed loop): same-bytes {per_request['same']:.0f} us, /api/assess "
+        f"{per_request['app']:.0f} us"
+    )
     ratio = app.rps / same.rps
     p99 = fixed["app"].percentile(99)
     growth = after / before - 1

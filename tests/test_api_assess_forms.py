@@ -17,7 +17,7 @@ from nerveroot.api.settings import Settings
 from nerveroot.assessment import drugs
 from nerveroot.assessment.assess import assess
 from nerveroot.assessment.case import RED_FLAG_KEYS, Case, DrugSafety
-from nerveroot.assessment.drugs import FACTORS, SafetyProfile, drug_options, plan_briefs
+from nerveroot.assessment.drugs import FACTORS, SafetyProfile, drug_options, plan_brief_json, plan_briefs
 from nerveroot.evaluation.vignettes import load_vignettes
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.records import RecordStore
@@ -101,6 +101,21 @@ def test_the_profile_link_keeps_the_phase(client: TestClient, kb: KnowledgeBase)
     old_key = SafetyProfile.of(Case(age=52, duration_days=21)).key[:-1]
     unphased = {o["drug_id"]: o["status"] for o in client.get(f"/api/drugs/profile/{old_key}").json()}
     assert unphased["tramadol"] == "advised_against_for_sciatica", "without a phase, every phase's advice applies"
+
+
+@pytest.mark.parametrize("query", ["?form=bogus", "?form=", "?form=full&form=x"])
+def test_a_bad_form_is_a_422_naming_it_before_the_body_is_read(client: TestClient, query: str) -> None:
+    response = client.post(f"/api/assess{query}", json={"age": "not a number"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["query", "form"], "msg": "Input should be 'summary' or 'full'", "type": "literal_error"}
+    ]
+
+
+def test_the_last_form_given_counts(client: TestClient) -> None:
+    response = client.post("/api/assess?form=x&form=full", json={"age": 40})
+    assert response.status_code == 200
+    assert "trace" in response.json()
 
 
 @pytest.mark.parametrize("key", ["x", "p" * (len(FACTORS) + 2), "q" * (len(FACTORS) + 1)])
@@ -198,4 +213,5 @@ def test_the_summary_is_the_same_from_the_lean_assessment(kb: KnowledgeBase, cas
     profile = SafetyProfile.of(case)
     briefs = [(b.drug_id, b.status, b.dose, b.ceiling_mg_per_day) for b in plan_briefs(profile, kb)]
     assert briefs == [(d.drug_id, d.status, d.dose, d.ceiling_mg_per_day) for d in whole.plan.drugs]
+    assert orjson.dumps(plan_brief_json(profile, kb)) == orjson.dumps(plan_briefs(profile, kb))
     assert orjson.dumps(summary(lean, profile, kb)) == orjson.dumps(summary(whole, profile, kb))

@@ -1,4 +1,5 @@
-"""A rule tree written as one function gives the closures' truth value for any answers, and refuses bad trees."""
+"""A rule tree written as one function gives the closures' truth value for any answers, and refuses bad trees; every
+rule written out in one function gives the rules that hold and those not known, as the closures do."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import Evidence
 from nerveroot.assessment.logic import compile_condition
-from nerveroot.assessment.logic_source import source_test
+from nerveroot.assessment.logic_source import source_test, source_tests
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.loader import predicate_findings
 from nerveroot.knowledge.models import TriageRule
@@ -41,6 +42,20 @@ def test_every_triage_rule_reads_as_its_closures_do(kb: KnowledgeBase) -> None:
         for n in range(60):
             evidence, case = _answers(findings, rng), cases[n % len(cases)]
             assert written(evidence, case) is closures(evidence, case), (rule.id, evidence.status)
+
+
+def test_every_triage_rule_in_one_function_reads_as_the_closures_do(kb: KnowledgeBase) -> None:
+    rng = random.Random(17)
+    rules = kb.all("triage_rules", TriageRule)
+    findings = sorted({f for rule in rules for f in predicate_findings(rule.when)})
+    closures = [compile_condition(rule.when) for rule in rules]
+    outcomes = source_tests([rule.when for rule in rules], compile_condition)
+    for n in range(200):
+        evidence, case = _answers(findings, rng), Case(age=20 + n % 70, duration_days=n, pain_score=n % 11)
+        truths = [closure(evidence, case) for closure in closures]
+        held, unknown = outcomes(evidence, case)
+        assert held == [at for at, truth in enumerate(truths) if truth is True]
+        assert unknown == {at for at, truth in enumerate(truths) if truth is None}
 
 
 @pytest.mark.parametrize(

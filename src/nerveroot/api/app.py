@@ -34,7 +34,7 @@ from nerveroot.api import (
 from nerveroot.api.access import AccessLog
 from nerveroot.api.errors import ValidationProblem
 from nerveroot.api.gate import InputGate
-from nerveroot.api.routes_assess import ASSESS_BODY_REF
+from nerveroot.api.routes_assess import ASSESS_BODY_REF, FORM_PARAMETER
 from nerveroot.api.schemas import NoteIn
 from nerveroot.api.settings import Settings
 from nerveroot.assessment.assess import assess
@@ -79,13 +79,17 @@ def _version() -> str:
 
 
 def _patch_assess_body(schema: dict[str, Any]) -> None:
-    """/api/assess reads its body itself (a Case or a note); document both shapes."""
+    """/api/assess reads its body (a Case or a note) and its form parameter itself; document both shapes and the
+    parameter (where FastAPI puts a declared one: before the responses)."""
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas["NoteIn"] = NoteIn.model_json_schema()
     case_ref = next(f"#/components/schemas/{n}" for n in ("Case-Input", "Case") if n in schemas)
     for path in schema["paths"].values():
         for operation in path.values():
             if operation.pop(ASSESS_BODY_REF, False):
+                responses = operation.pop("responses")
+                operation["parameters"] = [FORM_PARAMETER]
+                operation["responses"] = responses
                 operation["requestBody"] = {
                     "required": True,
                     "content": {

@@ -19,7 +19,7 @@ from typing import Any, Generic, Literal, TypeVar
 import orjson
 
 from nerveroot.assessment.differential import LEADING_PROBABILITY
-from nerveroot.assessment.drugs import Jurisdiction, SafetyProfile, plan_briefs
+from nerveroot.assessment.drugs import Jurisdiction, SafetyProfile, plan_brief_json
 from nerveroot.assessment.result import (
     Assessment,
     DifferentialItem,
@@ -182,7 +182,7 @@ def summary(
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": plan_briefs(profile, kb, jurisdiction),
+                "options": plan_brief_json(profile, kb, jurisdiction),
             },
             "avoid": _items(plan.avoid, _ids(plan.avoid)),
             "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import Any, get_args
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from nerveroot.api.assess_output import Form, render
 from nerveroot.api.deps import Kb
@@ -28,7 +28,37 @@ from nerveroot.qa import Answer, DocumentStore, ask
 router = APIRouter(tags=["assessment"])
 FINDING_FIELDS = {"id", "status", "text_span", "side", "value", "qualifier"}
 ASSESS_BODY_REF = "x-nerveroot-assess-body"
-"""Marker replaced in the OpenAPI document by `oneOf: [Case, NoteIn]` (see app.openapi_document)."""
+"""Marker replaced in the OpenAPI document by `oneOf: [Case, NoteIn]` and `FORM_PARAMETER` (see
+app.openapi_document)."""
+FORMS: tuple[Form, ...] = get_args(Form)
+FORM_DESCRIPTION = "'summary' (default): case-independent parts by reference; 'full': everything."
+FORM_PARAMETER: dict[str, Any] = {
+    "name": "form",
+    "in": "query",
+    "required": False,
+    "schema": {
+        "enum": list(FORMS),
+        "type": "string",
+        "description": FORM_DESCRIPTION,
+        "default": "summary",
+        "title": "Form",
+    },
+    "description": FORM_DESCRIPTION,
+}
+"""The `form` query parameter as FastAPI would document `form: Annotated[Form, Query(...)] = "summary"`."""
+_FORM = TypeAdapter(Form)
+
+
+def form_of(request: Request) -> Form:
+    """The `form` query parameter (default 'summary'), read as FastAPI reads a declared one (the last value given)
+    at a fraction of its per-request cost; RequestValidationError in FastAPI's shape when it is not a form."""
+    value = request.query_params.get("form", "summary")
+    if value in FORMS:
+        return value
+    try:
+        return _FORM.validate_python(value)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", "form")} for e in exc.errors()]) from exc
 
 
 def read_assess_body(raw: bytes) -> Case | NoteIn:
@@ -70,13 +100,9 @@ def assess_json(body: Case | NoteIn, kb: KnowledgeBase, form: Form = "full") -> 
     },
     openapi_extra={ASSESS_BODY_REF: True},
 )
-async def assess_endpoint(
-    request: Request,
-    form: Annotated[
-        Form, Query(description="'summary' (default): case-independent parts by reference; 'full': everything.")
-    ] = "summary",
-) -> Response:
+async def assess_endpoint(request: Request) -> Response:
     """Triage, root level, causes and mimics, workup and plan for a Case, or for `{"text": note}`."""
+    form = form_of(request)  # before the body, as FastAPI checks a declared query parameter
     body = read_assess_body(await request.body())
     kb: KnowledgeBase = request.app.state.kb
     if isinstance(body, Case):  # a few milliseconds of CPU: cheaper on the loop than a thread hand-off

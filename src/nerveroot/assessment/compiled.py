@@ -81,6 +81,14 @@ class Compiled:
         return {key: tuple(found) for key, found in index.items()}
 
     @cached_property
+    def scoring(self) -> tuple[tuple[str, float, bool, bool, tuple[float, ...]], ...]:
+        """Per condition, what the scoring loop reads: its id, prior, whether it counts in the radicular share (not
+        a subtype), whether it is radicular, and its features' ratios."""
+        return tuple(
+            (c.id, c.prior, not c.subtype, c.radicular, tuple(lr for _, _, lr in c.features)) for c in self.conditions
+        )
+
+    @cached_property
     def fit_groups(self) -> tuple[tuple[tuple[tuple[str, ...], frozenset[str]], ...], tuple[int, ...]]:
         """The distinct (roots, findings left out) whose marginal likelihood a condition's fit reads, and per
         condition the position of its own among them (-1: one scored on the marked regions)."""

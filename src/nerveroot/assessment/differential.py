@@ -85,14 +85,14 @@ def condition_scores(
     radicular = whole = 0.0
     matched = model.matched_features(status)
     fitted = fits(model, loc, pain, sensory)
-    for at, cond in enumerate(model.conditions):
-        score = cond.prior * fitted[at]
+    for at, (cid, prior, counts, is_radicular, ratios) in enumerate(model.scoring):
+        score = prior * fitted[at]
         for nth in matched.get(at, ()):
-            score *= cond.features[nth][2]
-        weight[cond.id] = score
-        if not cond.subtype:
+            score *= ratios[nth]
+        weight[cid] = score
+        if counts:
             whole += score
-            radicular += score if cond.radicular else 0.0
+            radicular += score if is_radicular else 0.0
     fit = {cond.id: value for cond, value in zip(model.conditions, fitted, strict=True)}
     return Scores(weight=weight, radicular=radicular / (whole or 1.0), fit=fit, matched=matched)
 
@@ -158,7 +158,8 @@ def _item(
     )
 
 
-_NOT_SUSPECTED = (0, 0)
+_FIRST_ORDER = itemgetter(0, 1, 2)
+_ORDER = itemgetter(0, 1)
 MUST_NOT_MISS = "must not be missed: a red-flag rule for it fired"
 LEADING_PROBABILITY = 0.01
 """Conditions at or above this probability, and every one a fired rule suspects, lead the differential; the API
@@ -188,17 +189,18 @@ def differential(
     chances = [round(w / total, 4) for w in scores.weight.values()]
     matched = scores.matched
     fit_of = scores.fit
-    keyed: list[tuple[tuple[bool, tuple[int, int], float, str], DifferentialItem]] = []
+    first: list[tuple[tuple[int, int], float, str, DifferentialItem]] = []  # suspected by a fired rule
+    keyed: list[tuple[float, str, DifferentialItem]] = []
     trace = []
     for at, parts in enumerate(_explained(kb, model)):
         cid = parts.id
-        suspicion = suspected.get(cid)
+        suspicion = suspected.get(cid) if suspected else None
         chance = chances[at]
         if leading_only and suspicion is None and chance < LEADING_PROBABILITY:
             item = parts.named.get(chance)
             if item is None:
                 item = parts.named[chance] = _item(parts, chance, False, [], [])
-            keyed.append(((True, _NOT_SUSPECTED, -chance, cid), item))
+            keyed.append((-chance, cid, item))
             continue
         why: list[str] = [] if suspicion is None else [MUST_NOT_MISS]
         against: list[str] = []
@@ -212,7 +214,11 @@ def differential(
                 why.append(f"{parts.fits[0]}{ratio:.2g})")
             else:
                 against.append(f"{parts.fits[1]}{ratio:.2g})")
-        item = _item(parts, chance, suspicion is not None, why, against)
-        keyed.append(((suspicion is None, suspicion or _NOT_SUSPECTED, -chance, cid), item))
-    keyed.sort(key=itemgetter(0))
-    return [item for _, item in keyed], scores.radicular, trace
+        if suspicion is None:
+            keyed.append((-chance, cid, _item(parts, chance, False, why, against)))
+        else:
+            first.append((suspicion, -chance, cid, _item(parts, chance, True, why, against)))
+    # suspected first (an emergency's suspicion before an urgent one's), then by probability and id
+    first.sort(key=_FIRST_ORDER)
+    keyed.sort(key=_ORDER)
+    return [entry[3] for entry in first] + [entry[2] for entry in keyed], scores.radicular, trace

@@ -17,6 +17,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple, get_args
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from nerveroot.assessment.case import Case, DrugSafety, Status
@@ -285,7 +286,6 @@ def factor_status(case: Case, factor: SafetyFactor) -> Status:
 
 FACTORS: tuple[SafetyFactor, ...] = get_args(SafetyFactor)
 _POSITION: dict[str, int] = {f: i for i, f in enumerate(FACTORS)}
-_CKD = _POSITION["ckd"]
 _CODE: dict[Status, str] = {"present": "p", "absent": "a", "unknown": "u"}
 _DECODE: dict[str, Status] = {v: k for k, v in _CODE.items()}
 _PHASE_CODE: dict[Phase, str] = {"acute": "a", "chronic": "c", None: "u"}
@@ -437,8 +437,6 @@ class _DrugParts:
     cautions: tuple[tuple[Caution, int | None, tuple[tuple[tuple[str, str], Cite], ...]], ...]
     """Each caution with the position in `FACTORS` of its factor (None for CKD: its severity is read by `_applies`)
     and its cites by (source, locator): those of its note and of any ceiling it sets."""
-    ckd: dict[tuple[int, Status, int | None], tuple[Status, NoteEffect]]
-    """Per CKD caution, CKD status and eGFR band: what `_applies` gives."""
     notes: dict[tuple[int, Status, NoteEffect], _Applied]
     """Per caution, state and effect: what it adds to an option (`_safety_note`)."""
     outcomes: list[tuple[int, dict[str, _Applied | None]] | None]
@@ -449,6 +447,37 @@ class _DrugParts:
     dose shown (the primary statement's line)."""
     position_cites: tuple[tuple[tuple[str, str], Cite], ...]
     """The cites of the drug's sciatica positions by (source, locator), without repeats."""
+    runs: list[_Run]
+    """The cautions in runs of at most `RUN_CAUTIONS` consecutive ones (filled once the parts are made)."""
+
+
+RUN_CAUTIONS = 4
+"""Consecutive cautions whose joint outcome is kept per statuses of their factors: at most 3^4 states (times the eGFR
+bands for a run with a CKD caution), so every state is kept, and a draft reads a few runs instead of every caution."""
+
+
+class _Joint(NamedTuple):
+    """What a run of consecutive cautions adds to a draft in one state of their factors, in caution order."""
+
+    applied: tuple[_Applied, ...]
+    caps: tuple[float, ...]
+    cautions: tuple[dict[str, str], ...]
+    check_first: tuple[str, ...]
+    removes: bool
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Cautions `start` to `stop` of a drug: what their joint outcome reads and the outcomes made so far."""
+
+    start: int
+    stop: int
+    reads: Callable[[tuple[Status, ...]], object]
+    """The statuses of the run's factors, taken from a profile's statuses."""
+    ckd: bool
+    """Whether the run has a CKD caution (then the eGFR band matters too)."""
+    joints: dict[object, _Joint]
+    """Per state read (with the eGFR band for a CKD run), the run's joint outcome."""
 
 
 _PARTS: dict[tuple[str, str, Jurisdiction], _DrugParts] = {}
@@ -484,8 +513,12 @@ def _parts(kb: KnowledgeBase, drug: Drug, jurisdiction: Jurisdiction) -> _DrugPa
         )
         positions = tuple(_add({}, (c for p in drug.sciatica_positions for c in p.sources)).items())
         ceilings = tuple(b.mg_per_day for b in basis)
-        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, {}, [], {}, positions)
+        found = _PARTS[key] = _DrugParts(basis, ceilings, primary, against, cautions, {}, [], {}, positions, [])
         found.outcomes.extend(_outcomes(found))
+        for start in range(0, len(cautions), RUN_CAUTIONS):
+            run = drug.cautions[start : start + RUN_CAUTIONS]
+            reads = itemgetter(*(_POSITION[c.factor] for c in run))
+            found.runs.append(_Run(start, start + len(run), reads, any(c.factor == "ckd" for c in run), {}))
     return found
 
 
@@ -549,6 +582,34 @@ def _safety_note(parts: _DrugParts, index: int, caution: Caution, state: Status,
     return found
 
 
+def _joint(parts: _DrugParts, run: _Run, profile: SafetyProfile) -> _Joint:
+    """What the cautions of `run` add for this profile (each caution's outcome built once, `_safety_note`)."""
+    statuses = profile.statuses
+    applied: list[_Applied] = []
+    for index in range(run.start, run.stop):
+        outcome = parts.outcomes[index]
+        if outcome is not None:
+            found = outcome[1][statuses[outcome[0]]]
+            if found is None:
+                continue
+        else:
+            caution = parts.cautions[index][0]
+            factor_state, effect = _applies(profile, caution)
+            if factor_state == "absent":
+                continue
+            found = parts.notes.get((index, factor_state, effect))
+            if found is None:
+                found = _safety_note(parts, index, caution, factor_state, effect)
+        applied.append(found)
+    return _Joint(
+        tuple(applied),
+        tuple(a.cap.mg_per_day for a in applied if a.cap is not None),
+        tuple(a.caution for a in applied if a.caution is not None),
+        tuple(a.note.factor for a in applied if a.caution is None),
+        any(a.removes for a in applied),
+    )
+
+
 class _Draft:
     """What a drug's option comes to for one safety profile and phase: the cautions that apply (shared outcomes,
     `_Applied`) and what they make of the status, ceiling and dose (all the summary shows); the rest of the option
@@ -573,38 +634,22 @@ class _Draft:
         parts = self.parts = _parts(kb, drug, jurisdiction)
         self.drug, self.jurisdiction = drug, jurisdiction
         against = self.against = parts.against_bodies[phase]
-        made = parts.notes
-        statuses = profile.statuses
+        statuses, band = profile.statuses, profile.egfr_band
         applied: list[_Applied] = []
         caps: list[float] = []
         cautions: list[dict[str, str]] = []
         check_first: list[str] = []
         removing = False
-        for index, outcome in enumerate(parts.outcomes):
-            if outcome is not None:
-                found = outcome[1][statuses[outcome[0]]]
-                if found is None:
-                    continue
-            else:
-                caution = parts.cautions[index][0]
-                ckd = (index, statuses[_CKD], profile.egfr_band)
-                found_ckd = parts.ckd.get(ckd)
-                if found_ckd is None:
-                    found_ckd = parts.ckd[ckd] = _applies(profile, caution)
-                factor_state, effect = found_ckd
-                if factor_state == "absent":
-                    continue
-                found = made.get((index, factor_state, effect))
-                if found is None:
-                    found = _safety_note(parts, index, caution, factor_state, effect)
-            applied.append(found)
-            if found.caution is None:
-                check_first.append(found.note.factor)
-            else:
-                cautions.append(found.caution)
-            if found.cap is not None:
-                caps.append(found.cap.mg_per_day)
-            removing = removing or found.removes
+        for run in parts.runs:
+            key = (run.reads(statuses), band) if run.ckd else run.reads(statuses)
+            joint = run.joints.get(key)
+            if joint is None:
+                joint = run.joints[key] = _joint(parts, run, profile)
+            applied += joint.applied
+            caps += joint.caps
+            cautions += joint.cautions
+            check_first += joint.check_first
+            removing = removing or joint.removes
         self.applied, self.cautions, self.check_first = applied, cautions, check_first
         ceiling = self.ceiling = min([*parts.ceilings, *caps], default=None)
         status: OptionStatus
@@ -727,6 +772,14 @@ def plan_briefs(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdi
     return [option.brief for option in _profile(profile, kb, jurisdiction)]
 
 
+def plan_brief_json(
+    profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
+) -> list[orjson.Fragment]:
+    """The briefs of `plan_briefs` as JSON, each serialised once per option (a kept option's for every profile
+    that shares it)."""
+    return [option.brief_json() for option in _profile(profile, kb, jurisdiction)]
+
+
 def profile_options(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK") -> list[DrugOption]:
     """Every drug's full option for one safety profile (with its phase), most usable first."""
     return [option.full() for option in _profile(profile, kb, jurisdiction)]
@@ -809,16 +862,23 @@ class _Option:
     """One drug's option for every profile that agrees on what the drug reads: the brief, built at once, and the
     plan and full forms, built from the same draft when first asked for."""
 
-    __slots__ = ("_draft", "_full", "_plan", "_view", "brief", "order")
+    __slots__ = ("_draft", "_full", "_json", "_plan", "_view", "brief", "order")
 
     def __init__(self, draft: _Draft) -> None:
         self._draft = draft
         self._view: dict[str, Any] | None = None
         self._plan: PlanDrug | None = None
         self._full: DrugOption | None = None
+        self._json: orjson.Fragment | None = None
         status, cautions = draft.status, draft.cautions
         self.brief = DrugBrief(draft.drug.id, status, draft.dose, draft.ceiling, cautions, draft.check_first)
         self.order = (_GROUP_ORDER[status], bool(cautions), status != "option", draft.drug.name)
+
+    def brief_json(self) -> orjson.Fragment:
+        """The brief as JSON (orjson writes a slotted dataclass several times slower than these bytes)."""
+        if self._json is None:
+            self._json = orjson.Fragment(orjson.dumps(self.brief))
+        return self._json
 
     def view(self) -> dict[str, Any]:
         if self._view is None:
@@ -883,6 +943,7 @@ def _option(profile: SafetyProfile, kb: KnowledgeBase, reader: _Reader, jurisdic
     return found
 
 
+_FIRST = itemgetter(0)
 PROFILE_CACHE_SIZE = 64
 """Ranked options for the most recent profiles. They hold references only, and 64 × the drugs touch fewer
 entries than `OPTION_CACHE_SIZE`, so they never keep alive an option the option cache has dropped."""
@@ -898,11 +959,12 @@ def _profile(profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdicti
         _PROFILES.move_to_end(key)
         return found
     phase = profile.phase
-    ranked = sorted(
-        ((_option(profile, kb, reader, jurisdiction), reader) for reader in _readers(kb)),
-        key=lambda pair: _rank(pair[0], pair[1], phase),
-    )
-    found = _PROFILES[key] = tuple(option for option, _ in ranked)
+    ranked = []
+    for reader in _readers(kb):
+        option = _option(profile, kb, reader, jurisdiction)
+        ranked.append((_rank(option, reader, phase), option))
+    ranked.sort(key=_FIRST)
+    found = _PROFILES[key] = tuple(option for _, option in ranked)
     if len(_PROFILES) > PROFILE_CACHE_SIZE:
         _PROFILES.popitem(last=False)
     return found

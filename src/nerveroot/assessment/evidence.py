@@ -59,20 +59,20 @@ UNASSESSED: frozenset[str] = frozenset({"unknown", "unsure"})
 """Statuses the rules read as Kleene unknown: not asked, or asked and the person is not sure."""
 
 
-def _merge(status: dict[str, Status], finding: str, value: Status) -> None:
-    """Present wins over absent, absent over unsure, unsure over unknown (a finding seen on either side is present)."""
-    rank = {"unknown": 0, "unsure": 1, "absent": 2, "present": 3}
-    if rank[value] > rank[status.get(finding, "unknown")]:
-        status[finding] = value
+_RANK: dict[str | None, int] = {None: 0, "unknown": 0, "unsure": 1, "absent": 2, "present": 3}
+"""Present wins over absent, absent over unsure, unsure over unknown (a finding seen on either side is present);
+None: not yet marked."""
 
 
 def derive_evidence(case: Case) -> Evidence:
     """Derive finding statuses from the structured fields and the answered questions of a case."""
     status: dict[str, Status] = {}
     sides: dict[str, set[Side]] = {}
+    rank, get = _RANK, status.get
 
     def mark(finding: str, value: Status, side: Side | None = None) -> None:
-        _merge(status, finding, value)
+        if rank[value] > rank[get(finding)]:
+            status[finding] = value
         if value == "present" and side:
             sides.setdefault(finding, set()).add(side)
 

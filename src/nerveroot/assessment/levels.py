@@ -79,10 +79,11 @@ def rank_levels(
         for lv in candidates[:MAX_GROUP]
         if lv.probability >= SHARES_LEAD * top or (localises and loc.likelihood[lv.root] * DISCRIMINATES >= evidence)
     ]
-    rest = [lv for lv in by_probability if lv not in leading]
+    led = {lv.root for lv in leading}  # one level per root: by root, not by comparing every field
+    rest = [lv for lv in by_probability if lv.root not in led]
     names = "/".join(lv.label for lv in leading)
     share = sum(lv.probability for lv in leading) / radicular
-    commoner = [lv.label for lv in roots if lv.probability > top and lv not in leading]
+    commoner = [lv.label for lv in roots if lv.probability > top and lv.root not in led]
     if not localises:
         statement = (
             f"A root lesion is more likely than not ({radicular:.0%}), but no finding tells the roots apart: "
@@ -121,12 +122,11 @@ def _pointed_to(loc: Localisation) -> set[str]:
     for root, items in loc.counted.items():
         for c in items:
             ratios.setdefault(c.finding, {})[root] = c.lr
-    return {
-        root
-        for by_root in ratios.values()
-        for root, lr in by_root.items()
-        if lr > 1 and lr > min(by_root.get(r, 1.0) for r in loc.counted)
-    }
+    pointed: set[str] = set()
+    for by_root in ratios.values():
+        lowest = min(by_root.get(r, 1.0) for r in loc.counted)
+        pointed.update(root for root, lr in by_root.items() if lr > 1 and lr > lowest)
+    return pointed
 
 
 def _summary(radicular: float, leading: list[str], statement: str) -> LevelSummary:

@@ -67,7 +67,7 @@ class Localisation:
         return math.prod(c.lr for c in self.counted[root] if c.finding not in leave_out)
 
 
-def _region_ratio(regions: set[str], territory: frozenset[str], low: float, high: float) -> float:
+def _region_ratio(regions: frozenset[str], territory: frozenset[str], low: float, high: float) -> float:
     return low + (high - low) * len(regions & territory) / len(regions)
 
 
@@ -79,6 +79,14 @@ class _Counts:
 
     findings: dict[str, dict[Status, tuple[tuple[tuple[str, str], Counted], ...]]]
     region_basis: dict[tuple[str, str], str]
+    marks: dict[tuple[str, frozenset[str]], tuple[tuple[tuple[str, str], Counted], ...]] = field(default_factory=dict)
+    """Per kind of region mark and set of marked regions (nonspecific ones left out), each root's overlap ratio
+    (`_marked`; at most `MARKS_LIMIT` kept)."""
+
+
+MARKS_LIMIT = 4096
+"""Sets of marked regions whose overlap ratios are kept per compiled knowledge base; past this the store starts
+again."""
 
 
 _COUNTS: dict[int, tuple[Compiled, _Counts]] = {}
@@ -110,6 +118,32 @@ def _counts(model: Compiled) -> _Counts:
     return counts
 
 
+def _marked(
+    model: Compiled, counts: _Counts, kind: str, regions: frozenset[str]
+) -> tuple[tuple[tuple[str, str], Counted], ...]:
+    """Each root's overlap ratio for one kind of region mark and the marked regions (none without a default)."""
+    default = model.region_default.get(kind)
+    if default is None:
+        return ()
+    territories = model.pain_territory if kind == "pain_region" else model.sensory_territory
+    marked = ", ".join(model.region_names.get(r, r) for r in sorted(regions))
+    name = f"{'pain' if kind == 'pain_region' else 'numbness or tingling'} in {marked}"
+    return tuple(
+        (
+            (kind, root),
+            Counted(
+                kind,
+                kind,
+                name,
+                "present",
+                _region_ratio(regions, territory, default.lr_negative, default.lr_positive),
+                counts.region_basis[kind, root],
+            ),
+        )
+        for root, territory in territories.items()
+    )
+
+
 def root_likelihoods(
     model: Compiled, status: Mapping[str, Status], pain: set[str], sensory: set[str], named: Iterable[str] = ()
 ) -> Localisation:
@@ -122,19 +156,17 @@ def root_likelihoods(
             continue
         for key, entry in counts.findings[fid][value]:
             candidates.setdefault(key, []).append(entry)
-    for kind, regions, territories in (
-        ("pain_region", pain - NONSPECIFIC_REGIONS, model.pain_territory),
-        ("sensory_region", sensory - NONSPECIFIC_REGIONS, model.sensory_territory),
-    ):
-        default = model.region_default.get(kind)
-        if not regions or default is None:
+    for kind, marks in (("pain_region", pain), ("sensory_region", sensory)):
+        regions = frozenset(marks - NONSPECIFIC_REGIONS)
+        if not regions:
             continue
-        marked = ", ".join(model.region_names.get(r, r) for r in sorted(regions))
-        name = f"{'pain' if kind == 'pain_region' else 'numbness or tingling'} in {marked}"
-        for root, territory in territories.items():
-            lr = _region_ratio(regions, territory, default.lr_negative, default.lr_positive)
-            basis = counts.region_basis[kind, root]
-            candidates.setdefault((kind, root), []).append(Counted(kind, kind, name, "present", lr, basis))
+        ratios = counts.marks.get((kind, regions))
+        if ratios is None:
+            if len(counts.marks) >= MARKS_LIMIT:
+                counts.marks.clear()
+            ratios = counts.marks[kind, regions] = _marked(model, counts, kind, regions)
+        for key, entry in ratios:
+            candidates.setdefault(key, []).append(entry)
     for root in sorted(set(named) & model.named.keys()):
         lr, basis = model.named[root]
         name = f"{model.names.get(NAMED_ROOT, 'root named')}: {model.labels[root]}"

@@ -7,7 +7,8 @@ from operator import itemgetter
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
-from nerveroot.assessment.logic import Test, compiled
+from nerveroot.assessment.logic import compile_condition, compiled
+from nerveroot.assessment.logic_source import Outcomes, source_tests
 from nerveroot.assessment.result import NotAssessed, ToConfirm, Triage, TriageReason
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import RedFlag, TriageRule, Urgency
@@ -45,8 +46,10 @@ UNANSWERED_LIMIT = 8192
 class _Tables:
     """What triage reads from the knowledge base alone, built once per knowledge base object."""
 
-    rules: tuple[tuple[TriageRule, frozenset[str], Test], ...]
-    """Each rule with the findings it cites when it fires and its compiled condition."""
+    rules: tuple[tuple[TriageRule, frozenset[str]], ...]
+    """Each rule with the findings it cites when it fires."""
+    outcomes: Outcomes
+    """Every rule's condition written out in one function: the rules that fire, and those not decided."""
     flags: tuple[tuple[RedFlag, frozenset[str], tuple[str, ...]], ...]
     """Each red flag with its findings as a set and in order."""
     askers: dict[str, tuple[tuple[int, Urgency], ...]]
@@ -80,7 +83,8 @@ def _tables(kb: KnowledgeBase) -> _Tables:
             for finding in compiled(rules[at].when)[1]:
                 askers.setdefault(finding, []).append((at, rules[at].level))
     tables = _Tables(
-        rules=tuple((rule, frozenset(_leaves(rule.when)), compiled(rule.when)[0]) for rule in rules),
+        rules=tuple((rule, frozenset(_leaves(rule.when))) for rule in rules),
+        outcomes=source_tests([rule.when for rule in rules], compile_condition),
         flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in kb.all("red_flags", RedFlag)),
         askers={finding: tuple(found) for finding, found in askers.items()},
     )
@@ -91,29 +95,26 @@ def _tables(kb: KnowledgeBase) -> _Tables:
 def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
     reasons: list[TriageReason] = []
-    open_rules: set[int] = set()
     tables = _tables(kb)
     status = evidence.status
     given = tables.given
-    for at, (rule, cited, test) in enumerate(tables.rules):
-        outcome = test(evidence, case)
-        if outcome is True:
-            findings = tuple(sorted(f for f in cited if status.get(f) == "present"))
-            reason = given.get((at, findings))
-            if reason is None:
-                reason = given[at, findings] = TriageReason.built(
-                    rule=rule.id,
-                    name=rule.name,
-                    group=rule.group,
-                    level=rule.level,
-                    findings=list(findings),
-                    rationale=rule.rationale,
-                    advice=rule.advice,
-                    sources=list(rule.sources),
-                )
-            reasons.append(reason)
-        elif outcome is None:
-            open_rules.add(at)
+    fired, open_rules = tables.outcomes(evidence, case)
+    for at in fired:
+        rule, cited = tables.rules[at]
+        findings = tuple(sorted(f for f in cited if status.get(f) == "present"))
+        reason = given.get((at, findings))
+        if reason is None:
+            reason = given[at, findings] = TriageReason.built(
+                rule=rule.id,
+                name=rule.name,
+                group=rule.group,
+                level=rule.level,
+                findings=list(findings),
+                rationale=rule.rationale,
+                advice=rule.advice,
+                sources=list(rule.sources),
+            )
+        reasons.append(reason)
     reasons.sort(key=lambda r: -ORDER[r.level])
     level: Urgency = reasons[0].level if reasons else "self_care"
     return Triage.built(
