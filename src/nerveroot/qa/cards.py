@@ -185,8 +185,9 @@ _HAPPENS_AGAIN = re.compile(
 )
 """The disc or the pain happening again ('my disc has slipped again', 'could it come back again'), not doing something
 again ('when can I drive again'): the recurrence facet."""
-RESTRICTING = frozenset({"after_operation", "recurrence", "fusion"})
-"""Facets that keep a card to the questions naming them without putting it before the general cards."""
+RESTRICTING = frozenset({"after_operation", "recurrence", "fusion", "referral"})
+"""Facets that keep a card to the questions naming them without putting it before the general cards (a card on when
+a clinician refers does not answer 'when should I worry?')."""
 
 
 def _facets_of(text: str) -> frozenset[str]:

@@ -10,7 +10,9 @@ from nerveroot.knowledge.base import normalise
 from nerveroot.qa.text import asked_sentences
 
 QTYPES: tuple[tuple[str, str], ...] = (
-    ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum"),
+    ("pregnancy", r"pregnan\w*|breast ?feed\w*|trimester|expecting a baby|postpartum|postnatal|child ?birth|"
+     r"\b(giv(e|es|ing|en)|gave) birth\b|\b(had|having) (my|a|the|our) baby\b|"
+     r"\b(since|after) (the|my|our) (baby|birth)\b"),
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take|"
      r"who (can|may) and (can ?not|can t|may not) take|"
@@ -92,6 +94,14 @@ REPORT_WORDS = re.compile(
 )
 """Words of an MRI report: they make a question about the report where it asks or after it ('Can you explain my
 MRI? It says: …'), not in the story before another question ('I have a disc protrusion. How long off work?')."""
+MECHANISM = re.compile(
+    r"\bhow (does|do|would|will|can|could|is|are) (?!(i|we|you|he|she|my|our|your|his|her)\b)(\w+)( \w+){0,4}? "
+    r"(work|works|act|acts|relieve|relieves|ease|eases|reduce|reduces|help|helps|stop|stops|block|blocks|dampen|dampens)"
+    r"\b(?! (out|with (the )?(cost|money)))"
+)
+"""How a treatment works ('how does duloxetine work for nerve pain?', 'how do these tablets ease it?'): asks why it
+helps, like 'why am I given it?', not whether it works ('does duloxetine work?', 'how well does it work?') nor work
+and self-care."""
 _PATTERNS = [(name, re.compile(rf"(?:{pattern})")) for name, pattern in QTYPES]
 _PARTS = re.compile(r"(?<=[?])\s+|\s+(?:and|also|plus)\s+(?=(?:what|how|when|which|who|is|are|can|does|do|should)\b)")
 
@@ -120,6 +130,9 @@ def classify(question: str) -> Intent:
     """The question types of a question, in precedence order."""
     text = normalise(question.replace("&", " and "))
     names = [name for name, pattern in _PATTERNS if pattern.search(text)]
+    if mechanism := MECHANISM.search(text):  # the words that ask how it works type nothing else
+        rest = f"{text[: mechanism.start()]} {text[mechanism.end() :]}"
+        names = ["cause", *(n for n, pattern in _PATTERNS if n != "cause" and pattern.search(rest))]
     first = asked_sentences(question)[0]
     asked = normalise(question[max(question.find(first), 0) :].replace("&", " and "))  # the question, and after it
     if "report_meaning" not in names and REPORT_WORDS.search(asked):
@@ -144,4 +157,4 @@ def split_parts(question: str) -> list[str]:
     return merged or [question]
 
 
-__all__ = ["NATURAL_HISTORY", "QTYPES", "REPORT_WORDS", "Intent", "classify", "split_parts"]
+__all__ = ["MECHANISM", "NATURAL_HISTORY", "QTYPES", "REPORT_WORDS", "Intent", "classify", "split_parts"]

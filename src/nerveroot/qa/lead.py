@@ -368,7 +368,9 @@ def _card_sentence(ctx: QaContext, statement: Statement, links: Links, intent: I
         )
         after_surgery = not operated and bool(_AFTER_SURGERY.search(sentence))
         pregnancy = 4.0 * (in_pregnancy and bool(_PREGNANCY_VERDICT.search(sentence)))
-        shape += 5.0 * any(ask.search(asked) and says.search(sentence) for ask, says in ASKED_SHAPES)
+        shape += max(
+            (weight for ask, says, weight in ASKED_SHAPES if ask.search(asked) and says.search(sentence)), default=0
+        )
         penalty = 4.0 * after_surgery + 8.0 * (n in bare)
         return (overlap + shape + pregnancy + 6.0 * verdict + (1.5 if n == 0 else 0.0) - penalty, -n)
 
@@ -419,25 +421,40 @@ def without_verdict(sentence: str) -> str | None:
     return rest[:1].upper() + rest[1:]
 
 
-ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+ASKED_SHAPES: tuple[tuple[re.Pattern[str], re.Pattern[str], float], ...] = (
     (
         re.compile(
             r"\b(how (is|are|do you|do they|can you) (it |they |this |\w+ ){0,4}(treat|manag)\w*|treatments?\b|"
             r"what (can|should) (be done|i do) (for|about)|(treat|manag)\w* (it|this|them|\w+ syndrome)\b)"
         ),
         re.compile(r"^(treatment|care|management) (starts|begins|is)\b|\b(is|are) (treated|managed) (with|by)\b", re.I),
+        5.0,
     ),
     (
         re.compile(r"\b(which|what) (\w+ )?(is|works?) (better|best)\b|\bhow (do|does) (\w+ ){1,4}compare\b"),
         re.compile(r"\b(trials?|review|compared|comparing|against)\b", re.I),
+        5.0,
+    ),
+    (
+        re.compile(
+            r"\b(is|are) (it|this|that|they|these|\w+)( \w+){0,3} (safe|risky|dangerous)\b"
+            r"(?! to (drive|fly|work|travel))|"
+            r"\bhow (safe|risky|dangerous)\b|\bany (serious )?(risks?|danger)\b"
+        ),
+        re.compile(
+            r"\b(serious (harm|events?|complications?|problems?)|harm is rare|risks? (is|are) (low|small|rare))\b", re.I
+        ),
+        12.0,  # outweighs a yes to 'does it help?' opening a card that names what the question names
     ),
     (
         re.compile(r"\bhow (common|often|frequent|rare)\b|\bhow likely is (it|that|this)\b"),
         re.compile(r"\b\d+(\.\d+)? (to \d+(\.\d+)? )?(in|out of) (every )?\d+\b|\d ?%|\bper ?cent\b", re.I),
+        5.0,
     ),
 )
 """What a question's wording asks for beyond its type, and a sentence that gives it: 'how is it treated?' the sentence
-on treatment; 'which is better?' the one weighing them in trials; 'how common is it?' the one with a figure."""
+on treatment; 'which is better?' the one weighing them in trials; 'is it safe?' the one on serious harm; 'how common is
+it?' the one with a figure."""
 
 
 _AFTER_SURGERY = re.compile(r"\bafter (?:an?|the|your) (?:operation|surgery|(?:micro)?discectomy)\b", re.IGNORECASE)

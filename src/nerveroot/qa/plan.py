@@ -221,7 +221,8 @@ def trim(
     findings: frozenset[str] = frozenset(),
 ) -> list[tuple[str, list[Entry]]]:
     """Cut the answer to ``budget`` words: first the entries of the sections in ``last`` (guidelines) beyond the
-    first of each, then the last entries of ordinary sections (last section first), then the closing sentences of
+    first of each, then the last entries of ordinary sections (last section first; each is cut to its two opening
+    sentences before it goes), then the closing sentences of
     entries the lead rests on (``keep``; two sentences stay), then the rest of ``last``. Sections in ``fixed``
     (warning signs) are neither cut nor counted. Sections in ``findings`` (study results, for a question about
     outcomes or accuracy) are cut after the ordinary ones, since the studies are what such a question asks for.
@@ -232,7 +233,9 @@ def trim(
     out = [(title, list(entries)) for title, entries in sections]
     total = words(lead) + sum(words(text) for title, entries in out if title not in fixed for text, _ in entries)
 
-    def drop(titles: list[str], spare: int = 0) -> None:
+    def drop(titles: list[str], spare: int = 0, shorten: bool = False) -> None:
+        # with ``shorten`` an entry loses its closing sentences (two stay) before it is dropped whole: a card that
+        # answers the question is not lost because it has grown long
         nonlocal total
         for title, entries in reversed(out):
             if title not in titles:
@@ -240,10 +243,16 @@ def trim(
             while total > budget and (
                 removable := [i for i, (_, st) in enumerate(entries) if st.id not in keep and i >= spare]
             ):
+                text, st = entries[removable[-1]]
+                sentences = _SENTENCES.split(text)
+                if shorten and len(sentences) > 2:
+                    total -= words(sentences.pop())
+                    entries[removable[-1]] = (" ".join(sentences), st)
+                    continue
                 total -= words(entries.pop(removable[-1])[0])
 
     drop([t for t, _ in out if t in last], spare=1)
-    drop([t for t, _ in out if t not in fixed and t not in last and t not in findings])
+    drop([t for t, _ in out if t not in fixed and t not in last and t not in findings], shorten=True)
     drop([t for t, _ in out if t in findings])
     for _title, entries in reversed(out):
         for i, (text, st) in enumerate(entries):
