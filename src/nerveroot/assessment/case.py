@@ -120,6 +120,7 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "leg_swelling",
     "tachycardia",
     "hip_held_flexed",
+    "sensory_level",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""

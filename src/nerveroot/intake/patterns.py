@@ -203,7 +203,7 @@ TEST_POSITIVE = re.compile(
     r"(?:unable|inability|could ?n['’]?t|could not|can['’]?t|cannot|did ?n['’]?t|did not) (?:to )?tolerate|"
     r"(?:poorly |not )tolerated|(?:made|makes|sent|sends) (?:it|the pain|pain|me|my \w+) (?:\w+ )?(?:shoot\w*|"
     r"worse|hurt|flare|radiate\w*|go down)|shot (?:down|into|pain)|(?:nearly|almost) (?:hit|went through) the "
-    r"(?:ceiling|roof))\b"
+    r"(?:ceiling|roof))\b|\(\s*\+\s*\)"
     r"|\+ve\b|(?:(?<=\s)|^)(?:\+|\+{1,2}/\+{1,3})(?=\s|$|[,.;])(?!\s+[a-z][\w-]*\s+(?:neg\w*|-ve|pos\w*|\+ve|normal|nad)\b)",
     re.IGNORECASE,
 )
@@ -214,7 +214,7 @@ TEST_NEGATIVE = re.compile(
     r"(?:did ?n['’]?t|did not|does ?n['’]?t|does not|was ?n['’]?t|was not) (?:\w+ )?"
     r"(?:hurt|cause (?:\w+ )?pain|bother)|"
     r"(?:reproduc\w*|provok\w*|elicit\w*|caus\w*|bring\w* on) (?:(?:low |lower )?back|lumbar|(?-i:LBP)) "
-    r"(?:pain )?only)\b"
+    r"(?:pain )?only)\b|\(\s*[-−–]\s*\)"
     r"|-ve\b"
     r"|\bnon-?$",
     re.IGNORECASE,

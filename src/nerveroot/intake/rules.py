@@ -19,7 +19,7 @@ MACROS = {
     "%MY%": r"(?:my|his|her|their|your|the|both|one|a)(?: (?:left|right|lt|rt|l|r)\.?)?",
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)(?: (?:actually|even))?",
-    "%Q%": r"['’]?",
+    "%Q%": r"['’´]?",
     # a constipation put down to a painkiller (or iron) in the same phrase: "constipated (codeine)", "constipation from
     # the co-codamol", "codeine (constipation)"; an explained side effect, not a cauda equina bowel symptom
     "%CONSTIPATION%": r"(?<!codeine \()(?<!opioid \()(?<!opioids \()(?<!morphine \()(?<!tramadol \()(?<!co-codamol \()"

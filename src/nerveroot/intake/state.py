@@ -18,6 +18,7 @@ from nerveroot.assessment.case import (
     StrengthTest,
 )
 from nerveroot.intake.models import FindingKind, FindingStatus, ParsedFinding, Qualifier
+from nerveroot.intake.narrator import relative_is_patient
 from nerveroot.intake.rules import nested_targets
 from nerveroot.intake.safety import Unsettled
 
@@ -157,6 +158,7 @@ def _context(span: Span, kind: str, ids: tuple[str, ...] = ()) -> tuple[FindingS
         if not (span.start < m.modifier_span[0] and m.modifier_span[1] <= span.end)
         and _reaches(span, kind, ids, m)
         and not _list_denial_spent(span, m)
+        and not relative_is_patient(span.doc, m)
     ]
     categories = {m.category for m in modifiers}
     if "FAMILY" in categories:
@@ -189,7 +191,9 @@ def read_mentions(doc: Doc) -> list[Mention]:
     return out
 
 
-NESTS_SYMPTOMS = frozenset({"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness"})
+NESTS_SYMPTOMS = frozenset(
+    {"bilateral_leg_symptoms", "sudden_severe_central_pain", "progressive_weakness", "sensory_level"}
+)
 """Red flags whose phrase also names a symptom: "bilateral leg paraesthesia", "sudden severe central LBP",
 "increasing weakness in the right foot"; the body region inside is read too ("severe pain in the right buttock
 for 15 minutes" is also buttock pain). Only a present red flag asserts its symptom: "no sudden severe back pain"
