@@ -115,3 +115,21 @@ def test_a_weak_leg_on_an_anticoagulant_is_a_suspected_bleed(kb: KnowledgeBase, 
 
 def test_a_sphincter_list_is_not_read_as_a_leg_that_does_not_work(kb: KnowledgeBase) -> None:
     assert ("present", None) in readings(kb, "My legs and my bladder are not working right.", "bladder_dysfunction")
+
+
+def test_a_muscle_named_inside_a_progressive_weakness_is_graded_too(kb: KnowledgeBase) -> None:
+    case = parse_note("Now progressive L plantarflexion weakness.", kb).case
+    assert case.red_flags.get("progressive_weakness") == "present"
+    assert [(t.movement, t.side, t.weak) for t in case.strength] == [("ankle_plantarflexion", "left", True)]
+
+
+@pytest.mark.parametrize(("note", "root"), [("S1 hypoaesth R.", "s1"), ("L5 dysaesthesia on the left.", "l5")])
+def test_a_root_named_with_a_sensory_abbreviation_marks_its_dermatome(kb: KnowledgeBase, note: str, root: str) -> None:
+    case = parse_note(note, kb).case
+    assert [n.root for n in case.named_roots] == [root]
+    assert case.sensory_regions
+
+
+def test_a_nerve_block_for_leg_pain_is_a_spinal_procedure(kb: KnowledgeBase) -> None:
+    case = parse_note("Had a nerve block injection last week, no better.", kb).case
+    assert [(p.kind, p.days_ago) for p in case.procedures] == [("spinal_injection_other", 7)]

@@ -16,7 +16,8 @@ from nerveroot.intake import patterns as pt
 _ROOT = re.compile(
     r"(?<![\w/-])(?-i:([LS])\s?([1-5]))(\s?(?:/|-|and|or)\s?(?-i:[LS])?\s?[1-5])?\s*"
     r"(?:nerve\s)?(?:root\s)?(distribution|dist\.?|dermatom(?:e|es|al)|derm\.?|region|area|radiculopathy|radicular|radic\.?|root|"
-    r"territory|myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness|(?:lumbo)?sciatica)(?!\w)",
+    r"territory|myotome|pattern|sensory loss|pain|paraesthesi\w*|paresthesi\w*|numbness|(?:lumbo)?sciatica|"
+    r"hyp(?:o)?(?:a)?esth\w*|dys(?:a)?esth\w*|an(?:a)?esthesi\w*|sensory (?:deficits?|changes?|disturbances?))(?!\w)",
     re.IGNORECASE,
 )
 _NERVE = re.compile(

@@ -338,7 +338,8 @@ SENSORY_WORD = re.compile(
     r"\b(?:numb\w*|tingl\w*|pins (?:and|n|['’]n['’]|&) needles|par(?:a|ae|e)sthe?si\w*|sensation|sensory|feeling|"
     r"prickl\w*|(?-i:P ?[/&] ?N)(?![/&])|"
     r"dead(?! (?:sore|painful|achy|uncomfortable|good|bad))|"
-    r"(?:hypo|dys|an)(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|(?-i:LT|PP)|sens\.?(?= ))\b",
+    r"(?:hypo|dys)(?:a)?esth\w*|an(?:a)?esthesi\w*|light[- ]touch|pin[- ]?prick|buzzing|can['’]?t feel|"
+    r"(?-i:LT|PP)|sens\.?(?= ))\b",
     re.IGNORECASE,
 )
 PAIN_WORD = re.compile(

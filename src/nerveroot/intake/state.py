@@ -200,7 +200,7 @@ for 15 minutes" is also buttock pain). Only a present red flag asserts its sympt
 and "no bilateral leg pain" deny the combination, not back pain or leg pain."""
 
 
-_NESTS_STRENGTH = frozenset({"thigh_wasting", "bilateral_leg_symptoms"})
+_NESTS_STRENGTH = frozenset({"thigh_wasting", "bilateral_leg_symptoms", "progressive_weakness"})
 """Findings whose phrase names a muscle: "quads wasting L, power 4-/5" grades the quadriceps, "weakness of bilateral
 quadriceps" is knee extension weakness on both sides."""
 
