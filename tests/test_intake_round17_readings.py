@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from nerveroot.assessment.assess import assess
@@ -133,3 +137,28 @@ def test_a_root_named_with_a_sensory_abbreviation_marks_its_dermatome(kb: Knowle
 def test_a_nerve_block_for_leg_pain_is_a_spinal_procedure(kb: KnowledgeBase) -> None:
     case = parse_note("Had a nerve block injection last week, no better.", kb).case
     assert [(p.kind, p.days_ago) for p in case.procedures] == [("spinal_injection_other", 7)]
+
+
+@pytest.mark.parametrize("note", ["Weakness of the upper and lower limbs since last night.", "Weak in all four limbs."])
+def test_weakness_of_all_limbs_is_weakness_of_both_legs(kb: KnowledgeBase, note: str) -> None:
+    assert ("present", None) in readings(kb, note, "bilateral_leg_symptoms")
+
+
+def test_the_full_power_of_the_other_muscles_is_listed_in_the_same_order_in_every_process() -> None:
+    """The order must not follow string hashing, which differs between processes."""
+    code = (
+        "from nerveroot.knowledge.loader import default_knowledge; from nerveroot.intake import parse_note; "
+        "c = parse_note('L DF 2/5, R EHL 3/5; other muscles 5/5.', default_knowledge()).case; "
+        "print([(t.movement, t.side) for t in c.strength])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "4", "5")
+    }
+    assert len(outputs) == 1

@@ -206,7 +206,7 @@ def _strength_tests(state: ParseState) -> list[StrengthTest]:
         if (movement, f.side) not in tests:
             tests[(movement, f.side)] = StrengthTest(movement=movement, side=f.side, described=described)
     if OTHERS_FULL.search(text):  # "DF 2/5, EHL 2/5; other muscles 5/5": every movement not named is full
-        for side in {side for (_, side), t in tests.items() if t.weak}:
+        for side in dict.fromkeys(side for (_, side), t in tests.items() if t.weak):  # in reading order, not a set's
             for movement in sorted(MOVEMENTS):
                 tests.setdefault((movement, side), StrengthTest(movement=movement, side=side, grade=5))
     return _unsided_last(tests)
