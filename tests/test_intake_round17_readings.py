@@ -162,3 +162,28 @@ def test_the_full_power_of_the_other_muscles_is_listed_in_the_same_order_in_ever
         for seed in ("1", "4", "5")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("A dull, constant pain that did not ease even at rest.", "present"),
+        ("Buttock pain, not relieved by rest.", "present"),
+    ],
+)
+def test_pain_that_rest_does_not_relieve_is_rest_pain(kb: KnowledgeBase, note: str, status: str) -> None:
+    assert (status, None) in readings(kb, note, "night_pain")
+
+
+def test_pain_not_settling_with_rest_is_a_course_not_rest_pain(kb: KnowledgeBase) -> None:
+    assert not readings(kb, "L leg pain to the foot, not settling with rest.", "night_pain")
+
+
+@pytest.mark.parametrize("note", ["Fever, weight loss: none.", "Fever, weight loss (none)."])
+def test_a_verdict_after_a_list_denies_every_item(kb: KnowledgeBase, note: str) -> None:
+    assert ("absent", None) in readings(kb, note, "fever")
+    assert ("absent", None) in readings(kb, note, "unexplained_weight_loss")
+
+
+def test_a_foot_that_has_started_to_go_weak_is_a_weakness_getting_worse(kb: KnowledgeBase) -> None:
+    assert ("present", None) in readings(kb, "My left foot has started to go weak.", "progressive_weakness")

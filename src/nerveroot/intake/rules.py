@@ -20,6 +20,10 @@ MACROS = {
     "%CANT%": r"(?:can['’]?t|cannot|can not|could ?n['’]?t|could not|unable to|not able to|(?:can|could) no longer|"
     r"no longer able to)(?: (?:actually|even))?",
     "%Q%": r"['’´]?",
+    # pain that rest does not relieve: a finding in its own words, which ConText must not read as a denial
+    "%NOTATREST%": r"(?:not|n['’´]?t|never) (?:\w+ )?(?:relieved|eased?|eases|easing) (?:even )?(?:by|at|on) "
+    r"rest(?:ing)?\b|(?:not|n['’´]?t|never) (?:\w+ )?(?:settle[sd]?|settling|improve[sd]?|improving|better|go away) "
+    r"(?:even )?(?:at rest|when resting|lying (?:down|flat))\b|unrelieved by rest",
     # a constipation put down to a painkiller (or iron) in the same phrase: "constipated (codeine)", "constipation from
     # the co-codamol", "codeine (constipation)"; an explained side effect, not a cauda equina bowel symptom
     "%CONSTIPATION%": r"(?<!codeine \()(?<!opioid \()(?<!opioids \()(?<!morphine \()(?<!tramadol \()(?<!co-codamol \()"

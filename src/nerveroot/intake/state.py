@@ -126,7 +126,7 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
     commas = [t.i for t in doc[span.end : first] if t.text == ","]
     if not commas:
         return True
-    items = [e for e in doc.ents if commas[-1] < e.start and e.end <= first]
+    items = [e for e in doc.ents if commas[-1] <= e.start and e.end <= first]  # a span may open with its comma
     covered = {i for e in items for i in range(e.start, e.end)}
     joined = all(t.i in covered or t.lower_ in _LIST_WORDS for t in doc[commas[-1] + 1 : first])
     return joined and bool(items) and all(_same_list(kind, ids, e) for e in items)
