@@ -187,3 +187,19 @@ def test_a_verdict_after_a_list_denies_every_item(kb: KnowledgeBase, note: str) 
 
 def test_a_foot_that_has_started_to_go_weak_is_a_weakness_getting_worse(kb: KnowledgeBase) -> None:
     assert ("present", None) in readings(kb, "My left foot has started to go weak.", "progressive_weakness")
+
+
+@pytest.mark.parametrize(
+    ("note", "level"),
+    [
+        ("Dad is 78. Back pain for years, much worse since yesterday, and now his tummy hurts too.", "emergency"),
+        ("Dad is 78. Back pain for years, much worse since yesterday. No tummy pain.", "routine"),
+        ("She is 40. Back pain getting worse since yesterday and now her tummy hurts too.", "routine"),
+    ],
+)
+def test_new_abdominal_pain_with_worsening_back_pain_from_65_is_an_aortic_emergency(
+    kb: KnowledgeBase, note: str, level: str
+) -> None:
+    got, rules = _triage(kb, note)
+    assert got == level
+    assert ("aortic_pain_worsening_older" in rules) is (level == "emergency")

@@ -102,7 +102,10 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "worsening",
         re.compile(
             r"\b(?:getting worse|worsening|worse and worse|progressively worse|deteriorat\w+|escalating|spreading|"
-            r"(?:got|gotten|become|grown) (?:a (?:lot|bit|little) |much |far |even |so much |steadily )?worse)\b",
+            r"(?:got|gotten|become|grown) (?:a (?:lot|bit|little) |much |far |even |so much |steadily )?worse|"
+            # "much worse since yesterday": worse told against a time, not against a posture ("worse with sitting")
+            r"(?:much|a lot|far|way|lots|significantly|considerably) worse(?= (?:since|over|overnight|today|recently|"
+            r"now|this|in the (?:last|past))\b))\b",
             re.IGNORECASE,
         ),
     ),
