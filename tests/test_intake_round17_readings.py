@@ -175,11 +175,22 @@ def test_pain_that_rest_does_not_relieve_is_rest_pain(kb: KnowledgeBase, note: s
     assert (status, None) in readings(kb, note, "night_pain")
 
 
+def test_other_symptoms_said_normal_do_not_deny_the_one_named(kb: KnowledgeBase) -> None:
+    assert ("present", None) in readings(kb, "Saddle numbness, other symptoms normal.", "saddle_anaesthesia")
+
+
 def test_pain_not_settling_with_rest_is_a_course_not_rest_pain(kb: KnowledgeBase) -> None:
     assert not readings(kb, "L leg pain to the foot, not settling with rest.", "night_pain")
 
 
-@pytest.mark.parametrize("note", ["Fever, weight loss: none.", "Fever, weight loss (none)."])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Fever, weight loss: none.",
+        "Fever, weight loss (none).",
+        "Fever, weight loss, or other systemic symptoms (none).",
+    ],
+)
 def test_a_verdict_after_a_list_denies_every_item(kb: KnowledgeBase, note: str) -> None:
     assert ("absent", None) in readings(kb, note, "fever")
     assert ("absent", None) in readings(kb, note, "unexplained_weight_loss")

@@ -117,7 +117,8 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
 
     Beyond a comma such a word describes the item just before it ("saddle numbness, reflexes normal"; "L leg
     weakness, sensation intact"), unless the words after the comma are more items of the same list ("SLR, FNST
-    negative"; "B/B, saddle normal"): the earlier finding then keeps its own status.
+    negative"; "B/B, saddle normal"), perhaps closed by "or other symptoms": the earlier finding then shares the
+    verdict.
     """
     first = modifier.modifier_span[0]
     if modifier.direction.upper() != "BACKWARD" or first < span.end:
@@ -128,8 +129,16 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
         return True
     items = [e for e in doc.ents if commas[-1] <= e.start and e.end <= first]  # a span may open with its comma
     covered = {i for e in items for i in range(e.start, e.end)}
-    joined = all(t.i in covered or t.lower_ in _LIST_WORDS for t in doc[commas[-1] + 1 : first])
-    return joined and bool(items) and all(_same_list(kind, ids, e) for e in items)
+    end = max((e.end for e in items), default=commas[-1] + 1)
+    closed = _LIST_CLOSER.fullmatch(doc[end:first].text) is not None  # "…, weight loss or other symptoms: none"
+    joined = all(t.i in covered or t.lower_ in _LIST_WORDS for t in doc[commas[-1] + 1 : end if closed else first])
+    return joined and (bool(items) or closed) and all(_same_list(kind, ids, e) for e in items)
+
+
+_LIST_CLOSER = re.compile(
+    r"(?:or|and|nor) (?:any )?other(?: \w+){0,2} (?:symptoms|signs|features|complaints|problems)", re.IGNORECASE
+)
+"""The words that close a list before its verdict: the verdict still reaches every item of the list."""
 
 
 _SELF_ASSERTED = re.compile(r"(?:↑|⇑|\b(?:raised|elevated|high|positive)|\+ve)\s*$", re.IGNORECASE)
