@@ -9,9 +9,8 @@ import pytest
 import yaml
 
 from nerveroot.interfaces.cli_qa import TARGETS
-from nerveroot.knowledge.loader import default_knowledge
 from nerveroot.knowledge.models import Drug
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.corpus import record_sources
 from nerveroot.qa.dose import exceeds_ceiling
 from nerveroot.qa.evaluation import (
@@ -27,11 +26,6 @@ from nerveroot.qa.evaluation import (
 ROOT = Path(__file__).resolve().parents[1]
 BEIR = ROOT / "eval" / "qa"
 SUITE = ROOT / "tests" / "data" / "qa_answers.yaml"
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def test_metrics_match_hand_computed_values() -> None:

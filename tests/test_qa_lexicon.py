@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import _cards, answer_question
 from nerveroot.qa.intent import classify
 from nerveroot.qa.lexicon import lexicon
 from nerveroot.qa.scope import check_scope
 from nerveroot.qa.text import tokenize
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def _card_for(ctx: QaContext, question: str) -> list[str]:

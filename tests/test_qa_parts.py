@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.plan import has_shape
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def test_each_part_of_a_two_part_question_gets_its_own_sentence(ctx: QaContext) -> None:

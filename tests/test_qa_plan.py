@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import AskSettings, QaContext, context
+from nerveroot.qa import AskSettings, QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import CardIndex
 from nerveroot.qa.context import SEEK_CARE
@@ -20,11 +20,6 @@ from nerveroot.qa.intent import classify, split_parts
 from nerveroot.qa.outside import fact_covered, lead_answers
 from nerveroot.qa.plan import trim, words
 from nerveroot.qa.scope import check_scope
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 @pytest.mark.parametrize(

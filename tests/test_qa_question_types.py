@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.intent import classify
 from nerveroot.qa.lead import _yes_no_after_story
 from nerveroot.qa.lexicon import lexicon
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def _card(ctx: QaContext, question: str) -> list[str]:

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.related import RelatedRule, best_sentences, related_cards
 from nerveroot.qa.text import SENTENCE_END
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def test_related_cards_show_their_answering_sentences_and_respect_named_drugs(ctx: QaContext) -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question, strip_label
 from nerveroot.qa.intent import classify
 from nerveroot.qa.scope import check_scope
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 @pytest.mark.parametrize(

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context, to_markdown
+from nerveroot.qa import QaContext, to_markdown
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.outside import first_words
 from nerveroot.qa.sections import shown_text
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def test_a_note_for_the_engine_is_cut_wherever_it_stands(ctx: QaContext) -> None:

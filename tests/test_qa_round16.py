@@ -9,18 +9,12 @@ import re
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.intent import classify
 from nerveroot.qa.lead import without_verdict
 
 _YES_NO_LEAD = re.compile(r"^(?:usually |often |rarely,? but )?(?:yes|no|not)\b(?! more\b)", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from answers import lead_of
 from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import _facets_of
 from nerveroot.qa.render import to_markdown
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
-
-
-def _lead(ctx: QaContext, question: str) -> str:
-    return answer_question(ctx, question).answer.split("[")[0]
 
 
 @pytest.mark.parametrize(
@@ -42,24 +34,24 @@ def test_facets_read_from_the_wording(text: str, facet: str, named: bool) -> Non
 
 
 def test_the_card_on_activity_after_disc_surgery_keeps_to_that_time(ctx: QaContext) -> None:
-    before = _lead(ctx, "When does a slipped disc need a discectomy?")
+    before = lead_of(ctx, "When does a slipped disc need a discectomy?")
     assert "restrictions" not in before, before
-    after = _lead(ctx, "Must I stop bending and lifting for weeks after my microdiscectomy?")
+    after = lead_of(ctx, "Must I stop bending and lifting for weeks after my microdiscectomy?")
     assert "restriction" in after.lower(), after
 
 
 def test_a_treatment_already_done_is_not_judged_again(ctx: QaContext) -> None:
-    lead = _lead(ctx, "Do I have to avoid lifting anything heavy after my microdiscectomy?")
+    lead = lead_of(ctx, "Do I have to avoid lifting anything heavy after my microdiscectomy?")
     assert "says to consider microdiscectomy" not in lead, lead
 
 
 def test_a_disc_herniating_again_is_answered_with_its_treatment(ctx: QaContext) -> None:
-    lead = _lead(ctx, "The disc has herniated again since my operation - how do they treat that?")
+    lead = lead_of(ctx, "The disc has herniated again since my operation - how do they treat that?")
     assert "repeat discectomy" in lead or "first one" in lead, lead
 
 
 def test_the_recurrence_cards_do_not_answer_driving_again(ctx: QaContext) -> None:
-    lead = _lead(ctx, "I'm booked for a microdiscectomy. How soon can I drive again afterwards?")
+    lead = lead_of(ctx, "I'm booked for a microdiscectomy. How soon can I drive again afterwards?")
     assert "recurren" not in lead and "herniat" not in lead, lead
 
 
@@ -71,14 +63,14 @@ def test_opioid_trials_are_cited(ctx: QaContext) -> None:
 
 
 def test_fusion_outcomes_are_answered_by_the_fusion_card(ctx: QaContext) -> None:
-    lead = _lead(ctx, "How much better will I be after a lumbar fusion for my slipped vertebra?")
+    lead = lead_of(ctx, "How much better will I be after a lumbar fusion for my slipped vertebra?")
     assert "fusion" in lead, lead
-    other = _lead(ctx, "How well does an operation on a slipped disc work?")
+    other = lead_of(ctx, "How well does an operation on a slipped disc work?")
     assert "fusion" not in other, other
 
 
 def test_an_irritated_sciatic_nerve_is_not_answered_by_piriformis(ctx: QaContext) -> None:
-    lead = _lead(ctx, "What does it feel like when the sciatic nerve gets irritated?")
+    lead = lead_of(ctx, "What does it feel like when the sciatic nerve gets irritated?")
     assert "piriformis" not in lead.lower(), lead
 
 
@@ -90,7 +82,7 @@ def test_an_irritated_sciatic_nerve_is_not_answered_by_piriformis(ctx: QaContext
     ],
 )
 def test_pelvic_girdle_pain_outlook(ctx: QaContext, question: str) -> None:
-    lead = _lead(ctx, question)
+    lead = lead_of(ctx, question)
     assert "birth" in lead and "settles" in lead, lead
 
 

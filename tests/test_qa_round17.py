@@ -7,22 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from answers import lead_of
 from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.cards import _facets_of
 from nerveroot.qa.intent import classify
 from nerveroot.qa.plan import trim, words
 from nerveroot.qa.render import to_markdown
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
-
-
-def _lead(ctx: QaContext, question: str) -> str:
-    return answer_question(ctx, question).answer.split("[")[0]
 
 
 @pytest.mark.parametrize(
@@ -53,17 +45,17 @@ def test_giving_birth_is_a_pregnancy_question(question: str) -> None:
 
 
 def test_a_clinician_asking_when_to_refer_gets_the_tiers(ctx: QaContext) -> None:
-    lead = _lead(ctx, "As a physiotherapist, when do I need to refer someone with sciatica on, and how fast?")
+    lead = lead_of(ctx, "As a physiotherapist, when do I need to refer someone with sciatica on, and how fast?")
     assert "same day" in lead and "routinely" in lead, lead
 
 
 def test_the_referral_card_does_not_answer_a_patient_asking_when_to_worry(ctx: QaContext) -> None:
-    lead = _lead(ctx, "My sciatica is getting worse. When should I start to worry and get help quickly?")
+    lead = lead_of(ctx, "My sciatica is getting worse. When should I start to worry and get help quickly?")
     assert "Refer the same day" not in lead and "red-flag screen" not in lead, lead
 
 
 def test_nerve_injury_from_childbirth(ctx: QaContext) -> None:
-    lead = _lead(ctx, "Could giving birth have damaged a nerve? My thigh has been numb since the delivery.")
+    lead = lead_of(ctx, "Could giving birth have damaged a nerve? My thigh has been numb since the delivery.")
     assert "uncommon" in lead or "1 in 100" in lead, lead
     text = to_markdown(answer_question(ctx, "Could giving birth have damaged a nerve? My thigh has been numb since."))
     assert "2 months" in text, text[:900]
@@ -74,17 +66,17 @@ def test_the_childbirth_card_keeps_to_questions_about_the_birth(ctx: QaContext) 
         "I'm 30 weeks pregnant with a shooting pain down one leg. Is it sciatica?",
         "What could make the front of my thigh go numb?",
     ):
-        lead = _lead(ctx, question)
+        lead = lead_of(ctx, question)
         assert "giving birth" not in lead and "vaginal births" not in lead, (question, lead)
 
 
 def test_how_common_a_disc_herniation_is_in_pregnancy(ctx: QaContext) -> None:
-    lead = _lead(ctx, "How common is a slipped disc in pregnancy?")
+    lead = lead_of(ctx, "How common is a slipped disc in pregnancy?")
     assert "10,000" in lead, lead
 
 
 def test_birth_with_a_herniated_disc(ctx: QaContext) -> None:
-    lead = _lead(ctx, "Pregnant with a lumbar disc herniation: do I have to have a caesarean?")
+    lead = lead_of(ctx, "Pregnant with a lumbar disc herniation: do I have to have a caesarean?")
     assert "caesarean" in lead.lower(), lead
 
 
@@ -96,17 +88,17 @@ def test_birth_with_a_herniated_disc(ctx: QaContext) -> None:
     ],
 )
 def test_a_safety_question_is_answered_with_the_harm(ctx: QaContext, question: str) -> None:
-    lead = _lead(ctx, question)
+    lead = lead_of(ctx, question)
     assert "Serious harm is rare" in lead, lead
 
 
 def test_the_safety_shape_leaves_other_questions_to_their_verdict(ctx: QaContext) -> None:
-    assert "Serious harm" not in _lead(ctx, "Can a chiropractor help my sciatica?")
-    assert _lead(ctx, "Is it safe for me to drive with sciatica?").startswith("Usually yes")
+    assert "Serious harm" not in lead_of(ctx, "Can a chiropractor help my sciatica?")
+    assert lead_of(ctx, "Is it safe for me to drive with sciatica?").startswith("Usually yes")
 
 
 def test_an_antidepressant_for_nerve_pain_is_explained(ctx: QaContext) -> None:
-    lead = _lead(ctx, "Why would my doctor give me an antidepressant for leg nerve pain when my mood is fine?")
+    lead = lead_of(ctx, "Why would my doctor give me an antidepressant for leg nerve pain when my mood is fine?")
     assert "not through mood" in lead, lead
     text = to_markdown(answer_question(ctx, "How does amitriptyline stop nerve pain?"))
     assert "noradrenaline" in text and "spinal cord" in text, text[:900]

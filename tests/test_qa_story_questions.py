@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.knowledge.loader import default_knowledge
-from nerveroot.qa import QaContext, context
+from nerveroot.qa import QaContext
 from nerveroot.qa.answer import answer_question
 from nerveroot.qa.intent import classify
 from nerveroot.qa.lead import first_sentence
-
-
-@pytest.fixture(scope="module")
-def ctx() -> QaContext:
-    return context(default_knowledge())
 
 
 def test_a_story_then_a_question_is_answered_by_the_card_on_the_question(ctx: QaContext) -> None:
