@@ -121,6 +121,7 @@ SYMPTOM_KEYS: tuple[str, ...] = (
     "tachycardia",
     "hip_held_flexed",
     "sensory_level",
+    "sepsis_warning_sign",
 )
 TEMPO_KEYS: tuple[str, ...] = ("weakness", "numbness", "leg_pain")
 """Extra keys of Case.onset_days beside the red-flag, history and symptom keys."""

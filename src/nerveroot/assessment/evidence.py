@@ -21,6 +21,7 @@ PVR_RETENTION = 200  # urinary_retention: post-void residual ≥ 200 mL
 SBP_LOW = 90  # hypotension: systolic BP ≤ 90 mmHg
 HR_HIGH = 100  # tachycardia: heart rate > 100/min
 RECENT_PROCEDURE_DAYS = 90  # recent_spinal_procedure: a spinal or neuraxial procedure in the last 3 months
+PAIN_ONSET_KEYS = ("back_pain", "severe_pain", "thoracic_pain", "leg_pain")
 NEW_DEFICIT_DAYS = 14  # new_deficit / deficit_longstanding: a deficit begun within 14 days is new (GIRFT 2023)
 DEFICIT_ONSET_KEYS = ("weakness", "numbness")
 BELOW_KNEE = frozenset(
@@ -201,8 +202,18 @@ def _observations(case: Case, mark: Callable[[str, Status], None]) -> None:
 
 
 def _procedures(case: Case, mark: Callable[[str, Status], None]) -> None:
-    """A spinal or neuraxial procedure in the window (or at an unknown time: counted as recent, to be safe)."""
-    if any(p.days_ago is None or p.days_ago <= RECENT_PROCEDURE_DAYS for p in case.procedures):
-        mark("recent_spinal_procedure", "present")
-    elif case.procedures:
-        mark("recent_spinal_procedure", "absent")
+    """A spinal or neuraxial procedure in the window (or at an unknown time: counted as recent, to be safe), and
+    whether the pain was there before every recent procedure (known only when each is dated and the episode's
+    length is known; a pain whose own onset is no older than a procedure began after it)."""
+    recent = [p.days_ago for p in case.procedures if p.days_ago is None or p.days_ago <= RECENT_PROCEDURE_DAYS]
+    if not recent:
+        if case.procedures:
+            mark("recent_spinal_procedure", "absent")
+        return
+    mark("recent_spinal_procedure", "present")
+    if case.duration_days is None or None in recent:
+        return
+    latest = max(d for d in recent if d is not None)
+    onsets = [case.onset_days[k] for k in PAIN_ONSET_KEYS if k in case.onset_days]
+    before = case.duration_days > latest and all(d > latest for d in onsets)
+    mark("pain_predates_procedure", "present" if before else "absent")

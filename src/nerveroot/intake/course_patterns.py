@@ -102,10 +102,16 @@ COURSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "worsening",
         re.compile(
             r"\b(?:getting worse|worsening|worse and worse|progressively worse|deteriorat\w+|escalating|spreading|"
-            r"(?:got|gotten|become|grown) (?:a (?:lot|bit|little) |much |far |even |so much |steadily )?worse|"
+            r"(?:got|gotten|become|grown) (?:a (?:lot|bit|little) |much |far |even |so much |steadily )?worse"
+            r"(?! (?:with|when|on|while|during|if|after) (?:walking|sitting|standing|bending|lifting|coughing|movement|"
+            r"activity|exercise|lying)\b)|"
             # "much worse since yesterday": worse told against a time, not against a posture ("worse with sitting")
             r"(?:much|a lot|far|way|lots|significantly|considerably) worse(?= (?:since|over|overnight|today|recently|"
-            r"now|this|in the (?:last|past))\b))\b",
+            r"now|this|in the (?:last|past))\b)|"
+            # worse against before: "now back pain much worse", "the pain is far worse." (not "sitting makes it worse")
+            r"now (?:(?!makes?\b|made\b|making\b)[\w-]+ ){0,3}?(?:much|a lot|far|way|significantly|considerably) worse|"
+            r"(?:pain|it|symptoms|ache) (?:is|are) (?:now )?(?:much|a lot|far|way|significantly|considerably) worse"
+            r"(?=\s*(?:[.;!]|$)))\b",
             re.IGNORECASE,
         ),
     ),

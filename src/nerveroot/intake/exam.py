@@ -232,7 +232,8 @@ _LEFT_STOP = {"and", "or", "with", "but", "&", "+"}
 
 
 def _negated_in_clause(span: Span, verdict: re.Pattern[str] | None = None) -> bool:
-    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between). A cue
+    """Whether a negation cue modifying the span sits in its own clause (no comma or semicolon in between), or opens
+    a list whose last item the span is (joined by "or"/"nor", no semicolon). A cue
     that is itself a present verdict of the function ("anal contraction absent") is its result, not a negation; a
     judging word after the function that is also a negation cue ("normal") is its verdict, read with any "not"
     before it ("wees not normal" is impaired)."""
@@ -249,6 +250,8 @@ def _negated_in_clause(span: Span, verdict: re.Pattern[str] | None = None) -> bo
         lo, hi = (cue_end, span.start) if cue_end <= span.start else (span.end, cue_start)
         if not any(t.text in (",", ";") for t in doc[lo:hi]):
             return True
+        if hi == span.start and hi > lo and doc[hi - 1].lower_ in ("or", "nor") and ";" not in doc[lo:hi].text:
+            return True  # a denied list's last item: "no numbness, motor disturbance or bladder/rectal dysfunction"
     return False
 
 

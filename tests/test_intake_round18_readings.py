@@ -1,0 +1,141 @@
+"""Readings and rules met in the eighteenth round (8 Dec 2026): each general, tested on words of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerveroot.assessment.assess import assess
+from nerveroot.intake import parse_note
+from nerveroot.knowledge.base import KnowledgeBase
+from readings import confirm, readings
+
+
+def _triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
+    result = assess(parse_note(note, kb).case, kb).triage
+    return result.level, [r.rule for r in result.reasons]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Back pain 5 days, temp 38.6, now confused and drowsy.",
+        "My husband has had a fever for three days with his bad back and today he is struggling to breathe.",
+        "LBP + pyrexial 39.1, vomiting repeatedly since last night.",
+        "CRP 180, back pain, and her skin looks mottled.",
+    ],
+)
+def test_a_fever_with_a_sepsis_warning_sign_is_an_emergency(kb: KnowledgeBase, note: str) -> None:
+    level, rules = _triage(kb, note)
+    assert level == "emergency"
+    assert "fever_with_sepsis_signs" in rules
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Back pain and a temperature of 38.2, not short of breath, not confused.",
+        "LBP 3/7, T 38.1, SOB on exertion only (known COPD).",
+        "Back pain with a fever; I'm confused about which painkiller I can take.",
+    ],
+)
+def test_a_fever_without_a_sepsis_sign_stays_urgent(kb: KnowledgeBase, note: str) -> None:
+    level, rules = _triage(kb, note)
+    assert "fever_with_sepsis_signs" not in rules
+    assert level == "urgent"
+
+
+def test_breathlessness_without_fever_is_no_sepsis_rule(kb: KnowledgeBase) -> None:
+    assert "fever_with_sepsis_signs" not in _triage(kb, "Back pain for a week and a bit short of breath.")[1]
+
+
+@pytest.mark.parametrize(
+    ("note", "fires"),
+    [
+        # the injection was for this pain, which is unchanged: not the sign of a post-procedure infection
+        ("Sciatica for 3 months, had a nerve root injection 10 days ago which did nothing. Back pain.", False),
+        ("LBP and L leg pain for 2 months. Epidural 2/52 ago, no benefit.", False),
+        # pain worse, or new, after the procedure: the sign
+        ("Back pain for 3 months, epidural 2 weeks ago, now back pain much worse.", True),
+        ("Epidural steroid injection 12 days ago; new severe back pain for 4 days.", True),
+        # undated: counted as recent, to be safe
+        ("Back pain; has had epidurals.", True),
+    ],
+)
+def test_a_procedure_for_the_same_unchanged_pain_is_no_infection_route(
+    kb: KnowledgeBase, note: str, fires: bool
+) -> None:
+    assert ("infection_high_risk_back_pain" in _triage(kb, note)[1]) is fires
+
+
+def test_absent_before_a_noun_stops_at_the_comma(kb: KnowledgeBase) -> None:
+    note = "Both legs 3/5, absent reflexes, sensory level at T11, numb both legs."
+    assert ("present", None) in readings(kb, note, "sensory_level")
+    assert ("absent", None) in readings(kb, "absent sensory level, legs numb", "sensory_level")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "No tingling, weakness or bladder/bowel dysfunction.",
+        "Denies numbness, leg weakness or bladder/rectal disturbance.",
+    ],
+)
+def test_a_denial_opening_a_list_reaches_its_last_function_item(kb: KnowledgeBase, note: str) -> None:
+    assert readings(kb, note, "bladder_dysfunction") == {("absent", None)}
+
+
+def test_a_verdict_after_a_comma_still_stands_alone(kb: KnowledgeBase) -> None:
+    assert ("present", None) in readings(kb, "no saddle numbness, PR tone lax", "reduced_anal_tone")
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Overnight her legs gave out and both urine and stool came out without control.", "bladder_dysfunction"),
+        ("Overnight her legs gave out and both urine and stool came out without control.", "bowel_dysfunction"),
+        ("Over the last week his leg strength dropped.", "weakness"),
+        ("It hurts even when I am lying still.", "night_pain"),
+        ("Pain mainly when lying down at night.", "night_pain"),
+        ("She has been receiving anticancer drugs since spring.", "immunosuppression"),
+        ("Bloods normal apart from a slight rise in the CRP.", "raised_inflammatory_markers"),
+        ("A sudden, violent, stabbing pain in the low back.", "severe_pain"),
+    ],
+)
+def test_plain_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
+
+
+def test_fns_abbreviation_is_the_femoral_stretch(kb: KnowledgeBase) -> None:
+    case = parse_note("FNS test positive on the left.", kb).case
+    assert [(p.test, p.result) for p in case.provocative] == [("femoral_stretch", "positive")]
+
+
+@pytest.mark.parametrize(
+    ("note", "course"),
+    [
+        ("LBP 6 weeks, now the pain much worse.", "worsening"),
+        ("The pain is far worse.", "worsening"),
+        ("It has got even worse with walking.", "unknown"),
+        ("Now sitting makes it much worse.", "unknown"),
+    ],
+)
+def test_worse_than_before_is_a_course_and_worse_with_an_activity_is_not(
+    kb: KnowledgeBase, note: str, course: str
+) -> None:
+    assert parse_note(note, kb).case.course == course
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Woke up with my back feeling stiff, twinge when standing.",
+        "The GP gave me an injection last week, no help.",
+        "LBP has progressed to burning-type pain in the leg; power normal.",
+    ],
+)
+def test_ordinary_words_raise_nothing_to_confirm(kb: KnowledgeBase, note: str) -> None:
+    assert confirm(kb, note) == []
+
+
+def test_an_injection_of_unstated_site_still_asks_for_confirmation(kb: KnowledgeBase) -> None:
+    assert "infection" in confirm(kb, "Back pain since an injection last week.")
