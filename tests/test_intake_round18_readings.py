@@ -139,3 +139,30 @@ def test_ordinary_words_raise_nothing_to_confirm(kb: KnowledgeBase, note: str) -
 
 def test_an_injection_of_unstated_site_still_asks_for_confirmation(kb: KnowledgeBase) -> None:
     assert "infection" in confirm(kb, "Back pain since an injection last week.")
+
+
+@pytest.mark.parametrize(
+    ("note", "fires"),
+    [
+        ("82F, fell in the garden 3 weeks ago, low back pain since.", True),
+        ("I'm 76 and I tripped on the stairs 10 days ago; my lower back still hurts.", True),
+        ("78M, fell 5 months ago, back pain since.", False),
+        ("66F, fell 3 weeks ago, back pain since.", False),
+    ],
+)
+def test_a_minor_fall_from_70_is_a_suspected_fracture(kb: KnowledgeBase, note: str, fires: bool) -> None:
+    assert ("fracture_suspected" in _triage(kb, note)[1]) is fires
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["The x-ray says one vertebra has slipped forward a little.", "MRI: L4 slipped forwards on L5, grade 1."],
+)
+def test_a_vertebra_slipped_forward_is_no_fall(kb: KnowledgeBase, note: str) -> None:
+    assert not readings(kb, note, "minor_trauma")
+    assert confirm(kb, note) == []
+
+
+def test_a_walking_distance_before_the_leg_symptom_is_claudication(kb: KnowledgeBase) -> None:
+    note = "After 150 to 300 metres my left leg aches and I have to stop; cycling is fine."
+    assert ("present", None) in readings(kb, note, "exertional_leg_pain")
