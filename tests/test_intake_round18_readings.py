@@ -166,3 +166,18 @@ def test_a_vertebra_slipped_forward_is_no_fall(kb: KnowledgeBase, note: str) -> 
 def test_a_walking_distance_before_the_leg_symptom_is_claudication(kb: KnowledgeBase) -> None:
     note = "After 150 to 300 metres my left leg aches and I have to stop; cycling is fine."
     assert ("present", None) in readings(kb, note, "exertional_leg_pain")
+
+
+@pytest.mark.parametrize(
+    ("note", "level"),
+    [
+        ("66M, T2DM. Re-attender: LBP 10 days, seen in ED 4 days ago with 'muscular' pain, not settling.", "emergency"),
+        ("On steroids for COPD. This is the third time I've been to A&E with my back pain this week.", "emergency"),
+        ("Back pain for a week, diabetic, first visit.", "urgent"),
+        ("Back pain for 10 days, second visit this week, otherwise fit and well.", "routine"),
+    ],
+)
+def test_a_risk_factor_and_a_return_visit_is_a_same_day_infection_screen(
+    kb: KnowledgeBase, note: str, level: str
+) -> None:
+    assert _triage(kb, note)[0] == level

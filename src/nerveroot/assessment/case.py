@@ -86,6 +86,7 @@ HISTORY_KEYS: tuple[str, ...] = (
     "bacteraemia",
     "endurance_training",
     "vte_risk",
+    "repeat_presentation",
 )
 SYMPTOM_KEYS: tuple[str, ...] = (
     "back_pain",
