@@ -175,6 +175,8 @@ def test_a_walking_distance_before_the_leg_symptom_is_claudication(kb: Knowledge
         ("On steroids for COPD. This is the third time I've been to A&E with my back pain this week.", "emergency"),
         ("Back pain for a week, diabetic, first visit.", "urgent"),
         ("Back pain for 10 days, second visit this week, otherwise fit and well.", "routine"),
+        ("Back pain 4 days, T 38.3. Seen by the out-of-hours doctor 2 days ago, no better.", "emergency"),
+        ("Diabetic. Keeps going back to the GP with this back pain, nothing helps.", "emergency"),
     ],
 )
 def test_a_risk_factor_and_a_return_visit_is_a_same_day_infection_screen(
