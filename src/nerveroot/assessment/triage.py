@@ -40,6 +40,8 @@ def _leaves(when: object) -> tuple[str, ...]:
 
 _Order = tuple[int, str, str]
 UNANSWERED_LIMIT = 8192
+NOT_ASSESSED_LIMIT = 2048
+"""Lists of red flags not assessed kept (`_Tables.lists`: ~1.5 KB a key, mostly the statuses of 50 findings)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ class _Tables:
     )
     """Per flag position and the statuses of its findings (None: not recorded), its unassessed and unsure findings
     (at most `UNANSWERED_LIMIT` kept)."""
+    flag_findings: tuple[str, ...] = ()
+    """Every finding of a red flag, once each."""
+    asking: frozenset[int] = frozenset()
+    """The rules that ask about a red flag's finding (`askers`)."""
+    lists: dict[tuple[tuple[str | None, ...], frozenset[int], frozenset[str]], list[NotAssessed]] = field(
+        default_factory=dict
+    )
+    """Red flags not assessed, per all that decides them: the statuses of every red flag's finding, which of the
+    rules asking about one are not decided, and which of those findings a fired rule cites (at most
+    `NOT_ASSESSED_LIMIT` kept; shared read-only by the cases that give them)."""
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -82,11 +94,15 @@ def _tables(kb: KnowledgeBase) -> _Tables:
         if rules[at].level != "self_care":
             for finding in compiled(rules[at].when)[1]:
                 askers.setdefault(finding, []).append((at, rules[at].level))
+    flags = kb.all("red_flags", RedFlag)
+    flag_findings = tuple(dict.fromkeys(f for flag in flags for f in flag.findings))
     tables = _Tables(
         rules=tuple((rule, frozenset(_leaves(rule.when))) for rule in rules),
         outcomes=source_tests([rule.when for rule in rules], compile_condition),
-        flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in kb.all("red_flags", RedFlag)),
+        flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in flags),
         askers={finding: tuple(found) for finding, found in askers.items()},
+        flag_findings=flag_findings,
+        asking=frozenset(at for f in flag_findings for at, _ in askers.get(f, ())),
     )
     _TABLES[id(kb)] = (kb, tables)
     return tables
@@ -148,6 +164,23 @@ def _unanswered(findings: tuple[str, ...], states: tuple[str | None, ...]) -> tu
 
 
 def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]) -> list[NotAssessed]:
+    """`_flags_not_assessed`, kept per what decides it (`_Tables.lists`)."""
+    key = (
+        tuple(map(evidence.status.get, tables.flag_findings)),
+        tables.asking.intersection(open_rules),
+        frozenset(fired.intersection(tables.flag_findings)),
+    )
+    found = tables.lists.get(key)
+    if found is None:
+        if len(tables.lists) >= NOT_ASSESSED_LIMIT:
+            tables.lists.clear()
+        found = tables.lists[key] = _flags_not_assessed(evidence, tables, open_rules, fired)
+    return found
+
+
+def _flags_not_assessed(
+    evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]
+) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
     get = evidence.status.get
