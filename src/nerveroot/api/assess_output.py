@@ -50,7 +50,8 @@ def _item_summary(item: PlanItem) -> dict[str, Any]:
 class _Kept(Generic[P]):
     """Summaries of parts shared between answers, serialised once per part and kept beside it for the last `size`
     parts, the oldest going first; keyed by identity (the part's own, or its items' for a part rebuilt around shared
-    items): holding the part keeps those ids from being reused while the entry lasts."""
+    items): holding the part keeps those ids from being reused while the entry lasts; or by value (the drug options
+    by safety profile)."""
 
     def __init__(self, build: Callable[[P], object], size: int) -> None:
         self.build, self.size = build, size
@@ -177,6 +178,16 @@ _leading_kept = _Kept(_leading, SHARED_MEMO_SIZE)
 _others_kept = _Kept(_others, SHARED_MEMO_SIZE)
 
 
+def _options(part: tuple[SafetyProfile, KnowledgeBase, Jurisdiction]) -> list[orjson.Fragment]:
+    return plan_brief_json(*part)
+
+
+PROFILE_MEMO_SIZE = 2048
+"""The drug options' briefs of the last safety profiles, serialised as one list (~7 KB each, ~15 MB in all): the cases
+of a profile seen recently skip the 25 option look-ups, the nine NSAID and aspirin drafts and the ranking."""
+_briefs = _Kept(_options, PROFILE_MEMO_SIZE)
+
+
 def summary(
     assessment: Assessment, profile: SafetyProfile, kb: KnowledgeBase, jurisdiction: Jurisdiction = "UK"
 ) -> dict[str, Any]:
@@ -208,7 +219,7 @@ def summary(
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": plan_brief_json(profile, kb, jurisdiction),
+                "options": _briefs((profile, kb, jurisdiction), (kb.content_hash, profile, jurisdiction)),
             },
             "avoid": _items(plan.avoid, _ids(plan.avoid)),
             "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),
