@@ -117,7 +117,7 @@ def _plain_list(items: Sequence[Out]) -> list[dict[str, Any]]:
     return [_plain(i) for i in items]
 
 
-SHARED_MEMO_SIZE = 2048
+SHARED_MEMO_SIZE = 1024
 """The lists of red flags not assessed, the ranked levels and the differential are shared by the cases that give the
 same ones (each kept per all it reads, `nerveroot.assessment`: a few hundred to a few thousand)."""
 _unassessed = _Kept(_plain_list, SHARED_MEMO_SIZE)

@@ -167,7 +167,7 @@ summary lists the others by name, code and probability only (`nerveroot.api.asse
 
 
 Ranked = tuple[list[DifferentialItem], float, list[TraceEntry]]
-DIFFERENTIALS_LIMIT = 2048
+DIFFERENTIALS_LIMIT = 1024
 """Differentials kept (`differential`); past this the store starts again."""
 _DIFFERENTIALS: dict[tuple[object, ...], tuple[Localisation, Ranked]] = {}
 

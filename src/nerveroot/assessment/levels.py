@@ -103,7 +103,7 @@ def rank_levels(
 
 
 Levels = tuple[list[RootProbability], LevelSummary]
-LEVELS_LIMIT = 2048
+LEVELS_LIMIT = 1024
 """Ranked levels kept (`root_levels`); past this the store starts again."""
 _LEVELS: dict[tuple[object, ...], tuple[Localisation, Levels]] = {}
 

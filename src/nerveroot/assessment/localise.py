@@ -197,7 +197,7 @@ def root_likelihoods(
     return Localisation(likelihood=likelihood, prior=model.prior, counted=counted)
 
 
-LOCALISATIONS_LIMIT = 2048
+LOCALISATIONS_LIMIT = 1024
 """Localisations kept per compiled knowledge base (`_Counts.localised`, a few KB each with their marginals and
 explanations); past this the store starts again."""
 

@@ -40,7 +40,7 @@ def _leaves(when: object) -> tuple[str, ...]:
 
 _Order = tuple[int, str, str]
 UNANSWERED_LIMIT = 8192
-NOT_ASSESSED_LIMIT = 2048
+NOT_ASSESSED_LIMIT = 1024
 """Lists of red flags not assessed kept (`_Tables.lists`: ~1.5 KB a key, mostly the statuses of 50 findings)."""
 
 
