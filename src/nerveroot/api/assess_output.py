@@ -118,8 +118,8 @@ def _plain_list(items: Sequence[Out]) -> list[dict[str, Any]]:
 
 
 SHARED_MEMO_SIZE = 1024
-"""The lists of red flags not assessed, the ranked levels and the differential are shared by the cases that give the
-same ones (each kept per all it reads, `nerveroot.assessment`: a few hundred to a few thousand)."""
+"""The triages, the lists of red flags not assessed, the ranked levels and the differential are shared by the cases
+that give the same ones (each kept per all it reads, `nerveroot.assessment`: a few hundred to a few thousand)."""
 _unassessed = _Kept(_plain_list, SHARED_MEMO_SIZE)
 
 
@@ -132,6 +132,9 @@ def _triage(triage: Triage) -> dict[str, Any]:
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
     }
+
+
+_triages = _Kept(_triage, SHARED_MEMO_SIZE)
 
 
 def _level(level: RootProbability) -> dict[str, Any]:
@@ -205,7 +208,7 @@ def summary(
         "case_id": a.case_id,
         "kb_version": a.kb_version,
         "kb_content_hash": a.kb_content_hash,
-        "triage": _triage(a.triage),
+        "triage": _triages(a.triage, id(a.triage)),
         "levels": _levels(a.levels, id(a.levels)),
         "level_summary": _plain(a.level_summary),
         "sides": a.sides,
