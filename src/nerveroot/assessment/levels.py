@@ -110,16 +110,16 @@ _LEVELS: dict[tuple[object, ...], tuple[Localisation, Levels]] = {}
 
 def root_levels(loc: Localisation, evidence: Evidence, radicular: float, kb: KnowledgeBase) -> Levels:
     """Each root's probability (its share of `radicular`) with its evidence, and 'none', ranked (`rank_levels`);
-    kept per all they read: the localisation (by identity, held while kept), each root's evidence (kept on it, by
-    identity), the radicular share and whether a feature of radicular pain is recorded. Shared read-only."""
-    explained = [explain(loc, evidence, r) for r in ROOT_IDS]
+    kept per all they read: the localisation (by identity, held while kept), the sides of its counted findings, the
+    radicular share and whether a feature of radicular pain is recorded. Shared read-only."""
     features = radicular_features(evidence, loc)
-    key = (kb.content_hash, id(loc), *map(id, explained), radicular, features)
+    key = (kb.content_hash, id(loc), tuple(map(evidence.sides.get, loc.counted_findings)), radicular, features)
     hit = _LEVELS.get(key)
     if hit is not None:
         return hit[1]
     if len(_LEVELS) >= LEVELS_LIMIT:
         _LEVELS.clear()
+    explained = [explain(loc, evidence, r) for r in ROOT_IDS]
     found = rank_levels(_levels(loc, explained, radicular, kb), radicular, loc, features)
     _LEVELS[key] = (loc, found)
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.assessment.compiled import NAMED_ROOT, Compiled, compile_kb
@@ -46,6 +47,11 @@ class Localisation:
         field(default_factory=dict, repr=False, compare=False)
     )
     """Per root and the sides of its counted findings, its evidence for and against (`explain`)."""
+
+    @cached_property
+    def counted_findings(self) -> tuple[str, ...]:
+        """The findings of every counted ratio, once each (the sides of these are all `explain` reads)."""
+        return tuple(dict.fromkeys(c.finding for r in ROOT_IDS for c in self.counted[r]))
 
     def posterior(self) -> dict[str, float]:
         """P(root | findings, radicular)."""
