@@ -29,6 +29,7 @@ from nerveroot.assessment.result import (
     RootProbability,
     Triage,
     TriageReason,
+    Workup,
 )
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import TriageRule
@@ -118,8 +119,8 @@ def _plain_list(items: Sequence[Out]) -> list[dict[str, Any]]:
 
 
 SHARED_MEMO_SIZE = 1024
-"""The triages, the lists of red flags not assessed, the ranked levels and the differential are shared by the cases
-that give the same ones (each kept per all it reads, `nerveroot.assessment`: a few hundred to a few thousand)."""
+"""The triages, the lists of red flags not assessed, the ranked levels, the differential and the workups are shared by
+the cases that give the same ones (each kept per all it reads, `nerveroot.assessment`: hundreds to thousands)."""
 _unassessed = _Kept(_plain_list, SHARED_MEMO_SIZE)
 
 
@@ -153,6 +154,13 @@ def _levels_summary(levels: list[RootProbability]) -> list[dict[str, Any]]:
 
 
 _levels = _Kept(_levels_summary, SHARED_MEMO_SIZE)
+
+
+def _workup(workup: Workup) -> dict[str, Any]:
+    return workup.model_dump(mode="json")
+
+
+_workups = _Kept(_workup, SHARED_MEMO_SIZE)
 Ranked = tuple[list[DifferentialItem], frozenset[str]]
 """A differential and the conditions a fired rule suspects."""
 
@@ -215,7 +223,7 @@ def summary(
         "multi_level": a.multi_level,
         "differential": _leading_kept(ranked, ranked_key),
         "differential_other": _others_kept(ranked, ranked_key),
-        "workup": a.workup.model_dump(mode="json"),
+        "workup": _workups(a.workup, id(a.workup)),
         "plan": {
             "steps": [_step(s, id(s)) for s in plan.steps],
             "drugs": {
