@@ -13,7 +13,7 @@ is the Assessment exactly as `nerveroot assess --format json` prints it.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
@@ -29,6 +29,7 @@ from nerveroot.assessment.result import (
     RootProbability,
     Triage,
     TriageReason,
+    Workup,
 )
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import TriageRule
@@ -50,7 +51,8 @@ def _item_summary(item: PlanItem) -> dict[str, Any]:
 class _Kept(Generic[P]):
     """Summaries of parts shared between answers, serialised once per part and kept beside it for the last `size`
     parts, the oldest going first; keyed by identity (the part's own, or its items' for a part rebuilt around shared
-    items): holding the part keeps those ids from being reused while the entry lasts."""
+    items): holding the part keeps those ids from being reused while the entry lasts; or by value (the drug options
+    by safety profile)."""
 
     def __init__(self, build: Callable[[P], object], size: int) -> None:
         self.build, self.size = build, size
@@ -107,24 +109,19 @@ def _reason(reason: TriageReason) -> dict[str, Any]:
 
 
 TRIAGE_MEMO_SIZE = 1024
-"""Triage reasons and red flags not assessed are shared by the cases that give the same ones (a few hundred in all,
+"""Triage reasons are shared by the cases that give the same ones (a few hundred in all,
 `nerveroot.assessment.triage`)."""
 _given = _Kept(_reason, TRIAGE_MEMO_SIZE)
-_unassessed = _Kept(_plain, TRIAGE_MEMO_SIZE)
-EVIDENCE_MEMO_SIZE = 4096
-"""Evidence items are shared by the cases that count the same ratio on the same sides
-(`nerveroot.assessment.localise`)."""
-_item_kept = _Kept(_plain, EVIDENCE_MEMO_SIZE)
 
 
-def _named_only(d: DifferentialItem) -> dict[str, Any]:
-    return {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability}
+def _plain_list(items: Sequence[Out]) -> list[dict[str, Any]]:
+    return [_plain(i) for i in items]
 
 
-NAMED_MEMO_SIZE = 8192
-"""Conditions named without their reasons are shared items, one per condition and probability below
-`LEADING_PROBABILITY` (`nerveroot.assessment.differential`)."""
-_named = _Kept(_named_only, NAMED_MEMO_SIZE)
+SHARED_MEMO_SIZE = 1024
+"""The triages, the lists of red flags not assessed, the ranked levels, the differential and the workups are shared by
+the cases that give the same ones (each kept per all it reads, `nerveroot.assessment`: hundreds to thousands)."""
+_unassessed = _Kept(_plain_list, SHARED_MEMO_SIZE)
 
 
 def _triage(triage: Triage) -> dict[str, Any]:
@@ -132,10 +129,13 @@ def _triage(triage: Triage) -> dict[str, Any]:
     return {
         "level": triage.level,
         "reasons": [_given(r, id(r)) for r in triage.reasons],
-        "not_assessed": [_unassessed(n, id(n)) for n in triage.not_assessed],
+        "not_assessed": _unassessed(triage.not_assessed, id(triage.not_assessed)),
         "to_confirm": [{"group": t.group, "text": t.text} for t in triage.to_confirm],
         "summary": triage.summary,
     }
+
+
+_triages = _Kept(_triage, SHARED_MEMO_SIZE)
 
 
 def _level(level: RootProbability) -> dict[str, Any]:
@@ -144,9 +144,59 @@ def _level(level: RootProbability) -> dict[str, Any]:
         "root": level.root,
         "label": level.label,
         "probability": level.probability,
-        "for": [_item_kept(e, id(e)) for e in level.supporting],
-        "against": [_item_kept(e, id(e)) for e in level.opposing],
+        "for": [_plain(e) for e in level.supporting],
+        "against": [_plain(e) for e in level.opposing],
     }
+
+
+def _levels_summary(levels: list[RootProbability]) -> list[dict[str, Any]]:
+    return [_level(lv) for lv in levels]
+
+
+_levels = _Kept(_levels_summary, SHARED_MEMO_SIZE)
+
+
+def _workup(workup: Workup) -> dict[str, Any]:
+    return workup.model_dump(mode="json")
+
+
+_workups = _Kept(_workup, SHARED_MEMO_SIZE)
+Ranked = tuple[list[DifferentialItem], frozenset[str]]
+"""A differential and the conditions a fired rule suspects."""
+
+
+def _leads(item: DifferentialItem, suspected: frozenset[str]) -> bool:
+    return item.probability >= LEADING_PROBABILITY or item.id in suspected
+
+
+def _leading(ranked: Ranked) -> list[dict[str, Any]]:
+    """The conditions that lead the differential, with their reasons."""
+    items, suspected = ranked
+    return [_plain(d) for d in items if _leads(d, suspected)]
+
+
+def _others(ranked: Ranked) -> list[dict[str, Any]]:
+    """The others, named without their reasons."""
+    items, suspected = ranked
+    return [
+        {"id": d.id, "name": d.name, "role": d.role, "icd10": d.icd10, "probability": d.probability}
+        for d in items
+        if not _leads(d, suspected)
+    ]
+
+
+_leading_kept = _Kept(_leading, SHARED_MEMO_SIZE)
+_others_kept = _Kept(_others, SHARED_MEMO_SIZE)
+
+
+def _options(part: tuple[SafetyProfile, KnowledgeBase, Jurisdiction]) -> list[orjson.Fragment]:
+    return plan_brief_json(*part)
+
+
+PROFILE_MEMO_SIZE = 2048
+"""The drug options' briefs of the last safety profiles, serialised as one list (~7 KB each, ~15 MB in all): the cases
+of a profile seen recently skip the 25 option look-ups, the nine NSAID and aspirin drafts and the ranking."""
+_briefs = _Kept(_options, PROFILE_MEMO_SIZE)
 
 
 def summary(
@@ -155,11 +205,9 @@ def summary(
     """The summary form as plain data for orjson, the parts shared between answers serialised once (`_Kept`); see
     the module docstring."""
     a = assessment
-    suspected = {c for r in a.triage.reasons for c in kb.get("triage_rules", r.rule, TriageRule).suspects}
-    leading: list[DifferentialItem] = []
-    other: list[DifferentialItem] = []
-    for item in a.differential:
-        (leading if item.probability >= LEADING_PROBABILITY or item.id in suspected else other).append(item)
+    suspected = frozenset(c for r in a.triage.reasons for c in kb.get("triage_rules", r.rule, TriageRule).suspects)
+    ranked = (a.differential, suspected)
+    ranked_key = (id(a.differential), suspected)
     plan = a.plan
     key = profile.key
     return {
@@ -168,21 +216,21 @@ def summary(
         "case_id": a.case_id,
         "kb_version": a.kb_version,
         "kb_content_hash": a.kb_content_hash,
-        "triage": _triage(a.triage),
-        "levels": [_level(lv) for lv in a.levels],
+        "triage": _triages(a.triage, id(a.triage)),
+        "levels": _levels(a.levels, id(a.levels)),
         "level_summary": _plain(a.level_summary),
         "sides": a.sides,
         "multi_level": a.multi_level,
-        "differential": [_plain(d) for d in leading],
-        "differential_other": [_named(d, id(d)) for d in other],
-        "workup": a.workup.model_dump(mode="json"),
+        "differential": _leading_kept(ranked, ranked_key),
+        "differential_other": _others_kept(ranked, ranked_key),
+        "workup": _workups(a.workup, id(a.workup)),
         "plan": {
             "steps": [_step(s, id(s)) for s in plan.steps],
             "drugs": {
                 "profile": key,
                 "jurisdiction": jurisdiction,
                 "href": profile_href(key, jurisdiction),
-                "options": plan_brief_json(profile, kb, jurisdiction),
+                "options": _briefs((profile, kb, jurisdiction), (kb.content_hash, profile, jurisdiction)),
             },
             "avoid": _items(plan.avoid, _ids(plan.avoid)),
             "seek_care_now": _seek(plan.seek_care_now, _ids(plan.seek_care_now)),

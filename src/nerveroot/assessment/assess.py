@@ -9,16 +9,16 @@ from nerveroot.assessment.compiled import compile_kb
 from nerveroot.assessment.differential import differential
 from nerveroot.assessment.evidence import derive_evidence
 from nerveroot.assessment.instruments import score_odi, score_startback
-from nerveroot.assessment.levels import other_cause_first, radicular_features, rank_levels
-from nerveroot.assessment.localise import explain, localise
+from nerveroot.assessment.levels import other_cause_first, root_levels
+from nerveroot.assessment.localise import localise
 from nerveroot.assessment.localise import trace as localise_trace
 from nerveroot.assessment.plan import plan
-from nerveroot.assessment.result import DISCLAIMER, Assessment, RootProbability, TraceEntry, TriageReason
+from nerveroot.assessment.result import DISCLAIMER, Assessment, TraceEntry, TriageReason
 from nerveroot.assessment.triage import ORDER, triage
 from nerveroot.assessment.usage import noted_not_used
 from nerveroot.assessment.workup import workup
 from nerveroot.knowledge.base import KnowledgeBase
-from nerveroot.knowledge.models import ROOT_IDS, Root, TriageRule
+from nerveroot.knowledge.models import TriageRule
 
 MULTI_LEVEL_SHARE = 0.25
 
@@ -52,30 +52,7 @@ def assess(case: Case, kb: KnowledgeBase, *, for_summary: bool = False) -> Asses
             level, count = suspected.get(c, (0, 0))
             suspected[c] = (min(level, -ORDER[reason.level]), count - 1)
     ranked, rad, diff_trace = differential(evidence.status, loc, kb, pain, sensory, suspected, leading_only=for_summary)
-    posterior = loc.posterior()
-    roots = {r.id: r for r in kb.all("roots", Root)}
-    levels = []
-    for r in ROOT_IDS:
-        supporting, opposing = explain(loc, evidence, r)
-        levels.append(
-            RootProbability.built(
-                root=r,
-                label=roots[r].level,
-                probability=round(rad * posterior[r], 4),
-                supporting=supporting,
-                opposing=opposing,
-            )
-        )
-    levels.append(
-        RootProbability.built(
-            root="none",
-            label="Not radicular / other cause",
-            probability=round(1 - rad, 4),
-            supporting=[],
-            opposing=[],
-        )
-    )
-    levels, level_summary = rank_levels(levels, rad, loc, radicular_features(evidence, loc))
+    levels, level_summary = root_levels(loc, evidence, rad, kb)
     other_causes = non_neural_emergencies(tri.reasons, kb)
     if other_causes:
         levels, level_summary = other_cause_first(levels, level_summary, other_causes)
@@ -102,7 +79,7 @@ def assess(case: Case, kb: KnowledgeBase, *, for_summary: bool = False) -> Asses
         levels=levels,
         level_summary=level_summary,
         sides=sorted(set(case.sides)),
-        multi_level=sum(p >= MULTI_LEVEL_SHARE for p in posterior.values()) > 1,
+        multi_level=sum(p >= MULTI_LEVEL_SHARE for p in loc.posterior().values()) > 1,
         differential=ranked,
         workup=workup(case, evidence, tri, ranked, kb),
         plan=plan(case, tri, kb, startback_treatment, with_drugs=not for_summary),

@@ -166,6 +166,12 @@ LEADING_PROBABILITY = 0.01
 summary lists the others by name, code and probability only (`nerveroot.api.assess_output`)."""
 
 
+Ranked = tuple[list[DifferentialItem], float, list[TraceEntry]]
+DIFFERENTIALS_LIMIT = 1024
+"""Differentials kept (`differential`); past this the store starts again."""
+_DIFFERENTIALS: dict[tuple[object, ...], tuple[Localisation, Ranked]] = {}
+
+
 def differential(
     status: Mapping[str, Status],
     loc: Localisation,
@@ -175,7 +181,40 @@ def differential(
     suspected: Mapping[str, tuple[int, int]] | None = None,
     *,
     leading_only: bool = False,
-) -> tuple[list[DifferentialItem], float, list[TraceEntry]]:
+) -> Ranked:
+    """`ranked_conditions`, kept per all it reads: the localisation (by identity, held while kept), the statuses
+    that match a condition's feature, the marked regions (nonspecific ones left out), the suspected conditions and
+    `leading_only`. The lists are shared read-only by the cases that give the same."""
+    index = compile_kb(kb).feature_index
+    key = (
+        kb.content_hash,
+        id(loc),
+        frozenset(pair for pair in status.items() if pair in index),
+        frozenset(pain - NONSPECIFIC_REGIONS),
+        frozenset(sensory - NONSPECIFIC_REGIONS),
+        frozenset(suspected.items()) if suspected else frozenset(),
+        leading_only,
+    )
+    hit = _DIFFERENTIALS.get(key)
+    if hit is not None:
+        return hit[1]
+    if len(_DIFFERENTIALS) >= DIFFERENTIALS_LIMIT:
+        _DIFFERENTIALS.clear()
+    found = ranked_conditions(status, loc, kb, pain, sensory, suspected, leading_only=leading_only)
+    _DIFFERENTIALS[key] = (loc, found)
+    return found
+
+
+def ranked_conditions(
+    status: Mapping[str, Status],
+    loc: Localisation,
+    kb: KnowledgeBase,
+    pain: set[str],
+    sensory: set[str],
+    suspected: Mapping[str, tuple[int, int]] | None = None,
+    *,
+    leading_only: bool = False,
+) -> Ranked:
     """Ranked conditions with the reasons for and against each, the radicular share, and the trace.
 
     ``suspected``: conditions a fired triage rule suspects, each with (the most urgent level suspecting it, minus

@@ -13,8 +13,10 @@ finding supports is not put ahead of them on its base rate alone (its probabilit
 from __future__ import annotations
 
 from nerveroot.assessment.evidence import Evidence
-from nerveroot.assessment.localise import Localisation
-from nerveroot.assessment.result import LevelSummary, RootProbability
+from nerveroot.assessment.localise import Localisation, explain
+from nerveroot.assessment.result import EvidenceItem, LevelSummary, RootProbability
+from nerveroot.knowledge.base import KnowledgeBase
+from nerveroot.knowledge.models import ROOT_IDS, Root
 
 RADICULAR = 0.5
 """A root lesion is named only when it is more likely than not."""
@@ -98,6 +100,59 @@ def rank_levels(
     if commoner:
         statement += f" {'/'.join(commoner)} is commoner, but no recorded finding points to it."
     return [*leading, *rest], _summary(radicular, [lv.root for lv in leading], statement)
+
+
+Levels = tuple[list[RootProbability], LevelSummary]
+LEVELS_LIMIT = 1024
+"""Ranked levels kept (`root_levels`); past this the store starts again."""
+_LEVELS: dict[tuple[object, ...], tuple[Localisation, Levels]] = {}
+
+
+def root_levels(loc: Localisation, evidence: Evidence, radicular: float, kb: KnowledgeBase) -> Levels:
+    """Each root's probability (its share of `radicular`) with its evidence, and 'none', ranked (`rank_levels`);
+    kept per all they read: the localisation (by identity, held while kept), the sides of its counted findings, the
+    radicular share and whether a feature of radicular pain is recorded. Shared read-only."""
+    features = radicular_features(evidence, loc)
+    key = (kb.content_hash, id(loc), tuple(map(evidence.sides.get, loc.counted_findings)), radicular, features)
+    hit = _LEVELS.get(key)
+    if hit is not None:
+        return hit[1]
+    if len(_LEVELS) >= LEVELS_LIMIT:
+        _LEVELS.clear()
+    explained = [explain(loc, evidence, r) for r in ROOT_IDS]
+    found = rank_levels(_levels(loc, explained, radicular, kb), radicular, loc, features)
+    _LEVELS[key] = (loc, found)
+    return found
+
+
+def _levels(
+    loc: Localisation,
+    explained: list[tuple[list[EvidenceItem], list[EvidenceItem]]],
+    radicular: float,
+    kb: KnowledgeBase,
+) -> list[RootProbability]:
+    posterior = loc.posterior()
+    roots = {r.id: r for r in kb.all("roots", Root)}
+    levels = [
+        RootProbability.built(
+            root=r,
+            label=roots[r].level,
+            probability=round(radicular * posterior[r], 4),
+            supporting=supporting,
+            opposing=opposing,
+        )
+        for r, (supporting, opposing) in zip(ROOT_IDS, explained, strict=True)
+    ]
+    levels.append(
+        RootProbability.built(
+            root="none",
+            label="Not radicular / other cause",
+            probability=round(1 - radicular, 4),
+            supporting=[],
+            opposing=[],
+        )
+    )
+    return levels
 
 
 def other_cause_first(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.assessment.compiled import NAMED_ROOT, Compiled, compile_kb
@@ -42,6 +43,15 @@ class Localisation:
     _marginals: dict[tuple[tuple[str, ...], frozenset[str]], float] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _explained: dict[tuple[str, tuple[frozenset[str] | None, ...]], tuple[list[EvidenceItem], list[EvidenceItem]]] = (
+        field(default_factory=dict, repr=False, compare=False)
+    )
+    """Per root and the sides of its counted findings, its evidence for and against (`explain`)."""
+
+    @cached_property
+    def counted_findings(self) -> tuple[str, ...]:
+        """The findings of every counted ratio, once each (the sides of these are all `explain` reads)."""
+        return tuple(dict.fromkeys(c.finding for r in ROOT_IDS for c in self.counted[r]))
 
     def posterior(self) -> dict[str, float]:
         """P(root | findings, radicular)."""
@@ -82,6 +92,9 @@ class _Counts:
     marks: dict[tuple[str, frozenset[str]], tuple[tuple[tuple[str, str], Counted], ...]] = field(default_factory=dict)
     """Per kind of region mark and set of marked regions (nonspecific ones left out), each root's overlap ratio
     (`_marked`; at most `MARKS_LIMIT` kept)."""
+    localised: dict[tuple[object, ...], Localisation] = field(default_factory=dict)
+    """Per known status of each finding with ratios (in the case's order), marked regions and named roots, the
+    localisation (`localise`)."""
 
 
 MARKS_LIMIT = 4096
@@ -190,15 +203,33 @@ def root_likelihoods(
     return Localisation(likelihood=likelihood, prior=model.prior, counted=counted)
 
 
+LOCALISATIONS_LIMIT = 1024
+"""Localisations kept per compiled knowledge base (`_Counts.localised`, a few KB each with their marginals and
+explanations); past this the store starts again."""
+
+
 def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
-    """Likelihood of each root from every known finding and the body-map marks of a case."""
-    return root_likelihoods(
-        compile_kb(kb),
-        evidence.status,
-        {m.region for m in case.pain_regions},
-        {m.region for m in case.sensory_regions},
-        {n.root for n in case.named_roots},
+    """Likelihood of each root from every known finding and the body-map marks of a case, kept per all it reads
+    (shared read-only by the cases that give the same)."""
+    model = compile_kb(kb)
+    counts = _counts(model)
+    read = counts.findings
+    pain = {m.region for m in case.pain_regions}
+    sensory = {m.region for m in case.sensory_regions}
+    named = {n.root for n in case.named_roots}
+    key = (
+        tuple(item for item in evidence.status.items() if item[1] not in UNASSESSED and item[0] in read),
+        frozenset(pain - NONSPECIFIC_REGIONS),
+        frozenset(sensory - NONSPECIFIC_REGIONS),
+        frozenset(named & model.named.keys()),
     )
+    kept = counts.localised
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= LOCALISATIONS_LIMIT:
+            kept.clear()
+        found = kept[key] = root_likelihoods(model, evidence.status, pain, sensory, named)
+    return found
 
 
 EVIDENCE_LIMIT = 4096
@@ -226,11 +257,17 @@ def _evidence(c: Counted, side: tuple[str, ...]) -> EvidenceItem:
 
 
 def explain(loc: Localisation, evidence: Evidence, root: str) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
-    """Findings for and against one root, strongest first."""
-    items = sorted(loc.counted[root], key=lambda c: -abs(math.log(c.lr)))
+    """Findings for and against one root, strongest first (kept on the localisation per the sides of its findings;
+    the lists are shared read-only)."""
+    counted = loc.counted[root]
     sides = evidence.sides
-    made = [_evidence(c, tuple(sorted(sides[c.finding])) if c.finding in sides else ()) for c in items]
-    return [e for e in made if e.lr > 1], [e for e in made if e.lr < 1]
+    key = (root, tuple(sides.get(c.finding) for c in counted))
+    found = loc._explained.get(key)
+    if found is None:
+        items = sorted(counted, key=lambda c: -abs(math.log(c.lr)))
+        made = [_evidence(c, tuple(sorted(sides[c.finding])) if c.finding in sides else ()) for c in items]
+        found = loc._explained[key] = ([e for e in made if e.lr > 1], [e for e in made if e.lr < 1])
+    return found
 
 
 def trace(loc: Localisation, kb: KnowledgeBase) -> list[TraceEntry]:

@@ -38,8 +38,82 @@ def _leaves(when: object) -> tuple[str, ...]:
     return ()
 
 
+THRESHOLDS = ("age_at_least", "duration_at_least", "duration_under", "pain_at_least")
+"""Operators comparing a case's number with a figure (`nerveroot.assessment.logic`): a case's value matters to the
+rules only as which side of each figure it falls."""
+_FACT_OPS = frozenset(
+    {"all", "any", "not", "unless", "unasked", "unsure", "reported", "onsets_over", "onsets_within"}
+    | {"procedure_within", "mentioned", "pain_in", "course", "trigger", *THRESHOLDS}
+)
+"""Every operator a rule may use; `triage` is kept per what these read (`_Reads`)."""
+
+
+def _walk(when: object, strings: set[str], figures: dict[str, set[float]]) -> None:
+    """Every string in a rule's tree (finding ids and a few others: more than the rules read, never fewer) and the
+    figures of its comparisons; ValueError for an operator `_FACT_OPS` does not name."""
+    if isinstance(when, str):
+        strings.add(when)
+    elif isinstance(when, list):
+        for item in when:
+            _walk(item, strings, figures)
+    elif isinstance(when, dict):
+        for op, arg in when.items():
+            if op not in _FACT_OPS:
+                raise ValueError(f"unknown condition operator {op!r}")
+            if op in THRESHOLDS:
+                figures[op].add(arg)
+            _walk(arg, strings, figures)
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What the triage of a case reads, found once per knowledge base."""
+
+    findings: tuple[str, ...]
+    """Every finding a rule or red flag may read (and `recent_spinal_procedure`, read by `procedure_within`)."""
+    age: tuple[float, ...]
+    duration: tuple[float, ...]
+    pain: tuple[float, ...]
+
+    def key(self, case: Case, evidence: Evidence) -> tuple[object, ...]:
+        """All that decides the triage: the statuses of those findings, which side of each figure the age,
+        duration and pain score fall, the course, trigger, marked pain regions, procedures' days, onsets and the
+        mentions to confirm."""
+        return (
+            tuple(map(evidence.status.get, self.findings)),
+            _sides(case.age, self.age),
+            _sides(case.duration_days, self.duration),
+            _sides(case.pain_score, self.pain),
+            case.course,
+            case.trigger,
+            frozenset(m.region for m in case.pain_regions),
+            tuple(p.days_ago for p in case.procedures),
+            tuple(sorted(case.onset_days.items())),
+            tuple((m.group, m.text) for m in case.to_confirm),
+        )
+
+
+def _sides(value: float | None, figures: tuple[float, ...]) -> tuple[bool, ...] | None:
+    return None if value is None else tuple(value >= f for f in figures)
+
+
+def _reads(rules: list[TriageRule], flag_findings: tuple[str, ...]) -> _Reads:
+    strings: set[str] = {"recent_spinal_procedure", *flag_findings}
+    figures: dict[str, set[float]] = {op: set() for op in THRESHOLDS}
+    for rule in rules:
+        _walk(rule.when, strings, figures)
+    return _Reads(
+        tuple(sorted(strings)),
+        tuple(sorted(figures["age_at_least"])),
+        tuple(sorted(figures["duration_at_least"] | figures["duration_under"])),
+        tuple(sorted(figures["pain_at_least"])),
+    )
+
+
 _Order = tuple[int, str, str]
 UNANSWERED_LIMIT = 8192
+NOT_ASSESSED_LIMIT = 1024
+"""Lists of red flags not assessed kept (`_Tables.lists`: ~1.5 KB a key, mostly the statuses of 50 findings)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +141,19 @@ class _Tables:
     )
     """Per flag position and the statuses of its findings (None: not recorded), its unassessed and unsure findings
     (at most `UNANSWERED_LIMIT` kept)."""
+    flag_findings: tuple[str, ...] = ()
+    """Every finding of a red flag, once each."""
+    asking: frozenset[int] = frozenset()
+    """The rules that ask about a red flag's finding (`askers`)."""
+    reads: _Reads = _Reads((), (), (), ())
+    triaged: dict[tuple[object, ...], Triage] = field(default_factory=dict)
+    """Per all that decides it (`_Reads.key`), the triage (at most `TRIAGES_LIMIT` kept; shared read-only)."""
+    lists: dict[tuple[tuple[str | None, ...], frozenset[int], frozenset[str]], list[NotAssessed]] = field(
+        default_factory=dict
+    )
+    """Red flags not assessed, per all that decides them: the statuses of every red flag's finding, which of the
+    rules asking about one are not decided, and which of those findings a fired rule cites (at most
+    `NOT_ASSESSED_LIMIT` kept; shared read-only by the cases that give them)."""
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -82,20 +169,40 @@ def _tables(kb: KnowledgeBase) -> _Tables:
         if rules[at].level != "self_care":
             for finding in compiled(rules[at].when)[1]:
                 askers.setdefault(finding, []).append((at, rules[at].level))
+    flags = kb.all("red_flags", RedFlag)
+    flag_findings = tuple(dict.fromkeys(f for flag in flags for f in flag.findings))
     tables = _Tables(
         rules=tuple((rule, frozenset(_leaves(rule.when))) for rule in rules),
         outcomes=source_tests([rule.when for rule in rules], compile_condition),
-        flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in kb.all("red_flags", RedFlag)),
+        flags=tuple((f, frozenset(f.findings), tuple(f.findings)) for f in flags),
         askers={finding: tuple(found) for finding, found in askers.items()},
+        flag_findings=flag_findings,
+        asking=frozenset(at for f in flag_findings for at, _ in askers.get(f, ())),
+        reads=_reads(rules, flag_findings),
     )
     _TABLES[id(kb)] = (kb, tables)
     return tables
 
 
+TRIAGES_LIMIT = 1024
+"""Triages kept per knowledge base (`_Tables.triaged`, ~2 KB a key); past this the store starts again."""
+
+
 def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
-    """Evaluate every triage rule; the level is the highest among those that fire (self-care if none)."""
-    reasons: list[TriageReason] = []
+    """Evaluate every triage rule; the level is the highest among those that fire (self-care if none). Kept per
+    all that decides it (`_Reads.key`)."""
     tables = _tables(kb)
+    key = tables.reads.key(case, evidence)
+    found = tables.triaged.get(key)
+    if found is None:
+        if len(tables.triaged) >= TRIAGES_LIMIT:
+            tables.triaged.clear()
+        found = tables.triaged[key] = _triage(case, evidence, tables)
+    return found
+
+
+def _triage(case: Case, evidence: Evidence, tables: _Tables) -> Triage:
+    reasons: list[TriageReason] = []
     status = evidence.status
     given = tables.given
     fired, open_rules = tables.outcomes(evidence, case)
@@ -148,6 +255,23 @@ def _unanswered(findings: tuple[str, ...], states: tuple[str | None, ...]) -> tu
 
 
 def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]) -> list[NotAssessed]:
+    """`_flags_not_assessed`, kept per what decides it (`_Tables.lists`)."""
+    key = (
+        tuple(map(evidence.status.get, tables.flag_findings)),
+        tables.asking.intersection(open_rules),
+        frozenset(fired.intersection(tables.flag_findings)),
+    )
+    found = tables.lists.get(key)
+    if found is None:
+        if len(tables.lists) >= NOT_ASSESSED_LIMIT:
+            tables.lists.clear()
+        found = tables.lists[key] = _flags_not_assessed(evidence, tables, open_rules, fired)
+    return found
+
+
+def _flags_not_assessed(
+    evidence: Evidence, tables: _Tables, open_rules: set[int], fired: set[str]
+) -> list[NotAssessed]:
     """Red flags with an unasked finding, each with the level it could raise the case to; a flag already raised by a
     rule that fired is not repeated (a present risk factor alone does not hide the unasked items of its flag)."""
     get = evidence.status.get

@@ -102,11 +102,37 @@ def imaging_decision(case: Case, evidence: Evidence, triage: Triage) -> tuple[bo
     return False, NO_IMAGING
 
 
+WORKUPS_LIMIT = 1024
+"""Workups kept (`workup`); past this the store starts again."""
+_WORKUPS: dict[tuple[object, ...], tuple[list[DifferentialItem], Workup]] = {}
+
+
 def workup(case: Case, evidence: Evidence, triage: Triage, ranked: list[DifferentialItem], kb: KnowledgeBase) -> Workup:
-    """Imaging decision plus the tests that would confirm or exclude the leading conditions."""
-    imaging_now, (rule, detail, cites) = imaging_decision(case, evidence, triage)
-    tests: dict[str, WorkupTest] = {}
+    """Imaging decision plus the tests that would confirm or exclude the leading conditions; kept per all it reads:
+    the imaging decision (by its rule, one of this module's), the differential (by identity, held while kept) and
+    whether the triage is urgent. Shared read-only."""
+    imaging_now, imaging = imaging_decision(case, evidence, triage)
     urgent = triage.level in ("emergency", "urgent")
+    key = (kb.content_hash, imaging_now, imaging[0], id(ranked), urgent)
+    hit = _WORKUPS.get(key)
+    if hit is not None:
+        return hit[1]
+    if len(_WORKUPS) >= WORKUPS_LIMIT:
+        _WORKUPS.clear()
+    found = _workup(imaging_now, imaging, urgent, ranked, kb)
+    _WORKUPS[key] = (ranked, found)
+    return found
+
+
+def _workup(
+    imaging_now: bool,
+    imaging: tuple[str, str, list[Cite]],
+    urgent: bool,
+    ranked: list[DifferentialItem],
+    kb: KnowledgeBase,
+) -> Workup:
+    rule, detail, cites = imaging
+    tests: dict[str, WorkupTest] = {}
     for item in ranked[:5]:
         if item.probability < 0.05:
             continue
