@@ -12,7 +12,7 @@ from nerveroot.qa.corpus import Statement
 from nerveroot.qa.intent import Intent
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-WORD_BUDGET = 300
+WORD_BUDGET = 500
 """Default length of an answer (direct answer plus sections), in words; `full` lifts it."""
 _DISAGREEMENT = re.compile(
     r"\b(disagree\w*|conflict\w*|contradict\w*|differ\w*|why does (nice|the guideline)|website says|article says|"
