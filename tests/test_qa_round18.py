@@ -93,3 +93,30 @@ def test_related_questions_stay_on_the_question(ctx: QaContext) -> None:
     related = [s for s in answer.sections if s.title == "Related common questions"]
     text = " ".join(st.text for s in related for st in s.statements).lower()
     assert "pregnan" not in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which specialty should look at my sciatic nerve pain?",
+        "What sort of doctor deals with sciatica?",
+        "Whose job is it to treat a slipped disc: which kind of doctor?",
+    ],
+)
+def test_which_doctor_or_service_is_a_question_about_whom_to_see(question: str) -> None:
+    assert classify(question).qtype == "when_where_seek_care"
+
+
+def test_which_doctor_treats_sciatica_is_answered_by_the_route_through_care(ctx: QaContext) -> None:
+    question = "What sort of doctor deals with sciatica?"
+    assert _cards(ctx, question, classify(question), ctx.linker.link(question))[:1] == ["faq_who_treats_sciatica"]
+    lead = lead_of(ctx, question)
+    assert "GP" in lead and "physiotherapist" in lead
+    answer = answer_question(ctx, "Would a neurosurgeon or an orthopaedic spine surgeon do my operation?")
+    assert "faq:faq_who_treats_sciatica:answer" in answer.answer_statement_ids
+
+
+def test_whom_to_see_is_answered_with_the_routine_route_not_the_emergency(ctx: QaContext) -> None:
+    lead = lead_of(ctx, "Who should I go and see about my sciatica?")
+    assert lead.startswith("See a GP") or "GP" in lead.split(";")[0]
+    assert not lead.lower().startswith("any bladder")

@@ -30,6 +30,9 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"how often (can|should|do) i take|when should i take|how (should|do|to|can|would) (i |you |we )?take\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
+     # which kind of doctor or service ('which department deals with sciatica?', 'what type of doctor treats it?')
+     r"\b(which|what) (\w+ ){0,2}(department|speciali[sz]\w*|specialty|speciality)\b|"
+     r"\b(which|what) (kind|type|sort) of (doctor|specialist|surgeon|service)\b|"
      # a clinician asking when to refer ('when should I refer …', 'refer on to the spinal team'), not referred pain
      r"\b(when|whether|who) (should|do|to|can|must) (i |we |you )?refer\b|\brefer (\w+ ){0,3}(on|urgently)\b|"
      r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"

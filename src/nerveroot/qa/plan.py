@@ -54,13 +54,20 @@ SHAPES: dict[str, re.Pattern[str]] = {
 ROUTINE_CARE = re.compile(r"\b(see|ask|call|contact|speak to|book) (a |your )?(gp|doctor|physio\w*|pharmacist)\b", re.I)
 """The answer to 'when should I see a doctor' (a routine visit), as against 'when is it an emergency'."""
 _CLINICIAN = re.compile(r"\b(gp|doctor|physio\w*|pharmacist)\b", re.I)
+_WHO_TO_SEE = re.compile(
+    r"\b(who|where) (should|do|can|must) (i|we|you) (see|go|ask|turn)\b|\b(which|what) (\w+ ){0,2}(department|"
+    r"speciali[sz]\w*|specialty|speciality|kind of doctor|type of doctor)\b",
+    re.I,
+)
+"""A question asking whom to see ('who should I see about it?'): answered with the routine route, not the emergency."""
 _URGENT_ASK = re.compile(r"a ?& ?e|\b999\b|emergenc\w*|ambulance|hospital|urgent\w*|immediate\w*", re.I)
 
 
 def has_shape(qtype: str, sentence: str, question: str = "") -> bool:
     """True when ``sentence`` looks like an answer to a ``qtype`` question (a routine visit when ``question``
     asks when to see a doctor without asking about an emergency)."""
-    if qtype == "when_where_seek_care" and _CLINICIAN.search(question) and not _URGENT_ASK.search(question):
+    asks_who = _CLINICIAN.search(question) or _WHO_TO_SEE.search(question)
+    if qtype == "when_where_seek_care" and asks_who and not _URGENT_ASK.search(question):
         return bool(ROUTINE_CARE.search(sentence))
     pattern = SHAPES.get(qtype)
     return bool(pattern and pattern.search(sentence))
