@@ -120,3 +120,28 @@ def test_whom_to_see_is_answered_with_the_routine_route_not_the_emergency(ctx: Q
     lead = lead_of(ctx, "Who should I go and see about my sciatica?")
     assert lead.startswith("See a GP") or "GP" in lead.split(";")[0]
     assert not lead.lower().startswith("any bladder")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is sciatic nerve pain?", "What are sciatic pains?"],
+)
+def test_sciatic_pain_is_read_as_sciatica(ctx: QaContext, question: str) -> None:
+    lead = lead_of(ctx, question)
+    assert lead.startswith("Sciatica is")
+
+
+def test_the_sciatic_nerve_named_alone_is_left_as_it_is() -> None:
+    from nerveroot.qa.lexicon import lexicon
+
+    assert lexicon().rewrite("Could my piriformis press on the sciatic nerve?") == (
+        "Could my piriformis press on the sciatic nerve?"
+    )
+    assert "sciatica" in lexicon().rewrite("Does swimming help sciatic nerve pain?")
+
+
+def test_a_dose_asked_after_a_story_is_answered_by_the_dose_card(ctx: QaContext) -> None:
+    question = "My GP started me on pregabalin for the nerve pain down my leg. How much of it should I be taking?"
+    assert classify(question).qtype == "dose"
+    lead = lead_of(ctx, question)
+    assert "mg" in lead

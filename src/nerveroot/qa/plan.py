@@ -92,6 +92,17 @@ class CardRule:
     when it answers the question's main type ('… wrecking my sleep … what helps at night?' holds 'sleep with
     sciatica')."""
     candidates: int = 5
+    main_type_window: int = 3
+    """How far below a card agreeing only on a second question type to look for one answering the main type."""
+    main_type_margin: float = 0.1
+    """How much less of the question that card may hold and still be preferred."""
+
+
+SHAPED_MAIN_TYPES = frozenset(
+    {"dose", "who_should_not_take", "side_effects", "duration_prognosis", "when_where_seek_care"}
+)
+"""Main question types asked in so many words ('how much', 'who should not', 'how long') that a card answering them
+is preferred to one agreeing on a second type; not a report word in the story ('with a bulging disc, can I …')."""
 
 
 def choose_card(
@@ -150,6 +161,27 @@ def choose_card(
         if agree and cards.for_population(hit.faq_id, question):
             floor = min(floor, rule.coverage_population)
         if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
+            # a card agreeing only on a second type (the cautions card, on driving, for '… how much do I take?')
+            # gives way to a close one ranked below it that answers the main type ('dose'), holding about as much
+            if (
+                intent.qtype in SHAPED_MAIN_TYPES
+                and len(intent.qtypes) > 1
+                and not cards.answers_main_type(hit.faq_id, intent)
+            ):
+                better = next(
+                    (
+                        h
+                        for h in ranked[i + 1 : i + 1 + rule.main_type_window]
+                        if names_match(h.faq_id)
+                        and not cards.narrower(h.faq_id, question)
+                        and not cards.confined(h.faq_id, intent)
+                        and cards.answers_main_type(h.faq_id, intent)
+                        and coverage(h.faq_id) >= max(floor, share - rule.main_type_margin)
+                    ),
+                    None,
+                )
+                if better is not None:
+                    return better.faq_id
             return hit.faq_id
         if (
             n == 0
