@@ -145,3 +145,18 @@ def test_a_dose_asked_after_a_story_is_answered_by_the_dose_card(ctx: QaContext)
     assert classify(question).qtype == "dose"
     lead = lead_of(ctx, question)
     assert "mg" in lead
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When must a person not use ibuprofen?", "Who can't use naproxen tablets?", "When shouldn't you use naproxen?"],
+)
+def test_must_not_use_is_answered_by_the_card_on_who_should_not_take(ctx: QaContext, question: str) -> None:
+    lead = lead_of(ctx, question).lower()
+    assert "ulcer" in lead and "contraindicated" not in lead
+
+
+def test_using_something_is_otherwise_left_as_it_is() -> None:
+    from nerveroot.qa.lexicon import lexicon
+
+    assert lexicon().rewrite("Can I use a heat pad on my back?") == "Can I use a heat pad on my back?"
