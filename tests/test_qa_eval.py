@@ -81,11 +81,17 @@ def test_answer_suite_meets_the_targets(ctx: QaContext) -> None:
 
 def test_gabapentinoid_answer_follows_nice_and_does_not_set_the_model_answer_against_it(ctx: QaContext) -> None:
     from nerveroot.qa.answer import answer_question
+    from nerveroot.qa.context import low_grade
 
     answer = answer_question(ctx, "Can gabapentin or pregabalin help my L4 nerve pain after running?")
     guideline = next(s for s in answer.sections if s.title == "From the Guidelines")
     assert any("not recommended" in s.text for s in guideline.statements)
-    assert not any(s.title == "Where sources disagree" for s in answer.sections)
+    # with the room of a 500-word answer a disagreement between two reference sources may be shown (which muscle
+    # the L4 root drives), but never the model answer set against NICE
+    disagree = [st for s in answer.sections if s.title == "Where sources disagree" for st in s.statements]
+    by_id = {st.id: st for st in ctx.statements}
+    assert not any(low_grade(ctx, by_id[st.statement_id]) for st in disagree)
+    assert not any("gabapentin" in st.text.lower() or "pregabalin" in st.text.lower() for st in disagree)
     nice = {r.n for r in answer.references if r.source_id == "nice_ng59_2020"}
     assert nice and any(set(s.citations) & nice for s in guideline.statements)
 

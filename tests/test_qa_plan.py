@@ -18,7 +18,7 @@ from nerveroot.qa.cards import CardIndex
 from nerveroot.qa.context import SEEK_CARE
 from nerveroot.qa.intent import classify, split_parts
 from nerveroot.qa.outside import fact_covered, lead_answers
-from nerveroot.qa.plan import trim, words
+from nerveroot.qa.plan import WORD_BUDGET, trim, words
 from nerveroot.qa.scope import check_scope
 
 
@@ -117,7 +117,7 @@ def test_default_answer_keeps_to_the_budget_and_full_lifts_it(ctx: QaContext) ->
     def length(answer_sections: Sequence[object]) -> int:
         return sum(words(s.text) for sec in answer_sections for s in sec.statements if sec.title != SEEK_CARE)
 
-    assert words(short.answer) + length(short.sections) <= 300
+    assert words(short.answer) + length(short.sections) <= WORD_BUDGET
     assert length(full.sections) > length(short.sections)
 
 

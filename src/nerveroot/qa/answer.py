@@ -274,6 +274,13 @@ def _speaks_of_treatment(links: Links, tokens: list[str]) -> bool:
     return any(k[0] == "treatments" for k in links.direct) or bool(TREATMENT_WORDS & set(tokens))
 
 
+def _card_on_treatment(ctx: QaContext, faq_id: str) -> bool:
+    """True when a card's own question asks about treatment ('How is L4-L5 root impingement treated?'): it answers
+    about the roots it names only when treatment is asked."""
+    own = str(getattr(ctx.kb.entities["faqs"][faq_id], "question", ""))
+    return _speaks_of_treatment(ctx.linker.link(own), tokenize(own))
+
+
 def _says_enough(ctx: QaContext, part: str) -> bool:
     """Whether a first part can choose a card on its own: not a short one that names nothing and asks no type
     of question ('What did I do wrong?' before 'Why did I get a slipped disc?' is not the card on what can
@@ -314,6 +321,9 @@ def _card(
         root_card = ctx.card_roots.get(faq_id) and not ctx.card_tests.get(faq_id)  # not a test for a root
         if root_card and not intent.asks("which_root", "x_vs_y") and not _ROOT.search(question):
             return False  # nor a card about a root or level ("a pinched L4 root", "L4-L5") one naming none
+        asked_roots = {k for k in links.direct if k[0] == "roots"}
+        if root_card and asked_roots and not asked_roots & ctx.card_roots.get(faq_id, frozenset()):
+            return False  # nor a card about the L4 root a question about the L5 and S1 roots
         other = ctx.card_conditions.get(faq_id, frozenset()) - CORE_CONDITIONS
         named_other = other & links.specific or ctx.cards.for_population(faq_id, question)
         # 'how does sciatica usually go' is not answered by the card on stenosis; but 'is this sciatica?' after a
@@ -330,9 +340,32 @@ def _card(
         return not specific or ctx.linker.mentions(specific, names | ctx.tokens(faq[faq_id]))
 
     rule = CardRule(coverage_top=0.6, coverage_agree=0.6, similarity_agree=0.7) if strict else None
-    return choose_card(
+    chosen = choose_card(
         ctx.cards, intent, question, coverage, names_match, rule, signals, lambda f: ctx.faq_contained(tokens, f)
     )
+    # a question about the roots it names ('what are the symptoms of L5 and S1 root compression?') is not answered
+    # by a card about other roots or levels when a card about all of them exists, whatever words they share
+    asked_roots = frozenset(k for k in links.direct if k[0] == "roots")
+    if asked_roots and intent.qtype in ("which_root", "symptom") and not strict:
+        chosen_roots = ctx.card_roots.get(chosen, frozenset()) if chosen else frozenset()
+        if chosen is None or not asked_roots <= chosen_roots:
+            covering = [
+                f
+                for f, roots in ctx.card_roots.items()
+                if asked_roots <= roots
+                and not _card_on_treatment(ctx, f)
+                and not ctx.card_tests.get(f)
+                and names_match(f)
+                and not ctx.cards.narrower(f, question)
+                and not ctx.cards.confined(f, intent)
+            ]
+            best = max(
+                covering, key=lambda f: (len(asked_roots) - len(ctx.card_roots[f]), coverage(f), f), default=None
+            )
+            # a card about no root keeps the question when it holds more of it ('no ankle jerks: is that S1?')
+            if best is not None and (chosen is None or chosen_roots or coverage(best) >= coverage(chosen)):
+                return best
+    return chosen
 
 
 __all__ = ["KIND_LABEL", "AskSettings", "QaContext", "answer_question", "assemble"]

@@ -16,6 +16,11 @@ QTYPES: tuple[tuple[str, str], ...] = (
     ("who_should_not_take", r"who (should|must|can) ?(not|n t)|who cannot|who can t|contraindicat\w*|"
      r"who should (check|avoid|be careful)|check with a (doctor|gp|pharmacist) before|should not take|"
      r"who (can|may) and (can ?not|can t|may not) take|"
+     # when a medicine must not be used ('when must you not use naproxen?', 'is it suitable for everyone?')
+     r"\bwhen (must|should|can|may) (i |you |one |people |someone |patients )?(not|never) "
+     r"(use|take|have|be given|be prescribed)\b|\bwhen (must|should|can|may) ?n t (i |you |one |people )?"
+     r"(use|take|have)\b|\bavoid (taking|using)\b|\bwhen (is|are) (\w+ ){1,2}not (suitable|safe|advised)\b|"
+     r"\b(suitable|safe) for (everyone|everybody|anyone|all)\b|"
      # drinking on a medicine is one of its cautions ('can I drink alcohol while taking it?')
      r"\b(alcohol|beer|wine|a drink)\b.{0,30}\b(while|when|on|with) (taking |i m on |on )?\w+|"
      r"\b(taking|on) \w+.{0,20}\b(drink\w* (alcohol|beer|wine)|alcohol)\b"),
@@ -25,11 +30,17 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"how often (can|should|do) i take|when should i take|how (should|do|to|can|would) (i |you |we )?take\b"),
     ("when_where_seek_care", r"\ba ?(&|and)? ?e\b|\b999\b|\b111\b|emergenc\w*|ambulance|hospital|urgent\w*|"
      r"when (should|do) i (see|go|call|get)|(who|where) (should|do|can) i (see|go)|"
+     # which kind of doctor or service ('which department deals with sciatica?', 'what type of doctor treats it?')
+     r"\b(which|what) (\w+ ){0,2}(department|speciali[sz]\w*|specialty|speciality)\b|"
+     r"\b(which|what) (kind|type|sort) of (doctor|specialist|surgeon|service)\b|"
      # a clinician asking when to refer ('when should I refer …', 'refer on to the spinal team'), not referred pain
      r"\b(when|whether|who) (should|do|to|can|must) (i |we |you )?refer\b|\brefer (\w+ ){0,3}(on|urgently)\b|"
      r"see a (doctor|gp)|warning signs?|red flags?|seek (medical )?"
      r"(care|help|attention|advice)|immediate (medical )?(care|attention)|how quickly|"
-     r"should i be (worried|concerned|scared|alarmed)|do i need to worry|(is|could) (it|this|that) (be )?"
+     r"should i be (worried|concerned|scared|alarmed)|do i need to worry|"
+     # 'when can back pain point to a more serious problem?'
+     r"\b(point|sign|signal|mean|indicate)s? (of |to )?(a |an |something |anything )?(more )?serious\b|"
+     r"\b(something|anything) more serious\b|(is|could) (it|this|that) (be )?"
      r"(serious|something serious|dangerous|worrying|an emergency)"),
     ("x_vs_y", r"difference between|\bvs\b|versus|compared (with|to)|distinguish|tell (if|whether|the difference)|"
      r"tell (\w+ ){1,3}(from|apart)|mistaken for|or (just|only)|better than|(the )?same (thing )?as|different from|"
@@ -54,7 +65,7 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\bstill (have|has|had|got|get|in pain)\b|"
      r"get better|recover\w*|prognosis|outlook|permanent\w*|chronic|persistent|heal\w*|come back|recurr\w*|"
      r"will (it|this|they|the pain) (ever )?(settle|clear|ease|resolve|improve|stop)|persist\w*|inevitabl\w*|"
-     r"\bstill (hurt\w*|painful|sore|bad|there)\b|"
+     r"\bstill (hurt\w*|painful|sore|bad|there)\b|\bprospects?\b|\b(for|in) the (long[- ]term )?future\b|"
      r"will (it|this|that|they) (ever )?go( away)?\b"),
     ("is_x_recommended", r"recommend\w*|should i (use|have|take|try|get|wear)|does \w+( \w+)? (help|work)|"
      r"do \w+( \w+){0,2} (help|work)|effective|worth|is \w+( \w+)? (good|useful)|qualif\w*|"
@@ -74,6 +85,9 @@ QTYPES: tuple[tuple[str, str], ...] = (
      r"\brisks? of (getting|developing|sciatica|back pain|radiculopathy|"
      r"(a )?(slipped|herniated|prolapsed|bulging) disc)"),
     ("symptom", r"symptoms?|feel like|feels like|signs?\b|how can i tell|how do i know|"
+     # where a symptom is felt ('where does the numbness from a disc show up?')
+     r"\bwhere (does|do|is|are|will|would|can) (the |my |this |it )?(\w+ )?(pain|numbness|tingling|weakness|ache)\b"
+     r"(.*\b(show|felt|feel|go|spread|appear|radiat|travel)\w*)?|"
      r"will i (definitely |always )?(be|have|get)\b(?! able\b)"),
 )  # fmt: skip
 """Question types in order of precedence: the first that matches is the main type."""

@@ -12,7 +12,7 @@ from nerveroot.qa.corpus import Statement
 from nerveroot.qa.intent import Intent
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-WORD_BUDGET = 300
+WORD_BUDGET = 500
 """Default length of an answer (direct answer plus sections), in words; `full` lifts it."""
 _DISAGREEMENT = re.compile(
     r"\b(disagree\w*|conflict\w*|contradict\w*|differ\w*|why does (nice|the guideline)|website says|article says|"
@@ -54,13 +54,20 @@ SHAPES: dict[str, re.Pattern[str]] = {
 ROUTINE_CARE = re.compile(r"\b(see|ask|call|contact|speak to|book) (a |your )?(gp|doctor|physio\w*|pharmacist)\b", re.I)
 """The answer to 'when should I see a doctor' (a routine visit), as against 'when is it an emergency'."""
 _CLINICIAN = re.compile(r"\b(gp|doctor|physio\w*|pharmacist)\b", re.I)
+_WHO_TO_SEE = re.compile(
+    r"\b(who|where) (should|do|can|must) (i|we|you) (see|go|ask|turn)\b|\b(which|what) (\w+ ){0,2}(department|"
+    r"speciali[sz]\w*|specialty|speciality|kind of doctor|type of doctor)\b",
+    re.I,
+)
+"""A question asking whom to see ('who should I see about it?'): answered with the routine route, not the emergency."""
 _URGENT_ASK = re.compile(r"a ?& ?e|\b999\b|emergenc\w*|ambulance|hospital|urgent\w*|immediate\w*", re.I)
 
 
 def has_shape(qtype: str, sentence: str, question: str = "") -> bool:
     """True when ``sentence`` looks like an answer to a ``qtype`` question (a routine visit when ``question``
     asks when to see a doctor without asking about an emergency)."""
-    if qtype == "when_where_seek_care" and _CLINICIAN.search(question) and not _URGENT_ASK.search(question):
+    asks_who = _CLINICIAN.search(question) or _WHO_TO_SEE.search(question)
+    if qtype == "when_where_seek_care" and asks_who and not _URGENT_ASK.search(question):
         return bool(ROUTINE_CARE.search(sentence))
     pattern = SHAPES.get(qtype)
     return bool(pattern and pattern.search(sentence))
@@ -85,6 +92,17 @@ class CardRule:
     when it answers the question's main type ('… wrecking my sleep … what helps at night?' holds 'sleep with
     sciatica')."""
     candidates: int = 5
+    main_type_window: int = 3
+    """How far below a card agreeing only on a second question type to look for one answering the main type."""
+    main_type_margin: float = 0.1
+    """How much less of the question that card may hold and still be preferred."""
+
+
+SHAPED_MAIN_TYPES = frozenset(
+    {"dose", "who_should_not_take", "side_effects", "duration_prognosis", "when_where_seek_care"}
+)
+"""Main question types asked in so many words ('how much', 'who should not', 'how long') that a card answering them
+is preferred to one agreeing on a second type; not a report word in the story ('with a bulging disc, can I …')."""
 
 
 def choose_card(
@@ -143,6 +161,27 @@ def choose_card(
         if agree and cards.for_population(hit.faq_id, question):
             floor = min(floor, rule.coverage_population)
         if agree and (share >= floor or hit.similarity >= rule.similarity_agree):
+            # a card agreeing only on a second type (the cautions card, on driving, for '… how much do I take?')
+            # gives way to a close one ranked below it that answers the main type ('dose'), holding about as much
+            if (
+                intent.qtype in SHAPED_MAIN_TYPES
+                and len(intent.qtypes) > 1
+                and not cards.answers_main_type(hit.faq_id, intent)
+            ):
+                better = next(
+                    (
+                        h
+                        for h in ranked[i + 1 : i + 1 + rule.main_type_window]
+                        if names_match(h.faq_id)
+                        and not cards.narrower(h.faq_id, question)
+                        and not cards.confined(h.faq_id, intent)
+                        and cards.answers_main_type(h.faq_id, intent)
+                        and coverage(h.faq_id) >= max(floor, share - rule.main_type_margin)
+                    ),
+                    None,
+                )
+                if better is not None:
+                    return better.faq_id
             return hit.faq_id
         if (
             n == 0

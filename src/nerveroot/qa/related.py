@@ -21,9 +21,9 @@ class RelatedRule:
     """How many related cards, how close their retrieval score must be to the best hit's, and how many sentences
     each gives."""
 
-    cards: int = 4
+    cards: int = 6
     relative_floor: float = 0.4
-    sentences: int = 1
+    sentences: int = 2
     min_share: float = 0.25
     """A shown sentence holds at least this share of the question's information (idf-weighted words)."""
 
