@@ -183,3 +183,14 @@ def test_a_risk_factor_and_a_return_visit_is_a_same_day_infection_screen(
     kb: KnowledgeBase, note: str, level: str
 ) -> None:
     assert _triage(kb, note)[0] == level
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("For two days an ache in my kidneys and down the left leg.", "abdominal_or_flank_pain"),
+        ("He is writhing in pain on the sofa.", "severe_pain"),
+    ],
+)
+def test_lay_words_for_the_loin_and_for_severe_pain(kb: KnowledgeBase, note: str, finding: str) -> None:
+    assert ("present", None) in readings(kb, note, finding)
