@@ -1,7 +1,8 @@
-"""What the free-text intake reads for one finding: the helper the reading tests share."""
+"""What the free-text intake reads and the triage it leads to: the helpers the reading tests share."""
 
 from __future__ import annotations
 
+from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
 
@@ -14,3 +15,9 @@ def readings(kb: KnowledgeBase, note: str, finding: str) -> set[tuple[str, str |
 def confirm(kb: KnowledgeBase, note: str) -> list[str]:
     """The red-flag groups of what ``note`` mentions but the intake could not settle (its to_confirm list)."""
     return [u.group for u in parse_note(note, kb).to_confirm]
+
+
+def triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
+    """The triage level of ``note`` and the rules that fired."""
+    result = assess(parse_note(note, kb).case, kb).triage
+    return result.level, [r.rule for r in result.reasons]

@@ -8,15 +8,9 @@ import sys
 
 import pytest
 
-from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-from readings import readings
-
-
-def _triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
-    result = assess(parse_note(note, kb).case, kb).triage
-    return result.level, [r.rule for r in result.reasons]
+from readings import readings, triage
 
 
 @pytest.mark.parametrize(
@@ -29,7 +23,7 @@ def _triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
     ],
 )
 def test_a_sensory_level_on_the_trunk_is_a_cord_emergency(kb: KnowledgeBase, note: str) -> None:
-    level, rules = _triage(kb, note)
+    level, rules = triage(kb, note)
     assert level == "emergency"
     assert "cord_sensory_level" in rules
 
@@ -49,7 +43,7 @@ def test_numbness_of_one_leg_below_the_knee_is_no_sensory_level(kb: KnowledgeBas
 
 def test_a_long_standing_level_with_thoracic_pain_still_suspects_cord_compression(kb: KnowledgeBase) -> None:
     note = "Mid back pain for a year. For 4 months both legs numb, now numb up to the ribs. Walking unsteady."
-    level, rules = _triage(kb, note)
+    level, rules = triage(kb, note)
     assert level == "emergency" and "cord_compression_suspected" in rules
 
 
@@ -113,7 +107,7 @@ def test_test_results_in_brackets_and_accented_names(kb: KnowledgeBase, note: st
     ],
 )
 def test_a_weak_leg_on_an_anticoagulant_is_a_suspected_bleed(kb: KnowledgeBase, note: str) -> None:
-    level, rules = _triage(kb, note)
+    level, rules = triage(kb, note)
     assert level == "emergency" and "haematoma_suspected" in rules
 
 
@@ -211,6 +205,6 @@ def test_a_foot_that_has_started_to_go_weak_is_a_weakness_getting_worse(kb: Know
 def test_new_abdominal_pain_with_worsening_back_pain_from_65_is_an_aortic_emergency(
     kb: KnowledgeBase, note: str, level: str
 ) -> None:
-    got, rules = _triage(kb, note)
+    got, rules = triage(kb, note)
     assert got == level
     assert ("aortic_pain_worsening_older" in rules) is (level == "emergency")

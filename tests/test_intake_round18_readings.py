@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nerveroot.assessment.assess import assess
 from nerveroot.intake import parse_note
 from nerveroot.knowledge.base import KnowledgeBase
-from readings import confirm, readings
-
-
-def _triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
-    result = assess(parse_note(note, kb).case, kb).triage
-    return result.level, [r.rule for r in result.reasons]
+from readings import confirm, readings, triage
 
 
 @pytest.mark.parametrize(
@@ -25,7 +19,7 @@ def _triage(kb: KnowledgeBase, note: str) -> tuple[str, list[str]]:
     ],
 )
 def test_a_fever_with_a_sepsis_warning_sign_is_an_emergency(kb: KnowledgeBase, note: str) -> None:
-    level, rules = _triage(kb, note)
+    level, rules = triage(kb, note)
     assert level == "emergency"
     assert "fever_with_sepsis_signs" in rules
 
@@ -39,13 +33,13 @@ def test_a_fever_with_a_sepsis_warning_sign_is_an_emergency(kb: KnowledgeBase, n
     ],
 )
 def test_a_fever_without_a_sepsis_sign_stays_urgent(kb: KnowledgeBase, note: str) -> None:
-    level, rules = _triage(kb, note)
+    level, rules = triage(kb, note)
     assert "fever_with_sepsis_signs" not in rules
     assert level == "urgent"
 
 
 def test_breathlessness_without_fever_is_no_sepsis_rule(kb: KnowledgeBase) -> None:
-    assert "fever_with_sepsis_signs" not in _triage(kb, "Back pain for a week and a bit short of breath.")[1]
+    assert "fever_with_sepsis_signs" not in triage(kb, "Back pain for a week and a bit short of breath.")[1]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +58,7 @@ def test_breathlessness_without_fever_is_no_sepsis_rule(kb: KnowledgeBase) -> No
 def test_a_procedure_for_the_same_unchanged_pain_is_no_infection_route(
     kb: KnowledgeBase, note: str, fires: bool
 ) -> None:
-    assert ("infection_high_risk_back_pain" in _triage(kb, note)[1]) is fires
+    assert ("infection_high_risk_back_pain" in triage(kb, note)[1]) is fires
 
 
 def test_absent_before_a_noun_stops_at_the_comma(kb: KnowledgeBase) -> None:
@@ -151,7 +145,7 @@ def test_an_injection_of_unstated_site_still_asks_for_confirmation(kb: Knowledge
     ],
 )
 def test_a_minor_fall_from_70_is_a_suspected_fracture(kb: KnowledgeBase, note: str, fires: bool) -> None:
-    assert ("fracture_suspected" in _triage(kb, note)[1]) is fires
+    assert ("fracture_suspected" in triage(kb, note)[1]) is fires
 
 
 @pytest.mark.parametrize(
@@ -182,7 +176,7 @@ def test_a_walking_distance_before_the_leg_symptom_is_claudication(kb: Knowledge
 def test_a_risk_factor_and_a_return_visit_is_a_same_day_infection_screen(
     kb: KnowledgeBase, note: str, level: str
 ) -> None:
-    assert _triage(kb, note)[0] == level
+    assert triage(kb, note)[0] == level
 
 
 @pytest.mark.parametrize(
