@@ -118,10 +118,10 @@ def _reaches(span: Span, kind: str, ids: tuple[str, ...], modifier: Any) -> bool
     Beyond a comma such a word describes the item just before it ("saddle numbness, reflexes normal"; "L leg
     weakness, sensation intact"), unless the words after the comma are more items of the same list ("SLR, FNST
     negative"; "B/B, saddle normal"), perhaps closed by "or other symptoms": the earlier finding then shares the
-    verdict.
+    verdict. A list that says its items were all denied denies every one, whatever their kinds.
     """
     first = modifier.modifier_span[0]
-    if modifier.direction.upper() != "BACKWARD" or first < span.end:
+    if modifier.direction.upper() != "BACKWARD" or first < span.end or modifier.rule.literal == "all denied":
         return True
     doc = span.doc
     commas = [t.i for t in doc[span.end : first] if t.text == ","]

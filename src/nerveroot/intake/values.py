@@ -3,7 +3,8 @@
 A measure is read where one of its names is followed, within a few linking words, by a number and an optional
 unit ("CRP 110 mg/L", "temperature is 103°F", "WBC 17,500", "BP 85/50", "PVR 450"). A temperature with a degree
 unit needs no name ("febrile, 38.9 °C"). Units are converted to the Case unit; implausible values are ignored. A
-normal range written after the value ("(normal 0-30)", "(normal, <1 mg/dL)") replaces the default upper limit.
+normal range written after the value ("(normal 0-30)", "(normal, <1 mg/dL)") replaces the default upper limit, and a
+raised verdict in brackets ("CRP 6.21 (mildly raised)") stands in for it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ _NORMAL = re.compile(
     r"(?:<\s*|up to\s*|0?\.?\d*\s*(?:-|–|to)\s*)(\d+(?:\.\d+)?)",
     re.IGNORECASE,
 )
+_VERDICT = re.compile(
+    r"\s*\(\s*(?:(?:slightly|mildly|moderately|markedly|very|a little)\s+)?"
+    r"(?:raised|elevated|high|increased|↑)\s*\)",
+    re.IGNORECASE,
+)
+"""The writer's own verdict in brackets after a value: "CRP 6.21 (mildly raised)"."""
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
@@ -116,9 +123,13 @@ def _read(name: str, spec: dict[str, Any], text: str, mt: re.Match[str]) -> Read
     elif not spec["range"][0] <= value <= spec["range"][1]:
         return None
     found = []
+    verdict = _VERDICT.match(text, mt.end()) if upper is not None else None
     for fid, op, threshold, status in spec["findings"]:
         limit = upper if threshold == "upper" else float(threshold)
-        if limit is not None and _OPS[op](value, limit):
+        if verdict and threshold == "upper":  # the writer's verdict beats the default limit
+            if op in (">", ">="):
+                found.append((fid, status))
+        elif limit is not None and _OPS[op](value, limit):
             found.append((fid, status))
     if normal and upper is not None:
         value = _factor(spec, unit, raw)
