@@ -93,6 +93,11 @@ def test_a_verdict_after_a_comma_still_stands_alone(kb: KnowledgeBase) -> None:
         ("She has been receiving anticancer drugs since spring.", "immunosuppression"),
         ("Bloods normal apart from a slight rise in the CRP.", "raised_inflammatory_markers"),
         ("A sudden, violent, stabbing pain in the low back.", "severe_pain"),
+        ("For two days an ache in my kidneys and down the left leg.", "abdominal_or_flank_pain"),
+        ("He is writhing in pain on the sofa.", "severe_pain"),
+        ("Since falling onto his bottom on the stairs he has had low back pain.", "minor_trauma"),
+        ("They put injections into my lower back twice last month.", "recent_spinal_procedure"),
+        ("Bloods: CRP 7 (mildly raised), WCC normal.", "raised_inflammatory_markers"),
     ],
 )
 def test_plain_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
@@ -179,30 +184,7 @@ def test_a_risk_factor_and_a_return_visit_is_a_same_day_infection_screen(
     assert triage(kb, note)[0] == level
 
 
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("For two days an ache in my kidneys and down the left leg.", "abdominal_or_flank_pain"),
-        ("He is writhing in pain on the sofa.", "severe_pain"),
-    ],
-)
-def test_lay_words_for_the_loin_and_for_severe_pain(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert ("present", None) in readings(kb, note, finding)
-
-
 def test_a_list_all_denied_at_its_end_denies_every_kind(kb: KnowledgeBase) -> None:
     note = "Pins and needles, fever, a cough, weight loss and any past cancer were all denied by the patient."
     assert readings(kb, note, "fever") == {("absent", None)}
     assert readings(kb, note, "unexplained_weight_loss") == {("absent", None)}
-
-
-@pytest.mark.parametrize(
-    ("note", "finding"),
-    [
-        ("Since falling onto his bottom on the stairs he has had low back pain.", "minor_trauma"),
-        ("They put injections into my lower back twice last month.", "recent_spinal_procedure"),
-        ("Bloods: CRP 7 (mildly raised), WCC normal.", "raised_inflammatory_markers"),
-    ],
-)
-def test_more_plain_wordings_are_read(kb: KnowledgeBase, note: str, finding: str) -> None:
-    assert ("present", None) in readings(kb, note, finding)

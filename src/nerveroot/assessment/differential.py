@@ -13,6 +13,7 @@ from operator import itemgetter
 
 from nerveroot.assessment.case import Status
 from nerveroot.assessment.compiled import Compiled, ConditionModel, compile_kb
+from nerveroot.assessment.kept import kept
 from nerveroot.assessment.localise import NONSPECIFIC_REGIONS, Localisation
 from nerveroot.assessment.result import DifferentialItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
@@ -195,14 +196,12 @@ def differential(
         frozenset(suspected.items()) if suspected else frozenset(),
         leading_only,
     )
-    hit = _DIFFERENTIALS.get(key)
-    if hit is not None:
-        return hit[1]
-    if len(_DIFFERENTIALS) >= DIFFERENTIALS_LIMIT:
-        _DIFFERENTIALS.clear()
-    found = ranked_conditions(status, loc, kb, pain, sensory, suspected, leading_only=leading_only)
-    _DIFFERENTIALS[key] = (loc, found)
-    return found
+    return kept(
+        _DIFFERENTIALS,
+        DIFFERENTIALS_LIMIT,
+        key,
+        lambda: (loc, ranked_conditions(status, loc, kb, pain, sensory, suspected, leading_only=leading_only)),
+    )[1]
 
 
 def ranked_conditions(

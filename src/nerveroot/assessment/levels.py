@@ -13,6 +13,7 @@ finding supports is not put ahead of them on its base rate alone (its probabilit
 from __future__ import annotations
 
 from nerveroot.assessment.evidence import Evidence
+from nerveroot.assessment.kept import kept
 from nerveroot.assessment.localise import Localisation, explain
 from nerveroot.assessment.result import EvidenceItem, LevelSummary, RootProbability
 from nerveroot.knowledge.base import KnowledgeBase
@@ -114,15 +115,12 @@ def root_levels(loc: Localisation, evidence: Evidence, radicular: float, kb: Kno
     radicular share and whether a feature of radicular pain is recorded. Shared read-only."""
     features = radicular_features(evidence, loc)
     key = (kb.content_hash, id(loc), tuple(map(evidence.sides.get, loc.counted_findings)), radicular, features)
-    hit = _LEVELS.get(key)
-    if hit is not None:
-        return hit[1]
-    if len(_LEVELS) >= LEVELS_LIMIT:
-        _LEVELS.clear()
-    explained = [explain(loc, evidence, r) for r in ROOT_IDS]
-    found = rank_levels(_levels(loc, explained, radicular, kb), radicular, loc, features)
-    _LEVELS[key] = (loc, found)
-    return found
+
+    def build() -> tuple[Localisation, Levels]:
+        explained = [explain(loc, evidence, r) for r in ROOT_IDS]
+        return loc, rank_levels(_levels(loc, explained, radicular, kb), radicular, loc, features)
+
+    return kept(_LEVELS, LEVELS_LIMIT, key, build)[1]
 
 
 def _levels(

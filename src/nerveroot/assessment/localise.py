@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from nerveroot.assessment.case import Case, Status
 from nerveroot.assessment.compiled import NAMED_ROOT, Compiled, compile_kb
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
+from nerveroot.assessment.kept import kept
 from nerveroot.assessment.result import EvidenceItem, TraceEntry
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import ROOT_IDS
@@ -223,13 +224,8 @@ def localise(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Localisation:
         frozenset(sensory - NONSPECIFIC_REGIONS),
         frozenset(named & model.named.keys()),
     )
-    kept = counts.localised
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= LOCALISATIONS_LIMIT:
-            kept.clear()
-        found = kept[key] = root_likelihoods(model, evidence.status, pain, sensory, named)
-    return found
+    build = partial(root_likelihoods, model, evidence.status, pain, sensory, named)
+    return kept(counts.localised, LOCALISATIONS_LIMIT, key, build)
 
 
 EVIDENCE_LIMIT = 4096

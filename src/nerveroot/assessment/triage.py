@@ -7,6 +7,7 @@ from operator import itemgetter
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import UNASSESSED, Evidence
+from nerveroot.assessment.kept import kept
 from nerveroot.assessment.logic import compile_condition, compiled
 from nerveroot.assessment.logic_source import Outcomes, source_tests
 from nerveroot.assessment.result import NotAssessed, ToConfirm, Triage, TriageReason
@@ -193,12 +194,7 @@ def triage(case: Case, evidence: Evidence, kb: KnowledgeBase) -> Triage:
     all that decides it (`_Reads.key`)."""
     tables = _tables(kb)
     key = tables.reads.key(case, evidence)
-    found = tables.triaged.get(key)
-    if found is None:
-        if len(tables.triaged) >= TRIAGES_LIMIT:
-            tables.triaged.clear()
-        found = tables.triaged[key] = _triage(case, evidence, tables)
-    return found
+    return kept(tables.triaged, TRIAGES_LIMIT, key, lambda: _triage(case, evidence, tables))
 
 
 def _triage(case: Case, evidence: Evidence, tables: _Tables) -> Triage:
@@ -261,12 +257,7 @@ def _not_assessed(evidence: Evidence, tables: _Tables, open_rules: set[int], fir
         tables.asking.intersection(open_rules),
         frozenset(fired.intersection(tables.flag_findings)),
     )
-    found = tables.lists.get(key)
-    if found is None:
-        if len(tables.lists) >= NOT_ASSESSED_LIMIT:
-            tables.lists.clear()
-        found = tables.lists[key] = _flags_not_assessed(evidence, tables, open_rules, fired)
-    return found
+    return kept(tables.lists, NOT_ASSESSED_LIMIT, key, lambda: _flags_not_assessed(evidence, tables, open_rules, fired))
 
 
 def _flags_not_assessed(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nerveroot.assessment.case import Case
 from nerveroot.assessment.evidence import PERSISTENT_DAYS, Evidence
+from nerveroot.assessment.kept import kept
 from nerveroot.assessment.result import DifferentialItem, Triage, Workup, WorkupTest
 from nerveroot.knowledge.base import KnowledgeBase
 from nerveroot.knowledge.models import Cite, Condition, Test
@@ -114,14 +115,7 @@ def workup(case: Case, evidence: Evidence, triage: Triage, ranked: list[Differen
     imaging_now, imaging = imaging_decision(case, evidence, triage)
     urgent = triage.level in ("emergency", "urgent")
     key = (kb.content_hash, imaging_now, imaging[0], id(ranked), urgent)
-    hit = _WORKUPS.get(key)
-    if hit is not None:
-        return hit[1]
-    if len(_WORKUPS) >= WORKUPS_LIMIT:
-        _WORKUPS.clear()
-    found = _workup(imaging_now, imaging, urgent, ranked, kb)
-    _WORKUPS[key] = (ranked, found)
-    return found
+    return kept(_WORKUPS, WORKUPS_LIMIT, key, lambda: (ranked, _workup(imaging_now, imaging, urgent, ranked, kb)))[1]
 
 
 def _workup(
